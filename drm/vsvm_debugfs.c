@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/seq_file.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+
+#include "vsvm_debugfs.h"
+#include "vsvm_drv.h"
+
+/**
+ * DOC: debugfs and fdinfo
+ *
+ * Each device's DRM debugfs directory (``/sys/kernel/debug/dri/<minor>/``)
+ * holds vsvm's files next to DRM's own:
+ *
+ * ``vsvm_info``
+ *	The device's index, driver version and the number and total size of
+ *	live buffer objects (``bo_count``, ``bo_bytes``), one ``key: value``
+ *	per line.  Tests read it to check that closing a file leaks nothing.
+ *
+ * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
+ * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
+ * ``drm-driver`` and ``drm-client-id``, and vsvm adds the memory keys
+ * (``drm-total-memory``, ``drm-resident-memory``, ...) through
+ * drm_show_memory_stats().
+ */
+
+static int vsvm_debugfs_info(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+
+	seq_printf(m, "index: %u\n", vdev->index);
+	seq_printf(m, "version: %d.%d.%d\n", VSVM_DRIVER_MAJOR,
+		   VSVM_DRIVER_MINOR, VSVM_DRIVER_PATCHLEVEL);
+	seq_printf(m, "bo_count: %d\n", atomic_read(&vdev->bo_count));
+	seq_printf(m, "bo_bytes: %lld\n", (long long)atomic64_read(&vdev->bo_bytes));
+	return 0;
+}
+
+/**
+ * vsvm_debugfs_init() - Add vsvm's debugfs files to a device
+ * @vdev: The device, not yet registered.
+ *
+ * The files are created by DRM when the device is registered and removed
+ * with it.
+ */
+void vsvm_debugfs_init(struct vsvm_device *vdev)
+{
+	drm_debugfs_add_file(&vdev->drm, "vsvm_info", vsvm_debugfs_info, NULL);
+}
+
+/**
+ * vsvm_show_fdinfo() - &drm_driver.show_fdinfo for vsvm
+ * @p: The printer to write fdinfo lines to.
+ * @file: The DRM file whose fdinfo is read.
+ */
+void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	drm_show_memory_stats(p, file);
+}

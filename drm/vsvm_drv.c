@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include "vsvm_debugfs.h"
+#include "vsvm_drv.h"
+#include "vsvm_gem.h"
+#include "vsvm_ioctl.h"
+
+/**
+ * DOC: overview
+ *
+ * vsvm creates ``num_devices`` virtual devices (module parameter, default 2).
+ * Each is a platform device ``vsvm.<index>`` carrying a DRM device with a
+ * primary and a render node, named ``vsvm``.  As in vkms, no platform driver
+ * binds to these devices: the DRM device is allocated in a devres group of
+ * the platform device and torn down by releasing that group.
+ *
+ * Module unload unplugs each device with drm_dev_unplug(): files that are
+ * still open keep the &struct vsvm_device alive, and every later ioctl or
+ * mmap on them fails with -ENODEV.
+ */
+
+static unsigned int num_devices = 2;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of virtual devices to create (1-" __stringify(VSVM_MAX_DEVICES) ", default 2)");
+
+static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
+
+/* DEFINE_DRM_GEM_FOPS() in 6.12 leaves out fdinfo. */
+static const struct file_operations vsvm_drm_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
+
+static const struct drm_driver vsvm_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER |
+			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
+	.ioctls = vsvm_ioctls,
+	.num_ioctls = VSVM_NUM_IOCTLS,
+	.fops = &vsvm_drm_fops,
+	.gem_create_object = vsvm_gem_create_object,
+	DRM_GEM_SHMEM_DRIVER_OPS,
+	.show_fdinfo = vsvm_show_fdinfo,
+
+	.name = VSVM_DRIVER_NAME,
+	.desc = VSVM_DRIVER_DESC,
+	.date = VSVM_DRIVER_DATE,
+	.major = VSVM_DRIVER_MAJOR,
+	.minor = VSVM_DRIVER_MINOR,
+	.patchlevel = VSVM_DRIVER_PATCHLEVEL,
+};
+
+static struct vsvm_device *vsvm_device_create(unsigned int index)
+{
+	struct platform_device *pdev;
+	struct vsvm_device *vdev;
+	int ret;
+
+	pdev = platform_device_register_simple(VSVM_DRIVER_NAME, index, NULL, 0);
+	if (IS_ERR(pdev))
+		return ERR_CAST(pdev);
+
+	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
+		ret = -ENOMEM;
+		goto err_unregister;
+	}
+
+	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_drm_driver,
+				  struct vsvm_device, drm);
+	if (IS_ERR(vdev)) {
+		ret = PTR_ERR(vdev);
+		goto err_devres;
+	}
+	vdev->pdev = pdev;
+	vdev->index = index;
+
+	/* The simulated GPU can address all memory. */
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_devres;
+
+	vsvm_debugfs_init(vdev);
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		goto err_devres;
+
+	drm_info(&vdev->drm, "vsvm device %u ready\n", index);
+	return vdev;
+
+err_devres:
+	devres_release_group(&pdev->dev, NULL);
+err_unregister:
+	platform_device_unregister(pdev);
+	return ERR_PTR(ret);
+}
+
+static void vsvm_device_destroy(struct vsvm_device *vdev)
+{
+	struct platform_device *pdev = vdev->pdev;
+
+	drm_dev_unplug(&vdev->drm);
+	devres_release_group(&pdev->dev, NULL);
+	platform_device_unregister(pdev);
+}
+
+static void vsvm_destroy_all(void)
+{
+	unsigned int i;
+
+	for (i = VSVM_MAX_DEVICES; i-- > 0;) {
+		if (vsvm_devices[i]) {
+			vsvm_device_destroy(vsvm_devices[i]);
+			vsvm_devices[i] = NULL;
+		}
+	}
+}
+
+static int __init vsvm_init(void)
+{
+	unsigned int i;
+
+	if (!num_devices || num_devices > VSVM_MAX_DEVICES) {
+		pr_err("vsvm: num_devices=%u is outside 1..%d\n",
+		       num_devices, VSVM_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < num_devices; i++) {
+		struct vsvm_device *vdev = vsvm_device_create(i);
+
+		if (IS_ERR(vdev)) {
+			pr_err("vsvm: creating device %u failed: %pe\n", i, vdev);
+			vsvm_destroy_all();
+			return PTR_ERR(vdev);
+		}
+		vsvm_devices[i] = vdev;
+	}
+	return 0;
+}
+
+static void __exit vsvm_exit(void)
+{
+	vsvm_destroy_all();
+}
+
+module_init(vsvm_init);
+module_exit(vsvm_exit);
+
+MODULE_AUTHOR("The vsvm authors");
+MODULE_DESCRIPTION("vsvm: " VSVM_DRIVER_DESC);
+MODULE_LICENSE("GPL");

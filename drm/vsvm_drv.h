@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_DRV_H__
+#define __VSVM_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_device.h>
+
+#define VSVM_DRIVER_NAME	"vsvm"
+#define VSVM_DRIVER_DESC	"Virtual GPU for userptr, SVM and dma-buf"
+#define VSVM_DRIVER_DATE	"20261122"
+
+/*
+ * The driver's version, reported by DRM_IOCTL_VERSION.  Bump the minor with
+ * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
+ */
+#define VSVM_DRIVER_MAJOR	1
+#define VSVM_DRIVER_MINOR	0
+#define VSVM_DRIVER_PATCHLEVEL	0
+
+/** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
+#define VSVM_MAX_DEVICES	16
+
+/**
+ * struct vsvm_device - One virtual vsvm device
+ *
+ * Each device is a platform device with a DRM device (primary and render
+ * node) on top.  It is allocated with devm_drm_dev_alloc(), so it lives until
+ * the last reference to the DRM device is dropped, which may be after the
+ * module's exit has unplugged it (open files keep it).
+ */
+struct vsvm_device {
+	/** @drm: The DRM device; &vsvm_device embeds it. */
+	struct drm_device drm;
+	/** @pdev: The platform device the DRM device hangs off. */
+	struct platform_device *pdev;
+	/** @index: This device's number, 0 .. num_devices - 1. */
+	unsigned int index;
+	/**
+	 * @bo_count: Number of live buffer objects created on this device,
+	 * shown in debugfs so that tests can see leaks.
+	 */
+	atomic_t bo_count;
+	/** @bo_bytes: Total size of the objects counted by @bo_count. */
+	atomic64_t bo_bytes;
+};
+
+static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
+{
+	return container_of(drm, struct vsvm_device, drm);
+}
+
+#endif /* __VSVM_DRV_H__ */

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/vsvm_drm.h>
+
+#include <kunit/visibility.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_gem.h"
+
+/**
+ * DOC: buffer objects
+ *
+ * vsvm's buffer objects are GEM objects on drm_gem_shmem_helper: the helper
+ * allocates the swappable shmem pages on first use, pins them for the GPU,
+ * builds and DMA-maps the sg table, and implements CPU mmap() and vmap.
+ * vsvm adds only what the helper lacks: the size policy of GEM_CREATE, the
+ * per-device accounting shown in debugfs, and the fdinfo status and
+ * resident-size callbacks, which the 6.12 helper does not provide.
+ */
+
+static void vsvm_gem_free(struct drm_gem_object *obj)
+{
+	struct vsvm_device *vdev = to_vsvm_device(obj->dev);
+	struct vsvm_bo *bo = to_vsvm_bo(obj);
+
+	if (bo->accounted) {
+		atomic_dec(&vdev->bo_count);
+		atomic64_sub(obj->size, &vdev->bo_bytes);
+	}
+	drm_gem_shmem_free(&bo->base);
+}
+
+/*
+ * The fdinfo callbacks read the page pointer without the reservation lock,
+ * as panfrost and panthor do: fdinfo is a snapshot, and a stale answer only
+ * misplaces one object in one report.
+ */
+static enum drm_gem_object_status vsvm_gem_status(struct drm_gem_object *obj)
+{
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	enum drm_gem_object_status status = 0;
+
+	if (READ_ONCE(shmem->pages))
+		status |= DRM_GEM_OBJECT_RESIDENT;
+	if (READ_ONCE(shmem->madv) > 0)
+		status |= DRM_GEM_OBJECT_PURGEABLE;
+	return status;
+}
+
+static size_t vsvm_gem_rss(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_drm_gem_shmem_obj(obj)->pages) ? obj->size : 0;
+}
+
+static const struct drm_gem_object_funcs vsvm_gem_funcs = {
+	.free = vsvm_gem_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.status = vsvm_gem_status,
+	.rss = vsvm_gem_rss,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * vsvm_gem_create_object() - &drm_driver.gem_create_object for vsvm
+ * @drm: The DRM device.
+ * @size: The object's size (unused: the shmem helper initialises it).
+ *
+ * Allocates a &struct vsvm_bo, so that the shmem helper, which creates every
+ * object (GEM_CREATE, dumb buffers, PRIME imports), creates vsvm objects.
+ *
+ * Return: The embedded GEM object, or an ERR_PTR() on failure.
+ */
+struct drm_gem_object *vsvm_gem_create_object(struct drm_device *drm, size_t size)
+{
+	struct vsvm_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	bo->base.base.funcs = &vsvm_gem_funcs;
+	return &bo->base.base;
+}
+
+/**
+ * vsvm_gem_check_size() - Check and page-align a GEM_CREATE size
+ * @size: The size userspace asked for, in bytes.
+ * @aligned: Out: @size rounded up to a multiple of PAGE_SIZE.
+ *
+ * Return: 0 on success, -EINVAL for a zero size or one that overflows when
+ * rounded up, -E2BIG for one larger than %DRM_VSVM_GEM_MAX_SIZE.
+ */
+int vsvm_gem_check_size(u64 size, u64 *aligned)
+{
+	u64 rounded;
+
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow(size, (u64)PAGE_SIZE - 1, &rounded))
+		return -EINVAL;
+	rounded &= PAGE_MASK;
+	if (rounded > DRM_VSVM_GEM_MAX_SIZE)
+		return -E2BIG;
+
+	*aligned = rounded;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_gem_check_size);
+
+/**
+ * vsvm_bo_create_with_handle() - Create a buffer object and a handle to it
+ * @drm: The DRM device.
+ * @file: The DRM file that gets the handle.
+ * @size: The object's size in bytes, already checked with
+ *        vsvm_gem_check_size().
+ * @handle: Out: the new handle.
+ *
+ * The handle holds the only reference to the object when this returns.
+ *
+ * Return: 0 on success, a negative errno on failure.
+ */
+int vsvm_bo_create_with_handle(struct drm_device *drm, struct drm_file *file,
+			       u64 size, u32 *handle)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_gem_shmem_object *shmem;
+	struct vsvm_bo *bo;
+	int ret;
+
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	bo = container_of(shmem, struct vsvm_bo, base);
+	bo->accounted = true;
+	atomic_inc(&vdev->bo_count);
+	atomic64_add(shmem->base.size, &vdev->bo_bytes);
+
+	ret = drm_gem_handle_create(file, &shmem->base, handle);
+	/* On success the handle holds the reference; on failure this frees. */
+	drm_gem_object_put(&shmem->base);
+	return ret;
+}
+
+/**
+ * vsvm_bo_mmap_offset() - Get the fake mmap offset of an object
+ * @file: The DRM file that owns @handle.
+ * @handle: The object's handle.
+ * @offset: Out: the offset to pass to mmap() on the same file.
+ *
+ * Return: 0 on success, -ENOENT for an unknown handle, -ENOMEM when the
+ * offset cannot be allocated.
+ */
+int vsvm_bo_mmap_offset(struct drm_file *file, u32 handle, u64 *offset)
+{
+	struct drm_gem_object *obj;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, handle);
+	if (!obj)
+		return -ENOENT;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		*offset = drm_vma_node_offset_addr(&obj->vma_node);
+
+	drm_gem_object_put(obj);
+	return ret;
+}

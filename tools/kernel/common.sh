@@ -1,0 +1,32 @@
+#!/bin/bash
+# Shared settings for the kernel and VM scripts.  Source it, don't run it.
+# shellcheck disable=SC2034
+
+VSVM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tools/kernel/kernel.env
+. "$VSVM_TOP/tools/kernel/kernel.env"
+
+# Everything downloaded or built for the test VMs lives outside the repo,
+# keyed by version or content hash, so it is fetched and built once per machine.
+VSVM_CACHE=${VSVM_CACHE:-$HOME/.cache/vsvm}
+VSVM_KREL="$VSVM_KABI-amd64"
+VSVM_KDIR="$VSVM_CACHE/kernel/$VSVM_KPKG"
+VSVM_STOCK_ROOT="$VSVM_KDIR/stock"
+VSVM_STOCK_BUILD="$VSVM_STOCK_ROOT/usr/src/linux-headers-$VSVM_KREL"
+VSVM_SRC="$VSVM_KDIR/src/linux-source-6.12"
+VSVM_JOBS=${VSVM_JOBS:-$(nproc)}
+
+vsvm_log() { printf '[vsvm] %s\n' "$*" >&2; }
+vsvm_die() { printf '[vsvm] error: %s\n' "$*" >&2; exit 1; }
+
+# The debug kernel's build directory: its name is a hash of everything that
+# decides its contents (pinned version, config fragment, vsvm's Kconfig entry
+# and the build script itself).
+vsvm_debug_dir() {
+	local key
+	key=$(cat "$VSVM_TOP/tools/kernel/kernel.env" \
+		  "$VSVM_TOP/tools/kernel/debug.config" \
+		  "$VSVM_TOP/Kconfig" \
+		  "$VSVM_TOP/tools/kernel/build-debug.sh" | sha256sum | cut -c1-16)
+	echo "$VSVM_CACHE/debug-$key"
+}

@@ -1,0 +1,117 @@
+#!/bin/busybox sh
+# /init of the test VM's initramfs (busybox).  Loads vsvm, runs the suites
+# named on the kernel command line (vsvmtest.suites=igt,kunit,unload or
+# vsvmtest.demo=1), and writes everything the host needs to the second serial
+# port (ttyS1) between marker lines; the kernel console is ttyS0.  Then it
+# powers off; the host has its own timeout for a guest that hangs.
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin:/opt/vsvm/bin
+export LD_LIBRARY_PATH=/opt/vsvm/lib
+
+R=/dev/ttyS1
+out() { echo "$*" > $R; }
+section() { out "@@VSVM $*"; }
+
+suites=
+demo=0
+probe=0
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	vsvmtest.suites=*) suites=$(echo "${arg#vsvmtest.suites=}" | tr , ' ') ;;
+	vsvmtest.demo=1) demo=1 ;;
+	vsvmtest.probe=1) probe=1 ;;
+	esac
+done
+
+finish() {
+	sync
+	poweroff -f
+	# Without ACPI poweroff only halts; reboot with QEMU's -no-reboot ends.
+	reboot -f
+}
+
+section BEGIN "$(uname -r)" "cpus=$(grep -c ^processor /proc/cpuinfo)"
+if [ "$probe" = 1 ]; then
+	section END
+	finish
+fi
+
+# Loads a module and its dependencies; the result goes into the report.
+load() {
+	if modprobe "$@" > /tmp/modprobe.log 2>&1; then
+		section MODULE "$1" ok
+	else
+		section MODULE "$1" FAILED
+		cat /tmp/modprobe.log > $R
+	fi
+}
+
+load vsvm
+
+if [ "$demo" = 1 ]; then
+	section DEMO
+	vsvm-info > $R 2>&1
+	section DEMO-END $?
+fi
+
+for suite in $suites; do
+	case "$suite" in
+	igt)
+		for t in /opt/vsvm/igt/*; do
+			name=${t##*/}
+			section TEST igt "$name"
+			"$t" > $R 2>&1
+			section TEST-END igt "$name" $?
+		done
+		;;
+	kunit)
+		# The KUnit suites run when their module loads; their KTAP
+		# results stay readable in debugfs.
+		load vsvm_kunit
+		for d in /sys/kernel/debug/kunit/vsvm*; do
+			[ -e "$d/results" ] || continue
+			section KUNIT "${d##*/}"
+			cat "$d/results" > $R
+			section KUNIT-END "${d##*/}"
+		done
+		rmmod vsvm_kunit 2>/dev/null
+		;;
+	unload)
+		# vsvm must unload cleanly and load again.
+		section TEST unload module-reload
+		if rmmod vsvm && modprobe vsvm && rmmod vsvm; then
+			out "Subtest module-reload: SUCCESS"
+		else
+			out "Subtest module-reload: FAIL"
+		fi
+		section TEST-END unload module-reload 0
+		;;
+	esac
+done
+
+# Leak check: two scans, as kmemleak reports an object only once it has
+# looked unreferenced in a scan after its grace period.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan > /sys/kernel/debug/kmemleak
+	section KMEMLEAK
+	cat /sys/kernel/debug/kmemleak > $R
+	section KMEMLEAK-END
+fi
+if [ -e /proc/lockdep_stats ]; then
+	section LOCKDEP "$(grep -o 'debug_locks: *[0-9]*' /proc/lockdep_stats | tr -d ' ')"
+fi
+section TAINT "$(cat /proc/sys/kernel/tainted)"
+section DMESG
+dmesg > $R
+section DMESG-END
+section END
+finish

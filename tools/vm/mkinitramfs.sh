@@ -1,0 +1,86 @@
+#!/bin/bash
+# Build the test VM's initramfs for one kernel:
+#   tools/vm/mkinitramfs.sh stock|debug OUTPUT
+# It holds busybox (Debian's busybox-static), /init (tools/vm/init.sh), the
+# userspace tools and IGT tests with the shared libraries they need, and the
+# modules vsvm and the tests load, with their dependencies, depmod'ed.
+# Expects the module (tools/build-module.sh) and userspace (make userspace)
+# to be built already.
+set -euo pipefail
+. "$(dirname "$0")/../kernel/common.sh"
+
+kernel=${1:?usage: mkinitramfs.sh stock|debug OUTPUT}
+output=${2:?usage: mkinitramfs.sh stock|debug OUTPUT}
+build="$VSVM_TOP/build"
+
+case "$kernel" in
+stock)
+	modbase=$VSVM_STOCK_ROOT
+	krel=$VSVM_KREL
+	[ -d "$modbase/lib/modules/$krel" ] || modbase="$VSVM_STOCK_ROOT/usr"
+	extra_modules=(vgem)
+	;;
+debug)
+	kdir=$(vsvm_debug_dir)
+	modbase="$kdir/modroot"
+	krel=$(cat "$kdir/include/config/kernel.release")
+	extra_modules=(vgem test_hmm)
+	;;
+*) vsvm_die "unknown kernel '$kernel'" ;;
+esac
+[ -d "$modbase/lib/modules/$krel" ] || vsvm_die "no modules for $krel in $modbase"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,lib,lib64,opt/vsvm/bin,opt/vsvm/igt,opt/vsvm/lib}
+
+cp /bin/busybox "$stage/bin/busybox"
+install -m 0755 "$VSVM_TOP/tools/vm/init.sh" "$stage/init"
+
+# Userspace: tools, tests, and every shared library they load.
+bins=()
+for f in "$build"/user/bin/*; do
+	[ -x "$f" ] && cp "$f" "$stage/opt/vsvm/bin/" && bins+=("$f")
+done
+for f in "$build"/igt/*; do
+	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/opt/vsvm/igt/" && bins+=("$f")
+done
+[ ${#bins[@]} -gt 0 ] || vsvm_die "no userspace binaries in $build: run 'make userspace'"
+for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+	mkdir -p "$stage$(dirname "$lib")"
+	cp -L "$lib" "$stage$lib"
+done
+
+# Modules: vsvm (and its KUnit tests, where built) plus their dependencies
+# and the extra modules the tests use, resolved in the kernel's module tree.
+kmods=("$build/km/$kernel/drm/vsvm.ko")
+[ -f "$build/km/$kernel/drm/tests/vsvm_kunit.ko" ] &&
+	kmods+=("$build/km/$kernel/drm/tests/vsvm_kunit.ko")
+[ -f "${kmods[0]}" ] || vsvm_die "${kmods[0]} missing: run tools/build-module.sh $kernel"
+
+moddst="$stage/lib/modules/$krel"
+mkdir -p "$moddst/extra"
+cp "${kmods[@]}" "$moddst/extra/"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -f "$modbase/lib/modules/$krel/$f" ] && cp "$modbase/lib/modules/$krel/$f" "$moddst/"
+done
+wanted=("${extra_modules[@]}")
+for m in "${kmods[@]}"; do
+	IFS=, read -r -a deps <<< "$(modinfo -F depends "$m")"
+	wanted+=("${deps[@]}")
+done
+for m in "${wanted[@]}"; do
+	[ -n "$m" ] || continue
+	[ "$m" = vsvm ] && continue
+	modprobe -d "$modbase" -S "$krel" --show-depends "$m" |
+		awk '$1 == "insmod" { print $2 }' |
+		while read -r ko; do
+			rel=${ko#"$modbase"/lib/modules/"$krel"/}
+			mkdir -p "$moddst/$(dirname "$rel")"
+			cp "$ko" "$moddst/$rel"
+		done
+done
+depmod -b "$stage" "$krel"
+
+mkdir -p "$(dirname "$output")"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$output"

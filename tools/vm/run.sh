@@ -1,0 +1,102 @@
+#!/bin/bash
+# Boot one test kernel in QEMU, load vsvm, run suites, judge the result:
+#   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,unload] [--demo]
+#                   [--timeout SECONDS]
+# Builds the module for that kernel and the initramfs first (userspace must
+# be built: make userspace).  Logs and counts go to build/vm/<kernel>/.
+# Prints one line per test and exits non-zero on any failure, kernel splat,
+# or a guest that does not finish within the timeout.
+set -euo pipefail
+. "$(dirname "$0")/../kernel/common.sh"
+
+kernel=stock
+suites="kunit,igt,unload"
+demo=0
+timeout=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--suites) suites=$2; shift 2 ;;
+	--demo) demo=1; suites=; shift ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) vsvm_die "unknown argument $1" ;;
+	esac
+done
+
+bash "$VSVM_TOP/tools/build-module.sh" "$kernel" >/dev/null ||
+	vsvm_die "building vsvm.ko for the $kernel kernel failed (run tools/build-module.sh $kernel)"
+
+case "$kernel" in
+stock)
+	image="$VSVM_STOCK_ROOT/boot/vmlinuz-$VSVM_KREL"
+	has_kunit=
+	mem=2G
+	: "${timeout:=600}"
+	;;
+debug)
+	image="$(vsvm_debug_dir)/arch/x86/boot/bzImage"
+	has_kunit=--has-kunit
+	mem=3G
+	: "${timeout:=1500}"
+	;;
+esac
+
+out="$VSVM_TOP/build/vm/$kernel"
+mkdir -p "$out"
+bash "$VSVM_TOP/tools/vm/mkinitramfs.sh" "$kernel" "$out/initrd.gz"
+
+# The guest runs the suites in this order: KUnit first (its module must be
+# gone before vsvm can unload), then IGT, then the unload test.
+order=
+for s in kunit igt unload; do
+	case ",$suites," in *",$s,"*) order="$order${order:+,}$s" ;; esac
+done
+
+cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check panic=-1 drm.debug=0x2"
+[ "$demo" = 1 ] && cmdline="$cmdline vsvmtest.demo=1"
+[ -n "$order" ] && cmdline="$cmdline vsvmtest.suites=$order"
+
+qemu() {
+	local accel=$1 secs=$2 console=$3 results=$4 append=$5
+	local cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	rm -f "$console" "$results"
+	timeout -k 10 "$secs" qemu-system-x86_64 -nodefaults -display none \
+		-no-reboot -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
+		-kernel "$image" -initrd "$out/initrd.gz" -append "$append" \
+		-serial "file:$console" -serial "file:$results" </dev/null
+}
+
+# KVM where it really works (a probe boot reaches its end marker), TCG
+# otherwise; the answer is cached per machine and host kernel.
+accel=${VSVM_ACCEL:-}
+if [ -z "$accel" ]; then
+	probe="$VSVM_CACHE/accel-$(uname -r)"
+	if [ ! -s "$probe" ]; then
+		accel=tcg
+		if [ -w /dev/kvm ] &&
+		   qemu kvm 30 "$out/probe-console.log" "$out/probe-results.log" \
+			"console=ttyS0 no_timer_check panic=-1 vsvmtest.probe=1" >/dev/null 2>&1 &&
+		   grep -q '^@@VSVM END' "$out/probe-results.log"; then
+			accel=kvm
+		fi
+		echo "$accel" > "$probe"
+		vsvm_log "KVM probe: using $accel (cached in $probe)"
+	fi
+	accel=$(cat "$probe")
+fi
+
+vsvm_log "booting the $kernel kernel ($accel, timeout ${timeout}s): ${order:-demo}"
+start=$(date +%s)
+timed_out=
+qemu "$accel" "$timeout" "$out/console.log" "$out/results.log" "$cmdline" || {
+	rc=$?
+	[ $rc = 124 ] || [ $rc = 137 ] && timed_out=--timed-out
+}
+vsvm_log "the $kernel guest ran $(( $(date +%s) - start )) s"
+
+demo_arg=
+[ "$demo" = 1 ] && demo_arg=--demo
+python3 "$VSVM_TOP/tools/vm/results.py" --kernel "$kernel" \
+	--console "$out/console.log" --results "$out/results.log" \
+	--counts "$out/counts" --suites "$order" $has_kunit $timed_out $demo_arg

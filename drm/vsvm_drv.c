@@ -59,7 +59,6 @@ static const struct drm_driver vsvm_drm_driver = {
 
 	.name = VSVM_DRIVER_NAME,
 	.desc = VSVM_DRIVER_DESC,
-	.date = VSVM_DRIVER_DATE,
 	.major = VSVM_DRIVER_MAJOR,
 	.minor = VSVM_DRIVER_MINOR,
 	.patchlevel = VSVM_DRIVER_PATCHLEVEL,

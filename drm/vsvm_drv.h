@@ -12,7 +12,6 @@
 
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU for userptr, SVM and dma-buf"
-#define VSVM_DRIVER_DATE	"20261122"
 
 /*
  * The driver's version, reported by DRM_IOCTL_VERSION.  Bump the minor with

@@ -98,9 +98,9 @@ int main(void)
 		fd = vsvm_dev_fd(dev);
 		v = drmGetVersion(fd);
 		if (v) {
-			printf("    driver:        %s %d.%d.%d (%s) \"%s\"\n", v->name,
+			printf("    driver:        %s %d.%d.%d \"%s\"\n", v->name,
 			       v->version_major, v->version_minor,
-			       v->version_patchlevel, v->date, v->desc);
+			       v->version_patchlevel, v->desc);
 			drmFreeVersion(v);
 		}
 		printf("    syncobj:       %s, timeline: %s, PRIME: import/export %s\n",

@@ -1,0 +1,78 @@
+#!/bin/bash
+# The static checks of `make check`, each reported as one test:
+#   checkpatch --strict (DRM maintainers' profile), kernel-doc -none -Wall,
+#   W=1 -Werror plus sparse (C=2) builds for both kernels, and the uapi
+#   header compiled standalone for 64-bit, 32-bit and C++ with layout asserts.
+# Any finding fails its check.  Counts go to build/static/counts.
+set -uo pipefail
+. "$(dirname "$0")/../kernel/common.sh"
+
+out="$VSVM_TOP/build/static"
+mkdir -p "$out"
+pass=0 fail=0
+
+check() {
+	local name=$1 log="$out/$1.log"
+	shift
+	if "$@" >"$log" 2>&1; then
+		echo "PASS static $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL static $name"
+		sed 's/^/    | /' "$log" | head -n 80
+		fail=$((fail + 1))
+	fi
+}
+
+cd "$VSVM_TOP"
+bash tools/kernel/fetch.sh || vsvm_die "fetching the kernel source failed"
+kfiles=(drm/*.c drm/*.h drm/tests/*.c uapi/drm/vsvm_drm.h)
+
+# Fails when the command fails or prints anything at all.
+silent() {
+	local output rc
+	output=$("$@" 2>&1)
+	rc=$?
+	[ -n "$output" ] && printf '%s\n' "$output"
+	[ $rc = 0 ] && [ -z "$output" ]
+}
+
+# dim's checkpatch profile for DRM trees: --strict, 100 columns.
+checkpatch() {
+	silent perl "$VSVM_SRC/scripts/checkpatch.pl" --no-tree --quiet --no-summary \
+		--show-types --strict --max-line-length=100 \
+		--ignore=BIT_MACRO,SPLIT_STRING,LONG_LINE_STRING,BOOL_MEMBER,FILE_PATH_CHANGES \
+		--file "${kfiles[@]}" Kconfig
+}
+check checkpatch checkpatch
+
+check kernel-doc silent perl "$VSVM_SRC/scripts/kernel-doc" -none -Wall "${kfiles[@]}"
+
+# W=1 with -Werror, and sparse on every file (C=2), against each kernel.
+wbuild() {
+	local kernel=$1 log
+	log=$(bash tools/build-module.sh "$kernel" W=1 C=2 KCFLAGS=-Werror \
+		CHECK="sparse -Wsparse-error" 2>&1)
+	local rc=$?
+	# Any compiler or sparse diagnostic about vsvm's own files fails.
+	if [ $rc != 0 ] || grep -E '(warning|error):' <<<"$log" | grep -q 'build/km/'; then
+		grep -E '(warning|error)' <<<"$log" || printf '%s\n' "$log" | tail -n 30
+		return 1
+	fi
+}
+check w1-sparse-stock wbuild stock
+check w1-sparse-debug wbuild debug
+
+uapi() {
+	local inc=(-I/usr/include/libdrm -Iuapi/drm)
+	gcc -m64 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -o "$out/uapi64" tools/check/uapi_test.c &&
+	gcc -m32 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -o "$out/uapi32" tools/check/uapi_test.c &&
+	g++ -x c++ -std=c++17 -Wall -Wextra -Werror "${inc[@]}" -Dstatic_assert=static_assert \
+		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c &&
+	"$out/uapi64" && "$out/uapi32"
+}
+check uapi-header uapi
+
+echo "$pass $fail 0" > "$out/counts"
+echo "static: $pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Compiled by tools/check/static.sh, as C (-m64 and -m32) and as C++, with
+ * nothing but the uapi header and libdrm's drm.h: the header must stand
+ * alone, and every struct must have the same size and layout for 32- and
+ * 64-bit userspace, a multiple of 8 bytes.  Add every new struct here.
+ */
+#include <stddef.h>
+
+#include "vsvm_drm.h"
+
+#define CHECK_SIZE(type, size) \
+	_Static_assert(sizeof(struct type) == (size), #type " size changed"); \
+	_Static_assert(sizeof(struct type) % 8 == 0, #type " is not 8-byte sized")
+
+#define CHECK_AT(type, field, off) \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " moved")
+
+CHECK_SIZE(drm_vsvm_user_extension, 16);
+CHECK_AT(drm_vsvm_user_extension, next_extension, 0);
+CHECK_AT(drm_vsvm_user_extension, name, 8);
+CHECK_AT(drm_vsvm_user_extension, pad, 12);
+
+CHECK_SIZE(drm_vsvm_gem_create, 24);
+CHECK_AT(drm_vsvm_gem_create, extensions, 0);
+CHECK_AT(drm_vsvm_gem_create, size, 8);
+CHECK_AT(drm_vsvm_gem_create, flags, 16);
+CHECK_AT(drm_vsvm_gem_create, handle, 20);
+
+CHECK_SIZE(drm_vsvm_gem_mmap_offset, 24);
+CHECK_AT(drm_vsvm_gem_mmap_offset, extensions, 0);
+CHECK_AT(drm_vsvm_gem_mmap_offset, handle, 8);
+CHECK_AT(drm_vsvm_gem_mmap_offset, flags, 12);
+CHECK_AT(drm_vsvm_gem_mmap_offset, offset, 16);
+
+/* The ioctl numbers encode the struct sizes; they must not change either. */
+_Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
+_Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
+
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+
+#include <kunit/visibility.h>
+
+#include "vsvm_pt.h"
+
+/**
+ * DOC: GPU page tables and TLB
+ *
+ * Each GPU address space has a four-level page table, modelled on x86-64's:
+ * 48-bit GPU virtual addresses, 512 entries of 64 bits per table page,
+ * 4 KiB pages at level 0 and 2 MiB leaves at level 1.  A leaf holds the DMA
+ * address of the memory and whether the GPU may write it; there is no other
+ * way for the simulated engine to reach memory.
+ *
+ * vsvm_pt_map_locked() never replaces a valid entry: mapping over an existing
+ * mapping fails with -EEXIST and leaves the table as it was.  It uses a 2 MiB
+ * leaf wherever the GPU range and the DMA range are both 2 MiB aligned and
+ * cover the whole entry.  vsvm_pt_unmap_locked() splits a 2 MiB leaf that is
+ * unmapped in part into 512 small entries (the only case in which unmapping
+ * allocates); unmapping a range with nothing mapped is not an error here.
+ *
+ * The engine walks the table without locks (vsvm_pt_walk()), so updates are
+ * single 64-bit stores, a new table page is zeroed before the entry pointing
+ * to it is published, a split publishes a complete small table in place of
+ * the 2 MiB leaf (both translate every address the same way), and table pages
+ * are freed only with the whole table.
+ *
+ * Translations are cached in a small TLB (&struct vsvm_tlb).  Clearing page
+ * table entries does not remove them from the TLB: whoever clears entries
+ * must then flush the range, which also waits until no engine access that
+ * may have used the old translation is still running.
+ */
+
+static unsigned int pt_index(u64 va, unsigned int level)
+{
+	return (va >> VSVM_PT_SHIFT(level)) & (VSVM_PT_ENTRIES - 1);
+}
+
+static u64 *pt_table(u64 entry)
+{
+	return phys_to_virt(entry & VSVM_PTE_ADDR);
+}
+
+static bool pt_is_leaf(u64 entry, unsigned int level)
+{
+	return level == 0 || (entry & VSVM_PTE_HUGE);
+}
+
+static struct page *pt_alloc_table(struct vsvm_pt *pt)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (page)
+		pt->nr_tables++;
+	return page;
+}
+
+/* Makes @table[@idx] point to @child, which must be fully written already. */
+static void pt_publish(u64 *table, unsigned int idx, struct page *child)
+{
+	/* Order the child's contents before the entry the engine follows. */
+	smp_wmb();
+	WRITE_ONCE(table[idx], page_to_phys(child) | VSVM_PTE_VALID);
+}
+
+/**
+ * vsvm_pt_init() - Initialise an empty page table
+ * @pt: The page table.
+ *
+ * Return: 0 on success, -ENOMEM if the root table cannot be allocated.
+ */
+int vsvm_pt_init(struct vsvm_pt *pt)
+{
+	mutex_init(&pt->lock);
+	pt->nr_tables = 0;
+	pt->root = pt_alloc_table(pt);
+	return pt->root ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_init);
+
+static void pt_free_level(u64 *table, unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; level > 0 && i < VSVM_PT_ENTRIES; i++) {
+		u64 e = table[i];
+
+		if ((e & VSVM_PTE_VALID) && !pt_is_leaf(e, level)) {
+			pt_free_level(pt_table(e), level - 1);
+			__free_page(virt_to_page(pt_table(e)));
+		}
+	}
+}
+
+/**
+ * vsvm_pt_fini() - Free a page table and all its table pages
+ * @pt: The page table; the engine must no longer use it.
+ */
+void vsvm_pt_fini(struct vsvm_pt *pt)
+{
+	if (pt->root) {
+		pt_free_level(page_address(pt->root), VSVM_PT_LEVELS - 1);
+		__free_page(pt->root);
+		pt->root = NULL;
+	}
+	mutex_destroy(&pt->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_fini);
+
+static bool pt_range_ok(u64 va, u64 size)
+{
+	u64 end;
+
+	return size && PAGE_ALIGNED(va) && PAGE_ALIGNED(size) &&
+	       !check_add_overflow(va, size, &end) && end <= BIT_ULL(VSVM_VA_BITS);
+}
+
+/*
+ * Maps [va, va + size) to [dma, dma + size) below @table, an entry of @level;
+ * adds what it mapped to *@done (leaves only, so *@done is always the length
+ * of the mapped prefix of the caller's range).
+ */
+static int pt_map_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
+			u64 va, u64 dma, u64 size, u64 bits, u64 *done)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+
+	while (size) {
+		unsigned int idx = pt_index(va, level);
+		u64 step = min(size, span - (va & (span - 1)));
+		u64 e = READ_ONCE(table[idx]);
+		int ret;
+
+		if (level == 0) {
+			if (e & VSVM_PTE_VALID)
+				return -EEXIST;
+			WRITE_ONCE(table[idx], dma | bits | VSVM_PTE_VALID);
+			*done += step;
+		} else if (level == 1 && step == span && IS_ALIGNED(dma, span) &&
+			   !(e & VSVM_PTE_VALID)) {
+			WRITE_ONCE(table[idx], dma | bits | VSVM_PTE_HUGE | VSVM_PTE_VALID);
+			*done += step;
+		} else {
+			if (!(e & VSVM_PTE_VALID)) {
+				struct page *child = pt_alloc_table(pt);
+
+				if (!child)
+					return -ENOMEM;
+				pt_publish(table, idx, child);
+				e = READ_ONCE(table[idx]);
+			} else if (pt_is_leaf(e, level)) {
+				return -EEXIST;
+			}
+			ret = pt_map_level(pt, pt_table(e), level - 1, va, dma,
+					   step, bits, done);
+			if (ret)
+				return ret;
+		}
+		va += step;
+		dma += step;
+		size -= step;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_pt_map_locked() - Map a GPU range to a contiguous DMA range
+ * @pt: The page table, its lock held.
+ * @va: Start of the GPU range, page aligned.
+ * @dma: Start of the DMA range, page aligned.
+ * @size: Length in bytes, page aligned, not zero.
+ * @flags: %VSVM_PT_WRITE to let the GPU write the range.
+ *
+ * The range must be free: nothing is replaced.  On failure nothing of the
+ * range stays mapped (table pages allocated on the way are kept).
+ *
+ * Return: 0 on success; -EINVAL for a misaligned, empty or out-of-range
+ * request; -EEXIST if part of the range is mapped already; -ENOMEM.
+ */
+int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
+{
+	u64 bits = (flags & VSVM_PT_WRITE) ? VSVM_PTE_WRITE : 0;
+	u64 done = 0;
+	int ret;
+
+	lockdep_assert_held(&pt->lock);
+	/* The DMA range must fit the entries' address field. */
+	if (!pt_range_ok(va, size) || !PAGE_ALIGNED(dma) || dma > VSVM_PTE_ADDR ||
+	    size - 1 > (VSVM_PTE_ADDR | ~PAGE_MASK) - dma || (flags & ~VSVM_PT_WRITE))
+		return -EINVAL;
+
+	ret = pt_map_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1,
+			   va, dma, size, bits, &done);
+	if (ret && done)
+		WARN_ON(vsvm_pt_unmap_locked(pt, va, done));
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_map_locked);
+
+/* Replaces the 2 MiB leaf @table[@idx] by a table of 512 equal small leaves. */
+static int pt_split(struct vsvm_pt *pt, u64 *table, unsigned int idx)
+{
+	u64 e = READ_ONCE(table[idx]);
+	u64 bits = e & VSVM_PTE_WRITE;
+	u64 dma = e & VSVM_PTE_ADDR;
+	struct page *child = pt_alloc_table(pt);
+	u64 *small;
+	unsigned int i;
+
+	if (!child)
+		return -ENOMEM;
+	small = page_address(child);
+	for (i = 0; i < VSVM_PT_ENTRIES; i++)
+		small[i] = (dma + ((u64)i << PAGE_SHIFT)) | bits | VSVM_PTE_VALID;
+	pt_publish(table, idx, child);
+	return 0;
+}
+
+static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
+			  u64 va, u64 size)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+
+	while (size) {
+		unsigned int idx = pt_index(va, level);
+		u64 step = min(size, span - (va & (span - 1)));
+		u64 e = READ_ONCE(table[idx]);
+		int ret;
+
+		if (!(e & VSVM_PTE_VALID)) {
+			/* A hole: nothing to unmap. */
+		} else if (pt_is_leaf(e, level) && step == span) {
+			WRITE_ONCE(table[idx], 0);
+		} else {
+			if (pt_is_leaf(e, level)) {
+				ret = pt_split(pt, table, idx);
+				if (ret)
+					return ret;
+				e = READ_ONCE(table[idx]);
+			}
+			ret = pt_unmap_level(pt, pt_table(e), level - 1, va, step);
+			if (ret)
+				return ret;
+		}
+		va += step;
+		size -= step;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_pt_unmap_locked() - Clear the entries of a GPU range
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length in bytes, page aligned, not zero.
+ *
+ * Parts of the range that are not mapped are skipped.  The TLB still holds
+ * the old translations: flush the range afterwards.  Allocates only to split
+ * a 2 MiB leaf that the range covers in part.
+ *
+ * Return: 0 on success; -EINVAL for a misaligned, empty or out-of-range
+ * request; -ENOMEM if a split failed, in which case a prefix of the range
+ * may have been unmapped.
+ */
+int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	lockdep_assert_held(&pt->lock);
+	if (!pt_range_ok(va, size))
+		return -EINVAL;
+	return pt_unmap_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_unmap_locked);
+
+/**
+ * vsvm_pt_walk() - Translate a GPU address through the page table
+ * @pt: The page table.  No lock is needed: see the DOC section.
+ * @va: The GPU address.
+ * @walk: Out: the leaf entry, its level and the translated DMA address.
+ *
+ * Return: 0 on success, -ENOENT if @va is not mapped or out of range.
+ */
+int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk)
+{
+	u64 *table = page_address(pt->root);
+	unsigned int level;
+
+	if (va >> VSVM_VA_BITS)
+		return -ENOENT;
+	for (level = VSVM_PT_LEVELS - 1;; level--) {
+		u64 e = READ_ONCE(table[pt_index(va, level)]);
+
+		if (!(e & VSVM_PTE_VALID))
+			return -ENOENT;
+		if (pt_is_leaf(e, level)) {
+			u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+
+			walk->pte = e;
+			walk->level = level;
+			walk->dma = (e & VSVM_PTE_ADDR & ~(span - 1)) + (va & (span - 1));
+			return 0;
+		}
+		table = pt_table(e);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_walk);
+
+/**
+ * vsvm_tlb_init() - Initialise an empty TLB
+ * @tlb: The TLB.
+ *
+ * Return: 0 on success, a negative errno if SRCU cannot be set up.
+ */
+int vsvm_tlb_init(struct vsvm_tlb *tlb)
+{
+	unsigned int i;
+
+	spin_lock_init(&tlb->lock);
+	tlb->gen = 0;
+	tlb->hits = 0;
+	tlb->misses = 0;
+	tlb->flushes = 0;
+	for (i = 0; i < VSVM_TLB_ENTRIES; i++)
+		tlb->entries[i].vpn = U64_MAX;
+	return init_srcu_struct(&tlb->srcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_init);
+
+/**
+ * vsvm_tlb_fini() - Release a TLB
+ * @tlb: The TLB; no access may be running.
+ */
+void vsvm_tlb_fini(struct vsvm_tlb *tlb)
+{
+	cleanup_srcu_struct(&tlb->srcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_fini);
+
+/**
+ * vsvm_tlb_access_begin() - Start an engine access through the TLB
+ * @tlb: The TLB.
+ *
+ * A flush waits for every access begun before it to end.  Never flush
+ * between vsvm_tlb_access_begin() and vsvm_tlb_access_end().
+ *
+ * Return: A cookie for vsvm_tlb_access_end().
+ */
+int vsvm_tlb_access_begin(struct vsvm_tlb *tlb) __acquires(&tlb->srcu)
+{
+	return srcu_read_lock(&tlb->srcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_access_begin);
+
+/**
+ * vsvm_tlb_access_end() - End an engine access through the TLB
+ * @tlb: The TLB.
+ * @idx: The cookie from vsvm_tlb_access_begin().
+ */
+void vsvm_tlb_access_end(struct vsvm_tlb *tlb, int idx) __releases(&tlb->srcu)
+{
+	srcu_read_unlock(&tlb->srcu, idx);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_access_end);
+
+static struct vsvm_tlb_entry *tlb_slot(struct vsvm_tlb *tlb, u64 vpn)
+{
+	return &tlb->entries[vpn % VSVM_TLB_ENTRIES];
+}
+
+/*
+ * Caches a translation found by a walk that started at flush generation
+ * @gen; a flush since then makes the walk's result suspect, so it is dropped.
+ */
+VISIBLE_IF_KUNIT bool vsvm_tlb_fill(struct vsvm_tlb *tlb, u64 vpn, u64 pte, u64 gen)
+{
+	bool filled = false;
+
+	spin_lock(&tlb->lock);
+	if (tlb->gen == gen) {
+		tlb_slot(tlb, vpn)->vpn = vpn;
+		tlb_slot(tlb, vpn)->pte = pte;
+		filled = true;
+	}
+	spin_unlock(&tlb->lock);
+	return filled;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_fill);
+
+/**
+ * vsvm_tlb_translate() - Translate one engine access
+ * @tlb: The TLB, inside vsvm_tlb_access_begin().
+ * @pt: The page table to walk on a miss.
+ * @va: The GPU address.
+ * @write: Whether the access writes.
+ * @dma: Out: the DMA address.
+ *
+ * Return: 0 on success; -EFAULT if @va is not mapped; -EACCES for a write
+ * to a read-only mapping.
+ */
+int vsvm_tlb_translate(struct vsvm_tlb *tlb, struct vsvm_pt *pt, u64 va,
+		       bool write, u64 *dma)
+{
+	u64 vpn = va >> PAGE_SHIFT;
+	struct vsvm_tlb_entry *slot;
+	struct vsvm_pt_walk walk;
+	u64 pte, gen;
+
+	spin_lock(&tlb->lock);
+	slot = tlb_slot(tlb, vpn);
+	if (slot->vpn == vpn) {
+		pte = slot->pte;
+		tlb->hits++;
+		spin_unlock(&tlb->lock);
+	} else {
+		gen = tlb->gen;
+		tlb->misses++;
+		spin_unlock(&tlb->lock);
+
+		if (vsvm_pt_walk(pt, va, &walk))
+			return -EFAULT;
+		pte = (walk.dma & PAGE_MASK) | (walk.pte & VSVM_PTE_WRITE) | VSVM_PTE_VALID;
+		vsvm_tlb_fill(tlb, vpn, pte, gen);
+	}
+
+	if (write && !(pte & VSVM_PTE_WRITE))
+		return -EACCES;
+	*dma = (pte & VSVM_PTE_ADDR) | (va & ~PAGE_MASK);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_translate);
+
+static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last)
+{
+	unsigned int i;
+
+	spin_lock(&tlb->lock);
+	tlb->gen++;
+	tlb->flushes++;
+	for (i = 0; i < VSVM_TLB_ENTRIES; i++)
+		if (tlb->entries[i].vpn >= first && tlb->entries[i].vpn <= last)
+			tlb->entries[i].vpn = U64_MAX;
+	spin_unlock(&tlb->lock);
+
+	/* Wait for accesses that may have used a translation just dropped. */
+	synchronize_srcu(&tlb->srcu);
+}
+
+/**
+ * vsvm_tlb_flush_range() - Drop a range's translations and wait for users
+ * @tlb: The TLB.
+ * @va: Start of the GPU range.
+ * @size: Length in bytes, not zero.
+ *
+ * When this returns, no engine access uses a translation of the range that
+ * was cached, or walked, before the call.  Sleeps.
+ */
+void vsvm_tlb_flush_range(struct vsvm_tlb *tlb, u64 va, u64 size)
+{
+	tlb_flush(tlb, va >> PAGE_SHIFT, (va + size - 1) >> PAGE_SHIFT);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_range);
+
+/**
+ * vsvm_tlb_flush_all() - Drop every translation and wait for users
+ * @tlb: The TLB.
+ *
+ * As vsvm_tlb_flush_range() for the whole address space.  Sleeps.
+ */
+void vsvm_tlb_flush_all(struct vsvm_tlb *tlb)
+{
+	tlb_flush(tlb, 0, U64_MAX - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_all);

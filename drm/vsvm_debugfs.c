@@ -11,6 +11,7 @@
 
 #include "vsvm_debugfs.h"
 #include "vsvm_drv.h"
+#include "vsvm_vm.h"
 
 /**
  * DOC: debugfs and fdinfo
@@ -22,6 +23,12 @@
  *	The device's index, driver version and the number and total size of
  *	live buffer objects (``bo_count``, ``bo_bytes``), one ``key: value``
  *	per line.  Tests read it to check that closing a file leaks nothing.
+ *
+ * ``vsvm_vms``
+ *	Every VM of every open file: its id, its mappings as drm_gpuvm tracks
+ *	them (drm_debugfs_gpuva_info()), its page table as the GPU sees it
+ *	(one ``pt:`` line per run of alike entries, see vsvm_pt_dump_locked())
+ *	and its TLB statistics.
  *
  * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
@@ -43,6 +50,33 @@ static int vsvm_debugfs_info(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_vms(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct drm_device *drm = entry->dev;
+	struct drm_file *file;
+	struct vsvm_vm *vm;
+	unsigned long id;
+
+	/* Files leave the list before their VMs are destroyed. */
+	mutex_lock(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		struct vsvm_file *vfile = file->driver_priv;
+
+		seq_printf(m, "file %llu\n", file->client_id);
+		xa_for_each(&vfile->vms, id, vm) {
+			/* Hold the VM: VM_DESTROY may run meanwhile. */
+			vm = vsvm_vm_lookup(vfile, id);
+			if (!vm)
+				continue;
+			vsvm_vm_debugfs_show(vm, m);
+			vsvm_vm_put(vm);
+		}
+	}
+	mutex_unlock(&drm->filelist_mutex);
+	return 0;
+}
+
 /**
  * vsvm_debugfs_init() - Add vsvm's debugfs files to a device
  * @vdev: The device, not yet registered.
@@ -53,6 +87,7 @@ static int vsvm_debugfs_info(struct seq_file *m, void *data)
 void vsvm_debugfs_init(struct vsvm_device *vdev)
 {
 	drm_debugfs_add_file(&vdev->drm, "vsvm_info", vsvm_debugfs_info, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_vms", vsvm_debugfs_vms, NULL);
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -18,6 +19,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_vm.h"
 
 /**
  * DOC: overview
@@ -47,12 +49,39 @@ static const struct file_operations vsvm_drm_fops = {
 	.show_fdinfo = drm_show_fdinfo,
 };
 
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile;
+	int ret;
+
+	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	if (!vfile)
+		return -ENOMEM;
+	ret = vsvm_file_init(vfile);
+	if (ret) {
+		kfree(vfile);
+		return ret;
+	}
+	file->driver_priv = vfile;
+	return 0;
+}
+
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile = file->driver_priv;
+
+	vsvm_file_fini(vfile);
+	kfree(vfile);
+}
+
 static const struct drm_driver vsvm_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER |
 			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.ioctls = vsvm_ioctls,
 	.num_ioctls = VSVM_NUM_IOCTLS,
 	.fops = &vsvm_drm_fops,
+	.open = vsvm_open,
+	.postclose = vsvm_postclose,
 	.gem_create_object = vsvm_gem_create_object,
 	DRM_GEM_SHMEM_DRIVER_OPS,
 	.show_fdinfo = vsvm_show_fdinfo,
@@ -88,10 +117,11 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	vdev->pdev = pdev;
 	vdev->index = index;
 
-	/* The simulated GPU can address all memory. */
+	/* The simulated GPU can address all memory, in segments of any size. */
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_devres;
+	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 
 	vsvm_debugfs_init(vdev);
 

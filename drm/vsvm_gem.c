@@ -96,6 +96,8 @@ struct drm_gem_object *vsvm_gem_create_object(struct drm_device *drm, size_t siz
 		return ERR_PTR(-ENOMEM);
 
 	bo->base.base.funcs = &vsvm_gem_funcs;
+	/* Objects are mapped into VMs through drm_gpuvm. */
+	drm_gem_gpuva_init(&bo->base.base);
 	return &bo->base.base;
 }
 

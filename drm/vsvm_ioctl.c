@@ -4,18 +4,24 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
 #include <kunit/visibility.h>
 
+#include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_vm.h"
 
 /**
  * DOC: ioctl layer
@@ -128,6 +134,165 @@ static int vsvm_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 	return ret;
 }
 
+static int vsvm_ioctl_vm_create(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct drm_vsvm_vm_create *args = data;
+	int ret;
+
+	if (args->flags) {
+		drm_dbg(drm, "VM_CREATE: unknown flags %#x\n", args->flags);
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "VM_CREATE", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	return vsvm_vm_create(to_vsvm_device(drm), file->driver_priv, &args->vm_id);
+}
+
+static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_vsvm_vm_destroy *args = data;
+	int ret;
+
+	if (args->pad) {
+		drm_dbg(drm, "VM_DESTROY: non-zero pad\n");
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "VM_DESTROY", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	ret = vsvm_vm_destroy(file->driver_priv, args->vm_id);
+	if (ret)
+		drm_dbg(drm, "VM_DESTROY: no VM %u\n", args->vm_id);
+	return ret;
+}
+
+/* Checks one uapi bind op and turns it into @op (taking a reference on the object). */
+static int vsvm_bind_op_check(struct drm_device *drm, struct drm_file *file,
+			      const struct drm_vsvm_vm_bind_op *uop, u32 i,
+			      struct vsvm_bind_op *op)
+{
+	u64 end;
+
+	if (uop->pad) {
+		drm_dbg(drm, "VM_BIND: op %u: non-zero pad\n", i);
+		return -EINVAL;
+	}
+	if (!uop->range || !IS_ALIGNED(uop->addr | uop->range | uop->bo_offset, SZ_4K)) {
+		drm_dbg(drm, "VM_BIND: op %u: empty or misaligned range\n", i);
+		return -EINVAL;
+	}
+	if (check_add_overflow(uop->addr, uop->range, &end) ||
+	    end > BIT_ULL(DRM_VSVM_VA_BITS)) {
+		drm_dbg(drm, "VM_BIND: op %u: [%#llx, +%#llx) is past the address space\n",
+			i, uop->addr, uop->range);
+		return -EINVAL;
+	}
+
+	*op = (struct vsvm_bind_op){ .addr = uop->addr, .range = uop->range };
+	switch (uop->op) {
+	case DRM_VSVM_BIND_OP_MAP:
+		if (uop->flags & ~DRM_VSVM_BIND_READ_ONLY) {
+			drm_dbg(drm, "VM_BIND: op %u: unknown flags %#x\n", i, uop->flags);
+			return -EINVAL;
+		}
+		op->read_only = uop->flags & DRM_VSVM_BIND_READ_ONLY;
+		op->offset = uop->bo_offset;
+		op->obj = drm_gem_object_lookup(file, uop->handle);
+		if (!op->obj) {
+			drm_dbg(drm, "VM_BIND: op %u: no object with handle %u\n",
+				i, uop->handle);
+			return -ENOENT;
+		}
+		if (check_add_overflow(uop->bo_offset, uop->range, &end) ||
+		    end > op->obj->size) {
+			drm_dbg(drm, "VM_BIND: op %u: [%#llx, +%#llx) is past the object's %#zx bytes\n",
+				i, uop->bo_offset, uop->range, op->obj->size);
+			drm_gem_object_put(op->obj);
+			op->obj = NULL;
+			return -EINVAL;
+		}
+		return 0;
+	case DRM_VSVM_BIND_OP_UNMAP:
+		if (uop->flags || uop->handle || uop->bo_offset) {
+			drm_dbg(drm, "VM_BIND: op %u: UNMAP with flags, handle or offset\n", i);
+			return -EINVAL;
+		}
+		op->unmap = true;
+		return 0;
+	default:
+		drm_dbg(drm, "VM_BIND: op %u: unknown op %u\n", i, uop->op);
+		return -EINVAL;
+	}
+}
+
+static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct drm_vsvm_vm_bind *args = data;
+	struct drm_vsvm_vm_bind_op *uops;
+	struct vsvm_bind_op *ops;
+	struct vsvm_vm *vm;
+	u32 i, checked = 0;
+	int ret;
+
+	args->num_done = 0;
+	if (args->flags) {
+		drm_dbg(drm, "VM_BIND: unknown flags %#x\n", args->flags);
+		return -EINVAL;
+	}
+	if (!args->num_ops) {
+		drm_dbg(drm, "VM_BIND: no ops\n");
+		return -EINVAL;
+	}
+	if (args->num_ops > DRM_VSVM_MAX_BIND_OPS) {
+		drm_dbg(drm, "VM_BIND: %u ops, more than %d\n", args->num_ops,
+			DRM_VSVM_MAX_BIND_OPS);
+		return -E2BIG;
+	}
+	ret = vsvm_ext_walk(drm, "VM_BIND", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	uops = memdup_array_user(u64_to_user_ptr(args->ops), args->num_ops, sizeof(*uops));
+	if (IS_ERR(uops)) {
+		drm_dbg(drm, "VM_BIND: ops at %#llx unreadable\n", args->ops);
+		return PTR_ERR(uops);
+	}
+	ops = kvcalloc(args->num_ops, sizeof(*ops), GFP_KERNEL);
+	if (!ops) {
+		ret = -ENOMEM;
+		goto out_uops;
+	}
+	for (checked = 0; checked < args->num_ops; checked++) {
+		ret = vsvm_bind_op_check(drm, file, &uops[checked], checked, &ops[checked]);
+		if (ret)
+			goto out_ops;
+	}
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm) {
+		drm_dbg(drm, "VM_BIND: no VM %u\n", args->vm_id);
+		ret = -ENOENT;
+		goto out_ops;
+	}
+	ret = vsvm_vm_bind(vm, ops, args->num_ops, &args->num_done);
+	vsvm_vm_put(vm);
+
+out_ops:
+	for (i = 0; i < checked; i++)
+		if (ops[i].obj)
+			drm_gem_object_put(ops[i].obj);
+	kvfree(ops);
+out_uops:
+	kfree(uops);
+	return ret;
+}
+
 #define VSVM_IOCTL(name, func) \
 	DRM_IOCTL_DEF_DRV(VSVM_##name, vsvm_ioctl_##func, DRM_RENDER_ALLOW)
 
@@ -135,4 +300,7 @@ static int vsvm_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(GEM_CREATE, gem_create),
 	VSVM_IOCTL(GEM_MMAP_OFFSET, gem_mmap_offset),
+	VSVM_IOCTL(VM_CREATE, vm_create),
+	VSVM_IOCTL(VM_DESTROY, vm_destroy),
+	VSVM_IOCTL(VM_BIND, vm_bind),
 };

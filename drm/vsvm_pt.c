@@ -8,6 +8,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/seq_file.h>
 
 #include <kunit/visibility.h>
 
@@ -313,6 +314,89 @@ int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_walk);
+
+/**
+ * struct pt_dump - State of vsvm_pt_dump_locked(): the run being printed
+ */
+struct pt_dump {
+	/** @m: Where to print. */
+	struct seq_file *m;
+	/** @open: Whether a run is pending. */
+	bool open;
+	/** @level: The run's leaf level. */
+	unsigned int level;
+	/** @bits: The run's permission bits. */
+	u64 bits;
+	/** @start: The run's first GPU address. */
+	u64 start;
+	/** @end: The GPU address after the run. */
+	u64 end;
+	/** @dma: The run's first DMA address. */
+	u64 dma;
+	/** @dma_end: The DMA address after the run. */
+	u64 dma_end;
+};
+
+static void pt_dump_flush(struct pt_dump *d)
+{
+	if (d->open)
+		seq_printf(d->m, "pt: 0x%016llx-0x%016llx %s %s dma 0x%llx\n",
+			   d->start, d->end, d->bits & VSVM_PTE_WRITE ? "rw" : "ro",
+			   d->level ? "2M" : "4K", d->dma);
+	d->open = false;
+}
+
+static void pt_dump_leaf(struct pt_dump *d, u64 va, u64 e, unsigned int level)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+	u64 dma = e & VSVM_PTE_ADDR & ~(span - 1);
+	u64 bits = e & VSVM_PTE_WRITE;
+
+	if (d->open && d->end == va && d->dma_end == dma && d->bits == bits &&
+	    d->level == level) {
+		d->end += span;
+		d->dma_end += span;
+		return;
+	}
+	pt_dump_flush(d);
+	*d = (struct pt_dump){ .m = d->m, .open = true, .level = level, .bits = bits,
+			       .start = va, .end = va + span, .dma = dma, .dma_end = dma + span };
+}
+
+static void pt_dump_level(struct pt_dump *d, u64 *table, unsigned int level, u64 base)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSVM_PT_ENTRIES; i++) {
+		u64 e = table[i], va = base + ((u64)i << VSVM_PT_SHIFT(level));
+
+		if (!(e & VSVM_PTE_VALID))
+			continue;
+		if (pt_is_leaf(e, level))
+			pt_dump_leaf(d, va, e, level);
+		else
+			pt_dump_level(d, pt_table(e), level - 1, va);
+	}
+}
+
+/**
+ * vsvm_pt_dump_locked() - Print a page table's mappings
+ * @pt: The page table, its lock held.
+ * @m: Where to print.
+ *
+ * One line per run of leaves that are contiguous in GPU and DMA address and
+ * alike in level and permission: GPU range, ``rw`` or ``ro``, ``4K`` or
+ * ``2M``, first DMA address.  Then the number of table pages.
+ */
+void vsvm_pt_dump_locked(struct vsvm_pt *pt, struct seq_file *m)
+{
+	struct pt_dump d = { .m = m };
+
+	lockdep_assert_held(&pt->lock);
+	pt_dump_level(&d, page_address(pt->root), VSVM_PT_LEVELS - 1, 0);
+	pt_dump_flush(&d);
+	seq_printf(m, "pt: %lu table pages\n", pt->nr_tables);
+}
 
 /**
  * vsvm_tlb_init() - Initialise an empty TLB

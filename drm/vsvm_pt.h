@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct page;
+struct seq_file;
 
 /** VSVM_VA_BITS - Width of a GPU virtual address. */
 #define VSVM_VA_BITS		48
@@ -73,6 +74,7 @@ void vsvm_pt_fini(struct vsvm_pt *pt);
 int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags);
 int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk);
+void vsvm_pt_dump_locked(struct vsvm_pt *pt, struct seq_file *m);
 
 /** VSVM_TLB_ENTRIES - Entries of the simulated TLB (direct-mapped). */
 #define VSVM_TLB_ENTRIES	64

@@ -33,9 +33,37 @@ CHECK_AT(drm_vsvm_gem_mmap_offset, handle, 8);
 CHECK_AT(drm_vsvm_gem_mmap_offset, flags, 12);
 CHECK_AT(drm_vsvm_gem_mmap_offset, offset, 16);
 
+CHECK_SIZE(drm_vsvm_vm_create, 16);
+CHECK_AT(drm_vsvm_vm_create, extensions, 0);
+CHECK_AT(drm_vsvm_vm_create, flags, 8);
+CHECK_AT(drm_vsvm_vm_create, vm_id, 12);
+
+CHECK_SIZE(drm_vsvm_vm_destroy, 16);
+CHECK_AT(drm_vsvm_vm_destroy, vm_id, 8);
+CHECK_AT(drm_vsvm_vm_destroy, pad, 12);
+
+CHECK_SIZE(drm_vsvm_vm_bind_op, 40);
+CHECK_AT(drm_vsvm_vm_bind_op, op, 0);
+CHECK_AT(drm_vsvm_vm_bind_op, flags, 4);
+CHECK_AT(drm_vsvm_vm_bind_op, handle, 8);
+CHECK_AT(drm_vsvm_vm_bind_op, pad, 12);
+CHECK_AT(drm_vsvm_vm_bind_op, bo_offset, 16);
+CHECK_AT(drm_vsvm_vm_bind_op, addr, 24);
+CHECK_AT(drm_vsvm_vm_bind_op, range, 32);
+
+CHECK_SIZE(drm_vsvm_vm_bind, 32);
+CHECK_AT(drm_vsvm_vm_bind, vm_id, 8);
+CHECK_AT(drm_vsvm_vm_bind, num_ops, 12);
+CHECK_AT(drm_vsvm_vm_bind, ops, 16);
+CHECK_AT(drm_vsvm_vm_bind, flags, 24);
+CHECK_AT(drm_vsvm_vm_bind, num_done, 28);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
+_Static_assert(DRM_IOCTL_VSVM_VM_CREATE == 0xc0106442, "VM_CREATE number changed");
+_Static_assert(DRM_IOCTL_VSVM_VM_DESTROY == 0x40106443, "VM_DESTROY number changed");
+_Static_assert(DRM_IOCTL_VSVM_VM_BIND == 0xc0206444, "VM_BIND number changed");
 
 int main(void)
 {

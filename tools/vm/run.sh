@@ -56,7 +56,9 @@ for s in kunit igt unload; do
 	guest="$guest${guest:+,}$s"
 done
 
-cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check panic=-1 drm.debug=0x2"
+# An oops panics, and the panic ends QEMU (-no-reboot): a dead test process
+# would otherwise leave the guest waiting for the host's timeout.
+cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=-1 drm.debug=0x2"
 [ "$demo" = 1 ] && cmdline="$cmdline vsvmtest.demo=1"
 [ -n "$guest" ] && cmdline="$cmdline vsvmtest.suites=$guest"
 

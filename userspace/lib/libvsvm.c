@@ -229,3 +229,56 @@ void vsvm_bo_destroy(struct vsvm_bo *bo)
 	drmIoctl(bo->dev->fd, DRM_IOCTL_GEM_CLOSE, &args);
 	free(bo);
 }
+
+int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id)
+{
+	struct drm_vsvm_vm_create args = { 0 };
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &args))
+		return fail(errno, "VM_CREATE");
+	*vm_id = args.vm_id;
+	return 0;
+}
+
+int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id)
+{
+	struct drm_vsvm_vm_destroy args = { .vm_id = vm_id };
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_DESTROY, &args))
+		return fail(errno, "VM_DESTROY of VM %u", vm_id);
+	return 0;
+}
+
+static int vm_bind1(struct vsvm_dev *dev, uint32_t vm_id, struct drm_vsvm_vm_bind_op *op)
+{
+	struct drm_vsvm_vm_bind args = {
+		.vm_id = vm_id, .num_ops = 1, .ops = (uintptr_t)op,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &args))
+		return fail(errno, "VM_BIND %s of [%#llx, +%#llx) in VM %u",
+			    op->op == DRM_VSVM_BIND_OP_MAP ? "MAP" : "UNMAP",
+			    (unsigned long long)op->addr, (unsigned long long)op->range, vm_id);
+	return 0;
+}
+
+int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
+		uint64_t offset, uint64_t addr, uint64_t size, bool read_only)
+{
+	struct drm_vsvm_vm_bind_op op = {
+		.op = DRM_VSVM_BIND_OP_MAP, .handle = bo->handle, .bo_offset = offset,
+		.addr = addr, .range = size,
+		.flags = read_only ? DRM_VSVM_BIND_READ_ONLY : 0,
+	};
+
+	return vm_bind1(dev, vm_id, &op);
+}
+
+int vsvm_vm_unmap(struct vsvm_dev *dev, uint32_t vm_id, uint64_t addr, uint64_t size)
+{
+	struct drm_vsvm_vm_bind_op op = {
+		.op = DRM_VSVM_BIND_OP_UNMAP, .addr = addr, .range = size,
+	};
+
+	return vm_bind1(dev, vm_id, &op);
+}

@@ -48,6 +48,14 @@ uint64_t vsvm_bo_size(const struct vsvm_bo *bo);
 /* Unmaps and closes the object. */
 void vsvm_bo_destroy(struct vsvm_bo *bo);
 
+/* GPU address spaces (VMs), identified by their id in the device's file. */
+int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id);
+int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
+/* Maps [offset, offset + size) of @bo at GPU address @addr. */
+int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
+		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);
+int vsvm_vm_unmap(struct vsvm_dev *dev, uint32_t vm_id, uint64_t addr, uint64_t size);
+
 #ifdef __cplusplus
 }
 #endif

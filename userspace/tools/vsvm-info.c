@@ -41,6 +41,31 @@ static const char *yesno(int fd, uint64_t cap)
 	return drmGetCap(fd, cap, &val) == 0 && val ? "yes" : "no";
 }
 
+/* Maps the object into a new VM, cuts the mapping in two, and unmaps it. */
+static int vm_smoke(struct vsvm_dev *dev, struct vsvm_bo *bo)
+{
+	const uint64_t addr = 0x100000, size = vsvm_bo_size(bo);
+	uint32_t vm;
+	int ret;
+
+	ret = vsvm_vm_create(dev, &vm);
+	if (ret)
+		return ret;
+	ret = vsvm_vm_map(dev, vm, bo, 0, addr, size, false);
+	if (!ret)
+		ret = vsvm_vm_unmap(dev, vm, addr + 4096, 4096);
+	if (!ret)
+		ret = vsvm_vm_unmap(dev, vm, addr, 4096);
+	if (!ret)
+		ret = vsvm_vm_unmap(dev, vm, addr + 8192, size - 8192);
+	printf("    GPU VM:        created VM %u, mapped the object at %#llx, unmapped it "
+	       "in three cuts: %s\n", vm, (unsigned long long)addr, ret ? "FAILED" : "ok");
+	if (ret)
+		printf("                   %s\n", vsvm_last_error());
+	vsvm_vm_destroy(dev, vm);
+	return ret;
+}
+
 /* Creates, fills and reads back an object through its CPU mapping. */
 static int smoke(struct vsvm_dev *dev)
 {
@@ -64,6 +89,8 @@ static int smoke(struct vsvm_dev *dev)
 	printf("    GEM object:    created %llu KiB (handle %u), filled and read back "
 	       "through mmap: %s\n", (unsigned long long)vsvm_bo_size(bo) >> 10,
 	       vsvm_bo_handle(bo), ret ? "FAILED" : "ok");
+	if (!ret)
+		ret = vm_smoke(dev, bo);
 	vsvm_bo_destroy(bo);
 	return ret;
 }

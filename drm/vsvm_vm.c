@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/minmax.h>
+#include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_gpuvm.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_vm.h"
+
+/**
+ * DOC: GPU address spaces
+ *
+ * A &struct vsvm_vm pairs a drm_gpuvm, which tracks the mappings and the
+ * objects they map, with the page table the simulated GPU walks.  Every
+ * change to one is made to the other under &vsvm_vm.lock, in this order:
+ *
+ * - MAP checks with drm_gpuvm that the range is free (-EEXIST otherwise),
+ *   writes the page-table entries from the object's sg table, then inserts
+ *   the &struct vsvm_vma and links it to the object's &drm_gpuvm_bo, which
+ *   holds a reference to the object for as long as it is mapped.
+ * - UNMAP checks that mappings cover the range with no hole (-ENOENT
+ *   otherwise), clears the page-table entries and flushes the TLB, and only
+ *   then lets drm_gpuvm_sm_unmap() remove the mappings, splitting those the
+ *   range covers in part (the &drm_gpuvm_ops.sm_step_remap step).
+ *
+ * So the page table never maps anything drm_gpuvm does not track, and an
+ * object is never released while the GPU can still reach it.
+ *
+ * Removing a mapping can drop the last reference to its object, and freeing
+ * a shmem object takes its reservation.  That must not happen while other
+ * reservations are held (drm_exec_fini() unlocks and puts objects one by
+ * one), so removed mappings are kept on a list with a reference to their
+ * object and released by vm_free_dead() after drm_exec_fini().
+ *
+ * The objects' pages are pinned by drm_gem_shmem_get_pages_sgt() at the
+ * first MAP and stay pinned until the object is freed; eviction comes with
+ * the shrinker.
+ */
+
+static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
+{
+	struct vsvm_vm *vm = container_of(gpuvm, struct vsvm_vm, gpuvm);
+
+	vsvm_tlb_fini(&vm->tlb);
+	vsvm_pt_fini(&vm->pt);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+/**
+ * struct vsvm_unmap_ctx - State of one UNMAP's drm_gpuvm_sm_unmap() walk
+ */
+struct vsvm_unmap_ctx {
+	/** @spare: Preallocated mappings for what remaps leave of a mapping. */
+	struct vsvm_vma *spare[2];
+	/** @dead: Removed mappings, see vm_retire(). */
+	struct list_head dead;
+};
+
+static struct vsvm_vma *to_vsvm_vma(struct drm_gpuva *va)
+{
+	return container_of(va, struct vsvm_vma, base);
+}
+
+/*
+ * Unlinks a removed mapping and queues it on @dead, keeping its object
+ * alive until vm_free_dead() runs with no reservation held.
+ */
+static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
+{
+	struct vsvm_vma *vma = to_vsvm_vma(va);
+
+	drm_gem_object_get(va->gem.obj);
+	drm_gpuva_unlink(va);
+	list_add(&vma->dead, dead);
+}
+
+static void vm_free_dead(struct list_head *dead)
+{
+	struct vsvm_vma *vma, *next;
+
+	list_for_each_entry_safe(vma, next, dead, dead) {
+		drm_gem_object_put(vma->base.gem.obj);
+		kfree(vma);
+	}
+}
+
+static struct vsvm_vma *take_spare(struct vsvm_unmap_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->spare); i++) {
+		struct vsvm_vma *vma = ctx->spare[i];
+
+		if (vma) {
+			ctx->spare[i] = NULL;
+			return vma;
+		}
+	}
+	return NULL;
+}
+
+/* VM_BIND maps only free ranges, so drm_gpuvm never asks for a map step. */
+static int vsvm_sm_step_map(struct drm_gpuva_op *op, void *priv)
+{
+	return -EINVAL;
+}
+
+static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
+{
+	struct drm_gpuva *old = op->remap.unmap->va;
+	struct vsvm_unmap_ctx *ctx = priv;
+	struct vsvm_vma *prev = NULL, *next = NULL;
+	bool read_only = to_vsvm_vma(old)->read_only;
+
+	/*
+	 * An UNMAP range can cut at most two mappings, each on one side, or one
+	 * mapping on both: two spares always suffice.
+	 */
+	if (op->remap.prev) {
+		prev = take_spare(ctx);
+		if (WARN_ON(!prev))
+			return -EINVAL;
+		prev->read_only = read_only;
+	}
+	if (op->remap.next) {
+		next = take_spare(ctx);
+		if (WARN_ON(!next))
+			return -EINVAL;
+		next->read_only = read_only;
+	}
+
+	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
+	/* Link the pieces before unlinking @old can drop the last vm_bo ref. */
+	if (prev)
+		drm_gpuva_link(&prev->base, old->vm_bo);
+	if (next)
+		drm_gpuva_link(&next->base, old->vm_bo);
+	vm_retire(old, &ctx->dead);
+	return 0;
+}
+
+static int vsvm_sm_step_unmap(struct drm_gpuva_op *op, void *priv)
+{
+	struct vsvm_unmap_ctx *ctx = priv;
+	struct drm_gpuva *va = op->unmap.va;
+
+	drm_gpuva_unmap(&op->unmap);
+	vm_retire(va, &ctx->dead);
+	return 0;
+}
+
+static const struct drm_gpuvm_ops vsvm_gpuvm_ops = {
+	.vm_free = vsvm_vm_free,
+	.sm_step_map = vsvm_sm_step_map,
+	.sm_step_remap = vsvm_sm_step_remap,
+	.sm_step_unmap = vsvm_sm_step_unmap,
+};
+
+/**
+ * vsvm_file_init() - Initialise a file's vsvm state
+ * @vfile: The state.
+ *
+ * Return: 0.
+ */
+int vsvm_file_init(struct vsvm_file *vfile)
+{
+	xa_init_flags(&vfile->vms, XA_FLAGS_ALLOC1);
+	return 0;
+}
+
+static void vsvm_vm_teardown(struct vsvm_vm *vm);
+
+/**
+ * vsvm_file_fini() - Destroy a file's VMs
+ * @vfile: The state of a file being closed.
+ */
+void vsvm_file_fini(struct vsvm_file *vfile)
+{
+	struct vsvm_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&vfile->vms, id, vm) {
+		xa_erase(&vfile->vms, id);
+		vsvm_vm_teardown(vm);
+		drm_gpuvm_put(&vm->gpuvm);
+	}
+	xa_destroy(&vfile->vms);
+}
+
+/**
+ * vsvm_vm_create() - Create a VM in a file
+ * @vdev: The device.
+ * @vfile: The file's state.
+ * @id: Out: the new VM's id.
+ *
+ * Return: 0 on success, -ENOMEM on failure.
+ */
+int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile, u32 *id)
+{
+	struct drm_gem_object *r_obj;
+	struct vsvm_vm *vm;
+	int ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+	mutex_init(&vm->lock);
+	vm->vdev = vdev;
+
+	ret = vsvm_pt_init(&vm->pt);
+	if (ret)
+		goto err_free;
+	ret = vsvm_tlb_init(&vm->tlb);
+	if (ret)
+		goto err_pt;
+	r_obj = drm_gpuvm_resv_object_alloc(&vdev->drm);
+	if (!r_obj) {
+		ret = -ENOMEM;
+		goto err_tlb;
+	}
+
+	drm_gpuvm_init(&vm->gpuvm, "vsvm", 0, &vdev->drm, r_obj, 0,
+		       BIT_ULL(VSVM_VA_BITS), 0, 0, &vsvm_gpuvm_ops);
+	/* The gpuvm holds its own reference to the resv object. */
+	drm_gem_object_put(r_obj);
+
+	/* From here on, drm_gpuvm_put() frees everything (vsvm_vm_free()). */
+	ret = xa_alloc(&vfile->vms, &vm->id, vm, xa_limit_32b, GFP_KERNEL);
+	if (ret) {
+		drm_gpuvm_put(&vm->gpuvm);
+		return ret == -EBUSY ? -ENOMEM : ret;
+	}
+	*id = vm->id;
+	return 0;
+
+err_tlb:
+	vsvm_tlb_fini(&vm->tlb);
+err_pt:
+	vsvm_pt_fini(&vm->pt);
+err_free:
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+	return ret;
+}
+
+/**
+ * vsvm_vm_lookup() - Find a file's VM by id
+ * @vfile: The file's state.
+ * @id: The VM's id.
+ *
+ * Return: The VM with a reference (drop it with vsvm_vm_put()), or NULL.
+ */
+struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id)
+{
+	struct vsvm_vm *vm;
+
+	xa_lock(&vfile->vms);
+	vm = xa_load(&vfile->vms, id);
+	if (vm)
+		drm_gpuvm_get(&vm->gpuvm);
+	xa_unlock(&vfile->vms);
+	return vm;
+}
+
+/**
+ * vsvm_vm_put() - Drop a reference to a VM
+ * @vm: The VM.
+ */
+void vsvm_vm_put(struct vsvm_vm *vm)
+{
+	drm_gpuvm_put(&vm->gpuvm);
+}
+
+/*
+ * Locks the VM's reservation, @extra's if given, and those of the objects
+ * mapped in [@addr, @addr + @range) (none for @range 0).  Several mappings
+ * of one object are common: @exec must ignore duplicates.
+ */
+static int vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
+			 struct drm_gem_object *extra, u64 addr, u64 range)
+{
+	struct drm_gpuva *va;
+	int ret = 0;
+
+	drm_exec_until_all_locked(exec) {
+		ret = drm_exec_lock_obj(exec, drm_gpuvm_resv_obj(&vm->gpuvm));
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+		if (extra) {
+			ret = drm_exec_lock_obj(exec, extra);
+			drm_exec_retry_on_contention(exec);
+			if (ret)
+				break;
+		}
+		drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range) {
+			ret = drm_exec_lock_obj(exec, va->gem.obj);
+			drm_exec_retry_on_contention(exec);
+			if (ret)
+				break;
+		}
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
+/* Writes the entries mapping [@offset, @offset + @range) of @sgt at @addr. */
+static int vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
+			 u64 addr, u64 range, u32 flags)
+{
+	struct scatterlist *sg;
+	u64 mapped = 0;
+	unsigned int i;
+	int ret = -EINVAL;
+
+	mutex_lock(&vm->pt.lock);
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		u64 len = sg_dma_len(sg), dma = sg_dma_address(sg);
+
+		if (offset >= len) {
+			offset -= len;
+			continue;
+		}
+		dma += offset;
+		len = min(len - offset, range - mapped);
+		offset = 0;
+		ret = vsvm_pt_map_locked(&vm->pt, addr + mapped, dma, len, flags);
+		if (ret)
+			break;
+		mapped += len;
+		if (mapped == range)
+			break;
+	}
+	if (ret && mapped)
+		WARN_ON(vsvm_pt_unmap_locked(&vm->pt, addr, mapped));
+	mutex_unlock(&vm->pt.lock);
+	return ret;
+}
+
+static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
+{
+	struct drm_device *drm = &vm->vdev->drm;
+	struct drm_gpuvm_bo *vm_bo;
+	struct vsvm_vma *vma;
+	struct sg_table *sgt;
+	struct drm_exec exec;
+	int ret;
+
+	/* Pins the pages and DMA-maps them; takes the object's resv itself. */
+	sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(op->obj));
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+
+	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	if (!vma)
+		return -ENOMEM;
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
+	ret = vm_lock_range(vm, &exec, op->obj, 0, 0);
+	if (ret)
+		goto out;
+
+	if (!drm_gpuvm_interval_empty(&vm->gpuvm, op->addr, op->range)) {
+		drm_dbg(drm, "VM_BIND: [%#llx, +%#llx) overlaps a mapping\n",
+			op->addr, op->range);
+		ret = -EEXIST;
+		goto out;
+	}
+
+	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, op->obj);
+	if (IS_ERR(vm_bo)) {
+		ret = PTR_ERR(vm_bo);
+		goto out;
+	}
+
+	ret = vm_pt_map_sgt(vm, sgt, op->offset, op->addr, op->range,
+			    op->read_only ? 0 : VSVM_PT_WRITE);
+	if (ret) {
+		drm_gpuvm_bo_put(vm_bo);
+		goto out;
+	}
+
+	vma->read_only = op->read_only;
+	drm_gpuva_init(&vma->base, op->addr, op->range, op->obj, op->offset);
+	ret = drm_gpuva_insert(&vm->gpuvm, &vma->base);
+	/* The range was checked free, and valid, above. */
+	if (WARN_ON(ret)) {
+		mutex_lock(&vm->pt.lock);
+		vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
+		mutex_unlock(&vm->pt.lock);
+		vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
+		drm_gpuvm_bo_put(vm_bo);
+		goto out;
+	}
+	drm_gpuva_link(&vma->base, vm_bo);
+	drm_gpuvm_bo_put(vm_bo);
+	vma = NULL;
+out:
+	drm_exec_fini(&exec);
+	kfree(vma);
+	return ret;
+}
+
+/* Whether mappings cover [@addr, @addr + @range) with no hole. */
+static bool vm_range_covered(struct vsvm_vm *vm, u64 addr, u64 range)
+{
+	u64 next = addr, end = addr + range;
+	struct drm_gpuva *va;
+
+	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, end) {
+		if (va->va.addr > next)
+			return false;
+		next = va->va.addr + va->va.range;
+	}
+	return next >= end;
+}
+
+static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
+{
+	struct drm_device *drm = &vm->vdev->drm;
+	struct vsvm_unmap_ctx ctx = { .dead = LIST_HEAD_INIT(ctx.dead) };
+	struct drm_exec exec;
+	unsigned int i;
+	int ret;
+
+	if (!vm_range_covered(vm, op->addr, op->range)) {
+		drm_dbg(drm, "VM_BIND: UNMAP [%#llx, +%#llx) has a hole\n",
+			op->addr, op->range);
+		return -ENOENT;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++) {
+		ctx.spare[i] = kzalloc(sizeof(*ctx.spare[i]), GFP_KERNEL);
+		if (!ctx.spare[i]) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
+	ret = vm_lock_range(vm, &exec, NULL, op->addr, op->range);
+	if (ret)
+		goto out;
+
+	/* The GPU loses the range first; only then do the mappings go. */
+	mutex_lock(&vm->pt.lock);
+	ret = vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
+	mutex_unlock(&vm->pt.lock);
+	vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
+	if (ret)
+		goto out;
+
+	ret = drm_gpuvm_sm_unmap(&vm->gpuvm, &ctx, op->addr, op->range);
+out:
+	drm_exec_fini(&exec);
+	vm_free_dead(&ctx.dead);
+out_free:
+	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++)
+		kfree(ctx.spare[i]);
+	return ret;
+}
+
+/**
+ * vsvm_vm_bind() - Run checked bind operations on a VM
+ * @vm: The VM.
+ * @ops: The operations, checked by the ioctl layer.
+ * @count: Number of @ops.
+ * @done: Out: how many operations were done.
+ *
+ * Return: 0 when all were done; else the error of the one that failed:
+ * -ENOENT if the VM was destroyed or an UNMAP range has a hole, -EEXIST if a
+ * MAP range is in use, -ENOMEM, or -EINTR/-ERESTARTSYS.
+ */
+int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *done)
+{
+	int ret = 0;
+	u32 i;
+
+	*done = 0;
+	mutex_lock(&vm->lock);
+	if (vm->destroyed)
+		ret = -ENOENT;
+	for (i = 0; i < count && !ret; i++) {
+		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i]) : vm_map_locked(vm, &ops[i]);
+		if (!ret)
+			(*done)++;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static void vsvm_vm_teardown(struct vsvm_vm *vm)
+{
+	struct drm_gpuva *va, *next;
+	struct drm_exec exec;
+	LIST_HEAD(dead);
+
+	mutex_lock(&vm->lock);
+	vm->destroyed = true;
+
+	/* Uninterruptible: teardown also runs when a file is closed. */
+	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
+	WARN_ON(vm_lock_range(vm, &exec, NULL, 0, BIT_ULL(VSVM_VA_BITS)));
+
+	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
+		mutex_lock(&vm->pt.lock);
+		WARN_ON(vsvm_pt_unmap_locked(&vm->pt, va->va.addr, va->va.range));
+		mutex_unlock(&vm->pt.lock);
+	}
+	vsvm_tlb_flush_all(&vm->tlb);
+	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
+		drm_gpuva_remove(va);
+		vm_retire(va, &dead);
+	}
+
+	drm_exec_fini(&exec);
+	vm_free_dead(&dead);
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * vsvm_vm_destroy() - Destroy a file's VM
+ * @vfile: The file's state.
+ * @id: The VM's id.
+ *
+ * Return: 0 on success, -ENOENT if the file has no such VM.
+ */
+int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id)
+{
+	struct vsvm_vm *vm = xa_erase(&vfile->vms, id);
+
+	if (!vm)
+		return -ENOENT;
+	vsvm_vm_teardown(vm);
+	drm_gpuvm_put(&vm->gpuvm);
+	return 0;
+}
+
+/**
+ * vsvm_vm_debugfs_show() - Print a VM's mappings and page table
+ * @vm: The VM.
+ * @m: The debugfs file.
+ */
+void vsvm_vm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
+{
+	mutex_lock(&vm->lock);
+	seq_printf(m, "vm %u\n", vm->id);
+	drm_debugfs_gpuva_info(m, &vm->gpuvm);
+	mutex_lock(&vm->pt.lock);
+	vsvm_pt_dump_locked(&vm->pt, m);
+	mutex_unlock(&vm->pt.lock);
+	seq_printf(m, "tlb: hits %llu misses %llu flushes %llu\n\n",
+		   vm->tlb.hits, vm->tlb.misses, vm->tlb.flushes);
+	mutex_unlock(&vm->lock);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_VM_H__
+#define __VSVM_VM_H__
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_gpuvm.h>
+
+#include "vsvm_pt.h"
+
+struct drm_file;
+struct seq_file;
+struct vsvm_device;
+
+/**
+ * struct vsvm_vm - A GPU address space
+ *
+ * drm_gpuvm tracks the mappings (one &struct vsvm_vma each) and their
+ * objects; @pt holds what the simulated GPU sees.  The two are changed
+ * together under @lock, so they always agree.
+ *
+ * Lock order: @lock, then the reservations (VM and objects, with drm_exec),
+ * then &vsvm_pt.lock.
+ */
+struct vsvm_vm {
+	/** @gpuvm: VA tracking; &vsvm_vm embeds it and it holds the refcount. */
+	struct drm_gpuvm gpuvm;
+	/** @vdev: The device. */
+	struct vsvm_device *vdev;
+	/** @lock: Serialises bind operations and destruction. */
+	struct mutex lock;
+	/** @pt: The GPU page table. */
+	struct vsvm_pt pt;
+	/** @tlb: The simulated TLB in front of @pt. */
+	struct vsvm_tlb tlb;
+	/** @id: The VM's id in its file. */
+	u32 id;
+	/** @destroyed: Set under @lock once the VM has been torn down. */
+	bool destroyed;
+};
+
+/**
+ * struct vsvm_vma - One mapping of a buffer object range in a VM
+ */
+struct vsvm_vma {
+	/** @base: The drm_gpuvm mapping; &vsvm_vma embeds it. */
+	struct drm_gpuva base;
+	/** @read_only: Whether the GPU may only read it. */
+	bool read_only;
+	/**
+	 * @dead: Entry in a list of removed mappings, freed (with the object
+	 * reference they hold) once no reservation is held any more.
+	 */
+	struct list_head dead;
+};
+
+/**
+ * struct vsvm_file - vsvm's state of one open DRM file
+ */
+struct vsvm_file {
+	/** @vms: The file's VMs, by id. */
+	struct xarray vms;
+};
+
+/**
+ * struct vsvm_bind_op - One checked bind operation, in kernel types
+ */
+struct vsvm_bind_op {
+	/** @unmap: Unmap rather than map. */
+	bool unmap;
+	/** @read_only: MAP: map read-only. */
+	bool read_only;
+	/** @obj: MAP: the object, referenced. */
+	struct drm_gem_object *obj;
+	/** @offset: MAP: offset in @obj. */
+	u64 offset;
+	/** @addr: Start of the GPU range. */
+	u64 addr;
+	/** @range: Length of the range. */
+	u64 range;
+};
+
+int vsvm_file_init(struct vsvm_file *vfile);
+void vsvm_file_fini(struct vsvm_file *vfile);
+
+int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile, u32 *id);
+int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
+struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
+void vsvm_vm_put(struct vsvm_vm *vm);
+int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *done);
+void vsvm_vm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
+
+#endif /* __VSVM_VM_H__ */

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm vm
+ * Description: GPU address spaces: VM_CREATE, VM_DESTROY and VM_BIND, with
+ *		what the GPU's page table holds after each (debugfs vsvm_vms),
+ *		and every errno of the three ioctls.
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sys/mman.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define SZ_2M (2ull << 20)
+
+static uint32_t vm_create(int fd)
+{
+	struct drm_vsvm_vm_create c = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
+	igt_assert_neq_u32(c.vm_id, 0);
+	return c.vm_id;
+}
+
+static int __vm_destroy(int fd, uint32_t vm)
+{
+	struct drm_vsvm_vm_destroy d = { .vm_id = vm };
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d) ? -errno : 0;
+}
+
+static uint32_t gem_create(int fd, uint64_t size)
+{
+	struct drm_vsvm_gem_create c = { .size = size };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c);
+	return c.handle;
+}
+
+static void gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+static struct drm_vsvm_vm_bind_op map_op(uint32_t handle, uint64_t offset,
+					 uint64_t addr, uint64_t range, uint32_t flags)
+{
+	return (struct drm_vsvm_vm_bind_op){
+		.op = DRM_VSVM_BIND_OP_MAP, .flags = flags, .handle = handle,
+		.bo_offset = offset, .addr = addr, .range = range,
+	};
+}
+
+static struct drm_vsvm_vm_bind_op unmap_op(uint64_t addr, uint64_t range)
+{
+	return (struct drm_vsvm_vm_bind_op){
+		.op = DRM_VSVM_BIND_OP_UNMAP, .addr = addr, .range = range,
+	};
+}
+
+/* Runs VM_BIND; returns 0 or -errno, and how many ops were done. */
+static int __vm_bind(int fd, uint32_t vm, struct drm_vsvm_vm_bind_op *ops,
+		     uint32_t n, uint32_t *done)
+{
+	struct drm_vsvm_vm_bind b = {
+		.vm_id = vm, .num_ops = n, .ops = (uintptr_t)ops,
+	};
+	int ret = igt_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? -errno : 0;
+
+	if (done)
+		*done = b.num_done;
+	return ret;
+}
+
+static int bind1(int fd, uint32_t vm, struct drm_vsvm_vm_bind_op op)
+{
+	return __vm_bind(fd, vm, &op, 1, NULL);
+}
+
+/* The drm-client-id of @fd, from its fdinfo. */
+static unsigned long long client_id(int fd)
+{
+	char path[64], buf[4096], *p;
+	int f, n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert_lt(0, n);
+	buf[n] = '\0';
+	p = strstr(buf, "drm-client-id:");
+	igt_assert(p);
+	return strtoull(p + strlen("drm-client-id:"), NULL, 10);
+}
+
+/*
+ * The "pt:" lines of VM @vm of @fd's file in debugfs vsvm_vms, joined with
+ * ';' into @out.  Their DMA addresses are dropped, and runs that follow each
+ * other in GPU address with the same permission and page size are merged:
+ * what is left does not depend on where the pages happen to be.
+ */
+static void append_run(char *out, size_t len, unsigned long long start,
+		       unsigned long long end, const char *attrs)
+{
+	size_t used = strlen(out);
+
+	snprintf(out + used, len - used, "%s0x%016llx-0x%016llx %s",
+		 used ? ";" : "", start, end, attrs);
+}
+
+static void pt_lines(int fd, uint32_t vm, char *out, size_t len)
+{
+	static char buf[1 << 16];
+	char key[32], file_key[48], *p, *line, *save = NULL;
+	bool in_file = false;
+	unsigned long long start, end, cur_start = 0, cur_end = 0;
+	char attrs[16], cur_attrs[16] = "";
+	bool in_vm = false;
+	int dir, f, n;
+
+	out[0] = '\0';
+	dir = igt_debugfs_dir(fd);
+	igt_assert_fd(dir);
+	f = openat(dir, "vsvm_vms", O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	close(dir);
+	igt_assert_lt(0, n);
+	buf[n] = '\0';
+
+	snprintf(key, sizeof(key), "vm %u", vm);
+	snprintf(file_key, sizeof(file_key), "file %llu", client_id(fd));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "file ", 5)) {
+			if (in_vm)
+				break;
+			in_file = !strcmp(line, file_key);
+			continue;
+		}
+		if (!in_file)
+			continue;
+		if (!strncmp(line, "vm ", 3)) {
+			if (in_vm)
+				break;
+			in_vm = !strcmp(line, key);
+			continue;
+		}
+		if (!in_vm || strncmp(line, "pt: 0x", 6))
+			continue;
+		p = strstr(line, " dma ");
+		igt_assert(p);
+		*p = '\0';
+		igt_assert_eq(sscanf(line, "pt: 0x%llx-0x%llx %15[^\n]", &start, &end, attrs), 3);
+		if (cur_attrs[0] && cur_end == start && !strcmp(cur_attrs, attrs)) {
+			cur_end = end;
+			continue;
+		}
+		if (cur_attrs[0])
+			append_run(out, len, cur_start, cur_end, cur_attrs);
+		cur_start = start;
+		cur_end = end;
+		strcpy(cur_attrs, attrs);
+	}
+	if (cur_attrs[0])
+		append_run(out, len, cur_start, cur_end, cur_attrs);
+}
+
+static void expect_pt(int fd, uint32_t vm, const char *want)
+{
+	char got[4096];
+
+	pt_lines(fd, vm, got, sizeof(got));
+	igt_assert_f(!strcmp(got, want), "page table:\n  got  \"%s\"\n  want \"%s\"\n",
+		     got, want);
+}
+
+static long long info_get(int fd, const char *key)
+{
+	char buf[1024], *p;
+	size_t klen = strlen(key);
+
+	igt_assert_lt(0, igt_debugfs_read(fd, "vsvm_info", buf));
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return atoll(p + klen + 1);
+	return -1;
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = drm_open_driver(DRIVER_VSVM);
+		igt_require(vsvm_is_vsvm(fd));
+	}
+
+	igt_describe("VMs are created with distinct non-zero ids and destroyed once.");
+	igt_subtest("create-destroy") {
+		uint32_t a = vm_create(fd), b = vm_create(fd);
+
+		igt_assert_neq_u32(a, b);
+		igt_assert_eq(__vm_destroy(fd, a), 0);
+		igt_assert_eq(__vm_destroy(fd, a), -ENOENT);
+		igt_assert_eq(__vm_destroy(fd, b), 0);
+	}
+
+	igt_describe("VM_CREATE and VM_DESTROY refuse unknown flags, pads, ids and extensions.");
+	igt_subtest("create-destroy-errors") {
+		struct drm_vsvm_user_extension ext = { .name = 1 };
+		struct drm_vsvm_vm_destroy d = { 0 };
+		struct drm_vsvm_vm_create c = { 0 };
+		int bit;
+
+		for (bit = 0; bit < 32; bit++) {
+			c.flags = 1u << bit;
+			do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_CREATE, &c, EINVAL);
+		}
+		c.flags = 0;
+		c.extensions = (uintptr_t)&ext;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_CREATE, &c, EINVAL);
+		c.extensions = 8;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_CREATE, &c, EFAULT);
+
+		d.vm_id = vm_create(fd);
+		d.pad = 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, EINVAL);
+		d.pad = 0;
+		d.extensions = (uintptr_t)&ext;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, EINVAL);
+		d.extensions = 0;
+		do_ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d);
+		d.vm_id = 0;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, ENOENT);
+		d.vm_id = 0xdeadbeef;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, ENOENT);
+	}
+
+	igt_describe("A VM belongs to its file: another file cannot use or destroy it.");
+	igt_subtest("vm-per-file") {
+		int other = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vm_create(fd);
+		uint32_t bo = gem_create(other, PAGE);
+
+		igt_assert_eq(bind1(other, vm, map_op(bo, 0, 0, PAGE, 0)), -ENOENT);
+		igt_assert_eq(__vm_destroy(other, vm), -ENOENT);
+		igt_assert_eq(__vm_destroy(fd, vm), 0);
+		close(other);
+	}
+
+	igt_describe("MAP writes page-table entries (2 MiB where aligned, read-only "
+		     "when asked); UNMAP clears them and splits what it cuts.");
+	igt_subtest("map-unmap-page-table") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vm_create(f);
+		uint32_t bo = gem_create(f, 4 * SZ_2M);
+		struct drm_vsvm_vm_bind_op ops[2];
+		uint32_t done;
+
+		expect_pt(f, vm, "");
+		igt_assert_eq(bind1(f, vm, map_op(bo, PAGE, 0x100000, 2 * PAGE, 0)), 0);
+		expect_pt(f, vm, "0x0000000000100000-0x0000000000102000 rw 4K");
+
+		ops[0] = map_op(bo, 0, 0x200000, PAGE, DRM_VSVM_BIND_READ_ONLY);
+		ops[1] = unmap_op(0x101000, PAGE);
+		igt_assert_eq(__vm_bind(f, vm, ops, 2, &done), 0);
+		igt_assert_eq(done, 2);
+		expect_pt(f, vm, "0x0000000000100000-0x0000000000101000 rw 4K;"
+				 "0x0000000000200000-0x0000000000201000 ro 4K");
+
+		/* Cut a mapping in the middle: two pieces stay. */
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x400000, 16 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x404000, 4 * PAGE)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x100000, PAGE)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x200000, PAGE)), 0);
+		expect_pt(f, vm, "0x0000000000400000-0x0000000000404000 rw 4K;"
+				 "0x0000000000408000-0x0000000000410000 rw 4K");
+		igt_assert_eq(bind1(f, vm, unmap_op(0x400000, 4 * PAGE)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x408000, 8 * PAGE)), 0);
+		expect_pt(f, vm, "");
+		close(f);
+	}
+
+	igt_describe("UNMAP may span several mappings when no hole lies between them.");
+	igt_subtest("unmap-across-mappings") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vm_create(f);
+		uint32_t bo = gem_create(f, 16 * PAGE);
+
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x10000, 4 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x14000, 4 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x18000, 4 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x12000, 8 * PAGE)), 0);
+		expect_pt(f, vm, "0x0000000000010000-0x0000000000012000 rw 4K;"
+				 "0x000000000001a000-0x000000000001c000 rw 4K");
+		close(f);
+	}
+
+	igt_describe("A mapping keeps its object alive after the handle is closed; "
+		     "unmapping, VM_DESTROY and closing the file all release it.");
+	igt_subtest("mapping-holds-object") {
+		long long base = info_get(fd, "bo_count");
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vm_create(f), bo = gem_create(f, 2 * PAGE);
+
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 2 * PAGE, 0)), 0);
+		gem_close(f, bo);
+		igt_assert_eq(info_get(fd, "bo_count"), base + 1);
+		igt_assert_eq(bind1(f, vm, unmap_op(0, PAGE)), 0);
+		igt_assert_eq(info_get(fd, "bo_count"), base + 1);
+		igt_assert_eq(bind1(f, vm, unmap_op(PAGE, PAGE)), 0);
+		igt_assert_eq(info_get(fd, "bo_count"), base);
+
+		bo = gem_create(f, PAGE);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
+		gem_close(f, bo);
+		igt_assert_eq(__vm_destroy(f, vm), 0);
+		igt_assert_eq(info_get(fd, "bo_count"), base);
+
+		vm = vm_create(f);
+		bo = gem_create(f, SZ_2M);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, SZ_2M, SZ_2M, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, SZ_2M, 0)), 0);
+		close(f);
+		igt_assert_eq(info_get(fd, "bo_count"), base);
+	}
+
+	igt_describe("VM_BIND's errnos: flags, pads, counts, ops, handles, ranges, "
+		     "overlaps and holes; a failed op leaves the ones before it done.");
+	igt_subtest("bind-errors") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vm_create(f), bo = gem_create(f, 4 * PAGE), done = 99;
+		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS + 1];
+		struct drm_vsvm_user_extension ext = { .name = 1 };
+		struct drm_vsvm_vm_bind b = { .vm_id = vm, .num_ops = 1,
+					      .ops = (uintptr_t)ops };
+		struct drm_vsvm_vm_bind_op op;
+		int bit;
+
+		ops[0] = map_op(bo, 0, 0, PAGE, 0);
+		b.flags = 1;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		b.flags = 0;
+		b.extensions = (uintptr_t)&ext;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		b.extensions = 0;
+		b.num_ops = 0;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		b.num_ops = DRM_VSVM_MAX_BIND_OPS + 1;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, E2BIG);
+		b.num_ops = 1;
+		b.ops = 8;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EFAULT);
+		b.ops = (uintptr_t)ops;
+		b.vm_id = vm + 100;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, ENOENT);
+
+		/* Bad ops. */
+		op = map_op(bo, 0, 0, PAGE, 0);
+		op.op = 2;
+		igt_assert_eq(bind1(f, vm, op), -EINVAL);
+		for (bit = 1; bit < 32; bit++)
+			igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 1u << bit)), -EINVAL);
+		op = map_op(bo, 0, 0, PAGE, 0);
+		op.pad = 1;
+		igt_assert_eq(bind1(f, vm, op), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo + 100, 0, 0, PAGE, 0)), -ENOENT);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x800, PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0x800, 0, PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 0x800, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 0, 0)), -EINVAL);
+		/* Past the object, past the address space, overflowing. */
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 5 * PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 4 * PAGE, 0, PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, -PAGE, 0, 2 * PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, (1ull << 48) - PAGE, 2 * PAGE, 0)),
+			      -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, -PAGE, 2 * PAGE, 0)), -EINVAL);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, (1ull << 48) - PAGE, PAGE, 0)), 0);
+		/* UNMAP takes no handle, offset or flags. */
+		op = unmap_op(0, PAGE);
+		op.handle = bo;
+		igt_assert_eq(bind1(f, vm, op), -EINVAL);
+		op = unmap_op(0, PAGE);
+		op.bo_offset = PAGE;
+		igt_assert_eq(bind1(f, vm, op), -EINVAL);
+		op = unmap_op(0, PAGE);
+		op.flags = DRM_VSVM_BIND_READ_ONLY;
+		igt_assert_eq(bind1(f, vm, op), -EINVAL);
+		expect_pt(f, vm, "0x0000fffffffff000-0x0001000000000000 rw 4K");
+
+		/* Overlaps and holes. */
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x10000, 2 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x11000, PAGE, 0)), -EEXIST);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0xf000, 2 * PAGE, 0)), -EEXIST);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x20000, PAGE)), -ENOENT);
+		igt_assert_eq(bind1(f, vm, unmap_op(0xf000, 2 * PAGE)), -ENOENT);
+		igt_assert_eq(bind1(f, vm, unmap_op(0x11000, 2 * PAGE)), -ENOENT);
+
+		/* Ops before a failing one stay done, and num_done says so. */
+		ops[0] = map_op(bo, 0, 0x30000, PAGE, 0);
+		ops[1] = map_op(bo, 0, 0x31000, PAGE, 0);
+		ops[2] = map_op(bo, 0, 0x10000, PAGE, 0);
+		ops[3] = map_op(bo, 0, 0x32000, PAGE, 0);
+		igt_assert_eq(__vm_bind(f, vm, ops, 4, &done), -EEXIST);
+		igt_assert_eq(done, 2);
+		/* A bad op anywhere fails the whole call before anything runs. */
+		ops[0] = map_op(bo, 0, 0x40000, PAGE, 0);
+		ops[1] = map_op(bo, 0, 0x800, PAGE, 0);
+		igt_assert_eq(__vm_bind(f, vm, ops, 2, &done), -EINVAL);
+		igt_assert_eq(done, 0);
+		expect_pt(f, vm, "0x0000000000010000-0x0000000000012000 rw 4K;"
+				 "0x0000000000030000-0x0000000000032000 rw 4K;"
+				 "0x0000fffffffff000-0x0001000000000000 rw 4K");
+		close(f);
+	}
+
+	igt_describe("Binds from several processes into their own VMs run side by side.");
+	igt_subtest("concurrent-binds") {
+		igt_fork(child, 4) {
+			int f = drm_open_driver(DRIVER_VSVM);
+			uint32_t vm = vm_create(f), bo = gem_create(f, 64 * PAGE);
+			int i;
+
+			for (i = 0; i < 200; i++) {
+				uint64_t addr = (uint64_t)(i % 7) << 21;
+
+				igt_assert_eq(bind1(f, vm, map_op(bo, 0, addr, 64 * PAGE, 0)), 0);
+				igt_assert_eq(bind1(f, vm, unmap_op(addr + 8 * PAGE, 8 * PAGE)), 0);
+				igt_assert_eq(bind1(f, vm, unmap_op(addr, 8 * PAGE)), 0);
+				igt_assert_eq(bind1(f, vm, unmap_op(addr + 16 * PAGE, 48 * PAGE)), 0);
+			}
+			expect_pt(f, vm, "");
+			close(f);
+		}
+		igt_waitchildren();
+	}
+
+	igt_fixture {
+		drm_close_driver(fd);
+	}
+}

@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
@@ -29,6 +30,14 @@
  *	them (drm_debugfs_gpuva_info()), its page table as the GPU sees it
  *	(one ``pt:`` line per run of alike entries, see vsvm_pt_dump_locked())
  *	and its TLB statistics.
+ *
+ * ``vsvm_faults``
+ *	The device's fault ring, oldest first: seqno, DRM client, VM, queue,
+ *	GPU address, access and reason.
+ *
+ * ``engine_cmd_delay_us``
+ *	Writable: the engine sleeps this long after each command, to widen
+ *	race windows in tests.  0 (the default) for full speed.
  *
  * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
@@ -77,6 +86,53 @@ static int vsvm_debugfs_vms(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_faults(struct seq_file *m, void *data)
+{
+	static const char * const reasons[] = {
+		[DRM_VSVM_FAULT_NOT_PRESENT] = "not-present",
+		[DRM_VSVM_FAULT_READ_ONLY] = "read-only",
+		[DRM_VSVM_FAULT_BAD_COMMAND] = "bad-command",
+	};
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+	struct vsvm_fault_record recs[16];
+	u64 seqno, end;
+	unsigned int i, n;
+
+	/* Copy out in batches: seq_printf() must not run under the spinlock. */
+	spin_lock(&vdev->fault_lock);
+	end = vdev->fault_seqno;
+	spin_unlock(&vdev->fault_lock);
+	seqno = end > DRM_VSVM_MAX_FAULTS ? end - DRM_VSVM_MAX_FAULTS : 0;
+	while (seqno < end) {
+		spin_lock(&vdev->fault_lock);
+		for (n = 0; n < ARRAY_SIZE(recs) && seqno + n < end; n++)
+			recs[n] = vdev->faults[(seqno + n) % DRM_VSVM_MAX_FAULTS];
+		spin_unlock(&vdev->fault_lock);
+		for (i = 0; i < n; i++) {
+			const struct drm_vsvm_fault *f = &recs[i].fault;
+
+			seq_printf(m, "%llu client %llu vm %u queue %u addr 0x%llx %s %s\n",
+				   f->seqno, recs[i].client_id, f->vm_id, f->queue, f->addr,
+				   f->write ? "write" : "read",
+				   f->reason < ARRAY_SIZE(reasons) && reasons[f->reason] ?
+				   reasons[f->reason] : "?");
+		}
+		seqno += n;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_debugfs_register() - Add the debugfs files DRM's helpers don't make
+ * @vdev: The device, just registered.
+ */
+void vsvm_debugfs_register(struct vsvm_device *vdev)
+{
+	debugfs_create_u32("engine_cmd_delay_us", 0644, vdev->drm.primary->debugfs_root,
+			   &vdev->engine_cmd_delay_us);
+}
+
 /**
  * vsvm_debugfs_init() - Add vsvm's debugfs files to a device
  * @vdev: The device, not yet registered.
@@ -88,6 +144,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 {
 	drm_debugfs_add_file(&vdev->drm, "vsvm_info", vsvm_debugfs_info, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_vms", vsvm_debugfs_vms, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_faults", vsvm_debugfs_faults, NULL);
 }
 
 /**

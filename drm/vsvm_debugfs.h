@@ -10,6 +10,7 @@ struct drm_printer;
 struct vsvm_device;
 
 void vsvm_debugfs_init(struct vsvm_device *vdev);
+void vsvm_debugfs_register(struct vsvm_device *vdev);
 void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 #endif /* __VSVM_DEBUGFS_H__ */

@@ -40,6 +40,15 @@ module_param(num_devices, uint, 0444);
 MODULE_PARM_DESC(num_devices,
 		 "Number of virtual devices to create (1-" __stringify(VSVM_MAX_DEVICES) ", default 2)");
 
+static unsigned int num_queues = 2;
+module_param(num_queues, uint, 0444);
+MODULE_PARM_DESC(num_queues,
+		 "Hardware queues per device (1-" __stringify(VSVM_MAX_QUEUES) ", default 2)");
+
+static unsigned int job_timeout_ms = 2000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms, "A job running longer is killed (100-60000 ms, default 2000)");
+
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
 /* DEFINE_DRM_GEM_FOPS() in 6.12 leaves out fdinfo. */
@@ -116,6 +125,9 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	}
 	vdev->pdev = pdev;
 	vdev->index = index;
+	vdev->num_queues = num_queues;
+	vdev->job_timeout_ms = job_timeout_ms;
+	spin_lock_init(&vdev->fault_lock);
 
 	/* The simulated GPU can address all memory, in segments of any size. */
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
@@ -123,15 +135,22 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 		goto err_devres;
 	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 
+	ret = vsvm_queues_init(vdev);
+	if (ret)
+		goto err_devres;
+
 	vsvm_debugfs_init(vdev);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		goto err_devres;
+		goto err_queues;
+	vsvm_debugfs_register(vdev);
 
-	drm_info(&vdev->drm, "vsvm device %u ready\n", index);
+	drm_info(&vdev->drm, "vsvm device %u ready: %u queues\n", index, num_queues);
 	return vdev;
 
+err_queues:
+	vsvm_queues_fini(vdev);
 err_devres:
 	devres_release_group(&pdev->dev, NULL);
 err_unregister:
@@ -144,6 +163,8 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	struct platform_device *pdev = vdev->pdev;
 
 	drm_dev_unplug(&vdev->drm);
+	/* Module exit: every file is closed, so every job has finished. */
+	vsvm_queues_fini(vdev);
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
 }
@@ -167,6 +188,14 @@ static int __init vsvm_init(void)
 	if (!num_devices || num_devices > VSVM_MAX_DEVICES) {
 		pr_err("vsvm: num_devices=%u is outside 1..%d\n",
 		       num_devices, VSVM_MAX_DEVICES);
+		return -EINVAL;
+	}
+	if (!num_queues || num_queues > VSVM_MAX_QUEUES) {
+		pr_err("vsvm: num_queues=%u is outside 1..%d\n", num_queues, VSVM_MAX_QUEUES);
+		return -EINVAL;
+	}
+	if (job_timeout_ms < 100 || job_timeout_ms > 60000) {
+		pr_err("vsvm: job_timeout_ms=%u is outside 100..60000\n", job_timeout_ms);
 		return -EINVAL;
 	}
 

@@ -7,8 +7,12 @@
 
 #include <linux/atomic.h>
 #include <linux/platform_device.h>
+#include <linux/spinlock.h>
 
 #include <drm/drm_device.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_sched.h"
 
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU for userptr, SVM and dma-buf"
@@ -18,11 +22,21 @@
  * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
  */
 #define VSVM_DRIVER_MAJOR	1
-#define VSVM_DRIVER_MINOR	1
+#define VSVM_DRIVER_MINOR	2
 #define VSVM_DRIVER_PATCHLEVEL	0
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
 #define VSVM_MAX_DEVICES	16
+
+/**
+ * struct vsvm_fault_record - One entry of a device's fault ring
+ */
+struct vsvm_fault_record {
+	/** @client_id: The DRM client id of the file owning the VM. */
+	u64 client_id;
+	/** @fault: The fault, as QUERY reports it. */
+	struct drm_vsvm_fault fault;
+};
 
 /**
  * struct vsvm_device - One virtual vsvm device
@@ -46,6 +60,23 @@ struct vsvm_device {
 	atomic_t bo_count;
 	/** @bo_bytes: Total size of the objects counted by @bo_count. */
 	atomic64_t bo_bytes;
+	/** @num_queues: Number of hardware queues. */
+	u32 num_queues;
+	/** @job_timeout_ms: A job running longer is killed. */
+	u32 job_timeout_ms;
+	/** @queues: The hardware queues. */
+	struct vsvm_queue queues[VSVM_MAX_QUEUES];
+	/** @fault_lock: Protects @faults and @fault_seqno. */
+	spinlock_t fault_lock;
+	/** @fault_seqno: Number of faults recorded so far. */
+	u64 fault_seqno;
+	/** @faults: The latest faults, a ring indexed by seqno. */
+	struct vsvm_fault_record faults[DRM_VSVM_MAX_FAULTS];
+	/**
+	 * @engine_cmd_delay_us: Delay after each command, in microseconds
+	 * (debugfs ``engine_cmd_delay_us``), to widen race windows in tests.
+	 */
+	u32 engine_cmd_delay_us;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)

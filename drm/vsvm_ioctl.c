@@ -148,7 +148,8 @@ static int vsvm_ioctl_vm_create(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 
-	return vsvm_vm_create(to_vsvm_device(drm), file->driver_priv, &args->vm_id);
+	return vsvm_vm_create(to_vsvm_device(drm), file->driver_priv, file->client_id,
+			      &args->vm_id);
 }
 
 static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
@@ -293,6 +294,170 @@ out_uops:
 	return ret;
 }
 
+/* Copies a query's answer out, or only its size when @args->size is 0. */
+static int query_reply(struct drm_device *drm, struct drm_vsvm_query *args,
+		       const void *data, u32 size)
+{
+	if (!args->size) {
+		args->size = size;
+		return 0;
+	}
+	if (args->size < size) {
+		drm_dbg(drm, "QUERY: %u bytes given, %u needed\n", args->size, size);
+		return -EINVAL;
+	}
+	if (copy_to_user(u64_to_user_ptr(args->data), data, size)) {
+		drm_dbg(drm, "QUERY: data at %#llx not writable\n", args->data);
+		return -EFAULT;
+	}
+	args->size = size;
+	return 0;
+}
+
+static int query_faults(struct drm_device *drm, struct drm_file *file,
+			struct drm_vsvm_query *args)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_query_faults *q;
+	u32 size = struct_size(q, faults, DRM_VSVM_MAX_FAULTS);
+	u64 seqno, first;
+	int ret;
+
+	q = kzalloc(size, GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	spin_lock(&vdev->fault_lock);
+	first = vdev->fault_seqno > DRM_VSVM_MAX_FAULTS ?
+		vdev->fault_seqno - DRM_VSVM_MAX_FAULTS : 0;
+	for (seqno = first; seqno < vdev->fault_seqno; seqno++) {
+		struct vsvm_fault_record *rec = &vdev->faults[seqno % DRM_VSVM_MAX_FAULTS];
+
+		if (rec->client_id == file->client_id)
+			q->faults[q->count++] = rec->fault;
+	}
+	spin_unlock(&vdev->fault_lock);
+
+	ret = query_reply(drm, args, q, struct_size(q, faults, q->count));
+	kfree(q);
+	return ret;
+}
+
+static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_query *args = data;
+	struct drm_vsvm_query_device dev;
+	int ret;
+
+	if (args->pad) {
+		drm_dbg(drm, "QUERY: non-zero pad\n");
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "QUERY", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	switch (args->query) {
+	case DRM_VSVM_QUERY_DEVICE:
+		dev = (struct drm_vsvm_query_device){
+			.num_queues = vdev->num_queues,
+			.va_bits = DRM_VSVM_VA_BITS,
+			.max_bo_size = DRM_VSVM_GEM_MAX_SIZE,
+			.page_sizes = DRM_VSVM_PAGE_4K | DRM_VSVM_PAGE_2M,
+			.max_bind_ops = DRM_VSVM_MAX_BIND_OPS,
+			.job_timeout_ms = vdev->job_timeout_ms,
+			.max_syncs = VSVM_MAX_SYNCS,
+			.max_cs_size = VSVM_MAX_CS_SIZE,
+		};
+		return query_reply(drm, args, &dev, sizeof(dev));
+	case DRM_VSVM_QUERY_FAULTS:
+		return query_faults(drm, file, args);
+	default:
+		drm_dbg(drm, "QUERY: unknown query %u\n", args->query);
+		return -EINVAL;
+	}
+}
+
+/* Copies in and checks an array of syncs. */
+static struct drm_vsvm_sync *syncs_get(struct drm_device *drm, u64 ptr, u32 count,
+				       const char *what)
+{
+	struct drm_vsvm_sync *syncs;
+	u32 i;
+
+	if (!count)
+		return NULL;
+	syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
+	if (IS_ERR(syncs)) {
+		drm_dbg(drm, "EXEC: %s at %#llx unreadable\n", what, ptr);
+		return syncs;
+	}
+	for (i = 0; i < count; i++) {
+		if (syncs[i].flags & ~DRM_VSVM_SYNC_TIMELINE ||
+		    (!(syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) && syncs[i].point)) {
+			drm_dbg(drm, "EXEC: %s %u: bad flags or point\n", what, i);
+			kfree(syncs);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return syncs;
+}
+
+static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_sync *in = NULL, *out = NULL;
+	struct drm_vsvm_exec *args = data;
+	struct vsvm_vm *vm;
+	int ret;
+
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "EXEC: non-zero flags or pad\n");
+		return -EINVAL;
+	}
+	if (args->queue >= vdev->num_queues) {
+		drm_dbg(drm, "EXEC: no queue %u\n", args->queue);
+		return -EINVAL;
+	}
+	if (!args->cs_size || args->cs_size > VSVM_MAX_CS_SIZE ||
+	    !IS_ALIGNED(args->cs_addr | args->cs_size, 4)) {
+		drm_dbg(drm, "EXEC: bad command stream [%#llx, +%#llx)\n",
+			args->cs_addr, args->cs_size);
+		return -EINVAL;
+	}
+	if (args->num_in_syncs > VSVM_MAX_SYNCS || args->num_out_syncs > VSVM_MAX_SYNCS) {
+		drm_dbg(drm, "EXEC: more than %d syncs\n", VSVM_MAX_SYNCS);
+		return -E2BIG;
+	}
+	ret = vsvm_ext_walk(drm, "EXEC", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	in = syncs_get(drm, args->in_syncs, args->num_in_syncs, "in-sync");
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = syncs_get(drm, args->out_syncs, args->num_out_syncs, "out-sync");
+	if (IS_ERR(out)) {
+		ret = PTR_ERR(out);
+		goto out_in;
+	}
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm) {
+		drm_dbg(drm, "EXEC: no VM %u\n", args->vm_id);
+		ret = -ENOENT;
+		goto out_out;
+	}
+	ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size,
+			in, args->num_in_syncs, out, args->num_out_syncs);
+	vsvm_vm_put(vm);
+out_out:
+	kfree(out);
+out_in:
+	kfree(in);
+	return ret;
+}
+
 #define VSVM_IOCTL(name, func) \
 	DRM_IOCTL_DEF_DRV(VSVM_##name, vsvm_ioctl_##func, DRM_RENDER_ALLOW)
 
@@ -303,4 +468,6 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(VM_CREATE, vm_create),
 	VSVM_IOCTL(VM_DESTROY, vm_destroy),
 	VSVM_IOCTL(VM_BIND, vm_bind),
+	VSVM_IOCTL(QUERY, query),
+	VSVM_IOCTL(EXEC, exec),
 };

@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-resv.h>
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
@@ -201,11 +202,13 @@ void vsvm_file_fini(struct vsvm_file *vfile)
  * vsvm_vm_create() - Create a VM in a file
  * @vdev: The device.
  * @vfile: The file's state.
+ * @client_id: The file's DRM client id, for fault records.
  * @id: Out: the new VM's id.
  *
  * Return: 0 on success, -ENOMEM on failure.
  */
-int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile, u32 *id)
+int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
+		   u64 client_id, u32 *id)
 {
 	struct drm_gem_object *r_obj;
 	struct vsvm_vm *vm;
@@ -216,6 +219,7 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile, u32 *id)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
 	vm->vdev = vdev;
+	vm->client_id = client_id;
 
 	ret = vsvm_pt_init(&vm->pt);
 	if (ret)
@@ -313,6 +317,29 @@ static int vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
 			break;
 	}
 	return ret;
+}
+
+/**
+ * vsvm_vm_lock_objects() - Lock the reservations of a VM and all it maps
+ * @vm: The VM, its lock held.
+ * @exec: An initialised drm_exec that ignores duplicates.
+ *
+ * Return: 0 on success, -EINTR/-ERESTARTSYS if interrupted, -ENOMEM.
+ */
+int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
+{
+	lockdep_assert_held(&vm->lock);
+	return vm_lock_range(vm, exec, NULL, 0, BIT_ULL(VSVM_VA_BITS));
+}
+
+/*
+ * Waits until no job of @vm runs or waits to run: every job adds its fence
+ * to the VM's reservation (DMA_RESV_USAGE_BOOKKEEP).
+ */
+static long vm_wait_idle(struct vsvm_vm *vm, bool intr)
+{
+	return dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm), DMA_RESV_USAGE_BOOKKEEP,
+				     intr, MAX_SCHEDULE_TIMEOUT);
 }
 
 /* Writes the entries mapping [@offset, @offset + @range) of @sgt at @addr. */
@@ -432,6 +459,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	struct vsvm_unmap_ctx ctx = { .dead = LIST_HEAD_INIT(ctx.dead) };
 	struct drm_exec exec;
 	unsigned int i;
+	long wait;
 	int ret;
 
 	if (!vm_range_covered(vm, op->addr, op->range)) {
@@ -439,6 +467,17 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 			op->addr, op->range);
 		return -ENOENT;
 	}
+
+	/*
+	 * Jobs queued or running may use the range: wait for them (all of the
+	 * VM's, which is simple and, with jobs bounded by the timeout, finite).
+	 * Before locking the objects: a job may be waiting for the CPU to
+	 * write one of them, and a CPU fault on a shmem object takes its
+	 * reservation.  @vm->lock keeps new jobs out meanwhile.
+	 */
+	wait = vm_wait_idle(vm, true);
+	if (wait < 0)
+		return wait;
 
 	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++) {
 		ctx.spare[i] = kzalloc(sizeof(*ctx.spare[i]), GFP_KERNEL);
@@ -504,10 +543,14 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 {
 	struct drm_gpuva *va, *next;
 	struct drm_exec exec;
+	unsigned int i;
 	LIST_HEAD(dead);
 
 	mutex_lock(&vm->lock);
 	vm->destroyed = true;
+	for (i = 0; i < VSVM_MAX_QUEUES; i++)
+		vsvm_ctx_fini(&vm->ctx[i]);
+	vm_wait_idle(vm, false);
 
 	/* Uninterruptible: teardown also runs when a file is closed. */
 	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);

@@ -12,7 +12,9 @@
 #include <drm/drm_gpuvm.h>
 
 #include "vsvm_pt.h"
+#include "vsvm_sched.h"
 
+struct drm_exec;
 struct drm_file;
 struct seq_file;
 struct vsvm_device;
@@ -40,6 +42,10 @@ struct vsvm_vm {
 	struct vsvm_tlb tlb;
 	/** @id: The VM's id in its file. */
 	u32 id;
+	/** @client_id: The DRM client id of the file that owns the VM. */
+	u64 client_id;
+	/** @ctx: Submission contexts, one per hardware queue, under @lock. */
+	struct vsvm_ctx ctx[VSVM_MAX_QUEUES];
 	/** @destroyed: Set under @lock once the VM has been torn down. */
 	bool destroyed;
 };
@@ -88,7 +94,9 @@ struct vsvm_bind_op {
 int vsvm_file_init(struct vsvm_file *vfile);
 void vsvm_file_fini(struct vsvm_file *vfile);
 
-int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile, u32 *id);
+int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
+		   u64 client_id, u32 *id);
+int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);

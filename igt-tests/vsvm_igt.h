@@ -26,4 +26,80 @@ static inline bool vsvm_is_vsvm(int fd)
 	return ret;
 }
 
+#include <sys/mman.h>
+
+#include "vsvm_drm.h"
+
+static inline uint32_t vsvm_gem_create(int fd, uint64_t size)
+{
+	struct drm_vsvm_gem_create c = { .size = size };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c);
+	igt_assert_neq_u32(c.handle, 0);
+	return c.handle;
+}
+
+static inline void vsvm_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+static inline void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_vsvm_gem_mmap_offset mo = { .handle = handle };
+	void *ptr;
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo);
+	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	igt_assert(ptr != MAP_FAILED);
+	return ptr;
+}
+
+static inline uint32_t vsvm_vm_create(int fd)
+{
+	struct drm_vsvm_vm_create c = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
+	igt_assert_neq_u32(c.vm_id, 0);
+	return c.vm_id;
+}
+
+/* Maps [offset, offset + range) of @bo at @addr; returns 0 or -errno. */
+static inline int vsvm_vm_map(int fd, uint32_t vm, uint32_t bo, uint64_t offset,
+			      uint64_t addr, uint64_t range, uint32_t flags)
+{
+	struct drm_vsvm_vm_bind_op op = {
+		.op = DRM_VSVM_BIND_OP_MAP, .flags = flags, .handle = bo,
+		.bo_offset = offset, .addr = addr, .range = range,
+	};
+	struct drm_vsvm_vm_bind b = { .vm_id = vm, .num_ops = 1, .ops = (uintptr_t)&op };
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? -errno : 0;
+}
+
+static inline int vsvm_vm_unmap(int fd, uint32_t vm, uint64_t addr, uint64_t range)
+{
+	struct drm_vsvm_vm_bind_op op = {
+		.op = DRM_VSVM_BIND_OP_UNMAP, .addr = addr, .range = range,
+	};
+	struct drm_vsvm_vm_bind b = { .vm_id = vm, .num_ops = 1, .ops = (uintptr_t)&op };
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? -errno : 0;
+}
+
+/* A "key: value" from the device's debugfs vsvm_info, or -1. */
+static inline long long vsvm_info_get(int fd, const char *key)
+{
+	char buf[1024], *p;
+	size_t klen = strlen(key);
+
+	igt_assert_lt(0, igt_debugfs_read(fd, "vsvm_info", buf));
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return atoll(p + klen + 1);
+	return -1;
+}
+
 #endif /* VSVM_IGT_TESTS_H */

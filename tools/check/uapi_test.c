@@ -58,12 +58,47 @@ CHECK_AT(drm_vsvm_vm_bind, ops, 16);
 CHECK_AT(drm_vsvm_vm_bind, flags, 24);
 CHECK_AT(drm_vsvm_vm_bind, num_done, 28);
 
+CHECK_SIZE(drm_vsvm_query, 32);
+CHECK_AT(drm_vsvm_query, query, 8);
+CHECK_AT(drm_vsvm_query, size, 12);
+CHECK_AT(drm_vsvm_query, data, 16);
+CHECK_AT(drm_vsvm_query, pad, 24);
+
+CHECK_SIZE(drm_vsvm_query_device, 40);
+CHECK_AT(drm_vsvm_query_device, max_bo_size, 8);
+CHECK_AT(drm_vsvm_query_device, max_cs_size, 32);
+
+CHECK_SIZE(drm_vsvm_fault, 32);
+CHECK_AT(drm_vsvm_fault, addr, 8);
+CHECK_AT(drm_vsvm_fault, vm_id, 16);
+CHECK_AT(drm_vsvm_fault, reason, 28);
+
+CHECK_SIZE(drm_vsvm_query_faults, 8);
+CHECK_AT(drm_vsvm_query_faults, faults, 8);
+
+CHECK_SIZE(drm_vsvm_sync, 16);
+CHECK_AT(drm_vsvm_sync, point, 8);
+
+CHECK_SIZE(drm_vsvm_exec, 64);
+CHECK_AT(drm_vsvm_exec, vm_id, 8);
+CHECK_AT(drm_vsvm_exec, queue, 12);
+CHECK_AT(drm_vsvm_exec, cs_addr, 16);
+CHECK_AT(drm_vsvm_exec, cs_size, 24);
+CHECK_AT(drm_vsvm_exec, in_syncs, 32);
+CHECK_AT(drm_vsvm_exec, out_syncs, 40);
+CHECK_AT(drm_vsvm_exec, num_in_syncs, 48);
+CHECK_AT(drm_vsvm_exec, num_out_syncs, 52);
+CHECK_AT(drm_vsvm_exec, flags, 56);
+CHECK_AT(drm_vsvm_exec, pad, 60);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
 _Static_assert(DRM_IOCTL_VSVM_VM_CREATE == 0xc0106442, "VM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_VM_DESTROY == 0x40106443, "VM_DESTROY number changed");
 _Static_assert(DRM_IOCTL_VSVM_VM_BIND == 0xc0206444, "VM_BIND number changed");
+_Static_assert(DRM_IOCTL_VSVM_QUERY == 0xc0206445, "QUERY number changed");
+_Static_assert(DRM_IOCTL_VSVM_EXEC == 0xc0406446, "EXEC number changed");
 
 int main(void)
 {

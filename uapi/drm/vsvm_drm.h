@@ -32,6 +32,7 @@ extern "C" {
  *
  * - 1.0.0: GEM_CREATE, GEM_MMAP_OFFSET.
  * - 1.1.0: VM_CREATE, VM_DESTROY, VM_BIND (synchronous MAP and UNMAP).
+ * - 1.2.0: QUERY (device, faults), EXEC and the engine's command stream.
  */
 
 #define DRM_VSVM_GEM_CREATE		0x00
@@ -39,6 +40,8 @@ extern "C" {
 #define DRM_VSVM_VM_CREATE		0x02
 #define DRM_VSVM_VM_DESTROY		0x03
 #define DRM_VSVM_VM_BIND		0x04
+#define DRM_VSVM_QUERY			0x05
+#define DRM_VSVM_EXEC			0x06
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -50,6 +53,10 @@ extern "C" {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, struct drm_vsvm_vm_destroy)
 #define DRM_IOCTL_VSVM_VM_BIND \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_BIND, struct drm_vsvm_vm_bind)
+#define DRM_IOCTL_VSVM_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
+#define DRM_IOCTL_VSVM_EXEC \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -283,6 +290,235 @@ struct drm_vsvm_vm_bind {
 	__u32 flags;
 	/** @num_done: Out: how many ops were done, all of them on success. */
 	__u32 num_done;
+};
+
+/** DRM_VSVM_QUERY_DEVICE - Query &struct drm_vsvm_query_device. */
+#define DRM_VSVM_QUERY_DEVICE		0
+/** DRM_VSVM_QUERY_FAULTS - Query &struct drm_vsvm_query_faults. */
+#define DRM_VSVM_QUERY_FAULTS		1
+
+/**
+ * struct drm_vsvm_query - Read information from the device
+ *
+ * Used with %DRM_IOCTL_VSVM_QUERY.  With @size zero, the ioctl only sets
+ * @size to the number of bytes the answer needs; call it again with a buffer
+ * that large at @data.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @query is unknown, @pad is not zero, @size is neither zero nor
+ *   large enough, or an extension is refused;
+ * - -E2BIG: the extension chain is too long;
+ * - -EFAULT: @data or @extensions points to memory that cannot be used;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_query {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @query: %DRM_VSVM_QUERY_DEVICE or %DRM_VSVM_QUERY_FAULTS. */
+	__u32 query;
+	/** @size: In: size of the buffer at @data, or 0.  Out: bytes needed/written. */
+	__u32 size;
+	/** @data: User address of the buffer for the answer. */
+	__u64 data;
+	/** @pad: Must be zero. */
+	__u64 pad;
+};
+
+/** DRM_VSVM_PAGE_4K - &drm_vsvm_query_device.page_sizes: 4 KiB pages. */
+#define DRM_VSVM_PAGE_4K		(1u << 12)
+/** DRM_VSVM_PAGE_2M - &drm_vsvm_query_device.page_sizes: 2 MiB pages. */
+#define DRM_VSVM_PAGE_2M		(1u << 21)
+
+/**
+ * struct drm_vsvm_query_device - What %DRM_VSVM_QUERY_DEVICE answers
+ */
+struct drm_vsvm_query_device {
+	/** @num_queues: Number of hardware queues (EXEC's @queue). */
+	__u32 num_queues;
+	/** @va_bits: Width of a GPU virtual address. */
+	__u32 va_bits;
+	/** @max_bo_size: Largest object GEM_CREATE accepts, in bytes. */
+	__u64 max_bo_size;
+	/** @page_sizes: Page sizes of the GPU page tables (DRM_VSVM_PAGE_*). */
+	__u32 page_sizes;
+	/** @max_bind_ops: Most ops in one VM_BIND. */
+	__u32 max_bind_ops;
+	/** @job_timeout_ms: A job running longer is killed (-ETIMEDOUT). */
+	__u32 job_timeout_ms;
+	/** @max_syncs: Most in- and out-syncs each in one EXEC. */
+	__u32 max_syncs;
+	/** @max_cs_size: Largest command stream one EXEC runs, in bytes. */
+	__u64 max_cs_size;
+};
+
+/** DRM_VSVM_FAULT_NOT_PRESENT - The address had no valid page-table entry. */
+#define DRM_VSVM_FAULT_NOT_PRESENT	1
+/** DRM_VSVM_FAULT_READ_ONLY - A write to a read-only mapping. */
+#define DRM_VSVM_FAULT_READ_ONLY	2
+/** DRM_VSVM_FAULT_BAD_COMMAND - The command stream held an invalid command. */
+#define DRM_VSVM_FAULT_BAD_COMMAND	3
+
+/**
+ * struct drm_vsvm_fault - One GPU fault the engine recorded
+ */
+struct drm_vsvm_fault {
+	/** @seqno: Number of the fault on this device, from 1, in order. */
+	__u64 seqno;
+	/** @addr: The GPU address (of the command, for a bad command). */
+	__u64 addr;
+	/** @vm_id: The VM, as its file knows it. */
+	__u32 vm_id;
+	/** @queue: The hardware queue. */
+	__u32 queue;
+	/** @write: 1 for a write access, 0 for a read. */
+	__u32 write;
+	/** @reason: DRM_VSVM_FAULT_*. */
+	__u32 reason;
+};
+
+/** DRM_VSVM_MAX_FAULTS - How many of its latest faults a device keeps. */
+#define DRM_VSVM_MAX_FAULTS		64
+
+/**
+ * struct drm_vsvm_query_faults - What %DRM_VSVM_QUERY_FAULTS answers
+ *
+ * The device's latest faults (at most %DRM_VSVM_MAX_FAULTS), oldest first.
+ * Faults are device-wide, as a GPU's fault registers are: the answer holds
+ * those of this file's VMs only.
+ */
+struct drm_vsvm_query_faults {
+	/** @count: Number of entries in @faults. */
+	__u32 count;
+	/** @pad: Zero. */
+	__u32 pad;
+	/** @faults: The faults. */
+	struct drm_vsvm_fault faults[];
+};
+
+/** DRM_VSVM_SYNC_TIMELINE - The syncobj is a timeline; use @point. */
+#define DRM_VSVM_SYNC_TIMELINE		(1u << 0)
+
+/**
+ * struct drm_vsvm_sync - A syncobj an EXEC waits on or signals
+ */
+struct drm_vsvm_sync {
+	/** @handle: The syncobj. */
+	__u32 handle;
+	/** @flags: %DRM_VSVM_SYNC_TIMELINE or 0. */
+	__u32 flags;
+	/** @point: The timeline point; must be zero for a binary syncobj. */
+	__u64 point;
+};
+
+/**
+ * DOC: the engine's command stream
+ *
+ * A command stream is an array of 32-bit little-endian words in GPU memory,
+ * read by the engine through the VM like any other memory.  Each command
+ * starts with a header word: the opcode in bits 31:24, flags in bits 23:16,
+ * and the command's length in words, header included, in bits 15:0.  64-bit
+ * values take two words, low word first.  Addresses are GPU virtual
+ * addresses; any of them may be unaligned and any range may cross pages.
+ *
+ * ==========  ====  ======================================================
+ * opcode      len   operands
+ * ==========  ====  ======================================================
+ * NOP         1     none
+ * COPY        7     src (2), dst (2), size (2): copy size bytes
+ * FILL        6     dst (2), pattern (1), size (2): repeat the 32-bit
+ *                   pattern, byte-wise from dst, over size bytes
+ * STORE       4, 5  dst (2), value (1, or 2 with %DRM_VSVM_CMD_64BIT)
+ * ATOMIC      9     dst (2), operand (2), compare (2), result (2): the
+ *                   operation in the flags, 32- or 64-bit; the old value
+ *                   goes to result unless result is 0
+ * TIMESTAMP   3     dst (2): the engine's clock in ns, 64-bit
+ * SPIN        4     sem (2), value (1): wait until the 32-bit word at sem
+ *                   equals value (a CPU write releases it) or the job times
+ *                   out
+ * END         1     end of the stream
+ * ==========  ====  ======================================================
+ *
+ * A stream ends at END or after its last word.  An access through a missing
+ * mapping, or a write through a read-only one, is a GPU fault: the job ends
+ * with -EFAULT and the fault is recorded (%DRM_VSVM_QUERY_FAULTS).  An
+ * unknown opcode, a wrong length, or a command cut off by the end of the
+ * stream ends the job with -EINVAL, recorded as a bad command.  A job's
+ * error is its out-fence's error (e.g. the status of a sync_file exported
+ * from an out-syncobj).
+ */
+#define DRM_VSVM_CMD_NOP		0x00
+#define DRM_VSVM_CMD_COPY		0x01
+#define DRM_VSVM_CMD_FILL		0x02
+#define DRM_VSVM_CMD_STORE		0x03
+#define DRM_VSVM_CMD_ATOMIC		0x04
+#define DRM_VSVM_CMD_TIMESTAMP		0x05
+#define DRM_VSVM_CMD_SPIN		0x06
+#define DRM_VSVM_CMD_END		0x07
+
+/* Header flags. */
+#define DRM_VSVM_CMD_64BIT		0x80	/* STORE, ATOMIC: 64-bit */
+#define DRM_VSVM_ATOMIC_ADD		0x00	/* ATOMIC: *dst += operand */
+#define DRM_VSVM_ATOMIC_CMPXCHG		0x01	/* *dst = operand if *dst == compare */
+#define DRM_VSVM_ATOMIC_XCHG		0x02	/* *dst = operand */
+
+/** DRM_VSVM_CMD - Build a command header word. */
+#define DRM_VSVM_CMD(op, flags, len) \
+	(((__u32)(op) << 24) | ((__u32)(flags) << 16) | (__u32)(len))
+
+/**
+ * struct drm_vsvm_exec - Run a command stream on a hardware queue
+ *
+ * Used with %DRM_IOCTL_VSVM_EXEC.  The job runs the command stream at
+ * [@cs_addr, @cs_addr + @cs_size) of VM @vm_id on hardware queue @queue once
+ * every in-sync has signalled and the implicit fences of the VM's objects
+ * allow (see the DOC on implicit sync).  Its fence replaces each binary
+ * out-sync's fence and is added at the point of each timeline out-sync.
+ *
+ * The pair (VM, queue) is a submission context: jobs on it run in order.  A
+ * job that runs longer than the device's timeout is killed, its fence gets
+ * -ETIMEDOUT, and its context is banned: later EXECs on it fail with -EIO.
+ * Other contexts are not disturbed.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @flags or @pad is not zero; @queue is out of range; @cs_addr or
+ *   @cs_size is not a multiple of 4, @cs_size is zero or larger than the
+ *   device's &drm_vsvm_query_device.max_cs_size; a sync has unknown flags,
+ *   or a point with a binary syncobj; or an extension is refused;
+ * - -E2BIG: more syncs than &drm_vsvm_query_device.max_syncs, or the
+ *   extension chain is too long;
+ * - -EFAULT: @in_syncs, @out_syncs or @extensions points to memory that
+ *   cannot be read;
+ * - -ENOENT: @vm_id is not a VM of this file, or a sync handle is not a
+ *   syncobj of this file (or an in-sync has no fence);
+ * - -EIO: the context (@vm_id, @queue) was banned after a timeout;
+ * - -ENOMEM: out of memory;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_exec {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @vm_id: The VM the command stream and its addresses live in. */
+	__u32 vm_id;
+	/** @queue: The hardware queue, below &drm_vsvm_query_device.num_queues. */
+	__u32 queue;
+	/** @cs_addr: GPU address of the command stream. */
+	__u64 cs_addr;
+	/** @cs_size: Size of the command stream in bytes. */
+	__u64 cs_size;
+	/** @in_syncs: User address of &struct drm_vsvm_sync entries to wait on. */
+	__u64 in_syncs;
+	/** @out_syncs: User address of &struct drm_vsvm_sync entries to signal. */
+	__u64 out_syncs;
+	/** @num_in_syncs: Number of entries at @in_syncs. */
+	__u32 num_in_syncs;
+	/** @num_out_syncs: Number of entries at @out_syncs. */
+	__u32 num_out_syncs;
+	/** @flags: Must be zero: no flag is defined yet. */
+	__u32 flags;
+	/** @pad: Must be zero. */
+	__u32 pad;
 };
 
 #if defined(__cplusplus)

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/delay.h>
+#include <linux/dma-direct.h>
+#include <linux/highmem.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+
+#include <drm/vsvm_drm.h>
+
+#include <kunit/visibility.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_engine.h"
+#include "vsvm_vm.h"
+
+/**
+ * DOC: the DMA engine
+ *
+ * The simulated engine runs a job's command stream (see the uapi's DOC on
+ * the command stream) on the CPU, in the worker of its hardware queue.  It
+ * reaches memory the way a device does: every access is translated through
+ * the VM's TLB and page table at the moment it happens, one page at a time,
+ * and the page is reached through its DMA address (dma_to_phys(), then a
+ * short-lived kmap_local_page()).  No CPU pointer to the memory is ever kept
+ * from one access to the next, and every access runs inside a TLB access
+ * section (vsvm_tlb_access_begin()), so that a TLB flush waits for it.  The
+ * command stream itself is read the same way, a command at a time.
+ *
+ * A missing translation or a write through a read-only one stops the job
+ * with -EFAULT and records the fault in the device's fault ring
+ * (vsvm_engine_record_fault()); a malformed command stops it with -EINVAL.
+ * A job whose timeout fired has &vsvm_engine_job.killed set and stops at
+ * its next command or page.
+ *
+ * Runs in the fence-signalling path: it never allocates and never waits on
+ * a fence.
+ */
+
+/* Expected length in words of each opcode (0: unknown opcode). */
+static u16 cmd_len(u8 op, u8 flags)
+{
+	switch (op) {
+	case DRM_VSVM_CMD_NOP:
+	case DRM_VSVM_CMD_END:
+		return 1;
+	case DRM_VSVM_CMD_COPY:
+		return 7;
+	case DRM_VSVM_CMD_FILL:
+		return 6;
+	case DRM_VSVM_CMD_STORE:
+		return flags & DRM_VSVM_CMD_64BIT ? 5 : 4;
+	case DRM_VSVM_CMD_ATOMIC:
+		return 9;
+	case DRM_VSVM_CMD_TIMESTAMP:
+		return 3;
+	case DRM_VSVM_CMD_SPIN:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+static bool cmd_flags_ok(u8 op, u8 flags)
+{
+	switch (op) {
+	case DRM_VSVM_CMD_STORE:
+		return !(flags & ~DRM_VSVM_CMD_64BIT);
+	case DRM_VSVM_CMD_ATOMIC:
+		return (flags & ~DRM_VSVM_CMD_64BIT) <= DRM_VSVM_ATOMIC_XCHG;
+	default:
+		return !flags;
+	}
+}
+
+static u64 qw(const u32 *dw)
+{
+	return dw[0] | ((u64)dw[1] << 32);
+}
+
+/**
+ * vsvm_cmd_decode() - Decode one command of a command stream
+ * @dw: The command's words, from its header on.
+ * @avail: How many words @dw holds: the rest of the stream, or more than
+ *         any command's length.
+ * @cmd: Out: the decoded command.
+ *
+ * Return: the command's length in words, or -EINVAL for an unknown opcode,
+ * unknown flags, a length that is not the opcode's, or a command cut off
+ * by the end of the stream.
+ */
+int vsvm_cmd_decode(const u32 *dw, u32 avail, struct vsvm_cmd *cmd)
+{
+	u32 hdr;
+
+	if (!avail)
+		return -EINVAL;
+	hdr = dw[0];
+	*cmd = (struct vsvm_cmd){
+		.op = hdr >> 24, .flags = (hdr >> 16) & 0xff, .len = hdr & 0xffff,
+	};
+	if (!cmd_len(cmd->op, cmd->flags) || cmd->len != cmd_len(cmd->op, cmd->flags) ||
+	    !cmd_flags_ok(cmd->op, cmd->flags) || cmd->len > avail)
+		return -EINVAL;
+
+	switch (cmd->op) {
+	case DRM_VSVM_CMD_COPY:
+		cmd->src = qw(&dw[1]);
+		cmd->dst = qw(&dw[3]);
+		cmd->size = qw(&dw[5]);
+		break;
+	case DRM_VSVM_CMD_FILL:
+		cmd->dst = qw(&dw[1]);
+		cmd->value = dw[3];
+		cmd->size = qw(&dw[4]);
+		break;
+	case DRM_VSVM_CMD_STORE:
+		cmd->dst = qw(&dw[1]);
+		cmd->value = cmd->flags & DRM_VSVM_CMD_64BIT ? qw(&dw[3]) : dw[3];
+		break;
+	case DRM_VSVM_CMD_ATOMIC:
+		cmd->dst = qw(&dw[1]);
+		cmd->value = qw(&dw[3]);
+		cmd->compare = qw(&dw[5]);
+		cmd->result = qw(&dw[7]);
+		break;
+	case DRM_VSVM_CMD_TIMESTAMP:
+		cmd->dst = qw(&dw[1]);
+		break;
+	case DRM_VSVM_CMD_SPIN:
+		cmd->dst = qw(&dw[1]);
+		cmd->value = dw[3];
+		break;
+	}
+	return cmd->len;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_cmd_decode);
+
+/**
+ * struct eng - State of one run of the engine
+ */
+struct eng {
+	/** @job: The job. */
+	struct vsvm_engine_job *job;
+	/** @vm: The job's VM. */
+	struct vsvm_vm *vm;
+	/** @fault_addr: Where the fault happened, if @reason is set. */
+	u64 fault_addr;
+	/** @fault_write: Whether the faulting access was a write. */
+	bool fault_write;
+	/** @reason: DRM_VSVM_FAULT_*, or 0. */
+	u32 reason;
+};
+
+/* Maps the byte at @va for an access inside a TLB access section. */
+static void *eng_map(struct eng *e, u64 va, bool write)
+{
+	struct vsvm_vm *vm = e->vm;
+	phys_addr_t phys;
+	u64 dma;
+	int ret;
+
+	ret = vsvm_tlb_translate(&vm->tlb, &vm->pt, va, write, &dma);
+	if (ret) {
+		e->fault_addr = va;
+		e->fault_write = write;
+		e->reason = ret == -EACCES ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
+		return NULL;
+	}
+	phys = dma_to_phys(vm->vdev->drm.dev, dma);
+	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
+}
+
+static bool eng_killed(struct eng *e)
+{
+	return atomic_read(&e->job->killed);
+}
+
+/* Copies between @buf and GPU memory at @va, a page at a time. */
+static int eng_rw(struct eng *e, u64 va, void *buf, u64 len, bool write)
+{
+	struct vsvm_tlb *tlb = &e->vm->tlb;
+
+	while (len) {
+		u64 n = min_t(u64, len, PAGE_SIZE - offset_in_page(va));
+		void *p;
+		int idx;
+
+		idx = vsvm_tlb_access_begin(tlb);
+		p = eng_map(e, va, write);
+		if (p) {
+			if (write)
+				memcpy(p, buf, n);
+			else
+				memcpy(buf, p, n);
+			kunmap_local(p);
+		}
+		vsvm_tlb_access_end(tlb, idx);
+		if (!p)
+			return -EFAULT;
+		va += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
+{
+	struct vsvm_tlb *tlb = &e->vm->tlb;
+
+	while (size) {
+		u64 n = min3(size, PAGE_SIZE - offset_in_page(src),
+			     PAGE_SIZE - offset_in_page(dst));
+		void *s, *d = NULL;
+		int idx;
+
+		idx = vsvm_tlb_access_begin(tlb);
+		s = eng_map(e, src, false);
+		if (s) {
+			d = eng_map(e, dst, true);
+			if (d) {
+				memcpy(d, s, n);
+				kunmap_local(d);
+			}
+			kunmap_local(s);
+		}
+		vsvm_tlb_access_end(tlb, idx);
+		if (!d)
+			return -EFAULT;
+		src += n;
+		dst += n;
+		size -= n;
+		if (eng_killed(e))
+			return -ETIMEDOUT;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
+{
+	struct vsvm_tlb *tlb = &e->vm->tlb;
+	u64 done = 0;
+
+	while (done < size) {
+		u64 n = min_t(u64, size - done, PAGE_SIZE - offset_in_page(dst + done));
+		u8 *d;
+		u64 i;
+		int idx;
+
+		idx = vsvm_tlb_access_begin(tlb);
+		d = eng_map(e, dst + done, true);
+		if (d) {
+			for (i = 0; i < n; i++)
+				d[i] = pattern >> (8 * ((done + i) & 3));
+			kunmap_local(d);
+		}
+		vsvm_tlb_access_end(tlb, idx);
+		if (!d)
+			return -EFAULT;
+		done += n;
+		if (eng_killed(e))
+			return -ETIMEDOUT;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int eng_atomic(struct eng *e, const struct vsvm_cmd *cmd, u64 *old)
+{
+	bool is64 = cmd->flags & DRM_VSVM_CMD_64BIT;
+	u8 op = cmd->flags & ~DRM_VSVM_CMD_64BIT;
+	struct vsvm_tlb *tlb = &e->vm->tlb;
+	void *p;
+	int idx;
+
+	idx = vsvm_tlb_access_begin(tlb);
+	p = eng_map(e, cmd->dst, true);
+	if (p) {
+		if (is64) {
+			atomic64_t *v = p;
+
+			if (op == DRM_VSVM_ATOMIC_ADD)
+				*old = atomic64_fetch_add(cmd->value, v);
+			else if (op == DRM_VSVM_ATOMIC_CMPXCHG)
+				*old = atomic64_cmpxchg(v, cmd->compare, cmd->value);
+			else
+				*old = atomic64_xchg(v, cmd->value);
+		} else {
+			atomic_t *v = p;
+
+			if (op == DRM_VSVM_ATOMIC_ADD)
+				*old = (u32)atomic_fetch_add((u32)cmd->value, v);
+			else if (op == DRM_VSVM_ATOMIC_CMPXCHG)
+				*old = (u32)atomic_cmpxchg(v, (u32)cmd->compare, (u32)cmd->value);
+			else
+				*old = (u32)atomic_xchg(v, (u32)cmd->value);
+		}
+		kunmap_local(p);
+	}
+	vsvm_tlb_access_end(tlb, idx);
+	return p ? 0 : -EFAULT;
+}
+
+static int eng_spin(struct eng *e, u64 sem, u32 value)
+{
+	u32 cur;
+	int ret;
+
+	for (;;) {
+		ret = eng_rw(e, sem, &cur, sizeof(cur), false);
+		if (ret)
+			return ret;
+		if (cur == value)
+			return 0;
+		if (eng_killed(e))
+			return -ETIMEDOUT;
+		usleep_range(20, 100);
+	}
+}
+
+/* Runs one decoded command; -EINVAL marks a bad command. */
+static int eng_exec(struct eng *e, const struct vsvm_cmd *cmd)
+{
+	u64 val, old = 0;
+	int ret;
+
+	switch (cmd->op) {
+	case DRM_VSVM_CMD_COPY:
+		return eng_copy(e, cmd->dst, cmd->src, cmd->size);
+	case DRM_VSVM_CMD_FILL:
+		return eng_fill(e, cmd->dst, cmd->value, cmd->size);
+	case DRM_VSVM_CMD_STORE:
+		val = cmd->value;
+		return eng_rw(e, cmd->dst, &val,
+			      cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4, true);
+	case DRM_VSVM_CMD_ATOMIC:
+		/* Atomics need natural alignment, as on real hardware. */
+		if (!IS_ALIGNED(cmd->dst, cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4))
+			return -EINVAL;
+		ret = eng_atomic(e, cmd, &old);
+		if (ret || !cmd->result)
+			return ret;
+		return eng_rw(e, cmd->result, &old,
+			      cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4, true);
+	case DRM_VSVM_CMD_TIMESTAMP:
+		val = ktime_get_ns();
+		return eng_rw(e, cmd->dst, &val, sizeof(val), true);
+	case DRM_VSVM_CMD_SPIN:
+		return eng_spin(e, cmd->dst, cmd->value);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * vsvm_engine_record_fault() - Record a GPU fault in the device's fault ring
+ * @vdev: The device.
+ * @vm: The VM the fault happened in.
+ * @queue: The hardware queue.
+ * @addr: The faulting GPU address.
+ * @write: Whether the access was a write.
+ * @reason: DRM_VSVM_FAULT_*.
+ */
+void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
+			      u32 queue, u64 addr, bool write, u32 reason)
+{
+	struct vsvm_fault_record *rec;
+
+	spin_lock(&vdev->fault_lock);
+	rec = &vdev->faults[vdev->fault_seqno % DRM_VSVM_MAX_FAULTS];
+	rec->client_id = vm->client_id;
+	rec->fault = (struct drm_vsvm_fault){
+		.seqno = ++vdev->fault_seqno, .addr = addr, .vm_id = vm->id,
+		.queue = queue, .write = write, .reason = reason,
+	};
+	spin_unlock(&vdev->fault_lock);
+}
+
+/**
+ * vsvm_engine_run() - Run a job's command stream
+ * @job: The job.
+ *
+ * Return: 0 when the stream ran to its end; -EFAULT for a GPU fault,
+ * -EINVAL for a bad command (both recorded), -ETIMEDOUT if the job was
+ * killed.
+ */
+int vsvm_engine_run(struct vsvm_engine_job *job)
+{
+	struct eng e = { .job = job, .vm = job->vm };
+	u32 delay = READ_ONCE(job->vdev->engine_cmd_delay_us);
+	u64 pos = 0;
+	int ret = 0;
+
+	while (pos < job->cs_size) {
+		u64 at = job->cs_addr + pos;
+		u32 dw[9], n = 0, remaining = (job->cs_size - pos) / 4;
+		struct vsvm_cmd cmd;
+
+		/* The header, then as much of the command as the stream holds. */
+		ret = eng_rw(&e, at, dw, 4, false);
+		if (!ret) {
+			n = min3(dw[0] & 0xffff, remaining, (u32)ARRAY_SIZE(dw));
+			if (n > 1)
+				ret = eng_rw(&e, at + 4, &dw[1], (n - 1) * 4, false);
+		}
+		if (ret)
+			break;
+		ret = vsvm_cmd_decode(dw, n, &cmd);
+		if (ret < 0) {
+			e.fault_addr = at;
+			e.reason = DRM_VSVM_FAULT_BAD_COMMAND;
+			break;
+		}
+		ret = eng_exec(&e, &cmd);
+		if (ret == -EINVAL) {
+			e.fault_addr = at;
+			e.reason = DRM_VSVM_FAULT_BAD_COMMAND;
+		}
+		if (ret || cmd.op == DRM_VSVM_CMD_END)
+			break;
+		if (eng_killed(&e)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (delay)
+			usleep_range(delay, delay + delay / 4 + 1);
+		pos += cmd.len * 4;
+	}
+
+	if (e.reason)
+		vsvm_engine_record_fault(job->vdev, job->vm, job->queue, e.fault_addr,
+					 e.fault_write, e.reason);
+	return ret;
+}

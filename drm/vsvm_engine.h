@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_ENGINE_H__
+#define __VSVM_ENGINE_H__
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+struct vsvm_device;
+struct vsvm_vm;
+
+/** VSVM_MAX_CS_SIZE - Largest command stream one job runs, in bytes. */
+#define VSVM_MAX_CS_SIZE	(1u << 20)
+
+/**
+ * struct vsvm_cmd - One decoded command of a command stream
+ *
+ * The operands, named by what they are for the command that uses them; see
+ * the uapi's DOC on the command stream.
+ */
+struct vsvm_cmd {
+	/** @op: The opcode, DRM_VSVM_CMD_*. */
+	u8 op;
+	/** @flags: The header's flags. */
+	u8 flags;
+	/** @len: The command's length in words, header included. */
+	u16 len;
+	/** @dst: COPY, FILL, STORE, ATOMIC, TIMESTAMP: destination; SPIN: semaphore. */
+	u64 dst;
+	/** @src: COPY: source. */
+	u64 src;
+	/** @size: COPY, FILL: bytes. */
+	u64 size;
+	/** @value: FILL: pattern; STORE: value; ATOMIC: operand; SPIN: awaited value. */
+	u64 value;
+	/** @compare: ATOMIC: compare value. */
+	u64 compare;
+	/** @result: ATOMIC: where the old value goes, or 0. */
+	u64 result;
+};
+
+int vsvm_cmd_decode(const u32 *dw, u32 avail, struct vsvm_cmd *cmd);
+
+/**
+ * struct vsvm_engine_job - What the engine needs to run one job
+ */
+struct vsvm_engine_job {
+	/** @vdev: The device, for fault records. */
+	struct vsvm_device *vdev;
+	/** @vm: The VM the job's addresses live in. */
+	struct vsvm_vm *vm;
+	/** @queue: The hardware queue running it. */
+	u32 queue;
+	/** @cs_addr: GPU address of the command stream. */
+	u64 cs_addr;
+	/** @cs_size: Size of the command stream in bytes. */
+	u64 cs_size;
+	/** @killed: Set when the job timed out: the engine stops it. */
+	atomic_t killed;
+};
+
+int vsvm_engine_run(struct vsvm_engine_job *job);
+void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
+			      u32 queue, u64 addr, bool write, u32 reason);
+
+#endif /* __VSVM_ENGINE_H__ */

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/dma-fence-chain.h>
+#include <linux/delay.h>
+#include <linux/dma-resv.h>
+#include <linux/slab.h>
+
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_sched.h"
+#include "vsvm_vm.h"
+
+/**
+ * DOC: scheduling and fences
+ *
+ * Each hardware queue has a drm_gpu_scheduler; its "hardware" is an ordered
+ * workqueue on which the engine runs one job at a time (the scheduler's
+ * credit limit is 1, so a job's timeout runs from when it starts).  Each pair of a VM
+ * and a queue is a submission context with its own scheduler entity, made
+ * at the context's first EXEC, so the jobs of a context run in order and
+ * contexts share the queue fairly.
+ *
+ * A job's out-fence is its scheduler fence: it waits for the job's in-syncs
+ * and implicit fences, then for the hardware fence that run_job sets up and
+ * the engine signals, with the job's error.  The engine's work is the
+ * fence-signalling path, annotated with dma_fence_begin_signalling().
+ *
+ * When a job runs longer than the device's timeout, the timeout handler
+ * stops the scheduler, bans the job's context, tells the engine to stop the
+ * job (its fence gets -ETIMEDOUT), waits for that, and restarts the
+ * scheduler.  Other contexts' jobs are untouched; later EXECs on the banned
+ * context fail with -EIO.
+ *
+ * Implicit sync: an EXEC waits for, and adds its fence to, the reservation
+ * of every object mapped in its VM, as the command stream may reach any of
+ * them: objects with a writable mapping are waited on for all their fences
+ * and get the job's fence with DMA_RESV_USAGE_WRITE; objects mapped only
+ * read-only are waited on for their writers and get DMA_RESV_USAGE_READ.
+ * The VM's own reservation gets the fence with DMA_RESV_USAGE_BOOKKEEP,
+ * which is what VM_BIND UNMAP and VM teardown wait for.
+ */
+
+static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
+{
+	return container_of(sched_job, struct vsvm_job, base);
+}
+
+static const char *vsvm_fence_driver_name(struct dma_fence *fence)
+{
+	return "vsvm";
+}
+
+static const char *vsvm_fence_timeline_name(struct dma_fence *fence)
+{
+	return "vsvm-queue";
+}
+
+static const struct dma_fence_ops vsvm_hw_fence_ops = {
+	.get_driver_name = vsvm_fence_driver_name,
+	.get_timeline_name = vsvm_fence_timeline_name,
+};
+
+/* The queue's hardware: runs the job and signals its hardware fence. */
+static void vsvm_job_hw_work(struct work_struct *work)
+{
+	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
+	struct dma_fence *hw = job->hw;
+	bool cookie = dma_fence_begin_signalling();
+	int err;
+
+	err = vsvm_engine_run(&job->eng);
+	if (err)
+		dma_fence_set_error(hw, err);
+	/* The job may be freed as soon as its hardware fence signals. */
+	dma_fence_signal(hw);
+	dma_fence_end_signalling(cookie);
+	dma_fence_put(hw);
+}
+
+static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
+{
+	struct vsvm_job *job = to_vsvm_job(sched_job);
+	struct vsvm_queue *q = job->q;
+
+	/* A dependency failed, or the entity was killed: don't run. */
+	if (unlikely(sched_job->s_fence->finished.error))
+		return NULL;
+
+	dma_fence_init(job->hw, &vsvm_hw_fence_ops, &q->fence_lock, q->fence_ctx, ++q->seqno);
+	job->hw_inited = true;
+	dma_fence_get(job->hw);		/* for vsvm_job_hw_work() */
+	queue_work(q->hw_wq, &job->work);
+	return dma_fence_get(job->hw);	/* for the scheduler */
+}
+
+static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job)
+{
+	struct vsvm_job *job = to_vsvm_job(sched_job);
+	struct vsvm_queue *q = job->q;
+
+	/*
+	 * No new job reaches the queue's hardware meanwhile.  Kill this one
+	 * and wait until its hardware fence has signalled (with -ETIMEDOUT):
+	 * its scheduler callback then finishes the job with that error, and
+	 * drm_sched_stop() finds it done and has the scheduler free it.  The
+	 * queue runs one job at a time (credit_limit 1), so no other
+	 * context's job is on the hardware to be caught by the stop.
+	 */
+	drm_sched_wqueue_stop(&q->sched);
+	if (job->hw_inited && !dma_fence_is_signaled(job->hw)) {
+		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
+			 q->index, job->eng.vm->id);
+		WRITE_ONCE(job->ctx->banned, true);
+		atomic_set(&job->eng.killed, 1);
+		/* The engine checks @killed at every command and page. */
+		flush_work(&job->work);
+	}
+	drm_sched_stop(&q->sched, sched_job);
+	drm_sched_start(&q->sched);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void vsvm_job_free(struct vsvm_job *job)
+{
+	if (job->hw_inited)
+		dma_fence_put(job->hw);
+	else
+		kfree(job->hw);
+	vsvm_vm_put(job->eng.vm);
+	kfree(job);
+}
+
+static void vsvm_free_job(struct drm_sched_job *sched_job)
+{
+	struct vsvm_job *job = to_vsvm_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	vsvm_job_free(job);
+}
+
+static const struct drm_sched_backend_ops vsvm_sched_ops = {
+	.run_job = vsvm_run_job,
+	.timedout_job = vsvm_timedout_job,
+	.free_job = vsvm_free_job,
+};
+
+/**
+ * vsvm_queues_init() - Set up a device's hardware queues
+ * @vdev: The device, with &vsvm_device.num_queues and
+ *        &vsvm_device.job_timeout_ms set.
+ *
+ * Return: 0 on success, a negative errno on failure (nothing is left set up).
+ */
+int vsvm_queues_init(struct vsvm_device *vdev)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		struct vsvm_queue *q = &vdev->queues[i];
+		struct drm_sched_init_args args = {
+			.ops = &vsvm_sched_ops,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			/* One job at a time on the hardware: see vsvm_timedout_job(). */
+			.credit_limit = 1,
+			.timeout = msecs_to_jiffies(vdev->job_timeout_ms),
+			.name = q->name,
+			.dev = vdev->drm.dev,
+		};
+
+		q->vdev = vdev;
+		q->index = i;
+		spin_lock_init(&q->fence_lock);
+		q->fence_ctx = dma_fence_context_alloc(1);
+		snprintf(q->name, sizeof(q->name), "vsvm%u-q%u", vdev->index, i);
+		q->hw_wq = alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM | WQ_HIGHPRI, q->name);
+		if (!q->hw_wq) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret) {
+			destroy_workqueue(q->hw_wq);
+			goto err;
+		}
+	}
+	return 0;
+
+err:
+	while (i--) {
+		drm_sched_fini(&vdev->queues[i].sched);
+		destroy_workqueue(vdev->queues[i].hw_wq);
+	}
+	return ret;
+}
+
+/**
+ * vsvm_queues_fini() - Tear down a device's hardware queues
+ * @vdev: The device; no job may be left.
+ */
+void vsvm_queues_fini(struct vsvm_device *vdev)
+{
+	u32 i, tries;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		struct drm_gpu_scheduler *sched = &vdev->queues[i].sched;
+
+		/*
+		 * Every job has finished (a VM waits for its jobs when torn
+		 * down), but the scheduler frees them from its workqueue, and
+		 * drm_sched_fini() only cancels that work: let it run first.
+		 */
+		for (tries = 0; tries < 500; tries++) {
+			flush_workqueue(sched->submit_wq);
+			if (list_empty_careful(&sched->pending_list))
+				break;
+			msleep(20);
+		}
+		drm_WARN_ON(&vdev->drm, !list_empty_careful(&sched->pending_list));
+		drm_sched_fini(sched);
+		destroy_workqueue(vdev->queues[i].hw_wq);
+	}
+}
+
+/**
+ * vsvm_ctx_fini() - Tear down a submission context
+ * @ctx: The context; no EXEC may use it any more.
+ *
+ * Waits for the context's queued jobs to reach the hardware (or drops them
+ * if the process is exiting); jobs already there run on.
+ */
+void vsvm_ctx_fini(struct vsvm_ctx *ctx)
+{
+	if (ctx->ready)
+		drm_sched_entity_destroy(&ctx->entity);
+	ctx->ready = false;
+}
+
+/* What the job does to @obj: write it if any mapping in @vm is writable. */
+static bool vm_writes(struct vsvm_vm *vm, struct drm_gem_object *obj)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *va;
+
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		if (vm_bo->vm != &vm->gpuvm)
+			continue;
+		drm_gpuvm_bo_for_each_va(va, vm_bo)
+			if (!container_of(va, struct vsvm_vma, base)->read_only)
+				return true;
+	}
+	return false;
+}
+
+/* Looks up the out-syncobjs and preallocates timeline chain links. */
+static int exec_prepare_out(struct drm_file *file, const struct drm_vsvm_sync *out,
+			    u32 num_out, struct drm_syncobj **objs,
+			    struct dma_fence_chain **chains)
+{
+	u32 i;
+
+	for (i = 0; i < num_out; i++) {
+		objs[i] = drm_syncobj_find(file, out[i].handle);
+		if (!objs[i])
+			return -ENOENT;
+		if (out[i].flags & DRM_VSVM_SYNC_TIMELINE) {
+			chains[i] = dma_fence_chain_alloc();
+			if (!chains[i])
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vsvm_exec() - Submit a command stream
+ * @vdev: The device.
+ * @file: The submitting file, for syncobj handles.
+ * @vm: The VM, referenced by the caller; the job takes its own reference.
+ * @queue: The hardware queue, checked.
+ * @cs_addr: GPU address of the command stream, checked.
+ * @cs_size: Its size in bytes, checked.
+ * @in: In-syncs, checked.
+ * @num_in: Number of @in.
+ * @out: Out-syncs, checked.
+ * @num_out: Number of @out.
+ *
+ * Return: 0 on success; -ENOENT for a destroyed VM or an unknown syncobj;
+ * -EINVAL for an in-sync without a fence; -EIO for a banned context;
+ * -ENOMEM; -EINTR/-ERESTARTSYS.
+ */
+int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
+	      u32 queue, u64 cs_addr, u64 cs_size,
+	      const struct drm_vsvm_sync *in, u32 num_in,
+	      const struct drm_vsvm_sync *out, u32 num_out)
+{
+	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
+	struct dma_fence_chain **chains = NULL;
+	struct drm_syncobj **objs = NULL;
+	struct drm_gem_object *obj;
+	struct dma_fence *fence;
+	struct drm_exec exec;
+	struct vsvm_job *job;
+	struct vsvm_ctx *ctx;
+	u32 i;
+	int ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	job->hw = kzalloc(sizeof(*job->hw), GFP_KERNEL);
+	objs = kcalloc(num_out, sizeof(*objs), GFP_KERNEL);
+	chains = kcalloc(num_out, sizeof(*chains), GFP_KERNEL);
+	if (!job->hw || (num_out && (!objs || !chains))) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	drm_gpuvm_get(&vm->gpuvm);
+	job->eng = (struct vsvm_engine_job){
+		.vdev = vdev, .vm = vm, .queue = queue,
+		.cs_addr = cs_addr, .cs_size = cs_size,
+	};
+	job->q = &vdev->queues[queue];
+	INIT_WORK(&job->work, vsvm_job_hw_work);
+
+	ret = exec_prepare_out(file, out, num_out, objs, chains);
+	if (ret)
+		goto err_vm;
+
+	mutex_lock(&vm->lock);
+	if (vm->destroyed) {
+		ret = -ENOENT;
+		goto err_unlock;
+	}
+	ctx = &vm->ctx[queue];
+	if (READ_ONCE(ctx->banned)) {
+		drm_dbg(&vdev->drm, "EXEC: VM %u on queue %u is banned\n", vm->id, queue);
+		ret = -EIO;
+		goto err_unlock;
+	}
+	if (!ctx->ready) {
+		struct drm_gpu_scheduler *sched = &job->q->sched;
+
+		ret = drm_sched_entity_init(&ctx->entity, DRM_SCHED_PRIORITY_NORMAL,
+					    &sched, 1, NULL);
+		if (ret)
+			goto err_unlock;
+		ctx->ready = true;
+	}
+	job->ctx = ctx;
+
+	ret = drm_sched_job_init(&job->base, &ctx->entity, 1, vm, file->client_id);
+	if (ret)
+		goto err_unlock;
+
+	for (i = 0; i < num_in; i++) {
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file, in[i].handle,
+							   in[i].point);
+		if (ret) {
+			drm_dbg(&vdev->drm, "EXEC: in-sync %u (handle %u): %d\n",
+				i, in[i].handle, ret);
+			goto err_cleanup;
+		}
+	}
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
+	ret = vsvm_vm_lock_objects(vm, &exec);
+	if (ret)
+		goto err_exec;
+	drm_exec_for_each_locked_object(&exec, obj) {
+		ret = dma_resv_reserve_fences(obj->resv, 1);
+		if (ret)
+			goto err_exec;
+		if (obj == vm_obj)
+			continue;
+		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
+							  vm_writes(vm, obj) ?
+							  DMA_RESV_USAGE_READ :
+							  DMA_RESV_USAGE_WRITE);
+		if (ret)
+			goto err_exec;
+	}
+
+	drm_sched_job_arm(&job->base);
+	fence = dma_fence_get(&job->base.s_fence->finished);
+	drm_exec_for_each_locked_object(&exec, obj)
+		dma_resv_add_fence(obj->resv, fence,
+				   obj == vm_obj ? DMA_RESV_USAGE_BOOKKEEP :
+				   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
+				   DMA_RESV_USAGE_READ);
+	drm_sched_entity_push_job(&job->base);
+	drm_exec_fini(&exec);
+	mutex_unlock(&vm->lock);
+
+	for (i = 0; i < num_out; i++) {
+		if (out[i].flags & DRM_VSVM_SYNC_TIMELINE) {
+			drm_syncobj_add_point(objs[i], chains[i], fence, out[i].point);
+			chains[i] = NULL;
+		} else {
+			drm_syncobj_replace_fence(objs[i], fence);
+		}
+		drm_syncobj_put(objs[i]);
+	}
+	dma_fence_put(fence);
+	kfree(chains);
+	kfree(objs);
+	return 0;
+
+err_exec:
+	drm_exec_fini(&exec);
+err_cleanup:
+	drm_sched_job_cleanup(&job->base);
+err_unlock:
+	mutex_unlock(&vm->lock);
+err_vm:
+	for (i = 0; i < num_out; i++) {
+		if (objs[i])
+			drm_syncobj_put(objs[i]);
+		dma_fence_chain_free(chains[i]);
+	}
+	vsvm_job_free(job);
+	kfree(chains);
+	kfree(objs);
+	return ret;
+err_free:
+	kfree(chains);
+	kfree(objs);
+	kfree(job->hw);
+	kfree(job);
+	return ret;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_SCHED_H__
+#define __VSVM_SCHED_H__
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <drm/gpu_scheduler.h>
+
+#include "vsvm_engine.h"
+
+struct drm_file;
+struct drm_vsvm_sync;
+struct vsvm_device;
+struct vsvm_vm;
+
+/** VSVM_MAX_SYNCS - Most in-syncs, and most out-syncs, of one EXEC. */
+#define VSVM_MAX_SYNCS		64
+
+/** VSVM_MAX_QUEUES - Upper bound of the num_queues module parameter. */
+#define VSVM_MAX_QUEUES		8
+
+/**
+ * struct vsvm_queue - One hardware queue of the engine
+ */
+struct vsvm_queue {
+	/** @sched: The queue's scheduler. */
+	struct drm_gpu_scheduler sched;
+	/** @vdev: The device. */
+	struct vsvm_device *vdev;
+	/** @index: The queue's number. */
+	u32 index;
+	/** @hw_wq: Ordered workqueue standing for the queue's hardware. */
+	struct workqueue_struct *hw_wq;
+	/** @fence_lock: Lock of the hardware fences. */
+	spinlock_t fence_lock;
+	/** @fence_ctx: Fence context of the hardware fences. */
+	u64 fence_ctx;
+	/** @seqno: Last hardware fence seqno, under the scheduler's run_job. */
+	u64 seqno;
+	/** @name: The scheduler's name. */
+	char name[24];
+};
+
+/**
+ * struct vsvm_ctx - A submission context: one VM on one hardware queue
+ */
+struct vsvm_ctx {
+	/** @entity: The scheduler entity; jobs of the context run in order. */
+	struct drm_sched_entity entity;
+	/** @ready: Whether @entity is initialised (on first EXEC). */
+	bool ready;
+	/** @banned: Set when a job of the context timed out. */
+	bool banned;
+};
+
+/**
+ * struct vsvm_job - One EXEC: a command stream run on a hardware queue
+ */
+struct vsvm_job {
+	/** @base: The scheduler job; &vsvm_job embeds it. */
+	struct drm_sched_job base;
+	/** @eng: What the engine runs, with a reference on its VM. */
+	struct vsvm_engine_job eng;
+	/** @q: The hardware queue. */
+	struct vsvm_queue *q;
+	/** @ctx: The submission context, in the VM. */
+	struct vsvm_ctx *ctx;
+	/** @hw: The hardware fence, allocated at submit, set up by run_job. */
+	struct dma_fence *hw;
+	/** @hw_inited: Whether @hw was set up (and so is refcounted). */
+	bool hw_inited;
+	/** @work: Runs the job on the queue's hardware. */
+	struct work_struct work;
+};
+
+int vsvm_queues_init(struct vsvm_device *vdev);
+void vsvm_queues_fini(struct vsvm_device *vdev);
+void vsvm_ctx_fini(struct vsvm_ctx *ctx);
+int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
+	      u32 queue, u64 cs_addr, u64 cs_size,
+	      const struct drm_vsvm_sync *in, u32 num_in,
+	      const struct drm_vsvm_sync *out, u32 num_out);
+
+#endif /* __VSVM_SCHED_H__ */

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm exec
+ * Description: The simulated DMA engine: every command checked byte by byte
+ *		(unaligned and page-crossing included), GPU faults, bad
+ *		commands, SPIN release, job timeout and context ban, syncobj
+ *		chains (binary and timeline) across queues, unbind waiting for
+ *		jobs, QUERY, and every errno of EXEC and QUERY.
+ */
+
+#include <fcntl.h>
+#include <linux/sync_file.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define BO_SIZE (16 * PAGE)
+#define CMD_VA 0x1000000ull
+#define DATA_VA 0x2000000ull
+#define RO_VA 0x3000000ull
+#define UNMAPPED_VA 0x7000000ull
+
+/** A test's setup: a file, a VM, a command buffer and two data buffers. */
+struct ctx {
+	int fd;
+	uint32_t vm;
+	uint32_t cmd_bo, data_bo, ro_bo;
+	uint32_t *cmd;		/* CPU view of the command buffer */
+	uint8_t *data;		/* CPU view of the data buffer */
+	uint8_t *ro;		/* CPU view of the read-only mapped buffer */
+	unsigned int n;		/* words emitted */
+};
+
+static void ctx_init(struct ctx *c)
+{
+	c->fd = drm_open_driver(DRIVER_VSVM);
+	c->vm = vsvm_vm_create(c->fd);
+	c->cmd_bo = vsvm_gem_create(c->fd, BO_SIZE);
+	c->data_bo = vsvm_gem_create(c->fd, BO_SIZE);
+	c->ro_bo = vsvm_gem_create(c->fd, BO_SIZE);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->ro_bo, 0, RO_VA, BO_SIZE,
+				  DRM_VSVM_BIND_READ_ONLY), 0);
+	c->cmd = vsvm_gem_mmap(c->fd, c->cmd_bo, BO_SIZE);
+	c->data = vsvm_gem_mmap(c->fd, c->data_bo, BO_SIZE);
+	c->ro = vsvm_gem_mmap(c->fd, c->ro_bo, BO_SIZE);
+	c->n = 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	munmap(c->cmd, BO_SIZE);
+	munmap(c->data, BO_SIZE);
+	munmap(c->ro, BO_SIZE);
+	close(c->fd);
+}
+
+static void emit(struct ctx *c, uint32_t w)
+{
+	igt_assert(c->n < BO_SIZE / 4);
+	c->cmd[c->n++] = w;
+}
+
+static void emit64(struct ctx *c, uint64_t v)
+{
+	emit(c, (uint32_t)v);
+	emit(c, v >> 32);
+}
+
+static void cs_store32(struct ctx *c, uint64_t va, uint32_t v)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
+	emit64(c, va);
+	emit(c, v);
+}
+
+static void cs_store64(struct ctx *c, uint64_t va, uint64_t v)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5));
+	emit64(c, va);
+	emit64(c, v);
+}
+
+static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
+	emit64(c, src);
+	emit64(c, dst);
+	emit64(c, size);
+}
+
+static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
+	emit64(c, dst);
+	emit(c, pattern);
+	emit64(c, size);
+}
+
+static void cs_atomic(struct ctx *c, uint8_t flags, uint64_t dst, uint64_t operand,
+		      uint64_t compare, uint64_t result)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, flags, 9));
+	emit64(c, dst);
+	emit64(c, operand);
+	emit64(c, compare);
+	emit64(c, result);
+}
+
+static void cs_timestamp(struct ctx *c, uint64_t dst)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3));
+	emit64(c, dst);
+}
+
+static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
+	emit64(c, sem);
+	emit(c, value);
+}
+
+static void cs_end(struct ctx *c)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1));
+}
+
+static int __exec(int fd, struct drm_vsvm_exec *e)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_EXEC, e) ? -errno : 0;
+}
+
+/*
+ * Runs the words emitted from @first on, on @queue, signalling a new binary
+ * syncobj (returned) and waiting on @in (0 for none).  Resets the emitter.
+ */
+static uint32_t exec_from(struct ctx *c, unsigned int first, uint32_t queue, uint32_t in)
+{
+	struct drm_vsvm_sync out_sync = { 0 }, in_sync = { .handle = in };
+	struct drm_vsvm_exec e = {
+		.vm_id = c->vm, .queue = queue,
+		.cs_addr = CMD_VA + first * 4, .cs_size = (c->n - first) * 4,
+		.out_syncs = (uintptr_t)&out_sync, .num_out_syncs = 1,
+		.in_syncs = (uintptr_t)&in_sync, .num_in_syncs = in ? 1 : 0,
+	};
+
+	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out_sync.handle), 0);
+	igt_assert_eq(__exec(c->fd, &e), 0);
+	return out_sync.handle;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
+static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
+{
+	int ret = drmSyncobjWait(fd, &syncobj, 1, now_ns() + ms * 1000000ull, 0, NULL);
+
+	return ret ? -errno : 0;
+}
+
+/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
+static int fence_status(int fd, uint32_t syncobj)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd, ret;
+
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
+	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	close(sync_fd);
+	igt_assert_eq(ret, 0);
+	return info.status;
+}
+
+/* Runs everything emitted, waits, and returns the job's status. */
+static int run(struct ctx *c, uint32_t queue)
+{
+	uint32_t s = exec_from(c, 0, queue, 0);
+	int status;
+
+	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
+	status = fence_status(c->fd, s);
+	drmSyncobjDestroy(c->fd, s);
+	c->n = 0;
+	return status;
+}
+
+static struct drm_vsvm_query_faults *query_faults(int fd)
+{
+	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return (struct drm_vsvm_query_faults *)buf;
+}
+
+/* The last fault this file saw, or NULL. */
+static struct drm_vsvm_fault *last_fault(int fd)
+{
+	struct drm_vsvm_query_faults *f = query_faults(fd);
+
+	return f->count ? &f->faults[f->count - 1] : NULL;
+}
+
+static struct drm_vsvm_query_device query_device(int fd)
+{
+	struct drm_vsvm_query_device dev;
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(dev), .data = (uintptr_t)&dev,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return dev;
+}
+
+igt_main
+{
+	struct ctx c = { .fd = -1 };
+
+	igt_fixture {
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		igt_require(vsvm_is_vsvm(fd));
+		close(fd);
+	}
+
+	igt_describe("STORE, FILL and COPY write exactly their bytes, at unaligned "
+		     "addresses and across pages.");
+	igt_subtest("store-fill-copy") {
+		uint64_t i;
+
+		ctx_init(&c);
+		for (i = 0; i < BO_SIZE; i++)
+			c.data[i] = i * 7;
+		cs_store32(&c, DATA_VA + 1, 0xdeadbeef);
+		cs_store64(&c, DATA_VA + PAGE - 3, 0x0123456789abcdefull);
+		cs_fill(&c, DATA_VA + 2 * PAGE + 5, 0x44332211, 2 * PAGE + 3);
+		cs_copy(&c, DATA_VA + 8 * PAGE + 4093, DATA_VA + 5 * PAGE - 5, 2 * PAGE + 11);
+		cs_end(&c);
+		cs_store32(&c, DATA_VA, 0xbad);	/* after END: never runs */
+		igt_assert_eq(run(&c, 0), 1);
+
+		/* Compute what memory must hold now, and compare every byte. */
+		{
+			static uint8_t want[BO_SIZE];
+			uint32_t v32 = 0xdeadbeef;
+			uint64_t v64 = 0x0123456789abcdefull;
+
+			for (i = 0; i < BO_SIZE; i++)
+				want[i] = i * 7;
+			memcpy(&want[1], &v32, 4);
+			memcpy(&want[PAGE - 3], &v64, 8);
+			for (i = 0; i < 2 * PAGE + 3; i++)
+				want[2 * PAGE + 5 + i] = 0x11 + (i & 3) * 0x11;
+			memmove(&want[8 * PAGE + 4093], &want[5 * PAGE - 5], 2 * PAGE + 11);
+			for (i = 0; i < BO_SIZE; i++)
+				igt_assert_f(c.data[i] == want[i], "byte %#" PRIx64 ": %#x, want %#x\n",
+					     i, c.data[i], want[i]);
+		}
+		ctx_fini(&c);
+	}
+
+	igt_describe("ATOMIC add, cmpxchg and xchg, 32- and 64-bit, return the old value.");
+	igt_subtest("atomics") {
+		uint32_t *d32;
+		uint64_t *d64;
+
+		ctx_init(&c);
+		d32 = (uint32_t *)c.data;
+		d64 = (uint64_t *)(c.data + 64);
+		d32[0] = 40;
+		d32[1] = 7;
+		d32[2] = 9;
+		d64[0] = 1ull << 40;
+		d64[1] = 5;
+		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD, DATA_VA, 2, 0, DATA_VA + 256);
+		cs_atomic(&c, DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 4, 70, 7, DATA_VA + 260);
+		cs_atomic(&c, DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 8, 90, 8, DATA_VA + 264);
+		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD | DRM_VSVM_CMD_64BIT, DATA_VA + 64,
+			  1ull << 33, 0, DATA_VA + 272);
+		cs_atomic(&c, DRM_VSVM_ATOMIC_XCHG | DRM_VSVM_CMD_64BIT, DATA_VA + 72,
+			  ~0ull, 0, DATA_VA + 280);
+		igt_assert_eq(run(&c, 1), 1);
+		igt_assert_eq_u32(d32[0], 42);
+		igt_assert_eq_u32(d32[1], 70);
+		igt_assert_eq_u32(d32[2], 9);	/* compare failed */
+		igt_assert_eq_u64(d64[0], (1ull << 40) + (1ull << 33));
+		igt_assert_eq_u64(d64[1], ~0ull);
+		igt_assert_eq_u32(*(uint32_t *)(c.data + 256), 40);
+		igt_assert_eq_u32(*(uint32_t *)(c.data + 260), 7);
+		igt_assert_eq_u32(*(uint32_t *)(c.data + 264), 9);
+		igt_assert_eq_u64(*(uint64_t *)(c.data + 272), 1ull << 40);
+		igt_assert_eq_u64(*(uint64_t *)(c.data + 280), 5);
+
+		/* A misaligned atomic is a bad command. */
+		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD, DATA_VA + 2, 1, 0, 0);
+		igt_assert_eq(run(&c, 0), -EINVAL);
+		ctx_fini(&c);
+	}
+
+	igt_describe("TIMESTAMP writes the engine clock, which moves forward.");
+	igt_subtest("timestamp") {
+		uint64_t before = now_ns(), *ts;
+
+		ctx_init(&c);
+		ts = (uint64_t *)c.data;
+		cs_timestamp(&c, DATA_VA);
+		cs_fill(&c, DATA_VA + PAGE, 0, 4 * PAGE);
+		cs_timestamp(&c, DATA_VA + 8);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert(ts[0] >= before);
+		igt_assert(ts[1] >= ts[0]);
+		igt_assert(ts[1] <= now_ns());
+		ctx_fini(&c);
+	}
+
+	igt_describe("An access to an unmapped address is a recorded GPU fault "
+		     "(-EFAULT), and the commands after it do not run.");
+	igt_subtest("fault-not-present") {
+		struct drm_vsvm_fault *f;
+
+		ctx_init(&c);
+		cs_store32(&c, DATA_VA, 1);
+		cs_store32(&c, UNMAPPED_VA + 12, 2);
+		cs_store32(&c, DATA_VA + 4, 3);
+		igt_assert_eq(run(&c, 1), -EFAULT);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[1], 0);
+		f = last_fault(c.fd);
+		igt_assert(f);
+		igt_assert_eq_u64(f->addr, UNMAPPED_VA + 12);
+		igt_assert_eq_u32(f->vm_id, c.vm);
+		igt_assert_eq_u32(f->queue, 1);
+		igt_assert_eq_u32(f->write, 1);
+		igt_assert_eq_u32(f->reason, DRM_VSVM_FAULT_NOT_PRESENT);
+
+		/* A read: the source of a copy. */
+		cs_copy(&c, DATA_VA, UNMAPPED_VA - 8, 16);
+		igt_assert_eq(run(&c, 0), -EFAULT);
+		f = last_fault(c.fd);
+		igt_assert_eq_u64(f->addr, UNMAPPED_VA - 8);
+		igt_assert_eq_u32(f->write, 0);
+
+		/* An unmapped command stream faults too. */
+		{
+			uint32_t s;
+			struct drm_vsvm_sync out = { 0 };
+			struct drm_vsvm_exec e = {
+				.vm_id = c.vm, .cs_addr = UNMAPPED_VA, .cs_size = 64,
+				.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+			};
+
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &s), 0);
+			out.handle = s;
+			igt_assert_eq(__exec(c.fd, &e), 0);
+			igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+			igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+		}
+		ctx_fini(&c);
+	}
+
+	igt_describe("A write through a read-only mapping faults and changes nothing; "
+		     "reading it works.");
+	igt_subtest("fault-read-only") {
+		struct drm_vsvm_fault *f;
+
+		ctx_init(&c);
+		memset(c.ro, 0x5a, PAGE);
+		cs_copy(&c, DATA_VA, RO_VA, 64);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq(c.data[63], 0x5a);
+		cs_store32(&c, RO_VA + 8, 0);
+		igt_assert_eq(run(&c, 0), -EFAULT);
+		igt_assert_eq(c.ro[8], 0x5a);
+		f = last_fault(c.fd);
+		igt_assert_eq_u64(f->addr, RO_VA + 8);
+		igt_assert_eq_u32(f->reason, DRM_VSVM_FAULT_READ_ONLY);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Unknown opcodes, wrong lengths and truncated commands end the "
+		     "job with -EINVAL and a bad-command fault.");
+	igt_subtest("bad-commands") {
+		const uint32_t bad[] = {
+			DRM_VSVM_CMD(0x42, 0, 1),
+			DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 3),
+			DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 0),
+			DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0x10, 1),
+		};
+		unsigned int i;
+
+		ctx_init(&c);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			emit(&c, DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
+			emit(&c, bad[i]);
+			igt_assert_eq(run(&c, 0), -EINVAL);
+			igt_assert_eq_u64(last_fault(c.fd)->addr, CMD_VA + 4);
+			igt_assert_eq_u32(last_fault(c.fd)->reason, DRM_VSVM_FAULT_BAD_COMMAND);
+		}
+		/* A COPY cut off by the end of the stream. */
+		cs_copy(&c, DATA_VA, DATA_VA + 64, 8);
+		c.n -= 2;
+		igt_assert_eq(run(&c, 0), -EINVAL);
+		ctx_fini(&c);
+	}
+
+	igt_describe("SPIN waits until the CPU writes the semaphore.");
+	igt_subtest("spin-release") {
+		uint32_t s;
+
+		ctx_init(&c);
+		cs_spin(&c, DATA_VA + 128, 1);
+		cs_store32(&c, DATA_VA, 7);
+		s = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(wait_ms(c.fd, s, 100), -ETIME);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 7);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A hung job is killed at the timeout (-ETIMEDOUT), its context "
+		     "(VM, queue) is banned (-EIO), and other contexts still run.");
+	igt_subtest("hang-timeout-ban") {
+		struct drm_vsvm_query_device dev;
+		uint32_t s, other_vm;
+		struct drm_vsvm_exec e;
+
+		ctx_init(&c);
+		dev = query_device(c.fd);
+		cs_spin(&c, DATA_VA + 128, 1);
+		s = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(wait_ms(c.fd, s, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(fence_status(c.fd, s), -ETIMEDOUT);
+
+		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 0,
+					    .cs_addr = CMD_VA, .cs_size = 4 };
+		c.cmd[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
+		igt_assert_eq(__exec(c.fd, &e), -EIO);
+
+		/* The same VM on another queue, and another VM on the same queue. */
+		c.n = 0;
+		cs_store32(&c, DATA_VA, 11);
+		igt_assert_eq(run(&c, 1), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 11);
+		other_vm = vsvm_vm_create(c.fd);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
+		c.vm = other_vm;
+		cs_store32(&c, DATA_VA + 4, 12);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[1], 12);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A job waits for its in-syncs: binary and timeline, across queues.");
+	igt_subtest("syncobj-chain") {
+		struct drm_vsvm_sync tl_out = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 };
+		struct drm_vsvm_sync tl_in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 };
+		struct drm_vsvm_sync tl_out2 = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 2 };
+		uint32_t a, b, tl;
+		uint64_t point = 0;
+		unsigned int first;
+		struct drm_vsvm_exec e;
+
+		ctx_init(&c);
+		/* A spins on queue 0; B on queue 1 waits for A. */
+		cs_spin(&c, DATA_VA + 128, 1);
+		cs_timestamp(&c, DATA_VA);
+		a = exec_from(&c, 0, 0, 0);
+		first = c.n;
+		cs_timestamp(&c, DATA_VA + 8);
+		b = exec_from(&c, first, 1, a);
+		igt_assert_eq(wait_ms(c.fd, b, 200), -ETIME);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, b, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, a), 1);
+		igt_assert(((uint64_t *)c.data)[1] >= ((uint64_t *)c.data)[0]);
+
+		/* The same through a timeline: A signals point 1, B waits on it
+		 * and signals point 2. */
+		c.n = 0;
+		((volatile uint32_t *)c.data)[32] = 0;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+		tl_out.handle = tl_in.handle = tl_out2.handle = tl;
+		cs_spin(&c, DATA_VA + 128, 1);
+		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 0, .cs_addr = CMD_VA,
+					    .cs_size = c.n * 4, .out_syncs = (uintptr_t)&tl_out,
+					    .num_out_syncs = 1 };
+		igt_assert_eq(__exec(c.fd, &e), 0);
+		first = c.n;
+		cs_store32(&c, DATA_VA + 16, 99);
+		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 1,
+					    .cs_addr = CMD_VA + first * 4, .cs_size = 16,
+					    .in_syncs = (uintptr_t)&tl_in, .num_in_syncs = 1,
+					    .out_syncs = (uintptr_t)&tl_out2, .num_out_syncs = 1 };
+		igt_assert_eq(__exec(c.fd, &e), 0);
+		usleep(200000);
+		igt_assert_eq(drmSyncobjQuery(c.fd, &tl, &point, 1), 0);
+		igt_assert_eq_u64(point, 0);
+		igt_assert_eq_u32(((uint32_t *)c.data)[4], 0);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
+						     now_ns() + 20000000000ull, 0, NULL), 0);
+		point = 2;
+		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
+						     now_ns() + 20000000000ull, 0, NULL), 0);
+		igt_assert_eq_u32(((uint32_t *)c.data)[4], 99);
+		ctx_fini(&c);
+	}
+
+	igt_describe("VM_BIND UNMAP of a range waits for the VM's running jobs.");
+	igt_subtest("unmap-waits-for-job") {
+		uint32_t s;
+		uint64_t t0;
+
+		ctx_init(&c);
+		cs_spin(&c, DATA_VA + 128, 1);
+		cs_store32(&c, DATA_VA + 256, 5);
+		s = exec_from(&c, 0, 0, 0);
+		igt_fork(child, 1) {
+			usleep(300000);
+			((volatile uint32_t *)c.data)[32] = 1;
+		}
+		t0 = now_ns();
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA + 8 * PAGE, PAGE), 0);
+		igt_assert(now_ns() - t0 > 200000000ull);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[64], 5);
+		igt_waitchildren();
+		ctx_fini(&c);
+	}
+
+	igt_describe("Closing the file with a job spinning ends cleanly.");
+	igt_subtest("close-with-job-in-flight") {
+		ctx_init(&c);
+		cs_spin(&c, DATA_VA + 128, 1);
+		exec_from(&c, 0, 0, 0);
+		cs_store32(&c, DATA_VA, 1);
+		exec_from(&c, 0, 1, 0);
+		ctx_fini(&c);
+	}
+
+	igt_describe("QUERY: the size protocol, device information and refusals.");
+	igt_subtest("query") {
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_query q = { .query = DRM_VSVM_QUERY_DEVICE };
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+		igt_assert_eq_u32(q.size, sizeof(dev));
+		q.size = sizeof(dev) - 1;
+		q.data = (uintptr_t)&dev;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
+		q.size = sizeof(dev);
+		q.data = 8;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EFAULT);
+		q.data = (uintptr_t)&dev;
+		q.pad = 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
+		q.pad = 0;
+		q.query = 2;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
+		q.query = DRM_VSVM_QUERY_DEVICE;
+		do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+		igt_assert_lte(1, (int)dev.num_queues);
+		igt_assert_eq_u32(dev.va_bits, DRM_VSVM_VA_BITS);
+		igt_assert_eq_u64(dev.max_bo_size, DRM_VSVM_GEM_MAX_SIZE);
+		igt_assert_eq_u32(dev.page_sizes, DRM_VSVM_PAGE_4K | DRM_VSVM_PAGE_2M);
+		igt_assert_eq_u32(dev.max_bind_ops, DRM_VSVM_MAX_BIND_OPS);
+
+		/* A fresh file sees none of the device's faults. */
+		q = (struct drm_vsvm_query){ .query = DRM_VSVM_QUERY_FAULTS };
+		do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+		igt_assert_eq_u32(q.size, sizeof(struct drm_vsvm_query_faults));
+		close(fd);
+	}
+
+	igt_describe("EXEC's errnos: flags, pads, queue, command stream, syncs, VM.");
+	igt_subtest("exec-errors") {
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_sync sync = { 0 };
+		struct drm_vsvm_exec e, base;
+		uint32_t empty;
+
+		ctx_init(&c);
+		dev = query_device(c.fd);
+		c.cmd[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
+		base = (struct drm_vsvm_exec){ .vm_id = c.vm, .cs_addr = CMD_VA, .cs_size = 4 };
+		e = base; e.flags = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.pad = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.queue = dev.num_queues;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.cs_size = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.cs_size = 6;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.cs_addr = CMD_VA + 2;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.cs_size = dev.max_cs_size + 4;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		e = base; e.num_in_syncs = dev.max_syncs + 1; e.in_syncs = (uintptr_t)&sync;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, E2BIG);
+		e = base; e.num_out_syncs = dev.max_syncs + 1; e.out_syncs = (uintptr_t)&sync;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, E2BIG);
+		e = base; e.num_in_syncs = 1; e.in_syncs = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EFAULT);
+		e = base; e.extensions = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EFAULT);
+		e = base; e.vm_id = c.vm + 50;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
+
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &empty), 0);
+		sync = (struct drm_vsvm_sync){ .handle = empty, .flags = 2 };
+		e = base; e.num_out_syncs = 1; e.out_syncs = (uintptr_t)&sync;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		sync = (struct drm_vsvm_sync){ .handle = empty, .point = 3 };
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		sync = (struct drm_vsvm_sync){ .handle = empty + 100 };
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
+		e = base; e.num_in_syncs = 1; e.in_syncs = (uintptr_t)&sync;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
+		/* An in-sync with no fence yet. */
+		sync = (struct drm_vsvm_sync){ .handle = empty };
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		ctx_fini(&c);
+	}
+}

@@ -9,6 +9,7 @@
 #   make module KERNEL=stock|debug    build vsvm.ko out of tree
 #   make userspace  libvsvm, tools and IGT tests
 #   make static     checkpatch, sparse, W=1 -Werror, kernel-doc, uapi header
+#   make bench      the benchmarks (vsvm-bench) in the stock kernel's VM
 
 KERNEL ?= stock
 SUITES ?= kunit,igt,unload
@@ -24,6 +25,10 @@ USER_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers $(shell pkg-config --cflags libdrm 2>/dev/null) \
 	-Iuapi/drm -Iuserspace/lib
 USER_LIBS := $(shell pkg-config --libs libdrm 2>/dev/null)
+
+# The pinned kernel's sanitised uapi headers (for vgem's, which libdrm lacks);
+# searched after the system's, so they add headers without replacing any.
+KUAPI := $(shell bash -c '. tools/kernel/common.sh && echo "$$VSVM_KDIR/uapi/include"')
 
 LIBVSVM := $(BUILD)/user/libvsvm.a
 TOOLS := $(patsubst userspace/tools/%.c,$(BUILD)/user/bin/%,$(wildcard userspace/tools/*.c))
@@ -41,7 +46,7 @@ IGT_LIB :=
 IGT_LINK := -L$(IGT_BUILD)/lib -ligt -Wl,-rpath,$(abspath $(IGT_BUILD))/lib
 endif
 
-.PHONY: all check demo vm-test module userspace static setup clean
+.PHONY: all check demo bench vm-test module userspace static setup clean kernel-fetch
 
 all: userspace module
 
@@ -53,6 +58,13 @@ check:
 
 demo:
 	@bash tools/demo.sh
+
+bench: setup
+	@$(MAKE) --no-print-directory userspace
+	@bash tools/vm/run.sh --kernel $(KERNEL) --suites bench
+
+kernel-fetch:
+	@bash tools/kernel/fetch.sh
 
 vm-test: setup
 	@$(MAKE) --no-print-directory userspace
@@ -73,9 +85,9 @@ $(BUILD)/user/%.o: userspace/lib/%.c userspace/lib/libvsvm.h uapi/drm/vsvm_drm.h
 $(LIBVSVM): $(BUILD)/user/libvsvm.o
 	$(AR) rcs $@ $^
 
-$(BUILD)/user/bin/%: userspace/tools/%.c $(LIBVSVM)
+$(BUILD)/user/bin/%: userspace/tools/%.c $(LIBVSVM) | kernel-fetch
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(LIBVSVM) $(USER_LIBS)
+	$(CC) $(USER_CFLAGS) -idirafter $(KUAPI) -o $@ $< $(LIBVSVM) $(USER_LIBS)
 
 $(BUILD)/igt-lib/%.o: igt-tests/lib/%.c igt-tests/lib/igt.h
 	@mkdir -p $(dir $@)

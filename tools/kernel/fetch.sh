@@ -8,7 +8,20 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 stamp="$VSVM_KDIR/.fetched"
-[ -e "$stamp" ] && exit 0
+
+# The sanitised uapi headers, for userspace tools that need ones libdrm
+# lacks (vgem's).  Its own stamp, so older caches get it too.
+install_uapi() {
+	[ -e "$VSVM_KDIR/uapi/.installed" ] && return
+	make -s -C "$VSVM_SRC" O="$VSVM_KDIR/uapi-build" INSTALL_HDR_PATH="$VSVM_KDIR/uapi" \
+		headers_install >/dev/null
+	touch "$VSVM_KDIR/uapi/.installed"
+}
+
+if [ -e "$stamp" ]; then
+	install_uapi
+	exit 0
+fi
 
 pkgs=(
 	"linux-source-6.12"
@@ -64,5 +77,6 @@ done
 find "$moddir" -name '*.ko.xz' -print0 | xargs -0 -r -P "$VSVM_JOBS" -n 64 xz -d
 depmod -b "${moddir%/lib/modules/*}" "$VSVM_KREL"
 
+install_uapi
 touch "$stamp"
 vsvm_log "kernel $VSVM_KPKG ready in $VSVM_KDIR"

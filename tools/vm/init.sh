@@ -83,6 +83,20 @@ for suite in $suites; do
 		done
 		rmmod vsvm_kunit 2>/dev/null
 		;;
+	bench)
+		# Figures, not pass/fail: the test fails only if the tool does.
+		load vgem
+		section TEST bench vsvm-bench
+		vsvm-bench > /tmp/bench.out 2>&1
+		rc=$?
+		cat /tmp/bench.out > $R
+		if [ $rc = 0 ]; then
+			out "Subtest vsvm-bench: SUCCESS"
+		else
+			out "Subtest vsvm-bench: FAIL"
+		fi
+		section TEST-END bench vsvm-bench $rc
+		;;
 	unload)
 		# vsvm must unload cleanly and load again.
 		section TEST unload module-reload

@@ -236,7 +236,12 @@ def main():
 
 
 def parse_plain(run, suite, name, body):
-    """A non-IGT test section whose body says 'Subtest <name>: RESULT'."""
+    """A non-IGT test section whose body says 'Subtest <name>: RESULT'.
+    The benchmarks' figures are printed as they are."""
+    if suite == "bench":
+        for line in body:
+            if not line.startswith("Subtest "):
+                print(f"    {line}")
     for line in body:
         m = re.match(r"^Subtest (\S+): (SUCCESS|FAIL|SKIP)", line)
         if m:

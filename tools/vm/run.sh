@@ -1,6 +1,6 @@
 #!/bin/bash
 # Boot one test kernel in QEMU, load vsvm, run suites, judge the result:
-#   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,unload] [--demo]
+#   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,bench,unload] [--demo]
 #                   [--timeout SECONDS]
 # Builds the module for that kernel and the initramfs first (userspace must
 # be built: make userspace).  Logs and counts go to build/vm/<kernel>/.
@@ -46,11 +46,11 @@ mkdir -p "$out"
 bash "$VSVM_TOP/tools/vm/mkinitramfs.sh" "$kernel" "$out/initrd.gz"
 
 # The guest runs the suites in this order: KUnit first (its module must be
-# gone before vsvm can unload), then IGT, then the unload test.  A kernel
+# gone before vsvm can unload), then IGT, the benchmarks, the unload test.  A kernel
 # without KUnit does not run that suite; the judge reports it skipped.
 order=
 guest=
-for s in kunit igt unload; do
+for s in kunit igt bench unload; do
 	case ",$suites," in *",$s,"*) order="$order${order:+,}$s" ;; *) continue ;; esac
 	[ "$s" = kunit ] && [ -z "$has_kunit" ] && continue
 	guest="$guest${guest:+,}$s"

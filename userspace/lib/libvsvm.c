@@ -11,8 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include <xf86drm.h>
 
@@ -281,4 +285,171 @@ int vsvm_vm_unmap(struct vsvm_dev *dev, uint32_t vm_id, uint64_t addr, uint64_t 
 	};
 
 	return vm_bind1(dev, vm_id, &op);
+}
+
+int vsvm_query_device(struct vsvm_dev *dev, struct drm_vsvm_query_device *info)
+{
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(*info), .data = (uintptr_t)info,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_QUERY, &q))
+		return fail(errno, "QUERY_DEVICE");
+	return 0;
+}
+
+void vsvm_cs_init(struct vsvm_cs *cs, void *buf, uint64_t bytes)
+{
+	cs->words = buf;
+	cs->len = 0;
+	cs->cap = bytes / 4;
+	cs->error = 0;
+}
+
+static void cs_emit(struct vsvm_cs *cs, const uint32_t *w, uint32_t n)
+{
+	if (cs->error || cs->len + n > cs->cap) {
+		cs->error = -ENOSPC;
+		return;
+	}
+	memcpy(&cs->words[cs->len], w, n * 4);
+	cs->len += n;
+}
+
+#define LO(v) ((uint32_t)(v))
+#define HI(v) ((uint32_t)((uint64_t)(v) >> 32))
+
+void vsvm_cs_nop(struct vsvm_cs *cs)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1) };
+
+	cs_emit(cs, w, 1);
+}
+
+void vsvm_cs_copy(struct vsvm_cs *cs, uint64_t dst, uint64_t src, uint64_t size)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7), LO(src), HI(src),
+			       LO(dst), HI(dst), LO(size), HI(size) };
+
+	cs_emit(cs, w, 7);
+}
+
+void vsvm_cs_fill(struct vsvm_cs *cs, uint64_t dst, uint32_t pattern, uint64_t size)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6), LO(dst), HI(dst),
+			       pattern, LO(size), HI(size) };
+
+	cs_emit(cs, w, 6);
+}
+
+void vsvm_cs_store32(struct vsvm_cs *cs, uint64_t dst, uint32_t value)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4), LO(dst), HI(dst), value };
+
+	cs_emit(cs, w, 4);
+}
+
+void vsvm_cs_store64(struct vsvm_cs *cs, uint64_t dst, uint64_t value)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5),
+			       LO(dst), HI(dst), LO(value), HI(value) };
+
+	cs_emit(cs, w, 5);
+}
+
+void vsvm_cs_atomic(struct vsvm_cs *cs, uint8_t op, bool is64, uint64_t dst,
+		    uint64_t operand, uint64_t compare, uint64_t result)
+{
+	const uint32_t w[] = {
+		DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, op | (is64 ? DRM_VSVM_CMD_64BIT : 0), 9),
+		LO(dst), HI(dst), LO(operand), HI(operand), LO(compare), HI(compare),
+		LO(result), HI(result),
+	};
+
+	cs_emit(cs, w, 9);
+}
+
+void vsvm_cs_timestamp(struct vsvm_cs *cs, uint64_t dst)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3), LO(dst), HI(dst) };
+
+	cs_emit(cs, w, 3);
+}
+
+void vsvm_cs_spin(struct vsvm_cs *cs, uint64_t sem, uint32_t value)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4), LO(sem), HI(sem), value };
+
+	cs_emit(cs, w, 4);
+}
+
+void vsvm_cs_end(struct vsvm_cs *cs)
+{
+	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1) };
+
+	cs_emit(cs, w, 1);
+}
+
+int64_t vsvm_cs_finish(struct vsvm_cs *cs)
+{
+	if (cs->error)
+		return fail(-cs->error, "command stream longer than its %u-word buffer", cs->cap);
+	return (int64_t)cs->len * 4;
+}
+
+int vsvm_syncobj_create(struct vsvm_dev *dev, uint32_t *handle)
+{
+	if (drmSyncobjCreate(dev->fd, 0, handle))
+		return fail(errno, "SYNCOBJ_CREATE");
+	return 0;
+}
+
+void vsvm_syncobj_destroy(struct vsvm_dev *dev, uint32_t handle)
+{
+	drmSyncobjDestroy(dev->fd, handle);
+}
+
+int vsvm_syncobj_wait(struct vsvm_dev *dev, uint32_t handle, uint64_t point,
+		      uint64_t timeout_ns)
+{
+	struct timespec ts;
+	int64_t deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = ts.tv_sec * 1000000000ll + ts.tv_nsec + (int64_t)timeout_ns;
+	if (drmSyncobjTimelineWait(dev->fd, &handle, &point, 1, deadline,
+				   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL))
+		return fail(errno, "waiting for syncobj %u point %llu", handle,
+			    (unsigned long long)point);
+	return 0;
+}
+
+int vsvm_syncobj_error(struct vsvm_dev *dev, uint32_t handle)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd, ret;
+
+	if (drmSyncobjExportSyncFile(dev->fd, handle, &sync_fd))
+		return fail(errno, "exporting syncobj %u as a sync_file", handle);
+	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	close(sync_fd);
+	if (ret)
+		return fail(errno, "SYNC_IOC_FILE_INFO");
+	return info.status < 0 ? info.status : 0;
+}
+
+int vsvm_exec(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
+	      uint64_t cs_addr, uint64_t cs_bytes,
+	      const struct drm_vsvm_sync *in, uint32_t num_in,
+	      const struct drm_vsvm_sync *out, uint32_t num_out)
+{
+	struct drm_vsvm_exec args = {
+		.vm_id = vm_id, .queue = queue, .cs_addr = cs_addr, .cs_size = cs_bytes,
+		.in_syncs = (uintptr_t)in, .num_in_syncs = num_in,
+		.out_syncs = (uintptr_t)out, .num_out_syncs = num_out,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &args))
+		return fail(errno, "EXEC on VM %u queue %u", vm_id, queue);
+	return 0;
 }

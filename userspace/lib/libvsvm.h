@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vsvm_drm.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -55,6 +57,48 @@ int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
 		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);
 int vsvm_vm_unmap(struct vsvm_dev *dev, uint32_t vm_id, uint64_t addr, uint64_t size);
+
+int vsvm_query_device(struct vsvm_dev *dev, struct drm_vsvm_query_device *info);
+
+/*
+ * A command-stream builder writing into a CPU mapping (of a buffer object
+ * that is also mapped in a VM).  Emitting past the end sets an error that
+ * vsvm_cs_finish() reports; the words already emitted stay valid.
+ */
+struct vsvm_cs {
+	uint32_t *words;
+	uint32_t len, cap;
+	int error;
+};
+
+void vsvm_cs_init(struct vsvm_cs *cs, void *buf, uint64_t bytes);
+void vsvm_cs_nop(struct vsvm_cs *cs);
+void vsvm_cs_copy(struct vsvm_cs *cs, uint64_t dst, uint64_t src, uint64_t size);
+void vsvm_cs_fill(struct vsvm_cs *cs, uint64_t dst, uint32_t pattern, uint64_t size);
+void vsvm_cs_store32(struct vsvm_cs *cs, uint64_t dst, uint32_t value);
+void vsvm_cs_store64(struct vsvm_cs *cs, uint64_t dst, uint64_t value);
+void vsvm_cs_atomic(struct vsvm_cs *cs, uint8_t op, bool is64, uint64_t dst,
+		    uint64_t operand, uint64_t compare, uint64_t result);
+void vsvm_cs_timestamp(struct vsvm_cs *cs, uint64_t dst);
+void vsvm_cs_spin(struct vsvm_cs *cs, uint64_t sem, uint32_t value);
+void vsvm_cs_end(struct vsvm_cs *cs);
+/* The stream's size in bytes, or -ENOSPC if it overflowed its buffer. */
+int64_t vsvm_cs_finish(struct vsvm_cs *cs);
+
+/* Syncobjs and waits (timeouts relative, in ns; 0 = poll). */
+int vsvm_syncobj_create(struct vsvm_dev *dev, uint32_t *handle);
+void vsvm_syncobj_destroy(struct vsvm_dev *dev, uint32_t handle);
+/* Returns 0 once the point (0 for a binary syncobj) signalled, or -ETIME. */
+int vsvm_syncobj_wait(struct vsvm_dev *dev, uint32_t handle, uint64_t point,
+		      uint64_t timeout_ns);
+/* The job error a signalled binary syncobj carries: 0 or -errno. */
+int vsvm_syncobj_error(struct vsvm_dev *dev, uint32_t handle);
+
+/* Runs [cs_addr, cs_addr + cs_bytes) of the VM on @queue. */
+int vsvm_exec(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
+	      uint64_t cs_addr, uint64_t cs_bytes,
+	      const struct drm_vsvm_sync *in, uint32_t num_in,
+	      const struct drm_vsvm_sync *out, uint32_t num_out);
 
 #ifdef __cplusplus
 }

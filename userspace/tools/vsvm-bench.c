@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ *
+ * vsvm-bench: figures, not pass/fail.  `make bench` runs it in the test VM.
+ *
+ * P1: engine COPY of 256 MiB between two objects, on one queue and split
+ *     over all queues, against CPU memcpy of the same size in the same guest.
+ *     Goals: >= 0.9x memcpy on one queue, >= 1.5x with all queues.
+ * P2: EXEC of a NOP plus a wait on its out-syncobj, round trip, against a
+ *     vgem fence attach -> signal -> wait round trip.  Goal: <= 3x.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/vgem_drm.h>
+#include <xf86drm.h>
+
+#include "libvsvm.h"
+
+#define SRC_VA 0x100000000ull
+#define DST_VA 0x200000000ull
+#define CMD_VA 0x10000000ull
+#define CMD_SIZE (64u << 10)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define CHECK(expr) do { \
+	if ((expr) < 0) { \
+		fprintf(stderr, "vsvm-bench: %s: %s\n", #expr, vsvm_last_error()); \
+		exit(1); \
+	} \
+} while (0)
+
+/* Runs @n jobs (one per queue, each copying a slice) and waits for all. */
+static double engine_copy(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd,
+			  uint64_t size, uint32_t n)
+{
+	uint32_t syncs[8], q;
+	double t0;
+
+	for (q = 0; q < n; q++) {
+		struct vsvm_cs cs;
+		uint64_t slice = size / n, off = q * slice;
+
+		vsvm_cs_init(&cs, cmd + q * 256, 256);
+		vsvm_cs_copy(&cs, DST_VA + off, SRC_VA + off, q == n - 1 ? size - off : slice);
+		vsvm_cs_end(&cs);
+		CHECK(vsvm_cs_finish(&cs));
+		CHECK(vsvm_syncobj_create(dev, &syncs[q]));
+	}
+	t0 = now();
+	for (q = 0; q < n; q++) {
+		struct drm_vsvm_sync out = { .handle = syncs[q] };
+
+		CHECK(vsvm_exec(dev, vm, q, CMD_VA + q * 256, 256, NULL, 0, &out, 1));
+	}
+	for (q = 0; q < n; q++) {
+		CHECK(vsvm_syncobj_wait(dev, syncs[q], 0, 60000000000ull));
+		CHECK(vsvm_syncobj_error(dev, syncs[q]));
+	}
+	t0 = now() - t0;
+	for (q = 0; q < n; q++)
+		vsvm_syncobj_destroy(dev, syncs[q]);
+	return t0;
+}
+
+static void p1(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size,
+	       uint32_t queues)
+{
+	struct vsvm_bo *src, *dst;
+	uint8_t *s, *d;
+	double cpu, one, all;
+	uint64_t i;
+
+	CHECK(vsvm_bo_create(dev, size, &src));
+	CHECK(vsvm_bo_create(dev, size, &dst));
+	CHECK(vsvm_bo_map(src, (void **)&s));
+	CHECK(vsvm_bo_map(dst, (void **)&d));
+	for (i = 0; i < size; i += 4096)
+		s[i] = i >> 12;
+	memset(d, 0, size);
+	CHECK(vsvm_vm_map(dev, vm, src, 0, SRC_VA, size, true));
+	CHECK(vsvm_vm_map(dev, vm, dst, 0, DST_VA, size, false));
+
+	cpu = now();
+	memcpy(d, s, size);
+	cpu = now() - cpu;
+	memset(d, 0, size);
+
+	one = engine_copy(dev, vm, cmd, size, 1);
+	for (i = 0; i < size; i += 4096)
+		if (d[i] != (uint8_t)(i >> 12)) {
+			fprintf(stderr, "vsvm-bench: P1 copy wrong at %#llx\n", (unsigned long long)i);
+			exit(1);
+		}
+	all = engine_copy(dev, vm, cmd, size, queues);
+
+	printf("P1 copy %llu MiB: cpu memcpy %.1f ms (%.2f GB/s)\n",
+	       (unsigned long long)size >> 20, cpu * 1e3, size / cpu / 1e9);
+	printf("P1   engine, 1 queue:  %.1f ms (%.2f GB/s), %.2fx memcpy (goal >= 0.9x)\n",
+	       one * 1e3, size / one / 1e9, cpu / one);
+	printf("P1   engine, %u queues: %.1f ms (%.2f GB/s), %.2fx memcpy (goal >= 1.5x)\n",
+	       queues, all * 1e3, size / all / 1e9, cpu / all);
+
+	CHECK(vsvm_vm_unmap(dev, vm, SRC_VA, size));
+	CHECK(vsvm_vm_unmap(dev, vm, DST_VA, size));
+	vsvm_bo_destroy(src);
+	vsvm_bo_destroy(dst);
+}
+
+/* Opens the first vgem device, or returns -1. */
+static int open_vgem(void)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		drmVersionPtr v;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && !strcmp(v->name, "vgem")) {
+			drmFreeVersion(v);
+			return fd;
+		}
+		drmFreeVersion(v);
+		close(fd);
+	}
+	return -1;
+}
+
+static double vgem_round_trip(int iters)
+{
+	struct drm_mode_create_dumb dumb = { .width = 1024, .height = 1, .bpp = 32 };
+	int fd = open_vgem(), dmabuf, i;
+	double t0;
+
+	if (fd < 0)
+		return -1;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb) ||
+	    drmPrimeHandleToFD(fd, dumb.handle, DRM_CLOEXEC, &dmabuf)) {
+		close(fd);
+		return -1;
+	}
+	t0 = now();
+	for (i = 0; i < iters; i++) {
+		struct drm_vgem_fence_attach attach = { .handle = dumb.handle,
+							.flags = VGEM_FENCE_WRITE };
+		struct drm_vgem_fence_signal sig;
+		struct pollfd pfd = { .fd = dmabuf, .events = POLLOUT };
+
+		if (drmIoctl(fd, DRM_IOCTL_VGEM_FENCE_ATTACH, &attach))
+			return -1;
+		sig = (struct drm_vgem_fence_signal){ .fence = attach.out_fence };
+		if (drmIoctl(fd, DRM_IOCTL_VGEM_FENCE_SIGNAL, &sig))
+			return -1;
+		/* POLLOUT: every fence of the buffer has signalled. */
+		if (poll(&pfd, 1, 10000) != 1)
+			return -1;
+	}
+	t0 = (now() - t0) / iters;
+	close(dmabuf);
+	close(fd);
+	return t0;
+}
+
+static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
+{
+	double vsvm, vgem;
+	struct vsvm_cs cs;
+	uint32_t s;
+	int i;
+
+	vsvm_cs_init(&cs, cmd, 4);
+	vsvm_cs_nop(&cs);
+	CHECK(vsvm_cs_finish(&cs));
+	CHECK(vsvm_syncobj_create(dev, &s));
+	vsvm = now();
+	for (i = 0; i < iters; i++) {
+		struct drm_vsvm_sync out = { .handle = s };
+
+		CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 4, NULL, 0, &out, 1));
+		CHECK(vsvm_syncobj_wait(dev, s, 0, 10000000000ull));
+	}
+	vsvm = (now() - vsvm) / iters;
+	vsvm_syncobj_destroy(dev, s);
+
+	vgem = vgem_round_trip(iters);
+	printf("P2 round trip over %d: vsvm EXEC NOP + wait %.1f us", iters, vsvm * 1e6);
+	if (vgem > 0)
+		printf(", vgem attach/signal/wait %.1f us: %.2fx (goal <= 3x)\n",
+		       vgem * 1e6, vsvm / vgem);
+	else
+		printf(", vgem not available: no ratio\n");
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;
+	struct drm_vsvm_query_device info;
+	struct vsvm_bo *cmd_bo;
+	struct vsvm_dev *dev;
+	uint8_t *cmd;
+	uint32_t vm;
+
+	CHECK(vsvm_dev_open(0, true, &dev));
+	CHECK(vsvm_query_device(dev, &info));
+	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_bo_create(dev, CMD_SIZE, &cmd_bo));
+	CHECK(vsvm_bo_map(cmd_bo, (void **)&cmd));
+	CHECK(vsvm_vm_map(dev, vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));
+
+	p1(dev, vm, cmd, size, info.num_queues < 8 ? info.num_queues : 8);
+	p2(dev, vm, cmd, 200);
+
+	vsvm_vm_destroy(dev, vm);
+	vsvm_bo_destroy(cmd_bo);
+	vsvm_dev_close(dev);
+	return 0;
+}

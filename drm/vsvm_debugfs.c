@@ -35,6 +35,9 @@
  *	The device's fault ring, oldest first: seqno, DRM client, VM, queue,
  *	GPU address, access and reason.
  *
+ * ``vsvm_engine``
+ *	Per hardware queue: jobs run, busy time, jobs killed at the timeout.
+ *
  * ``engine_cmd_delay_us``
  *	Writable: the engine sleeps this long after each command, to widen
  *	race windows in tests.  0 (the default) for full speed.
@@ -43,7 +46,8 @@
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
  * ``drm-driver`` and ``drm-client-id``, and vsvm adds the memory keys
  * (``drm-total-memory``, ``drm-resident-memory``, ...) through
- * drm_show_memory_stats().
+ * drm_show_memory_stats(), and one ``drm-engine-queue<N>`` key per hardware
+ * queue: the engine time, in ns, of the jobs of the file's VMs.
  */
 
 static int vsvm_debugfs_info(struct seq_file *m, void *data)
@@ -123,6 +127,26 @@ static int vsvm_debugfs_faults(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_engine(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
+	u32 i;
+
+	seq_printf(m, "queues: %u, job timeout: %u ms, command delay: %u us\n",
+		   vdev->num_queues, vdev->job_timeout_ms,
+		   READ_ONCE(vdev->engine_cmd_delay_us));
+	for (i = 0; i < vdev->num_queues; i++) {
+		struct vsvm_queue *q = &vdev->queues[i];
+
+		seq_printf(m, "queue %u: jobs %lld busy_ns %lld timeouts %lld\n", i,
+			   (long long)atomic64_read(&q->jobs),
+			   (long long)atomic64_read(&q->busy_ns),
+			   (long long)atomic64_read(&q->timeouts));
+	}
+	return 0;
+}
+
 /**
  * vsvm_debugfs_register() - Add the debugfs files DRM's helpers don't make
  * @vdev: The device, just registered.
@@ -145,6 +169,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_info", vsvm_debugfs_info, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_vms", vsvm_debugfs_vms, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_faults", vsvm_debugfs_faults, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_engine", vsvm_debugfs_engine, NULL);
 }
 
 /**
@@ -154,5 +179,11 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
  */
 void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
+	struct vsvm_device *vdev = to_vsvm_device(file->minor->dev);
+	u32 i;
+
 	drm_show_memory_stats(p, file);
+	for (i = 0; i < vdev->num_queues; i++)
+		drm_printf(p, "drm-engine-queue%u:\t%llu ns\n", i,
+			   vsvm_file_engine_ns(file->driver_priv, i));
 }

@@ -72,11 +72,17 @@ static const struct dma_fence_ops vsvm_hw_fence_ops = {
 static void vsvm_job_hw_work(struct work_struct *work)
 {
 	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
+	struct vsvm_queue *q = job->q;
 	struct dma_fence *hw = job->hw;
 	bool cookie = dma_fence_begin_signalling();
+	u64 start = ktime_get_ns(), ns;
 	int err;
 
 	err = vsvm_engine_run(&job->eng);
+	ns = ktime_get_ns() - start;
+	atomic64_inc(&q->jobs);
+	atomic64_add(ns, &q->busy_ns);
+	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
 	if (err)
 		dma_fence_set_error(hw, err);
 	/* The job may be freed as soon as its hardware fence signals. */
@@ -119,6 +125,7 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
 			 q->index, job->eng.vm->id);
 		WRITE_ONCE(job->ctx->banned, true);
+		atomic64_inc(&q->timeouts);
 		atomic_set(&job->eng.killed, 1);
 		/* The engine checks @killed at every command and page. */
 		flush_work(&job->work);

@@ -44,6 +44,12 @@ struct vsvm_queue {
 	u64 seqno;
 	/** @name: The scheduler's name. */
 	char name[24];
+	/** @jobs: Jobs the hardware has run, faulted or killed ones included. */
+	atomic64_t jobs;
+	/** @busy_ns: Time the hardware spent running jobs. */
+	atomic64_t busy_ns;
+	/** @timeouts: Jobs killed at the timeout. */
+	atomic64_t timeouts;
 };
 
 /**

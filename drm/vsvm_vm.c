@@ -582,12 +582,40 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id)
 {
 	struct vsvm_vm *vm = xa_erase(&vfile->vms, id);
+	unsigned int i;
 
 	if (!vm)
 		return -ENOENT;
 	vsvm_vm_teardown(vm);
+	/* Idle now: its engine time is final and stays with the file. */
+	for (i = 0; i < VSVM_MAX_QUEUES; i++)
+		atomic64_add(atomic64_read(&vm->busy_ns[i]), &vfile->retired_ns[i]);
 	drm_gpuvm_put(&vm->gpuvm);
 	return 0;
+}
+
+/**
+ * vsvm_file_engine_ns() - Engine time of a file's jobs on one queue
+ * @vfile: The file's state.
+ * @queue: The hardware queue.
+ *
+ * Return: Nanoseconds the engine spent on the jobs of the file's VMs, those
+ * destroyed included.
+ */
+u64 vsvm_file_engine_ns(struct vsvm_file *vfile, u32 queue)
+{
+	u64 ns = atomic64_read(&vfile->retired_ns[queue]);
+	struct vsvm_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&vfile->vms, id, vm) {
+		vm = vsvm_vm_lookup(vfile, id);
+		if (vm) {
+			ns += atomic64_read(&vm->busy_ns[queue]);
+			vsvm_vm_put(vm);
+		}
+	}
+	return ns;
 }
 
 /**

@@ -46,6 +46,8 @@ struct vsvm_vm {
 	u64 client_id;
 	/** @ctx: Submission contexts, one per hardware queue, under @lock. */
 	struct vsvm_ctx ctx[VSVM_MAX_QUEUES];
+	/** @busy_ns: Time the engine ran this VM's jobs, per queue (fdinfo). */
+	atomic64_t busy_ns[VSVM_MAX_QUEUES];
 	/** @destroyed: Set under @lock once the VM has been torn down. */
 	bool destroyed;
 };
@@ -71,6 +73,8 @@ struct vsvm_vma {
 struct vsvm_file {
 	/** @vms: The file's VMs, by id. */
 	struct xarray vms;
+	/** @retired_ns: Engine time of the file's destroyed VMs, per queue. */
+	atomic64_t retired_ns[VSVM_MAX_QUEUES];
 };
 
 /**
@@ -102,5 +106,6 @@ struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);
 int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *done);
 void vsvm_vm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
+u64 vsvm_file_engine_ns(struct vsvm_file *vfile, u32 queue);
 
 #endif /* __VSVM_VM_H__ */

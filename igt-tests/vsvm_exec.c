@@ -13,6 +13,7 @@
  */
 
 #include <fcntl.h>
+#include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #define CMD_VA 0x1000000ull
 #define DATA_VA 0x2000000ull
 #define RO_VA 0x3000000ull
+#define SHARED_VA 0x4000000ull
 #define UNMAPPED_VA 0x7000000ull
 
 /** A test's setup: a file, a VM, a command buffer and two data buffers. */
@@ -218,6 +220,25 @@ static struct drm_vsvm_fault *last_fault(int fd)
 	struct drm_vsvm_query_faults *f = query_faults(fd);
 
 	return f->count ? &f->faults[f->count - 1] : NULL;
+}
+
+/* The value of fdinfo key @key of @fd, or -1. */
+static long long fdinfo_value(int fd, const char *key)
+{
+	char path[64], buf[4096], *p;
+	int f, n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert_lt(0, n);
+	buf[n] = '\0';
+	p = strstr(buf, key);
+	if (!p || p[strlen(key)] != ':')
+		return -1;
+	return atoll(p + strlen(key) + 1);
 }
 
 static struct drm_vsvm_query_device query_device(int fd)
@@ -558,6 +579,107 @@ igt_main
 		exec_from(&c, 0, 0, 0);
 		cs_store32(&c, DATA_VA, 1);
 		exec_from(&c, 0, 1, 0);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Implicit sync between two files sharing an object through PRIME: "
+		     "the reader's job waits for the writer's.");
+	igt_subtest("implicit-sync-prime") {
+		struct ctx b = { .fd = -1 };
+		uint32_t a_sync, b_sync, shared;
+		int dmabuf;
+
+		ctx_init(&c);
+		ctx_init(&b);
+		igt_assert_eq(drmPrimeHandleToFD(c.fd, c.data_bo, DRM_CLOEXEC, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(b.fd, dmabuf, &shared), 0);
+		igt_assert_eq(vsvm_vm_map(b.fd, b.vm, shared, 0, SHARED_VA, BO_SIZE, 0), 0);
+
+		/* A: wait for the CPU, then write the shared object. */
+		cs_spin(&c, DATA_VA + 128, 1);
+		cs_store32(&c, DATA_VA + 256, 0x1234);
+		a_sync = exec_from(&c, 0, 0, 0);
+		/* B: copy from the shared object, with no explicit sync. */
+		cs_copy(&b, DATA_VA, SHARED_VA + 256, 4);
+		b_sync = exec_from(&b, 0, 1, 0);
+
+		igt_assert_eq(wait_ms(b.fd, b_sync, 200), -ETIME);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(b.fd, b_sync, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, a_sync), 1);
+		igt_assert_eq_u32(*(uint32_t *)b.data, 0x1234);
+		close(dmabuf);
+		ctx_fini(&b);
+		ctx_fini(&c);
+	}
+
+	igt_describe("sync_file interop on a vsvm dma-buf: EXPORT_SYNC_FILE reflects "
+		     "a vsvm job, and a vsvm job waits for an IMPORT_SYNC_FILE fence.");
+	igt_subtest("dmabuf-sync-file") {
+		struct dma_buf_export_sync_file exp = { .flags = DMA_BUF_SYNC_WRITE };
+		struct dma_buf_import_sync_file imp = { .flags = DMA_BUF_SYNC_WRITE };
+		struct sync_file_info info = { 0 };
+		uint32_t spin, other_vm, waiter, first, vm;
+		int dmabuf;
+
+		ctx_init(&c);
+		vm = c.vm;
+		igt_assert_eq(drmPrimeHandleToFD(c.fd, c.data_bo, DRM_CLOEXEC, &dmabuf), 0);
+
+		/* Export: the fence of a job that writes the object. */
+		cs_spin(&c, DATA_VA + 128, 1);
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &exp), 0);
+		igt_assert_eq(ioctl(exp.fd, SYNC_IOC_FILE_INFO, &info), 0);
+		igt_assert_eq(info.status, 0);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, spin, 20000), 0);
+		info = (struct sync_file_info){ 0 };
+		igt_assert_eq(ioctl(exp.fd, SYNC_IOC_FILE_INFO, &info), 0);
+		igt_assert_eq(info.status, 1);
+		close(exp.fd);
+
+		/*
+		 * Import: a job of another VM that does not map the object is
+		 * made a writer of it; a job writing the object waits for it.
+		 */
+		((volatile uint32_t *)c.data)[32] = 0;
+		other_vm = vsvm_vm_create(c.fd);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.ro_bo, 0, DATA_VA, BO_SIZE, 0), 0);
+		c.n = 0;
+		cs_spin(&c, DATA_VA + 128, 1);	/* on the ro object, through other_vm */
+		c.vm = other_vm;
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjExportSyncFile(c.fd, spin, &imp.fd), 0);
+		igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &imp), 0);
+		close(imp.fd);
+
+		c.vm = vm;
+		first = c.n;
+		cs_store32(&c, DATA_VA + 512, 77);
+		waiter = exec_from(&c, first, 1, 0);
+		igt_assert_eq(wait_ms(c.fd, waiter, 200), -ETIME);
+		((volatile uint32_t *)c.ro)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, waiter, 20000), 0);
+		igt_assert_eq_u32(((uint32_t *)c.data)[128], 77);
+		close(dmabuf);
+		ctx_fini(&c);
+	}
+
+	igt_describe("fdinfo reports the engine time of the file's jobs per queue.");
+	igt_subtest("fdinfo-engine") {
+		int other;
+
+		ctx_init(&c);
+		other = drm_open_driver(DRIVER_VSVM);
+		igt_assert_eq(fdinfo_value(c.fd, "drm-engine-queue0"), 0);
+		cs_fill(&c, DATA_VA, 0x01020304, BO_SIZE);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_lt(0, fdinfo_value(c.fd, "drm-engine-queue0"));
+		igt_assert_eq(fdinfo_value(c.fd, "drm-engine-queue1"), 0);
+		igt_assert_eq(fdinfo_value(other, "drm-engine-queue0"), 0);
+		close(other);
 		ctx_fini(&c);
 	}
 

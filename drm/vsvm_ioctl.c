@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-fence.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -14,6 +15,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
 #include <drm/vsvm_drm.h>
 
 #include <kunit/visibility.h>
@@ -172,6 +174,111 @@ static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
 	return ret;
 }
 
+/* Copies in and checks an array of syncs. */
+static struct drm_vsvm_sync *syncs_get(struct drm_device *drm, u64 ptr, u32 count,
+				       const char *what)
+{
+	struct drm_vsvm_sync *syncs;
+	u32 i;
+
+	if (!count)
+		return NULL;
+	syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
+	if (IS_ERR(syncs)) {
+		drm_dbg(drm, "%s at %#llx unreadable\n", what, ptr);
+		return syncs;
+	}
+	for (i = 0; i < count; i++) {
+		if (syncs[i].flags & ~DRM_VSVM_SYNC_TIMELINE ||
+		    (!(syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) && syncs[i].point)) {
+			drm_dbg(drm, "%s %u: bad flags or point\n", what, i);
+			kfree(syncs);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return syncs;
+}
+
+/**
+ * struct bind_syncs - VM_BIND's syncs, from its %DRM_VSVM_VM_BIND_EXT_SYNCS
+ */
+struct bind_syncs {
+	/** @seen: Whether the extension was given (once at most). */
+	bool seen;
+	/** @in: In-syncs, or NULL. */
+	struct drm_vsvm_sync *in;
+	/** @out: Out-syncs, or NULL. */
+	struct drm_vsvm_sync *out;
+	/** @num_in: Number of @in. */
+	u32 num_in;
+	/** @num_out: Number of @out. */
+	u32 num_out;
+};
+
+static int vsvm_bind_ext_syncs(struct drm_device *drm, u64 ext, void *data)
+{
+	struct drm_vsvm_vm_bind_ext_syncs args;
+	struct bind_syncs *bs = data;
+
+	if (bs->seen) {
+		drm_dbg(drm, "VM_BIND: a second syncs extension\n");
+		return -EINVAL;
+	}
+	bs->seen = true;
+	if (copy_from_user(&args, u64_to_user_ptr(ext), sizeof(args))) {
+		drm_dbg(drm, "VM_BIND: syncs extension at %#llx unreadable\n", ext);
+		return -EFAULT;
+	}
+	if (args.num_in_syncs > VSVM_MAX_SYNCS || args.num_out_syncs > VSVM_MAX_SYNCS) {
+		drm_dbg(drm, "VM_BIND: more than %d syncs\n", VSVM_MAX_SYNCS);
+		return -E2BIG;
+	}
+	bs->in = syncs_get(drm, args.in_syncs, args.num_in_syncs, "VM_BIND: in-sync");
+	if (IS_ERR(bs->in)) {
+		int ret = PTR_ERR(bs->in);
+
+		bs->in = NULL;
+		return ret;
+	}
+	bs->num_in = args.num_in_syncs;
+	bs->out = syncs_get(drm, args.out_syncs, args.num_out_syncs, "VM_BIND: out-sync");
+	if (IS_ERR(bs->out)) {
+		int ret = PTR_ERR(bs->out);
+
+		bs->out = NULL;
+		return ret;
+	}
+	bs->num_out = args.num_out_syncs;
+	return 0;
+}
+
+static const vsvm_ext_fn vsvm_bind_exts[] = {
+	[DRM_VSVM_VM_BIND_EXT_SYNCS] = vsvm_bind_ext_syncs,
+};
+
+/* Waits, interruptibly, for every in-sync of a VM_BIND. */
+static int bind_wait_in(struct drm_device *drm, struct drm_file *file,
+			const struct bind_syncs *bs)
+{
+	struct dma_fence *fence;
+	long ret;
+	u32 i;
+
+	for (i = 0; i < bs->num_in; i++) {
+		ret = drm_syncobj_find_fence(file, bs->in[i].handle, bs->in[i].point, 0, &fence);
+		if (ret) {
+			drm_dbg(drm, "VM_BIND: in-sync %u (handle %u): %ld\n", i,
+				bs->in[i].handle, ret);
+			return ret;
+		}
+		ret = dma_fence_wait(fence, true);
+		dma_fence_put(fence);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 /* Checks one uapi bind op and turns it into @op (taking a reference on the object). */
 static int vsvm_bind_op_check(struct drm_device *drm, struct drm_file *file,
 			      const struct drm_vsvm_vm_bind_op *uop, u32 i,
@@ -235,8 +342,11 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
 	struct drm_vsvm_vm_bind *args = data;
+	struct vsvm_out_syncs out = {};
 	struct drm_vsvm_vm_bind_op *uops;
+	struct bind_syncs bs = {};
 	struct vsvm_bind_op *ops;
+	struct dma_fence *stub;
 	struct vsvm_vm *vm;
 	u32 i, checked = 0;
 	int ret;
@@ -255,14 +365,16 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 			DRM_VSVM_MAX_BIND_OPS);
 		return -E2BIG;
 	}
-	ret = vsvm_ext_walk(drm, "VM_BIND", args->extensions, NULL, 0, NULL);
+	ret = vsvm_ext_walk(drm, "VM_BIND", args->extensions, vsvm_bind_exts,
+			    ARRAY_SIZE(vsvm_bind_exts), &bs);
 	if (ret)
-		return ret;
+		goto out_syncs;
 
 	uops = memdup_array_user(u64_to_user_ptr(args->ops), args->num_ops, sizeof(*uops));
 	if (IS_ERR(uops)) {
 		drm_dbg(drm, "VM_BIND: ops at %#llx unreadable\n", args->ops);
-		return PTR_ERR(uops);
+		ret = PTR_ERR(uops);
+		goto out_syncs;
 	}
 	ops = kvcalloc(args->num_ops, sizeof(*ops), GFP_KERNEL);
 	if (!ops) {
@@ -281,7 +393,19 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 		ret = -ENOENT;
 		goto out_ops;
 	}
-	ret = vsvm_vm_bind(vm, ops, args->num_ops, &args->num_done);
+	/* Out-syncs are looked up first, so that signalling them cannot fail. */
+	ret = vsvm_out_syncs_prepare(&out, file, bs.out, bs.num_out);
+	if (!ret)
+		ret = bind_wait_in(drm, file, &bs);
+	if (!ret)
+		ret = vsvm_vm_bind(vm, ops, args->num_ops, &args->num_done);
+	if (!ret && bs.num_out) {
+		/* The bind is done: its fence is one that has signalled. */
+		stub = dma_fence_get_stub();
+		vsvm_out_syncs_signal(&out, stub);
+		dma_fence_put(stub);
+	}
+	vsvm_out_syncs_release(&out);
 	vsvm_vm_put(vm);
 
 out_ops:
@@ -291,7 +415,36 @@ out_ops:
 	kvfree(ops);
 out_uops:
 	kfree(uops);
+out_syncs:
+	kfree(bs.in);
+	kfree(bs.out);
 	return ret;
+}
+
+static int vsvm_ioctl_gem_info(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_vsvm_gem_info *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->pad) {
+		drm_dbg(drm, "GEM_INFO: non-zero pad\n");
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "GEM_INFO", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg(drm, "GEM_INFO: no object with handle %u\n", args->handle);
+		return -ENOENT;
+	}
+	args->size = obj->size;
+	args->flags = 0;
+	args->imported = !!obj->import_attach;
+	drm_gem_object_put(obj);
+	return 0;
 }
 
 /* Copies a query's answer out, or only its size when @args->size is 0. */
@@ -378,31 +531,6 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 	}
 }
 
-/* Copies in and checks an array of syncs. */
-static struct drm_vsvm_sync *syncs_get(struct drm_device *drm, u64 ptr, u32 count,
-				       const char *what)
-{
-	struct drm_vsvm_sync *syncs;
-	u32 i;
-
-	if (!count)
-		return NULL;
-	syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
-	if (IS_ERR(syncs)) {
-		drm_dbg(drm, "EXEC: %s at %#llx unreadable\n", what, ptr);
-		return syncs;
-	}
-	for (i = 0; i < count; i++) {
-		if (syncs[i].flags & ~DRM_VSVM_SYNC_TIMELINE ||
-		    (!(syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) && syncs[i].point)) {
-			drm_dbg(drm, "EXEC: %s %u: bad flags or point\n", what, i);
-			kfree(syncs);
-			return ERR_PTR(-EINVAL);
-		}
-	}
-	return syncs;
-}
-
 static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct vsvm_device *vdev = to_vsvm_device(drm);
@@ -470,4 +598,5 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(VM_BIND, vm_bind),
 	VSVM_IOCTL(QUERY, query),
 	VSVM_IOCTL(EXEC, exec),
+	VSVM_IOCTL(GEM_INFO, gem_info),
 };

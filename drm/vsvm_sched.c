@@ -267,24 +267,78 @@ static bool vm_writes(struct vsvm_vm *vm, struct drm_gem_object *obj)
 	return false;
 }
 
-/* Looks up the out-syncobjs and preallocates timeline chain links. */
-static int exec_prepare_out(struct drm_file *file, const struct drm_vsvm_sync *out,
-			    u32 num_out, struct drm_syncobj **objs,
-			    struct dma_fence_chain **chains)
+/**
+ * vsvm_out_syncs_prepare() - Look up out-syncobjs and preallocate chain links
+ * @out: Out: the prepared syncs; release with vsvm_out_syncs_release().
+ * @file: The file owning the handles.
+ * @syncs: The syncs, checked by the ioctl layer.
+ * @count: Number of @syncs.
+ *
+ * Done before anything is committed, so that signalling cannot fail.
+ *
+ * Return: 0 on success, -ENOENT for an unknown handle, -ENOMEM.
+ */
+int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,
+			   const struct drm_vsvm_sync *syncs, u32 count)
 {
 	u32 i;
 
-	for (i = 0; i < num_out; i++) {
-		objs[i] = drm_syncobj_find(file, out[i].handle);
-		if (!objs[i])
+	*out = (struct vsvm_out_syncs){ .syncs = syncs, .count = count };
+	if (!count)
+		return 0;
+	out->objs = kcalloc(count, sizeof(*out->objs), GFP_KERNEL);
+	out->chains = kcalloc(count, sizeof(*out->chains), GFP_KERNEL);
+	if (!out->objs || !out->chains)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		out->objs[i] = drm_syncobj_find(file, syncs[i].handle);
+		if (!out->objs[i])
 			return -ENOENT;
-		if (out[i].flags & DRM_VSVM_SYNC_TIMELINE) {
-			chains[i] = dma_fence_chain_alloc();
-			if (!chains[i])
+		if (syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) {
+			out->chains[i] = dma_fence_chain_alloc();
+			if (!out->chains[i])
 				return -ENOMEM;
 		}
 	}
 	return 0;
+}
+
+/**
+ * vsvm_out_syncs_signal() - Put a fence in every out-syncobj
+ * @out: Prepared syncs.
+ * @fence: The fence: a binary syncobj's new fence, or a timeline's point.
+ */
+void vsvm_out_syncs_signal(struct vsvm_out_syncs *out, struct dma_fence *fence)
+{
+	u32 i;
+
+	for (i = 0; i < out->count; i++) {
+		if (out->syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) {
+			drm_syncobj_add_point(out->objs[i], out->chains[i], fence,
+					      out->syncs[i].point);
+			out->chains[i] = NULL;
+		} else {
+			drm_syncobj_replace_fence(out->objs[i], fence);
+		}
+	}
+}
+
+/**
+ * vsvm_out_syncs_release() - Drop what vsvm_out_syncs_prepare() took
+ * @out: The syncs, signalled or not.
+ */
+void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
+{
+	u32 i;
+
+	for (i = 0; out->objs && i < out->count; i++) {
+		if (out->objs[i])
+			drm_syncobj_put(out->objs[i]);
+		if (out->chains)
+			dma_fence_chain_free(out->chains[i]);
+	}
+	kfree(out->objs);
+	kfree(out->chains);
 }
 
 /**
@@ -310,8 +364,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	      const struct drm_vsvm_sync *out, u32 num_out)
 {
 	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
-	struct dma_fence_chain **chains = NULL;
-	struct drm_syncobj **objs = NULL;
+	struct vsvm_out_syncs syncs;
 	struct drm_gem_object *obj;
 	struct dma_fence *fence;
 	struct drm_exec exec;
@@ -324,11 +377,9 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	if (!job)
 		return -ENOMEM;
 	job->hw = kzalloc(sizeof(*job->hw), GFP_KERNEL);
-	objs = kcalloc(num_out, sizeof(*objs), GFP_KERNEL);
-	chains = kcalloc(num_out, sizeof(*chains), GFP_KERNEL);
-	if (!job->hw || (num_out && (!objs || !chains))) {
-		ret = -ENOMEM;
-		goto err_free;
+	if (!job->hw) {
+		kfree(job);
+		return -ENOMEM;
 	}
 	drm_gpuvm_get(&vm->gpuvm);
 	job->eng = (struct vsvm_engine_job){
@@ -338,7 +389,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	job->q = &vdev->queues[queue];
 	INIT_WORK(&job->work, vsvm_job_hw_work);
 
-	ret = exec_prepare_out(file, out, num_out, objs, chains);
+	ret = vsvm_out_syncs_prepare(&syncs, file, out, num_out);
 	if (ret)
 		goto err_vm;
 
@@ -407,18 +458,9 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	drm_exec_fini(&exec);
 	mutex_unlock(&vm->lock);
 
-	for (i = 0; i < num_out; i++) {
-		if (out[i].flags & DRM_VSVM_SYNC_TIMELINE) {
-			drm_syncobj_add_point(objs[i], chains[i], fence, out[i].point);
-			chains[i] = NULL;
-		} else {
-			drm_syncobj_replace_fence(objs[i], fence);
-		}
-		drm_syncobj_put(objs[i]);
-	}
+	vsvm_out_syncs_signal(&syncs, fence);
+	vsvm_out_syncs_release(&syncs);
 	dma_fence_put(fence);
-	kfree(chains);
-	kfree(objs);
 	return 0;
 
 err_exec:
@@ -428,19 +470,7 @@ err_cleanup:
 err_unlock:
 	mutex_unlock(&vm->lock);
 err_vm:
-	for (i = 0; i < num_out; i++) {
-		if (objs[i])
-			drm_syncobj_put(objs[i]);
-		dma_fence_chain_free(chains[i]);
-	}
+	vsvm_out_syncs_release(&syncs);
 	vsvm_job_free(job);
-	kfree(chains);
-	kfree(objs);
-	return ret;
-err_free:
-	kfree(chains);
-	kfree(objs);
-	kfree(job->hw);
-	kfree(job);
 	return ret;
 }

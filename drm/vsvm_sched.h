@@ -13,7 +13,10 @@
 
 #include "vsvm_engine.h"
 
+struct dma_fence;
+struct dma_fence_chain;
 struct drm_file;
+struct drm_syncobj;
 struct drm_vsvm_sync;
 struct vsvm_device;
 struct vsvm_vm;
@@ -83,6 +86,25 @@ struct vsvm_job {
 	/** @work: Runs the job on the queue's hardware. */
 	struct work_struct work;
 };
+
+/**
+ * struct vsvm_out_syncs - Out-syncobjs of a job or bind, looked up ahead
+ */
+struct vsvm_out_syncs {
+	/** @syncs: The syncs, as userspace gave them. */
+	const struct drm_vsvm_sync *syncs;
+	/** @count: Number of @syncs. */
+	u32 count;
+	/** @objs: The syncobjs, referenced. */
+	struct drm_syncobj **objs;
+	/** @chains: Preallocated chain links for timeline syncs. */
+	struct dma_fence_chain **chains;
+};
+
+int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,
+			   const struct drm_vsvm_sync *syncs, u32 count);
+void vsvm_out_syncs_signal(struct vsvm_out_syncs *out, struct dma_fence *fence);
+void vsvm_out_syncs_release(struct vsvm_out_syncs *out);
 
 int vsvm_queues_init(struct vsvm_device *vdev);
 void vsvm_queues_fini(struct vsvm_device *vdev);

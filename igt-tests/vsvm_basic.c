@@ -309,6 +309,34 @@ igt_main
 		igt_assert_eq_s64(info_get(fd, "bo_bytes"), bytes);
 	}
 
+	igt_describe("GEM_INFO describes an object; refuses pads, extensions and bad handles.");
+	igt_subtest("gem-info") {
+		struct drm_vsvm_user_extension ext = { .name = 0 };
+		struct drm_vsvm_gem_info info = { .handle = gem_create(fd, 3 * PAGE) };
+		uint32_t imported;
+		int dmabuf;
+
+		do_ioctl(fd, DRM_IOCTL_VSVM_GEM_INFO, &info);
+		igt_assert_eq_u64(info.size, 3 * PAGE);
+		igt_assert_eq_u32(info.flags, 0);
+		igt_assert_eq_u32(info.imported, 0);
+
+		/* A self-import is the same object, not an imported one. */
+		igt_assert_eq(drmPrimeHandleToFD(fd, info.handle, DRM_CLOEXEC, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(fd, dmabuf, &imported), 0);
+		igt_assert_eq_u32(imported, info.handle);
+		close(dmabuf);
+
+		info.pad = 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_INFO, &info, EINVAL);
+		info.pad = 0;
+		info.extensions = (uintptr_t)&ext;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_INFO, &info, EINVAL);
+		info.extensions = 0;
+		gem_close(fd, info.handle);
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_INFO, &info, ENOENT);
+	}
+
 	igt_describe("fdinfo names the driver and counts total and resident memory.");
 	igt_subtest("fdinfo") {
 		int other = drm_open_driver(DRIVER_VSVM);

@@ -683,6 +683,129 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("VM_BIND with the syncs extension waits for its in-syncs and "
+		     "signals its out-syncs; its refusals.");
+	igt_subtest("bind-syncs") {
+		struct drm_vsvm_sync in = { 0 }, out = { 0 }, tl = { .flags = DRM_VSVM_SYNC_TIMELINE,
+								     .point = 5 };
+		struct drm_vsvm_vm_bind_ext_syncs ext = {
+			.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+			.in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+			.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+		};
+		struct drm_vsvm_vm_bind_op op = {
+			.op = DRM_VSVM_BIND_OP_MAP, .addr = SHARED_VA, .range = PAGE,
+		};
+		struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op,
+					      .extensions = (uintptr_t)&ext };
+		uint64_t t0, point = 5;
+
+		ctx_init(&c);
+		b.vm_id = c.vm;
+		op.handle = c.data_bo;
+		cs_spin(&c, DATA_VA + 128, 1);
+		in.handle = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		igt_fork(child, 1) {
+			usleep(300000);
+			((volatile uint32_t *)c.data)[32] = 1;
+		}
+		t0 = now_ns();
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		igt_assert(now_ns() - t0 > 200000000ull);
+		igt_assert_eq(fence_status(c.fd, in.handle), 1);
+		igt_assert_eq(wait_ms(c.fd, out.handle, 0), 0);
+		igt_waitchildren();
+
+		/* A timeline out-sync gets its point. */
+		ext.num_in_syncs = 0;
+		ext.out_syncs = (uintptr_t)&tl;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl.handle), 0);
+		op.op = DRM_VSVM_BIND_OP_UNMAP;
+		op.handle = 0;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl.handle, &point, 1, now_ns(), 0, NULL),
+			      0);
+
+		/* Refusals: a second syncs extension, too many syncs, bad ones. */
+		op.op = DRM_VSVM_BIND_OP_MAP;
+		op.handle = c.data_bo;
+		ext.out_syncs = (uintptr_t)&out;
+		ext.base.next_extension = (uintptr_t)&ext;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		ext.base.next_extension = 0;
+		ext.num_out_syncs = 65;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, E2BIG);
+		ext.num_out_syncs = 1;
+		out.handle += 100;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, ENOENT);
+		out.handle -= 100;
+		out.point = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		out.point = 0;
+		ext.out_syncs = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EFAULT);
+		ext.out_syncs = (uintptr_t)&out;
+		b.extensions = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EFAULT);
+		/* Nothing of the refused binds was mapped. */
+		b.extensions = 0;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A job on one vsvm device waits for a job on another, through a "
+		     "sync_file moved between their syncobjs.");
+	igt_subtest("cross-device-syncobj") {
+		int fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		uint32_t vm1, cmd1, data1, s1, s0;
+		uint32_t *cmd1_map, *data1_map;
+		struct drm_vsvm_sync in = { 0 };
+		struct drm_vsvm_exec e;
+		int sync_fd;
+
+		igt_require(fd1 >= 0);
+		ctx_init(&c);
+		/* Device 0: spin. */
+		cs_spin(&c, DATA_VA + 128, 1);
+		s0 = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjExportSyncFile(c.fd, s0, &sync_fd), 0);
+
+		/* Device 1: store, after device 0's job. */
+		vm1 = vsvm_vm_create(fd1);
+		cmd1 = vsvm_gem_create(fd1, PAGE);
+		data1 = vsvm_gem_create(fd1, PAGE);
+		igt_assert_eq(vsvm_vm_map(fd1, vm1, cmd1, 0, CMD_VA, PAGE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(fd1, vm1, data1, 0, DATA_VA, PAGE, 0), 0);
+		cmd1_map = vsvm_gem_mmap(fd1, cmd1, PAGE);
+		data1_map = vsvm_gem_mmap(fd1, data1, PAGE);
+		cmd1_map[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+		cmd1_map[1] = (uint32_t)DATA_VA;
+		cmd1_map[2] = DATA_VA >> 32;
+		cmd1_map[3] = 0xabc;
+		igt_assert_eq(drmSyncobjCreate(fd1, 0, &in.handle), 0);
+		igt_assert_eq(drmSyncobjImportSyncFile(fd1, in.handle, sync_fd), 0);
+		close(sync_fd);
+		igt_assert_eq(drmSyncobjCreate(fd1, 0, &s1), 0);
+		{
+			struct drm_vsvm_sync out = { .handle = s1 };
+
+			e = (struct drm_vsvm_exec){ .vm_id = vm1, .cs_addr = CMD_VA, .cs_size = 16,
+						    .in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+						    .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+			igt_assert_eq(__exec(fd1, &e), 0);
+		}
+		igt_assert_eq(wait_ms(fd1, s1, 200), -ETIME);
+		igt_assert_eq_u32(data1_map[0], 0);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(fd1, s1, 20000), 0);
+		igt_assert_eq_u32(data1_map[0], 0xabc);
+		munmap(cmd1_map, PAGE);
+		munmap(data1_map, PAGE);
+		close(fd1);
+		ctx_fini(&c);
+	}
+
 	igt_describe("QUERY: the size protocol, device information and refusals.");
 	igt_subtest("query") {
 		struct drm_vsvm_query_device dev;

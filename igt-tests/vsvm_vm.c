@@ -344,7 +344,8 @@ igt_main
 		int f = drm_open_driver(DRIVER_VSVM);
 		uint32_t vm = vm_create(f), bo = gem_create(f, 4 * PAGE), done = 99;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS + 1];
-		struct drm_vsvm_user_extension ext = { .name = 1 };
+		/* Name 2 is no VM_BIND extension (1 is the syncs extension). */
+		struct drm_vsvm_user_extension ext = { .name = 2 };
 		struct drm_vsvm_vm_bind b = { .vm_id = vm, .num_ops = 1,
 					      .ops = (uintptr_t)ops };
 		struct drm_vsvm_vm_bind_op op;

@@ -91,6 +91,19 @@ CHECK_AT(drm_vsvm_exec, num_out_syncs, 52);
 CHECK_AT(drm_vsvm_exec, flags, 56);
 CHECK_AT(drm_vsvm_exec, pad, 60);
 
+CHECK_SIZE(drm_vsvm_gem_info, 32);
+CHECK_AT(drm_vsvm_gem_info, handle, 8);
+CHECK_AT(drm_vsvm_gem_info, pad, 12);
+CHECK_AT(drm_vsvm_gem_info, size, 16);
+CHECK_AT(drm_vsvm_gem_info, flags, 24);
+CHECK_AT(drm_vsvm_gem_info, imported, 28);
+
+CHECK_SIZE(drm_vsvm_vm_bind_ext_syncs, 40);
+CHECK_AT(drm_vsvm_vm_bind_ext_syncs, in_syncs, 16);
+CHECK_AT(drm_vsvm_vm_bind_ext_syncs, out_syncs, 24);
+CHECK_AT(drm_vsvm_vm_bind_ext_syncs, num_in_syncs, 32);
+CHECK_AT(drm_vsvm_vm_bind_ext_syncs, num_out_syncs, 36);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
@@ -99,6 +112,7 @@ _Static_assert(DRM_IOCTL_VSVM_VM_DESTROY == 0x40106443, "VM_DESTROY number chang
 _Static_assert(DRM_IOCTL_VSVM_VM_BIND == 0xc0206444, "VM_BIND number changed");
 _Static_assert(DRM_IOCTL_VSVM_QUERY == 0xc0206445, "QUERY number changed");
 _Static_assert(DRM_IOCTL_VSVM_EXEC == 0xc0406446, "EXEC number changed");
+_Static_assert(DRM_IOCTL_VSVM_GEM_INFO == 0xc0206447, "GEM_INFO number changed");
 
 int main(void)
 {

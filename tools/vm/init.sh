@@ -54,6 +54,8 @@ load() {
 }
 
 load vsvm
+# vgem: a second DRM driver for interop tests (IGT's DRIVER_ANY skips it).
+load vgem
 
 if [ "$demo" = 1 ]; then
 	section DEMO
@@ -85,7 +87,6 @@ for suite in $suites; do
 		;;
 	bench)
 		# Figures, not pass/fail: the test fails only if the tool does.
-		load vgem
 		section TEST bench vsvm-bench
 		vsvm-bench > /tmp/bench.out 2>&1
 		rc=$?

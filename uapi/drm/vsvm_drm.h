@@ -33,6 +33,12 @@ extern "C" {
  * - 1.0.0: GEM_CREATE, GEM_MMAP_OFFSET.
  * - 1.1.0: VM_CREATE, VM_DESTROY, VM_BIND (synchronous MAP and UNMAP).
  * - 1.2.0: QUERY (device, faults), EXEC and the engine's command stream.
+ * - 1.3.0: GEM_INFO; VM_BIND's syncs extension (%DRM_VSVM_VM_BIND_EXT_SYNCS).
+ *
+ * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
+ * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
+ * one), and an object's implicit fences are waited on through its dma-buf
+ * (poll(), or DMA_BUF_IOCTL_EXPORT_SYNC_FILE).
  */
 
 #define DRM_VSVM_GEM_CREATE		0x00
@@ -42,6 +48,7 @@ extern "C" {
 #define DRM_VSVM_VM_BIND		0x04
 #define DRM_VSVM_QUERY			0x05
 #define DRM_VSVM_EXEC			0x06
+#define DRM_VSVM_GEM_INFO		0x07
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -57,6 +64,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY, struct drm_vsvm_query)
 #define DRM_IOCTL_VSVM_EXEC \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
+#define DRM_IOCTL_VSVM_GEM_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_INFO, struct drm_vsvm_gem_info)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -73,8 +82,9 @@ extern "C" {
  * - -E2BIG: the chain is longer than %DRM_VSVM_MAX_EXTENSIONS (this also
  *   ends a chain that loops back on itself).
  *
- * No ioctl of version 1.0 defines an extension yet, so any non-zero
- * ``extensions`` is refused with one of the errors above.
+ * VM_BIND's %DRM_VSVM_VM_BIND_EXT_SYNCS (version 1.3) is the only extension
+ * so far: any other ioctl refuses a non-zero ``extensions`` with one of the
+ * errors above.
  */
 struct drm_vsvm_user_extension {
 	/** @next_extension: User address of the next link, or 0 at the end. */
@@ -148,6 +158,37 @@ struct drm_vsvm_gem_mmap_offset {
 	__u32 flags;
 	/** @offset: Out: the offset to pass to mmap(). */
 	__u64 offset;
+};
+
+/**
+ * struct drm_vsvm_gem_info - Describe a buffer object
+ *
+ * Used with %DRM_IOCTL_VSVM_GEM_INFO.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @pad is not zero, or an extension is refused;
+ * - -E2BIG: the extension chain is too long;
+ * - -EFAULT: @extensions points to memory that cannot be read;
+ * - -ENOENT: @handle is not a GEM handle of this file;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_gem_info {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @handle: The object's GEM handle. */
+	__u32 handle;
+	/** @pad: Must be zero. */
+	__u32 pad;
+	/** @size: Out: the object's size in bytes. */
+	__u64 size;
+	/** @flags: Out: the flags the object was created with (none yet). */
+	__u32 flags;
+	/**
+	 * @imported: Out: 1 if the object was imported from a dma-buf of
+	 * another device or driver, 0 if it was created on this device.
+	 */
+	__u32 imported;
 };
 
 /**
@@ -253,6 +294,31 @@ struct drm_vsvm_vm_bind_op {
 	__u64 range;
 };
 
+/** DRM_VSVM_VM_BIND_EXT_SYNCS - VM_BIND extension: &struct drm_vsvm_vm_bind_ext_syncs. */
+#define DRM_VSVM_VM_BIND_EXT_SYNCS	1
+
+/**
+ * struct drm_vsvm_vm_bind_ext_syncs - Syncobjs a VM_BIND waits on and signals
+ *
+ * With this extension, VM_BIND first waits (interruptibly) for every
+ * in-sync, then runs its ops, then signals every out-sync with a signalled
+ * fence: binds order with jobs in syncobj graphs.  The bind still runs in
+ * the ioctl.  Syncs are as for EXEC (&struct drm_vsvm_sync); the errors are
+ * EXEC's sync errors, plus -EINVAL for a second syncs extension.
+ */
+struct drm_vsvm_vm_bind_ext_syncs {
+	/** @base: name = %DRM_VSVM_VM_BIND_EXT_SYNCS. */
+	struct drm_vsvm_user_extension base;
+	/** @in_syncs: User address of &struct drm_vsvm_sync entries to wait on. */
+	__u64 in_syncs;
+	/** @out_syncs: User address of &struct drm_vsvm_sync entries to signal. */
+	__u64 out_syncs;
+	/** @num_in_syncs: Number of entries at @in_syncs. */
+	__u32 num_in_syncs;
+	/** @num_out_syncs: Number of entries at @out_syncs. */
+	__u32 num_out_syncs;
+};
+
 /**
  * struct drm_vsvm_vm_bind - Map and unmap ranges of a GPU address space
  *
@@ -278,7 +344,10 @@ struct drm_vsvm_vm_bind_op {
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_vm_bind {
-	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	/**
+	 * @extensions: Extension chain, see &struct drm_vsvm_user_extension:
+	 * %DRM_VSVM_VM_BIND_EXT_SYNCS.
+	 */
 	__u64 extensions;
 	/** @vm_id: The VM. */
 	__u32 vm_id;

@@ -38,9 +38,10 @@
  * ``vsvm_engine``
  *	Per hardware queue: jobs run, busy time, jobs killed at the timeout.
  *
- * ``engine_cmd_delay_us``
- *	Writable: the engine sleeps this long after each command, to widen
- *	race windows in tests.  0 (the default) for full speed.
+ * ``engine_cmd_delay_us``, ``engine_bytes_per_sec``
+ *	Writable throttles, to widen race windows in tests: the engine sleeps
+ *	this long after each command, and keeps COPY and FILL to this
+ *	throughput.  0 (the default) for full speed.
  *
  * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
@@ -133,9 +134,10 @@ static int vsvm_debugfs_engine(struct seq_file *m, void *data)
 	struct vsvm_device *vdev = to_vsvm_device(entry->dev);
 	u32 i;
 
-	seq_printf(m, "queues: %u, job timeout: %u ms, command delay: %u us\n",
+	seq_printf(m, "queues: %u, job timeout: %u ms, command delay: %u us, limit: %u B/s\n",
 		   vdev->num_queues, vdev->job_timeout_ms,
-		   READ_ONCE(vdev->engine_cmd_delay_us));
+		   READ_ONCE(vdev->engine_cmd_delay_us),
+		   READ_ONCE(vdev->engine_bytes_per_sec));
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
 
@@ -155,6 +157,8 @@ void vsvm_debugfs_register(struct vsvm_device *vdev)
 {
 	debugfs_create_u32("engine_cmd_delay_us", 0644, vdev->drm.primary->debugfs_root,
 			   &vdev->engine_cmd_delay_us);
+	debugfs_create_u32("engine_bytes_per_sec", 0644, vdev->drm.primary->debugfs_root,
+			   &vdev->engine_bytes_per_sec);
 }
 
 /**

@@ -77,6 +77,11 @@ struct vsvm_device {
 	 * (debugfs ``engine_cmd_delay_us``), to widen race windows in tests.
 	 */
 	u32 engine_cmd_delay_us;
+	/**
+	 * @engine_bytes_per_sec: Throughput limit of COPY and FILL (debugfs
+	 * ``engine_bytes_per_sec``), 0 for none.
+	 */
+	u32 engine_bytes_per_sec;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)

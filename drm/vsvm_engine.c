@@ -6,6 +6,7 @@
 #include <linux/delay.h>
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
@@ -180,6 +181,15 @@ static bool eng_killed(struct eng *e)
 	return atomic_read(&e->job->killed);
 }
 
+/* Keeps COPY and FILL to the device's throughput limit, if one is set. */
+static void eng_throttle(struct eng *e, u64 bytes)
+{
+	u32 rate = READ_ONCE(e->job->vdev->engine_bytes_per_sec);
+
+	if (rate)
+		fsleep(div_u64(bytes * USEC_PER_SEC, rate));
+}
+
 /* Copies between @buf and GPU memory at @va, a page at a time. */
 static int eng_rw(struct eng *e, u64 va, void *buf, u64 len, bool write)
 {
@@ -237,6 +247,7 @@ static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 		size -= n;
 		if (eng_killed(e))
 			return -ETIMEDOUT;
+		eng_throttle(e, n);
 		cond_resched();
 	}
 	return 0;
@@ -266,6 +277,7 @@ static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
 		done += n;
 		if (eng_killed(e))
 			return -ETIMEDOUT;
+		eng_throttle(e, n);
 		cond_resched();
 	}
 	return 0;

@@ -13,6 +13,7 @@
 #include <kunit/visibility.h>
 
 #include "vsvm_pt.h"
+#include "vsvm_trace.h"
 
 /**
  * DOC: GPU page tables and TLB
@@ -529,6 +530,7 @@ static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last)
 	spin_lock(&tlb->lock);
 	tlb->gen++;
 	tlb->flushes++;
+	trace_vsvm_tlb_flush(first, last, tlb->gen);
 	for (i = 0; i < VSVM_TLB_ENTRIES; i++)
 		if (tlb->entries[i].vpn >= first && tlb->entries[i].vpn <= last)
 			tlb->entries[i].vpn = U64_MAX;

@@ -16,6 +16,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_sched.h"
+#include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
 /**
@@ -78,8 +79,10 @@ static void vsvm_job_hw_work(struct work_struct *work)
 	u64 start = ktime_get_ns(), ns;
 	int err;
 
+	trace_vsvm_job_run(q->index, hw->seqno);
 	err = vsvm_engine_run(&job->eng);
 	ns = ktime_get_ns() - start;
+	trace_vsvm_job_done(q->index, hw->seqno, err, ns);
 	atomic64_inc(&q->jobs);
 	atomic64_add(ns, &q->busy_ns);
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
@@ -449,6 +452,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
+	trace_vsvm_job_submit(vm->id, queue, cs_addr, cs_size, fence->context, fence->seqno);
 	drm_exec_for_each_locked_object(&exec, obj)
 		dma_resv_add_fence(obj->resv, fence,
 				   obj == vm_obj ? DMA_RESV_USAGE_BOOKKEEP :

@@ -15,6 +15,7 @@
 #include <drm/drm_gpuvm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
 /**
@@ -532,6 +533,7 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 		ret = -ENOENT;
 	for (i = 0; i < count && !ret; i++) {
 		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i]) : vm_map_locked(vm, &ops[i]);
+		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
 		if (!ret)
 			(*done)++;
 	}

@@ -806,6 +806,69 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("debugfs engine_bytes_per_sec slows COPY and FILL to its rate.");
+	igt_subtest("throttle") {
+		uint64_t t0;
+		int dir, f;
+
+		ctx_init(&c);
+		dir = igt_debugfs_dir(c.fd);
+		igt_assert_fd(dir);
+		f = openat(dir, "engine_bytes_per_sec", O_WRONLY);
+		igt_assert_fd(f);
+		igt_assert_eq(write(f, "200000", 6), 6);
+		cs_fill(&c, DATA_VA, 0x55555555, BO_SIZE);
+		t0 = now_ns();
+		igt_assert_eq(run(&c, 0), 1);
+		/* 64 KiB at 200 KB/s: 0.33 s. */
+		igt_assert_f(now_ns() - t0 > 250000000ull, "64 KiB at 200 KB/s took %" PRIu64 " ns\n",
+			     now_ns() - t0);
+		close(f);
+		f = openat(dir, "engine_bytes_per_sec", O_WRONLY);
+		igt_assert_fd(f);
+		igt_assert_eq(write(f, "0", 1), 1);
+		close(f);
+		close(dir);
+		igt_assert_eq(c.data[BO_SIZE - 1], 0x55);
+		ctx_fini(&c);
+	}
+
+	igt_describe("The tracepoints fire: job submit, run and done, bind, TLB flush.");
+	igt_subtest("tracepoints") {
+		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_done:",
+					 "vsvm_bind:", "vsvm_tlb_flush:" };
+		static char buf[1 << 16];
+		unsigned int i;
+		int f, n, total = 0;
+
+		igt_require_f(!access("/sys/kernel/tracing/events/vsvm/enable", W_OK),
+			      "no tracefs with vsvm's events\n");
+		f = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+		igt_assert_fd(f);
+		close(f);
+		f = open("/sys/kernel/tracing/events/vsvm/enable", O_WRONLY);
+		igt_assert_fd(f);
+		igt_assert_eq(write(f, "1", 1), 1);
+
+		ctx_init(&c);
+		cs_store32(&c, DATA_VA, 1);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA, PAGE), 0);
+		ctx_fini(&c);
+
+		igt_assert_eq(write(f, "0", 1), 1);
+		close(f);
+		f = open("/sys/kernel/tracing/trace", O_RDONLY);
+		igt_assert_fd(f);
+		while ((n = read(f, buf + total, sizeof(buf) - 1 - total)) > 0)
+			total += n;
+		close(f);
+		buf[total] = '\0';
+		for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+			igt_assert_f(strstr(buf, events[i]), "no %s event in:\n%.2000s\n",
+				     events[i], buf);
+	}
+
 	igt_describe("QUERY: the size protocol, device information and refusals.");
 	igt_subtest("query") {
 		struct drm_vsvm_query_device dev;

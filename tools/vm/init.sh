@@ -11,6 +11,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin:/opt/vsvm/bin
 export LD_LIBRARY_PATH=/opt/vsvm/lib

@@ -66,18 +66,20 @@ def sections(lines):
 
 
 def parse_igt(run, name, body, rc):
-    started, ended = [], set()
-    for line in body:
+    started, ended, start_at = [], set(), {}
+    for i, line in enumerate(body):
         m = re.match(r"^Starting subtest: (\S+)", line)
         if m:
             started.append(m.group(1))
+            start_at[m.group(1)] = i
             continue
         m = re.match(r"^Subtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)", line)
         if m:
             sub, res = m.groups()
             ended.add(sub)
             status = {"SUCCESS": "PASS", "SKIP": "SKIP"}.get(res, "FAIL")
-            detail = body[-40:] if status == "FAIL" else None
+            # A failure shows the subtest's own output.
+            detail = body[start_at.get(sub, i):i + 1][-60:] if status == "FAIL" else None
             run.result(status, f"igt/{name}/{sub}", detail)
     for sub in started:
         if sub not in ended:

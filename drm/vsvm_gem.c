@@ -147,8 +147,13 @@ int vsvm_bo_create_with_handle(struct drm_device *drm, struct drm_file *file,
 	int ret;
 
 	shmem = drm_gem_shmem_create(drm, size);
+	/*
+	 * shmem reports a failed inode allocation as -ENOSPC; GEM_CREATE's
+	 * uapi says -ENOMEM for running out of memory (found by the
+	 * vsvm_fault_inject test).
+	 */
 	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+		return PTR_ERR(shmem) == -ENOSPC ? -ENOMEM : PTR_ERR(shmem);
 
 	bo = container_of(shmem, struct vsvm_bo, base);
 	bo->accounted = true;

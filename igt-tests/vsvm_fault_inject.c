@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm fault inject
+ * Description: Every slab and page allocation each vsvm ioctl makes is
+ *		failed in turn (failslab and fail_page_alloc, through
+ *		/proc/thread-self/fail-nth): the ioctl must fail with
+ *		-ENOMEM or succeed, leave no leak (debugfs bo_count, kmemleak
+ *		at the end of the run) and no broken state (the device still
+ *		runs a job afterwards), and the kernel must not warn.
+ */
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define CMD_VA 0x100000ull
+#define DATA_VA 0x200000ull
+
+static int fail_nth_fd = -1;
+
+static void failslab_setup(void)
+{
+	/*
+	 * fail-nth alone decides which allocation fails; the probability
+	 * stays 0, or every task's allocations would fail.  Sleeping
+	 * (GFP_KERNEL) allocations must be eligible.
+	 */
+	const char *knobs[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		/* Page allocations (page tables, shmem pages) count too. */
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+	};
+	unsigned int i;
+
+	igt_require_f(!access("/sys/kernel/debug/failslab", F_OK),
+		      "the kernel has no failslab (FAILSLAB, FAULT_INJECTION_DEBUG_FS)\n");
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int f = open(knobs[i][0], O_WRONLY);
+
+		igt_assert_fd(f);
+		igt_assert_lt(0, write(f, knobs[i][1], strlen(knobs[i][1])));
+		close(f);
+	}
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	igt_assert_fd(fail_nth_fd);
+}
+
+/* Arms the @n-th slab allocation of this thread to fail. */
+static void fail_nth(int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	igt_assert_eq(pwrite(fail_nth_fd, buf, len, 0), len);
+}
+
+/* Disarms; returns whether the armed failure was used. */
+static bool disarm(void)
+{
+	char buf[16] = "";
+
+	igt_assert_lt(0, pread(fail_nth_fd, buf, sizeof(buf) - 1, 0));
+	fail_nth(0);
+	return atoi(buf) == 0;
+}
+
+/* @ret (0 or -errno) of a call that may fail only with -ENOMEM; true if it succeeded. */
+static bool ok_or_enomem(int ret, const char *what)
+{
+	igt_assert_f(ret == 0 || ret == -ENOMEM, "%s: %s\n", what, strerror(-ret));
+	return ret == 0;
+}
+
+static int ioctl_ret(int fd, unsigned long request, void *arg)
+{
+	return igt_ioctl(fd, request, arg) ? -errno : 0;
+}
+
+/*
+ * Runs the body with the n-th allocation failing, for n = 1, 2, ... until
+ * an armed failure is not used: the body has fewer allocations than n.  The
+ * body arms with fail_nth(n), sets @more = disarm() where its armed section
+ * ends, then undoes what succeeded.
+ */
+#define FOR_EACH_ALLOCATION(n, more) \
+	for (int n = 1, more = 1; more && n < 1000; n++)
+
+/* The device still works: a job stores a value, read back by the CPU. */
+static void check_device_works(int fd)
+{
+	uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);
+	uint32_t data = vsvm_gem_create(fd, PAGE), s;
+	uint32_t *c = vsvm_gem_mmap(fd, cmd, PAGE), *d = vsvm_gem_mmap(fd, data, PAGE);
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA, .cs_size = 16,
+				   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+
+	igt_assert_eq(vsvm_vm_map(fd, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(fd, vm, data, 0, DATA_VA, PAGE, 0), 0);
+	c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+	c[1] = (uint32_t)DATA_VA;
+	c[2] = 0;
+	c[3] = 0x600d;
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+	out.handle = s;
+	do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
+	igt_assert_eq(drmSyncobjWait(fd, &s, 1, INT64_MAX, 0, NULL), 0);
+	igt_assert_eq_u32(d[0], 0x600d);
+	munmap(c, PAGE);
+	munmap(d, PAGE);
+	drmSyncobjDestroy(fd, s);
+	vsvm_gem_close(fd, cmd);
+	vsvm_gem_close(fd, data);
+	igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+			    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
+}
+
+igt_main
+{
+	long long base = 0;
+	int fd = -1;
+
+	igt_fixture {
+		fd = drm_open_driver(DRIVER_VSVM);
+		igt_require(vsvm_is_vsvm(fd));
+		failslab_setup();
+		base = vsvm_info_get(fd, "bo_count");
+	}
+
+	igt_describe("GEM_CREATE, GEM_MMAP_OFFSET and GEM_INFO under failing allocations.");
+	igt_subtest("gem") {
+		int injected = 0;
+
+		FOR_EACH_ALLOCATION(n, more) {
+			struct drm_vsvm_gem_create c = { .size = 4 * PAGE };
+			int created;
+
+			fail_nth(n);
+			created = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c),
+					       "GEM_CREATE");
+			if (created) {
+				struct drm_vsvm_gem_mmap_offset mo = { .handle = c.handle };
+				struct drm_vsvm_gem_info info = { .handle = c.handle };
+
+				ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo),
+					     "GEM_MMAP_OFFSET");
+				ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_INFO, &info), "GEM_INFO");
+			}
+			more = disarm();
+			if (created)
+				vsvm_gem_close(fd, c.handle);
+			injected += more;
+		}
+		igt_info("gem: %d allocations failed in turn\n", injected);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
+	igt_describe("VM_CREATE, VM_BIND (map, and an unmap that splits) and VM_DESTROY "
+		     "under failing allocations.");
+	igt_subtest("vm-bind") {
+		uint32_t bo = vsvm_gem_create(fd, 64 * PAGE);
+		int injected = 0;
+
+		FOR_EACH_ALLOCATION(n, more) {
+			struct drm_vsvm_vm_create c = { 0 };
+			int created, mapped = 0;
+
+			fail_nth(n);
+			created = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &c),
+					       "VM_CREATE");
+			if (created)
+				mapped = ok_or_enomem(vsvm_vm_map(fd, c.vm_id, bo, 0, 0x40000000,
+								  64 * PAGE, 0), "VM_BIND MAP");
+			if (mapped)
+				ok_or_enomem(vsvm_vm_unmap(fd, c.vm_id, 0x40008000, 4 * PAGE),
+					     "VM_BIND UNMAP");
+			more = disarm();
+			if (created)
+				igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+						    &(struct drm_vsvm_vm_destroy){ .vm_id = c.vm_id }),
+					      0);
+			injected += more;
+		}
+		igt_info("vm-bind: %d allocations failed in turn\n", injected);
+		vsvm_gem_close(fd, bo);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
+	igt_describe("EXEC with syncobjs and QUERY under failing allocations.");
+	igt_subtest("exec") {
+		uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);
+		uint32_t *c = vsvm_gem_mmap(fd, cmd, PAGE), bin, tl;
+		int injected = 0;
+
+		igt_assert_eq(vsvm_vm_map(fd, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+		c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &bin), 0);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &tl), 0);
+		FOR_EACH_ALLOCATION(n, more) {
+			struct drm_vsvm_sync out[2] = {
+				{ .handle = bin },
+				{ .handle = tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = n },
+			};
+			struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA, .cs_size = 4,
+						   .out_syncs = (uintptr_t)out, .num_out_syncs = 2 };
+			struct drm_vsvm_query q = { .query = DRM_VSVM_QUERY_FAULTS };
+
+			bool submitted;
+
+			fail_nth(n);
+			submitted = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e), "EXEC");
+			if (submitted)
+				ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &q), "QUERY");
+			more = disarm();
+			/* A failed EXEC left the out-syncobjs alone. */
+			if (submitted)
+				igt_assert_eq(drmSyncobjWait(fd, &bin, 1, INT64_MAX, 0, NULL), 0);
+			injected += more;
+		}
+		igt_info("exec: %d allocations failed in turn\n", injected);
+		munmap(c, PAGE);
+		vsvm_gem_close(fd, cmd);
+		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
+	igt_fixture {
+		if (fail_nth_fd >= 0)
+			close(fail_nth_fd);
+		drm_close_driver(fd);
+	}
+}

@@ -33,77 +33,9 @@ static int read_param(const char *name)
 	return n > 0 ? atoi(buf) : -1;
 }
 
-/* A "key: value" from the device's debugfs vsvm_info, or -1. */
-static long long info_get(int fd, const char *key)
-{
-	char buf[1024], *p;
-	size_t klen = strlen(key);
-
-	igt_assert_lt(0, igt_debugfs_read(fd, "vsvm_info", buf));
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ':')
-			return atoll(p + klen + 1);
-	return -1;
-}
-
-/* A drm-*-memory fdinfo value of @fd in bytes, or -1 if absent. */
-static long long fdinfo_get(int fd, const char *key)
-{
-	char path[64], buf[4096], *p, unit[8] = "";
-	long long val = -1;
-	int f, n;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY);
-	igt_assert_fd(f);
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	igt_assert_lt(0, n);
-	buf[n] = '\0';
-
-	p = strstr(buf, key);
-	if (!p || p[strlen(key)] != ':')
-		return -1;
-	if (sscanf(p + strlen(key) + 1, " %lld %7s", &val, unit) < 1)
-		return -1;
-	if (!strcmp(unit, "KiB"))
-		val <<= 10;
-	else if (!strcmp(unit, "MiB"))
-		val <<= 20;
-	return val;
-}
-
 static int gem_create_ioctl(int fd, struct drm_vsvm_gem_create *c)
 {
 	return igt_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, c) ? -errno : 0;
-}
-
-static uint32_t gem_create(int fd, uint64_t size)
-{
-	struct drm_vsvm_gem_create c = { .size = size };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c);
-	igt_assert_neq_u32(c.handle, 0);
-	return c.handle;
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close cl = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl);
-}
-
-static void *gem_mmap(int fd, uint32_t handle, uint64_t size)
-{
-	struct drm_vsvm_gem_mmap_offset mo = { .handle = handle };
-	void *ptr;
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo);
-	igt_assert_neq_u64(mo.offset, 0);
-	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
-	igt_assert(ptr != MAP_FAILED);
-	return ptr;
 }
 
 /* Runs GEM_CREATE with an extension chain starting at @ext. */
@@ -146,7 +78,7 @@ igt_main
 			int other = __drm_open_driver_another(i, DRIVER_VSVM);
 
 			igt_assert_f(other >= 0, "vsvm device %d of %d missing\n", i, n);
-			igt_assert_eq((int)info_get(other, "index"), i);
+			igt_assert_eq((int)vsvm_info_get(other, "index"), i);
 			close(other);
 		}
 		igt_assert_eq(__drm_open_driver_another(n, DRIVER_VSVM), -1);
@@ -155,13 +87,13 @@ igt_main
 	igt_describe("GEM objects work on the render node.");
 	igt_subtest("render-node") {
 		int rfd = drm_open_driver_render(DRIVER_VSVM);
-		uint32_t *ptr, h = gem_create(rfd, PAGE);
+		uint32_t *ptr, h = vsvm_gem_create(rfd, PAGE);
 
-		ptr = gem_mmap(rfd, h, PAGE);
+		ptr = vsvm_gem_mmap(rfd, h, PAGE);
 		ptr[7] = 0xc0ffee;
 		igt_assert_eq_u32(ptr[7], 0xc0ffee);
 		munmap(ptr, PAGE);
-		gem_close(rfd, h);
+		vsvm_gem_close(rfd, h);
 		close(rfd);
 	}
 
@@ -192,8 +124,8 @@ igt_main
 		igt_assert_eq(gem_create_ioctl(fd, &c), 0);
 		igt_assert_eq_u64(c.size, 4 * PAGE);
 
-		a = gem_mmap(fd, c.handle, c.size);
-		b = gem_mmap(fd, c.handle, c.size);
+		a = vsvm_gem_mmap(fd, c.handle, c.size);
+		b = vsvm_gem_mmap(fd, c.handle, c.size);
 		for (i = 0; i < n; i++)
 			igt_assert_eq_u32(a[i], 0);
 		for (i = 0; i < n; i++)
@@ -203,7 +135,7 @@ igt_main
 		munmap(a, c.size);
 		munmap(b, c.size);
 
-		gem_close(fd, c.handle);
+		vsvm_gem_close(fd, c.handle);
 		mo.handle = c.handle;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo, ENOENT);
 		{
@@ -236,7 +168,7 @@ igt_main
 		igt_assert_eq(gem_create_ioctl(fd, &c), -E2BIG);
 		c.size = DRM_VSVM_GEM_MAX_SIZE;
 		igt_assert_eq(gem_create_ioctl(fd, &c), 0);
-		gem_close(fd, c.handle);
+		vsvm_gem_close(fd, c.handle);
 	}
 
 	igt_describe("The extension chain: an unreadable link is EFAULT, an unknown "
@@ -258,7 +190,7 @@ igt_main
 		ext.pad = 1;
 		igt_assert_eq(create_with_ext(fd, &ext), -EINVAL);
 
-		mo.handle = gem_create(fd, PAGE);
+		mo.handle = vsvm_gem_create(fd, PAGE);
 		mo.extensions = 8;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo, EFAULT);
 		ext.pad = 0;
@@ -266,12 +198,12 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo, EINVAL);
 		mo.extensions = 0;
 		do_ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo);
-		gem_close(fd, mo.handle);
+		vsvm_gem_close(fd, mo.handle);
 	}
 
 	igt_describe("GEM_MMAP_OFFSET: unknown flags are EINVAL, unknown handles ENOENT.");
 	igt_subtest("mmap-offset-bad") {
-		struct drm_vsvm_gem_mmap_offset mo = { .handle = gem_create(fd, PAGE) };
+		struct drm_vsvm_gem_mmap_offset mo = { .handle = vsvm_gem_create(fd, PAGE) };
 		int bit;
 
 		for (bit = 0; bit < 32; bit++) {
@@ -280,7 +212,7 @@ igt_main
 		}
 		mo.flags = 0;
 		do_ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo);
-		gem_close(fd, mo.handle);
+		vsvm_gem_close(fd, mo.handle);
 		mo.handle = 0xdead;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo, ENOENT);
 		mo.handle = 0;
@@ -290,29 +222,29 @@ igt_main
 	igt_describe("Objects are freed when their handle is closed, and when "
 		     "the file is closed with handles still open (debugfs bo_count).");
 	igt_subtest("no-leak-on-close") {
-		long long base = info_get(fd, "bo_count");
-		long long bytes = info_get(fd, "bo_bytes");
+		long long base = vsvm_info_get(fd, "bo_count");
+		long long bytes = vsvm_info_get(fd, "bo_bytes");
 		int other = drm_open_driver(DRIVER_VSVM);
 		uint32_t h[8];
 		int i;
 
 		igt_assert_lte(0, base);
 		for (i = 0; i < 8; i++)
-			h[i] = gem_create(other, (i + 1) * PAGE);
-		igt_assert_eq(info_get(fd, "bo_count"), base + 8);
-		igt_assert_eq_s64(info_get(fd, "bo_bytes"), bytes + 36 * PAGE);
+			h[i] = vsvm_gem_create(other, (i + 1) * PAGE);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base + 8);
+		igt_assert_eq_s64(vsvm_info_get(fd, "bo_bytes"), bytes + 36 * PAGE);
 
-		gem_close(other, h[0]);
-		igt_assert_eq(info_get(fd, "bo_count"), base + 7);
+		vsvm_gem_close(other, h[0]);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base + 7);
 		close(other);
-		igt_assert_eq(info_get(fd, "bo_count"), base);
-		igt_assert_eq_s64(info_get(fd, "bo_bytes"), bytes);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		igt_assert_eq_s64(vsvm_info_get(fd, "bo_bytes"), bytes);
 	}
 
 	igt_describe("GEM_INFO describes an object; refuses pads, extensions and bad handles.");
 	igt_subtest("gem-info") {
 		struct drm_vsvm_user_extension ext = { .name = 0 };
-		struct drm_vsvm_gem_info info = { .handle = gem_create(fd, 3 * PAGE) };
+		struct drm_vsvm_gem_info info = { .handle = vsvm_gem_create(fd, 3 * PAGE) };
 		uint32_t imported;
 		int dmabuf;
 
@@ -333,7 +265,7 @@ igt_main
 		info.extensions = (uintptr_t)&ext;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_INFO, &info, EINVAL);
 		info.extensions = 0;
-		gem_close(fd, info.handle);
+		vsvm_gem_close(fd, info.handle);
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_GEM_INFO, &info, ENOENT);
 	}
 
@@ -341,32 +273,25 @@ igt_main
 	igt_subtest("fdinfo") {
 		int other = drm_open_driver(DRIVER_VSVM);
 		uint64_t size = 1ull << 20;
-		uint32_t h = gem_create(other, size);
-		char path[64], buf[4096];
+		uint32_t h = vsvm_gem_create(other, size);
+		char buf[4096];
 		uint8_t *ptr;
-		int f, n;
 
-		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", other);
-		f = open(path, O_RDONLY);
-		igt_assert_fd(f);
-		n = read(f, buf, sizeof(buf) - 1);
-		close(f);
-		igt_assert_lt(0, n);
-		buf[n] = '\0';
+		vsvm_fdinfo(other, buf, sizeof(buf));
 		igt_assert_f(strstr(buf, "drm-driver:\tvsvm\n"), "fdinfo:\n%s", buf);
 		igt_assert_f(strstr(buf, "drm-client-id:\t"), "fdinfo:\n%s", buf);
 
-		igt_assert_eq_s64(fdinfo_get(other, "drm-total-memory"), size);
-		igt_assert_eq_s64(fdinfo_get(other, "drm-resident-memory"), 0);
+		igt_assert_eq_s64(vsvm_fdinfo_value(other, "drm-total-memory"), size);
+		igt_assert_eq_s64(vsvm_fdinfo_value(other, "drm-resident-memory"), 0);
 
 		/* Pages appear when the object is first used. */
-		ptr = gem_mmap(other, h, size);
+		ptr = vsvm_gem_mmap(other, h, size);
 		memset(ptr, 1, size);
-		igt_assert_eq_s64(fdinfo_get(other, "drm-resident-memory"), size);
+		igt_assert_eq_s64(vsvm_fdinfo_value(other, "drm-resident-memory"), size);
 		munmap(ptr, size);
 
-		gem_close(other, h);
-		igt_assert_eq_s64(fdinfo_get(other, "drm-total-memory"), 0);
+		vsvm_gem_close(other, h);
+		igt_assert_eq_s64(vsvm_fdinfo_value(other, "drm-total-memory"), 0);
 		close(other);
 	}
 

@@ -222,25 +222,6 @@ static struct drm_vsvm_fault *last_fault(int fd)
 	return f->count ? &f->faults[f->count - 1] : NULL;
 }
 
-/* The value of fdinfo key @key of @fd, or -1. */
-static long long fdinfo_value(int fd, const char *key)
-{
-	char path[64], buf[4096], *p;
-	int f, n;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY);
-	igt_assert_fd(f);
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	igt_assert_lt(0, n);
-	buf[n] = '\0';
-	p = strstr(buf, key);
-	if (!p || p[strlen(key)] != ':')
-		return -1;
-	return atoll(p + strlen(key) + 1);
-}
-
 static struct drm_vsvm_query_device query_device(int fd)
 {
 	struct drm_vsvm_query_device dev;
@@ -673,12 +654,12 @@ igt_main
 
 		ctx_init(&c);
 		other = drm_open_driver(DRIVER_VSVM);
-		igt_assert_eq(fdinfo_value(c.fd, "drm-engine-queue0"), 0);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-engine-queue0"), 0);
 		cs_fill(&c, DATA_VA, 0x01020304, BO_SIZE);
 		igt_assert_eq(run(&c, 0), 1);
-		igt_assert_lt(0, fdinfo_value(c.fd, "drm-engine-queue0"));
-		igt_assert_eq(fdinfo_value(c.fd, "drm-engine-queue1"), 0);
-		igt_assert_eq(fdinfo_value(other, "drm-engine-queue0"), 0);
+		igt_assert_lt(0, vsvm_fdinfo_value(c.fd, "drm-engine-queue0"));
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-engine-queue1"), 0);
+		igt_assert_eq(vsvm_fdinfo_value(other, "drm-engine-queue0"), 0);
 		close(other);
 		ctx_fini(&c);
 	}

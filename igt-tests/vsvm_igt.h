@@ -26,6 +26,7 @@ static inline bool vsvm_is_vsvm(int fd)
 	return ret;
 }
 
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #include "vsvm_drm.h"
@@ -100,6 +101,43 @@ static inline long long vsvm_info_get(int fd, const char *key)
 		if (!strncmp(p, key, klen) && p[klen] == ':')
 			return atoll(p + klen + 1);
 	return -1;
+}
+
+/* Reads the fdinfo of @fd into @buf (NUL-terminated). */
+static inline void vsvm_fdinfo(int fd, char *buf, size_t len)
+{
+	char path[64];
+	int f, n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, len - 1);
+	close(f);
+	igt_assert_lt(0, n);
+	buf[n] = '\0';
+}
+
+/*
+ * The value of fdinfo key @key of @fd, scaled to bytes for "KiB"/"MiB"
+ * values, or -1 if the key is absent.
+ */
+static inline long long vsvm_fdinfo_value(int fd, const char *key)
+{
+	char buf[4096], unit[8] = "", *p;
+	long long val = -1;
+
+	vsvm_fdinfo(fd, buf, sizeof(buf));
+	p = strstr(buf, key);
+	if (!p || p[strlen(key)] != ':')
+		return -1;
+	if (sscanf(p + strlen(key) + 1, " %lld %7s", &val, unit) < 1)
+		return -1;
+	if (!strcmp(unit, "KiB"))
+		val <<= 10;
+	else if (!strcmp(unit, "MiB"))
+		val <<= 20;
+	return val;
 }
 
 #endif /* VSVM_IGT_TESTS_H */

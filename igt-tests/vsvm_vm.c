@@ -21,35 +21,11 @@
 #define PAGE 4096ull
 #define SZ_2M (2ull << 20)
 
-static uint32_t vm_create(int fd)
-{
-	struct drm_vsvm_vm_create c = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
-	igt_assert_neq_u32(c.vm_id, 0);
-	return c.vm_id;
-}
-
 static int __vm_destroy(int fd, uint32_t vm)
 {
 	struct drm_vsvm_vm_destroy d = { .vm_id = vm };
 
 	return igt_ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d) ? -errno : 0;
-}
-
-static uint32_t gem_create(int fd, uint64_t size)
-{
-	struct drm_vsvm_gem_create c = { .size = size };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c);
-	return c.handle;
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close cl = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl);
 }
 
 static struct drm_vsvm_vm_bind_op map_op(uint32_t handle, uint64_t offset,
@@ -85,24 +61,6 @@ static int __vm_bind(int fd, uint32_t vm, struct drm_vsvm_vm_bind_op *ops,
 static int bind1(int fd, uint32_t vm, struct drm_vsvm_vm_bind_op op)
 {
 	return __vm_bind(fd, vm, &op, 1, NULL);
-}
-
-/* The drm-client-id of @fd, from its fdinfo. */
-static unsigned long long client_id(int fd)
-{
-	char path[64], buf[4096], *p;
-	int f, n;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY);
-	igt_assert_fd(f);
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	igt_assert_lt(0, n);
-	buf[n] = '\0';
-	p = strstr(buf, "drm-client-id:");
-	igt_assert(p);
-	return strtoull(p + strlen("drm-client-id:"), NULL, 10);
 }
 
 /*
@@ -142,7 +100,7 @@ static void pt_lines(int fd, uint32_t vm, char *out, size_t len)
 	buf[n] = '\0';
 
 	snprintf(key, sizeof(key), "vm %u", vm);
-	snprintf(file_key, sizeof(file_key), "file %llu", client_id(fd));
+	snprintf(file_key, sizeof(file_key), "file %llu", (unsigned long long)vsvm_fdinfo_value(fd, "drm-client-id"));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "file ", 5)) {
 			if (in_vm)
@@ -187,18 +145,6 @@ static void expect_pt(int fd, uint32_t vm, const char *want)
 		     got, want);
 }
 
-static long long info_get(int fd, const char *key)
-{
-	char buf[1024], *p;
-	size_t klen = strlen(key);
-
-	igt_assert_lt(0, igt_debugfs_read(fd, "vsvm_info", buf));
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ':')
-			return atoll(p + klen + 1);
-	return -1;
-}
-
 igt_main
 {
 	int fd = -1;
@@ -210,7 +156,7 @@ igt_main
 
 	igt_describe("VMs are created with distinct non-zero ids and destroyed once.");
 	igt_subtest("create-destroy") {
-		uint32_t a = vm_create(fd), b = vm_create(fd);
+		uint32_t a = vsvm_vm_create(fd), b = vsvm_vm_create(fd);
 
 		igt_assert_neq_u32(a, b);
 		igt_assert_eq(__vm_destroy(fd, a), 0);
@@ -235,7 +181,7 @@ igt_main
 		c.extensions = 8;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_CREATE, &c, EFAULT);
 
-		d.vm_id = vm_create(fd);
+		d.vm_id = vsvm_vm_create(fd);
 		d.pad = 1;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, EINVAL);
 		d.pad = 0;
@@ -252,8 +198,8 @@ igt_main
 	igt_describe("A VM belongs to its file: another file cannot use or destroy it.");
 	igt_subtest("vm-per-file") {
 		int other = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vm_create(fd);
-		uint32_t bo = gem_create(other, PAGE);
+		uint32_t vm = vsvm_vm_create(fd);
+		uint32_t bo = vsvm_gem_create(other, PAGE);
 
 		igt_assert_eq(bind1(other, vm, map_op(bo, 0, 0, PAGE, 0)), -ENOENT);
 		igt_assert_eq(__vm_destroy(other, vm), -ENOENT);
@@ -265,8 +211,8 @@ igt_main
 		     "when asked); UNMAP clears them and splits what it cuts.");
 	igt_subtest("map-unmap-page-table") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vm_create(f);
-		uint32_t bo = gem_create(f, 4 * SZ_2M);
+		uint32_t vm = vsvm_vm_create(f);
+		uint32_t bo = vsvm_gem_create(f, 4 * SZ_2M);
 		struct drm_vsvm_vm_bind_op ops[2];
 		uint32_t done;
 
@@ -297,8 +243,8 @@ igt_main
 	igt_describe("UNMAP may span several mappings when no hole lies between them.");
 	igt_subtest("unmap-across-mappings") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vm_create(f);
-		uint32_t bo = gem_create(f, 16 * PAGE);
+		uint32_t vm = vsvm_vm_create(f);
+		uint32_t bo = vsvm_gem_create(f, 16 * PAGE);
 
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x10000, 4 * PAGE, 0)), 0);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x14000, 4 * PAGE, 0)), 0);
@@ -312,37 +258,37 @@ igt_main
 	igt_describe("A mapping keeps its object alive after the handle is closed; "
 		     "unmapping, VM_DESTROY and closing the file all release it.");
 	igt_subtest("mapping-holds-object") {
-		long long base = info_get(fd, "bo_count");
+		long long base = vsvm_info_get(fd, "bo_count");
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vm_create(f), bo = gem_create(f, 2 * PAGE);
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 2 * PAGE);
 
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 2 * PAGE, 0)), 0);
-		gem_close(f, bo);
-		igt_assert_eq(info_get(fd, "bo_count"), base + 1);
+		vsvm_gem_close(f, bo);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base + 1);
 		igt_assert_eq(bind1(f, vm, unmap_op(0, PAGE)), 0);
-		igt_assert_eq(info_get(fd, "bo_count"), base + 1);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base + 1);
 		igt_assert_eq(bind1(f, vm, unmap_op(PAGE, PAGE)), 0);
-		igt_assert_eq(info_get(fd, "bo_count"), base);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 
-		bo = gem_create(f, PAGE);
+		bo = vsvm_gem_create(f, PAGE);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
-		gem_close(f, bo);
+		vsvm_gem_close(f, bo);
 		igt_assert_eq(__vm_destroy(f, vm), 0);
-		igt_assert_eq(info_get(fd, "bo_count"), base);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 
-		vm = vm_create(f);
-		bo = gem_create(f, SZ_2M);
+		vm = vsvm_vm_create(f);
+		bo = vsvm_gem_create(f, SZ_2M);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, SZ_2M, SZ_2M, 0)), 0);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, SZ_2M, 0)), 0);
 		close(f);
-		igt_assert_eq(info_get(fd, "bo_count"), base);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 	}
 
 	igt_describe("VM_BIND's errnos: flags, pads, counts, ops, handles, ranges, "
 		     "overlaps and holes; a failed op leaves the ones before it done.");
 	igt_subtest("bind-errors") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vm_create(f), bo = gem_create(f, 4 * PAGE), done = 99;
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 4 * PAGE), done = 99;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS + 1];
 		/* Name 2 is no VM_BIND extension (1 is the syncs extension). */
 		struct drm_vsvm_user_extension ext = { .name = 2 };
@@ -433,7 +379,7 @@ igt_main
 	igt_subtest("concurrent-binds") {
 		igt_fork(child, 4) {
 			int f = drm_open_driver(DRIVER_VSVM);
-			uint32_t vm = vm_create(f), bo = gem_create(f, 64 * PAGE);
+			uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 64 * PAGE);
 			int i;
 
 			for (i = 0; i < 200; i++) {

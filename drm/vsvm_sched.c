@@ -22,23 +22,23 @@
 /**
  * DOC: scheduling and fences
  *
- * Each hardware queue has a drm_gpu_scheduler; its "hardware" is an ordered
- * workqueue on which the engine runs one job at a time (the scheduler's
- * credit limit is 1, so a job's timeout runs from when it starts).  Each pair of a VM
+ * Each hardware queue has a drm_gpu_scheduler, and the engine runs each job
+ * in the scheduler's run_job, one at a time (the credit limit is 1, so a
+ * job's timeout runs from when it starts).  Each pair of a VM
  * and a queue is a submission context with its own scheduler entity, made
  * at the context's first EXEC, so the jobs of a context run in order and
  * contexts share the queue fairly.
  *
  * A job's out-fence is its scheduler fence: it waits for the job's in-syncs
- * and implicit fences, then for the hardware fence that run_job sets up and
- * the engine signals, with the job's error.  The engine's work is the
- * fence-signalling path, annotated with dma_fence_begin_signalling().
+ * and implicit fences, and signals when run_job has run the job, with the
+ * job's error.  The engine's run is the fence-signalling path, annotated
+ * with dma_fence_begin_signalling().
  *
  * When a job runs longer than the device's timeout, the timeout handler
- * stops the scheduler, bans the job's context, tells the engine to stop the
- * job (its fence gets -ETIMEDOUT), waits for that, and restarts the
- * scheduler.  Other contexts' jobs are untouched; later EXECs on the banned
- * context fail with -EIO.
+ * bans the job's context, tells the engine to stop the job (its fence gets
+ * -ETIMEDOUT), waits for run_job to return, and restarts the scheduler.
+ * Other contexts' jobs are untouched; later EXECs on the banned context
+ * fail with -EIO.
  *
  * Implicit sync: an EXEC waits for, and adds its fence to, the reservation
  * of every object mapped in its VM, as the command stream may reach any of
@@ -54,60 +54,36 @@ static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
 	return container_of(sched_job, struct vsvm_job, base);
 }
 
-static const char *vsvm_fence_driver_name(struct dma_fence *fence)
-{
-	return "vsvm";
-}
-
-static const char *vsvm_fence_timeline_name(struct dma_fence *fence)
-{
-	return "vsvm-queue";
-}
-
-static const struct dma_fence_ops vsvm_hw_fence_ops = {
-	.get_driver_name = vsvm_fence_driver_name,
-	.get_timeline_name = vsvm_fence_timeline_name,
-};
-
-/* The queue's hardware: runs the job and signals its hardware fence. */
-static void vsvm_job_hw_work(struct work_struct *work)
-{
-	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
-	struct vsvm_queue *q = job->q;
-	struct dma_fence *hw = job->hw;
-	bool cookie = dma_fence_begin_signalling();
-	u64 start = ktime_get_ns(), ns;
-	int err;
-
-	trace_vsvm_job_run(q->index, hw->seqno);
-	err = vsvm_engine_run(&job->eng);
-	ns = ktime_get_ns() - start;
-	trace_vsvm_job_done(q->index, hw->seqno, err, ns);
-	atomic64_inc(&q->jobs);
-	atomic64_add(ns, &q->busy_ns);
-	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
-	if (err)
-		dma_fence_set_error(hw, err);
-	/* The job may be freed as soon as its hardware fence signals. */
-	dma_fence_signal(hw);
-	dma_fence_end_signalling(cookie);
-	dma_fence_put(hw);
-}
-
+/*
+ * The queue's hardware: drm_sched calls run_job from its ordered submit
+ * workqueue, one job at a time (credit_limit 1), and the engine runs the job
+ * right there.  The job needs no hardware fence: returning NULL, or the
+ * job's error as an ERR_PTR(), has drm_sched finish the job's fence with it.
+ */
 static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 {
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
+	u64 seqno = sched_job->s_fence->finished.seqno;
+	bool cookie;
+	u64 start, ns;
+	int err;
 
 	/* A dependency failed, or the entity was killed: don't run. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 
-	dma_fence_init(job->hw, &vsvm_hw_fence_ops, &q->fence_lock, q->fence_ctx, ++q->seqno);
-	job->hw_inited = true;
-	dma_fence_get(job->hw);		/* for vsvm_job_hw_work() */
-	queue_work(q->hw_wq, &job->work);
-	return dma_fence_get(job->hw);	/* for the scheduler */
+	cookie = dma_fence_begin_signalling();
+	trace_vsvm_job_run(q->index, seqno);
+	start = ktime_get_ns();
+	err = vsvm_engine_run(&job->eng);
+	ns = ktime_get_ns() - start;
+	trace_vsvm_job_done(q->index, seqno, err, ns);
+	atomic64_inc(&q->jobs);
+	atomic64_add(ns, &q->busy_ns);
+	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
+	dma_fence_end_signalling(cookie);
+	return err ? ERR_PTR(err) : NULL;
 }
 
 static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job)
@@ -116,23 +92,20 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 	struct vsvm_queue *q = job->q;
 
 	/*
-	 * No new job reaches the queue's hardware meanwhile.  Kill this one
-	 * and wait until its hardware fence has signalled (with -ETIMEDOUT):
-	 * its scheduler callback then finishes the job with that error, and
-	 * drm_sched_stop() finds it done and has the scheduler free it.  The
-	 * queue runs one job at a time (credit_limit 1), so no other
-	 * context's job is on the hardware to be caught by the stop.
+	 * The job is running in run_job, or has just finished.  Kill it first:
+	 * drm_sched_wqueue_stop() waits for run_job to return, and the engine
+	 * checks @killed at every command and page.  run_job then finishes the
+	 * job with -ETIMEDOUT, and drm_sched_stop() finds it done and has the
+	 * scheduler free it.
 	 */
-	drm_sched_wqueue_stop(&q->sched);
-	if (job->hw_inited && !dma_fence_is_signaled(job->hw)) {
+	if (!dma_fence_is_signaled(&sched_job->s_fence->finished)) {
 		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
 			 q->index, job->eng.vm->id);
 		WRITE_ONCE(job->ctx->banned, true);
 		atomic64_inc(&q->timeouts);
 		atomic_set(&job->eng.killed, 1);
-		/* The engine checks @killed at every command and page. */
-		flush_work(&job->work);
 	}
+	drm_sched_wqueue_stop(&q->sched);
 	drm_sched_stop(&q->sched, sched_job);
 	drm_sched_start(&q->sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
@@ -140,10 +113,6 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 
 static void vsvm_job_free(struct vsvm_job *job)
 {
-	if (job->hw_inited)
-		dma_fence_put(job->hw);
-	else
-		kfree(job->hw);
 	vsvm_vm_put(job->eng.vm);
 	kfree(job);
 }
@@ -188,27 +157,16 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 
 		q->vdev = vdev;
 		q->index = i;
-		spin_lock_init(&q->fence_lock);
-		q->fence_ctx = dma_fence_context_alloc(1);
 		snprintf(q->name, sizeof(q->name), "vsvm%u-q%u", vdev->index, i);
-		q->hw_wq = alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM | WQ_HIGHPRI, q->name);
-		if (!q->hw_wq) {
-			ret = -ENOMEM;
-			goto err;
-		}
 		ret = drm_sched_init(&q->sched, &args);
-		if (ret) {
-			destroy_workqueue(q->hw_wq);
+		if (ret)
 			goto err;
-		}
 	}
 	return 0;
 
 err:
-	while (i--) {
+	while (i--)
 		drm_sched_fini(&vdev->queues[i].sched);
-		destroy_workqueue(vdev->queues[i].hw_wq);
-	}
 	return ret;
 }
 
@@ -236,7 +194,6 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 		}
 		drm_WARN_ON(&vdev->drm, !list_empty_careful(&sched->pending_list));
 		drm_sched_fini(sched);
-		destroy_workqueue(vdev->queues[i].hw_wq);
 	}
 }
 
@@ -379,18 +336,12 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
-	job->hw = kzalloc(sizeof(*job->hw), GFP_KERNEL);
-	if (!job->hw) {
-		kfree(job);
-		return -ENOMEM;
-	}
 	drm_gpuvm_get(&vm->gpuvm);
 	job->eng = (struct vsvm_engine_job){
 		.vdev = vdev, .vm = vm, .queue = queue,
 		.cs_addr = cs_addr, .cs_size = cs_size,
 	};
 	job->q = &vdev->queues[queue];
-	INIT_WORK(&job->work, vsvm_job_hw_work);
 
 	ret = vsvm_out_syncs_prepare(&syncs, file, out, num_out);
 	if (ret)

@@ -5,9 +5,7 @@
 #ifndef __VSVM_SCHED_H__
 #define __VSVM_SCHED_H__
 
-#include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 #include <drm/gpu_scheduler.h>
 
@@ -37,14 +35,6 @@ struct vsvm_queue {
 	struct vsvm_device *vdev;
 	/** @index: The queue's number. */
 	u32 index;
-	/** @hw_wq: Ordered workqueue standing for the queue's hardware. */
-	struct workqueue_struct *hw_wq;
-	/** @fence_lock: Lock of the hardware fences. */
-	spinlock_t fence_lock;
-	/** @fence_ctx: Fence context of the hardware fences. */
-	u64 fence_ctx;
-	/** @seqno: Last hardware fence seqno, under the scheduler's run_job. */
-	u64 seqno;
 	/** @name: The scheduler's name. */
 	char name[24];
 	/** @jobs: Jobs the hardware has run, faulted or killed ones included. */
@@ -79,12 +69,6 @@ struct vsvm_job {
 	struct vsvm_queue *q;
 	/** @ctx: The submission context, in the VM. */
 	struct vsvm_ctx *ctx;
-	/** @hw: The hardware fence, allocated at submit, set up by run_job. */
-	struct dma_fence *hw;
-	/** @hw_inited: Whether @hw was set up (and so is refcounted). */
-	bool hw_inited;
-	/** @work: Runs the job on the queue's hardware. */
-	struct work_struct work;
 };
 
 /**

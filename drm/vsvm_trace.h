@@ -31,28 +31,28 @@ TRACE_EVENT(vsvm_job_submit,
 );
 
 TRACE_EVENT(vsvm_job_run,
-	    TP_PROTO(u32 queue, u64 hw_seqno),
-	    TP_ARGS(queue, hw_seqno),
+	    TP_PROTO(u32 queue, u64 seqno),
+	    TP_ARGS(queue, seqno),
 	    TP_STRUCT__entry(__field(u32, queue)
-			     __field(u64, hw_seqno)),
+			     __field(u64, seqno)),
 	    TP_fast_assign(__entry->queue = queue;
-			   __entry->hw_seqno = hw_seqno;),
-	    TP_printk("queue=%u hw_seqno=%llu", __entry->queue, __entry->hw_seqno)
+			   __entry->seqno = seqno;),
+	    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
 );
 
 TRACE_EVENT(vsvm_job_done,
-	    TP_PROTO(u32 queue, u64 hw_seqno, int error, u64 ns),
-	    TP_ARGS(queue, hw_seqno, error, ns),
+	    TP_PROTO(u32 queue, u64 seqno, int error, u64 ns),
+	    TP_ARGS(queue, seqno, error, ns),
 	    TP_STRUCT__entry(__field(u32, queue)
-			     __field(u64, hw_seqno)
+			     __field(u64, seqno)
 			     __field(int, error)
 			     __field(u64, ns)),
 	    TP_fast_assign(__entry->queue = queue;
-			   __entry->hw_seqno = hw_seqno;
+			   __entry->seqno = seqno;
 			   __entry->error = error;
 			   __entry->ns = ns;),
-	    TP_printk("queue=%u hw_seqno=%llu error=%d ns=%llu",
-		      __entry->queue, __entry->hw_seqno, __entry->error, __entry->ns)
+	    TP_printk("queue=%u seqno=%llu error=%d ns=%llu",
+		      __entry->queue, __entry->seqno, __entry->error, __entry->ns)
 );
 
 TRACE_EVENT(vsvm_bind,

@@ -56,7 +56,7 @@ while IFS= read -r line; do
 done < "$VSVM_TOP/tools/kernel/debug.config"
 [ "$bad" = 0 ] || vsvm_die "tools/kernel/debug.config does not apply cleanly"
 
-vsvm_log "building the debug kernel with $VSVM_JOBS jobs (about 15 minutes on 2 cores; log: $log)"
+vsvm_log "building the debug kernel with $VSVM_JOBS jobs (about 7 minutes on 2 cores; log: $log)"
 kmake -j"$VSVM_JOBS" bzImage modules >>"$log" 2>&1 ||
 	{ tail -n 60 "$log"; vsvm_die "building the debug kernel failed"; }
 kmake INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||

@@ -553,6 +553,57 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("Processes sharing one file and VM exec on two queues while "
+		     "another binds and unbinds: jobs see memory or fault, never "
+		     "anything else, and the kernel stays clean.");
+	igt_subtest("concurrent-exec-bind") {
+		const uint64_t scratch = 0x5000000ull;
+
+		ctx_init(&c);
+		igt_fork(child, 3) {
+			int i;
+
+			c.n = child * 1024;	/* each child its own command area */
+			for (i = 0; i < 200; i++) {
+				unsigned int first = c.n;
+				uint32_t s;
+				int status;
+
+				if (child == 1) {
+					igt_assert_eq(vsvm_vm_map(c.fd, c.vm, c.ro_bo, 0, scratch,
+								  BO_SIZE, 0), 0);
+					igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, scratch + PAGE,
+								    2 * PAGE), 0);
+					igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, scratch, PAGE), 0);
+					igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, scratch + 3 * PAGE,
+								    BO_SIZE - 3 * PAGE), 0);
+					continue;
+				}
+				if (child == 0)
+					cs_fill(&c, DATA_VA + (i % 8) * PAGE, 0x0a0b0c0d, PAGE);
+				else
+					cs_copy(&c, DATA_VA + 8 * PAGE, scratch + 4 * PAGE, 2 * PAGE);
+				s = exec_from(&c, first, child == 0 ? 0 : 1, 0);
+				igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+				status = fence_status(c.fd, s);
+				/* The copy races with the binds: done, or a fault. */
+				igt_assert_f(status == 1 || (child == 2 && status == -EFAULT),
+					     "child %d job %d: status %d\n", child, i, status);
+				drmSyncobjDestroy(c.fd, s);
+				c.n = child * 1024;
+			}
+		}
+		igt_waitchildren();
+		{
+			uint32_t *d = (uint32_t *)c.data;
+			unsigned int i;
+
+			for (i = 0; i < 8 * PAGE / 4; i++)
+				igt_assert_eq_u32(d[i], 0x0a0b0c0d);
+		}
+		ctx_fini(&c);
+	}
+
 	igt_describe("Closing the file with a job spinning ends cleanly.");
 	igt_subtest("close-with-job-in-flight") {
 		ctx_init(&c);

@@ -39,8 +39,9 @@ IGT_CFLAGS := -Iigt-tests/lib -Wno-clobbered
 IGT_LIB := $(BUILD)/igt-lib/libigt-subset.a
 IGT_LINK := $(IGT_LIB)
 else
-IGT_CFLAGS := -I$(IGT_SRC) -I$(IGT_SRC)/lib -I$(IGT_SRC)/include/drm-uapi \
-	-I$(IGT_SRC)/include/linux-uapi -I$(IGT_BUILD) \
+IGT_CFLAGS := -I$(IGT_SRC) -I$(IGT_SRC)/include -I$(IGT_SRC)/include/drm-uapi \
+	-I$(IGT_SRC)/include/drm-uapi-experimental -I$(IGT_SRC)/include/linux-uapi \
+	-I$(IGT_SRC)/lib -I$(IGT_SRC)/lib/stubs/syscalls -I$(IGT_BUILD) -Wno-clobbered \
 	$(shell pkg-config --cflags pixman-1 cairo 2>/dev/null)
 IGT_LIB :=
 IGT_LINK := -L$(IGT_BUILD)/lib -ligt -Wl,-rpath,$(abspath $(IGT_BUILD))/lib

@@ -19,7 +19,7 @@
 #include "vsvm_igt.h"
 
 #define PAGE 4096ull
-#define SZ_2M (2ull << 20)
+#define HUGE_2M (2ull << 20)
 
 static int __vm_destroy(int fd, uint32_t vm)
 {
@@ -212,7 +212,7 @@ igt_main
 	igt_subtest("map-unmap-page-table") {
 		int f = drm_open_driver(DRIVER_VSVM);
 		uint32_t vm = vsvm_vm_create(f);
-		uint32_t bo = vsvm_gem_create(f, 4 * SZ_2M);
+		uint32_t bo = vsvm_gem_create(f, 4 * HUGE_2M);
 		struct drm_vsvm_vm_bind_op ops[2];
 		uint32_t done;
 
@@ -277,9 +277,9 @@ igt_main
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 
 		vm = vsvm_vm_create(f);
-		bo = vsvm_gem_create(f, SZ_2M);
-		igt_assert_eq(bind1(f, vm, map_op(bo, 0, SZ_2M, SZ_2M, 0)), 0);
-		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, SZ_2M, 0)), 0);
+		bo = vsvm_gem_create(f, HUGE_2M);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, HUGE_2M, HUGE_2M, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, HUGE_2M, 0)), 0);
 		close(f);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 	}

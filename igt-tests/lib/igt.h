@@ -185,7 +185,7 @@ int igt_ioctl(int fd, unsigned long request, void *arg);
 } while (0)
 
 int igt_debugfs_dir(int device);
-int __igt_debugfs_read(int fd, const char *filename, char *buf, int size);
+void __igt_debugfs_read(int fd, const char *filename, char *buf, int size);
 #define igt_debugfs_read(fd, filename, buf) \
 	__igt_debugfs_read((fd), (filename), (buf), sizeof(buf))
 

@@ -138,10 +138,13 @@ def main():
     ap.add_argument("--demo", action="store_true")
     args = ap.parse_args()
 
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+
     def read(path):
+        # Real IGT colours its result lines; the colours are dropped.
         try:
             with open(path, errors="replace") as f:
-                return [l.rstrip("\r\n").replace("\r", "") for l in f]
+                return [ansi.sub("", l.rstrip("\r\n").replace("\r", "")) for l in f]
         except FileNotFoundError:
             return []
 

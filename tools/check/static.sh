@@ -63,13 +63,15 @@ wbuild() {
 check w1-sparse-stock wbuild stock
 check w1-sparse-debug wbuild debug
 
+# Every check in uapi_test.c is a static assertion: compiling it for each
+# ABI is the test.  (Running a -m32 binary would also need the build
+# machine's kernel to run 32-bit programs, which CI machines may not.)
 uapi() {
 	local inc=(-I/usr/include/libdrm -Iuapi/drm)
-	gcc -m64 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -o "$out/uapi64" tools/check/uapi_test.c &&
-	gcc -m32 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -o "$out/uapi32" tools/check/uapi_test.c &&
+	gcc -m64 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -c -o "$out/uapi64.o" tools/check/uapi_test.c &&
+	gcc -m32 -std=c11 -Wall -Wextra -Werror -pedantic "${inc[@]}" -c -o "$out/uapi32.o" tools/check/uapi_test.c &&
 	g++ -x c++ -std=c++17 -Wall -Wextra -Werror "${inc[@]}" -Dstatic_assert=static_assert \
-		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c &&
-	"$out/uapi64" && "$out/uapi32"
+		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c
 }
 check uapi-header uapi
 

@@ -104,6 +104,12 @@ CHECK_AT(drm_vsvm_vm_bind_ext_syncs, out_syncs, 24);
 CHECK_AT(drm_vsvm_vm_bind_ext_syncs, num_in_syncs, 32);
 CHECK_AT(drm_vsvm_vm_bind_ext_syncs, num_out_syncs, 36);
 
+CHECK_SIZE(drm_vsvm_gem_userptr, 32);
+CHECK_AT(drm_vsvm_gem_userptr, addr, 8);
+CHECK_AT(drm_vsvm_gem_userptr, size, 16);
+CHECK_AT(drm_vsvm_gem_userptr, flags, 24);
+CHECK_AT(drm_vsvm_gem_userptr, handle, 28);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
@@ -113,6 +119,7 @@ _Static_assert(DRM_IOCTL_VSVM_VM_BIND == 0xc0206444, "VM_BIND number changed");
 _Static_assert(DRM_IOCTL_VSVM_QUERY == 0xc0206445, "QUERY number changed");
 _Static_assert(DRM_IOCTL_VSVM_EXEC == 0xc0406446, "EXEC number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_INFO == 0xc0206447, "GEM_INFO number changed");
+_Static_assert(DRM_IOCTL_VSVM_GEM_USERPTR == 0xc0206448, "GEM_USERPTR number changed");
 
 int main(void)
 {

@@ -12,6 +12,7 @@
 
 #include <kunit/visibility.h>
 
+#include "vsvm_dmachk.h"
 #include "vsvm_pt.h"
 #include "vsvm_trace.h"
 
@@ -58,9 +59,14 @@ static bool pt_is_leaf(u64 entry, unsigned int level)
 	return level == 0 || (entry & VSVM_PTE_HUGE);
 }
 
-static struct page *pt_alloc_table(struct vsvm_pt *pt)
+static struct page *pt_alloc_table(struct vsvm_pt *pt, u64 bits)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page;
+
+	/* See vsvm_pt_map_locked(): the caller guaranteed the tables exist. */
+	if (WARN_ON_ONCE(bits & VSVM_PT_BIT_NOALLOC))
+		return NULL;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 
 	if (page)
 		pt->nr_tables++;
@@ -85,7 +91,8 @@ int vsvm_pt_init(struct vsvm_pt *pt)
 {
 	mutex_init(&pt->lock);
 	pt->nr_tables = 0;
-	pt->root = pt_alloc_table(pt);
+	pt->chk = NULL;
+	pt->root = pt_alloc_table(pt, 0);
 	return pt->root ? 0 : -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_init);
@@ -146,15 +153,18 @@ static int pt_map_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 		if (level == 0) {
 			if (e & VSVM_PTE_VALID)
 				return -EEXIST;
-			WRITE_ONCE(table[idx], dma | bits | VSVM_PTE_VALID);
+			vsvm_dmachk_pte(pt->chk, dma, step, true);
+			WRITE_ONCE(table[idx], dma | (bits & VSVM_PTE_WRITE) | VSVM_PTE_VALID);
 			*done += step;
 		} else if (level == 1 && step == span && IS_ALIGNED(dma, span) &&
 			   !(e & VSVM_PTE_VALID)) {
-			WRITE_ONCE(table[idx], dma | bits | VSVM_PTE_HUGE | VSVM_PTE_VALID);
+			vsvm_dmachk_pte(pt->chk, dma, step, true);
+			WRITE_ONCE(table[idx], dma | (bits & VSVM_PTE_WRITE) | VSVM_PTE_HUGE |
+				   VSVM_PTE_VALID);
 			*done += step;
 		} else {
 			if (!(e & VSVM_PTE_VALID)) {
-				struct page *child = pt_alloc_table(pt);
+				struct page *child = pt_alloc_table(pt, bits);
 
 				if (!child)
 					return -ENOMEM;
@@ -175,13 +185,35 @@ static int pt_map_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 	return 0;
 }
 
+static int pt_map(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
+{
+	u64 bits = (flags & VSVM_PT_WRITE) ? VSVM_PTE_WRITE : 0;
+	u64 done = 0;
+	int ret;
+
+	/* The DMA range must fit the entries' address field. */
+	if (!pt_range_ok(va, size) || !PAGE_ALIGNED(dma) || dma > VSVM_PTE_ADDR ||
+	    size - 1 > (VSVM_PTE_ADDR | ~PAGE_MASK) - dma ||
+	    (flags & ~(VSVM_PT_WRITE | VSVM_PT_NOALLOC)))
+		return -EINVAL;
+	if (flags & VSVM_PT_NOALLOC)
+		bits |= VSVM_PT_BIT_NOALLOC;
+
+	ret = pt_map_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1,
+			   va, dma, size, bits, &done);
+	if (ret && done)
+		vsvm_pt_zap(pt, va, done);
+	return ret;
+}
+
 /**
  * vsvm_pt_map_locked() - Map a GPU range to a contiguous DMA range
  * @pt: The page table, its lock held.
  * @va: Start of the GPU range, page aligned.
  * @dma: Start of the DMA range, page aligned.
  * @size: Length in bytes, page aligned, not zero.
- * @flags: %VSVM_PT_WRITE to let the GPU write the range.
+ * @flags: %VSVM_PT_WRITE to let the GPU write the range; %VSVM_PT_NOALLOC
+ *         to fail rather than allocate a table page.
  *
  * The range must be free: nothing is replaced.  On failure nothing of the
  * range stays mapped (table pages allocated on the way are kept).
@@ -191,23 +223,86 @@ static int pt_map_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
  */
 int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
 {
-	u64 bits = (flags & VSVM_PT_WRITE) ? VSVM_PTE_WRITE : 0;
-	u64 done = 0;
-	int ret;
-
 	lockdep_assert_held(&pt->lock);
-	/* The DMA range must fit the entries' address field. */
-	if (!pt_range_ok(va, size) || !PAGE_ALIGNED(dma) || dma > VSVM_PTE_ADDR ||
-	    size - 1 > (VSVM_PTE_ADDR | ~PAGE_MASK) - dma || (flags & ~VSVM_PT_WRITE))
-		return -EINVAL;
-
-	ret = pt_map_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1,
-			   va, dma, size, bits, &done);
-	if (ret && done)
-		WARN_ON(vsvm_pt_unmap_locked(pt, va, done));
-	return ret;
+	return pt_map(pt, va, dma, size, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_map_locked);
+
+/**
+ * vsvm_pt_map_owned() - Map part of a range whose entries the caller owns
+ * @pt: The page table; its lock need not be held.
+ * @va: Start of the GPU range, page aligned.
+ * @dma: Start of the DMA range, page aligned.
+ * @size: Length in bytes, page aligned, not zero.
+ * @flags: %VSVM_PT_WRITE or 0.
+ *
+ * For a range whose leaves only the caller writes, under a lock of its own
+ * that reclaim may take (a userptr's notifier lock): the table pages must
+ * have been made with vsvm_pt_prealloc_locked(), and this never allocates.
+ * Other ranges may be changed under &vsvm_pt.lock meanwhile: those changes
+ * only publish new table pages in empty entries, which this never writes.
+ *
+ * Return: 0 on success; -EINVAL, -EEXIST as vsvm_pt_map_locked(); -ENOMEM
+ * (with a warning) if a table page is missing.
+ */
+int vsvm_pt_map_owned(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
+{
+	return pt_map(pt, va, dma, size, (flags & VSVM_PT_WRITE) | VSVM_PT_NOALLOC);
+}
+
+/* Makes sure tables down to level 0 exist below @table for the range. */
+static int pt_prealloc_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
+			     u64 va, u64 size)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+
+	while (size) {
+		unsigned int idx = pt_index(va, level);
+		u64 step = min(size, span - (va & (span - 1)));
+		u64 e = READ_ONCE(table[idx]);
+		int ret;
+
+		if (!(e & VSVM_PTE_VALID)) {
+			struct page *child = pt_alloc_table(pt, 0);
+
+			if (!child)
+				return -ENOMEM;
+			pt_publish(table, idx, child);
+			e = READ_ONCE(table[idx]);
+		} else if (pt_is_leaf(e, level)) {
+			return -EEXIST;
+		}
+		if (level > 1) {
+			ret = pt_prealloc_level(pt, pt_table(e), level - 1, va, step);
+			if (ret)
+				return ret;
+		}
+		va += step;
+		size -= step;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_pt_prealloc_locked() - Make every table page a range needs
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ *
+ * Afterwards vsvm_pt_map_owned() can map any part of the range (with 4 KiB
+ * leaves) without allocating.
+ *
+ * Return: 0 on success; -EINVAL for a bad range; -EEXIST if part of the
+ * range is mapped by a 2 MiB leaf; -ENOMEM.
+ */
+int vsvm_pt_prealloc_locked(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	lockdep_assert_held(&pt->lock);
+	if (!pt_range_ok(va, size))
+		return -EINVAL;
+	return pt_prealloc_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_prealloc_locked);
 
 /* Replaces the 2 MiB leaf @table[@idx] by a table of 512 equal small leaves. */
 static int pt_split(struct vsvm_pt *pt, u64 *table, unsigned int idx)
@@ -215,7 +310,7 @@ static int pt_split(struct vsvm_pt *pt, u64 *table, unsigned int idx)
 	u64 e = READ_ONCE(table[idx]);
 	u64 bits = e & VSVM_PTE_WRITE;
 	u64 dma = e & VSVM_PTE_ADDR;
-	struct page *child = pt_alloc_table(pt);
+	struct page *child = pt_alloc_table(pt, 0);
 	u64 *small;
 	unsigned int i;
 
@@ -229,7 +324,7 @@ static int pt_split(struct vsvm_pt *pt, u64 *table, unsigned int idx)
 }
 
 static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
-			  u64 va, u64 size)
+			  u64 va, u64 size, bool split)
 {
 	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
 
@@ -243,14 +338,17 @@ static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 			/* A hole: nothing to unmap. */
 		} else if (pt_is_leaf(e, level) && step == span) {
 			WRITE_ONCE(table[idx], 0);
+			vsvm_dmachk_pte(pt->chk, e & VSVM_PTE_ADDR & ~(span - 1), span, false);
 		} else {
 			if (pt_is_leaf(e, level)) {
+				if (!split)
+					return -EINVAL;
 				ret = pt_split(pt, table, idx);
 				if (ret)
 					return ret;
 				e = READ_ONCE(table[idx]);
 			}
-			ret = pt_unmap_level(pt, pt_table(e), level - 1, va, step);
+			ret = pt_unmap_level(pt, pt_table(e), level - 1, va, step, split);
 			if (ret)
 				return ret;
 		}
@@ -279,9 +377,29 @@ int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size)
 	lockdep_assert_held(&pt->lock);
 	if (!pt_range_ok(va, size))
 		return -EINVAL;
-	return pt_unmap_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+	return pt_unmap_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_unmap_locked);
+
+/**
+ * vsvm_pt_zap() - Clear the entries of a range whose entries the caller owns
+ * @pt: The page table; its lock need not be held (see vsvm_pt_map_owned()).
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ *
+ * Never allocates and never sleeps, so it can run in an MMU notifier: it
+ * never splits a 2 MiB leaf, and the caller's range must cover whole leaves
+ * (a range mapped with vsvm_pt_map_owned() always does).  Flush the TLB
+ * afterwards.
+ */
+void vsvm_pt_zap(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	if (WARN_ON(!pt_range_ok(va, size)))
+		return;
+	WARN_ON(pt_unmap_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size,
+			       false));
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_zap);
 
 /**
  * vsvm_pt_walk() - Translate a GPU address through the page table
@@ -523,7 +641,7 @@ int vsvm_tlb_translate(struct vsvm_tlb *tlb, struct vsvm_pt *pt, u64 va,
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_translate);
 
-static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last)
+static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last, bool wait)
 {
 	unsigned int i;
 
@@ -537,7 +655,8 @@ static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last)
 	spin_unlock(&tlb->lock);
 
 	/* Wait for accesses that may have used a translation just dropped. */
-	synchronize_srcu(&tlb->srcu);
+	if (wait)
+		synchronize_srcu(&tlb->srcu);
 }
 
 /**
@@ -551,9 +670,24 @@ static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last)
  */
 void vsvm_tlb_flush_range(struct vsvm_tlb *tlb, u64 va, u64 size)
 {
-	tlb_flush(tlb, va >> PAGE_SHIFT, (va + size - 1) >> PAGE_SHIFT);
+	tlb_flush(tlb, va >> PAGE_SHIFT, (va + size - 1) >> PAGE_SHIFT, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_range);
+
+/**
+ * vsvm_tlb_flush_range_idle() - Drop a range's translations, without waiting
+ * @tlb: The TLB.
+ * @va: Start of the GPU range.
+ * @size: Length in bytes, not zero.
+ *
+ * For callers that know no engine access can be using the range (no job
+ * that may reach it is queued or running) and must not sleep: a
+ * non-blockable MMU notifier.
+ */
+void vsvm_tlb_flush_range_idle(struct vsvm_tlb *tlb, u64 va, u64 size)
+{
+	tlb_flush(tlb, va >> PAGE_SHIFT, (va + size - 1) >> PAGE_SHIFT, false);
+}
 
 /**
  * vsvm_tlb_flush_all() - Drop every translation and wait for users
@@ -563,6 +697,6 @@ EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_range);
  */
 void vsvm_tlb_flush_all(struct vsvm_tlb *tlb)
 {
-	tlb_flush(tlb, 0, U64_MAX - 1);
+	tlb_flush(tlb, 0, U64_MAX - 1, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_all);

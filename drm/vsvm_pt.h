@@ -32,8 +32,13 @@ struct seq_file;
 #define VSVM_PTE_HUGE		BIT_ULL(2)
 #define VSVM_PTE_ADDR		GENMASK_ULL(51, 12)
 
-/* Flags of vsvm_pt_map(). */
+/* Flags of vsvm_pt_map_locked(). */
 #define VSVM_PT_WRITE		BIT(0)
+#define VSVM_PT_NOALLOC		BIT(1)
+/* Internal: a software bit that never reaches an entry. */
+#define VSVM_PT_BIT_NOALLOC	BIT_ULL(63)
+
+struct vsvm_dmachk;
 
 /**
  * struct vsvm_pt - A GPU page table
@@ -55,6 +60,8 @@ struct vsvm_pt {
 	struct page *root;
 	/** @nr_tables: Number of table pages, the root included. */
 	unsigned long nr_tables;
+	/** @chk: The device's DMA checker, told of every leaf; or NULL. */
+	struct vsvm_dmachk *chk;
 };
 
 /**
@@ -73,6 +80,9 @@ int vsvm_pt_init(struct vsvm_pt *pt);
 void vsvm_pt_fini(struct vsvm_pt *pt);
 int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags);
 int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size);
+int vsvm_pt_prealloc_locked(struct vsvm_pt *pt, u64 va, u64 size);
+int vsvm_pt_map_owned(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags);
+void vsvm_pt_zap(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk);
 void vsvm_pt_dump_locked(struct vsvm_pt *pt, struct seq_file *m);
 
@@ -127,6 +137,7 @@ void vsvm_tlb_access_end(struct vsvm_tlb *tlb, int idx) __releases(&tlb->srcu);
 int vsvm_tlb_translate(struct vsvm_tlb *tlb, struct vsvm_pt *pt, u64 va,
 		       bool write, u64 *dma);
 void vsvm_tlb_flush_range(struct vsvm_tlb *tlb, u64 va, u64 size);
+void vsvm_tlb_flush_range_idle(struct vsvm_tlb *tlb, u64 va, u64 size);
 void vsvm_tlb_flush_all(struct vsvm_tlb *tlb);
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -149,6 +149,58 @@ static int vsvm_debugfs_engine(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_userptr(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_userptr_debugfs_show(to_vsvm_device(entry->dev), m);
+	return 0;
+}
+
+static int vsvm_debugfs_dmachk(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_dmachk_show(&to_vsvm_device(entry->dev)->dmachk, m);
+	return 0;
+}
+
+static int userptr_inject_show(struct seq_file *m, void *data)
+{
+	vsvm_inject_show(m->private, m);
+	return 0;
+}
+
+static int userptr_inject_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, userptr_inject_show, inode->i_private);
+}
+
+static ssize_t userptr_inject_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *pos)
+{
+	struct vsvm_device *vdev = ((struct seq_file *)file->private_data)->private;
+	u32 point;
+	int ret;
+
+	ret = kstrtou32_from_user(buf, len, 0, &point);
+	if (ret)
+		return ret;
+	if (point > VSVM_INJECT_NONBLOCK)
+		return -EINVAL;
+	vsvm_inject_set(vdev, point);
+	return len;
+}
+
+static const struct file_operations userptr_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = userptr_inject_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = userptr_inject_write,
+};
+
 /**
  * vsvm_debugfs_register() - Add the debugfs files DRM's helpers don't make
  * @vdev: The device, just registered.
@@ -159,6 +211,12 @@ void vsvm_debugfs_register(struct vsvm_device *vdev)
 			   &vdev->engine_cmd_delay_us);
 	debugfs_create_u32("engine_bytes_per_sec", 0644, vdev->drm.primary->debugfs_root,
 			   &vdev->engine_bytes_per_sec);
+	debugfs_create_u32("dmachk_expect", 0644, vdev->drm.primary->debugfs_root,
+			   &vdev->dmachk.expect);
+	debugfs_create_u32("dmachk_break", 0644, vdev->drm.primary->debugfs_root,
+			   &vdev->dmachk.break_order);
+	debugfs_create_file("userptr_inject", 0644, vdev->drm.primary->debugfs_root, vdev,
+			    &userptr_inject_fops);
 }
 
 /**
@@ -174,6 +232,8 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_vms", vsvm_debugfs_vms, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_faults", vsvm_debugfs_faults, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_engine", vsvm_debugfs_engine, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_userptr", vsvm_debugfs_userptr, NULL);
+	drm_debugfs_add_file(&vdev->drm, "dmachk", vsvm_debugfs_dmachk, NULL);
 }
 
 /**
@@ -186,8 +246,25 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	struct vsvm_device *vdev = to_vsvm_device(file->minor->dev);
 	u32 i;
 
+	struct drm_gem_object *obj;
+	u64 up_pages = 0, pinned = 0;
+	int id;
+
 	drm_show_memory_stats(p, file);
 	for (i = 0; i < vdev->num_queues; i++)
 		drm_printf(p, "drm-engine-queue%u:\t%llu ns\n", i,
 			   vsvm_file_engine_ns(file->driver_priv, i));
+
+	/* Userptr pages of the file's handles, and how many are pinned now. */
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		if (!vsvm_gem_is_userptr(obj))
+			continue;
+		up_pages += obj->size >> PAGE_SHIFT;
+		if (READ_ONCE(to_vsvm_userptr(obj)->pages))
+			pinned += obj->size >> PAGE_SHIFT;
+	}
+	spin_unlock(&file->table_lock);
+	drm_printf(p, "vsvm-userptr-pages:\t%llu\n", up_pages);
+	drm_printf(p, "vsvm-pinned-pages:\t%llu\n", pinned);
 }

@@ -4,7 +4,9 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/mmu_notifier.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -19,6 +21,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_mm.h"
 #include "vsvm_vm.h"
 
 /**
@@ -48,6 +51,10 @@ MODULE_PARM_DESC(num_queues,
 static unsigned int job_timeout_ms = 2000;
 module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms, "A job running longer is killed (100-60000 ms, default 2000)");
+
+static bool dmachk = IS_ENABLED(CONFIG_DEBUG_KERNEL);
+module_param(dmachk, bool, 0444);
+MODULE_PARM_DESC(dmachk, "Run the DMA checker (default: on in CONFIG_DEBUG_KERNEL kernels)");
 
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
@@ -128,6 +135,18 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	vdev->num_queues = num_queues;
 	vdev->job_timeout_ms = job_timeout_ms;
 	spin_lock_init(&vdev->fault_lock);
+	init_waitqueue_head(&vdev->inject_wq);
+	vsvm_mm_ops_init(&vdev->mm_ops);
+	vsvm_dmachk_init(&vdev->dmachk, &vdev->drm);
+	mutex_init(&vdev->notifier_lock);
+	/*
+	 * I2: the notifier lock is taken in MMU notifiers, which reclaim may
+	 * call.  Teach lockdep so now, so that any allocation that may reclaim
+	 * under the lock is reported at once, not only when reclaim happens.
+	 */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&vdev->notifier_lock);
+	fs_reclaim_release(GFP_KERNEL);
 
 	/* The simulated GPU can address all memory, in segments of any size. */
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
@@ -165,6 +184,7 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	drm_dev_unplug(&vdev->drm);
 	/* Module exit: every file is closed, so every job has finished. */
 	vsvm_queues_fini(vdev);
+	vsvm_dmachk_fini(&vdev->dmachk);
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
 }
@@ -199,6 +219,9 @@ static int __init vsvm_init(void)
 		return -EINVAL;
 	}
 
+	if (dmachk)
+		static_branch_enable(&vsvm_dmachk_enabled);
+
 	for (i = 0; i < num_devices; i++) {
 		struct vsvm_device *vdev = vsvm_device_create(i);
 
@@ -214,6 +237,11 @@ static int __init vsvm_init(void)
 
 static void __exit vsvm_exit(void)
 {
+	/*
+	 * Address-space bindings are freed an SRCU grace period after their
+	 * last put, through the ops in each device: wait for that first.
+	 */
+	mmu_notifier_synchronize();
 	vsvm_destroy_all();
 }
 

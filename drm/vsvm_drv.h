@@ -6,13 +6,18 @@
 #define __VSVM_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include <drm/drm_device.h>
 #include <drm/vsvm_drm.h>
 
+#include "vsvm_dmachk.h"
 #include "vsvm_sched.h"
+#include "vsvm_userptr.h"
 
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU for userptr, SVM and dma-buf"
@@ -22,7 +27,7 @@
  * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
  */
 #define VSVM_DRIVER_MAJOR	1
-#define VSVM_DRIVER_MINOR	3
+#define VSVM_DRIVER_MINOR	4
 #define VSVM_DRIVER_PATCHLEVEL	0
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
@@ -82,6 +87,26 @@ struct vsvm_device {
 	 * ``engine_bytes_per_sec``), 0 for none.
 	 */
 	u32 engine_bytes_per_sec;
+	/**
+	 * @notifier_lock: The userptr notifier lock: taken by the MMU
+	 * notifiers, and by EXEC and VM_BIND around checking userptr pages and
+	 * writing their page-table entries.  Never held across an allocation
+	 * that may reclaim, nor around taking a reservation (I2); lock order:
+	 * &vsvm_vm.lock, reservations, then this.
+	 */
+	struct mutex notifier_lock;
+	/** @mm_ops: This device's address-space binding ops (see vsvm_mm.c). */
+	struct mmu_notifier_ops mm_ops;
+	/** @up_stats: Userptr counters (debugfs ``vsvm_userptr``). */
+	struct vsvm_userptr_stats up_stats;
+	/** @dmachk: The DMA checker. */
+	struct vsvm_dmachk dmachk;
+	/** @inject_point: The armed injection point, VSVM_INJECT_*, or 0. */
+	u32 inject_point;
+	/** @inject_state: VSVM_INJECT_IDLE, _ARMED or _STALLED. */
+	int inject_state;
+	/** @inject_wq: Where a stalled point waits to be released. */
+	wait_queue_head_t inject_wq;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)

@@ -172,6 +172,13 @@ static void *eng_map(struct eng *e, u64 va, bool write)
 		e->reason = ret == -EACCES ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
 		return NULL;
 	}
+	/* I1, I10: the DMA checker vets the page before it is touched. */
+	if (!vsvm_dmachk_access(&vm->vdev->dmachk, dma & PAGE_MASK, write)) {
+		e->fault_addr = va;
+		e->fault_write = write;
+		e->reason = DRM_VSVM_FAULT_NOT_PRESENT;
+		return NULL;
+	}
 	phys = dma_to_phys(vm->vdev->drm.dev, dma);
 	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
 }
@@ -245,6 +252,9 @@ static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 		src += n;
 		dst += n;
 		size -= n;
+		/* Injection: stall a copy between its first page and the rest. */
+		if (size)
+			vsvm_inject(e->job->vdev, VSVM_INJECT_COPY);
 		if (eng_killed(e))
 			return -ETIMEDOUT;
 		eng_throttle(e, n);

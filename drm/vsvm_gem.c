@@ -5,6 +5,7 @@
 
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
@@ -37,6 +38,15 @@ static void vsvm_gem_free(struct drm_gem_object *obj)
 	if (bo->accounted) {
 		atomic_dec(&vdev->bo_count);
 		atomic64_sub(obj->size, &vdev->bo_bytes);
+	}
+	if (bo->dmachk_sgt) {
+		struct scatterlist *sg;
+		unsigned int i;
+
+		/* drm_gem_shmem_free() unmaps the table: tell the checker first. */
+		for_each_sgtable_dma_sg(bo->dmachk_sgt, sg, i)
+			vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
+					  false);
 	}
 	drm_gem_shmem_free(&bo->base);
 }
@@ -172,8 +182,8 @@ int vsvm_bo_create_with_handle(struct drm_device *drm, struct drm_file *file,
  * @handle: The object's handle.
  * @offset: Out: the offset to pass to mmap() on the same file.
  *
- * Return: 0 on success, -ENOENT for an unknown handle, -ENOMEM when the
- * offset cannot be allocated.
+ * Return: 0 on success, -ENOENT for an unknown handle, -EINVAL for a
+ * userptr, -ENOMEM when the offset cannot be allocated.
  */
 int vsvm_bo_mmap_offset(struct drm_file *file, u32 handle, u64 *offset)
 {
@@ -183,6 +193,12 @@ int vsvm_bo_mmap_offset(struct drm_file *file, u32 handle, u64 *offset)
 	obj = drm_gem_object_lookup(file, handle);
 	if (!obj)
 		return -ENOENT;
+	/* The process maps a userptr's memory already. */
+	if (vsvm_gem_is_userptr(obj)) {
+		drm_dbg(obj->dev, "GEM_MMAP_OFFSET: handle %u is a userptr\n", handle);
+		drm_gem_object_put(obj);
+		return -EINVAL;
+	}
 
 	ret = drm_gem_create_mmap_offset(obj);
 	if (!ret)

@@ -28,6 +28,11 @@ struct vsvm_bo {
 	 * was imported, is not subtracted from them at free.
 	 */
 	bool accounted;
+	/**
+	 * @dmachk_sgt: The sg table the DMA checker was told of (at the first
+	 * VM_BIND, under the object's reservation), or NULL.
+	 */
+	struct sg_table *dmachk_sgt;
 };
 
 static inline struct vsvm_bo *to_vsvm_bo(struct drm_gem_object *obj)

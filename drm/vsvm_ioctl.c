@@ -23,6 +23,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
 /**
@@ -114,6 +115,47 @@ static int vsvm_ioctl_gem_create(struct drm_device *drm, void *data,
 		return ret;
 	args->size = size;
 	return 0;
+}
+
+#define VSVM_USERPTR_FLAGS (DRM_VSVM_USERPTR_READ_ONLY | DRM_VSVM_USERPTR_PROBE | \
+			    DRM_VSVM_USERPTR_PIN_LONGTERM)
+
+static int vsvm_ioctl_gem_userptr(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct drm_vsvm_gem_userptr *args = data;
+	u64 end;
+	int ret;
+
+	if (args->flags & ~VSVM_USERPTR_FLAGS) {
+		drm_dbg(drm, "GEM_USERPTR: unknown flags %#x\n", args->flags);
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "GEM_USERPTR", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	if (!args->size || !PAGE_ALIGNED(args->addr) || !PAGE_ALIGNED(args->size)) {
+		drm_dbg(drm, "GEM_USERPTR: [%#llx, +%#llx) is empty or not page aligned\n",
+			args->addr, args->size);
+		return -EINVAL;
+	}
+	if (check_add_overflow(args->addr, args->size, &end)) {
+		drm_dbg(drm, "GEM_USERPTR: [%#llx, +%#llx) overflows\n", args->addr, args->size);
+		return -EINVAL;
+	}
+	if (args->size > DRM_VSVM_GEM_MAX_SIZE) {
+		drm_dbg(drm, "GEM_USERPTR: size %#llx is above %#llx\n", args->size,
+			DRM_VSVM_GEM_MAX_SIZE);
+		return -E2BIG;
+	}
+	if (!args->addr || !access_ok(u64_to_user_ptr(args->addr), args->size)) {
+		drm_dbg(drm, "GEM_USERPTR: [%#llx, +%#llx) is not user memory\n",
+			args->addr, args->size);
+		return -EFAULT;
+	}
+
+	return vsvm_userptr_create(to_vsvm_device(drm), file, args->addr, args->size,
+				   args->flags, &args->handle);
 }
 
 static int vsvm_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
@@ -441,7 +483,8 @@ static int vsvm_ioctl_gem_info(struct drm_device *drm, void *data, struct drm_fi
 		return -ENOENT;
 	}
 	args->size = obj->size;
-	args->flags = 0;
+	args->flags = vsvm_gem_is_userptr(obj) ?
+		      DRM_VSVM_GEM_INFO_USERPTR | to_vsvm_userptr(obj)->flags : 0;
 	args->imported = !!obj->import_attach;
 	drm_gem_object_put(obj);
 	return 0;
@@ -599,4 +642,5 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(QUERY, query),
 	VSVM_IOCTL(EXEC, exec),
 	VSVM_IOCTL(GEM_INFO, gem_info),
+	VSVM_IOCTL(GEM_USERPTR, gem_userptr),
 };

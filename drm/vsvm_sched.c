@@ -73,6 +73,9 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 
+	/* Injection: the job's entries are written and it has not started. */
+	vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
+
 	cookie = dma_fence_begin_signalling();
 	trace_vsvm_job_run(q->index, seqno);
 	start = ktime_get_ns();
@@ -316,7 +319,8 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
  *
  * Return: 0 on success; -ENOENT for a destroyed VM or an unknown syncobj;
  * -EINVAL for an in-sync without a fence; -EIO for a banned context;
- * -ENOMEM; -EINTR/-ERESTARTSYS.
+ * -EPERM for a userptr of another address space; -EFAULT for a userptr
+ * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size,
@@ -383,6 +387,12 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		}
 	}
 
+retry:
+	/* Userptrs: I7, and the first half of I3 (see vsvm_userptr.c). */
+	ret = vsvm_vm_userptr_prepare(vm);
+	if (ret)
+		goto err_cleanup;
+
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ret = vsvm_vm_lock_objects(vm, &exec);
 	if (ret)
@@ -401,6 +411,24 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 			goto err_exec;
 	}
 
+	/*
+	 * The second half of I3: under the notifier lock, the userptrs still
+	 * have the pages prepared above, their entries are written, and the
+	 * job's fence is in their reservations before an invalidation can
+	 * look for it.
+	 */
+	mutex_lock(&vdev->notifier_lock);
+	ret = vsvm_vm_userptr_commit_locked(vm);
+	if (ret == -EAGAIN) {
+		mutex_unlock(&vdev->notifier_lock);
+		drm_exec_fini(&exec);
+		goto retry;
+	}
+	if (ret) {
+		mutex_unlock(&vdev->notifier_lock);
+		goto err_exec;
+	}
+
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
 	trace_vsvm_job_submit(vm->id, queue, cs_addr, cs_size, fence->context, fence->seqno);
@@ -410,6 +438,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 				   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
 				   DMA_RESV_USAGE_READ);
 	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&vdev->notifier_lock);
 	drm_exec_fini(&exec);
 	mutex_unlock(&vm->lock);
 

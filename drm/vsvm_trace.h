@@ -86,6 +86,49 @@ TRACE_EVENT(vsvm_tlb_flush,
 		      __entry->gen)
 );
 
+TRACE_EVENT(vsvm_userptr_invalidate,
+	    TP_PROTO(unsigned long start, unsigned long end, int event, bool blockable,
+		     u64 wait_ns, unsigned long dirtied),
+	    TP_ARGS(start, end, event, blockable, wait_ns, dirtied),
+	    TP_STRUCT__entry(__field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(int, event)
+			     __field(bool, blockable)
+			     __field(u64, wait_ns)
+			     __field(unsigned long, dirtied)),
+	    TP_fast_assign(__entry->start = start;
+			   __entry->end = end;
+			   __entry->event = event;
+			   __entry->blockable = blockable;
+			   __entry->wait_ns = wait_ns;
+			   __entry->dirtied = dirtied;),
+	    TP_printk("0x%lx-0x%lx event=%d blockable=%d took=%lluns pages_dirtied=%lu",
+		      __entry->start, __entry->end, __entry->event, __entry->blockable,
+		      __entry->wait_ns, __entry->dirtied)
+);
+
+TRACE_EVENT(vsvm_userptr_populate,
+	    TP_PROTO(unsigned long addr, size_t size, int ret),
+	    TP_ARGS(addr, size, ret),
+	    TP_STRUCT__entry(__field(unsigned long, addr)
+			     __field(size_t, size)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->addr = addr;
+			   __entry->size = size;
+			   __entry->ret = ret;),
+	    TP_printk("0x%lx+0x%zx ret=%d", __entry->addr, __entry->size, __entry->ret)
+);
+
+TRACE_EVENT(vsvm_userptr_retry,
+	    TP_PROTO(unsigned long addr, size_t size),
+	    TP_ARGS(addr, size),
+	    TP_STRUCT__entry(__field(unsigned long, addr)
+			     __field(size_t, size)),
+	    TP_fast_assign(__entry->addr = addr;
+			   __entry->size = size;),
+	    TP_printk("0x%lx+0x%zx", __entry->addr, __entry->size)
+);
+
 #endif /* __VSVM_TRACE_H__ */
 
 #undef TRACE_INCLUDE_PATH

@@ -15,7 +15,9 @@
 #include <drm/drm_gpuvm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_gem.h"
 #include "vsvm_trace.h"
+#include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
 /**
@@ -46,6 +48,18 @@
  * The objects' pages are pinned by drm_gem_shmem_get_pages_sgt() at the
  * first MAP and stay pinned until the object is freed; eviction comes with
  * the shrinker.
+ *
+ * Userptr mappings differ in one way: their page-table entries may be
+ * cleared at any time by the object's MMU notifier, which cannot take
+ * &vsvm_vm.lock nor allocate.  So MAP of a userptr preallocates the page
+ * tables of its range, each userptr mapping is on its object's list
+ * (&vsvm_vma.up_link) with a flag saying whether its entries are written
+ * (&vsvm_vma.ptes_valid), and both change only under the device's notifier
+ * lock.  EXEC writes the entries of every userptr mapping whose entries
+ * were cleared (vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
+ * a userptr mapping off its object's list, clearing its entries, before
+ * removing it; the pieces a partial UNMAP leaves join the list with no
+ * entries, and the next EXEC writes them.
  */
 
 static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
@@ -142,6 +156,18 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	}
 
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
+	if (vsvm_gem_is_userptr(old->gem.obj)) {
+		struct vsvm_userptr *up = to_vsvm_userptr(old->gem.obj);
+		struct vsvm_device *vdev = to_vsvm_device(old->gem.obj->dev);
+
+		/* vm_unmap_locked() detached @old; its pieces have no entries. */
+		mutex_lock(&vdev->notifier_lock);
+		if (prev)
+			list_add(&prev->up_link, &up->vmas);
+		if (next)
+			list_add(&next->up_link, &up->vmas);
+		mutex_unlock(&vdev->notifier_lock);
+	}
 	/* Link the pieces before unlinking @old can drop the last vm_bo ref. */
 	if (prev)
 		drm_gpuva_link(&prev->base, old->vm_bo);
@@ -225,6 +251,7 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	ret = vsvm_pt_init(&vm->pt);
 	if (ret)
 		goto err_free;
+	vm->pt.chk = &vdev->dmachk;
 	ret = vsvm_tlb_init(&vm->tlb);
 	if (ret)
 		goto err_pt;
@@ -376,23 +403,85 @@ static int vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
 	return ret;
 }
 
+/* Tells the DMA checker about a shmem object's sg table, once. */
+static int vm_chk_register_bo(struct vsvm_vm *vm, struct drm_gem_object *obj,
+			      struct sg_table *sgt)
+{
+	struct vsvm_bo *bo = to_vsvm_bo(obj);
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	dma_resv_assert_held(obj->resv);
+	if (bo->dmachk_sgt)
+		return 0;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		ret = vsvm_dmachk_map(&vm->vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
+				      false);
+		if (ret) {
+			struct scatterlist *s2;
+			unsigned int j;
+
+			for_each_sgtable_dma_sg(sgt, s2, j) {
+				if (j == i)
+					break;
+				vsvm_dmachk_unmap(&vm->vdev->dmachk, sg_dma_address(s2),
+						  sg_dma_len(s2), false);
+			}
+			return ret;
+		}
+	}
+	bo->dmachk_sgt = sgt;
+	return 0;
+}
+
+/*
+ * MAP of a userptr, @vma inserted: puts it on the object's list and writes
+ * its entries if the pages are still there (else the next EXEC does).
+ */
+static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(vma->base.gem.obj);
+
+	mutex_lock(&vm->vdev->notifier_lock);
+	list_add(&vma->up_link, &up->vmas);
+	vsvm_userptr_vma_bind_locked(up, vm, vma);
+	mutex_unlock(&vm->vdev->notifier_lock);
+}
+
 static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 {
 	struct drm_device *drm = &vm->vdev->drm;
+	bool userptr = vsvm_gem_is_userptr(op->obj);
 	struct drm_gpuvm_bo *vm_bo;
+	struct sg_table *sgt = NULL;
 	struct vsvm_vma *vma;
-	struct sg_table *sgt;
 	struct drm_exec exec;
 	int ret;
 
-	/* Pins the pages and DMA-maps them; takes the object's resv itself. */
-	sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(op->obj));
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
+	if (userptr) {
+		struct vsvm_userptr *up = to_vsvm_userptr(op->obj);
+
+		/* I7, then the pages (I3), before any reservation is held. */
+		ret = vsvm_userptr_check_mm(up);
+		if (ret)
+			return ret;
+		ret = vsvm_userptr_populate(up);
+		if (ret)
+			return ret;
+		if (up->flags & DRM_VSVM_USERPTR_READ_ONLY)
+			op->read_only = true;
+	} else {
+		/* Pins the pages and DMA-maps them; takes the object's resv itself. */
+		sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(op->obj));
+		if (IS_ERR(sgt))
+			return PTR_ERR(sgt);
+	}
 
 	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
 	if (!vma)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&vma->up_link);
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ret = vm_lock_range(vm, &exec, op->obj, 0, 0);
@@ -406,14 +495,27 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		goto out;
 	}
 
+	if (sgt) {
+		ret = vm_chk_register_bo(vm, op->obj, sgt);
+		if (ret)
+			goto out;
+	}
+
 	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, op->obj);
 	if (IS_ERR(vm_bo)) {
 		ret = PTR_ERR(vm_bo);
 		goto out;
 	}
 
-	ret = vm_pt_map_sgt(vm, sgt, op->offset, op->addr, op->range,
-			    op->read_only ? 0 : VSVM_PT_WRITE);
+	if (userptr) {
+		/* Entries are written under the notifier lock: no allocating then. */
+		mutex_lock(&vm->pt.lock);
+		ret = vsvm_pt_prealloc_locked(&vm->pt, op->addr, op->range);
+		mutex_unlock(&vm->pt.lock);
+	} else {
+		ret = vm_pt_map_sgt(vm, sgt, op->offset, op->addr, op->range,
+				    op->read_only ? 0 : VSVM_PT_WRITE);
+	}
 	if (ret) {
 		drm_gpuvm_bo_put(vm_bo);
 		goto out;
@@ -424,20 +526,110 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	ret = drm_gpuva_insert(&vm->gpuvm, &vma->base);
 	/* The range was checked free, and valid, above. */
 	if (WARN_ON(ret)) {
-		mutex_lock(&vm->pt.lock);
-		vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
-		mutex_unlock(&vm->pt.lock);
-		vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
+		if (!userptr) {
+			mutex_lock(&vm->pt.lock);
+			vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
+			mutex_unlock(&vm->pt.lock);
+			vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
+		}
 		drm_gpuvm_bo_put(vm_bo);
 		goto out;
 	}
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
+	if (userptr)
+		vm_map_userptr(vm, vma);
 	vma = NULL;
 out:
 	drm_exec_fini(&exec);
 	kfree(vma);
 	return ret;
+}
+
+/* Takes the userptr mappings in [@addr, +@range) off their objects' lists. */
+static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
+{
+	struct drm_gpuva *va;
+
+	mutex_lock(&vm->vdev->notifier_lock);
+	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range)
+		if (vsvm_gem_is_userptr(va->gem.obj))
+			vsvm_userptr_vma_detach_locked(container_of(va, struct vsvm_vma, base));
+	mutex_unlock(&vm->vdev->notifier_lock);
+}
+
+/**
+ * vsvm_vm_userptr_prepare() - Check and populate a VM's userptrs for EXEC
+ * @vm: The VM, its lock held.
+ *
+ * I7 and the first half of I3: every userptr the VM maps must belong to
+ * the caller's address space and have its pages.  No reservation may be
+ * held (populating may fault in pages, and reclaim may call notifiers).
+ *
+ * Return: 0; -EPERM for a userptr of another mm; -EFAULT if a userptr's
+ * pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
+ */
+int vsvm_vm_userptr_prepare(struct vsvm_vm *vm)
+{
+	struct drm_gem_object *last = NULL;
+	struct drm_gpuva *va;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
+		struct vsvm_userptr *up;
+
+		/* Mappings of one object are often adjacent: skip repeats. */
+		if (va->gem.obj == last || !vsvm_gem_is_userptr(va->gem.obj))
+			continue;
+		last = va->gem.obj;
+		up = to_vsvm_userptr(va->gem.obj);
+		ret = vsvm_userptr_check_mm(up);
+		if (ret)
+			return ret;
+		ret = vsvm_userptr_populate(up);
+		if (ret) {
+			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: userptr at %#llx: %d\n",
+				vm->id, va->va.addr, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vsvm_vm_userptr_commit_locked() - Write the entries of a VM's userptrs
+ * @vm: The VM, its lock and reservations held, and the device's notifier
+ *      lock.
+ *
+ * The second half of I3: the pages got by vsvm_vm_userptr_prepare() must
+ * still be there now that the notifier lock is held; then the entries of
+ * every userptr mapping are (re)written, and the job may be queued before
+ * the notifier lock is dropped.
+ *
+ * Return: 0; -EAGAIN if a userptr was invalidated since it was prepared:
+ * drop every lock but @vm's and prepare again.
+ */
+int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm)
+{
+	struct drm_gpuva *va;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	lockdep_assert_held(&vm->vdev->notifier_lock);
+	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
+		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
+		struct vsvm_userptr *up;
+
+		if (!vsvm_gem_is_userptr(va->gem.obj))
+			continue;
+		up = to_vsvm_userptr(va->gem.obj);
+		ret = vsvm_userptr_vma_bind_locked(up, vm, vma);
+		if (ret)
+			return ret;
+		vsvm_userptr_vma_used_locked(up, vma);
+	}
+	return 0;
 }
 
 /* Whether mappings cover [@addr, @addr + @range) with no hole. */
@@ -486,6 +678,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 			ret = -ENOMEM;
 			goto out_free;
 		}
+		INIT_LIST_HEAD(&ctx.spare[i]->up_link);
 	}
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
@@ -494,6 +687,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		goto out;
 
 	/* The GPU loses the range first; only then do the mappings go. */
+	vm_detach_userptrs(vm, op->addr, op->range);
 	mutex_lock(&vm->pt.lock);
 	ret = vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
 	mutex_unlock(&vm->pt.lock);
@@ -558,6 +752,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
 	WARN_ON(vm_lock_range(vm, &exec, NULL, 0, BIT_ULL(VSVM_VA_BITS)));
 
+	vm_detach_userptrs(vm, 0, BIT_ULL(VSVM_VA_BITS));
 	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
 		mutex_lock(&vm->pt.lock);
 		WARN_ON(vsvm_pt_unmap_locked(&vm->pt, va->va.addr, va->va.range));

@@ -61,6 +61,17 @@ struct vsvm_vma {
 	/** @read_only: Whether the GPU may only read it. */
 	bool read_only;
 	/**
+	 * @ptes_valid: Userptr mappings: whether the page-table entries are
+	 * written.  An invalidation clears them; the next EXEC writes them
+	 * again.  Under &vsvm_device.notifier_lock.
+	 */
+	bool ptes_valid;
+	/**
+	 * @up_link: Userptr mappings: entry in &vsvm_userptr.vmas, under
+	 * &vsvm_device.notifier_lock.
+	 */
+	struct list_head up_link;
+	/**
 	 * @dead: Entry in a list of removed mappings, freed (with the object
 	 * reference they hold) once no reservation is held any more.
 	 */
@@ -101,6 +112,8 @@ void vsvm_file_fini(struct vsvm_file *vfile);
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		   u64 client_id, u32 *id);
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
+int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
+int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);

@@ -34,6 +34,8 @@ extern "C" {
  * - 1.1.0: VM_CREATE, VM_DESTROY, VM_BIND (synchronous MAP and UNMAP).
  * - 1.2.0: QUERY (device, faults), EXEC and the engine's command stream.
  * - 1.3.0: GEM_INFO; VM_BIND's syncs extension (%DRM_VSVM_VM_BIND_EXT_SYNCS).
+ * - 1.4.0: GEM_USERPTR (notifier and registration modes); VM_BIND and EXEC
+ *   fail with -EPERM and -EFAULT for userptrs (see the DOC on userptr).
  *
  * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
@@ -49,6 +51,7 @@ extern "C" {
 #define DRM_VSVM_QUERY			0x05
 #define DRM_VSVM_EXEC			0x06
 #define DRM_VSVM_GEM_INFO		0x07
+#define DRM_VSVM_GEM_USERPTR		0x08
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -66,6 +69,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
 #define DRM_IOCTL_VSVM_GEM_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_INFO, struct drm_vsvm_gem_info)
+#define DRM_IOCTL_VSVM_GEM_USERPTR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_USERPTR, struct drm_vsvm_gem_userptr)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -145,6 +150,7 @@ struct drm_vsvm_gem_create {
  * - -EINVAL: @flags is not zero, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @extensions points to memory that cannot be read;
+ * - -EINVAL: @handle is a userptr (version 1.4);
  * - -ENOENT: @handle is not a GEM handle of this file;
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
@@ -159,6 +165,9 @@ struct drm_vsvm_gem_mmap_offset {
 	/** @offset: Out: the offset to pass to mmap(). */
 	__u64 offset;
 };
+
+/** DRM_VSVM_GEM_INFO_USERPTR - &drm_vsvm_gem_info.flags: a userptr object. */
+#define DRM_VSVM_GEM_INFO_USERPTR	(1u << 31)
 
 /**
  * struct drm_vsvm_gem_info - Describe a buffer object
@@ -182,13 +191,99 @@ struct drm_vsvm_gem_info {
 	__u32 pad;
 	/** @size: Out: the object's size in bytes. */
 	__u64 size;
-	/** @flags: Out: the flags the object was created with (none yet). */
+	/**
+	 * @flags: Out: 0 for an object made by GEM_CREATE; for a userptr,
+	 * %DRM_VSVM_GEM_INFO_USERPTR together with the DRM_VSVM_USERPTR_*
+	 * flags it was created with.
+	 */
 	__u32 flags;
 	/**
 	 * @imported: Out: 1 if the object was imported from a dma-buf of
 	 * another device or driver, 0 if it was created on this device.
 	 */
 	__u32 imported;
+};
+
+/**
+ * DOC: userptr
+ *
+ * A userptr is a GEM object whose memory is a range of the calling process's
+ * own address space (%DRM_IOCTL_VSVM_GEM_USERPTR).  It is bound into VMs like
+ * any object, and the GPU then reads and writes the process's pages.  It has
+ * two modes.
+ *
+ * Notifier mode (the default) follows the CPU's page tables.  Pages are
+ * looked up and pinned (short-term) when the object is bound and before each
+ * EXEC that may use them.  When the CPU mapping changes (munmap, mprotect,
+ * mremap, MAP_FIXED over it, madvise(MADV_DONTNEED), fork's COW, THP splits,
+ * migration, reclaim), the driver waits for the GPU work that may use the
+ * range, clears the GPU page-table entries and flushes the TLB, unmaps the
+ * pages for DMA, and only then marks written pages dirty and unpins them.
+ * The CPU's change completes after that, so the GPU never reaches a page the
+ * CPU no longer maps at that address.  The next EXEC looks the pages up
+ * again, transparently; it fails with -EFAULT only when the range is no
+ * longer mapped (or no longer writable, for a writable userptr).
+ *
+ * Registration mode (%DRM_VSVM_USERPTR_PIN_LONGTERM), like RDMA's
+ * ibv_reg_mr(): the pages are pinned long-term at creation, counted against
+ * RLIMIT_MEMLOCK (the process's pinned_vm), and stay with the GPU whatever
+ * the CPU does to the range afterwards.  They are released when the object
+ * is freed (last handle closed, or the file closed) or when the process's
+ * address space is torn down (exit or exec), whichever comes first.
+ *
+ * A userptr belongs to the address space (mm) that created it.  VM_BIND of
+ * it, and EXEC on a VM that maps it, fail with -EPERM from any other mm:
+ * a child after fork() using the inherited file, or a process that received
+ * the file over a unix socket.  A userptr has no mmap offset (-EINVAL): the
+ * process already maps its memory.
+ */
+
+/** DRM_VSVM_USERPTR_READ_ONLY - The GPU may only read the memory. */
+#define DRM_VSVM_USERPTR_READ_ONLY	(1u << 0)
+/**
+ * DRM_VSVM_USERPTR_PROBE - Check at creation that the whole range is mapped
+ * by ordinary memory (not a device mapping), and writable unless
+ * %DRM_VSVM_USERPTR_READ_ONLY.
+ */
+#define DRM_VSVM_USERPTR_PROBE		(1u << 1)
+/** DRM_VSVM_USERPTR_PIN_LONGTERM - Registration mode: see the DOC above. */
+#define DRM_VSVM_USERPTR_PIN_LONGTERM	(1u << 2)
+
+/**
+ * struct drm_vsvm_gem_userptr - Make a GEM object of process memory
+ *
+ * Used with %DRM_IOCTL_VSVM_GEM_USERPTR (version 1.4).  See the DOC on
+ * userptr for the two modes.  Close the object with %DRM_IOCTL_GEM_CLOSE.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @flags has an unknown flag; @addr or @size is not a multiple
+ *   of the page size; @size is zero; [@addr, @addr + @size) overflows; or an
+ *   extension is refused;
+ * - -E2BIG: @size is larger than %DRM_VSVM_GEM_MAX_SIZE, or the extension
+ *   chain is too long;
+ * - -EFAULT: @addr is NULL or the range is not in the user address space;
+ *   with %DRM_VSVM_USERPTR_PROBE, a page of the range is not mapped, is
+ *   mapped from a device file (a vsvm or other DRM mmap, a PFN or I/O
+ *   mapping), or is not writable without %DRM_VSVM_USERPTR_READ_ONLY; with
+ *   %DRM_VSVM_USERPTR_PIN_LONGTERM, the pages could not be pinned for one of
+ *   those reasons; or @extensions cannot be read;
+ * - -ENOMEM: out of memory; with %DRM_VSVM_USERPTR_PIN_LONGTERM, pinning
+ *   the range would take the process's pinned memory past RLIMIT_MEMLOCK
+ *   (unless it has CAP_IPC_LOCK);
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_gem_userptr {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @addr: Start of the range in the caller's address space, page aligned. */
+	__u64 addr;
+	/** @size: Length of the range in bytes, page aligned. */
+	__u64 size;
+	/** @flags: DRM_VSVM_USERPTR_*. */
+	__u32 flags;
+	/** @handle: Out: the new object's GEM handle. */
+	__u32 handle;
 };
 
 /**
@@ -340,8 +435,16 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -ENOENT: @vm_id is not a VM of this file, a MAP @handle is not a GEM
  *   handle of this file, or an UNMAP range is not fully mapped;
  * - -EEXIST: a MAP range overlaps an existing mapping;
+ * - -EPERM: a MAP object is a userptr of another process's address space
+ *   (version 1.4; see the DOC on userptr);
+ * - -EFAULT: the pages of a MAP userptr cannot be had: part of its range is
+ *   no longer mapped, is a device mapping, or is not writable for a
+ *   writable userptr (version 1.4);
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
+ *
+ * A userptr created with %DRM_VSVM_USERPTR_READ_ONLY is always mapped
+ * read-only, whether or not the op asks for %DRM_VSVM_BIND_READ_ONLY.
  */
 struct drm_vsvm_vm_bind {
 	/**
@@ -562,6 +665,11 @@ struct drm_vsvm_sync {
  * - -ENOENT: @vm_id is not a VM of this file, or a sync handle is not a
  *   syncobj of this file (or an in-sync has no fence);
  * - -EIO: the context (@vm_id, @queue) was banned after a timeout;
+ * - -EPERM: the VM maps a userptr of another process's address space
+ *   (version 1.4);
+ * - -EFAULT: the VM maps a notifier-mode userptr whose pages cannot be had
+ *   any more: part of its range was unmapped (or made read-only, for a
+ *   writable userptr) since it was bound (version 1.4);
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */

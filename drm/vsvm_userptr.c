@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/wait.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_dmachk.h"
+#include "vsvm_drv.h"
+#include "vsvm_mm.h"
+#include "vsvm_trace.h"
+#include "vsvm_userptr.h"
+#include "vsvm_vm.h"
+
+/**
+ * DOC: userptr
+ *
+ * A &struct vsvm_userptr is a GEM object over a range of its creator's
+ * address space.  The rules it keeps, and where:
+ *
+ * **Page source (notifier mode).**  Pages are pinned short-term with
+ * pin_user_pages_remote() (FOLL_WRITE unless read-only), as i915 does, and
+ * DMA-mapped as one sg table.  Pins, rather than hmm_range_fault(), because
+ * they are what makes the full I1 order observable: the invalidation must
+ * take the device's mappings down before it may dirty and unpin, and the DMA
+ * checker watches exactly that.  The pins keep the pages from being freed
+ * under the GPU even if the notifier were wrong; the notifier keeps the GPU
+ * from using pages the CPU no longer maps.
+ *
+ * **I3, coherent submission** (vsvm_userptr_populate(), vsvm_exec()).
+ * Pages are got with mmu_interval_read_begin(), pinning, then taking
+ * &vsvm_device.notifier_lock and mmu_interval_read_retry(): pages that
+ * raced with an invalidation are dropped and got again.  EXEC then locks
+ * the reservations, takes the notifier lock, checks again that no
+ * invalidation dropped the pages, writes the GPU page-table entries, adds
+ * its fence to the object's reservation and queues the job, all before
+ * dropping the notifier lock.  So an invalidation either comes first, and
+ * EXEC starts over, or comes after, and finds the job's fence to wait for.
+ *
+ * **I1, invalidation order** (up_drop_pages_locked(), called from
+ * vsvm_userptr_invalidate() for a blockable range), under the notifier lock:
+ * (1) mmu_interval_set_seq(); (2) wait for every fence on the object's
+ * reservation, without taking its lock; (3) clear the page-table entries of
+ * every mapping of the object and flush each VM's TLB; (4)
+ * dma_unmap_sgtable(); (5) dirty the pages the GPU could write, mark them
+ * accessed, and unpin.  Only then does the CPU's change proceed.  "Could
+ * write" is tracked per set of pages: a job queued with a writable mapping
+ * of the object (vsvm_userptr_vma_used_locked()); pages no job could write
+ * are not dirtied, and pages no job could read are not marked accessed,
+ * so binding alone costs the CPU's page state nothing.
+ *
+ * Dirtying: set_page_dirty_lock() takes the folio lock, but reclaim and
+ * migration call the notifier with the folio already locked (try_to_unmap()
+ * and try_to_migrate() under folio_lock()), so the folio lock is tried, and
+ * if it is held the folio is dirtied without it, as RDMA's umem_odp does:
+ * our pin keeps the folio from being freed, and the lock holder is the very
+ * reclaim or migration that is waiting for us.
+ *
+ * **I2, notifier locking.**  The notifier takes only the notifier lock, never
+ * a reservation, and allocates nothing: page tables for a userptr mapping
+ * are allocated at VM_BIND (vsvm_pt_prealloc_locked()) so that entries can
+ * be written (vsvm_pt_map_owned()) and cleared (vsvm_pt_zap()) under the
+ * notifier lock.  The lock is primed against reclaim at device creation, so
+ * lockdep flags any allocation under it at once.  A non-blockable range
+ * (the OOM reaper) gets false (-EAGAIN) if the lock is busy or GPU work is
+ * pending; an idle object is let go of without sleeping.
+ *
+ * **I4, I7, the owning mm.**  The object holds its mm with mmgrab() only,
+ * and takes mmget_not_zero() just around pinning.  VM_BIND and EXEC from
+ * any other mm fail with -EPERM (vsvm_userptr_check_mm()).
+ *
+ * **Registration mode** (%DRM_VSVM_USERPTR_PIN_LONGTERM, I11).  Pages are
+ * pinned with FOLL_LONGTERM at creation, after adding them to the mm's
+ * pinned_vm against RLIMIT_MEMLOCK (-ENOMEM past it, as ib_umem_get()
+ * does).  There is no interval notifier: the pages stay with the GPU
+ * whatever the CPU does.  They are let go of, in the I1 order, when the
+ * object is freed or when the mm is torn down (&struct vsvm_mm's release,
+ * I6), whichever comes first, and pinned_vm is given back then.
+ *
+ * **Injection** (debugfs ``userptr_inject``, vsvm_inject()).  Named points
+ * where the driver stalls until the test releases it, so that tests can
+ * change the mm at exactly that point.
+ */
+
+static const struct drm_gem_object_funcs vsvm_userptr_funcs;
+
+/**
+ * vsvm_gem_is_userptr() - Whether a GEM object is a vsvm userptr
+ * @obj: The object.
+ *
+ * Return: true for a userptr.
+ */
+bool vsvm_gem_is_userptr(struct drm_gem_object *obj)
+{
+	return obj->funcs == &vsvm_userptr_funcs;
+}
+
+/**
+ * to_vsvm_userptr() - The userptr of a GEM object
+ * @obj: A userptr's GEM object.
+ *
+ * Return: The userptr.
+ */
+struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct vsvm_userptr, base);
+}
+
+static struct vsvm_device *up_vdev(struct vsvm_userptr *up)
+{
+	return to_vsvm_device(up->base.dev);
+}
+
+static bool up_longterm(struct vsvm_userptr *up)
+{
+	return up->flags & DRM_VSVM_USERPTR_PIN_LONGTERM;
+}
+
+static bool up_read_only(struct vsvm_userptr *up)
+{
+	return up->flags & DRM_VSVM_USERPTR_READ_ONLY;
+}
+
+static unsigned long up_npages(struct vsvm_userptr *up)
+{
+	return up->base.size >> PAGE_SHIFT;
+}
+
+static enum dma_data_direction up_dir(struct vsvm_userptr *up)
+{
+	return up_read_only(up) ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;
+}
+
+/*
+ * The simulated device is cache-coherent (the engine reaches memory through
+ * the CPU's caches), so no CPU sync is ever needed; saying so also tells
+ * DMA-API debugging that overlapping userptrs, which map the same pages
+ * twice, are intended.
+ */
+#define UP_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
+
+/**
+ * vsvm_inject() - Stall at a named point if a test armed it
+ * @vdev: The device.
+ * @point: VSVM_INJECT_*.
+ *
+ * If debugfs ``userptr_inject`` armed @point, waits until the test writes
+ * 0 there, or 5 seconds.  The caller must hold no lock an MMU notifier or
+ * the test's next step needs.
+ *
+ * Return: true if it stalled (for VSVM_INJECT_NONBLOCK: if it was armed).
+ */
+bool vsvm_inject(struct vsvm_device *vdev, u32 point)
+{
+	if (likely(READ_ONCE(vdev->inject_point) != point))
+		return false;
+	if (cmpxchg(&vdev->inject_state, VSVM_INJECT_ARMED, VSVM_INJECT_STALLED) !=
+	    VSVM_INJECT_ARMED)
+		return false;
+	if (point != VSVM_INJECT_NONBLOCK)
+		wait_event_timeout(vdev->inject_wq,
+				   READ_ONCE(vdev->inject_state) != VSVM_INJECT_STALLED, 5 * HZ);
+	WRITE_ONCE(vdev->inject_point, 0);
+	WRITE_ONCE(vdev->inject_state, VSVM_INJECT_IDLE);
+	return true;
+}
+
+/**
+ * vsvm_inject_set() - Arm a point, or release and disarm (debugfs write)
+ * @vdev: The device.
+ * @point: VSVM_INJECT_*, or 0.
+ */
+void vsvm_inject_set(struct vsvm_device *vdev, u32 point)
+{
+	WRITE_ONCE(vdev->inject_state, point ? VSVM_INJECT_ARMED : VSVM_INJECT_IDLE);
+	WRITE_ONCE(vdev->inject_point, point);
+	wake_up_all(&vdev->inject_wq);
+}
+
+/**
+ * vsvm_inject_show() - Print the armed point and its state (debugfs read)
+ * @vdev: The device.
+ * @m: Where to print.
+ */
+void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m)
+{
+	static const char * const states[] = {
+		[VSVM_INJECT_IDLE] = "idle",
+		[VSVM_INJECT_ARMED] = "armed",
+		[VSVM_INJECT_STALLED] = "stalled",
+	};
+	int state = READ_ONCE(vdev->inject_state);
+
+	seq_printf(m, "%u %s\n", READ_ONCE(vdev->inject_point),
+		   state < ARRAY_SIZE(states) ? states[state] : "?");
+}
+
+/* Tells the DMA checker about each DMA segment of @sgt. */
+static void up_chk_segments(struct vsvm_userptr *up, struct sg_table *sgt,
+			    void (*fn)(struct vsvm_dmachk *chk, u64 dma, u64 size))
+{
+	struct vsvm_dmachk *chk = &up_vdev(up)->dmachk;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		fn(chk, sg_dma_address(sg), sg_dma_len(sg));
+}
+
+static void up_chk_stale(struct vsvm_dmachk *chk, u64 dma, u64 size)
+{
+	vsvm_dmachk_stale(chk, dma, size);
+}
+
+static void up_chk_unmap(struct vsvm_dmachk *chk, u64 dma, u64 size)
+{
+	vsvm_dmachk_unmap(chk, dma, size, true);
+}
+
+static void up_chk_unmap_fresh(struct vsvm_dmachk *chk, u64 dma, u64 size)
+{
+	vsvm_dmachk_unmap(chk, dma, size, false);
+}
+
+/* I1 step 4: DMA-unmap @sgt (never sleeps). */
+static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, bool stale)
+{
+	up_chk_segments(up, sgt, stale ? up_chk_unmap : up_chk_unmap_fresh);
+	dma_unmap_sgtable(up->base.dev->dev, sgt, up_dir(up), UP_DMA_ATTRS);
+	sg_free_table(sgt);
+}
+
+/*
+ * I1 step 5: dirty what the GPU could write, mark accessed, unpin.  Sleeps
+ * only if @block (for the folio lock, and to free a vmalloc'ed array).
+ */
+static void up_release_pages(struct vsvm_userptr *up, struct page **pages, bool used,
+			     bool dirty, bool block)
+{
+	struct vsvm_device *vdev = up_vdev(up);
+	unsigned long i, n = up_npages(up);
+	struct folio *prev = NULL;
+
+	for (i = 0; i < n; i++) {
+		struct folio *folio = page_folio(pages[i]);
+		u64 dma = phys_to_dma(vdev->drm.dev, page_to_phys(pages[i]));
+
+		vsvm_dmachk_release(&vdev->dmachk, dma, PAGE_SIZE);
+		/* A large folio is dirtied and marked once. */
+		if (folio == prev)
+			continue;
+		prev = folio;
+		if (dirty && !up_read_only(up) && !folio_test_dirty(folio)) {
+			/* See the DOC: the folio lock may be our caller's. */
+			if (block && folio_trylock(folio)) {
+				folio_mark_dirty(folio);
+				folio_unlock(folio);
+			} else {
+				folio_mark_dirty(folio);
+			}
+		}
+		if (used)
+			folio_mark_accessed(folio);
+	}
+	unpin_user_pages(pages, n);
+	kvfree(pages);
+	atomic64_sub(n, up_longterm(up) ? &vdev->up_stats.longterm_pages :
+		     &vdev->up_stats.pinned_pages);
+}
+
+/* Pins the range and maps it for DMA, installing nothing. */
+static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
+			struct sg_table *sgt)
+{
+	struct vsvm_device *vdev = up_vdev(up);
+	unsigned int gup = up_read_only(up) ? 0 : FOLL_WRITE;
+	unsigned long n = up_npages(up), pinned = 0;
+	struct scatterlist *sg;
+	struct page **pages;
+	unsigned int i;
+	long ret = 0;
+
+	if (up_longterm(up))
+		gup |= FOLL_LONGTERM;
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+
+	/* I4: the mm is held (mm_users) only while pinning. */
+	if (!mmget_not_zero(up->mm)) {
+		ret = -EFAULT;
+		goto err_free;
+	}
+	if (mmap_read_lock_killable(up->mm)) {
+		mmput(up->mm);
+		ret = -EINTR;
+		goto err_free;
+	}
+	while (pinned < n) {
+		ret = pin_user_pages_remote(up->mm, up->addr + (pinned << PAGE_SHIFT),
+					    n - pinned, gup, pages + pinned, NULL);
+		if (ret <= 0) {
+			ret = ret ?: -EFAULT;
+			break;
+		}
+		pinned += ret;
+		ret = 0;
+	}
+	mmap_read_unlock(up->mm);
+	mmput(up->mm);
+	if (ret)
+		goto err_unpin;
+
+	ret = sg_alloc_table_from_pages_segment(sgt, pages, n, 0, n << PAGE_SHIFT,
+						UINT_MAX & PAGE_MASK, GFP_KERNEL);
+	if (ret)
+		goto err_unpin;
+	ret = dma_map_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
+	if (ret)
+		goto err_sgt;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		ret = vsvm_dmachk_map(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
+				      up_read_only(up));
+		if (ret) {
+			struct scatterlist *s2;
+			unsigned int j;
+
+			for_each_sgtable_dma_sg(sgt, s2, j) {
+				if (j == i)
+					break;
+				vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(s2),
+						  sg_dma_len(s2), false);
+			}
+			dma_unmap_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
+			goto err_sgt;
+		}
+	}
+
+	atomic64_add(n, up_longterm(up) ? &vdev->up_stats.longterm_pages :
+		     &vdev->up_stats.pinned_pages);
+	*pagesp = pages;
+	return 0;
+
+err_sgt:
+	sg_free_table(sgt);
+err_unpin:
+	unpin_user_pages(pages, pinned);
+err_free:
+	kvfree(pages);
+	drm_dbg(&vdev->drm, "userptr [%#lx, +%#zx): cannot pin its pages: %ld\n",
+		up->addr, up->base.size, ret);
+	/* gup says -ENOMEM for a range it cannot fault in; so does the uapi. */
+	return ret;
+}
+
+/* Clears the entries of one mapping of the object and flushes its TLB. */
+static void up_vma_zap(struct vsvm_vma *vma, bool block)
+{
+	struct vsvm_vm *vm = container_of(vma->base.vm, struct vsvm_vm, gpuvm);
+
+	if (!vma->ptes_valid)
+		return;
+	vsvm_pt_zap(&vm->pt, vma->base.va.addr, vma->base.va.range);
+	vma->ptes_valid = false;
+	if (block)
+		vsvm_tlb_flush_range(&vm->tlb, vma->base.va.addr, vma->base.va.range);
+	else
+		vsvm_tlb_flush_range_idle(&vm->tlb, vma->base.va.addr, vma->base.va.range);
+}
+
+/*
+ * The I1 order, for installed pages, under the notifier lock.  @block:
+ * whether it may sleep; if not, the caller made sure no GPU work is pending.
+ * Returns whether it had to wait for the GPU.
+ */
+static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
+{
+	struct vsvm_device *vdev = up_vdev(up);
+	u32 brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
+	struct page **pages = up->pages;
+	struct vsvm_vma *vma;
+	bool waited = false;
+
+	lockdep_assert_held(&vdev->notifier_lock);
+	if (!pages)
+		return false;
+
+	/* (2) Every job that may reach the pages has finished. */
+	if (block && !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP)) {
+		waited = true;
+		dma_resv_wait_timeout(up->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
+				      MAX_SCHEDULE_TIMEOUT);
+	}
+	/* From here on, a GPU access to these pages is a bug: tell the checker. */
+	up_chk_segments(up, &up->sgt, up_chk_stale);
+	up->stale = true;
+
+	/* dmachk_break: the order broken on purpose, for the checker's test. */
+	if (brk == 1) {
+		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
+		up->pages = NULL;
+	} else if (brk == 2) {
+		up_dma_unmap(up, &up->sgt, true);
+	}
+
+	/* (3) No page-table entry, nor TLB entry, reaches them any more. */
+	list_for_each_entry(vma, &up->vmas, up_link)
+		up_vma_zap(vma, block);
+	/* (4) Nor does a DMA mapping. */
+	if (brk != 2)
+		up_dma_unmap(up, &up->sgt, true);
+	/* (5) Only now may the pages be dirtied and let go of. */
+	if (brk != 1)
+		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
+	up->pages = NULL;
+	up->stale = false;
+	up->gpu_used = false;
+	up->gpu_dirty = false;
+	return waited;
+}
+
+static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
+				    const struct mmu_notifier_range *range,
+				    unsigned long cur_seq)
+{
+	struct vsvm_userptr *up = container_of(mni, struct vsvm_userptr, notifier);
+	struct vsvm_device *vdev = up_vdev(up);
+	bool block = mmu_notifier_range_blockable(range);
+	bool busy, waited;
+	u64 start = ktime_get_ns();
+	unsigned long npages;
+
+	/*
+	 * Injection: run the non-blockable checks on a blockable range, and
+	 * count what they would have refused; then go on blocking, since
+	 * refusing a blockable range is not allowed.
+	 */
+	if (block && vsvm_inject(vdev, VSVM_INJECT_NONBLOCK)) {
+		if (mutex_trylock(&vdev->notifier_lock)) {
+			busy = up->pages &&
+			       !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP);
+			mutex_unlock(&vdev->notifier_lock);
+		} else {
+			busy = true;
+		}
+		if (busy)
+			atomic64_inc(&vdev->up_stats.would_block);
+	}
+
+	if (block) {
+		mutex_lock(&vdev->notifier_lock);
+	} else if (!mutex_trylock(&vdev->notifier_lock)) {
+		atomic64_inc(&vdev->up_stats.would_block);
+		return false;
+	} else if (up->pages &&
+		   (is_vmalloc_addr(up->pages) ||
+		    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP))) {
+		/* I2: GPU work pending, and we may not wait: -EAGAIN. */
+		mutex_unlock(&vdev->notifier_lock);
+		atomic64_inc(&vdev->up_stats.would_block);
+		return false;
+	}
+
+	/* (1) Any populate or EXEC racing with us now starts over. */
+	mmu_interval_set_seq(mni, cur_seq);
+	npages = up->pages ? up_npages(up) : 0;
+	waited = up_drop_pages_locked(up, block);
+	mutex_unlock(&vdev->notifier_lock);
+
+	if (npages) {
+		atomic64_inc(&vdev->up_stats.invalidations);
+		if (waited)
+			atomic64_inc(&vdev->up_stats.invalidation_waits);
+	}
+	trace_vsvm_userptr_invalidate(range->start, range->end, range->event, block,
+				      ktime_get_ns() - start, up_read_only(up) ? 0 : npages);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vsvm_userptr_notifier_ops = {
+	.invalidate = vsvm_userptr_invalidate,
+};
+
+/**
+ * vsvm_userptr_check_mm() - Check that the caller may drive DMA to a userptr
+ * @up: The userptr.
+ *
+ * I7: a userptr belongs to the address space that made it.
+ *
+ * Return: 0, or -EPERM from any other address space.
+ */
+int vsvm_userptr_check_mm(struct vsvm_userptr *up)
+{
+	if (current->mm == up->mm)
+		return 0;
+	drm_dbg(up->base.dev, "userptr [%#lx, +%#zx) belongs to another address space\n",
+		up->addr, up->base.size);
+	return -EPERM;
+}
+
+/**
+ * vsvm_userptr_populate() - Make sure a userptr has its pages (I3)
+ * @up: The userptr; the caller checked its mm.
+ *
+ * Return: 0 when the pages were installed (they may be invalidated again
+ * at any time: recheck under the notifier lock); -EFAULT if they cannot be
+ * had; -ENOMEM; -EINTR/-ERESTARTSYS.
+ */
+int vsvm_userptr_populate(struct vsvm_userptr *up)
+{
+	struct vsvm_device *vdev = up_vdev(up);
+	struct page **pages;
+	struct sg_table sgt;
+	unsigned long seq;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&vdev->notifier_lock);
+		pages = up->pages;
+		mutex_unlock(&vdev->notifier_lock);
+		if (pages)
+			return 0;
+		/* Registration mode: the mm was torn down (I6). */
+		if (up_longterm(up))
+			return -EFAULT;
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+
+		seq = mmu_interval_read_begin(&up->notifier);
+		ret = up_get_pages(up, &pages, &sgt);
+		trace_vsvm_userptr_populate(up->addr, up->base.size, ret);
+		if (ret)
+			return ret;
+
+		vsvm_inject(vdev, VSVM_INJECT_POPULATE);
+
+		mutex_lock(&vdev->notifier_lock);
+		if (!mmu_interval_read_retry(&up->notifier, seq) && !up->pages) {
+			up->pages = pages;
+			up->sgt = sgt;
+			if (up->populated)
+				atomic64_inc(&vdev->up_stats.revalidations);
+			up->populated = true;
+			mutex_unlock(&vdev->notifier_lock);
+			return 0;
+		}
+		mutex_unlock(&vdev->notifier_lock);
+
+		/* Raced with an invalidation: these pages were never used. */
+		up_dma_unmap(up, &sgt, false);
+		up_release_pages(up, pages, false, false, true);
+		atomic64_inc(&vdev->up_stats.retries);
+		trace_vsvm_userptr_retry(up->addr, up->base.size);
+	}
+}
+
+/**
+ * vsvm_userptr_vma_bind_locked() - Write the entries of one mapping
+ * @up: The mapped userptr.
+ * @vm: The mapping's VM.
+ * @vma: The mapping, on @up's list.
+ *
+ * Called with &vsvm_device.notifier_lock held, and the page tables of the
+ * mapping preallocated: it writes entries without allocating.
+ *
+ * Return: 0 when the entries are (or already were) written; -EAGAIN if the
+ * pages were invalidated since they were got: populate again.
+ */
+int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
+				 struct vsvm_vma *vma)
+{
+	u64 offset = vma->base.gem.offset, addr = vma->base.va.addr;
+	u64 range = vma->base.va.range, mapped = 0;
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret = 0;
+
+	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	if (vma->ptes_valid)
+		return 0;
+	if (!up->pages)
+		return -EAGAIN;
+
+	for_each_sgtable_dma_sg(&up->sgt, sg, i) {
+		u64 len = sg_dma_len(sg), dma = sg_dma_address(sg);
+
+		if (offset >= len) {
+			offset -= len;
+			continue;
+		}
+		dma += offset;
+		len = min(len - offset, range - mapped);
+		offset = 0;
+		ret = vsvm_pt_map_owned(&vm->pt, addr + mapped, dma, len,
+					vma->read_only ? 0 : VSVM_PT_WRITE);
+		if (ret)
+			break;
+		mapped += len;
+		if (mapped == range)
+			break;
+	}
+	if (ret) {
+		if (mapped)
+			vsvm_pt_zap(&vm->pt, addr, mapped);
+		return ret;
+	}
+	vma->ptes_valid = true;
+	return 0;
+}
+
+/**
+ * vsvm_userptr_vma_used_locked() - Note that a job may use a mapping
+ * @up: The mapped userptr.
+ * @vma: The mapping, its entries written.
+ *
+ * Called with &vsvm_device.notifier_lock held, for each userptr mapping of
+ * a job's VM as the job is queued: the pages it may write are dirtied, and
+ * those it may read marked accessed, when they are let go of (I1 step 5).
+ */
+void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
+{
+	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	up->gpu_used = true;
+	if (!vma->read_only)
+		up->gpu_dirty = true;
+}
+
+/**
+ * vsvm_userptr_vma_detach_locked() - Take a mapping off its userptr
+ * @vma: A mapping of a userptr, on the object's list.
+ *
+ * Called with &vsvm_device.notifier_lock held, before the mapping is
+ * removed or split: clears its entries and flushes the TLB.
+ */
+void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
+{
+	up_vma_zap(vma, true);
+	list_del_init(&vma->up_link);
+}
+
+/**
+ * vsvm_userptr_mm_release_locked() - Let go of an mm's registrations (I6)
+ * @vdev: The device.
+ * @pinned: &vsvm_mm.pinned, its lock held.
+ *
+ * The mm is being torn down: stop the GPU's access to each registration's
+ * pages and unpin them (I1 order), and give pinned_vm back (I11).  The
+ * objects stay, with no pages: EXEC on a VM that maps one fails.
+ */
+void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned)
+{
+	struct vsvm_userptr *up;
+
+	list_for_each_entry(up, pinned, pinned_link) {
+		unsigned long n = up->pages ? up_npages(up) : 0;
+
+		mutex_lock(&vdev->notifier_lock);
+		up_drop_pages_locked(up, true);
+		mutex_unlock(&vdev->notifier_lock);
+		atomic64_sub(n, &up->mm->pinned_vm);
+	}
+}
+
+static void vsvm_userptr_free(struct drm_gem_object *obj)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(obj);
+	struct vsvm_device *vdev = up_vdev(up);
+	unsigned long n = 0;
+
+	/* Every mapping held a reference: none is left. */
+	WARN_ON(!list_empty(&up->vmas));
+	if (up->notifier.mm)
+		mmu_interval_notifier_remove(&up->notifier);
+	if (up->vmm && up_longterm(up)) {
+		mutex_lock(&up->vmm->lock);
+		list_del(&up->pinned_link);
+		mutex_unlock(&up->vmm->lock);
+	}
+	mutex_lock(&vdev->notifier_lock);
+	if (up->pages)
+		n = up_npages(up);
+	up_drop_pages_locked(up, true);
+	mutex_unlock(&vdev->notifier_lock);
+	if (up_longterm(up))
+		atomic64_sub(n, &up->mm->pinned_vm);
+	if (up->vmm)
+		vsvm_mm_put(up->vmm);
+	if (up->mm)
+		mmdrop(up->mm);
+	if (up->counted)
+		atomic64_dec(&vdev->up_stats.userptrs);
+	drm_gem_object_release(obj);
+	kfree(up);
+}
+
+static enum drm_gem_object_status vsvm_userptr_status(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_vsvm_userptr(obj)->pages) ? DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
+static size_t vsvm_userptr_rss(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_vsvm_userptr(obj)->pages) ? obj->size : 0;
+}
+
+/* Sharing comes with dma-buf export (issue 6); until then it is refused. */
+static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags)
+{
+	drm_dbg(obj->dev, "userptr objects cannot be exported\n");
+	return ERR_PTR(-EINVAL);
+}
+
+static const struct drm_gem_object_funcs vsvm_userptr_funcs = {
+	.free = vsvm_userptr_free,
+	.export = vsvm_userptr_export,
+	.status = vsvm_userptr_status,
+	.rss = vsvm_userptr_rss,
+};
+
+/* PROBE: every page mapped, by ordinary memory, writable unless read-only. */
+static int up_probe(struct vsvm_userptr *up)
+{
+	unsigned long addr = up->addr, end = up->addr + up->base.size;
+	struct mm_struct *mm = up->mm;
+	int ret = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+
+		if (!vma || vma->vm_start > addr) {
+			drm_dbg(up->base.dev, "GEM_USERPTR: PROBE: %#lx is not mapped\n", addr);
+			ret = -EFAULT;
+			break;
+		}
+		if ((vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP)) ||
+		    (vma->vm_file && S_ISCHR(file_inode(vma->vm_file)->i_mode))) {
+			drm_dbg(up->base.dev, "GEM_USERPTR: PROBE: %#lx is a device mapping\n",
+				addr);
+			ret = -EFAULT;
+			break;
+		}
+		if (!up_read_only(up) && !(vma->vm_flags & VM_WRITE)) {
+			drm_dbg(up->base.dev, "GEM_USERPTR: PROBE: %#lx is not writable\n",
+				addr);
+			ret = -EFAULT;
+			break;
+		}
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/* I11: account @n pages in @mm's pinned_vm against RLIMIT_MEMLOCK. */
+static int up_account(struct vsvm_userptr *up, unsigned long n)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	u64 pinned = atomic64_add_return(n, &up->mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(n, &up->mm->pinned_vm);
+		drm_dbg(up->base.dev, "GEM_USERPTR: %lu pinned pages would pass RLIMIT_MEMLOCK (%lu)\n",
+			(unsigned long)pinned, limit);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_userptr_create() - Create a userptr and a handle to it
+ * @vdev: The device.
+ * @file: The file that gets the handle.
+ * @addr: Start of the range in the caller's address space (checked).
+ * @size: Its length (checked).
+ * @flags: DRM_VSVM_USERPTR_* (checked).
+ * @handle: Out: the new handle.
+ *
+ * Return: 0, or a negative errno as the uapi lists for GEM_USERPTR.
+ */
+int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
+			u64 addr, u64 size, u32 flags, u32 *handle)
+{
+	struct vsvm_userptr *up;
+	struct page **pages;
+	struct vsvm_mm *vmm;
+	int ret;
+
+	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	if (!up)
+		return -ENOMEM;
+	drm_gem_private_object_init(&vdev->drm, &up->base, size);
+	up->base.funcs = &vsvm_userptr_funcs;
+	drm_gem_gpuva_init(&up->base);
+	up->addr = addr;
+	up->flags = flags;
+	INIT_LIST_HEAD(&up->vmas);
+	INIT_LIST_HEAD(&up->pinned_link);
+	up->mm = current->mm;
+	mmgrab(up->mm);
+	/* From here on, drm_gem_object_put() undoes what was done. */
+
+	if (flags & DRM_VSVM_USERPTR_PROBE) {
+		ret = up_probe(up);
+		if (ret)
+			goto out_put;
+	}
+
+	vmm = vsvm_mm_get(vdev, up->mm);
+	if (IS_ERR(vmm)) {
+		ret = PTR_ERR(vmm);
+		goto out_put;
+	}
+	up->vmm = vmm;
+
+	if (up_longterm(up)) {
+		ret = up_account(up, up_npages(up));
+		if (ret)
+			goto out_put;
+		ret = up_get_pages(up, &pages, &up->sgt);
+		trace_vsvm_userptr_populate(up->addr, up->base.size, ret);
+		if (ret) {
+			atomic64_sub(up_npages(up), &up->mm->pinned_vm);
+			goto out_put;
+		}
+		mutex_lock(&vmm->lock);
+		if (vmm->dead) {
+			/* Cannot happen from the mm's own ioctl; be safe anyway. */
+			mutex_unlock(&vmm->lock);
+			up_dma_unmap(up, &up->sgt, false);
+			up_release_pages(up, pages, false, false, true);
+			atomic64_sub(up_npages(up), &up->mm->pinned_vm);
+			ret = -EFAULT;
+			goto out_put;
+		}
+		up->pages = pages;
+		list_add(&up->pinned_link, &vmm->pinned);
+		mutex_unlock(&vmm->lock);
+	} else {
+		ret = mmu_interval_notifier_insert(&up->notifier, up->mm, addr, size,
+						   &vsvm_userptr_notifier_ops);
+		if (ret) {
+			up->notifier.mm = NULL;
+			goto out_put;
+		}
+	}
+	up->counted = true;
+	atomic64_inc(&vdev->up_stats.userptrs);
+
+	ret = drm_gem_handle_create(file, &up->base, handle);
+out_put:
+	/* On success the handle holds the reference; on failure this frees. */
+	drm_gem_object_put(&up->base);
+	return ret;
+}
+
+/**
+ * vsvm_userptr_debugfs_show() - Print a device's userptr counters
+ * @vdev: The device.
+ * @m: Where to print (debugfs ``vsvm_userptr``).
+ */
+void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m)
+{
+	struct vsvm_userptr_stats *s = &vdev->up_stats;
+
+	seq_printf(m, "userptrs: %lld\n", (long long)atomic64_read(&s->userptrs));
+	seq_printf(m, "pinned_pages: %lld\n", (long long)atomic64_read(&s->pinned_pages));
+	seq_printf(m, "longterm_pages: %lld\n", (long long)atomic64_read(&s->longterm_pages));
+	seq_printf(m, "invalidations: %lld\n", (long long)atomic64_read(&s->invalidations));
+	seq_printf(m, "invalidation_waits: %lld\n",
+		   (long long)atomic64_read(&s->invalidation_waits));
+	seq_printf(m, "revalidations: %lld\n", (long long)atomic64_read(&s->revalidations));
+	seq_printf(m, "retries: %lld\n", (long long)atomic64_read(&s->retries));
+	seq_printf(m, "would_block: %lld\n", (long long)atomic64_read(&s->would_block));
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_USERPTR_H__
+#define __VSVM_USERPTR_H__
+
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+
+#include <drm/drm_gem.h>
+
+struct drm_file;
+struct seq_file;
+struct vsvm_device;
+struct vsvm_mm;
+struct vsvm_vm;
+struct vsvm_vma;
+
+/**
+ * struct vsvm_userptr - A GEM object backed by process memory
+ *
+ * The fields below @pages change only under the device's
+ * &vsvm_device.notifier_lock.
+ */
+struct vsvm_userptr {
+	/** @base: The GEM object; &vsvm_userptr embeds it. */
+	struct drm_gem_object base;
+	/** @mm: The address space the memory is in, held with mmgrab() (I4). */
+	struct mm_struct *mm;
+	/** @vmm: The device's binding to @mm (I5), referenced. */
+	struct vsvm_mm *vmm;
+	/** @addr: Start of the range in @mm. */
+	unsigned long addr;
+	/** @flags: DRM_VSVM_USERPTR_* it was created with. */
+	u32 flags;
+	/** @notifier: Notifier mode: the interval notifier over the range. */
+	struct mmu_interval_notifier notifier;
+	/** @pinned_link: Registration mode: entry in &vsvm_mm.pinned. */
+	struct list_head pinned_link;
+	/** @pages: The pinned pages, or NULL when there are none. */
+	struct page **pages;
+	/** @sgt: The pages' DMA mapping, valid while @pages is set. */
+	struct sg_table sgt;
+	/** @stale: Whether the DMA checker was told the pages are stale. */
+	bool stale;
+	/**
+	 * @gpu_used: Whether a job that may read the current pages was
+	 * queued; @gpu_dirty: one that may write them.  They decide, at
+	 * release, which pages are marked accessed and dirtied.
+	 */
+	bool gpu_used;
+	/** @gpu_dirty: See @gpu_used. */
+	bool gpu_dirty;
+	/** @populated: Whether pages were ever installed (for revalidations). */
+	bool populated;
+	/** @counted: Whether the object is in &vsvm_userptr_stats.userptrs. */
+	bool counted;
+	/** @vmas: Mappings of the object (&vsvm_vma.up_link). */
+	struct list_head vmas;
+};
+
+/**
+ * struct vsvm_userptr_stats - A device's userptr counters (debugfs)
+ */
+struct vsvm_userptr_stats {
+	/** @userptrs: Live userptr objects. */
+	atomic64_t userptrs;
+	/** @pinned_pages: Pages pinned short-term by notifier-mode userptrs. */
+	atomic64_t pinned_pages;
+	/** @longterm_pages: Pages pinned long-term by registration. */
+	atomic64_t longterm_pages;
+	/** @invalidations: Invalidations that dropped pages. */
+	atomic64_t invalidations;
+	/** @invalidation_waits: Of those, how many waited for the GPU. */
+	atomic64_t invalidation_waits;
+	/** @revalidations: Populates after an invalidation. */
+	atomic64_t revalidations;
+	/** @retries: Populates that raced with an invalidation and retried. */
+	atomic64_t retries;
+	/** @would_block: Non-blockable invalidations refused (-EAGAIN). */
+	atomic64_t would_block;
+};
+
+/* Named points of debugfs ``userptr_inject``: see vsvm_inject(). */
+#define VSVM_INJECT_POPULATE	1
+#define VSVM_INJECT_JOB_START	2
+#define VSVM_INJECT_COPY	3
+#define VSVM_INJECT_NONBLOCK	4
+
+/* States of an injection point. */
+#define VSVM_INJECT_IDLE	0
+#define VSVM_INJECT_ARMED	1
+#define VSVM_INJECT_STALLED	2
+
+bool vsvm_gem_is_userptr(struct drm_gem_object *obj);
+struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);
+
+int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
+			u64 addr, u64 size, u32 flags, u32 *handle);
+int vsvm_userptr_check_mm(struct vsvm_userptr *up);
+int vsvm_userptr_populate(struct vsvm_userptr *up);
+int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
+				 struct vsvm_vma *vma);
+void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma);
+void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma);
+void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned);
+void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m);
+
+bool vsvm_inject(struct vsvm_device *vdev, u32 point);
+void vsvm_inject_set(struct vsvm_device *vdev, u32 point);
+void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m);
+
+#endif /* __VSVM_USERPTR_H__ */

@@ -33,6 +33,8 @@ struct vsvm_bo {
 	uint32_t handle;
 	uint64_t size;
 	void *map;
+	/* A userptr: @map is the caller's memory, never unmapped here. */
+	bool userptr;
 };
 
 static __thread char last_error[256];
@@ -193,6 +195,33 @@ int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out)
 	return 0;
 }
 
+int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
+			struct vsvm_bo **out)
+{
+	struct drm_vsvm_gem_userptr args = {
+		.addr = (uintptr_t)ptr, .size = size, .flags = flags,
+	};
+	struct vsvm_bo *bo;
+
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return fail(ENOMEM, "vsvm_userptr_create");
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_GEM_USERPTR, &args)) {
+		int err = errno;
+
+		free(bo);
+		return fail(err, "GEM_USERPTR of %llu bytes at %p (flags %#x)",
+			    (unsigned long long)size, ptr, flags);
+	}
+	bo->dev = dev;
+	bo->handle = args.handle;
+	bo->size = size;
+	bo->map = ptr;
+	bo->userptr = true;
+	*out = bo;
+	return 0;
+}
+
 int vsvm_bo_map(struct vsvm_bo *bo, void **ptr)
 {
 	struct drm_vsvm_gem_mmap_offset args = { .handle = bo->handle };
@@ -227,7 +256,7 @@ void vsvm_bo_destroy(struct vsvm_bo *bo)
 
 	if (!bo)
 		return;
-	if (bo->map)
+	if (bo->map && !bo->userptr)
 		munmap(bo->map, bo->size);
 	args = (struct drm_gem_close){ .handle = bo->handle };
 	drmIoctl(bo->dev->fd, DRM_IOCTL_GEM_CLOSE, &args);

@@ -43,6 +43,13 @@ void vsvm_dev_close(struct vsvm_dev *dev);
 int vsvm_dev_fd(const struct vsvm_dev *dev);
 
 int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out);
+/*
+ * Makes an object of [@ptr, @ptr + @size) of the caller's memory
+ * (GEM_USERPTR, DRM_VSVM_USERPTR_* @flags).  vsvm_bo_map() returns @ptr;
+ * vsvm_bo_destroy() closes the object and leaves the memory alone.
+ */
+int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
+			struct vsvm_bo **out);
 /* CPU-maps the object (once; later calls return the same mapping). */
 int vsvm_bo_map(struct vsvm_bo *bo, void **ptr);
 uint32_t vsvm_bo_handle(const struct vsvm_bo *bo);

@@ -9,6 +9,12 @@
  *     Goals: >= 0.9x memcpy on one queue, >= 1.5x with all queues.
  * P2: EXEC of a NOP plus a wait on its out-syncobj, round trip, against a
  *     vgem fence attach -> signal -> wait round trip.  Goal: <= 3x.
+ * P3: userptr create + first VM_BIND of resident anonymous memory, 4 KiB to
+ *     1 GiB, in notifier and in registration (PIN_LONGTERM) mode: MiB/s.
+ *     (The goal compares with ibv_reg_mr on rxe, which the test VM lacks:
+ *     see docs/userptr.rst.)
+ * P4: munmap of a 1 GiB range bound to an idle GPU mapping, against munmap
+ *     of the same range unbound.  Goal: <= 1.5x.
  */
 
 #define _GNU_SOURCE
@@ -214,6 +220,85 @@ static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
 		printf(", vgem not available: no ratio\n");
 }
 
+#define UP_VA 0x300000000ull
+
+/* Resident anonymous memory of @size bytes. */
+static void *anon(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("vsvm-bench: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* Seconds to create a userptr of [@p, +@size) and bind it the first time. */
+static double userptr_bind(struct vsvm_dev *dev, uint32_t vm, void *p, uint64_t size,
+			   uint32_t flags, struct vsvm_bo **out)
+{
+	double t0 = now();
+
+	CHECK(vsvm_userptr_create(dev, p, size, flags, out));
+	CHECK(vsvm_vm_map(dev, vm, *out, 0, UP_VA, size, false));
+	return now() - t0;
+}
+
+static void p3(struct vsvm_dev *dev, uint32_t vm, uint64_t max)
+{
+	static const uint32_t modes[] = { 0, DRM_VSVM_USERPTR_PIN_LONGTERM };
+	uint64_t size;
+	unsigned int m;
+
+	printf("P3 userptr create + first bind (resident anonymous memory):\n");
+	printf("P3   %10s %22s %22s\n", "size", "notifier", "registration");
+	for (size = 4096; size <= max; size *= 16) {
+		double t[2];
+
+		for (m = 0; m < 2; m++) {
+			struct vsvm_bo *bo;
+			void *p = anon(size);
+
+			t[m] = userptr_bind(dev, vm, p, size, modes[m], &bo);
+			CHECK(vsvm_vm_unmap(dev, vm, UP_VA, size));
+			vsvm_bo_destroy(bo);
+			munmap(p, size);
+		}
+		printf("P3   %7llu KiB %9.1f us %7.0f MiB/s %9.1f us %7.0f MiB/s\n",
+		       (unsigned long long)size >> 10, t[0] * 1e6, size / t[0] / 1048576,
+		       t[1] * 1e6, size / t[1] / 1048576);
+		if (size < max && size * 16 > max)
+			size = max / 16;
+	}
+	printf("P3   ibv_reg_mr on rxe: not measured (no rdma-core in the test VM)\n");
+}
+
+static void p4(struct vsvm_dev *dev, uint32_t vm, uint64_t size)
+{
+	struct vsvm_bo *bo;
+	double bound, unbound;
+	void *p;
+
+	p = anon(size);
+	unbound = now();
+	munmap(p, size);
+	unbound = now() - unbound;
+
+	p = anon(size);
+	userptr_bind(dev, vm, p, size, 0, &bo);
+	bound = now();
+	munmap(p, size);
+	bound = now() - bound;
+	/* The invalidation took the pages: the mapping stays, with none. */
+	CHECK(vsvm_vm_unmap(dev, vm, UP_VA, size));
+	vsvm_bo_destroy(bo);
+
+	printf("P4 munmap of %llu MiB: unbound %.1f ms, bound to an idle GPU mapping %.1f ms: %.2fx (goal <= 1.5x)\n",
+	       (unsigned long long)size >> 20, unbound * 1e3, bound * 1e3, bound / unbound);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;
@@ -232,6 +317,8 @@ int main(int argc, char **argv)
 
 	p1(dev, vm, cmd, size, info.num_queues < 8 ? info.num_queues : 8);
 	p2(dev, vm, cmd, 200);
+	p3(dev, vm, 1ull << 30);
+	p4(dev, vm, 1ull << 30);
 
 	vsvm_vm_destroy(dev, vm);
 	vsvm_bo_destroy(cmd_bo);

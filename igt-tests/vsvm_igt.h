@@ -104,6 +104,61 @@ static inline long long vsvm_info_get(int fd, const char *key)
 	return -1;
 }
 
+/*
+ * A "key: value" from debugfs file @file of @fd's device, or -1 if the file
+ * or the key is absent.
+ */
+static inline long long vsvm_debugfs_get(int fd, const char *file, const char *key)
+{
+	char buf[4096], *p;
+	size_t klen = strlen(key);
+
+	igt_debugfs_read(fd, file, buf);
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return atoll(p + klen + 1);
+	return -1;
+}
+
+/* Writes @val to debugfs file @file of @fd's device; returns 0 or -errno. */
+static inline int vsvm_debugfs_write(int fd, const char *file, const char *val)
+{
+	int dir = igt_debugfs_dir(fd), f, ret = 0;
+	ssize_t len = strlen(val);
+
+	if (dir < 0)
+		return -ENOENT;
+	f = openat(dir, file, O_WRONLY | O_CLOEXEC);
+	close(dir);
+	if (f < 0)
+		return -errno;
+	if (write(f, val, len) != len)
+		ret = errno ? -errno : -EIO;
+	close(f);
+	return ret;
+}
+
+/* GEM_USERPTR of [@addr, @addr + @size): 0 and the handle in @handle, or -errno. */
+static inline int __vsvm_gem_userptr(int fd, uint64_t addr, uint64_t size, uint32_t flags,
+				     uint32_t *handle)
+{
+	struct drm_vsvm_gem_userptr u = { .addr = addr, .size = size, .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_GEM_USERPTR, &u))
+		return -errno;
+	*handle = u.handle;
+	return 0;
+}
+
+static inline uint32_t vsvm_gem_userptr(int fd, void *addr, uint64_t size, uint32_t flags)
+{
+	uint32_t handle = 0;
+
+	igt_assert_eq(__vsvm_gem_userptr(fd, (uintptr_t)addr, size, flags, &handle), 0);
+	igt_assert_neq_u32(handle, 0);
+	return handle;
+}
+
 /* Reads the fdinfo of @fd into @buf (NUL-terminated). */
 static inline void vsvm_fdinfo(int fd, char *buf, size_t len)
 {

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm dmachk
+ * Description: The DMA checker catches a broken invalidation order.  Each
+ *	subtest has the driver break I1 on purpose (debugfs dmachk_break) with
+ *	the checker's warnings turned into counts (dmachk_expect), and checks
+ *	that the checker counted the violation, and, where the GPU would have
+ *	reached released pages, that the job faulted instead.
+ */
+
+#include <linux/sync_file.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define CMD_VA 0x1000000ull
+#define BO_VA 0x2000000ull
+#define UP_VA 0x10000000ull
+#define NPAGES 4
+
+struct ctx {
+	int fd;
+	uint32_t vm, cmd_bo, bo;
+	uint32_t *cmd;
+	uint8_t *bo_map;
+	unsigned int n;
+};
+
+static void ctx_init(struct ctx *c)
+{
+	c->fd = drm_open_driver(DRIVER_VSVM);
+	c->vm = vsvm_vm_create(c->fd);
+	c->cmd_bo = vsvm_gem_create(c->fd, PAGE);
+	c->bo = vsvm_gem_create(c->fd, NPAGES * PAGE);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->cmd_bo, 0, CMD_VA, PAGE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->bo, 0, BO_VA, NPAGES * PAGE, 0), 0);
+	c->cmd = vsvm_gem_mmap(c->fd, c->cmd_bo, PAGE);
+	c->bo_map = vsvm_gem_mmap(c->fd, c->bo, NPAGES * PAGE);
+	c->n = 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	munmap(c->cmd, PAGE);
+	munmap(c->bo_map, NPAGES * PAGE);
+	close(c->fd);
+}
+
+static void emit(struct ctx *c, uint32_t w)
+{
+	c->cmd[c->n++] = w;
+}
+
+static void emit64(struct ctx *c, uint64_t v)
+{
+	emit(c, (uint32_t)v);
+	emit(c, v >> 32);
+}
+
+static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
+	emit64(c, src);
+	emit64(c, dst);
+	emit64(c, size);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Queues the emitted words; returns the out-syncobj. */
+static uint32_t submit(struct ctx *c)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = {
+		.vm_id = c->vm, .cs_addr = CMD_VA, .cs_size = c->n * 4,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+
+	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
+	c->n = 0;
+	return out.handle;
+}
+
+/* Waits for @s and returns its fence's status: 1, or the job's error. */
+static int finish_job(int fd, uint32_t s)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd;
+
+	igt_assert_eq(drmSyncobjWait(fd, &s, 1, now_ns() + 20000000000ull, 0, NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, s, &sync_fd), 0);
+	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
+	close(sync_fd);
+	drmSyncobjDestroy(fd, s);
+	return info.status;
+}
+
+static long long chk(int fd, const char *key)
+{
+	long long v = vsvm_debugfs_get(fd, "dmachk", key);
+
+	igt_assert_f(v >= 0, "debugfs dmachk has no %s\n", key);
+	return v;
+}
+
+static void *anon(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	memset(p, 0x11, size);
+	return p;
+}
+
+/* Polls debugfs userptr_inject until it says "stalled". */
+static void wait_stalled(int fd)
+{
+	char buf[64];
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		igt_debugfs_read(fd, "userptr_inject", buf);
+		if (strstr(buf, "stalled"))
+			return;
+		usleep(10000);
+	}
+	igt_assert_f(0, "the injection point never stalled: %s\n", buf);
+}
+
+/*
+ * Breaks I1 in the next invalidation as @mode says, munmaps a bound
+ * userptr, and checks that @kind was counted.
+ */
+static void break_order(int mode, const char *kind)
+{
+	uint8_t *buf = anon(NPAGES * PAGE);
+	long long before;
+	struct ctx c;
+	char m[4];
+	uint32_t h;
+
+	ctx_init(&c);
+	igt_require(chk(c.fd, "enabled") == 1);
+	h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
+	/* Bound: its pages are pinned and its page-table entries written. */
+	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
+
+	before = chk(c.fd, kind);
+	igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "1"), 0);
+	snprintf(m, sizeof(m), "%d", mode);
+	igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_break", m), 0);
+	munmap(buf, NPAGES * PAGE);
+	igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "0"), 0);
+
+	igt_assert_f(chk(c.fd, kind) > before, "the checker did not see %s\n", kind);
+	/* The knob is one-shot: that invalidation consumed it. */
+	igt_debugfs_read(c.fd, "dmachk_break", m);
+	igt_assert_eq(atoi(m), 0);
+	ctx_fini(&c);
+}
+
+igt_main
+{
+	igt_fixture {
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		igt_require(vsvm_is_vsvm(fd));
+		close(fd);
+	}
+
+	/* I1 step 5 before step 3: unpinning while a GPU PTE maps the page. */
+	igt_describe("An invalidation that unpins before clearing the GPU page table is "
+		     "counted as release_while_mapped.");
+	igt_subtest("unpin-before-pte-clear")
+		break_order(1, "release_while_mapped");
+
+	/* I1 step 4 before step 3: DMA unmap while a GPU PTE maps the page. */
+	igt_describe("An invalidation that DMA-unmaps before clearing the GPU page table is "
+		     "counted as unmap_while_mapped.");
+	igt_subtest("dma-unmap-before-pte-clear")
+		break_order(2, "unmap_while_mapped");
+
+	/*
+	 * I1 steps 2 and 3 skipped, I10: a job stalled in a COPY resumes after
+	 * the pages were released under it; the checker must stop the access
+	 * (a GPU fault) instead of letting the engine touch freed pages.
+	 */
+	igt_describe("With an invalidation that neither waits for the GPU nor clears the "
+		     "page table, a COPY that resumes after it faults, and the checker "
+		     "counts access_unmapped.");
+	igt_subtest("access-after-release") {
+		uint8_t *buf = anon(NPAGES * PAGE);
+		long long before;
+		struct ctx c;
+		uint32_t h, s;
+
+		ctx_init(&c);
+		igt_require(chk(c.fd, "enabled") == 1);
+		h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
+		memset(c.bo_map, 0, NPAGES * PAGE);
+
+		/* The COPY stalls after its first page. */
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "userptr_inject", "3"), 0);
+		cs_copy(&c, BO_VA, UP_VA, NPAGES * PAGE);
+		s = submit(&c);
+		wait_stalled(c.fd);
+
+		before = chk(c.fd, "access_unmapped");
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "1"), 0);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_break", "3"), 0);
+		/* Returns at once: the broken invalidation does not wait. */
+		munmap(buf, NPAGES * PAGE);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "userptr_inject", "0"), 0);
+
+		igt_assert_eq(finish_job(c.fd, s), -EFAULT);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "0"), 0);
+		igt_assert_f(chk(c.fd, "access_unmapped") > before,
+			     "the engine reached a released page unseen\n");
+		/* The first page was copied before the release, the rest never. */
+		igt_assert_eq(c.bo_map[0], 0x11);
+		igt_assert_eq(c.bo_map[NPAGES * PAGE - 1], 0);
+		ctx_fini(&c);
+	}
+}

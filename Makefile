@@ -4,7 +4,7 @@
 #
 #   make check      every static check and every suite on both kernels
 #   make demo       boot the VM, load vsvm, print what it does
-#   make vm-test KERNEL=stock|debug SUITES=kunit,igt,unload
+#   make vm-test KERNEL=stock|debug SUITES=kunit,igt,unload [IGT=vsvm_userptr]
 #                   one boot of one kernel with the suites you name (fast loop)
 #   make module KERNEL=stock|debug    build vsvm.ko out of tree
 #   make userspace  libvsvm, tools and IGT tests
@@ -13,6 +13,8 @@
 
 KERNEL ?= stock
 SUITES ?= kunit,igt,unload
+# With IGT=vsvm_userptr,vsvm_dmachk, vm-test runs only those IGT programs.
+IGT ?=
 BUILD := build
 
 # With IGT_SRC and IGT_BUILD (a configured meson build of IGT), the tests are
@@ -69,7 +71,7 @@ kernel-fetch:
 
 vm-test: setup
 	@$(MAKE) --no-print-directory userspace
-	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES)
+	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES) $(if $(IGT),--igt $(IGT))
 
 module: setup
 	@bash tools/build-module.sh $(KERNEL)

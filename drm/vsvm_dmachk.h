@@ -62,7 +62,10 @@ struct vsvm_dmachk {
 	/**
 	 * @break_order: Debugfs ``dmachk_break``: 1 makes the next userptr
 	 * invalidation unpin before clearing the GPU page table, 2 makes it
-	 * DMA-unmap before clearing it, so that tests see the checker fire.
+	 * DMA-unmap before clearing it, 3 makes it neither wait for the GPU
+	 * nor clear the page table at all (a running job then reaches freed
+	 * pages, and the checker must stop it), so that tests see the checker
+	 * fire.
 	 */
 	u32 break_order;
 };

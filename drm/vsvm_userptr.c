@@ -402,7 +402,8 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 		return false;
 
 	/* (2) Every job that may reach the pages has finished. */
-	if (block && !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP)) {
+	if (brk != 3 && block &&
+	    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP)) {
 		waited = true;
 		dma_resv_wait_timeout(up->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
 				      MAX_SCHEDULE_TIMEOUT);
@@ -421,7 +422,8 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 
 	/* (3) No page-table entry, nor TLB entry, reaches them any more. */
 	list_for_each_entry(vma, &up->vmas, up_link)
-		up_vma_zap(vma, block);
+		if (brk != 3)
+			up_vma_zap(vma, block);
 	/* (4) Nor does a DMA mapping. */
 	if (brk != 2)
 		up_dma_unmap(up, &up->sgt, true);

@@ -21,11 +21,13 @@ out() { echo "$*" > $R; }
 section() { out "@@VSVM $*"; }
 
 suites=
+igt_only=
 demo=0
 probe=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vsvmtest.suites=*) suites=$(echo "${arg#vsvmtest.suites=}" | tr , ' ') ;;
+	vsvmtest.igt=*) igt_only=",${arg#vsvmtest.igt=},," ;;
 	vsvmtest.demo=1) demo=1 ;;
 	vsvmtest.probe=1) probe=1 ;;
 	esac
@@ -70,6 +72,10 @@ for suite in $suites; do
 	igt)
 		for t in /opt/vsvm/igt/*; do
 			name=${t##*/}
+			case "$igt_only" in
+			''|*",$name,"*) ;;
+			*) continue ;;
+			esac
 			section TEST igt "$name"
 			"$t" > $R 2>&1
 			section TEST-END igt "$name" $?

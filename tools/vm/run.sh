@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot one test kernel in QEMU, load vsvm, run suites, judge the result:
 #   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,bench,unload] [--demo]
-#                   [--timeout SECONDS]
+#                   [--timeout SECONDS] [--igt vsvm_userptr,vsvm_dmachk]
 # Builds the module for that kernel and the initramfs first (userspace must
 # be built: make userspace).  Logs and counts go to build/vm/<kernel>/.
 # Prints one line per test and exits non-zero on any failure, kernel splat,
@@ -13,12 +13,14 @@ kernel=stock
 suites="kunit,igt,unload"
 demo=0
 timeout=
+igt=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--suites) suites=$2; shift 2 ;;
 	--demo) demo=1; suites=; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--igt) igt=$2; shift 2 ;;
 	*) vsvm_die "unknown argument $1" ;;
 	esac
 done
@@ -61,6 +63,8 @@ done
 cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=-1 drm.debug=0x2"
 [ "$demo" = 1 ] && cmdline="$cmdline vsvmtest.demo=1"
 [ -n "$guest" ] && cmdline="$cmdline vsvmtest.suites=$guest"
+# Only these IGT programs (the fast loop); all of them by default.
+[ -n "$igt" ] && cmdline="$cmdline vsvmtest.igt=$igt"
 
 qemu() {
 	local accel=$1 secs=$2 console=$3 results=$4 append=$5

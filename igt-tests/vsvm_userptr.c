@@ -27,6 +27,7 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -746,7 +747,13 @@ static void *churn_main(void *arg)
 			s->err = errno;
 			break;
 		}
-		usleep(200);
+		/*
+		 * Let the generation live long enough for a populate of 2 MiB to
+		 * finish even on the debug kernel under emulation: invalidating
+		 * faster than any populate can finish starves every job (in any
+		 * driver), which would test nothing.
+		 */
+		usleep(gen % 2 ? 200 : 50000);
 		if (gen % 4 == 0) {
 			if (munmap(s->target, HUGE_SIZE)) {
 				s->err = errno;
@@ -2691,6 +2698,170 @@ igt_main
 			ctx_fini(&k);
 		}
 		igt_waitchildren();
+		finish(&base);
+	}
+
+	/*
+	 * I1, I3 under memory pressure: compaction migrates movable pages, and
+	 * try_to_migrate() invalidates a userptr whose pages it wants (with
+	 * the folio locked: the notifier must not take the folio lock itself).
+	 * A child eats memory meanwhile.  Every job must still see the data
+	 * the CPU last wrote at that address.
+	 */
+	igt_describe("Copies through bound userptrs (notifier and registration) stay right "
+		     "while another process eats memory and compaction runs; counters come "
+		     "back and the DMA checker stays silent.");
+	igt_subtest("memory-pressure") {
+		struct up_stats base = stats_now();
+		uint64_t size = 64 * PAGE, end;
+		uint8_t *a = anon(size), *b = anon(size);
+		unsigned int iter;
+		struct ctx c;
+		pid_t eater;
+
+		ctx_init(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, vsvm_gem_userptr(c.fd, a, size, 0), 0, UP_VA,
+					  size, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, vsvm_gem_userptr(c.fd, b, size, UP_LONGTERM),
+					  0, UP2_VA, size, 0), 0);
+
+		eater = fork();
+		igt_assert(eater >= 0);
+		if (eater == 0) {
+			/* Touch and free 64 MiB chunks, up to 512 MiB, for 2 s. */
+			uint64_t stop = now_ns() + 2000000000ull;
+
+			alarm(20);
+			while (now_ns() < stop) {
+				void *m[8];
+				int i;
+
+				for (i = 0; i < 8; i++) {
+					m[i] = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE,
+						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					if (m[i] != MAP_FAILED)
+						memset(m[i], i, 64 << 20);
+				}
+				for (i = 0; i < 8; i++)
+					if (m[i] != MAP_FAILED)
+						munmap(m[i], 64 << 20);
+			}
+			_exit(0);
+		}
+
+		end = now_ns() + 2000000000ull;
+		for (iter = 0; iter < 4 || now_ns() < end; iter++) {
+			int f = open("/proc/sys/vm/compact_memory", O_WRONLY);
+
+			if (f >= 0) {
+				igt_assert_eq(write(f, "1", 1), 1);
+				close(f);
+			}
+			fill_pat(a, 0, size, iter % 251);
+			fill_pat(b, 0, size, (iter + 7) % 251);
+			cs_copy(&c, BO_VA, UP_VA, size);
+			cs_copy(&c, UP2_VA, UP_VA, size);
+			igt_assert_eq(run(&c), 1);
+			assert_pat(c.bo_map, 0, size, iter % 251);
+			/* The GPU wrote b through its registration: the CPU sees it. */
+			assert_pat(b, 0, size, iter % 251);
+		}
+		igt_info("memory-pressure: %u iterations, %lld invalidations\n", iter,
+			 up_stat("invalidations"));
+		igt_assert_eq(waitpid(eater, NULL, 0), eater);
+		ctx_fini(&c);
+		munmap(a, size);
+		munmap(b, size);
+		finish(&base);
+	}
+
+	/* fdinfo: the file's userptr pages, and how many are pinned now. */
+	igt_describe("fdinfo's vsvm-userptr-pages counts the file's userptr pages, and "
+		     "vsvm-pinned-pages those pinned now: after a bind, and after munmap.");
+	igt_subtest("fdinfo-counts") {
+		struct up_stats base = stats_now();
+		uint8_t *a = anon(8 * PAGE), *b = anon(4 * PAGE);
+		struct ctx c;
+
+		ctx_init(&c);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-userptr-pages"), 0);
+		vsvm_gem_userptr(c.fd, a, 8 * PAGE, 0);
+		vsvm_gem_userptr(c.fd, b, 4 * PAGE, UP_LONGTERM);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-userptr-pages"), 12);
+		/* Registration pins at creation; notifier mode at first bind. */
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-pinned-pages"), 4);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, vsvm_gem_userptr(c.fd, a, 8 * PAGE, 0), 0,
+					  UP_VA, 8 * PAGE, 0), 0);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-userptr-pages"), 20);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-pinned-pages"), 12);
+		munmap(a, 8 * PAGE);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "vsvm-pinned-pages"), 4);
+		ctx_fini(&c);
+		munmap(b, 4 * PAGE);
+		finish(&base);
+	}
+
+	/* The userptr tracepoints fire with what they promise. */
+	igt_describe("vsvm_userptr_populate, _retry and _invalidate are emitted: a bind, a "
+		     "populate raced by an munmap (injection point 1), an invalidation.");
+	igt_subtest("tracepoints") {
+		static char tbuf[1 << 16];
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(4 * PAGE);
+		struct drm_vsvm_vm_bind_op op = { .op = DRM_VSVM_BIND_OP_MAP, .addr = UP2_VA,
+						  .range = 4 * PAGE };
+		struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op };
+		struct bg t = { 0 };
+		int f, n, total = 0;
+		struct ctx c;
+		uint32_t h;
+
+		igt_require_f(!access("/sys/kernel/tracing/events/vsvm/enable", W_OK),
+			      "no tracefs with vsvm's events\n");
+		f = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+		igt_assert_fd(f);
+		close(f);
+		f = open("/sys/kernel/tracing/events/vsvm/enable", O_WRONLY);
+		igt_assert_fd(f);
+		igt_assert_eq(write(f, "1", 1), 1);
+
+		ctx_init(&c);
+		h = vsvm_gem_userptr(c.fd, buf, 4 * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 4 * PAGE, 0), 0);
+		/* An invalidation of populated pages. */
+		igt_assert_eq(mprotect(buf, 4 * PAGE, PROT_READ), 0);
+		igt_assert_eq(mprotect(buf, 4 * PAGE, PROT_READ | PROT_WRITE), 0);
+		/* A populate (a second bind) that an invalidation races: a retry. */
+		b.vm_id = c.vm;
+		op.handle = vsvm_gem_userptr(c.fd, buf, 4 * PAGE, 0);
+		inject("1");
+		t = (struct bg){ .fn = bg_ioctl, .fd = c.fd, .request = DRM_IOCTL_VSVM_VM_BIND,
+				 .arg = &b };
+		bg_start(&t);
+		igt_assert(inject_wait("stalled", 5000));
+		igt_assert_eq(mprotect(buf, 4 * PAGE, PROT_READ), 0);
+		igt_assert_eq(mprotect(buf, 4 * PAGE, PROT_READ | PROT_WRITE), 0);
+		inject("0");
+		bg_join(&t);
+		igt_assert_eq(t.ret, 0);
+
+		igt_assert_eq(write(f, "0", 1), 1);
+		close(f);
+		f = open("/sys/kernel/tracing/trace", O_RDONLY);
+		igt_assert_fd(f);
+		while ((n = read(f, tbuf + total, sizeof(tbuf) - 1 - total)) > 0)
+			total += n;
+		close(f);
+		tbuf[total] = '\0';
+		igt_assert_f(strstr(tbuf, "vsvm_userptr_populate:"), "no populate in:\n%.2000s\n",
+			     tbuf);
+		igt_assert_f(strstr(tbuf, "vsvm_userptr_retry:"), "no retry in:\n%.2000s\n", tbuf);
+		igt_assert_f(strstr(tbuf, "vsvm_userptr_invalidate:"),
+			     "no invalidate in:\n%.2000s\n", tbuf);
+		igt_assert_f(strstr(tbuf, "blockable=1"), "no blockable field in:\n%.2000s\n",
+			     tbuf);
+		ctx_fini(&c);
+		munmap(buf, 4 * PAGE);
 		finish(&base);
 	}
 

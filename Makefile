@@ -88,9 +88,13 @@ $(BUILD)/user/%.o: userspace/lib/%.c userspace/lib/libvsvm.h uapi/drm/vsvm_drm.h
 $(LIBVSVM): $(BUILD)/user/libvsvm.o
 	$(AR) rcs $@ $^
 
+# vsvm-bench compares userptr registration with ibv_reg_mr where libibverbs is.
+$(BUILD)/user/bin/vsvm-bench: TOOL_FLAGS := $(shell pkg-config --exists libibverbs 2>/dev/null && \
+	echo -DHAVE_IBVERBS $$(pkg-config --cflags --libs libibverbs))
+
 $(BUILD)/user/bin/%: userspace/tools/%.c $(LIBVSVM) | kernel-fetch
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -idirafter $(KUAPI) -o $@ $< $(LIBVSVM) $(USER_LIBS)
+	$(CC) $(USER_CFLAGS) -idirafter $(KUAPI) -o $@ $< $(LIBVSVM) $(USER_LIBS) $(TOOL_FLAGS)
 
 $(BUILD)/igt-lib/%.o: igt-tests/lib/%.c igt-tests/lib/igt.h
 	@mkdir -p $(dir $@)

@@ -35,7 +35,7 @@
  * address space.  The rules it keeps, and where:
  *
  * **Page source (notifier mode).**  Pages are pinned short-term with
- * pin_user_pages_remote() (FOLL_WRITE unless read-only), as i915 does, and
+ * pin_user_pages_fast() (FOLL_WRITE unless read-only), as i915 does, and
  * DMA-mapped as one sg table.  Pins, rather than hmm_range_fault(), because
  * they are what makes the full I1 order observable: the invalidation must
  * take the device's mappings down before it may dirty and unpin, and the DMA
@@ -302,27 +302,31 @@ static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
 	if (!pages)
 		return -ENOMEM;
 
-	/* I4: the mm is held (mm_users) only while pinning. */
-	if (!mmget_not_zero(up->mm)) {
+	/*
+	 * I4: the mm is held (mm_users) only while pinning.  The caller runs
+	 * in the object's own mm (vsvm_userptr_check_mm(), or creation), so
+	 * the lockless GUP-fast walk can be used, as ib_umem_get() does; it
+	 * falls back to the mmap lock by itself where it must.
+	 */
+	if (WARN_ON_ONCE(current->mm != up->mm) || !mmget_not_zero(up->mm)) {
 		ret = -EFAULT;
 		goto err_free;
 	}
-	if (mmap_read_lock_killable(up->mm)) {
-		mmput(up->mm);
-		ret = -EINTR;
-		goto err_free;
-	}
 	while (pinned < n) {
-		ret = pin_user_pages_remote(up->mm, up->addr + (pinned << PAGE_SHIFT),
-					    n - pinned, gup, pages + pinned, NULL);
+		ret = pin_user_pages_fast(up->addr + (pinned << PAGE_SHIFT),
+					  min_t(unsigned long, n - pinned, INT_MAX), gup,
+					  pages + pinned);
 		if (ret <= 0) {
 			ret = ret ?: -EFAULT;
 			break;
 		}
 		pinned += ret;
 		ret = 0;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 	}
-	mmap_read_unlock(up->mm);
 	mmput(up->mm);
 	if (ret)
 		goto err_unpin;

@@ -8,6 +8,7 @@ pkgs=(
 	kmod cpio xz-utils zstd rsync python3 perl pkg-config
 	sparse libdrm-dev
 	qemu-system-x86 busybox-static
+	libibverbs-dev ibverbs-providers iproute2
 )
 
 missing=()

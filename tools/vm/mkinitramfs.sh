@@ -19,12 +19,15 @@ stock)
 	krel=$VSVM_KREL
 	[ -d "$modbase/lib/modules/$krel" ] || modbase="$VSVM_STOCK_ROOT/usr"
 	extra_modules=(vgem)
+	# P3's reference: ibv_reg_mr on soft-RoCE over a dummy netdev.
+	bench_modules=(rdma_rxe ib_uverbs dummy crc32_generic)
 	;;
 debug)
 	kdir=$(vsvm_debug_dir)
 	modbase="$kdir/modroot"
 	krel=$(cat "$kdir/include/config/kernel.release")
 	extra_modules=(vgem test_hmm)
+	bench_modules=()
 	;;
 *) vsvm_die "unknown kernel '$kernel'" ;;
 esac
@@ -46,10 +49,24 @@ for f in "$build"/igt/*; do
 	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/opt/vsvm/igt/" && bins+=("$f")
 done
 [ ${#bins[@]} -gt 0 ] || vsvm_die "no userspace binaries in $build: run 'make userspace'"
+# iproute2's ip and rdma, to make the rxe device P3 compares with.
+for f in /usr/bin/rdma /bin/ip /sbin/ip; do
+	if [ -x "$f" ]; then
+		cp "$f" "$stage/opt/vsvm/bin/${f##*/}" && bins+=("$f")
+	fi
+done
 for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done
+
+# libibverbs loads its providers with dlopen(): rxe's, and its driver file.
+multiarch=$(gcc -print-multiarch)
+if [ -d "/usr/lib/$multiarch/libibverbs" ] && [ -d /etc/libibverbs.d ]; then
+	mkdir -p "$stage/usr/lib/$multiarch/libibverbs" "$stage/etc/libibverbs.d"
+	cp -L /usr/lib/"$multiarch"/libibverbs/librxe-*.so "$stage/usr/lib/$multiarch/libibverbs/"
+	cp /etc/libibverbs.d/rxe.driver "$stage/etc/libibverbs.d/"
+fi
 
 # Modules: vsvm (and its KUnit tests, where built) plus their dependencies
 # and the extra modules the tests use, resolved in the kernel's module tree.
@@ -79,6 +96,16 @@ for m in "${wanted[@]}"; do
 			mkdir -p "$moddst/$(dirname "$rel")"
 			cp "$ko" "$moddst/$rel"
 		done
+done
+# The benchmarks' modules are optional: a kernel without them runs no rxe.
+for m in "${bench_modules[@]}"; do
+	modprobe -d "$modbase" -S "$krel" --show-depends "$m" 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }' |
+		while read -r ko; do
+			rel=${ko#"$modbase"/lib/modules/"$krel"/}
+			mkdir -p "$moddst/$(dirname "$rel")"
+			cp "$ko" "$moddst/$rel"
+		done || true
 done
 depmod -b "$stage" "$krel"
 

@@ -165,6 +165,47 @@ static int vsvm_debugfs_dmachk(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_prime(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_prime_debugfs_show(to_vsvm_device(entry->dev), m);
+	return 0;
+}
+
+static int vsvm_debugfs_shrinker(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_shrinker_debugfs_show(to_vsvm_device(entry->dev), m);
+	return 0;
+}
+
+static ssize_t prime_evict_write(struct file *file, const char __user *buf,
+				 size_t len, loff_t *pos)
+{
+	struct vsvm_device *vdev = file->private_data;
+	bool evict;
+	int ret;
+
+	ret = kstrtobool_from_user(buf, len, &evict);
+	if (ret)
+		return ret;
+	if (evict) {
+		ret = vsvm_prime_evict_all(vdev);
+		if (ret)
+			return ret;
+	}
+	return len;
+}
+
+static const struct file_operations prime_evict_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = prime_evict_write,
+	.llseek = noop_llseek,
+};
+
 static int userptr_inject_show(struct seq_file *m, void *data)
 {
 	vsvm_inject_show(m->private, m);
@@ -217,6 +258,8 @@ void vsvm_debugfs_register(struct vsvm_device *vdev)
 			   &vdev->dmachk.break_order);
 	debugfs_create_file("userptr_inject", 0644, vdev->drm.primary->debugfs_root, vdev,
 			    &userptr_inject_fops);
+	debugfs_create_file("prime_evict", 0200, vdev->drm.primary->debugfs_root, vdev,
+			    &prime_evict_fops);
 }
 
 /**
@@ -234,6 +277,8 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_engine", vsvm_debugfs_engine, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_userptr", vsvm_debugfs_userptr, NULL);
 	drm_debugfs_add_file(&vdev->drm, "dmachk", vsvm_debugfs_dmachk, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_prime", vsvm_debugfs_prime, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_shrinker", vsvm_debugfs_shrinker, NULL);
 }
 
 /**

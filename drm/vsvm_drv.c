@@ -22,6 +22,7 @@
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
 #include "vsvm_mm.h"
+#include "vsvm_prime.h"
 #include "vsvm_vm.h"
 
 /**
@@ -100,6 +101,7 @@ static const struct drm_driver vsvm_drm_driver = {
 	.postclose = vsvm_postclose,
 	.gem_create_object = vsvm_gem_create_object,
 	DRM_GEM_SHMEM_DRIVER_OPS,
+	.gem_prime_import = vsvm_gem_prime_import,
 	.show_fdinfo = vsvm_show_fdinfo,
 
 	.name = VSVM_DRIVER_NAME,
@@ -135,6 +137,8 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	vdev->num_queues = num_queues;
 	vdev->job_timeout_ms = job_timeout_ms;
 	spin_lock_init(&vdev->fault_lock);
+	spin_lock_init(&vdev->lru_lock);
+	INIT_LIST_HEAD(&vdev->lru);
 	init_waitqueue_head(&vdev->inject_wq);
 	vsvm_mm_ops_init(&vdev->mm_ops);
 	vsvm_dmachk_init(&vdev->dmachk, &vdev->drm);
@@ -157,17 +161,22 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	ret = vsvm_queues_init(vdev);
 	if (ret)
 		goto err_devres;
+	ret = vsvm_shrinker_init(vdev);
+	if (ret)
+		goto err_queues;
 
 	vsvm_debugfs_init(vdev);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		goto err_queues;
+		goto err_shrinker;
 	vsvm_debugfs_register(vdev);
 
 	drm_info(&vdev->drm, "vsvm device %u ready: %u queues\n", index, num_queues);
 	return vdev;
 
+err_shrinker:
+	vsvm_shrinker_fini(vdev);
 err_queues:
 	vsvm_queues_fini(vdev);
 err_devres:
@@ -184,6 +193,7 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	drm_dev_unplug(&vdev->drm);
 	/* Module exit: every file is closed, so every job has finished. */
 	vsvm_queues_fini(vdev);
+	vsvm_shrinker_fini(vdev);
 	vsvm_dmachk_fini(&vdev->dmachk);
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);

@@ -16,7 +16,9 @@
 #include <drm/vsvm_drm.h>
 
 #include "vsvm_dmachk.h"
+#include "vsvm_prime.h"
 #include "vsvm_sched.h"
+#include "vsvm_shrinker.h"
 #include "vsvm_userptr.h"
 
 #define VSVM_DRIVER_NAME	"vsvm"
@@ -97,6 +99,18 @@ struct vsvm_device {
 	struct mutex notifier_lock;
 	/** @mm_ops: This device's address-space binding ops (see vsvm_mm.c). */
 	struct mmu_notifier_ops mm_ops;
+	/** @lru_lock: Protects @lru. */
+	spinlock_t lru_lock;
+	/** @lru: Buffer objects holding pages, oldest first (&vsvm_bo.lru). */
+	struct list_head lru;
+	/** @resident_pages: Pages of the objects on @lru. */
+	atomic64_t resident_pages;
+	/** @shrinker: Gives idle objects' pages back under memory pressure. */
+	struct shrinker *shrinker;
+	/** @shrink_stats: Eviction counters (debugfs ``vsvm_shrinker``). */
+	struct vsvm_shrink_stats shrink_stats;
+	/** @prime_stats: dma-buf counters (debugfs ``vsvm_prime``). */
+	struct vsvm_prime_stats prime_stats;
 	/** @up_stats: Userptr counters (debugfs ``vsvm_userptr``). */
 	struct vsvm_userptr_stats up_stats;
 	/** @dmachk: The DMA checker. */

@@ -3,6 +3,9 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
@@ -18,6 +21,8 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
+#include "vsvm_prime.h"
+#include "vsvm_vm.h"
 
 /**
  * DOC: buffer objects
@@ -30,6 +35,168 @@
  * resident-size callbacks, which the 6.12 helper does not provide.
  */
 
+/*
+ * The simulated device is cache-coherent: no CPU sync is ever needed, and
+ * saying so lets DMA-API debugging accept a shared buffer mapped by both
+ * its exporter and an importing vsvm device at once.
+ */
+#define BO_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
+
+/* Drops the device mapping and the use of the pages; the reservation held. */
+static void bo_unmap_locked(struct vsvm_bo *bo)
+{
+	struct vsvm_device *vdev = to_vsvm_device(bo->base.base.dev);
+	struct scatterlist *sg;
+	unsigned int i;
+
+	dma_resv_assert_held(bo->base.base.resv);
+	if (!bo->sgt)
+		return;
+	spin_lock(&vdev->lru_lock);
+	list_del_init(&bo->lru);
+	spin_unlock(&vdev->lru_lock);
+	atomic64_sub(bo->base.base.size >> PAGE_SHIFT, &vdev->resident_pages);
+
+	for_each_sgtable_dma_sg(bo->sgt, sg, i)
+		vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
+	dma_unmap_sgtable(vdev->drm.dev, bo->sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
+	sg_free_table(bo->sgt);
+	kfree(bo->sgt);
+	bo->sgt = NULL;
+	drm_gem_shmem_unpin_locked(&bo->base);
+}
+
+/**
+ * vsvm_bo_map_locked() - Make sure an object's pages are mapped for the device
+ * @bo: The object, its reservation held.
+ *
+ * Gets the pages (back from shmem, after an eviction) and DMA-maps them.
+ * Never called from a notifier: it allocates.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vsvm_bo_map_locked(struct vsvm_bo *bo)
+{
+	struct vsvm_device *vdev = to_vsvm_device(bo->base.base.dev);
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	unsigned int i;
+	int ret;
+
+	dma_resv_assert_held(bo->base.base.resv);
+	if (bo->sgt)
+		return 0;
+	ret = drm_gem_shmem_pin_locked(&bo->base);
+	if (ret)
+		return ret == -ENOSPC ? -ENOMEM : ret;
+	sgt = drm_gem_shmem_get_sg_table(&bo->base);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto err_unpin;
+	}
+	ret = dma_map_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
+	if (ret)
+		goto err_free;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		ret = vsvm_dmachk_map(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
+		if (ret) {
+			struct scatterlist *s2;
+			unsigned int j;
+
+			for_each_sgtable_dma_sg(sgt, s2, j) {
+				if (j == i)
+					break;
+				vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(s2),
+						  sg_dma_len(s2), false);
+			}
+			dma_unmap_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
+			goto err_free;
+		}
+	}
+
+	bo->sgt = sgt;
+	atomic64_add(bo->base.base.size >> PAGE_SHIFT, &vdev->resident_pages);
+	spin_lock(&vdev->lru_lock);
+	list_add_tail(&bo->lru, &vdev->lru);
+	spin_unlock(&vdev->lru_lock);
+	if (bo->evicted) {
+		bo->evicted = false;
+		atomic64_inc(&vdev->shrink_stats.restores);
+	}
+	return 0;
+
+err_free:
+	sg_free_table(sgt);
+	kfree(sgt);
+err_unpin:
+	drm_gem_shmem_unpin_locked(&bo->base);
+	return ret;
+}
+
+/**
+ * vsvm_bo_evict_locked() - Give an idle object's pages back to shmem
+ * @bo: The object, its reservation held (the shrinker only try-locks it).
+ *
+ * Only an object that no job uses (its reservation idle), that no static
+ * importer pinned, and whose pages nothing else holds (no CPU mapping, no
+ * vmap) is evicted, since only then are its pages freed.  The GPU loses it
+ * first: every page-table entry of its mappings is cleared and the TLB
+ * flushed; then importers are told (dma_buf_move_notify(), I9) and give
+ * their mappings back; then the device's DMA mapping goes, and the pages
+ * go back to shmem (dirty, so that their contents are kept, in swap if
+ * need be).  The next VM_BIND or EXEC that needs the object gets them back.
+ *
+ * Return: the number of pages freed, 0 if the object was skipped.
+ */
+unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo)
+{
+	struct drm_gem_object *obj = &bo->base.base;
+	struct vsvm_device *vdev = to_vsvm_device(obj->dev);
+	unsigned long pages = obj->size >> PAGE_SHIFT;
+	struct vsvm_vma *vma;
+
+	dma_resv_assert_held(obj->resv);
+	if (!bo->sgt)
+		return 0;
+	if (bo->export_pins || !dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_BOOKKEEP) ||
+	    bo->base.pages_use_count != 1 + bo->export_maps) {
+		atomic64_inc(&vdev->shrink_stats.skipped_busy);
+		return 0;
+	}
+	if (bo->export_maps || READ_ONCE(obj->dma_buf)) {
+		/*
+		 * obj->dma_buf stays while object_name_lock is held; only
+		 * try it: reclaim must not wait for a lock held around an
+		 * allocation.
+		 */
+		if (!mutex_trylock(&vdev->drm.object_name_lock)) {
+			atomic64_inc(&vdev->shrink_stats.skipped_busy);
+			return 0;
+		}
+		if (obj->dma_buf)
+			dma_buf_move_notify(obj->dma_buf);
+		mutex_unlock(&vdev->drm.object_name_lock);
+		/* Every dynamic importer gave its mapping back. */
+		if (WARN_ON(bo->export_maps))
+			return 0;
+	}
+
+	list_for_each_entry(vma, &bo->vmas, up_link) {
+		struct vsvm_vm *vm = container_of(vma->base.vm, struct vsvm_vm, gpuvm);
+
+		if (!vma->ptes_valid)
+			continue;
+		vsvm_pt_zap(&vm->pt, vma->base.va.addr, vma->base.va.range);
+		vma->ptes_valid = false;
+		vsvm_tlb_flush_range(&vm->tlb, vma->base.va.addr, vma->base.va.range);
+	}
+	bo_unmap_locked(bo);
+	bo->evicted = true;
+	atomic64_inc(&vdev->shrink_stats.evictions);
+	atomic64_add(pages, &vdev->shrink_stats.evicted_pages);
+	return pages;
+}
+
 static void vsvm_gem_free(struct drm_gem_object *obj)
 {
 	struct vsvm_device *vdev = to_vsvm_device(obj->dev);
@@ -39,15 +206,11 @@ static void vsvm_gem_free(struct drm_gem_object *obj)
 		atomic_dec(&vdev->bo_count);
 		atomic64_sub(obj->size, &vdev->bo_bytes);
 	}
-	if (bo->dmachk_sgt) {
-		struct scatterlist *sg;
-		unsigned int i;
-
-		/* drm_gem_shmem_free() unmaps the table: tell the checker first. */
-		for_each_sgtable_dma_sg(bo->dmachk_sgt, sg, i)
-			vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
-					  false);
-	}
+	/* Every mapping held a reference: none is left. */
+	WARN_ON(!list_empty(&bo->vmas));
+	dma_resv_lock(obj->resv, NULL);
+	bo_unmap_locked(bo);
+	dma_resv_unlock(obj->resv);
 	drm_gem_shmem_free(&bo->base);
 }
 
@@ -82,6 +245,7 @@ static const struct drm_gem_object_funcs vsvm_gem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
+	.export = vsvm_gem_prime_export,
 	.status = vsvm_gem_status,
 	.rss = vsvm_gem_rss,
 	.vm_ops = &drm_gem_shmem_vm_ops,
@@ -108,6 +272,11 @@ struct drm_gem_object *vsvm_gem_create_object(struct drm_device *drm, size_t siz
 	bo->base.base.funcs = &vsvm_gem_funcs;
 	/* Objects are mapped into VMs through drm_gpuvm. */
 	drm_gem_gpuva_init(&bo->base.base);
+	INIT_LIST_HEAD(&bo->vmas);
+	INIT_LIST_HEAD(&bo->lru);
+	/* Evicted pages go back to shmem with what the GPU wrote in them. */
+	bo->base.pages_mark_dirty_on_put = true;
+	bo->base.pages_mark_accessed_on_put = true;
 	return &bo->base.base;
 }
 

@@ -29,10 +29,24 @@ struct vsvm_bo {
 	 */
 	bool accounted;
 	/**
-	 * @dmachk_sgt: The sg table the DMA checker was told of (at the first
-	 * VM_BIND, under the object's reservation), or NULL.
+	 * @sgt: The pages' DMA mapping for the device, made when a VM first
+	 * needs them (vsvm_bo_map_locked()) and dropped by eviction; while it
+	 * is set the object holds a use of its pages.  Under the reservation.
 	 */
-	struct sg_table *dmachk_sgt;
+	struct sg_table *sgt;
+	/** @vmas: Mappings of the object (&vsvm_vma.up_link), under the reservation. */
+	struct list_head vmas;
+	/** @lru: Entry in &vsvm_device.lru while @sgt is set, under its lock. */
+	struct list_head lru;
+	/** @export_maps: Mappings of the object's dma-buf attachments. */
+	unsigned int export_maps;
+	/** @evicted: Evicted, and not mapped again since (for the counters). */
+	bool evicted;
+	/**
+	 * @export_pins: How many static importers pinned the object through
+	 * its dma-buf (under the reservation): a pinned object never moves.
+	 */
+	unsigned int export_pins;
 };
 
 static inline struct vsvm_bo *to_vsvm_bo(struct drm_gem_object *obj)
@@ -45,5 +59,7 @@ int vsvm_gem_check_size(u64 size, u64 *aligned);
 int vsvm_bo_create_with_handle(struct drm_device *drm, struct drm_file *file,
 			       u64 size, u32 *handle);
 int vsvm_bo_mmap_offset(struct drm_file *file, u32 handle, u64 *offset);
+int vsvm_bo_map_locked(struct vsvm_bo *bo);
+unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo);
 
 #endif /* __VSVM_GEM_H__ */

@@ -411,6 +411,11 @@ retry:
 			goto err_exec;
 	}
 
+	/* I9: imported objects that their exporter moved are mapped again. */
+	ret = vsvm_vm_import_commit_locked(vm);
+	if (ret)
+		goto err_exec;
+
 	/*
 	 * The second half of I3: under the notifier lock, the userptrs still
 	 * have the pages prepared above, their entries are written, and the

@@ -16,6 +16,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
+#include "vsvm_prime.h"
 #include "vsvm_trace.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
@@ -45,9 +46,11 @@
  * one), so removed mappings are kept on a list with a reference to their
  * object and released by vm_free_dead() after drm_exec_fini().
  *
- * The objects' pages are pinned by drm_gem_shmem_get_pages_sgt() at the
- * first MAP and stay pinned until the object is freed; eviction comes with
- * the shrinker.
+ * An object's pages are got and DMA-mapped at its first MAP
+ * (vsvm_bo_map_locked()) and stay until the object is freed or the
+ * shrinker evicts it; eviction clears the entries of its mappings, which
+ * are on the object's list (&vsvm_vma.up_link, under the reservation),
+ * and the next EXEC gets the pages back and rewrites them.
  *
  * Userptr mappings differ in one way: their page-table entries may be
  * cleared at any time by the object's MMU notifier, which cannot take
@@ -96,6 +99,8 @@ static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 	struct vsvm_vma *vma = to_vsvm_vma(va);
 
 	drm_gem_object_get(va->gem.obj);
+	/* Off its object's list (userptrs and imports were detached already). */
+	list_del_init(&vma->up_link);
 	drm_gpuva_unlink(va);
 	list_add(&vma->dead, dead);
 }
@@ -167,6 +172,26 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 		if (next)
 			list_add(&next->up_link, &up->vmas);
 		mutex_unlock(&vdev->notifier_lock);
+	} else if (vsvm_gem_is_import(old->gem.obj)) {
+		struct vsvm_import *imp = to_vsvm_import(old->gem.obj);
+
+		/* The same, under the reservation, which drm_exec holds. */
+		if (prev)
+			list_add(&prev->up_link, &imp->vmas);
+		if (next)
+			list_add(&next->up_link, &imp->vmas);
+	} else {
+		struct vsvm_bo *bo = to_vsvm_bo(old->gem.obj);
+
+		/* The pieces keep the entries UNMAP left them (none if evicted). */
+		if (prev) {
+			prev->ptes_valid = to_vsvm_vma(old)->ptes_valid;
+			list_add(&prev->up_link, &bo->vmas);
+		}
+		if (next) {
+			next->ptes_valid = to_vsvm_vma(old)->ptes_valid;
+			list_add(&next->up_link, &bo->vmas);
+		}
 	}
 	/* Link the pieces before unlinking @old can drop the last vm_bo ref. */
 	if (prev)
@@ -403,38 +428,6 @@ static int vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
 	return ret;
 }
 
-/* Tells the DMA checker about a shmem object's sg table, once. */
-static int vm_chk_register_bo(struct vsvm_vm *vm, struct drm_gem_object *obj,
-			      struct sg_table *sgt)
-{
-	struct vsvm_bo *bo = to_vsvm_bo(obj);
-	struct scatterlist *sg;
-	unsigned int i;
-	int ret;
-
-	dma_resv_assert_held(obj->resv);
-	if (bo->dmachk_sgt)
-		return 0;
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		ret = vsvm_dmachk_map(&vm->vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
-				      false);
-		if (ret) {
-			struct scatterlist *s2;
-			unsigned int j;
-
-			for_each_sgtable_dma_sg(sgt, s2, j) {
-				if (j == i)
-					break;
-				vsvm_dmachk_unmap(&vm->vdev->dmachk, sg_dma_address(s2),
-						  sg_dma_len(s2), false);
-			}
-			return ret;
-		}
-	}
-	bo->dmachk_sgt = sgt;
-	return 0;
-}
-
 /*
  * MAP of a userptr, @vma inserted: puts it on the object's list and writes
  * its entries if the pages are still there (else the next EXEC does).
@@ -453,6 +446,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 {
 	struct drm_device *drm = &vm->vdev->drm;
 	bool userptr = vsvm_gem_is_userptr(op->obj);
+	bool import = vsvm_gem_is_import(op->obj);
 	struct drm_gpuvm_bo *vm_bo;
 	struct sg_table *sgt = NULL;
 	struct vsvm_vma *vma;
@@ -471,11 +465,6 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 			return ret;
 		if (up->flags & DRM_VSVM_USERPTR_READ_ONLY)
 			op->read_only = true;
-	} else {
-		/* Pins the pages and DMA-maps them; takes the object's resv itself. */
-		sgt = drm_gem_shmem_get_pages_sgt(to_drm_gem_shmem_obj(op->obj));
-		if (IS_ERR(sgt))
-			return PTR_ERR(sgt);
 	}
 
 	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
@@ -495,10 +484,12 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		goto out;
 	}
 
-	if (sgt) {
-		ret = vm_chk_register_bo(vm, op->obj, sgt);
+	if (!userptr && !import) {
+		/* Gets the pages (back) and DMA-maps them for the device. */
+		ret = vsvm_bo_map_locked(to_vsvm_bo(op->obj));
 		if (ret)
 			goto out;
+		sgt = to_vsvm_bo(op->obj)->sgt;
 	}
 
 	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, op->obj);
@@ -507,8 +498,8 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		goto out;
 	}
 
-	if (userptr) {
-		/* Entries are written under the notifier lock: no allocating then. */
+	if (userptr || import) {
+		/* Entries are written and cleared later without allocating. */
 		mutex_lock(&vm->pt.lock);
 		ret = vsvm_pt_prealloc_locked(&vm->pt, op->addr, op->range);
 		mutex_unlock(&vm->pt.lock);
@@ -526,7 +517,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	ret = drm_gpuva_insert(&vm->gpuvm, &vma->base);
 	/* The range was checked free, and valid, above. */
 	if (WARN_ON(ret)) {
-		if (!userptr) {
+		if (sgt) {
 			mutex_lock(&vm->pt.lock);
 			vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
 			mutex_unlock(&vm->pt.lock);
@@ -537,8 +528,17 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	}
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
-	if (userptr)
+	if (userptr) {
 		vm_map_userptr(vm, vma);
+	} else if (sgt) {
+		/* The entries are written; eviction clears them (vsvm_gem.c). */
+		vma->ptes_valid = true;
+		list_add(&vma->up_link, &to_vsvm_bo(op->obj)->vmas);
+	} else if (import) {
+		/* Maps the attachment; on failure the next EXEC tries again. */
+		list_add(&vma->up_link, &to_vsvm_import(op->obj)->vmas);
+		vsvm_import_vma_bind_locked(to_vsvm_import(op->obj), vm, vma);
+	}
 	vma = NULL;
 out:
 	drm_exec_fini(&exec);
@@ -546,15 +546,21 @@ out:
 	return ret;
 }
 
-/* Takes the userptr mappings in [@addr, +@range) off their objects' lists. */
+/*
+ * Takes the userptr and import mappings in [@addr, +@range) off their
+ * objects' lists; the objects' reservations held.
+ */
 static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
 {
 	struct drm_gpuva *va;
 
 	mutex_lock(&vm->vdev->notifier_lock);
-	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range)
+	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range) {
 		if (vsvm_gem_is_userptr(va->gem.obj))
 			vsvm_userptr_vma_detach_locked(container_of(va, struct vsvm_vma, base));
+		else if (vsvm_gem_is_import(va->gem.obj))
+			vsvm_import_vma_detach_locked(container_of(va, struct vsvm_vma, base));
+	}
 	mutex_unlock(&vm->vdev->notifier_lock);
 }
 
@@ -590,6 +596,57 @@ int vsvm_vm_userptr_prepare(struct vsvm_vm *vm)
 		ret = vsvm_userptr_populate(up);
 		if (ret) {
 			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: userptr at %#llx: %d\n",
+				vm->id, va->va.addr, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* An evicted object's mapping: get the pages back, rewrite the entries. */
+static int vm_bo_vma_restore_locked(struct vsvm_vm *vm, struct vsvm_vma *vma)
+{
+	struct vsvm_bo *bo = to_vsvm_bo(vma->base.gem.obj);
+	int ret;
+
+	ret = vsvm_bo_map_locked(bo);
+	if (ret)
+		return ret;
+	ret = vm_pt_map_sgt(vm, bo->sgt, vma->base.gem.offset, vma->base.va.addr,
+			    vma->base.va.range, vma->read_only ? 0 : VSVM_PT_WRITE);
+	if (!ret)
+		vma->ptes_valid = true;
+	return ret;
+}
+
+/**
+ * vsvm_vm_import_commit_locked() - Map a VM's evicted and moved objects
+ * @vm: The VM, its lock and its objects' reservations held.
+ *
+ * I9: an imported object whose exporter moved it (move_notify) is mapped
+ * again, and an object the shrinker evicted gets its pages back; the
+ * entries of their mappings are rewritten, and the job then waits for the
+ * reservation's fences, the exporter's included.
+ *
+ * Return: 0, or the error of mapping an attachment.
+ */
+int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
+{
+	struct drm_gpuva *va;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
+		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
+
+		if (vsvm_gem_is_userptr(va->gem.obj) || vma->ptes_valid)
+			continue;
+		if (vsvm_gem_is_import(va->gem.obj))
+			ret = vsvm_import_vma_bind_locked(to_vsvm_import(va->gem.obj), vm, vma);
+		else
+			ret = vm_bo_vma_restore_locked(vm, vma);
+		if (ret) {
+			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: imported object at %#llx: %d\n",
 				vm->id, va->va.addr, ret);
 			return ret;
 		}

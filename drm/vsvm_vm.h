@@ -61,14 +61,16 @@ struct vsvm_vma {
 	/** @read_only: Whether the GPU may only read it. */
 	bool read_only;
 	/**
-	 * @ptes_valid: Userptr mappings: whether the page-table entries are
-	 * written.  An invalidation clears them; the next EXEC writes them
-	 * again.  Under &vsvm_device.notifier_lock.
+	 * @ptes_valid: Userptr and import mappings: whether the page-table
+	 * entries are written.  An invalidation (MMU notifier, move_notify)
+	 * clears them; the next EXEC writes them again.  Under
+	 * &vsvm_device.notifier_lock for a userptr, the reservation for an
+	 * import.
 	 */
 	bool ptes_valid;
 	/**
-	 * @up_link: Userptr mappings: entry in &vsvm_userptr.vmas, under
-	 * &vsvm_device.notifier_lock.
+	 * @up_link: Userptr and import mappings: entry in &vsvm_userptr.vmas
+	 * or &vsvm_import.vmas, under the same lock as @ptes_valid.
 	 */
 	struct list_head up_link;
 	/**
@@ -114,6 +116,7 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);
+int vsvm_vm_import_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);

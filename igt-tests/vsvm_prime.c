@@ -1,0 +1,1797 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm prime
+ * Description: dma-buf sharing (I9): vsvm exports its buffer objects as
+ *		dynamic dma-bufs sharing the object's reservation, and imports
+ *		any dma-buf dynamically.  Checked byte by byte with GPU copies
+ *		on both sides: vsvm to vsvm in both directions, self-import,
+ *		vgem and udmabuf imports, CPU mmap of the dma-buf with
+ *		DMA_BUF_IOCTL_SYNC, implicit sync across devices (SPIN proves
+ *		the order), sync_file export and import with the right usage,
+ *		move_notify (debugfs prime_evict) on idle and queued jobs,
+ *		pinned buffers skipped, userptr export refused, and the
+ *		lifetime of imports when the dma-buf fd or the exporter's
+ *		file closes first.  The DMA checker (debugfs dmachk) must see
+ *		no violation on either device, and every subtest gives back
+ *		all its objects and imports.
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/dma-buf.h>
+#include <linux/sync_file.h>
+#include <linux/udmabuf.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+/*
+ * vgem's two ioctls (include/uapi/drm/vgem_drm.h, which libdrm lacks), under
+ * names of our own so that they never clash with a vgem_drm.h.
+ */
+struct prime_vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+
+struct prime_vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+
+#define PRIME_VGEM_FENCE_WRITE 0x1
+#define PRIME_IOCTL_VGEM_FENCE_ATTACH \
+	DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct prime_vgem_fence_attach)
+#define PRIME_IOCTL_VGEM_FENCE_SIGNAL \
+	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct prime_vgem_fence_signal)
+
+#define PAGE 4096ull
+#define CMD_VA 0x1000000ull
+#define BO_VA 0x2000000ull
+#define X_VA 0x10000000ull	/* the shared buffer */
+#define Y_VA 0x20000000ull	/* a second shared buffer, or a second view */
+#define CMD_SIZE (16 * PAGE)
+#define X_SIZE (16 * PAGE)	/* 64 KiB */
+#define BO_SIZE (64 * PAGE)	/* regions R0, R1, R2 of X_SIZE, the semaphore */
+#define R0 0ull
+#define R1 X_SIZE
+#define R2 (2 * X_SIZE)
+#define SEM_OFF (BO_SIZE - PAGE)	/* the BO word SPIN waits on */
+#define SEM_VA (BO_VA + SEM_OFF)
+
+/* Debugfs files of device 0 and device 1 (-1: there is no second device). */
+static int dbg[2] = { -1, -1 };
+
+/* --- time ---------------------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* --- devices --------------------------------------------------------------- */
+
+/* A new file of vsvm device @dev (0 or 1). */
+static int open_dev(int dev)
+{
+	int fd = dev ? __drm_open_driver_another(1, DRIVER_VSVM) : drm_open_driver(DRIVER_VSVM);
+
+	igt_assert_fd(fd);
+	igt_assert(vsvm_is_vsvm(fd));
+	return fd;
+}
+
+static void require_two_devices(void)
+{
+	igt_require_f(dbg[1] >= 0, "needs a second vsvm device\n");
+}
+
+/* The first vgem device, or -1. */
+static int open_vgem(void)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		drmVersionPtr v;
+		bool is_vgem;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		is_vgem = v && !strcmp(v->name, "vgem");
+		drmFreeVersion(v);
+		if (is_vgem)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* --- a file with a VM, a command buffer and a data BO ---------------------- */
+
+struct ctx {
+	int dev;		/* 0 or 1 */
+	int fd;
+	uint32_t vm;
+	uint32_t cmd_bo, bo;
+	uint32_t *cmd;		/* CPU view of the command buffer */
+	uint8_t *bo_map;	/* CPU view of the data BO */
+	unsigned int n;		/* words emitted */
+	unsigned int first;	/* the first word not submitted yet */
+};
+
+/* A further VM of @c's file with the command buffer and the data BO mapped. */
+static uint32_t ctx_new_vm(struct ctx *c)
+{
+	uint32_t vm = vsvm_vm_create(c->fd);
+
+	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->cmd_bo, 0, CMD_VA, CMD_SIZE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->bo, 0, BO_VA, BO_SIZE, 0), 0);
+	return vm;
+}
+
+static void ctx_init(struct ctx *c, int dev)
+{
+	c->dev = dev;
+	c->fd = open_dev(dev);
+	c->cmd_bo = vsvm_gem_create(c->fd, CMD_SIZE);
+	c->bo = vsvm_gem_create(c->fd, BO_SIZE);
+	c->cmd = vsvm_gem_mmap(c->fd, c->cmd_bo, CMD_SIZE);
+	c->bo_map = vsvm_gem_mmap(c->fd, c->bo, BO_SIZE);
+	/* Fault every page in now: no CPU fault later waits for a reservation. */
+	memset(c->bo_map, 0, BO_SIZE);
+	c->vm = ctx_new_vm(c);
+	c->n = c->first = 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	munmap(c->cmd, CMD_SIZE);
+	munmap(c->bo_map, BO_SIZE);
+	close(c->fd);
+	c->fd = -1;
+}
+
+static void sem_set(struct ctx *c, uint32_t v)
+{
+	*(volatile uint32_t *)(c->bo_map + SEM_OFF) = v;
+}
+
+/*
+ * Commands are never overwritten within a subtest (the engine reads them
+ * when the job runs, and jobs may still be queued): CMD_SIZE is plenty.
+ */
+static void emit(struct ctx *c, uint32_t w)
+{
+	igt_assert(c->n < CMD_SIZE / 4);
+	c->cmd[c->n++] = w;
+}
+
+static void emit64(struct ctx *c, uint64_t v)
+{
+	emit(c, (uint32_t)v);
+	emit(c, v >> 32);
+}
+
+static void cs_store32(struct ctx *c, uint64_t va, uint32_t v)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
+	emit64(c, va);
+	emit(c, v);
+}
+
+static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
+	emit64(c, src);
+	emit64(c, dst);
+	emit64(c, size);
+}
+
+static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
+	emit64(c, dst);
+	emit(c, pattern);
+	emit64(c, size);
+}
+
+static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
+{
+	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
+	emit64(c, sem);
+	emit(c, value);
+}
+
+/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
+static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
+{
+	int ret = drmSyncobjWait(fd, &syncobj, 1, now_ns() + ms * 1000000ull, 0, NULL);
+
+	return ret ? -errno : 0;
+}
+
+static int sync_file_status(int sync_fd)
+{
+	struct sync_file_info info = { 0 };
+
+	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
+	return info.status;
+}
+
+/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
+static int fence_status(int fd, uint32_t syncobj)
+{
+	int sync_fd, status;
+
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
+	status = sync_file_status(sync_fd);
+	close(sync_fd);
+	return status;
+}
+
+/*
+ * EXEC of the words emitted since the last submission, on @vm and @queue;
+ * returns the out-syncobj.
+ */
+static uint32_t submit(struct ctx *c, uint32_t vm, uint32_t queue)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = {
+		.vm_id = vm, .queue = queue,
+		.cs_addr = CMD_VA + c->first * 4ull, .cs_size = (c->n - c->first) * 4ull,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+
+	igt_assert(c->n > c->first);
+	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
+	c->first = c->n;
+	return out.handle;
+}
+
+/* Waits for the job of @s (up to 20 s) and returns its status. */
+static int job_end(struct ctx *c, uint32_t s)
+{
+	int status;
+
+	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
+	status = fence_status(c->fd, s);
+	drmSyncobjDestroy(c->fd, s);
+	return status;
+}
+
+/* Runs what was emitted on @vm, queue 0, and returns the job's status. */
+static int run_vm(struct ctx *c, uint32_t vm)
+{
+	return job_end(c, submit(c, vm, 0));
+}
+
+static int run(struct ctx *c)
+{
+	return run_vm(c, c->vm);
+}
+
+static struct drm_vsvm_fault *last_fault(int fd)
+{
+	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+	struct drm_vsvm_query_faults *f = (struct drm_vsvm_query_faults *)buf;
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	igt_assert_lt(0, (int)f->count);
+	return &f->faults[f->count - 1];
+}
+
+/* --- patterns ------------------------------------------------------------------ */
+
+/* Byte @i of pattern @seed: differs between pages and between seeds. */
+static uint8_t pat(uint64_t i, unsigned int seed)
+{
+	return (uint8_t)(i * 31 + (i >> 12) * 7 + seed * 53 + 1);
+}
+
+/* Writes pattern @seed, from its offset @off on, over @len bytes at @p. */
+static void fill_pat(void *p, uint64_t off, uint64_t len, unsigned int seed)
+{
+	uint8_t *b = p;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = pat(off + i, seed);
+}
+
+/* What FILL with @pattern writes over @len bytes at @p. */
+static void fill_cmd(void *p, uint32_t pattern, uint64_t len)
+{
+	uint8_t *b = p;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = pattern >> (8 * (i & 3));
+}
+
+static void put32(void *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void __assert_pat(const uint8_t *p, uint64_t off, uint64_t len, unsigned int seed,
+			 const char *what, int line)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == pat(off + i, seed),
+			     "line %d: %s byte %#" PRIx64 " is %#x, want %#x "
+			     "(pattern %u at %#" PRIx64 ")\n",
+			     line, what, i, p[i], pat(off + i, seed), seed, off + i);
+}
+
+/* @len bytes at @p hold pattern @seed from its offset @off on. */
+#define assert_pat(p, off, len, seed) \
+	__assert_pat((const uint8_t *)(p), (off), (len), (seed), #p, __LINE__)
+
+static void __assert_bytes(const uint8_t *p, uint64_t len, uint8_t v, const char *what, int line)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == v, "line %d: %s byte %#" PRIx64 " is %#x, want %#x\n",
+			     line, what, i, p[i], v);
+}
+
+/* @len bytes at @p all equal @v. */
+#define assert_bytes(p, len, v) __assert_bytes((const uint8_t *)(p), (len), (v), #p, __LINE__)
+
+static void __assert_same(const uint8_t *p, const uint8_t *want, uint64_t len,
+			  const char *what, int line)
+{
+	uint64_t i;
+
+	if (!memcmp(p, want, len))
+		return;
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == want[i], "line %d: %s byte %#" PRIx64 " is %#x, want %#x\n",
+			     line, what, i, p[i], want[i]);
+}
+
+/* @len bytes at @p equal those at @want. */
+#define assert_same(p, want, len) \
+	__assert_same((const uint8_t *)(p), (const uint8_t *)(want), (len), #p, __LINE__)
+
+/* --- PRIME, dma-buf and sync_file -------------------------------------------- */
+
+/* The dma-buf of @handle of @fd, readable and writable (for mmap). */
+static int prime_export(int fd, uint32_t handle)
+{
+	int dmabuf = -1;
+
+	igt_assert_eq(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR, &dmabuf), 0);
+	igt_assert_fd(dmabuf);
+	return dmabuf;
+}
+
+static uint32_t prime_import(int fd, int dmabuf)
+{
+	uint32_t handle = 0;
+
+	igt_assert_eq(drmPrimeFDToHandle(fd, dmabuf, &handle), 0);
+	igt_assert_neq_u32(handle, 0);
+	return handle;
+}
+
+static struct drm_vsvm_gem_info gem_info(int fd, uint32_t handle)
+{
+	struct drm_vsvm_gem_info info = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_GEM_INFO, &info);
+	return info;
+}
+
+static void assert_imported(int fd, uint32_t handle, uint64_t size, uint32_t imported)
+{
+	struct drm_vsvm_gem_info info = gem_info(fd, handle);
+
+	igt_assert_eq_u64(info.size, size);
+	igt_assert_eq_u32(info.flags, 0);
+	igt_assert_eq_u32(info.imported, imported);
+}
+
+static void dmabuf_sync(int dmabuf, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &s), 0);
+}
+
+/* DMA_BUF_IOCTL_EXPORT_SYNC_FILE with @flags (DMA_BUF_SYNC_READ or _WRITE). */
+static int export_sync_file(int dmabuf, uint32_t flags)
+{
+	struct dma_buf_export_sync_file e = { .flags = flags, .fd = -1 };
+
+	igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &e), 0);
+	igt_assert_fd(e.fd);
+	return e.fd;
+}
+
+/* DMA_BUF_IOCTL_IMPORT_SYNC_FILE of the fence of @syncobj of @fd. */
+static void import_sync_file(int dmabuf, uint32_t flags, int fd, uint32_t syncobj)
+{
+	struct dma_buf_import_sync_file i = { .flags = flags };
+
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &i.fd), 0);
+	igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &i), 0);
+	close(i.fd);
+}
+
+/* Whether the sync_file or dma-buf @fd polls readable within @ms. */
+static bool poll_in(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* --- debugfs ------------------------------------------------------------------ */
+
+/* A counter of debugfs vsvm_prime of device @dev. */
+static long long prime_stat(int dev, const char *key)
+{
+	long long v = vsvm_debugfs_get(dbg[dev], "vsvm_prime", key);
+
+	igt_assert_f(v >= 0, "device %d: debugfs vsvm_prime has no \"%s\"\n", dev, key);
+	return v;
+}
+
+/* debugfs prime_evict of device @dev: move_notify for its exported objects. */
+static void evict(int dev)
+{
+	igt_assert_eq(vsvm_debugfs_write(dbg[dev], "prime_evict", "1"), 0);
+}
+
+struct prime_counts {
+	long long maps, move_notifies, evictions, skipped_pinned;
+};
+
+static struct prime_counts counts(int dev)
+{
+	return (struct prime_counts){
+		.maps = prime_stat(dev, "maps"),
+		.move_notifies = prime_stat(dev, "move_notifies"),
+		.evictions = prime_stat(dev, "evictions"),
+		.skipped_pinned = prime_stat(dev, "skipped_pinned"),
+	};
+}
+
+/* What each device holds at the start of a subtest. */
+struct base {
+	long long bos[2], imports[2], dmachk[2];
+};
+
+static struct base base_now(void)
+{
+	struct base b = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (dbg[i] < 0)
+			continue;
+		b.bos[i] = vsvm_info_get(dbg[i], "bo_count");
+		b.imports[i] = prime_stat(i, "imports");
+		b.dmachk[i] = vsvm_debugfs_get(dbg[i], "dmachk", "violations");
+	}
+	return b;
+}
+
+/* Polls up to @ms until device @dev has @bos objects and @imports imports. */
+static void wait_objects(int dev, long long bos, long long imports, unsigned int ms)
+{
+	uint64_t end = now_ns() + ms * 1000000ull;
+	long long b, i;
+
+	for (;;) {
+		b = vsvm_info_get(dbg[dev], "bo_count");
+		i = prime_stat(dev, "imports");
+		if (b == bos && i == imports)
+			return;
+		if (now_ns() > end)
+			break;
+		usleep(10000);
+	}
+	igt_assert_f(false, "device %d after %u ms: bo_count %lld imports %lld; want %lld %lld\n",
+		     dev, ms, b, i, bos, imports);
+}
+
+/*
+ * The end of a subtest, every file closed: the objects and imports of both
+ * devices are back (file release can be deferred), and the DMA checker
+ * (I1, I10) saw nothing on either.
+ */
+static void finish(const struct base *b)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (dbg[i] < 0)
+			continue;
+		wait_objects(i, b->bos[i], b->imports[i], 3000);
+		igt_assert_f(vsvm_debugfs_get(dbg[i], "dmachk", "violations") == b->dmachk[i],
+			     "device %d: DMA checker: %lld violations (%lld before)\n", i,
+			     vsvm_debugfs_get(dbg[i], "dmachk", "violations"), b->dmachk[i]);
+	}
+}
+
+/* --- calls in a thread ----------------------------------------------------------- */
+
+/*
+ * A blocking call run in a thread: the semaphore release after a delay, or
+ * prime_evict (whose move_notify may wait for the importer's jobs).  Threads
+ * never assert: the main thread checks @ret after bg_join().
+ */
+struct bg {
+	pthread_t thread;
+	int (*fn)(struct bg *b);
+	volatile uint32_t *sem;
+	unsigned int delay_ms;
+	int dev;
+	int ret;
+	atomic_bool done;
+};
+
+static void *bg_main(void *arg)
+{
+	struct bg *b = arg;
+
+	b->ret = b->fn(b);
+	atomic_store(&b->done, true);
+	return NULL;
+}
+
+static int bg_release(struct bg *b)
+{
+	usleep(b->delay_ms * 1000);
+	*b->sem = 1;
+	return 0;
+}
+
+static int bg_evict(struct bg *b)
+{
+	return vsvm_debugfs_write(dbg[b->dev], "prime_evict", "1");
+}
+
+static void bg_start(struct bg *b)
+{
+	atomic_init(&b->done, false);
+	b->ret = -EINPROGRESS;
+	igt_assert_eq(pthread_create(&b->thread, NULL, bg_main, b), 0);
+}
+
+static void bg_join(struct bg *b)
+{
+	igt_assert_eq(pthread_join(b->thread, NULL), 0);
+}
+
+/* --- the subtests' bodies --------------------------------------------------------- */
+
+static uint8_t want[BO_SIZE];
+
+/*
+ * I9: device @exp exports X, device @imp imports it; each GPU reads what the
+ * other's CPU and GPU wrote, and each CPU sees what the other GPU wrote.
+ */
+static void vsvm_to_vsvm(int exp, int imp)
+{
+	struct ctx e, i;
+	uint32_t x, xi;
+	uint8_t *xmap;
+	long long maps0;
+	int dmabuf;
+
+	ctx_init(&e, exp);
+	ctx_init(&i, imp);
+	x = vsvm_gem_create(e.fd, X_SIZE);
+	xmap = vsvm_gem_mmap(e.fd, x, X_SIZE);
+	fill_pat(xmap, 0, X_SIZE, 1);
+	dmabuf = prime_export(e.fd, x);
+	xi = prime_import(i.fd, dmabuf);
+	assert_imported(i.fd, xi, X_SIZE, 1);
+	assert_imported(e.fd, x, X_SIZE, 0);
+	maps0 = prime_stat(imp, "maps");
+
+	/* A mapping past the end of the import is refused, as for any object. */
+	igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE + PAGE, 0), -EINVAL);
+	igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+
+	/* The importer's GPU reads the exporter's CPU data and writes X. */
+	cs_copy(&i, BO_VA + R0, X_VA, X_SIZE);
+	cs_fill(&i, X_VA + PAGE + 3, 0x44332211, 2 * PAGE + 5);
+	cs_store32(&i, X_VA + X_SIZE - 4, 0xdeadbeef);
+	cs_copy(&i, X_VA + 8 * PAGE + 1, BO_VA + R0 + 12 * PAGE, PAGE);
+	igt_assert_eq(run(&i), 1);
+	assert_pat(i.bo_map + R0, 0, X_SIZE, 1);
+	igt_assert_cmps64(maps0, <, prime_stat(imp, "maps"));
+
+	fill_pat(want, 0, X_SIZE, 1);
+	fill_cmd(want + PAGE + 3, 0x44332211, 2 * PAGE + 5);
+	put32(want + X_SIZE - 4, 0xdeadbeef);
+	fill_pat(want + 8 * PAGE + 1, 12 * PAGE, PAGE, 1);
+	assert_same(xmap, want, X_SIZE);	/* the exporter's CPU view */
+
+	/* The exporter's GPU reads what the importer's GPU wrote, and writes X. */
+	igt_assert_eq(vsvm_vm_map(e.fd, e.vm, x, 0, X_VA, X_SIZE, 0), 0);
+	cs_copy(&e, BO_VA + R0, X_VA, X_SIZE);
+	fill_pat(e.bo_map + R1, 0, X_SIZE, 2);
+	cs_copy(&e, X_VA + 5, BO_VA + R1 + 5, X_SIZE - 10);
+	igt_assert_eq(run(&e), 1);
+	assert_same(e.bo_map + R0, want, X_SIZE);
+	memcpy(want + 5, e.bo_map + R1 + 5, X_SIZE - 10);
+	assert_same(xmap, want, X_SIZE);
+
+	/* And the importer's GPU reads that back. */
+	cs_copy(&i, BO_VA + R1, X_VA, X_SIZE);
+	igt_assert_eq(run(&i), 1);
+	assert_same(i.bo_map + R1, want, X_SIZE);
+
+	/* I10: a read-only mapping of the import: a write faults, X unchanged. */
+	igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, Y_VA, X_SIZE, DRM_VSVM_BIND_READ_ONLY), 0);
+	cs_store32(&i, Y_VA + 64, 0x0badf00d);
+	igt_assert_eq(run(&i), -EFAULT);
+	igt_assert_eq_u64(last_fault(i.fd)->addr, Y_VA + 64);
+	igt_assert_eq_u32(last_fault(i.fd)->reason, DRM_VSVM_FAULT_READ_ONLY);
+	assert_same(xmap, want, X_SIZE);
+
+	munmap(xmap, X_SIZE);
+	close(dmabuf);
+	ctx_fini(&i);
+	ctx_fini(&e);
+}
+
+/* A vgem dumb buffer of @size bytes: its handle, and its CPU mapping in @map. */
+static uint32_t vgem_create(int vg, uint64_t size, uint8_t **map)
+{
+	struct drm_mode_create_dumb dumb = {
+		.width = 1024, .height = size / 4096, .bpp = 32,
+	};
+	struct drm_mode_map_dumb md = { 0 };
+	void *p;
+
+	do_ioctl(vg, DRM_IOCTL_MODE_CREATE_DUMB, &dumb);
+	igt_assert_eq_u64(dumb.size, size);
+	md.handle = dumb.handle;
+	do_ioctl(vg, DRM_IOCTL_MODE_MAP_DUMB, &md);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vg, md.offset);
+	igt_assert(p != MAP_FAILED);
+	*map = p;
+	return dumb.handle;
+}
+
+/* A memfd of @size bytes, sealed against shrinking, for udmabuf. */
+static int sealed_memfd(uint64_t size)
+{
+	int memfd = memfd_create("vsvm-prime", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+
+	igt_assert_fd(memfd);
+	igt_assert_eq(ftruncate(memfd, size), 0);
+	igt_assert_eq(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	return memfd;
+}
+
+/* A udmabuf of [@offset, @offset + @size) of @memfd. */
+static int udmabuf_create(int ud, int memfd, uint64_t offset, uint64_t size)
+{
+	struct udmabuf_create create = {
+		.memfd = memfd, .flags = UDMABUF_FLAGS_CLOEXEC, .offset = offset, .size = size,
+	};
+	int dmabuf = ioctl(ud, UDMABUF_CREATE, &create);
+
+	igt_assert_f(dmabuf >= 0, "UDMABUF_CREATE: %s\n", strerror(errno));
+	return dmabuf;
+}
+
+/* A userptr of fresh anonymous memory, exported: refused (-EINVAL). */
+static void userptr_export_refused(int fd, uint32_t flags)
+{
+	struct drm_prime_handle args = { .flags = DRM_CLOEXEC | DRM_RDWR, .fd = -1 };
+	uint8_t *buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct drm_vsvm_gem_info info;
+	uint32_t h;
+
+	igt_assert(buf != MAP_FAILED);
+	memset(buf, 0x3c, 4 * PAGE);
+	h = vsvm_gem_userptr(fd, buf, 4 * PAGE, flags);
+	info = gem_info(fd, h);
+	igt_assert_eq_u32(info.flags, DRM_VSVM_GEM_INFO_USERPTR | flags);
+	igt_assert_eq_u32(info.imported, 0);
+	args.handle = h;
+	do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args, EINVAL);
+	args.flags = DRM_CLOEXEC;
+	do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args, EINVAL);
+	args.flags = 0;
+	do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args, EINVAL);
+	vsvm_gem_close(fd, h);
+	munmap(buf, 4 * PAGE);
+}
+
+igt_main
+{
+	igt_fixture {
+		struct stat st0, st1;
+
+		dbg[0] = drm_open_driver(DRIVER_VSVM);
+		igt_require(vsvm_is_vsvm(dbg[0]));
+		dbg[1] = __drm_open_driver_another(1, DRIVER_VSVM);
+		if (dbg[1] >= 0 && !vsvm_is_vsvm(dbg[1])) {
+			close(dbg[1]);
+			dbg[1] = -1;
+		}
+		if (dbg[1] >= 0) {
+			igt_assert_eq(fstat(dbg[0], &st0), 0);
+			igt_assert_eq(fstat(dbg[1], &st1), 0);
+			igt_assert_f(st0.st_rdev != st1.st_rdev, "device 1 is device 0\n");
+		} else {
+			igt_info("only one vsvm device: the cross-device subtests skip\n");
+		}
+		igt_info("DMA checker: device 0: enabled %lld, violations %lld\n",
+			 vsvm_debugfs_get(dbg[0], "dmachk", "enabled"),
+			 vsvm_debugfs_get(dbg[0], "dmachk", "violations"));
+		/* Both devices have the dma-buf counters. */
+		base_now();
+	}
+
+	/* I9: import from another vsvm device, both ways; I10: read-only. */
+	igt_describe("A buffer of one vsvm device imported into the other, both ways: "
+		     "GPU copies on both sides read and write it, each CPU sees the other "
+		     "GPU's writes byte by byte; a read-only mapping of the import faults "
+		     "on write.");
+	igt_subtest("vsvm-to-vsvm") {
+		struct base b;
+
+		require_two_devices();
+		b = base_now();
+		vsvm_to_vsvm(0, 1);
+		vsvm_to_vsvm(1, 0);
+		finish(&b);
+	}
+
+	/* I9: a dma-buf of this device imports as the object itself. */
+	igt_describe("Importing a dma-buf of the same device gives the same object: the "
+		     "same handle in the exporting file, a handle to the same memory in "
+		     "another file, no import, no attachment mapping.");
+	igt_subtest("self-import") {
+		struct base b = base_now();
+		struct prime_counts c0;
+		struct ctx f, g;
+		long long bos;
+		uint32_t x, xg;
+		uint8_t *xmap;
+		int dmabuf, dmabuf2;
+
+		ctx_init(&f, 0);
+		ctx_init(&g, 0);
+		c0 = counts(0);
+		bos = vsvm_info_get(dbg[0], "bo_count");
+		x = vsvm_gem_create(f.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(f.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 3);
+		dmabuf = prime_export(f.fd, x);
+		igt_assert_eq_u32(prime_import(f.fd, dmabuf), x);
+		assert_imported(f.fd, x, X_SIZE, 0);
+		xg = prime_import(g.fd, dmabuf);
+		assert_imported(g.fd, xg, X_SIZE, 0);
+		igt_assert_eq_s64(vsvm_info_get(dbg[0], "bo_count"), bos + 1);
+		igt_assert_eq_s64(prime_stat(0, "imports"), b.imports[0]);
+
+		/* The second file's GPU reads and writes the first file's object. */
+		igt_assert_eq(vsvm_vm_map(g.fd, g.vm, xg, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&g, BO_VA, X_VA, X_SIZE);
+		cs_fill(&g, X_VA + 2 * PAGE - 7, 0x0d0c0b0a, 3 * PAGE);
+		igt_assert_eq(run(&g), 1);
+		assert_pat(g.bo_map, 0, X_SIZE, 3);
+		fill_pat(want, 0, X_SIZE, 3);
+		fill_cmd(want + 2 * PAGE - 7, 0x0d0c0b0a, 3 * PAGE);
+		assert_same(xmap, want, X_SIZE);
+
+		/* The first file's GPU sees it. */
+		igt_assert_eq(vsvm_vm_map(f.fd, f.vm, x, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&f, BO_VA, X_VA, X_SIZE);
+		igt_assert_eq(run(&f), 1);
+		assert_same(f.bo_map, want, X_SIZE);
+
+		/* Exported again from the second file: still the same object. */
+		dmabuf2 = prime_export(g.fd, xg);
+		igt_assert_eq_u32(prime_import(f.fd, dmabuf2), x);
+		close(dmabuf2);
+
+		/* Nothing of this went through an attachment. */
+		igt_assert_eq_s64(prime_stat(0, "imports"), b.imports[0]);
+		igt_assert_eq_s64(prime_stat(0, "maps"), c0.maps);
+		igt_assert_eq_s64(vsvm_info_get(dbg[0], "bo_count"), bos + 1);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&g);
+		ctx_fini(&f);
+		finish(&b);
+	}
+
+	/* I9: vgem exports, vsvm imports; implicit sync both ways. */
+	igt_describe("A vgem buffer imported into vsvm: GPU copies read and write it, "
+		     "vgem's CPU mapping agrees; a vsvm job waits for vgem's write fence "
+		     "and sees what was written before it signalled; a running vsvm job's "
+		     "fence is in vgem's reservation.");
+	igt_subtest("vgem-to-vsvm") {
+		struct base b = base_now();
+		struct prime_vgem_fence_attach attach = { 0 };
+		struct prime_vgem_fence_signal sig = { 0 };
+		struct ctx c;
+		uint32_t vh, xi, s;
+		uint8_t *vmap;
+		int vg, dmabuf;
+
+		vg = open_vgem();
+		igt_require_f(vg >= 0, "no vgem device\n");
+		ctx_init(&c, 0);
+		vh = vgem_create(vg, X_SIZE, &vmap);
+		fill_pat(vmap, 0, X_SIZE, 5);
+		dmabuf = prime_export(vg, vh);
+		xi = prime_import(c.fd, dmabuf);
+		assert_imported(c.fd, xi, X_SIZE, 1);
+		igt_assert_eq_s64(prime_stat(0, "imports"), b.imports[0] + 1);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		cs_fill(&c, X_VA + 3 * PAGE + 1, 0x87654321, PAGE + 2);
+		cs_store32(&c, X_VA + 11 * PAGE - 2, 0xfeedface);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 5);
+		fill_pat(want, 0, X_SIZE, 5);
+		fill_cmd(want + 3 * PAGE + 1, 0x87654321, PAGE + 2);
+		put32(want + 11 * PAGE - 2, 0xfeedface);
+		assert_same(vmap, want, X_SIZE);
+
+		/* A vsvm job waits for vgem's write fence. */
+		attach.handle = vh;
+		attach.flags = PRIME_VGEM_FENCE_WRITE;
+		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		s = submit(&c, c.vm, 0);
+		igt_assert_eq(wait_ms(c.fd, s, 300), -ETIME);
+		igt_assert_eq(fence_status(c.fd, s), 0);
+		assert_bytes(c.bo_map + R1, X_SIZE, 0);
+		/* The "vgem writer" writes, then signals. */
+		fill_pat(vmap, 0, X_SIZE, 6);
+		sig.fence = attach.out_fence;
+		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_SIGNAL, &sig);
+		igt_assert_eq(job_end(&c, s), 1);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 6);
+
+		/* A running vsvm job writing X conflicts with a vgem fence. */
+		cs_spin(&c, SEM_VA, 1);
+		cs_fill(&c, X_VA, 0x5a5a5a5a, X_SIZE);
+		s = submit(&c, c.vm, 0);
+		igt_assert(!poll_in(dmabuf, 0));
+		attach = (struct prime_vgem_fence_attach){ .handle = vh,
+							   .flags = PRIME_VGEM_FENCE_WRITE };
+		do_ioctl_err(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach, EBUSY);
+		attach.flags = 0;
+		do_ioctl_err(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach, EBUSY);
+		assert_pat(vmap, 0, X_SIZE, 6);
+		sem_set(&c, 1);
+		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert(poll_in(dmabuf, 0));
+		assert_bytes(vmap, X_SIZE, 0x5a);
+		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach);
+		sig.fence = attach.out_fence;
+		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_SIGNAL, &sig);
+
+		munmap(vmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		close(vg);
+		finish(&b);
+	}
+
+	/* I9: udmabuf (memfd pages) imported into vsvm. */
+	igt_describe("A udmabuf of a memfd range, imported into vsvm: GPU copies read "
+		     "and write exactly the memfd's pages of that range, before and after "
+		     "the CPU rewrites them.");
+	igt_subtest("udmabuf-to-vsvm") {
+		const uint64_t mem_size = X_SIZE + 4 * PAGE, off = 2 * PAGE;
+		struct base b = base_now();
+		struct ctx c;
+		uint8_t *mem;
+		uint32_t xi;
+		int ud, memfd, dmabuf;
+
+		ud = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+		igt_require_f(ud >= 0, "no /dev/udmabuf\n");
+		ctx_init(&c, 0);
+		memfd = sealed_memfd(mem_size);
+		mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+		igt_assert(mem != MAP_FAILED);
+		fill_pat(mem, 0, mem_size, 7);
+		dmabuf = udmabuf_create(ud, memfd, off, X_SIZE);
+		xi = prime_import(c.fd, dmabuf);
+		assert_imported(c.fd, xi, X_SIZE, 1);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		cs_fill(&c, X_VA + 5 * PAGE - 9, 0x11223344, 2 * PAGE + 17);
+		cs_store32(&c, X_VA, 0xcafe0001);
+		cs_store32(&c, X_VA + X_SIZE - 4, 0xcafe0002);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, off, X_SIZE, 7);
+		fill_pat(want, 0, mem_size, 7);
+		fill_cmd(want + off + 5 * PAGE - 9, 0x11223344, 2 * PAGE + 17);
+		put32(want + off, 0xcafe0001);
+		put32(want + off + X_SIZE - 4, 0xcafe0002);
+		assert_same(mem, want, mem_size);	/* nothing outside the range */
+
+		/* The CPU rewrites the memfd: the GPU reads the new bytes. */
+		fill_pat(mem, 0, mem_size, 8);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R1, off, X_SIZE, 8);
+
+		close(dmabuf);
+		ctx_fini(&c);
+		munmap(mem, mem_size);
+		close(memfd);
+		close(ud);
+		finish(&b);
+	}
+
+	/* I9: CPU access through the exported dma-buf, with its implicit sync. */
+	igt_describe("CPU mmap of a vsvm dma-buf with DMA_BUF_IOCTL_SYNC: the CPU sees "
+		     "the GPU's writes and the GPU the CPU's; SYNC_START waits for a "
+		     "running GPU writer, which poll() reports.");
+	igt_subtest("dmabuf-cpu-mmap") {
+		struct base b = base_now();
+		/* Static: a thread left behind by a failed assert must not write a stack. */
+		static struct bg rel;
+		struct ctx c;
+		uint8_t *dm;
+		uint32_t x, s;
+		uint64_t t0;
+		int dmabuf;
+
+		ctx_init(&c, 0);
+		x = vsvm_gem_create(c.fd, X_SIZE);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, x, 0, X_VA, X_SIZE, 0), 0);
+		dmabuf = prime_export(c.fd, x);
+		dm = mmap(NULL, X_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+		igt_assert(dm != MAP_FAILED);
+
+		/* The GPU writes, the CPU reads through the dma-buf. */
+		fill_pat(c.bo_map + R0, 0, X_SIZE, 9);
+		cs_copy(&c, X_VA, BO_VA + R0, X_SIZE);
+		cs_fill(&c, X_VA + 100, 0xa1b2c3d4, 1000);
+		igt_assert_eq(run(&c), 1);
+		fill_pat(want, 0, X_SIZE, 9);
+		fill_cmd(want + 100, 0xa1b2c3d4, 1000);
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+		assert_same(dm, want, X_SIZE);
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+
+		/* The CPU writes through the dma-buf, the GPU reads. */
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+		fill_pat(dm, 0, X_SIZE, 10);
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 10);
+
+		/* SYNC_START waits for the GPU job that writes the buffer. */
+		cs_spin(&c, SEM_VA, 1);
+		cs_fill(&c, X_VA, 0x5a5a5a5a, X_SIZE);
+		s = submit(&c, c.vm, 0);
+		igt_assert(!poll_in(dmabuf, 0));
+		rel = (struct bg){ .fn = bg_release, .delay_ms = 300,
+				   .sem = (volatile uint32_t *)(c.bo_map + SEM_OFF) };
+		t0 = now_ns();
+		bg_start(&rel);
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+		igt_assert_f(now_ns() - t0 > 200000000ull,
+			     "SYNC_START returned after %" PRIu64 " ns, with the writer spinning\n",
+			     now_ns() - t0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		assert_bytes(dm, X_SIZE, 0x5a);
+		dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+		bg_join(&rel);
+		igt_assert(poll_in(dmabuf, 0));
+		igt_assert_eq(job_end(&c, s), 1);
+
+		munmap(dm, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		finish(&b);
+	}
+
+	/* I9: implicit sync across devices through the shared reservation. */
+	igt_describe("A job on one device that reads the shared buffer waits for a job "
+		     "of the other device that writes it (held by SPIN), in both "
+		     "directions, and reads the writer's data.");
+	igt_subtest("implicit-sync-cross-device") {
+		struct base b;
+		struct ctx a, c;
+		uint32_t x, xb, vb2, sa, sb;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 11);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
+		/* Read-only on device 1: its job waits for writers only. */
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE,
+					  DRM_VSVM_BIND_READ_ONLY), 0);
+
+		/* Device 0 writes X after a SPIN; device 1 copies X. */
+		fill_pat(a.bo_map + R0, 0, X_SIZE, 12);
+		cs_spin(&a, SEM_VA, 1);
+		cs_fill(&a, X_VA, 0x01020304, X_SIZE / 2);
+		cs_copy(&a, X_VA + X_SIZE / 2, BO_VA + R0 + X_SIZE / 2, X_SIZE / 2);
+		sa = submit(&a, a.vm, 0);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		sb = submit(&c, c.vm, 0);
+		igt_assert_eq(wait_ms(c.fd, sb, 300), -ETIME);
+		igt_assert_eq(fence_status(c.fd, sb), 0);
+		igt_assert_eq(fence_status(a.fd, sa), 0);
+		assert_bytes(c.bo_map + R0, X_SIZE, 0);
+		sem_set(&a, 1);
+		igt_assert_eq(job_end(&c, sb), 1);
+		igt_assert_eq(fence_status(a.fd, sa), 1);
+		fill_cmd(want, 0x01020304, X_SIZE / 2);
+		fill_pat(want + X_SIZE / 2, X_SIZE / 2, X_SIZE / 2, 12);
+		assert_same(c.bo_map + R0, want, X_SIZE);
+		assert_same(xmap, want, X_SIZE);
+		igt_assert_eq(job_end(&a, sa), 1);
+
+		/* Device 1 writes X after a SPIN; device 0, the exporter, copies X. */
+		vb2 = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vb2, xb, 0, X_VA, X_SIZE, 0), 0);
+		fill_pat(c.bo_map + R1, 0, X_SIZE, 13);
+		cs_spin(&c, SEM_VA, 1);
+		cs_copy(&c, X_VA, BO_VA + R1, X_SIZE);
+		sb = submit(&c, vb2, 0);
+		cs_copy(&a, BO_VA + R1, X_VA, X_SIZE);
+		sa = submit(&a, a.vm, 0);
+		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
+		igt_assert_eq(fence_status(a.fd, sa), 0);
+		assert_bytes(a.bo_map + R1, X_SIZE, 0);
+		sem_set(&c, 1);
+		igt_assert_eq(job_end(&a, sa), 1);
+		igt_assert_eq(fence_status(c.fd, sb), 1);
+		assert_pat(a.bo_map + R1, 0, X_SIZE, 13);
+		assert_pat(xmap, 0, X_SIZE, 13);
+		igt_assert_eq(job_end(&c, sb), 1);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: vsvm's fences, with their usage, seen through the dma-buf. */
+	igt_describe("DMA_BUF_IOCTL_EXPORT_SYNC_FILE on a vsvm dma-buf reflects a "
+		     "running job of the exporter and of the importing device, with the "
+		     "right usage: a job mapping the buffer read-only is a reader, not a "
+		     "writer.");
+	igt_subtest("export-sync-file") {
+		struct base b;
+		struct ctx a, c;
+		uint32_t x, xb, vro, s;
+		uint8_t *xmap;
+		int dmabuf, rd, wr;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+
+		/* Nothing runs: both sync files are signalled. */
+		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
+		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
+		igt_assert_eq(sync_file_status(rd), 1);
+		igt_assert_eq(sync_file_status(wr), 1);
+		close(rd);
+		close(wr);
+
+		/* The exporter's job writes X. */
+		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
+		cs_spin(&a, SEM_VA, 1);
+		cs_fill(&a, X_VA, 0x77665544, X_SIZE);
+		s = submit(&a, a.vm, 0);
+		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
+		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
+		igt_assert_eq(sync_file_status(rd), 0);
+		igt_assert_eq(sync_file_status(wr), 0);
+		igt_assert(!poll_in(rd, 100));
+		assert_bytes(xmap, X_SIZE, 0);
+		sem_set(&a, 1);
+		igt_assert(poll_in(rd, 20000));
+		igt_assert(poll_in(wr, 20000));
+		igt_assert_eq(sync_file_status(rd), 1);
+		igt_assert_eq(fence_status(a.fd, s), 1);
+		fill_cmd(want, 0x77665544, X_SIZE);
+		assert_same(xmap, want, X_SIZE);
+		close(rd);
+		close(wr);
+		igt_assert_eq(job_end(&a, s), 1);
+
+		/* The importer's job, X mapped read-only: a reader. */
+		vro = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vro, xb, 0, X_VA, X_SIZE,
+					  DRM_VSVM_BIND_READ_ONLY), 0);
+		cs_spin(&c, SEM_VA, 1);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		s = submit(&c, vro, 0);
+		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
+		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
+		igt_assert_eq(sync_file_status(rd), 1);	/* no writer */
+		igt_assert_eq(sync_file_status(wr), 0);	/* a reader */
+		igt_assert_eq(fence_status(c.fd, s), 0);
+		sem_set(&c, 1);
+		igt_assert(poll_in(wr, 20000));
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		assert_same(c.bo_map + R0, want, X_SIZE);
+		close(rd);
+		close(wr);
+		igt_assert_eq(job_end(&c, s), 1);
+
+		/* The importer's job, X mapped writable: a writer. */
+		sem_set(&c, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		cs_spin(&c, SEM_VA, 1);
+		cs_store32(&c, X_VA + 4 * PAGE + 8, 0x600dcafe);
+		s = submit(&c, c.vm, 0);
+		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
+		igt_assert_eq(sync_file_status(rd), 0);
+		igt_assert(!poll_in(rd, 100));
+		igt_assert_eq_u32(*(uint32_t *)(xmap + 4 * PAGE + 8), 0x77665544);
+		sem_set(&c, 1);
+		igt_assert(poll_in(rd, 20000));
+		igt_assert_eq(sync_file_status(rd), 1);
+		put32(want + 4 * PAGE + 8, 0x600dcafe);
+		assert_same(xmap, want, X_SIZE);
+		close(rd);
+		igt_assert_eq(job_end(&c, s), 1);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: a foreign fence put into the reservation is waited on, by usage. */
+	igt_describe("DMA_BUF_IOCTL_IMPORT_SYNC_FILE of another device's spinning job: "
+		     "as a read fence, a read-only job of the buffer runs and a writer "
+		     "waits; as a write fence, every job of the buffer waits, on the "
+		     "importing and on the exporting device, and reads what was written "
+		     "before the fence signalled.");
+	igt_subtest("import-sync-file") {
+		struct base b;
+		struct ctx a, c, d;
+		uint32_t x, xb, vro, vrw, va2, sa, s1, s2;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);	/* not mapped in a.vm */
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 14);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		vro = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vro, xb, 0, X_VA, X_SIZE,
+					  DRM_VSVM_BIND_READ_ONLY), 0);
+		vrw = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vrw, xb, 0, X_VA, X_SIZE, 0), 0);
+
+		/* Device 0 spins (on its own objects); its fence goes in as a reader. */
+		cs_spin(&a, SEM_VA, 1);
+		sa = submit(&a, a.vm, 0);
+		import_sync_file(dmabuf, DMA_BUF_SYNC_READ, a.fd, sa);
+		igt_assert(poll_in(dmabuf, 0));	/* POLLIN: no writer */
+
+		/* A read-only job runs while device 0 still spins. */
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		s1 = submit(&c, vro, 0);
+		igt_assert_eq(wait_ms(c.fd, s1, 1500), 0);
+		igt_assert_eq(fence_status(c.fd, s1), 1);
+		igt_assert_eq(fence_status(a.fd, sa), 0);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 14);
+
+		/* A writer waits for it. */
+		cs_store32(&c, X_VA + 8, 0x00c0ffee);
+		s2 = submit(&c, vrw, 1);
+		igt_assert_eq(wait_ms(c.fd, s2, 300), -ETIME);
+		igt_assert_eq(fence_status(c.fd, s2), 0);
+		assert_pat(xmap, 0, X_SIZE, 14);
+		sem_set(&a, 1);
+		igt_assert_eq(job_end(&c, s2), 1);
+		igt_assert_eq(fence_status(a.fd, sa), 1);
+		fill_pat(want, 0, X_SIZE, 14);
+		put32(want + 8, 0x00c0ffee);
+		assert_same(xmap, want, X_SIZE);
+		igt_assert_eq(job_end(&a, sa), 1);
+		drmSyncobjDestroy(c.fd, s1);
+
+		/*
+		 * Device 1 spins, in a file of its own that shares no object with
+		 * the jobs below; its fence goes in as a writer.
+		 */
+		ctx_init(&d, 1);
+		cs_spin(&d, SEM_VA, 1);
+		s1 = submit(&d, d.vm, 0);
+		import_sync_file(dmabuf, DMA_BUF_SYNC_WRITE, d.fd, s1);
+		igt_assert(!poll_in(dmabuf, 0));
+
+		/* The exporter's job and the importer's read-only job both wait. */
+		va2 = ctx_new_vm(&a);
+		igt_assert_eq(vsvm_vm_map(a.fd, va2, x, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&a, BO_VA + R1, X_VA, X_SIZE);
+		sa = submit(&a, va2, 0);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		s2 = submit(&c, vro, 1);	/* queue 0 is busy with the SPIN */
+		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
+		igt_assert_eq(wait_ms(c.fd, s2, 0), -ETIME);
+		igt_assert_eq(fence_status(d.fd, s1), 0);
+		assert_bytes(a.bo_map + R1, X_SIZE, 0);
+		assert_bytes(c.bo_map + R1, X_SIZE, 0);
+		/* Written after both jobs were submitted: they must read this. */
+		fill_pat(xmap, 0, X_SIZE, 15);
+		sem_set(&d, 1);
+		igt_assert_eq(job_end(&a, sa), 1);
+		igt_assert_eq(job_end(&c, s2), 1);
+		igt_assert_eq(job_end(&d, s1), 1);
+		assert_pat(a.bo_map + R1, 0, X_SIZE, 15);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 15);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&d);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: move_notify on an idle import: unmapped, mapped again on next use. */
+	igt_describe("The exporter evicts (prime_evict) a buffer the other device has "
+		     "bound: the importer gets move_notify and drops its mapping; its "
+		     "next job maps it again and reads the current bytes; eviction of "
+		     "an import that is not mapped is harmless.");
+	igt_subtest("move-notify-idle") {
+		struct base b;
+		struct prime_counts a0, c0, a1, c1;
+		struct ctx a, c;
+		uint32_t x, xb;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 20);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		c0 = counts(1);		/* VM_BIND or the first EXEC maps it */
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 20);
+		c1 = counts(1);
+		igt_assert_cmps64(c0.maps, <, c1.maps);
+
+		a0 = counts(0);
+		evict(0);
+		a1 = counts(0);
+		igt_assert_eq_s64(a1.evictions, a0.evictions + 1);
+		igt_assert_eq_s64(a1.skipped_pinned, a0.skipped_pinned);
+		c0 = c1;
+		c1 = counts(1);
+		igt_assert_eq_s64(c1.move_notifies, c0.move_notifies + 1);
+		igt_assert_eq_s64(c1.maps, c0.maps);	/* mapped again on use, not before */
+
+		/* The next job maps it again, and sees the current bytes. */
+		fill_pat(xmap, 0, X_SIZE, 21);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		cs_fill(&c, X_VA + 6 * PAGE, 0x99aabbcc, 2 * PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 21);
+		fill_pat(want, 0, X_SIZE, 21);
+		fill_cmd(want + 6 * PAGE, 0x99aabbcc, 2 * PAGE);
+		assert_same(xmap, want, X_SIZE);
+		c0 = c1;
+		c1 = counts(1);
+		igt_assert_cmps64(c0.maps, <, c1.maps);
+
+		/* Twice in a row, with no use in between: the second is a no-op. */
+		evict(0);
+		evict(0);
+		igt_assert_eq_s64(counts(0).evictions, a1.evictions + 2);
+		igt_assert_eq_s64(counts(1).move_notifies, c1.move_notifies + 2);
+		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_same(c.bo_map + R2, want, X_SIZE);
+		igt_assert_cmps64(c1.maps, <, counts(1).maps);
+
+		/* The exporter's own GPU use is untouched by its evictions. */
+		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&a, BO_VA + R0, X_VA, X_SIZE);
+		igt_assert_eq(run(&a), 1);
+		assert_same(a.bo_map + R0, want, X_SIZE);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: move_notify while the importer's jobs are queued on the buffer. */
+	igt_describe("The exporter evicts a buffer while the importer's jobs that use it "
+		     "are queued behind a SPIN: the jobs complete and read and write the "
+		     "right bytes, and the importer maps the buffer again.");
+	igt_subtest("move-notify-queued-job") {
+		struct base b;
+		static struct bg ev;	/* static: see dmabuf-cpu-mmap */
+		struct prime_counts a0, c0;
+		struct ctx a, c;
+		uint32_t x, xb, vb2, s0, s1, s2;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 30);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		vb2 = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vb2, xb, 0, X_VA, X_SIZE, 0), 0);
+
+		/* Mapped by a first job. */
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 30);
+		assert_pat(xmap, 0, X_SIZE, 30);	/* no CPU fault while evicting */
+
+		/*
+		 * Queue 0 of device 1: a SPIN, then a job of the same context and
+		 * a job of another VM, both using X, queued behind it.
+		 */
+		cs_spin(&c, SEM_VA, 1);
+		s0 = submit(&c, c.vm, 0);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		cs_fill(&c, X_VA, 0x13572468, PAGE);
+		s1 = submit(&c, c.vm, 0);
+		cs_copy(&c, BO_VA + R2 + PAGE, X_VA + PAGE, X_SIZE - PAGE);
+		cs_store32(&c, X_VA + X_SIZE - 8, 0xabad1dea);
+		s2 = submit(&c, vb2, 0);
+
+		a0 = counts(0);
+		c0 = counts(1);
+		/* move_notify may wait for the queued jobs: evict from a thread. */
+		ev = (struct bg){ .fn = bg_evict, .dev = 0 };
+		bg_start(&ev);
+		usleep(300000);
+		igt_info("prime_evict %s before the SPIN was released\n",
+			 atomic_load(&ev.done) ? "returned" : "had not returned");
+		igt_assert_eq(fence_status(c.fd, s0), 0);
+		igt_assert_eq(fence_status(c.fd, s1), 0);
+		igt_assert_eq(fence_status(c.fd, s2), 0);
+		sem_set(&c, 1);
+		igt_assert_eq(job_end(&c, s0), 1);
+		igt_assert_eq(job_end(&c, s1), 1);
+		igt_assert_eq(job_end(&c, s2), 1);
+		bg_join(&ev);
+		igt_assert_eq(ev.ret, 0);
+		igt_assert_eq_s64(counts(0).evictions, a0.evictions + 1);
+		igt_assert_eq_s64(counts(1).move_notifies, c0.move_notifies + 1);
+
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 30);
+		assert_pat(c.bo_map + R2 + PAGE, PAGE, X_SIZE - PAGE, 30);
+		fill_pat(want, 0, X_SIZE, 30);
+		fill_cmd(want, 0x13572468, PAGE);
+		put32(want + X_SIZE - 8, 0xabad1dea);
+		assert_same(xmap, want, X_SIZE);
+
+		/* A job after the eviction works on a fresh mapping. */
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		igt_assert_eq(run_vm(&c, vb2), 1);
+		assert_same(c.bo_map + R0, want, X_SIZE);
+		igt_assert_cmps64(c0.maps, <, counts(1).maps);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: a static (non-dynamic) importer pins; pinned buffers are not moved. */
+	igt_describe("A buffer that vgem (a static importer) imported is pinned: "
+		     "prime_evict skips it and its dynamic importers get no move_notify; "
+		     "once vgem lets it go, it is evicted like the others.");
+	igt_subtest("move-notify-pinned") {
+		struct base b;
+		struct prime_counts a0, c0, a1, c1;
+		struct ctx a, c;
+		uint32_t x, y, xb, yb, vh;
+		uint8_t *xmap, *ymap;
+		int vg, xbuf, ybuf;
+
+		require_two_devices();
+		vg = open_vgem();
+		igt_require_f(vg >= 0, "no vgem device\n");
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		y = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		ymap = vsvm_gem_mmap(a.fd, y, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 40);
+		fill_pat(ymap, 0, X_SIZE, 41);
+		xbuf = prime_export(a.fd, x);
+		ybuf = prime_export(a.fd, y);
+		vh = prime_import(vg, ybuf);	/* vgem pins Y */
+		xb = prime_import(c.fd, xbuf);
+		yb = prime_import(c.fd, ybuf);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, yb, 0, Y_VA, X_SIZE, 0), 0);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		cs_copy(&c, BO_VA + R1, Y_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 40);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 41);
+
+		a0 = counts(0);
+		c0 = counts(1);
+		evict(0);
+		a1 = counts(0);
+		c1 = counts(1);
+		igt_assert_eq_s64(a1.evictions, a0.evictions + 1);		/* X */
+		igt_assert_eq_s64(a1.skipped_pinned, a0.skipped_pinned + 1);	/* Y */
+		igt_assert_eq_s64(c1.move_notifies, c0.move_notifies + 1);
+
+		fill_pat(xmap, 0, X_SIZE, 42);
+		fill_pat(ymap, 0, X_SIZE, 43);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		cs_copy(&c, BO_VA + R1, Y_VA, X_SIZE);
+		cs_store32(&c, Y_VA + 16, 0x1badb002);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 42);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 43);
+		igt_assert_eq_u32(*(uint32_t *)(ymap + 16), 0x1badb002);
+		igt_assert_cmps64(c1.maps, <, counts(1).maps);
+
+		/* vgem lets Y go: Y is evicted too. */
+		vsvm_gem_close(vg, vh);
+		a0 = counts(0);
+		c0 = counts(1);
+		evict(0);
+		a1 = counts(0);
+		igt_assert_eq_s64(a1.evictions, a0.evictions + 2);
+		igt_assert_eq_s64(a1.skipped_pinned, a0.skipped_pinned);
+		igt_assert_eq_s64(counts(1).move_notifies, c0.move_notifies + 2);
+		fill_pat(ymap, 0, X_SIZE, 44);
+		cs_copy(&c, BO_VA + R2, Y_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R2, 0, X_SIZE, 44);
+
+		munmap(xmap, X_SIZE);
+		munmap(ymap, X_SIZE);
+		close(xbuf);
+		close(ybuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		close(vg);
+		finish(&b);
+	}
+
+	/* I1, I9, I10: a userptr's pages follow the CPU; no other device may map them. */
+	igt_describe("PRIME export of a userptr is refused with -EINVAL, in notifier and "
+		     "in registration (PIN_LONGTERM) mode and read-only; the userptr "
+		     "still works, and nothing was exported.");
+	igt_subtest("userptr-export-refused") {
+		struct base b = base_now();
+		struct prime_counts c0 = counts(0);
+		struct ctx c;
+		uint8_t *buf;
+		uint32_t h;
+
+		ctx_init(&c, 0);
+		userptr_export_refused(c.fd, 0);
+		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_PIN_LONGTERM);
+		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_READ_ONLY);
+		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_PIN_LONGTERM |
+					     DRM_VSVM_USERPTR_READ_ONLY);
+
+		/* A refused userptr still works on the GPU. */
+		buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		fill_pat(buf, 0, 4 * PAGE, 45);
+		h = vsvm_gem_userptr(c.fd, buf, 4 * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, X_VA, 4 * PAGE, 0), 0);
+		cs_copy(&c, BO_VA, X_VA, 4 * PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map, 0, 4 * PAGE, 45);
+
+		/* Nothing is exported: an eviction finds nothing. */
+		evict(0);
+		igt_assert_eq_s64(counts(0).evictions, c0.evictions);
+		igt_assert_eq_s64(counts(0).skipped_pinned, c0.skipped_pinned);
+
+		ctx_fini(&c);
+		munmap(buf, 4 * PAGE);
+		finish(&b);
+	}
+
+	/* I9: the import holds its own references. */
+	igt_describe("Closing the dma-buf fd, then the importer's handle, while the "
+		     "import is bound: the importer's jobs still read and write the "
+		     "buffer; unbinding frees the import.");
+	igt_subtest("close-dmabuf-fd-while-bound") {
+		struct base b;
+		struct ctx a, c;
+		uint32_t x, xb;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 50);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		close(dmabuf);
+
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		cs_fill(&c, X_VA, 0x24682468, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 50);
+		fill_pat(want, 0, X_SIZE, 50);
+		fill_cmd(want, 0x24682468, PAGE);
+		assert_same(xmap, want, X_SIZE);
+
+		/* The handle too: the mapping keeps the import. */
+		vsvm_gem_close(c.fd, xb);
+		igt_assert_eq_s64(prime_stat(1, "imports"), b.imports[1] + 1);
+		fill_pat(xmap + PAGE, PAGE, X_SIZE - PAGE, 51);
+		fill_pat(want + PAGE, PAGE, X_SIZE - PAGE, 51);
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		cs_store32(&c, X_VA + 2 * PAGE, 0x51515151);
+		igt_assert_eq(run(&c), 1);
+		assert_same(c.bo_map + R1, want, X_SIZE);
+		put32(want + 2 * PAGE, 0x51515151);
+		assert_same(xmap, want, X_SIZE);
+
+		/* Also across an eviction. */
+		evict(0);
+		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_same(c.bo_map + R2, want, X_SIZE);
+
+		/* Unbound: the last reference goes, and the import with it. */
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, X_VA, X_SIZE), 0);
+		wait_objects(1, vsvm_info_get(dbg[1], "bo_count"), b.imports[1], 3000);
+		assert_same(xmap, want, X_SIZE);
+
+		munmap(xmap, X_SIZE);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
+	/* I9: the exporter's file may go first. */
+	igt_describe("Closing the exporter's file while the other device holds the "
+		     "import: the buffer lives on, the importer's jobs read the "
+		     "exporter's data and write the buffer; then everything is freed.");
+	igt_subtest("close-exporter-first") {
+		struct base b;
+		struct ctx a, c;
+		uint32_t x, xb;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 60);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R0, 0, X_SIZE, 60);
+
+		/* The exporter goes: its file, its mapping, the dma-buf fd. */
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&a);
+		wait_objects(0, b.bos[0] + 1, b.imports[0], 3000);	/* X alone lives */
+
+		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		cs_fill(&c, X_VA + PAGE, 0xc3d2e1f0, 3 * PAGE);
+		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(c.bo_map + R1, 0, X_SIZE, 60);
+		fill_pat(want, 0, X_SIZE, 60);
+		fill_cmd(want + PAGE, 0xc3d2e1f0, 3 * PAGE);
+		assert_same(c.bo_map + R2, want, X_SIZE);
+
+		/* Another VM of the importer maps it anew. */
+		{
+			uint32_t vm2 = ctx_new_vm(&c);
+
+			igt_assert_eq(vsvm_vm_map(c.fd, vm2, xb, 0, X_VA, X_SIZE, 0), 0);
+			cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+			igt_assert_eq(run_vm(&c, vm2), 1);
+			assert_same(c.bo_map + R0, want, X_SIZE);
+		}
+
+		ctx_fini(&c);
+		finish(&b);
+	}
+
+	/* I9: GEM_INFO tells imports apart. */
+	igt_describe("GEM_INFO reports imported=1, the size and no flags for objects "
+		     "imported from the other vsvm device, vgem and udmabuf; 0 for "
+		     "objects of the device, self-imports and userptrs; re-importing "
+		     "into a file gives the same handle and no new import.");
+	igt_subtest("gem-info-imported") {
+		struct base b;
+		struct drm_vsvm_gem_info info;
+		uint32_t x, xb, z, za, h;
+		uint8_t *buf;
+		int f, g, dmabuf, zbuf;
+
+		require_two_devices();
+		b = base_now();
+		f = open_dev(0);
+		g = open_dev(1);
+		x = vsvm_gem_create(f, X_SIZE);
+		assert_imported(f, x, X_SIZE, 0);
+		dmabuf = prime_export(f, x);
+		igt_assert_eq_u32(prime_import(f, dmabuf), x);
+		assert_imported(f, x, X_SIZE, 0);
+
+		xb = prime_import(g, dmabuf);
+		assert_imported(g, xb, X_SIZE, 1);
+		igt_assert_eq_s64(prime_stat(1, "imports"), b.imports[1] + 1);
+		igt_assert_eq_u32(prime_import(g, dmabuf), xb);
+		igt_assert_eq_s64(prime_stat(1, "imports"), b.imports[1] + 1);
+		info = (struct drm_vsvm_gem_info){ .handle = xb, .pad = 1 };
+		do_ioctl_err(g, DRM_IOCTL_VSVM_GEM_INFO, &info, EINVAL);
+
+		/* The other way. */
+		z = vsvm_gem_create(g, 3 * PAGE);
+		zbuf = prime_export(g, z);
+		za = prime_import(f, zbuf);
+		assert_imported(f, za, 3 * PAGE, 1);
+		assert_imported(g, z, 3 * PAGE, 0);
+		igt_assert_eq_s64(prime_stat(0, "imports"), b.imports[0] + 1);
+		close(zbuf);
+
+		/* A userptr is not an import. */
+		buf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		h = vsvm_gem_userptr(f, buf, PAGE, 0);
+		info = gem_info(f, h);
+		igt_assert_eq_u32(info.flags, DRM_VSVM_GEM_INFO_USERPTR);
+		igt_assert_eq_u32(info.imported, 0);
+		vsvm_gem_close(f, h);
+		munmap(buf, PAGE);
+
+		/* vgem and udmabuf, where the system has them. */
+		{
+			int vg = open_vgem();
+
+			if (vg >= 0) {
+				uint8_t *vmap;
+				uint32_t vh = vgem_create(vg, 8 * PAGE, &vmap);
+				int vbuf = prime_export(vg, vh);
+
+				h = prime_import(f, vbuf);
+				assert_imported(f, h, 8 * PAGE, 1);
+				vsvm_gem_close(f, h);
+				close(vbuf);
+				munmap(vmap, 8 * PAGE);
+				close(vg);
+			} else {
+				igt_info("no vgem: its import is not checked\n");
+			}
+		}
+		{
+			int ud = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+
+			if (ud >= 0) {
+				int memfd = sealed_memfd(8 * PAGE);
+				int ubuf = udmabuf_create(ud, memfd, PAGE, 4 * PAGE);
+
+				h = prime_import(f, ubuf);
+				assert_imported(f, h, 4 * PAGE, 1);
+				vsvm_gem_close(f, h);
+				close(ubuf);
+				close(memfd);
+				close(ud);
+			} else {
+				igt_info("no /dev/udmabuf: its import is not checked\n");
+			}
+		}
+
+		/* Closing the handles frees the imports. */
+		vsvm_gem_close(g, xb);
+		vsvm_gem_close(f, za);
+		wait_objects(1, vsvm_info_get(dbg[1], "bo_count"), b.imports[1], 3000);
+		wait_objects(0, vsvm_info_get(dbg[0], "bo_count"), b.imports[0], 3000);
+
+		close(dmabuf);
+		close(g);
+		close(f);
+		finish(&b);
+	}
+
+	igt_fixture {
+		close(dbg[0]);
+		if (dbg[1] >= 0)
+			close(dbg[1]);
+	}
+}

@@ -222,6 +222,36 @@ int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t
 	return 0;
 }
 
+int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd)
+{
+	if (drmPrimeHandleToFD(bo->dev->fd, bo->handle, DRM_CLOEXEC | DRM_RDWR, dmabuf_fd))
+		return fail(errno, "PRIME export of handle %u", bo->handle);
+	return 0;
+}
+
+int vsvm_bo_import(struct vsvm_dev *dev, int dmabuf_fd, struct vsvm_bo **out)
+{
+	struct vsvm_bo *bo;
+	off_t size;
+
+	size = lseek(dmabuf_fd, 0, SEEK_END);
+	if (size < 0)
+		return fail(errno, "size of dma-buf fd %d", dmabuf_fd);
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return fail(ENOMEM, "vsvm_bo_import");
+	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &bo->handle)) {
+		int err = errno;
+
+		free(bo);
+		return fail(err, "PRIME import of dma-buf fd %d", dmabuf_fd);
+	}
+	bo->dev = dev;
+	bo->size = size;
+	*out = bo;
+	return 0;
+}
+
 int vsvm_bo_map(struct vsvm_bo *bo, void **ptr)
 {
 	struct drm_vsvm_gem_mmap_offset args = { .handle = bo->handle };

@@ -50,6 +50,10 @@ int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out);
  */
 int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
 			struct vsvm_bo **out);
+/* A dma-buf of the object (PRIME export); close the fd when done. */
+int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd);
+/* The object of a dma-buf (PRIME import), from any device or driver. */
+int vsvm_bo_import(struct vsvm_dev *dev, int dmabuf_fd, struct vsvm_bo **out);
 /* CPU-maps the object (once; later calls return the same mapping). */
 int vsvm_bo_map(struct vsvm_bo *bo, void **ptr);
 uint32_t vsvm_bo_handle(const struct vsvm_bo *bo);

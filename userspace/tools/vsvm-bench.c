@@ -15,6 +15,11 @@
  *     (soft-RoCE) device, where there is one.  Goal: >= 2x rxe's MiB/s.
  * P4: munmap of a 1 GiB range bound to an idle GPU mapping, against munmap
  *     of the same range unbound.  Goal: <= 1.5x.
+ * D1: COPY of 64 MiB from a buffer shared through a dma-buf by the other
+ *     vsvm device, against the same COPY on the exporting device: the ratio
+ *     should approach 1.
+ * D2: PRIME import + first VM_BIND (which maps the attachment) of 4 KiB to
+ *     256 MiB buffers exported by the other vsvm device.
  */
 
 #define _GNU_SOURCE
@@ -385,6 +390,116 @@ static void p4(struct vsvm_dev *dev, uint32_t vm, uint64_t size)
 	       (unsigned long long)size >> 20, u * 1e3, b * 1e3, b / u);
 }
 
+#define SHARED_VA 0x400000000ull
+#define LOCAL_VA 0x500000000ull
+
+/* Seconds for one COPY of @size from SHARED_VA to LOCAL_VA in @vm. */
+static double copy_once(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
+{
+	struct drm_vsvm_sync out;
+	struct vsvm_cs cs;
+	uint32_t s;
+	double t0;
+
+	vsvm_cs_init(&cs, cmd, 256);
+	vsvm_cs_copy(&cs, LOCAL_VA, SHARED_VA, size);
+	vsvm_cs_end(&cs);
+	CHECK(vsvm_cs_finish(&cs));
+	CHECK(vsvm_syncobj_create(dev, &s));
+	out = (struct drm_vsvm_sync){ .handle = s };
+	t0 = now();
+	CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 256, NULL, 0, &out, 1));
+	CHECK(vsvm_syncobj_wait(dev, s, 0, 60000000000ull));
+	CHECK(vsvm_syncobj_error(dev, s));
+	t0 = now() - t0;
+	vsvm_syncobj_destroy(dev, s);
+	return t0;
+}
+
+/* A VM of @dev with a command buffer, for the cross-device figures. */
+static uint32_t dev_vm(struct vsvm_dev *dev, struct vsvm_bo **cmd_bo, uint8_t **cmd)
+{
+	uint32_t vm;
+
+	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_bo_create(dev, CMD_SIZE, cmd_bo));
+	CHECK(vsvm_bo_map(*cmd_bo, (void **)cmd));
+	CHECK(vsvm_vm_map(dev, vm, *cmd_bo, 0, CMD_VA, CMD_SIZE, true));
+	return vm;
+}
+
+static void d1_d2(struct vsvm_dev *dev0, uint32_t vm0, uint8_t *cmd0)
+{
+	uint64_t size = 64ull << 20, s2;
+	struct vsvm_bo *shared, *local0, *local1, *imported, *cmd1_bo;
+	double same[3], cross[3];
+	struct vsvm_dev *dev1;
+	uint8_t *cmd1, *p;
+	uint32_t vm1;
+	unsigned int r;
+	int fd;
+
+	if (vsvm_dev_open(1, true, &dev1)) {
+		printf("D1/D2: no second vsvm device\n");
+		return;
+	}
+	vm1 = dev_vm(dev1, &cmd1_bo, &cmd1);
+	CHECK(vsvm_bo_create(dev0, size, &shared));
+	CHECK(vsvm_bo_map(shared, (void **)&p));
+	memset(p, 0x5a, size);
+	CHECK(vsvm_bo_create(dev0, size, &local0));
+	CHECK(vsvm_bo_create(dev1, size, &local1));
+	CHECK(vsvm_vm_map(dev0, vm0, shared, 0, SHARED_VA, size, true));
+	CHECK(vsvm_vm_map(dev0, vm0, local0, 0, LOCAL_VA, size, false));
+	CHECK(vsvm_bo_export(shared, &fd));
+	CHECK(vsvm_bo_import(dev1, fd, &imported));
+	close(fd);
+	CHECK(vsvm_vm_map(dev1, vm1, imported, 0, SHARED_VA, size, true));
+	CHECK(vsvm_vm_map(dev1, vm1, local1, 0, LOCAL_VA, size, false));
+	for (r = 0; r < 3; r++) {
+		same[r] = copy_once(dev0, vm0, cmd0, size);
+		cross[r] = copy_once(dev1, vm1, cmd1, size);
+	}
+	printf("D1 copy %llu MiB (medians of 3): same device %.1f ms, from the other device's dma-buf %.1f ms: %.2fx (should approach 1)\n",
+	       (unsigned long long)size >> 20, median(same, 3) * 1e3, median(cross, 3) * 1e3,
+	       median(cross, 3) / median(same, 3));
+	CHECK(vsvm_vm_unmap(dev0, vm0, SHARED_VA, size));
+	CHECK(vsvm_vm_unmap(dev0, vm0, LOCAL_VA, size));
+	CHECK(vsvm_vm_unmap(dev1, vm1, SHARED_VA, size));
+	CHECK(vsvm_vm_unmap(dev1, vm1, LOCAL_VA, size));
+	vsvm_bo_destroy(imported);
+	vsvm_bo_destroy(local1);
+	vsvm_bo_destroy(local0);
+	vsvm_bo_destroy(shared);
+
+	printf("D2 PRIME import + first bind of the other device's buffer (medians of 5):\n");
+	for (s2 = 4096; s2 <= (256ull << 20); s2 *= 16) {
+		double t[5];
+
+		for (r = 0; r < 5; r++) {
+			CHECK(vsvm_bo_create(dev0, s2, &shared));
+			CHECK(vsvm_bo_map(shared, (void **)&p));
+			memset(p, 1, s2);
+			CHECK(vsvm_bo_export(shared, &fd));
+			t[r] = now();
+			CHECK(vsvm_bo_import(dev1, fd, &imported));
+			CHECK(vsvm_vm_map(dev1, vm1, imported, 0, SHARED_VA, s2, true));
+			t[r] = now() - t[r];
+			close(fd);
+			CHECK(vsvm_vm_unmap(dev1, vm1, SHARED_VA, s2));
+			vsvm_bo_destroy(imported);
+			vsvm_bo_destroy(shared);
+		}
+		printf("D2   %9llu KiB %9.1f us\n", (unsigned long long)s2 >> 10,
+		       median(t, 5) * 1e6);
+		if (s2 < (256ull << 20) && s2 * 16 > (256ull << 20))
+			s2 = (256ull << 20) / 16;
+	}
+	vsvm_vm_destroy(dev1, vm1);
+	vsvm_bo_destroy(cmd1_bo);
+	vsvm_dev_close(dev1);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;
@@ -405,6 +520,7 @@ int main(int argc, char **argv)
 	p2(dev, vm, cmd, 200);
 	p3(dev, vm, 1ull << 30);
 	p4(dev, vm, 1ull << 30);
+	d1_d2(dev, vm, cmd);
 
 	vsvm_vm_destroy(dev, vm);
 	vsvm_bo_destroy(cmd_bo);

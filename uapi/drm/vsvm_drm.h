@@ -35,7 +35,8 @@ extern "C" {
  * - 1.2.0: QUERY (device, faults), EXEC and the engine's command stream.
  * - 1.3.0: GEM_INFO; VM_BIND's syncs extension (%DRM_VSVM_VM_BIND_EXT_SYNCS).
  * - 1.4.0: GEM_USERPTR (notifier and registration modes); VM_BIND and EXEC
- *   fail with -EPERM and -EFAULT for userptrs (see the DOC on userptr).
+ *   fail with -EPERM and -EFAULT for userptrs (see the DOC on userptr);
+ *   dynamic dma-buf export and import (see the DOC on dma-buf sharing).
  *
  * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
@@ -285,6 +286,28 @@ struct drm_vsvm_gem_userptr {
 	/** @handle: Out: the new object's GEM handle. */
 	__u32 handle;
 };
+
+/**
+ * DOC: dma-buf sharing
+ *
+ * Buffer objects are shared with DRM_IOCTL_PRIME_HANDLE_TO_FD and
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE.  An exported object's dma-buf shares the
+ * object's reservation, so implicit sync holds in both directions: jobs
+ * of every device and driver using the buffer wait for each other's
+ * writes (DMA_BUF_IOCTL_EXPORT_SYNC_FILE and IMPORT_SYNC_FILE see and
+ * feed the same fences).  The dma-buf can be mmap()ed by the CPU
+ * (bracket the access with DMA_BUF_IOCTL_SYNC).
+ *
+ * vsvm imports any dma-buf (of the other vsvm devices, vgem, udmabuf, or
+ * any other exporter) as an object that VM_BIND maps like its own; a
+ * dma-buf the same device exported imports as the original object.
+ * %DRM_VSVM_GEM_INFO reports @imported for the others.  When the exporter
+ * moves the buffer, vsvm's mappings of it are taken down once vsvm's jobs
+ * on it are done, and the next EXEC maps it again; when vsvm evicts one of
+ * its own objects under memory pressure, importers are told the same way.
+ *
+ * Userptr objects cannot be exported: PRIME export fails with -EINVAL.
+ */
 
 /**
  * DOC: GPU address spaces

@@ -5,6 +5,7 @@
 
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
+#include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -346,6 +347,49 @@ bool __vsvm_dmachk_access(struct vsvm_dmachk *chk, u64 dma, bool write)
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(__vsvm_dmachk_access);
+
+/**
+ * vsvm_dmachk_map_sgt() - Record the DMA mapping of a whole sg table
+ * @chk: The checker.
+ * @sgt: The DMA-mapped table.
+ * @read_only: Whether the device may only read it.
+ *
+ * Return: 0, or -ENOMEM (then nothing of @sgt is recorded).
+ */
+int vsvm_dmachk_map_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool read_only)
+{
+	struct scatterlist *sg, *s2;
+	unsigned int i, j;
+	int ret;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		ret = vsvm_dmachk_map(chk, sg_dma_address(sg), sg_dma_len(sg), read_only);
+		if (!ret)
+			continue;
+		for_each_sgtable_dma_sg(sgt, s2, j) {
+			if (j == i)
+				break;
+			vsvm_dmachk_unmap(chk, sg_dma_address(s2), sg_dma_len(s2), false);
+		}
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_dmachk_unmap_sgt() - Record (and check) the DMA unmap of an sg table
+ * @chk: The checker.
+ * @sgt: The table, about to be unmapped.
+ * @stale: Whether the mapping had been marked stale.
+ */
+void vsvm_dmachk_unmap_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool stale)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		vsvm_dmachk_unmap(chk, sg_dma_address(sg), sg_dma_len(sg), stale);
+}
 
 /**
  * vsvm_dmachk_count() - Total number of violations seen

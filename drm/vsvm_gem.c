@@ -46,8 +46,6 @@
 static void bo_unmap_locked(struct vsvm_bo *bo)
 {
 	struct vsvm_device *vdev = to_vsvm_device(bo->base.base.dev);
-	struct scatterlist *sg;
-	unsigned int i;
 
 	dma_resv_assert_held(bo->base.base.resv);
 	if (!bo->sgt)
@@ -57,8 +55,7 @@ static void bo_unmap_locked(struct vsvm_bo *bo)
 	spin_unlock(&vdev->lru_lock);
 	atomic64_sub(bo->base.base.size >> PAGE_SHIFT, &vdev->resident_pages);
 
-	for_each_sgtable_dma_sg(bo->sgt, sg, i)
-		vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
+	vsvm_dmachk_unmap_sgt(&vdev->dmachk, bo->sgt, false);
 	dma_unmap_sgtable(vdev->drm.dev, bo->sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
 	sg_free_table(bo->sgt);
 	kfree(bo->sgt);
@@ -78,9 +75,7 @@ static void bo_unmap_locked(struct vsvm_bo *bo)
 int vsvm_bo_map_locked(struct vsvm_bo *bo)
 {
 	struct vsvm_device *vdev = to_vsvm_device(bo->base.base.dev);
-	struct scatterlist *sg;
 	struct sg_table *sgt;
-	unsigned int i;
 	int ret;
 
 	dma_resv_assert_held(bo->base.base.resv);
@@ -97,21 +92,10 @@ int vsvm_bo_map_locked(struct vsvm_bo *bo)
 	ret = dma_map_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
 	if (ret)
 		goto err_free;
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		ret = vsvm_dmachk_map(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
-		if (ret) {
-			struct scatterlist *s2;
-			unsigned int j;
-
-			for_each_sgtable_dma_sg(sgt, s2, j) {
-				if (j == i)
-					break;
-				vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(s2),
-						  sg_dma_len(s2), false);
-			}
-			dma_unmap_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
-			goto err_free;
-		}
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, false);
+	if (ret) {
+		dma_unmap_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
+		goto err_free;
 	}
 
 	bo->sgt = sgt;

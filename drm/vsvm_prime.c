@@ -42,12 +42,17 @@ MODULE_IMPORT_NS(DMA_BUF);
  * notifier-mode userptr is invalidated from an MMU notifier, which must not
  * take the reservation that move_notify needs (I2).
  *
- * vsvm does not move or evict buffers yet (the shrinker is still to come),
- * but it keeps the exporter's side of the protocol, and tests exercise it:
- * debugfs ``prime_evict`` calls dma_buf_move_notify(), with the
- * reservation held, for every exported object no importer pinned
- * (vsvm_prime_evict_all()), exactly what an eviction would do before it
- * lets the pages go.
+ * The shrinker evicts exported objects too (vsvm_bo_evict_locked() calls
+ * dma_buf_move_notify() with the reservation held), and debugfs
+ * ``prime_evict`` does the same for every exported object no importer
+ * pinned, without letting the pages go (vsvm_prime_evict_all()), so that
+ * tests can make an exporter "move" at will.
+ *
+ * All of this needs CONFIG_DMABUF_MOVE_NOTIFY (the debug test kernel has
+ * it): without it, which is the case of Debian's stock kernel, the dma-buf
+ * core pins the buffer for dynamic importers as for static ones, so an
+ * exported object never moves (and debugfs ``vsvm_prime`` says
+ * ``move_notify: 0``).
  *
  * **Import.**  vsvm imports every dma-buf dynamically
  * (dma_buf_dynamic_attach() with &vsvm_import_attach_ops); a dma-buf that
@@ -274,23 +279,11 @@ int vsvm_prime_evict_all(struct vsvm_device *vdev)
 
 /* --- import ----------------------------------------------------------- */
 
-static void import_chk_unmap(struct vsvm_import *imp)
-{
-	struct vsvm_device *vdev = to_vsvm_device(imp->base.dev);
-	struct scatterlist *sg;
-	unsigned int i;
-
-	for_each_sgtable_dma_sg(imp->sgt, sg, i)
-		vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
-}
-
 /* Maps the attachment if it is not; the reservation held. */
 static int import_map_locked(struct vsvm_import *imp)
 {
 	struct vsvm_device *vdev = to_vsvm_device(imp->base.dev);
-	struct scatterlist *sg;
 	struct sg_table *sgt;
-	unsigned int i;
 	int ret;
 
 	dma_resv_assert_held(imp->base.resv);
@@ -301,21 +294,10 @@ static int import_map_locked(struct vsvm_import *imp)
 		drm_dbg(imp->base.dev, "imported dma-buf: mapping failed: %pe\n", sgt);
 		return PTR_ERR(sgt);
 	}
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		ret = vsvm_dmachk_map(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg), false);
-		if (ret) {
-			struct scatterlist *s2;
-			unsigned int j;
-
-			for_each_sgtable_dma_sg(sgt, s2, j) {
-				if (j == i)
-					break;
-				vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(s2),
-						  sg_dma_len(s2), false);
-			}
-			dma_buf_unmap_attachment(imp->base.import_attach, sgt, DMA_BIDIRECTIONAL);
-			return ret;
-		}
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, false);
+	if (ret) {
+		dma_buf_unmap_attachment(imp->base.import_attach, sgt, DMA_BIDIRECTIONAL);
+		return ret;
 	}
 	imp->sgt = sgt;
 	atomic64_inc(&vdev->prime_stats.maps);
@@ -349,7 +331,7 @@ static void vsvm_import_move_notify(struct dma_buf_attachment *attach)
 			      MAX_SCHEDULE_TIMEOUT);
 	list_for_each_entry(vma, &imp->vmas, up_link)
 		import_vma_zap(vma);
-	import_chk_unmap(imp);
+	vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, false);
 	dma_buf_unmap_attachment(attach, imp->sgt, DMA_BIDIRECTIONAL);
 	imp->sgt = NULL;
 }
@@ -372,10 +354,6 @@ static const struct dma_buf_attach_ops vsvm_import_attach_ops = {
 int vsvm_import_vma_bind_locked(struct vsvm_import *imp, struct vsvm_vm *vm,
 				struct vsvm_vma *vma)
 {
-	u64 offset = vma->base.gem.offset, addr = vma->base.va.addr;
-	u64 range = vma->base.va.range, mapped = 0;
-	struct scatterlist *sg;
-	unsigned int i;
 	int ret;
 
 	dma_resv_assert_held(imp->base.resv);
@@ -384,34 +362,12 @@ int vsvm_import_vma_bind_locked(struct vsvm_import *imp, struct vsvm_vm *vm,
 	ret = import_map_locked(imp);
 	if (ret)
 		return ret;
-
-	for_each_sgtable_dma_sg(imp->sgt, sg, i) {
-		u64 len = sg_dma_len(sg), dma = sg_dma_address(sg);
-
-		if (offset >= len) {
-			offset -= len;
-			continue;
-		}
-		dma += offset;
-		len = min(len - offset, range - mapped);
-		offset = 0;
-		ret = vsvm_pt_map_owned(&vm->pt, addr + mapped, dma, len,
-					vma->read_only ? 0 : VSVM_PT_WRITE);
-		if (ret)
-			break;
-		mapped += len;
-		if (mapped == range)
-			break;
-	}
-	if (!ret && mapped < range)
-		ret = -EINVAL;
-	if (ret) {
-		if (mapped)
-			vsvm_pt_zap(&vm->pt, addr, mapped);
-		return ret;
-	}
-	vma->ptes_valid = true;
-	return 0;
+	ret = vsvm_vm_pt_map_sgt(vm, imp->sgt, vma->base.gem.offset, vma->base.va.addr,
+				 vma->base.va.range,
+				 VSVM_PT_NOALLOC | (vma->read_only ? 0 : VSVM_PT_WRITE));
+	if (!ret)
+		vma->ptes_valid = true;
+	return ret;
 }
 
 /**
@@ -438,7 +394,7 @@ static void vsvm_import_free(struct drm_gem_object *obj)
 	WARN_ON(!list_empty(&imp->vmas));
 	if (imp->sgt) {
 		dma_resv_lock(obj->resv, NULL);
-		import_chk_unmap(imp);
+		vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, false);
 		dma_buf_unmap_attachment(attach, imp->sgt, DMA_BIDIRECTIONAL);
 		imp->sgt = NULL;
 		dma_resv_unlock(obj->resv);
@@ -524,6 +480,11 @@ void vsvm_prime_debugfs_show(struct vsvm_device *vdev, struct seq_file *m)
 {
 	struct vsvm_prime_stats *s = &vdev->prime_stats;
 
+	/*
+	 * Without CONFIG_DMABUF_MOVE_NOTIFY (Debian's stock kernel) the core
+	 * pins a buffer for dynamic importers too, so nothing ever moves.
+	 */
+	seq_printf(m, "move_notify: %d\n", IS_ENABLED(CONFIG_DMABUF_MOVE_NOTIFY));
 	seq_printf(m, "imports: %lld\n", (long long)atomic64_read(&s->imports));
 	seq_printf(m, "maps: %lld\n", (long long)atomic64_read(&s->maps));
 	seq_printf(m, "move_notifies: %lld\n", (long long)atomic64_read(&s->move_notifies));

@@ -228,20 +228,10 @@ static void up_chk_stale(struct vsvm_dmachk *chk, u64 dma, u64 size)
 	vsvm_dmachk_stale(chk, dma, size);
 }
 
-static void up_chk_unmap(struct vsvm_dmachk *chk, u64 dma, u64 size)
-{
-	vsvm_dmachk_unmap(chk, dma, size, true);
-}
-
-static void up_chk_unmap_fresh(struct vsvm_dmachk *chk, u64 dma, u64 size)
-{
-	vsvm_dmachk_unmap(chk, dma, size, false);
-}
-
 /* I1 step 4: DMA-unmap @sgt (never sleeps). */
 static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, bool stale)
 {
-	up_chk_segments(up, sgt, stale ? up_chk_unmap : up_chk_unmap_fresh);
+	vsvm_dmachk_unmap_sgt(&up_vdev(up)->dmachk, sgt, stale);
 	dma_unmap_sgtable(up->base.dev->dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	sg_free_table(sgt);
 }
@@ -291,9 +281,7 @@ static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
 	struct vsvm_device *vdev = up_vdev(up);
 	unsigned int gup = up_read_only(up) ? 0 : FOLL_WRITE;
 	unsigned long n = up_npages(up), pinned = 0;
-	struct scatterlist *sg;
 	struct page **pages;
-	unsigned int i;
 	long ret = 0;
 
 	if (up_longterm(up))
@@ -338,22 +326,10 @@ static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
 	ret = dma_map_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	if (ret)
 		goto err_sgt;
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		ret = vsvm_dmachk_map(&vdev->dmachk, sg_dma_address(sg), sg_dma_len(sg),
-				      up_read_only(up));
-		if (ret) {
-			struct scatterlist *s2;
-			unsigned int j;
-
-			for_each_sgtable_dma_sg(sgt, s2, j) {
-				if (j == i)
-					break;
-				vsvm_dmachk_unmap(&vdev->dmachk, sg_dma_address(s2),
-						  sg_dma_len(s2), false);
-			}
-			dma_unmap_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
-			goto err_sgt;
-		}
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, up_read_only(up));
+	if (ret) {
+		dma_unmap_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
+		goto err_sgt;
 	}
 
 	atomic64_add(n, up_longterm(up) ? &vdev->up_stats.longterm_pages :
@@ -591,43 +567,20 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 				 struct vsvm_vma *vma)
 {
-	u64 offset = vma->base.gem.offset, addr = vma->base.va.addr;
-	u64 range = vma->base.va.range, mapped = 0;
-	struct scatterlist *sg;
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	lockdep_assert_held(&up_vdev(up)->notifier_lock);
 	if (vma->ptes_valid)
 		return 0;
 	if (!up->pages)
 		return -EAGAIN;
-
-	for_each_sgtable_dma_sg(&up->sgt, sg, i) {
-		u64 len = sg_dma_len(sg), dma = sg_dma_address(sg);
-
-		if (offset >= len) {
-			offset -= len;
-			continue;
-		}
-		dma += offset;
-		len = min(len - offset, range - mapped);
-		offset = 0;
-		ret = vsvm_pt_map_owned(&vm->pt, addr + mapped, dma, len,
-					vma->read_only ? 0 : VSVM_PT_WRITE);
-		if (ret)
-			break;
-		mapped += len;
-		if (mapped == range)
-			break;
-	}
-	if (ret) {
-		if (mapped)
-			vsvm_pt_zap(&vm->pt, addr, mapped);
-		return ret;
-	}
-	vma->ptes_valid = true;
-	return 0;
+	/* Under the notifier lock: tables preallocated, nothing allocated. */
+	ret = vsvm_vm_pt_map_sgt(vm, &up->sgt, vma->base.gem.offset, vma->base.va.addr,
+				 vma->base.va.range,
+				 VSVM_PT_NOALLOC | (vma->read_only ? 0 : VSVM_PT_WRITE));
+	if (!ret)
+		vma->ptes_valid = true;
+	return ret;
 }
 
 /**

@@ -395,16 +395,34 @@ static long vm_wait_idle(struct vsvm_vm *vm, bool intr)
 				     intr, MAX_SCHEDULE_TIMEOUT);
 }
 
-/* Writes the entries mapping [@offset, @offset + @range) of @sgt at @addr. */
-static int vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
-			 u64 addr, u64 range, u32 flags)
+/**
+ * vsvm_vm_pt_map_sgt() - Write the entries mapping part of an sg table
+ * @vm: The VM.
+ * @sgt: The DMA-mapped table.
+ * @offset: Offset in @sgt of the first byte to map.
+ * @addr: GPU address of the first entry.
+ * @range: Length to map.
+ * @flags: %VSVM_PT_WRITE; %VSVM_PT_NOALLOC for a range whose entries the
+ *         caller owns and whose tables were preallocated (see
+ *         vsvm_pt_map_owned()): then &vsvm_pt.lock is not taken, and
+ *         nothing is allocated, so that it can run under the notifier lock.
+ *
+ * On failure nothing of the range stays mapped.
+ *
+ * Return: 0; -EINVAL if @sgt is shorter than @offset + @range; or the
+ * error of vsvm_pt_map_locked() or vsvm_pt_map_owned().
+ */
+int vsvm_vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
+		       u64 addr, u64 range, u32 flags)
 {
+	bool owned = flags & VSVM_PT_NOALLOC;
 	struct scatterlist *sg;
 	u64 mapped = 0;
 	unsigned int i;
 	int ret = -EINVAL;
 
-	mutex_lock(&vm->pt.lock);
+	if (!owned)
+		mutex_lock(&vm->pt.lock);
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		u64 len = sg_dma_len(sg), dma = sg_dma_address(sg);
 
@@ -415,16 +433,21 @@ static int vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
 		dma += offset;
 		len = min(len - offset, range - mapped);
 		offset = 0;
-		ret = vsvm_pt_map_locked(&vm->pt, addr + mapped, dma, len, flags);
+		ret = owned ? vsvm_pt_map_owned(&vm->pt, addr + mapped, dma, len, flags) :
+			      vsvm_pt_map_locked(&vm->pt, addr + mapped, dma, len, flags);
 		if (ret)
 			break;
 		mapped += len;
 		if (mapped == range)
 			break;
 	}
+	if (!ret && mapped < range)
+		ret = -EINVAL;
+	/* Whole leaves only were written: clearing them never splits. */
 	if (ret && mapped)
-		WARN_ON(vsvm_pt_unmap_locked(&vm->pt, addr, mapped));
-	mutex_unlock(&vm->pt.lock);
+		vsvm_pt_zap(&vm->pt, addr, mapped);
+	if (!owned)
+		mutex_unlock(&vm->pt.lock);
 	return ret;
 }
 
@@ -504,8 +527,8 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		ret = vsvm_pt_prealloc_locked(&vm->pt, op->addr, op->range);
 		mutex_unlock(&vm->pt.lock);
 	} else {
-		ret = vm_pt_map_sgt(vm, sgt, op->offset, op->addr, op->range,
-				    op->read_only ? 0 : VSVM_PT_WRITE);
+		ret = vsvm_vm_pt_map_sgt(vm, sgt, op->offset, op->addr, op->range,
+					 op->read_only ? 0 : VSVM_PT_WRITE);
 	}
 	if (ret) {
 		drm_gpuvm_bo_put(vm_bo);
@@ -612,8 +635,8 @@ static int vm_bo_vma_restore_locked(struct vsvm_vm *vm, struct vsvm_vma *vma)
 	ret = vsvm_bo_map_locked(bo);
 	if (ret)
 		return ret;
-	ret = vm_pt_map_sgt(vm, bo->sgt, vma->base.gem.offset, vma->base.va.addr,
-			    vma->base.va.range, vma->read_only ? 0 : VSVM_PT_WRITE);
+	ret = vsvm_vm_pt_map_sgt(vm, bo->sgt, vma->base.gem.offset, vma->base.va.addr,
+				 vma->base.va.range, vma->read_only ? 0 : VSVM_PT_WRITE);
 	if (!ret)
 		vma->ptes_valid = true;
 	return ret;

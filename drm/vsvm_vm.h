@@ -17,6 +17,7 @@
 struct drm_exec;
 struct drm_file;
 struct seq_file;
+struct sg_table;
 struct vsvm_device;
 
 /**
@@ -117,6 +118,8 @@ int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_import_commit_locked(struct vsvm_vm *vm);
+int vsvm_vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
+		       u64 addr, u64 range, u32 flags);
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);

@@ -467,6 +467,17 @@ static long long prime_stat(int dev, const char *key)
 	return v;
 }
 
+/*
+ * Whether importers are ever told to move: a kernel without
+ * CONFIG_DMABUF_MOVE_NOTIFY (Debian's stock one) pins every imported
+ * buffer instead.
+ */
+static void require_move_notify(void)
+{
+	igt_require_f(vsvm_debugfs_get(dbg[0], "vsvm_prime", "move_notify") == 1,
+		      "no CONFIG_DMABUF_MOVE_NOTIFY: importers pin, nothing moves\n");
+}
+
 /* debugfs prime_evict of device @dev: move_notify for its exported objects. */
 static void evict(int dev)
 {
@@ -1310,6 +1321,7 @@ igt_main
 		int dmabuf;
 
 		require_two_devices();
+		require_move_notify();
 		b = base_now();
 		ctx_init(&a, 0);
 		ctx_init(&c, 1);
@@ -1386,6 +1398,7 @@ igt_main
 		int dmabuf;
 
 		require_two_devices();
+		require_move_notify();
 		b = base_now();
 		ctx_init(&a, 0);
 		ctx_init(&c, 1);
@@ -1470,6 +1483,7 @@ igt_main
 		int vg, xbuf, ybuf;
 
 		require_two_devices();
+		require_move_notify();
 		vg = open_vgem();
 		igt_require_f(vg >= 0, "no vgem device\n");
 		b = base_now();

@@ -59,6 +59,9 @@ MODULE_PARM_DESC(dmachk, "Run the DMA checker (default: on in CONFIG_DEBUG_KERNE
 
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
+/** vsvm_wq - The driver's workqueue, for deferred releases; drained at exit. */
+struct workqueue_struct *vsvm_wq;
+
 /* DEFINE_DRM_GEM_FOPS() in 6.12 leaves out fdinfo. */
 static const struct file_operations vsvm_drm_fops = {
 	.owner = THIS_MODULE,
@@ -231,6 +234,9 @@ static int __init vsvm_init(void)
 
 	if (dmachk)
 		static_branch_enable(&vsvm_dmachk_enabled);
+	vsvm_wq = alloc_workqueue("vsvm", 0, 0);
+	if (!vsvm_wq)
+		return -ENOMEM;
 
 	for (i = 0; i < num_devices; i++) {
 		struct vsvm_device *vdev = vsvm_device_create(i);
@@ -238,6 +244,7 @@ static int __init vsvm_init(void)
 		if (IS_ERR(vdev)) {
 			pr_err("vsvm: creating device %u failed: %pe\n", i, vdev);
 			vsvm_destroy_all();
+			destroy_workqueue(vsvm_wq);
 			return PTR_ERR(vdev);
 		}
 		vsvm_devices[i] = vdev;
@@ -251,6 +258,7 @@ static void __exit vsvm_exit(void)
 	 * Address-space bindings are freed an SRCU grace period after their
 	 * last put, through the ops in each device: wait for that first.
 	 */
+	destroy_workqueue(vsvm_wq);
 	mmu_notifier_synchronize();
 	vsvm_destroy_all();
 }

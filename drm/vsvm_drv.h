@@ -11,6 +11,7 @@
 #include <linux/platform_device.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_device.h>
 #include <drm/vsvm_drm.h>
@@ -122,6 +123,8 @@ struct vsvm_device {
 	/** @inject_wq: Where a stalled point waits to be released. */
 	wait_queue_head_t inject_wq;
 };
+
+extern struct workqueue_struct *vsvm_wq;
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 {

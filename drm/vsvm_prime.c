@@ -38,9 +38,10 @@ MODULE_IMPORT_NS(DMA_BUF);
  * object is never moved.  Each mapping of an attachment holds the
  * object's pages (drm_gem_shmem_pin_locked()) and DMA-maps them for the
  * importer's device.  CPU access through the dma-buf (mmap, vmap) is the
- * shmem helper's.  Userptr objects are not exported (-EINVAL): a
- * notifier-mode userptr is invalidated from an MMU notifier, which must not
- * take the reservation that move_notify needs (I2).
+ * shmem helper's.  Notifier-mode userptrs are not exported (-EINVAL): they
+ * are invalidated from an MMU notifier, which must not take the reservation
+ * that move_notify needs (I2).  Registrations are, with their own dma-buf
+ * ops (see the DOC on userptr).
  *
  * The shrinker evicts exported objects too (vsvm_bo_evict_locked() calls
  * dma_buf_move_notify() with the reservation held), and debugfs
@@ -435,7 +436,7 @@ struct drm_gem_object *vsvm_gem_prime_import(struct drm_device *drm, struct dma_
 	struct dma_buf_attachment *attach;
 	struct vsvm_import *imp;
 
-	if (dma_buf->ops == &vsvm_dmabuf_ops) {
+	if (dma_buf->ops == &vsvm_dmabuf_ops || vsvm_userptr_is_dmabuf(dma_buf)) {
 		struct drm_gem_object *obj = dma_buf->priv;
 
 		if (obj->dev == drm) {

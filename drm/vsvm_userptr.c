@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-buf.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
@@ -16,8 +17,10 @@
 #include <linux/swap.h>
 #include <linux/wait.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -92,6 +95,14 @@
  * whatever the CPU does.  They are let go of, in the I1 order, when the
  * object is freed or when the mm is torn down (&struct vsvm_mm's release,
  * I6), whichever comes first, and pinned_vm is given back then.
+ *
+ * **Export.**  A notifier-mode userptr cannot be exported (-EINVAL): its
+ * invalidation runs in an MMU notifier, which must not take the
+ * reservation that dma_buf_move_notify() needs (I2).  A registration can:
+ * its dma-buf is dynamic, maps the pinned pages for each importer, and
+ * when the mm is torn down a worker tells importers to give the pages back
+ * (move_notify, with the reservation held) and then lets them go; a static
+ * importer's pin keeps them until it unpins.
  *
  * **Injection** (debugfs ``userptr_inject``, vsvm_inject()).  Named points
  * where the driver stalls until the test releases it, so that tests can
@@ -629,11 +640,51 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 	list_for_each_entry(up, pinned, pinned_link) {
 		unsigned long n = up->pages ? up_npages(up) : 0;
 
+		/*
+		 * Exported: importers must give the pages back first, which
+		 * takes the reservation, which a notifier callback must not
+		 * (I2): a worker does it, right away.
+		 */
+		if (up->dma_buf) {
+			up->release_pending = true;
+			drm_gem_object_get(&up->base);
+			queue_work(vsvm_wq, &up->release_work);
+			continue;
+		}
 		mutex_lock(&vdev->notifier_lock);
 		up_drop_pages_locked(up, true);
 		mutex_unlock(&vdev->notifier_lock);
 		atomic64_sub(n, &up->mm->pinned_vm);
 	}
+}
+
+/*
+ * An exported registration whose mm was torn down: tell importers
+ * (move_notify), and once none maps or pins the pages, let them go.  A
+ * static importer's pin keeps them until it unpins (vsvm_up_dmabuf_unpin()
+ * queues this again).
+ */
+static void up_release_work(struct work_struct *work)
+{
+	struct vsvm_userptr *up = container_of(work, struct vsvm_userptr, release_work);
+	struct vsvm_device *vdev = up_vdev(up);
+	unsigned long n;
+
+	dma_resv_lock(up->base.resv, NULL);
+	if (up->release_pending && up->pages && !up->export_pins) {
+		if (up->dma_buf)
+			dma_buf_move_notify(up->dma_buf);
+		if (!up->export_maps) {
+			n = up_npages(up);
+			mutex_lock(&vdev->notifier_lock);
+			up_drop_pages_locked(up, true);
+			mutex_unlock(&vdev->notifier_lock);
+			atomic64_sub(n, &up->mm->pinned_vm);
+			up->release_pending = false;
+		}
+	}
+	dma_resv_unlock(up->base.resv);
+	drm_gem_object_put(&up->base);
 }
 
 static void vsvm_userptr_free(struct drm_gem_object *obj)
@@ -678,11 +729,145 @@ static size_t vsvm_userptr_rss(struct drm_gem_object *obj)
 	return READ_ONCE(to_vsvm_userptr(obj)->pages) ? obj->size : 0;
 }
 
-/* Sharing comes with dma-buf export (issue 6); until then it is refused. */
+static int vsvm_up_dmabuf_attach(struct dma_buf *dma_buf, struct dma_buf_attachment *attach)
+{
+	return 0;
+}
+
+/* Registration pages never move: a pin only delays their release (I6). */
+static int vsvm_up_dmabuf_pin(struct dma_buf_attachment *attach)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(attach->dmabuf->priv);
+
+	dma_resv_assert_held(up->base.resv);
+	up->export_pins++;
+	return 0;
+}
+
+static void vsvm_up_dmabuf_unpin(struct dma_buf_attachment *attach)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(attach->dmabuf->priv);
+
+	dma_resv_assert_held(up->base.resv);
+	if (!--up->export_pins && up->release_pending) {
+		drm_gem_object_get(&up->base);
+		queue_work(vsvm_wq, &up->release_work);
+	}
+}
+
+static struct sg_table *vsvm_up_dmabuf_map(struct dma_buf_attachment *attach,
+					   enum dma_data_direction dir)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(attach->dmabuf->priv);
+	struct sg_table *sgt;
+	int ret;
+
+	/* The pages only go under the reservation (up_release_work()). */
+	dma_resv_assert_held(up->base.resv);
+	if (!up->pages) {
+		drm_dbg(up->base.dev, "exported userptr: its address space is gone\n");
+		return ERR_PTR(-EFAULT);
+	}
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table_from_pages_segment(sgt, up->pages, up_npages(up), 0,
+						up->base.size, UINT_MAX & PAGE_MASK, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (ret)
+		goto err_table;
+	up->export_maps++;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static void vsvm_up_dmabuf_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
+				 enum dma_data_direction dir)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(attach->dmabuf->priv);
+
+	dma_resv_assert_held(up->base.resv);
+	up->export_maps--;
+	dma_unmap_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+static void vsvm_up_dmabuf_release(struct dma_buf *dma_buf)
+{
+	struct vsvm_userptr *up = to_vsvm_userptr(dma_buf->priv);
+
+	mutex_lock(&up->vmm->lock);
+	up->dma_buf = NULL;
+	mutex_unlock(&up->vmm->lock);
+	drm_gem_dmabuf_release(dma_buf);
+}
+
+/*
+ * A registration's dma-buf: dynamic, pages stable until the mm goes.  No
+ * CPU mmap or vmap: the process maps the memory already.
+ */
+static const struct dma_buf_ops vsvm_up_dmabuf_ops = {
+	.attach = vsvm_up_dmabuf_attach,
+	.pin = vsvm_up_dmabuf_pin,
+	.unpin = vsvm_up_dmabuf_unpin,
+	.map_dma_buf = vsvm_up_dmabuf_map,
+	.unmap_dma_buf = vsvm_up_dmabuf_unmap,
+	.release = vsvm_up_dmabuf_release,
+};
+
+/**
+ * vsvm_userptr_is_dmabuf() - Whether a dma-buf is a vsvm registration's
+ * @dma_buf: The dma-buf.
+ *
+ * Return: true if it was exported by vsvm_userptr_export().
+ */
+bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf)
+{
+	return dma_buf->ops == &vsvm_up_dmabuf_ops;
+}
+
+/*
+ * A notifier-mode userptr is invalidated from an MMU notifier, which must
+ * not take the reservation that move_notify needs (I2): it is never
+ * exported.  A registration's pages are stable: it is.
+ */
 static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags)
 {
-	drm_dbg(obj->dev, "userptr objects cannot be exported\n");
-	return ERR_PTR(-EINVAL);
+	struct vsvm_userptr *up = to_vsvm_userptr(obj);
+	struct dma_buf_export_info exp_info = {
+		.exp_name = KBUILD_MODNAME,
+		.owner = obj->dev->driver->fops->owner,
+		.ops = &vsvm_up_dmabuf_ops,
+		.size = obj->size,
+		.flags = flags,
+		.priv = obj,
+		.resv = obj->resv,
+	};
+	struct dma_buf *dma_buf;
+
+	if (!up_longterm(up)) {
+		drm_dbg(obj->dev, "PRIME export: a notifier-mode userptr cannot be exported\n");
+		return ERR_PTR(-EINVAL);
+	}
+	mutex_lock(&up->vmm->lock);
+	if (up->vmm->dead || !up->pages) {
+		mutex_unlock(&up->vmm->lock);
+		drm_dbg(obj->dev, "PRIME export: the userptr's address space is gone\n");
+		return ERR_PTR(-EFAULT);
+	}
+	dma_buf = drm_gem_dmabuf_export(obj->dev, &exp_info);
+	if (!IS_ERR(dma_buf))
+		up->dma_buf = dma_buf;
+	mutex_unlock(&up->vmm->lock);
+	return dma_buf;
 }
 
 static const struct drm_gem_object_funcs vsvm_userptr_funcs = {
@@ -772,6 +957,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	up->flags = flags;
 	INIT_LIST_HEAD(&up->vmas);
 	INIT_LIST_HEAD(&up->pinned_link);
+	INIT_WORK(&up->release_work, up_release_work);
 	up->mm = current->mm;
 	mmgrab(up->mm);
 	/* From here on, drm_gem_object_put() undoes what was done. */

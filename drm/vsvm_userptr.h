@@ -9,9 +9,11 @@
 #include <linux/mmu_notifier.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_gem.h>
 
+struct dma_buf;
 struct drm_file;
 struct seq_file;
 struct vsvm_device;
@@ -60,6 +62,23 @@ struct vsvm_userptr {
 	bool counted;
 	/** @vmas: Mappings of the object (&vsvm_vma.up_link). */
 	struct list_head vmas;
+	/**
+	 * @dma_buf: Registration mode: the object's dma-buf while it is
+	 * exported (no reference: the dma-buf holds the object), set under
+	 * &vsvm_mm.lock.
+	 */
+	struct dma_buf *dma_buf;
+	/** @export_pins: Static importers' pins, under the reservation. */
+	unsigned int export_pins;
+	/** @export_maps: Mapped attachments, under the reservation. */
+	unsigned int export_maps;
+	/**
+	 * @release_pending: The mm was torn down while exported: the pages go
+	 * once importers have given them back (@release_work).
+	 */
+	bool release_pending;
+	/** @release_work: Lets an exported registration's pages go (I6). */
+	struct work_struct release_work;
 };
 
 /**
@@ -96,6 +115,7 @@ struct vsvm_userptr_stats {
 #define VSVM_INJECT_STALLED	2
 
 bool vsvm_gem_is_userptr(struct drm_gem_object *obj);
+bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf);
 struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);
 
 int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,

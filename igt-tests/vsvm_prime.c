@@ -30,7 +30,9 @@
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "igt.h"
@@ -279,6 +281,19 @@ static int job_end(struct ctx *c, uint32_t s)
 	status = fence_status(c->fd, s);
 	drmSyncobjDestroy(c->fd, s);
 	return status;
+}
+
+/* EXEC of what was emitted, without waiting: 0, or the ioctl's -errno. */
+static int exec_errno(struct ctx *c)
+{
+	struct drm_vsvm_exec e = {
+		.vm_id = c->vm,
+		.cs_addr = CMD_VA + c->first * 4ull, .cs_size = (c->n - c->first) * 4ull,
+	};
+	int ret = igt_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e) ? -errno : 0;
+
+	c->first = c->n;
+	return ret;
 }
 
 /* Runs what was emitted on @vm, queue 0, and returns the job's status. */
@@ -746,6 +761,56 @@ static void userptr_export_refused(int fd, uint32_t flags)
 	do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args, EINVAL);
 	vsvm_gem_close(fd, h);
 	munmap(buf, 4 * PAGE);
+}
+
+/* Exchanges an fd over a unix socket (SCM_RIGHTS). */
+static void sock_send_fd(int sock, int fd)
+{
+	char byte = 0, ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	igt_assert_eq(sendmsg(sock, &msg, 0), 1);
+}
+
+static int sock_recv_fd(int sock)
+{
+	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	int fd;
+
+	igt_assert_eq(recvmsg(sock, &msg, 0), 1);
+	cm = CMSG_FIRSTHDR(&msg);
+	igt_assert(cm && cm->cmsg_type == SCM_RIGHTS);
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static long long longterm_pages(void)
+{
+	return vsvm_debugfs_get(dbg[0], "vsvm_userptr", "longterm_pages");
+}
+
+/* Polls up to 3 s for device 0's long-term pinned pages to be @want. */
+static bool longterm_pages_become(long long want)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (longterm_pages() == want)
+			return true;
+		usleep(10000);
+	}
+	return false;
 }
 
 igt_main
@@ -1564,11 +1629,9 @@ igt_main
 		uint32_t h;
 
 		ctx_init(&c, 0);
+		/* Notifier mode only: a registration exports (below). */
 		userptr_export_refused(c.fd, 0);
-		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_PIN_LONGTERM);
 		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_READ_ONLY);
-		userptr_export_refused(c.fd, DRM_VSVM_USERPTR_PIN_LONGTERM |
-					     DRM_VSVM_USERPTR_READ_ONLY);
 
 		/* A refused userptr still works on the GPU. */
 		buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -1588,6 +1651,131 @@ igt_main
 
 		ctx_fini(&c);
 		munmap(buf, 4 * PAGE);
+		finish(&b);
+	}
+
+
+	/* I9, I11: a registration's pages are stable, so it exports. */
+	igt_describe("A registration-mode userptr exports: the other device imports it, "
+		     "reads what the CPU wrote there and writes where the CPU sees it; "
+		     "everything is let go of at the end.");
+	igt_subtest("registration-export") {
+		struct base b;
+		struct ctx e, i;
+		long long lt0 = longterm_pages();
+		uint32_t h, xi;
+		uint8_t *buf;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&e, 0);
+		ctx_init(&i, 1);
+		buf = mmap(NULL, X_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		fill_pat(buf, 0, X_SIZE, 61);
+		h = vsvm_gem_userptr(e.fd, buf, X_SIZE, DRM_VSVM_USERPTR_PIN_LONGTERM);
+		dmabuf = prime_export(e.fd, h);
+		xi = prime_import(i.fd, dmabuf);
+		close(dmabuf);
+		igt_assert_eq_u32(gem_info(i.fd, xi).imported, 1);
+		igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&i, BO_VA, X_VA, X_SIZE);
+		igt_assert_eq(run(&i), 1);
+		assert_pat(i.bo_map, 0, X_SIZE, 61);
+		/* The same pages: CPU writes show, and GPU writes land there. */
+		fill_pat(buf, 0, PAGE, 62);
+		cs_copy(&i, BO_VA, X_VA, PAGE);
+		cs_fill(&i, X_VA + PAGE, 0x6b6b6b6b, PAGE);
+		igt_assert_eq(run(&i), 1);
+		assert_pat(i.bo_map, 0, PAGE, 62);
+		assert_bytes(buf + PAGE, PAGE, 0x6b);
+
+		igt_assert_eq(vsvm_vm_unmap(i.fd, i.vm, X_VA, X_SIZE), 0);
+		ctx_fini(&i);
+		ctx_fini(&e);
+		igt_assert_f(longterm_pages_become(lt0), "long-term pins not given back\n");
+		munmap(buf, X_SIZE);
+		finish(&b);
+	}
+
+	/*
+	 * I6, I9, I11: the registering process exits while the other device
+	 * has its pages mapped: the importer is told to give them back and the
+	 * pins go; where the kernel pins for dynamic importers (no
+	 * CONFIG_DMABUF_MOVE_NOTIFY), the pages stay until the importer lets go.
+	 */
+	igt_describe("The registering process exits while another device's VM maps its "
+		     "exported registration: with move_notify the importer drops it (its "
+		     "next EXEC fails with EFAULT) and the pins go at once; without, the "
+		     "importer keeps the pages until it unbinds them.");
+	igt_subtest("registration-export-mm-exit") {
+		struct base b;
+		long long lt0 = longterm_pages();
+		int sv[2], dmabuf, status;
+		bool mn;
+		uint32_t xi;
+		struct ctx i;
+		char go = 1;
+		pid_t child;
+
+		require_two_devices();
+		b = base_now();
+		mn = vsvm_debugfs_get(dbg[0], "vsvm_prime", "move_notify") == 1;
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		child = fork();
+		igt_assert(child >= 0);
+		if (child == 0) {
+			uint8_t *buf = mmap(NULL, X_SIZE, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			int fd = open_dev(0);
+			uint32_t h;
+
+			alarm(20);
+			close(sv[0]);
+			fill_pat(buf, 0, X_SIZE, 71);
+			h = vsvm_gem_userptr(fd, buf, X_SIZE, DRM_VSVM_USERPTR_PIN_LONGTERM);
+			sock_send_fd(sv[1], prime_export(fd, h));
+			/* Exit when told, with the vsvm file still open to the end. */
+			igt_assert_eq(read(sv[1], &go, 1), 1);
+			_exit(0);
+		}
+		close(sv[1]);
+		dmabuf = sock_recv_fd(sv[0]);
+		ctx_init(&i, 1);
+		xi = prime_import(i.fd, dmabuf);
+		close(dmabuf);
+		igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+		cs_copy(&i, BO_VA, X_VA, X_SIZE);
+		igt_assert_eq(run(&i), 1);
+		assert_pat(i.bo_map, 0, X_SIZE, 71);
+		igt_assert_eq(longterm_pages(), lt0 + (long long)(X_SIZE / PAGE));
+
+		igt_assert_eq(write(sv[0], &go, 1), 1);
+		igt_assert_eq(waitpid(child, &status, 0), child);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		close(sv[0]);
+
+		if (mn) {
+			igt_assert_f(longterm_pages_become(lt0),
+				     "pins not given back at the exporter's mm exit\n");
+			memset(i.bo_map, 0, PAGE);
+			cs_copy(&i, BO_VA, X_VA, PAGE);
+			igt_assert_eq(exec_errno(&i), -EFAULT);
+		} else {
+			/* The importer's pin keeps the pages, and the data. */
+			usleep(100000);
+			igt_assert_eq(longterm_pages(), lt0 + (long long)(X_SIZE / PAGE));
+			memset(i.bo_map, 0, X_SIZE);
+			cs_copy(&i, BO_VA, X_VA, X_SIZE);
+			igt_assert_eq(run(&i), 1);
+			assert_pat(i.bo_map, 0, X_SIZE, 71);
+		}
+		igt_assert_eq(vsvm_vm_unmap(i.fd, i.vm, X_VA, X_SIZE), 0);
+		vsvm_gem_close(i.fd, xi);
+		igt_assert_f(longterm_pages_become(lt0), "pins not given back at the end\n");
+		ctx_fini(&i);
 		finish(&b);
 	}
 

@@ -230,7 +230,9 @@ struct drm_vsvm_gem_info {
  * RLIMIT_MEMLOCK (the process's pinned_vm), and stay with the GPU whatever
  * the CPU does to the range afterwards.  They are released when the object
  * is freed (last handle closed, or the file closed) or when the process's
- * address space is torn down (exit or exec), whichever comes first.
+ * address space is torn down (exit or exec), whichever comes first.  A
+ * registration can be shared as a dma-buf (see the DOC on dma-buf
+ * sharing); a notifier-mode userptr cannot.
  *
  * A userptr belongs to the address space (mm) that created it.  VM_BIND of
  * it, and EXEC on a VM that maps it, fail with -EPERM from any other mm:
@@ -306,7 +308,15 @@ struct drm_vsvm_gem_userptr {
  * on it are done, and the next EXEC maps it again; when vsvm evicts one of
  * its own objects under memory pressure, importers are told the same way.
  *
- * Userptr objects cannot be exported: PRIME export fails with -EINVAL.
+ * A notifier-mode userptr cannot be exported: PRIME export fails with
+ * -EINVAL (its invalidation runs where the buffer's reservation may not be
+ * taken).  A registration (%DRM_VSVM_USERPTR_PIN_LONGTERM) can, since its
+ * pages are stable; when the registering process's address space goes,
+ * importers are told to give the pages back and the pins then go (an
+ * importer that pinned the buffer keeps them until it lets go), and mapping
+ * it afterwards fails with -EFAULT.  Its dma-buf has no CPU mmap: the
+ * process maps the memory already.  PRIME export of a registration fails
+ * with -EFAULT once its address space is gone.
  */
 
 /**

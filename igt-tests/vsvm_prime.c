@@ -1779,6 +1779,102 @@ igt_main
 		finish(&b);
 	}
 
+
+	/*
+	 * I9 with timelines: a job's fence at a timeline point, converted to a
+	 * binary syncobj and a sync_file, goes into the dma-buf as a writer;
+	 * the other device's job on the buffer waits for it.  And the other
+	 * way: the buffer's fences, exported as a sync_file, become a timeline
+	 * point a job waits on.
+	 */
+	igt_describe("Timeline syncobj conversion: a vsvm job's timeline point, transferred "
+		     "to a binary syncobj and imported into the dma-buf, holds the other "
+		     "device's job; the dma-buf's exported sync_file, imported at a "
+		     "timeline point, holds a job that waits on that point.");
+	igt_subtest("sync-file-timeline") {
+		struct drm_vsvm_sync tl_out = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 5 };
+		struct drm_vsvm_sync tl_in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 7 };
+		struct dma_buf_export_sync_file ex = { .flags = DMA_BUF_SYNC_WRITE };
+		struct drm_vsvm_sync s3 = { 0 };
+		struct drm_vsvm_exec e;
+		struct base b;
+		struct ctx a, c;
+		uint32_t x, xb, tl, bin, tmp, s1;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);	/* not mapped in a.vm */
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 17);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+
+		/* Device 0 spins and signals timeline point 5. */
+		igt_assert_eq(drmSyncobjCreate(a.fd, 0, &tl), 0);
+		cs_spin(&a, SEM_VA, 1);
+		e = (struct drm_vsvm_exec){
+			.vm_id = a.vm, .cs_addr = CMD_VA + a.first * 4ull,
+			.cs_size = (a.n - a.first) * 4ull,
+			.out_syncs = (uintptr_t)&tl_out, .num_out_syncs = 1,
+		};
+		tl_out.handle = tl;
+		do_ioctl(a.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		a.first = a.n;
+		/* Point 5 -> a binary syncobj -> a sync_file -> the dma-buf. */
+		igt_assert_eq(drmSyncobjCreate(a.fd, 0, &bin), 0);
+		igt_assert_eq(drmSyncobjTransfer(a.fd, bin, 0, tl, 5, 0), 0);
+		import_sync_file(dmabuf, DMA_BUF_SYNC_WRITE, a.fd, bin);
+
+		/* Device 1's job on the buffer waits for the spin. */
+		cs_copy(&c, BO_VA, X_VA, X_SIZE);
+		s1 = submit(&c, c.vm, 0);
+		igt_assert_eq(wait_ms(c.fd, s1, 300), -ETIME);
+		/* The dma-buf's fences, as a sync_file, at point 7 of device 1's timeline. */
+		igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex), 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tmp), 0);
+		igt_assert_eq(drmSyncobjImportSyncFile(c.fd, tmp, ex.fd), 0);
+		close(ex.fd);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl_in.handle), 0);
+		igt_assert_eq(drmSyncobjTransfer(c.fd, tl_in.handle, 7, tmp, 0, 0), 0);
+		/* A job of device 1 waiting on point 7 waits too. */
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &s3.handle), 0);
+		cs_store32(&c, BO_VA + R1, 0x7e7e7e7e);
+		e = (struct drm_vsvm_exec){
+			.vm_id = c.vm, .queue = 1, .cs_addr = CMD_VA + c.first * 4ull,
+			.cs_size = (c.n - c.first) * 4ull,
+			.in_syncs = (uintptr_t)&tl_in, .num_in_syncs = 1,
+			.out_syncs = (uintptr_t)&s3, .num_out_syncs = 1,
+		};
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		c.first = c.n;
+		usleep(200000);
+		igt_assert_eq(fence_status(c.fd, s1), 0);
+		igt_assert_eq(fence_status(c.fd, s3.handle), 0);
+		igt_assert_eq(c.bo_map[R1], 0);
+
+		sem_set(&a, 1);
+		igt_assert_eq(job_end(&c, s1), 1);
+		assert_pat(c.bo_map, 0, X_SIZE, 17);
+		igt_assert_eq(job_end(&c, s3.handle), 1);
+		igt_assert_eq(c.bo_map[R1], 0x7e);
+		drmSyncobjDestroy(c.fd, tmp);
+		drmSyncobjDestroy(c.fd, tl_in.handle);
+
+		drmSyncobjDestroy(a.fd, tl);
+		drmSyncobjDestroy(a.fd, bin);
+		close(dmabuf);
+		munmap(xmap, X_SIZE);
+		vsvm_gem_close(a.fd, x);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
 	/* I9: the import holds its own references. */
 	igt_describe("Closing the dma-buf fd, then the importer's handle, while the "
 		     "import is bound: the importer's jobs still read and write the "

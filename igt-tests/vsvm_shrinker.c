@@ -195,7 +195,7 @@ igt_main
 		     "CPU wrote and what the GPU wrote.");
 	igt_subtest("evict-and-restore") {
 		struct ctx c;
-		long long ev, res, resident, v0;
+		long long ev, res, resident, fdres, v0;
 		uint32_t bo;
 		uint8_t *p;
 
@@ -210,9 +210,13 @@ igt_main
 		ev = shr(c.fd, "evictions");
 		res = shr(c.fd, "restores");
 		resident = shr(c.fd, "resident_pages");
+		fdres = vsvm_fdinfo_value(c.fd, "drm-resident-memory");
+		igt_assert_cmps64(fdres, >=, (long long)(2 * SIZE));
 		drop_caches();
 		igt_assert_f(shr(c.fd, "evictions") > ev, "the idle BO was not evicted\n");
 		igt_assert_cmps64(shr(c.fd, "resident_pages"), <=, resident - (long long)(SIZE / PAGE));
+		/* fdinfo tells the truth: the evicted object is not resident. */
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-memory"), fdres - (long long)SIZE);
 
 		/* The GPU reads it again (restored), and writes into it. */
 		memset(c.dst, 0, SIZE);

@@ -35,6 +35,9 @@ struct ctx {
 	unsigned int n;
 };
 
+/* The emitter arguments of vsvm_igt.h for @c's command buffer. */
+#define CS(c) (c)->cmd, &(c)->n, PAGE / 4
+
 static void ctx_init(struct ctx *c)
 {
 	c->fd = drm_open_driver(DRIVER_VSVM);
@@ -53,25 +56,6 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->cmd, PAGE);
 	munmap(c->bo_map, NPAGES * PAGE);
 	close(c->fd);
-}
-
-static void emit(struct ctx *c, uint32_t w)
-{
-	c->cmd[c->n++] = w;
-}
-
-static void emit64(struct ctx *c, uint64_t v)
-{
-	emit(c, (uint32_t)v);
-	emit(c, v >> 32);
-}
-
-static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	emit64(c, src);
-	emit64(c, dst);
-	emit64(c, size);
 }
 
 static uint64_t now_ns(void)
@@ -218,7 +202,7 @@ igt_main
 
 		/* The COPY stalls after its first page. */
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "userptr_inject", "3"), 0);
-		cs_copy(&c, BO_VA, UP_VA, NPAGES * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, NPAGES * PAGE);
 		s = submit(&c);
 		wait_stalled(c.fd);
 

@@ -41,6 +41,9 @@ struct ctx {
 	unsigned int n;		/* words emitted */
 };
 
+/* The emitter arguments of vsvm_igt.h for @c's command buffer. */
+#define CS(c) (c)->cmd, &(c)->n, BO_SIZE / 4
+
 static void ctx_init(struct ctx *c)
 {
 	c->fd = drm_open_driver(DRIVER_VSVM);
@@ -64,76 +67,6 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->data, BO_SIZE);
 	munmap(c->ro, BO_SIZE);
 	close(c->fd);
-}
-
-static void emit(struct ctx *c, uint32_t w)
-{
-	igt_assert(c->n < BO_SIZE / 4);
-	c->cmd[c->n++] = w;
-}
-
-static void emit64(struct ctx *c, uint64_t v)
-{
-	emit(c, (uint32_t)v);
-	emit(c, v >> 32);
-}
-
-static void cs_store32(struct ctx *c, uint64_t va, uint32_t v)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
-	emit64(c, va);
-	emit(c, v);
-}
-
-static void cs_store64(struct ctx *c, uint64_t va, uint64_t v)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5));
-	emit64(c, va);
-	emit64(c, v);
-}
-
-static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	emit64(c, src);
-	emit64(c, dst);
-	emit64(c, size);
-}
-
-static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
-	emit64(c, dst);
-	emit(c, pattern);
-	emit64(c, size);
-}
-
-static void cs_atomic(struct ctx *c, uint8_t flags, uint64_t dst, uint64_t operand,
-		      uint64_t compare, uint64_t result)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, flags, 9));
-	emit64(c, dst);
-	emit64(c, operand);
-	emit64(c, compare);
-	emit64(c, result);
-}
-
-static void cs_timestamp(struct ctx *c, uint64_t dst)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3));
-	emit64(c, dst);
-}
-
-static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
-	emit64(c, sem);
-	emit(c, value);
-}
-
-static void cs_end(struct ctx *c)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1));
 }
 
 static int __exec(int fd, struct drm_vsvm_exec *e)
@@ -252,12 +185,12 @@ igt_main
 		ctx_init(&c);
 		for (i = 0; i < BO_SIZE; i++)
 			c.data[i] = i * 7;
-		cs_store32(&c, DATA_VA + 1, 0xdeadbeef);
-		cs_store64(&c, DATA_VA + PAGE - 3, 0x0123456789abcdefull);
-		cs_fill(&c, DATA_VA + 2 * PAGE + 5, 0x44332211, 2 * PAGE + 3);
-		cs_copy(&c, DATA_VA + 8 * PAGE + 4093, DATA_VA + 5 * PAGE - 5, 2 * PAGE + 11);
-		cs_end(&c);
-		cs_store32(&c, DATA_VA, 0xbad);	/* after END: never runs */
+		vsvm_emit_store32(CS(&c), DATA_VA + 1, 0xdeadbeef);
+		vsvm_emit_store64(CS(&c), DATA_VA + PAGE - 3, 0x0123456789abcdefull);
+		vsvm_emit_fill(CS(&c), DATA_VA + 2 * PAGE + 5, 0x44332211, 2 * PAGE + 3);
+		vsvm_emit_copy(CS(&c), DATA_VA + 8 * PAGE + 4093, DATA_VA + 5 * PAGE - 5, 2 * PAGE + 11);
+		vsvm_emit_end(CS(&c));
+		vsvm_emit_store32(CS(&c), DATA_VA, 0xbad);	/* after END: never runs */
 		igt_assert_eq(run(&c, 0), 1);
 
 		/* Compute what memory must hold now, and compare every byte. */
@@ -293,12 +226,12 @@ igt_main
 		d32[2] = 9;
 		d64[0] = 1ull << 40;
 		d64[1] = 5;
-		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD, DATA_VA, 2, 0, DATA_VA + 256);
-		cs_atomic(&c, DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 4, 70, 7, DATA_VA + 260);
-		cs_atomic(&c, DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 8, 90, 8, DATA_VA + 264);
-		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD | DRM_VSVM_CMD_64BIT, DATA_VA + 64,
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA, 2, 0, DATA_VA + 256);
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 4, 70, 7, DATA_VA + 260);
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 8, 90, 8, DATA_VA + 264);
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD | DRM_VSVM_CMD_64BIT, DATA_VA + 64,
 			  1ull << 33, 0, DATA_VA + 272);
-		cs_atomic(&c, DRM_VSVM_ATOMIC_XCHG | DRM_VSVM_CMD_64BIT, DATA_VA + 72,
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_XCHG | DRM_VSVM_CMD_64BIT, DATA_VA + 72,
 			  ~0ull, 0, DATA_VA + 280);
 		igt_assert_eq(run(&c, 1), 1);
 		igt_assert_eq_u32(d32[0], 42);
@@ -313,7 +246,7 @@ igt_main
 		igt_assert_eq_u64(*(uint64_t *)(c.data + 280), 5);
 
 		/* A misaligned atomic is a bad command. */
-		cs_atomic(&c, DRM_VSVM_ATOMIC_ADD, DATA_VA + 2, 1, 0, 0);
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA + 2, 1, 0, 0);
 		igt_assert_eq(run(&c, 0), -EINVAL);
 		ctx_fini(&c);
 	}
@@ -324,9 +257,9 @@ igt_main
 
 		ctx_init(&c);
 		ts = (uint64_t *)c.data;
-		cs_timestamp(&c, DATA_VA);
-		cs_fill(&c, DATA_VA + PAGE, 0, 4 * PAGE);
-		cs_timestamp(&c, DATA_VA + 8);
+		vsvm_emit_timestamp(CS(&c), DATA_VA);
+		vsvm_emit_fill(CS(&c), DATA_VA + PAGE, 0, 4 * PAGE);
+		vsvm_emit_timestamp(CS(&c), DATA_VA + 8);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert(ts[0] >= before);
 		igt_assert(ts[1] >= ts[0]);
@@ -340,9 +273,9 @@ igt_main
 		struct drm_vsvm_fault *f;
 
 		ctx_init(&c);
-		cs_store32(&c, DATA_VA, 1);
-		cs_store32(&c, UNMAPPED_VA + 12, 2);
-		cs_store32(&c, DATA_VA + 4, 3);
+		vsvm_emit_store32(CS(&c), DATA_VA, 1);
+		vsvm_emit_store32(CS(&c), UNMAPPED_VA + 12, 2);
+		vsvm_emit_store32(CS(&c), DATA_VA + 4, 3);
 		igt_assert_eq(run(&c, 1), -EFAULT);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[1], 0);
@@ -355,7 +288,7 @@ igt_main
 		igt_assert_eq_u32(f->reason, DRM_VSVM_FAULT_NOT_PRESENT);
 
 		/* A read: the source of a copy. */
-		cs_copy(&c, DATA_VA, UNMAPPED_VA - 8, 16);
+		vsvm_emit_copy(CS(&c), DATA_VA, UNMAPPED_VA - 8, 16);
 		igt_assert_eq(run(&c, 0), -EFAULT);
 		f = last_fault(c.fd);
 		igt_assert_eq_u64(f->addr, UNMAPPED_VA - 8);
@@ -386,10 +319,10 @@ igt_main
 
 		ctx_init(&c);
 		memset(c.ro, 0x5a, PAGE);
-		cs_copy(&c, DATA_VA, RO_VA, 64);
+		vsvm_emit_copy(CS(&c), DATA_VA, RO_VA, 64);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq(c.data[63], 0x5a);
-		cs_store32(&c, RO_VA + 8, 0);
+		vsvm_emit_store32(CS(&c), RO_VA + 8, 0);
 		igt_assert_eq(run(&c, 0), -EFAULT);
 		igt_assert_eq(c.ro[8], 0x5a);
 		f = last_fault(c.fd);
@@ -411,14 +344,14 @@ igt_main
 
 		ctx_init(&c);
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			emit(&c, DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
-			emit(&c, bad[i]);
+			vsvm_emit(CS(&c), DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
+			vsvm_emit(CS(&c), bad[i]);
 			igt_assert_eq(run(&c, 0), -EINVAL);
 			igt_assert_eq_u64(last_fault(c.fd)->addr, CMD_VA + 4);
 			igt_assert_eq_u32(last_fault(c.fd)->reason, DRM_VSVM_FAULT_BAD_COMMAND);
 		}
 		/* A COPY cut off by the end of the stream. */
-		cs_copy(&c, DATA_VA, DATA_VA + 64, 8);
+		vsvm_emit_copy(CS(&c), DATA_VA, DATA_VA + 64, 8);
 		c.n -= 2;
 		igt_assert_eq(run(&c, 0), -EINVAL);
 		ctx_fini(&c);
@@ -429,8 +362,8 @@ igt_main
 		uint32_t s;
 
 		ctx_init(&c);
-		cs_spin(&c, DATA_VA + 128, 1);
-		cs_store32(&c, DATA_VA, 7);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA, 7);
 		s = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(wait_ms(c.fd, s, 100), -ETIME);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0);
@@ -450,7 +383,7 @@ igt_main
 
 		ctx_init(&c);
 		dev = query_device(c.fd);
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		s = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(wait_ms(c.fd, s, dev.job_timeout_ms * 5 + 5000), 0);
 		igt_assert_eq(fence_status(c.fd, s), -ETIMEDOUT);
@@ -462,14 +395,14 @@ igt_main
 
 		/* The same VM on another queue, and another VM on the same queue. */
 		c.n = 0;
-		cs_store32(&c, DATA_VA, 11);
+		vsvm_emit_store32(CS(&c), DATA_VA, 11);
 		igt_assert_eq(run(&c, 1), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 11);
 		other_vm = vsvm_vm_create(c.fd);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
 		c.vm = other_vm;
-		cs_store32(&c, DATA_VA + 4, 12);
+		vsvm_emit_store32(CS(&c), DATA_VA + 4, 12);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[1], 12);
 		ctx_fini(&c);
@@ -487,11 +420,11 @@ igt_main
 
 		ctx_init(&c);
 		/* A spins on queue 0; B on queue 1 waits for A. */
-		cs_spin(&c, DATA_VA + 128, 1);
-		cs_timestamp(&c, DATA_VA);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_timestamp(CS(&c), DATA_VA);
 		a = exec_from(&c, 0, 0, 0);
 		first = c.n;
-		cs_timestamp(&c, DATA_VA + 8);
+		vsvm_emit_timestamp(CS(&c), DATA_VA + 8);
 		b = exec_from(&c, first, 1, a);
 		igt_assert_eq(wait_ms(c.fd, b, 200), -ETIME);
 		((volatile uint32_t *)c.data)[32] = 1;
@@ -505,13 +438,13 @@ igt_main
 		((volatile uint32_t *)c.data)[32] = 0;
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
 		tl_out.handle = tl_in.handle = tl_out2.handle = tl;
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 0, .cs_addr = CMD_VA,
 					    .cs_size = c.n * 4, .out_syncs = (uintptr_t)&tl_out,
 					    .num_out_syncs = 1 };
 		igt_assert_eq(__exec(c.fd, &e), 0);
 		first = c.n;
-		cs_store32(&c, DATA_VA + 16, 99);
+		vsvm_emit_store32(CS(&c), DATA_VA + 16, 99);
 		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 1,
 					    .cs_addr = CMD_VA + first * 4, .cs_size = 16,
 					    .in_syncs = (uintptr_t)&tl_in, .num_in_syncs = 1,
@@ -537,8 +470,8 @@ igt_main
 		uint64_t t0;
 
 		ctx_init(&c);
-		cs_spin(&c, DATA_VA + 128, 1);
-		cs_store32(&c, DATA_VA + 256, 5);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA + 256, 5);
 		s = exec_from(&c, 0, 0, 0);
 		igt_fork(child, 1) {
 			usleep(300000);
@@ -580,9 +513,9 @@ igt_main
 					continue;
 				}
 				if (child == 0)
-					cs_fill(&c, DATA_VA + (i % 8) * PAGE, 0x0a0b0c0d, PAGE);
+					vsvm_emit_fill(CS(&c), DATA_VA + (i % 8) * PAGE, 0x0a0b0c0d, PAGE);
 				else
-					cs_copy(&c, DATA_VA + 8 * PAGE, scratch + 4 * PAGE, 2 * PAGE);
+					vsvm_emit_copy(CS(&c), DATA_VA + 8 * PAGE, scratch + 4 * PAGE, 2 * PAGE);
 				s = exec_from(&c, first, child == 0 ? 0 : 1, 0);
 				igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
 				status = fence_status(c.fd, s);
@@ -607,9 +540,9 @@ igt_main
 	igt_describe("Closing the file with a job spinning ends cleanly.");
 	igt_subtest("close-with-job-in-flight") {
 		ctx_init(&c);
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		exec_from(&c, 0, 0, 0);
-		cs_store32(&c, DATA_VA, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA, 1);
 		exec_from(&c, 0, 1, 0);
 		ctx_fini(&c);
 	}
@@ -628,11 +561,11 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(b.fd, b.vm, shared, 0, SHARED_VA, BO_SIZE, 0), 0);
 
 		/* A: wait for the CPU, then write the shared object. */
-		cs_spin(&c, DATA_VA + 128, 1);
-		cs_store32(&c, DATA_VA + 256, 0x1234);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA + 256, 0x1234);
 		a_sync = exec_from(&c, 0, 0, 0);
 		/* B: copy from the shared object, with no explicit sync. */
-		cs_copy(&b, DATA_VA, SHARED_VA + 256, 4);
+		vsvm_emit_copy(CS(&b), DATA_VA, SHARED_VA + 256, 4);
 		b_sync = exec_from(&b, 0, 1, 0);
 
 		igt_assert_eq(wait_ms(b.fd, b_sync, 200), -ETIME);
@@ -659,7 +592,7 @@ igt_main
 		igt_assert_eq(drmPrimeHandleToFD(c.fd, c.data_bo, DRM_CLOEXEC, &dmabuf), 0);
 
 		/* Export: the fence of a job that writes the object. */
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		spin = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &exp), 0);
 		igt_assert_eq(ioctl(exp.fd, SYNC_IOC_FILE_INFO, &info), 0);
@@ -680,7 +613,7 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.ro_bo, 0, DATA_VA, BO_SIZE, 0), 0);
 		c.n = 0;
-		cs_spin(&c, DATA_VA + 128, 1);	/* on the ro object, through other_vm */
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);	/* on the ro object, through other_vm */
 		c.vm = other_vm;
 		spin = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(drmSyncobjExportSyncFile(c.fd, spin, &imp.fd), 0);
@@ -689,7 +622,7 @@ igt_main
 
 		c.vm = vm;
 		first = c.n;
-		cs_store32(&c, DATA_VA + 512, 77);
+		vsvm_emit_store32(CS(&c), DATA_VA + 512, 77);
 		waiter = exec_from(&c, first, 1, 0);
 		igt_assert_eq(wait_ms(c.fd, waiter, 200), -ETIME);
 		((volatile uint32_t *)c.ro)[32] = 1;
@@ -706,7 +639,7 @@ igt_main
 		ctx_init(&c);
 		other = drm_open_driver(DRIVER_VSVM);
 		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-engine-queue0"), 0);
-		cs_fill(&c, DATA_VA, 0x01020304, BO_SIZE);
+		vsvm_emit_fill(CS(&c), DATA_VA, 0x01020304, BO_SIZE);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_lt(0, vsvm_fdinfo_value(c.fd, "drm-engine-queue0"));
 		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-engine-queue1"), 0);
@@ -735,7 +668,7 @@ igt_main
 		ctx_init(&c);
 		b.vm_id = c.vm;
 		op.handle = c.data_bo;
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		in.handle = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
 		igt_fork(child, 1) {
@@ -799,7 +732,7 @@ igt_main
 		igt_require(fd1 >= 0);
 		ctx_init(&c);
 		/* Device 0: spin. */
-		cs_spin(&c, DATA_VA + 128, 1);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		s0 = exec_from(&c, 0, 0, 0);
 		igt_assert_eq(drmSyncobjExportSyncFile(c.fd, s0, &sync_fd), 0);
 
@@ -849,7 +782,7 @@ igt_main
 		f = openat(dir, "engine_bytes_per_sec", O_WRONLY);
 		igt_assert_fd(f);
 		igt_assert_eq(write(f, "200000", 6), 6);
-		cs_fill(&c, DATA_VA, 0x55555555, BO_SIZE);
+		vsvm_emit_fill(CS(&c), DATA_VA, 0x55555555, BO_SIZE);
 		t0 = now_ns();
 		igt_assert_eq(run(&c, 0), 1);
 		/* 64 KiB at 200 KB/s: 0.33 s. */
@@ -883,7 +816,7 @@ igt_main
 		igt_assert_eq(write(f, "1", 1), 1);
 
 		ctx_init(&c);
-		cs_store32(&c, DATA_VA, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA, 1);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA, PAGE), 0);
 		ctx_fini(&c);

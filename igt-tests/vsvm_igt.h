@@ -31,6 +31,90 @@ static inline bool vsvm_is_vsvm(int fd)
 
 #include "vsvm_drm.h"
 
+/*
+ * Command-stream emitters over a CPU-mapped command buffer: @cmd holds the
+ * words, *@n counts those emitted (and is advanced), @max is the buffer's
+ * size in words.  Tests wrap the first three in a macro of their own, e.g.
+ * CS(c) for (c)->cmd, &(c)->n, CMD_WORDS.
+ */
+static inline void vsvm_emit(uint32_t *cmd, unsigned int *n, unsigned int max, uint32_t w)
+{
+	igt_assert(*n < max);
+	cmd[(*n)++] = w;
+}
+
+static inline void vsvm_emit64(uint32_t *cmd, unsigned int *n, unsigned int max, uint64_t v)
+{
+	vsvm_emit(cmd, n, max, (uint32_t)v);
+	vsvm_emit(cmd, n, max, v >> 32);
+}
+
+static inline void vsvm_emit_store32(uint32_t *cmd, unsigned int *n, unsigned int max,
+				     uint64_t va, uint32_t v)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
+	vsvm_emit64(cmd, n, max, va);
+	vsvm_emit(cmd, n, max, v);
+}
+
+static inline void vsvm_emit_store64(uint32_t *cmd, unsigned int *n, unsigned int max,
+				     uint64_t va, uint64_t v)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5));
+	vsvm_emit64(cmd, n, max, va);
+	vsvm_emit64(cmd, n, max, v);
+}
+
+static inline void vsvm_emit_copy(uint32_t *cmd, unsigned int *n, unsigned int max,
+				  uint64_t dst, uint64_t src, uint64_t size)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
+	vsvm_emit64(cmd, n, max, src);
+	vsvm_emit64(cmd, n, max, dst);
+	vsvm_emit64(cmd, n, max, size);
+}
+
+static inline void vsvm_emit_fill(uint32_t *cmd, unsigned int *n, unsigned int max,
+				  uint64_t dst, uint32_t pattern, uint64_t size)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
+	vsvm_emit64(cmd, n, max, dst);
+	vsvm_emit(cmd, n, max, pattern);
+	vsvm_emit64(cmd, n, max, size);
+}
+
+static inline void vsvm_emit_atomic(uint32_t *cmd, unsigned int *n, unsigned int max,
+				    uint8_t flags, uint64_t dst, uint64_t operand,
+				    uint64_t compare, uint64_t result)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, flags, 9));
+	vsvm_emit64(cmd, n, max, dst);
+	vsvm_emit64(cmd, n, max, operand);
+	vsvm_emit64(cmd, n, max, compare);
+	vsvm_emit64(cmd, n, max, result);
+}
+
+static inline void vsvm_emit_timestamp(uint32_t *cmd, unsigned int *n, unsigned int max,
+				       uint64_t dst)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3));
+	vsvm_emit64(cmd, n, max, dst);
+}
+
+/* SPIN until the 32-bit word at @sem equals @value. */
+static inline void vsvm_emit_spin(uint32_t *cmd, unsigned int *n, unsigned int max,
+				  uint64_t sem, uint32_t value)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
+	vsvm_emit64(cmd, n, max, sem);
+	vsvm_emit(cmd, n, max, value);
+}
+
+static inline void vsvm_emit_end(uint32_t *cmd, unsigned int *n, unsigned int max)
+{
+	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1));
+}
+
 static inline uint32_t vsvm_gem_create(int fd, uint64_t size)
 {
 	struct drm_vsvm_gem_create c = { .size = size };

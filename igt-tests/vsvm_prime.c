@@ -142,6 +142,9 @@ struct ctx {
 	unsigned int first;	/* the first word not submitted yet */
 };
 
+/* The emitter arguments of vsvm_igt.h for @c's command buffer. */
+#define CS(c) (c)->cmd, &(c)->n, CMD_SIZE / 4
+
 /* A further VM of @c's file with the command buffer and the data BO mapped. */
 static uint32_t ctx_new_vm(struct ctx *c)
 {
@@ -183,48 +186,6 @@ static void sem_set(struct ctx *c, uint32_t v)
  * Commands are never overwritten within a subtest (the engine reads them
  * when the job runs, and jobs may still be queued): CMD_SIZE is plenty.
  */
-static void emit(struct ctx *c, uint32_t w)
-{
-	igt_assert(c->n < CMD_SIZE / 4);
-	c->cmd[c->n++] = w;
-}
-
-static void emit64(struct ctx *c, uint64_t v)
-{
-	emit(c, (uint32_t)v);
-	emit(c, v >> 32);
-}
-
-static void cs_store32(struct ctx *c, uint64_t va, uint32_t v)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
-	emit64(c, va);
-	emit(c, v);
-}
-
-static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	emit64(c, src);
-	emit64(c, dst);
-	emit64(c, size);
-}
-
-static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
-	emit64(c, dst);
-	emit(c, pattern);
-	emit64(c, size);
-}
-
-static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
-	emit64(c, sem);
-	emit(c, value);
-}
-
 /* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
 static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
 {
@@ -653,10 +614,10 @@ static void vsvm_to_vsvm(int exp, int imp)
 	igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
 
 	/* The importer's GPU reads the exporter's CPU data and writes X. */
-	cs_copy(&i, BO_VA + R0, X_VA, X_SIZE);
-	cs_fill(&i, X_VA + PAGE + 3, 0x44332211, 2 * PAGE + 5);
-	cs_store32(&i, X_VA + X_SIZE - 4, 0xdeadbeef);
-	cs_copy(&i, X_VA + 8 * PAGE + 1, BO_VA + R0 + 12 * PAGE, PAGE);
+	vsvm_emit_copy(CS(&i), BO_VA + R0, X_VA, X_SIZE);
+	vsvm_emit_fill(CS(&i), X_VA + PAGE + 3, 0x44332211, 2 * PAGE + 5);
+	vsvm_emit_store32(CS(&i), X_VA + X_SIZE - 4, 0xdeadbeef);
+	vsvm_emit_copy(CS(&i), X_VA + 8 * PAGE + 1, BO_VA + R0 + 12 * PAGE, PAGE);
 	igt_assert_eq(run(&i), 1);
 	assert_pat(i.bo_map + R0, 0, X_SIZE, 1);
 	igt_assert_cmps64(maps0, <, prime_stat(imp, "maps"));
@@ -669,22 +630,22 @@ static void vsvm_to_vsvm(int exp, int imp)
 
 	/* The exporter's GPU reads what the importer's GPU wrote, and writes X. */
 	igt_assert_eq(vsvm_vm_map(e.fd, e.vm, x, 0, X_VA, X_SIZE, 0), 0);
-	cs_copy(&e, BO_VA + R0, X_VA, X_SIZE);
+	vsvm_emit_copy(CS(&e), BO_VA + R0, X_VA, X_SIZE);
 	fill_pat(e.bo_map + R1, 0, X_SIZE, 2);
-	cs_copy(&e, X_VA + 5, BO_VA + R1 + 5, X_SIZE - 10);
+	vsvm_emit_copy(CS(&e), X_VA + 5, BO_VA + R1 + 5, X_SIZE - 10);
 	igt_assert_eq(run(&e), 1);
 	assert_same(e.bo_map + R0, want, X_SIZE);
 	memcpy(want + 5, e.bo_map + R1 + 5, X_SIZE - 10);
 	assert_same(xmap, want, X_SIZE);
 
 	/* And the importer's GPU reads that back. */
-	cs_copy(&i, BO_VA + R1, X_VA, X_SIZE);
+	vsvm_emit_copy(CS(&i), BO_VA + R1, X_VA, X_SIZE);
 	igt_assert_eq(run(&i), 1);
 	assert_same(i.bo_map + R1, want, X_SIZE);
 
 	/* I10: a read-only mapping of the import: a write faults, X unchanged. */
 	igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, Y_VA, X_SIZE, DRM_VSVM_BIND_READ_ONLY), 0);
-	cs_store32(&i, Y_VA + 64, 0x0badf00d);
+	vsvm_emit_store32(CS(&i), Y_VA + 64, 0x0badf00d);
 	igt_assert_eq(run(&i), -EFAULT);
 	igt_assert_eq_u64(last_fault(i.fd)->addr, Y_VA + 64);
 	igt_assert_eq_u32(last_fault(i.fd)->reason, DRM_VSVM_FAULT_READ_ONLY);
@@ -884,8 +845,8 @@ igt_main
 
 		/* The second file's GPU reads and writes the first file's object. */
 		igt_assert_eq(vsvm_vm_map(g.fd, g.vm, xg, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&g, BO_VA, X_VA, X_SIZE);
-		cs_fill(&g, X_VA + 2 * PAGE - 7, 0x0d0c0b0a, 3 * PAGE);
+		vsvm_emit_copy(CS(&g), BO_VA, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&g), X_VA + 2 * PAGE - 7, 0x0d0c0b0a, 3 * PAGE);
 		igt_assert_eq(run(&g), 1);
 		assert_pat(g.bo_map, 0, X_SIZE, 3);
 		fill_pat(want, 0, X_SIZE, 3);
@@ -894,7 +855,7 @@ igt_main
 
 		/* The first file's GPU sees it. */
 		igt_assert_eq(vsvm_vm_map(f.fd, f.vm, x, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&f, BO_VA, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&f), BO_VA, X_VA, X_SIZE);
 		igt_assert_eq(run(&f), 1);
 		assert_same(f.bo_map, want, X_SIZE);
 
@@ -940,9 +901,9 @@ igt_main
 		igt_assert_eq_s64(prime_stat(0, "imports"), b.imports[0] + 1);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xi, 0, X_VA, X_SIZE, 0), 0);
 
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
-		cs_fill(&c, X_VA + 3 * PAGE + 1, 0x87654321, PAGE + 2);
-		cs_store32(&c, X_VA + 11 * PAGE - 2, 0xfeedface);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA + 3 * PAGE + 1, 0x87654321, PAGE + 2);
+		vsvm_emit_store32(CS(&c), X_VA + 11 * PAGE - 2, 0xfeedface);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 5);
 		fill_pat(want, 0, X_SIZE, 5);
@@ -954,7 +915,7 @@ igt_main
 		attach.handle = vh;
 		attach.flags = PRIME_VGEM_FENCE_WRITE;
 		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		s = submit(&c, c.vm, 0);
 		igt_assert_eq(wait_ms(c.fd, s, 300), -ETIME);
 		igt_assert_eq(fence_status(c.fd, s), 0);
@@ -967,8 +928,8 @@ igt_main
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 6);
 
 		/* A running vsvm job writing X conflicts with a vgem fence. */
-		cs_spin(&c, SEM_VA, 1);
-		cs_fill(&c, X_VA, 0x5a5a5a5a, X_SIZE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_fill(CS(&c), X_VA, 0x5a5a5a5a, X_SIZE);
 		s = submit(&c, c.vm, 0);
 		igt_assert(!poll_in(dmabuf, 0));
 		attach = (struct prime_vgem_fence_attach){ .handle = vh,
@@ -1016,10 +977,10 @@ igt_main
 		assert_imported(c.fd, xi, X_SIZE, 1);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xi, 0, X_VA, X_SIZE, 0), 0);
 
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
-		cs_fill(&c, X_VA + 5 * PAGE - 9, 0x11223344, 2 * PAGE + 17);
-		cs_store32(&c, X_VA, 0xcafe0001);
-		cs_store32(&c, X_VA + X_SIZE - 4, 0xcafe0002);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA + 5 * PAGE - 9, 0x11223344, 2 * PAGE + 17);
+		vsvm_emit_store32(CS(&c), X_VA, 0xcafe0001);
+		vsvm_emit_store32(CS(&c), X_VA + X_SIZE - 4, 0xcafe0002);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, off, X_SIZE, 7);
 		fill_pat(want, 0, mem_size, 7);
@@ -1030,7 +991,7 @@ igt_main
 
 		/* The CPU rewrites the memfd: the GPU reads the new bytes. */
 		fill_pat(mem, 0, mem_size, 8);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R1, off, X_SIZE, 8);
 
@@ -1065,8 +1026,8 @@ igt_main
 
 		/* The GPU writes, the CPU reads through the dma-buf. */
 		fill_pat(c.bo_map + R0, 0, X_SIZE, 9);
-		cs_copy(&c, X_VA, BO_VA + R0, X_SIZE);
-		cs_fill(&c, X_VA + 100, 0xa1b2c3d4, 1000);
+		vsvm_emit_copy(CS(&c), X_VA, BO_VA + R0, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA + 100, 0xa1b2c3d4, 1000);
 		igt_assert_eq(run(&c), 1);
 		fill_pat(want, 0, X_SIZE, 9);
 		fill_cmd(want + 100, 0xa1b2c3d4, 1000);
@@ -1078,13 +1039,13 @@ igt_main
 		dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
 		fill_pat(dm, 0, X_SIZE, 10);
 		dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 10);
 
 		/* SYNC_START waits for the GPU job that writes the buffer. */
-		cs_spin(&c, SEM_VA, 1);
-		cs_fill(&c, X_VA, 0x5a5a5a5a, X_SIZE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_fill(CS(&c), X_VA, 0x5a5a5a5a, X_SIZE);
 		s = submit(&c, c.vm, 0);
 		igt_assert(!poll_in(dmabuf, 0));
 		rel = (struct bg){ .fn = bg_release, .delay_ms = 300,
@@ -1135,11 +1096,11 @@ igt_main
 
 		/* Device 0 writes X after a SPIN; device 1 copies X. */
 		fill_pat(a.bo_map + R0, 0, X_SIZE, 12);
-		cs_spin(&a, SEM_VA, 1);
-		cs_fill(&a, X_VA, 0x01020304, X_SIZE / 2);
-		cs_copy(&a, X_VA + X_SIZE / 2, BO_VA + R0 + X_SIZE / 2, X_SIZE / 2);
+		vsvm_emit_spin(CS(&a), SEM_VA, 1);
+		vsvm_emit_fill(CS(&a), X_VA, 0x01020304, X_SIZE / 2);
+		vsvm_emit_copy(CS(&a), X_VA + X_SIZE / 2, BO_VA + R0 + X_SIZE / 2, X_SIZE / 2);
 		sa = submit(&a, a.vm, 0);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		sb = submit(&c, c.vm, 0);
 		igt_assert_eq(wait_ms(c.fd, sb, 300), -ETIME);
 		igt_assert_eq(fence_status(c.fd, sb), 0);
@@ -1158,10 +1119,10 @@ igt_main
 		vb2 = ctx_new_vm(&c);
 		igt_assert_eq(vsvm_vm_map(c.fd, vb2, xb, 0, X_VA, X_SIZE, 0), 0);
 		fill_pat(c.bo_map + R1, 0, X_SIZE, 13);
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, X_VA, BO_VA + R1, X_SIZE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), X_VA, BO_VA + R1, X_SIZE);
 		sb = submit(&c, vb2, 0);
-		cs_copy(&a, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&a), BO_VA + R1, X_VA, X_SIZE);
 		sa = submit(&a, a.vm, 0);
 		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
 		igt_assert_eq(fence_status(a.fd, sa), 0);
@@ -1211,8 +1172,8 @@ igt_main
 
 		/* The exporter's job writes X. */
 		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
-		cs_spin(&a, SEM_VA, 1);
-		cs_fill(&a, X_VA, 0x77665544, X_SIZE);
+		vsvm_emit_spin(CS(&a), SEM_VA, 1);
+		vsvm_emit_fill(CS(&a), X_VA, 0x77665544, X_SIZE);
 		s = submit(&a, a.vm, 0);
 		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
 		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
@@ -1235,8 +1196,8 @@ igt_main
 		vro = ctx_new_vm(&c);
 		igt_assert_eq(vsvm_vm_map(c.fd, vro, xb, 0, X_VA, X_SIZE,
 					  DRM_VSVM_BIND_READ_ONLY), 0);
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		s = submit(&c, vro, 0);
 		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
 		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
@@ -1254,8 +1215,8 @@ igt_main
 		/* The importer's job, X mapped writable: a writer. */
 		sem_set(&c, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
-		cs_spin(&c, SEM_VA, 1);
-		cs_store32(&c, X_VA + 4 * PAGE + 8, 0x600dcafe);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_store32(CS(&c), X_VA + 4 * PAGE + 8, 0x600dcafe);
 		s = submit(&c, c.vm, 0);
 		rd = export_sync_file(dmabuf, DMA_BUF_SYNC_READ);
 		igt_assert_eq(sync_file_status(rd), 0);
@@ -1305,13 +1266,13 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, vrw, xb, 0, X_VA, X_SIZE, 0), 0);
 
 		/* Device 0 spins (on its own objects); its fence goes in as a reader. */
-		cs_spin(&a, SEM_VA, 1);
+		vsvm_emit_spin(CS(&a), SEM_VA, 1);
 		sa = submit(&a, a.vm, 0);
 		import_sync_file(dmabuf, DMA_BUF_SYNC_READ, a.fd, sa);
 		igt_assert(poll_in(dmabuf, 0));	/* POLLIN: no writer */
 
 		/* A read-only job runs while device 0 still spins. */
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		s1 = submit(&c, vro, 0);
 		igt_assert_eq(wait_ms(c.fd, s1, 1500), 0);
 		igt_assert_eq(fence_status(c.fd, s1), 1);
@@ -1319,7 +1280,7 @@ igt_main
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 14);
 
 		/* A writer waits for it. */
-		cs_store32(&c, X_VA + 8, 0x00c0ffee);
+		vsvm_emit_store32(CS(&c), X_VA + 8, 0x00c0ffee);
 		s2 = submit(&c, vrw, 1);
 		igt_assert_eq(wait_ms(c.fd, s2, 300), -ETIME);
 		igt_assert_eq(fence_status(c.fd, s2), 0);
@@ -1338,7 +1299,7 @@ igt_main
 		 * the jobs below; its fence goes in as a writer.
 		 */
 		ctx_init(&d, 1);
-		cs_spin(&d, SEM_VA, 1);
+		vsvm_emit_spin(CS(&d), SEM_VA, 1);
 		s1 = submit(&d, d.vm, 0);
 		import_sync_file(dmabuf, DMA_BUF_SYNC_WRITE, d.fd, s1);
 		igt_assert(!poll_in(dmabuf, 0));
@@ -1346,9 +1307,9 @@ igt_main
 		/* The exporter's job and the importer's read-only job both wait. */
 		va2 = ctx_new_vm(&a);
 		igt_assert_eq(vsvm_vm_map(a.fd, va2, x, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&a, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&a), BO_VA + R1, X_VA, X_SIZE);
 		sa = submit(&a, va2, 0);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		s2 = submit(&c, vro, 1);	/* queue 0 is busy with the SPIN */
 		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
 		igt_assert_eq(wait_ms(c.fd, s2, 0), -ETIME);
@@ -1397,7 +1358,7 @@ igt_main
 		xb = prime_import(c.fd, dmabuf);
 		c0 = counts(1);		/* VM_BIND or the first EXEC maps it */
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 20);
 		c1 = counts(1);
@@ -1415,8 +1376,8 @@ igt_main
 
 		/* The next job maps it again, and sees the current bytes. */
 		fill_pat(xmap, 0, X_SIZE, 21);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
-		cs_fill(&c, X_VA + 6 * PAGE, 0x99aabbcc, 2 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA + 6 * PAGE, 0x99aabbcc, 2 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 21);
 		fill_pat(want, 0, X_SIZE, 21);
@@ -1431,14 +1392,14 @@ igt_main
 		evict(0);
 		igt_assert_eq_s64(counts(0).evictions, a1.evictions + 2);
 		igt_assert_eq_s64(counts(1).move_notifies, c1.move_notifies + 2);
-		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R2, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_same(c.bo_map + R2, want, X_SIZE);
 		igt_assert_cmps64(c1.maps, <, counts(1).maps);
 
 		/* The exporter's own GPU use is untouched by its evictions. */
 		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&a, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&a), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run(&a), 1);
 		assert_same(a.bo_map + R0, want, X_SIZE);
 
@@ -1477,7 +1438,7 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, vb2, xb, 0, X_VA, X_SIZE, 0), 0);
 
 		/* Mapped by a first job. */
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 30);
 		assert_pat(xmap, 0, X_SIZE, 30);	/* no CPU fault while evicting */
@@ -1486,13 +1447,13 @@ igt_main
 		 * Queue 0 of device 1: a SPIN, then a job of the same context and
 		 * a job of another VM, both using X, queued behind it.
 		 */
-		cs_spin(&c, SEM_VA, 1);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
 		s0 = submit(&c, c.vm, 0);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
-		cs_fill(&c, X_VA, 0x13572468, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA, 0x13572468, PAGE);
 		s1 = submit(&c, c.vm, 0);
-		cs_copy(&c, BO_VA + R2 + PAGE, X_VA + PAGE, X_SIZE - PAGE);
-		cs_store32(&c, X_VA + X_SIZE - 8, 0xabad1dea);
+		vsvm_emit_copy(CS(&c), BO_VA + R2 + PAGE, X_VA + PAGE, X_SIZE - PAGE);
+		vsvm_emit_store32(CS(&c), X_VA + X_SIZE - 8, 0xabad1dea);
 		s2 = submit(&c, vb2, 0);
 
 		a0 = counts(0);
@@ -1523,7 +1484,7 @@ igt_main
 		assert_same(xmap, want, X_SIZE);
 
 		/* A job after the eviction works on a fresh mapping. */
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run_vm(&c, vb2), 1);
 		assert_same(c.bo_map + R0, want, X_SIZE);
 		igt_assert_cmps64(c0.maps, <, counts(1).maps);
@@ -1567,8 +1528,8 @@ igt_main
 		yb = prime_import(c.fd, ybuf);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, yb, 0, Y_VA, X_SIZE, 0), 0);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
-		cs_copy(&c, BO_VA + R1, Y_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, Y_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 40);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 41);
@@ -1584,9 +1545,9 @@ igt_main
 
 		fill_pat(xmap, 0, X_SIZE, 42);
 		fill_pat(ymap, 0, X_SIZE, 43);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
-		cs_copy(&c, BO_VA + R1, Y_VA, X_SIZE);
-		cs_store32(&c, Y_VA + 16, 0x1badb002);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, Y_VA, X_SIZE);
+		vsvm_emit_store32(CS(&c), Y_VA + 16, 0x1badb002);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 42);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 43);
@@ -1603,7 +1564,7 @@ igt_main
 		igt_assert_eq_s64(a1.skipped_pinned, a0.skipped_pinned);
 		igt_assert_eq_s64(counts(1).move_notifies, c0.move_notifies + 2);
 		fill_pat(ymap, 0, X_SIZE, 44);
-		cs_copy(&c, BO_VA + R2, Y_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R2, Y_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R2, 0, X_SIZE, 44);
 
@@ -1640,7 +1601,7 @@ igt_main
 		fill_pat(buf, 0, 4 * PAGE, 45);
 		h = vsvm_gem_userptr(c.fd, buf, 4 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, X_VA, 4 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, X_VA, 4 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, X_VA, 4 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 4 * PAGE, 45);
 
@@ -1681,13 +1642,13 @@ igt_main
 		close(dmabuf);
 		igt_assert_eq_u32(gem_info(i.fd, xi).imported, 1);
 		igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&i, BO_VA, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&i), BO_VA, X_VA, X_SIZE);
 		igt_assert_eq(run(&i), 1);
 		assert_pat(i.bo_map, 0, X_SIZE, 61);
 		/* The same pages: CPU writes show, and GPU writes land there. */
 		fill_pat(buf, 0, PAGE, 62);
-		cs_copy(&i, BO_VA, X_VA, PAGE);
-		cs_fill(&i, X_VA + PAGE, 0x6b6b6b6b, PAGE);
+		vsvm_emit_copy(CS(&i), BO_VA, X_VA, PAGE);
+		vsvm_emit_fill(CS(&i), X_VA + PAGE, 0x6b6b6b6b, PAGE);
 		igt_assert_eq(run(&i), 1);
 		assert_pat(i.bo_map, 0, PAGE, 62);
 		assert_bytes(buf + PAGE, PAGE, 0x6b);
@@ -1747,7 +1708,7 @@ igt_main
 		xi = prime_import(i.fd, dmabuf);
 		close(dmabuf);
 		igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&i, BO_VA, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&i), BO_VA, X_VA, X_SIZE);
 		igt_assert_eq(run(&i), 1);
 		assert_pat(i.bo_map, 0, X_SIZE, 71);
 		igt_assert_eq(longterm_pages(), lt0 + (long long)(X_SIZE / PAGE));
@@ -1761,14 +1722,14 @@ igt_main
 			igt_assert_f(longterm_pages_become(lt0),
 				     "pins not given back at the exporter's mm exit\n");
 			memset(i.bo_map, 0, PAGE);
-			cs_copy(&i, BO_VA, X_VA, PAGE);
+			vsvm_emit_copy(CS(&i), BO_VA, X_VA, PAGE);
 			igt_assert_eq(exec_errno(&i), -EFAULT);
 		} else {
 			/* The importer's pin keeps the pages, and the data. */
 			usleep(100000);
 			igt_assert_eq(longterm_pages(), lt0 + (long long)(X_SIZE / PAGE));
 			memset(i.bo_map, 0, X_SIZE);
-			cs_copy(&i, BO_VA, X_VA, X_SIZE);
+			vsvm_emit_copy(CS(&i), BO_VA, X_VA, X_SIZE);
 			igt_assert_eq(run(&i), 1);
 			assert_pat(i.bo_map, 0, X_SIZE, 71);
 		}
@@ -1816,7 +1777,7 @@ igt_main
 
 		/* Device 0 spins and signals timeline point 5. */
 		igt_assert_eq(drmSyncobjCreate(a.fd, 0, &tl), 0);
-		cs_spin(&a, SEM_VA, 1);
+		vsvm_emit_spin(CS(&a), SEM_VA, 1);
 		e = (struct drm_vsvm_exec){
 			.vm_id = a.vm, .cs_addr = CMD_VA + a.first * 4ull,
 			.cs_size = (a.n - a.first) * 4ull,
@@ -1831,7 +1792,7 @@ igt_main
 		import_sync_file(dmabuf, DMA_BUF_SYNC_WRITE, a.fd, bin);
 
 		/* Device 1's job on the buffer waits for the spin. */
-		cs_copy(&c, BO_VA, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA, X_VA, X_SIZE);
 		s1 = submit(&c, c.vm, 0);
 		igt_assert_eq(wait_ms(c.fd, s1, 300), -ETIME);
 		/* The dma-buf's fences, as a sync_file, at point 7 of device 1's timeline. */
@@ -1843,7 +1804,7 @@ igt_main
 		igt_assert_eq(drmSyncobjTransfer(c.fd, tl_in.handle, 7, tmp, 0, 0), 0);
 		/* A job of device 1 waiting on point 7 waits too. */
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &s3.handle), 0);
-		cs_store32(&c, BO_VA + R1, 0x7e7e7e7e);
+		vsvm_emit_store32(CS(&c), BO_VA + R1, 0x7e7e7e7e);
 		e = (struct drm_vsvm_exec){
 			.vm_id = c.vm, .queue = 1, .cs_addr = CMD_VA + c.first * 4ull,
 			.cs_size = (c.n - c.first) * 4ull,
@@ -1898,8 +1859,8 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
 		close(dmabuf);
 
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
-		cs_fill(&c, X_VA, 0x24682468, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA, 0x24682468, PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 50);
 		fill_pat(want, 0, X_SIZE, 50);
@@ -1911,8 +1872,8 @@ igt_main
 		igt_assert_eq_s64(prime_stat(1, "imports"), b.imports[1] + 1);
 		fill_pat(xmap + PAGE, PAGE, X_SIZE - PAGE, 51);
 		fill_pat(want + PAGE, PAGE, X_SIZE - PAGE, 51);
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
-		cs_store32(&c, X_VA + 2 * PAGE, 0x51515151);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_store32(CS(&c), X_VA + 2 * PAGE, 0x51515151);
 		igt_assert_eq(run(&c), 1);
 		assert_same(c.bo_map + R1, want, X_SIZE);
 		put32(want + 2 * PAGE, 0x51515151);
@@ -1920,7 +1881,7 @@ igt_main
 
 		/* Also across an eviction. */
 		evict(0);
-		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R2, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_same(c.bo_map + R2, want, X_SIZE);
 
@@ -1956,7 +1917,7 @@ igt_main
 		dmabuf = prime_export(a.fd, x);
 		xb = prime_import(c.fd, dmabuf);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
-		cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 60);
 
@@ -1966,9 +1927,9 @@ igt_main
 		ctx_fini(&a);
 		wait_objects(0, b.bos[0] + 1, b.imports[0], 3000);	/* X alone lives */
 
-		cs_copy(&c, BO_VA + R1, X_VA, X_SIZE);
-		cs_fill(&c, X_VA + PAGE, 0xc3d2e1f0, 3 * PAGE);
-		cs_copy(&c, BO_VA + R2, X_VA, X_SIZE);
+		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
+		vsvm_emit_fill(CS(&c), X_VA + PAGE, 0xc3d2e1f0, 3 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + R2, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 60);
 		fill_pat(want, 0, X_SIZE, 60);
@@ -1980,7 +1941,7 @@ igt_main
 			uint32_t vm2 = ctx_new_vm(&c);
 
 			igt_assert_eq(vsvm_vm_map(c.fd, vm2, xb, 0, X_VA, X_SIZE, 0), 0);
-			cs_copy(&c, BO_VA + R0, X_VA, X_SIZE);
+			vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 			igt_assert_eq(run_vm(&c, vm2), 1);
 			assert_same(c.bo_map + R0, want, X_SIZE);
 		}

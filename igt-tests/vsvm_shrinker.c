@@ -35,6 +35,9 @@ struct ctx {
 	unsigned int n;
 };
 
+/* The emitter arguments of vsvm_igt.h for @c's command buffer. */
+#define CS(c) (c)->cmd, &(c)->n, PAGE / 4
+
 static void ctx_init(struct ctx *c, int fd)
 {
 	c->fd = fd;
@@ -58,40 +61,6 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->dst, SIZE);
 	munmap(c->sem, PAGE);
 	close(c->fd);
-}
-
-static void emit(struct ctx *c, uint32_t w)
-{
-	c->cmd[c->n++] = w;
-}
-
-static void emit64(struct ctx *c, uint64_t v)
-{
-	emit(c, (uint32_t)v);
-	emit(c, v >> 32);
-}
-
-static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	emit64(c, src);
-	emit64(c, dst);
-	emit64(c, size);
-}
-
-static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
-	emit64(c, dst);
-	emit(c, pattern);
-	emit64(c, size);
-}
-
-static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
-	emit64(c, sem);
-	emit(c, value);
 }
 
 static uint64_t now_ns(void)
@@ -203,7 +172,7 @@ igt_main
 		v0 = violations(c.fd);
 		bo = bo_with_pattern(c.fd, SIZE, 3);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo, 0, SRC_VA, SIZE, 0), 0);
-		cs_copy(&c, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&c), 1);
 		check_pattern(c.dst, SIZE, 3);
 
@@ -220,8 +189,8 @@ igt_main
 
 		/* The GPU reads it again (restored), and writes into it. */
 		memset(c.dst, 0, SIZE);
-		cs_copy(&c, DST_VA, SRC_VA, SIZE);
-		cs_fill(&c, SRC_VA, 0x5a5a5a5a, PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, SIZE);
+		vsvm_emit_fill(CS(&c), SRC_VA, 0x5a5a5a5a, PAGE);
 		igt_assert_eq(run(&c), 1);
 		check_pattern(c.dst, SIZE, 3);
 		igt_assert_f(shr(c.fd, "restores") > res, "no restore was counted\n");
@@ -251,8 +220,8 @@ igt_main
 		bo = bo_with_pattern(c.fd, SIZE, 9);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo, 0, SRC_VA, SIZE, 0), 0);
 		c.sem[0] = 0;
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, SIZE);
 		s = submit(&c);
 		usleep(100000);
 
@@ -280,14 +249,14 @@ igt_main
 		p = vsvm_gem_mmap(c.fd, bo, SIZE);
 		memset(p, 0x33, SIZE);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo, 0, SRC_VA, SIZE, 0), 0);
-		cs_copy(&c, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&c), 1);
 		/* Only the ctx's own (mapped) BOs and this one are resident. */
 		ev = shr(c.fd, "evictions");
 		drop_caches();
 		igt_assert_eq(shr(c.fd, "evictions"), ev);
 		p[0] = 0x44;
-		cs_copy(&c, DST_VA, SRC_VA, PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, PAGE);
 		igt_assert_eq(run(&c), 1);
 		igt_assert_eq(c.dst[0], 0x44);
 		munmap(p, SIZE);
@@ -314,7 +283,7 @@ igt_main
 		igt_assert_eq(drmPrimeFDToHandle(b.fd, dmabuf, &imported), 0);
 		close(dmabuf);
 		igt_assert_eq(vsvm_vm_map(b.fd, b.vm, imported, 0, SRC_VA, SIZE, 0), 0);
-		cs_copy(&b, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&b), 1);
 		check_pattern(b.dst, SIZE, 21);
 
@@ -326,7 +295,7 @@ igt_main
 			/* No CONFIG_DMABUF_MOVE_NOTIFY: the importer pins it. */
 			igt_assert_eq(shr(a.fd, "evictions"), ev);
 			memset(b.dst, 0, SIZE);
-			cs_copy(&b, DST_VA, SRC_VA, SIZE);
+			vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
 			igt_assert_eq(run(&b), 1);
 			check_pattern(b.dst, SIZE, 21);
 			ctx_fini(&b);
@@ -337,12 +306,12 @@ igt_main
 		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "move_notifies"), >, mn);
 
 		memset(b.dst, 0, SIZE);
-		cs_copy(&b, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&b), 1);
 		check_pattern(b.dst, SIZE, 21);
 		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "maps"), >, maps);
 		/* The exporter's own GPU use restores it too. */
-		cs_copy(&a, DST_VA, SRC_VA, SIZE);
+		vsvm_emit_copy(CS(&a), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&a), 1);
 		check_pattern(a.dst, SIZE, 21);
 		ctx_fini(&b);
@@ -359,17 +328,17 @@ igt_main
 		ctx_init(&c, drm_open_driver(DRIVER_VSVM));
 		bo = bo_with_pattern(c.fd, SIZE, 41);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo, 0, SRC_VA, SIZE, 0), 0);
-		cs_copy(&c, DST_VA, SRC_VA, PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, PAGE);
 		igt_assert_eq(run(&c), 1);
 		drop_caches();
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, SRC_VA + 4 * PAGE, 4 * PAGE), 0);
 		memset(c.dst, 0, SIZE);
-		cs_copy(&c, DST_VA, SRC_VA, 4 * PAGE);
-		cs_copy(&c, DST_VA + 8 * PAGE, SRC_VA + 8 * PAGE, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA, 4 * PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA + 8 * PAGE, SRC_VA + 8 * PAGE, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		check_pattern(c.dst, 4 * PAGE, 41);
 		check_pattern(c.dst + 8 * PAGE, 8 * PAGE, (uint8_t)(41 + 8 * PAGE * 7));
-		cs_copy(&c, DST_VA, SRC_VA + 4 * PAGE, PAGE);
+		vsvm_emit_copy(CS(&c), DST_VA, SRC_VA + 4 * PAGE, PAGE);
 		igt_assert_eq(run(&c), -EFAULT);
 		ctx_fini(&c);
 	}
@@ -398,7 +367,7 @@ igt_main
 			if (iter % 3 == 0)
 				drop_caches();
 			memset(c.dst, 0, SIZE);
-			cs_copy(&c, DST_VA, SRC_VA + i * SIZE, SIZE);
+			vsvm_emit_copy(CS(&c), DST_VA, SRC_VA + i * SIZE, SIZE);
 			igt_assert_eq(run(&c), 1);
 			check_pattern(c.dst, SIZE, 50 + i);
 		}

@@ -80,6 +80,9 @@ struct ctx {
 	uint32_t queue;		/* the hardware queue jobs run on */
 };
 
+/* The emitter arguments of vsvm_igt.h for @c's command buffer. */
+#define CS(c) (c)->cmd, &(c)->n, CMD_SIZE / 4
+
 /* A further VM of @c's file with the command buffer and the BO mapped. */
 static uint32_t ctx_new_vm(struct ctx *c)
 {
@@ -113,55 +116,6 @@ static void ctx_fini(struct ctx *c)
 static void sem_set(struct ctx *c, uint32_t v)
 {
 	*(volatile uint32_t *)(c->bo_map + SEM_OFF) = v;
-}
-
-static void emit(struct ctx *c, uint32_t w)
-{
-	igt_assert(c->n < CMD_SIZE / 4);
-	c->cmd[c->n++] = w;
-}
-
-static void emit64(struct ctx *c, uint64_t v)
-{
-	emit(c, (uint32_t)v);
-	emit(c, v >> 32);
-}
-
-static void cs_store32(struct ctx *c, uint64_t va, uint32_t v)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
-	emit64(c, va);
-	emit(c, v);
-}
-
-static void cs_store64(struct ctx *c, uint64_t va, uint64_t v)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5));
-	emit64(c, va);
-	emit64(c, v);
-}
-
-static void cs_copy(struct ctx *c, uint64_t dst, uint64_t src, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	emit64(c, src);
-	emit64(c, dst);
-	emit64(c, size);
-}
-
-static void cs_fill(struct ctx *c, uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
-	emit64(c, dst);
-	emit(c, pattern);
-	emit64(c, size);
-}
-
-static void cs_spin(struct ctx *c, uint64_t sem, uint32_t value)
-{
-	emit(c, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
-	emit64(c, sem);
-	emit(c, value);
 }
 
 /* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
@@ -658,7 +612,7 @@ static void userptr_smoke(void)
 	fill_pat(buf, 0, 4 * PAGE, 99);
 	h = vsvm_gem_userptr(c.fd, buf, 4 * PAGE, 0);
 	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 4 * PAGE, 0), 0);
-	cs_copy(&c, BO_VA, UP_VA, 4 * PAGE);
+	vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 4 * PAGE);
 	igt_assert_eq(run(&c), 1);
 	assert_pat(c.bo_map, 0, 4 * PAGE, 99);
 	ctx_fini(&c);
@@ -934,7 +888,7 @@ igt_main
 					  DRM_VSVM_BIND_READ_ONLY), -EFAULT);
 
 		/* Nothing is mapped there: the GPU faults and reads nothing. */
-		cs_copy(&c, BO_VA, UP_VA, 64);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 64);
 		igt_assert_eq(run(&c), -EFAULT);
 		f = last_fault(c.fd);
 		igt_assert_eq_u64(f->addr, UP_VA);
@@ -1035,8 +989,8 @@ igt_main
 		igt_assert_eq_s64(up_stat("pinned_pages"), base.pinned + 16);
 		igt_assert_eq_s64(up_stat("longterm_pages"), base.longterm);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 4 * PAGE, UP2_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
-		cs_copy(&c, BO_VA + 16 * PAGE, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 16 * PAGE, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 16 * PAGE, 1);
 		assert_pat(c.bo_map + 16 * PAGE, 4 * PAGE, 8 * PAGE, 1);
@@ -1059,12 +1013,12 @@ igt_main
 		fill_pat(c.bo_map, 0, 16 * PAGE, 2);
 		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-		cs_copy(&c, UP_VA, BO_VA, 16 * PAGE);
+		vsvm_emit_copy(CS(&c), UP_VA, BO_VA, 16 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(buf, 0, 16 * PAGE, 2);
 
-		cs_fill(&c, UP_VA + 3 * PAGE, 0xa5a5a5a5, 2 * PAGE);
-		cs_store32(&c, UP_VA + 8 * PAGE + 12, 0xcafef00d);
+		vsvm_emit_fill(CS(&c), UP_VA + 3 * PAGE, 0xa5a5a5a5, 2 * PAGE);
+		vsvm_emit_store32(CS(&c), UP_VA + 8 * PAGE + 12, 0xcafef00d);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(buf, 0, 3 * PAGE, 2);
 		assert_bytes(buf + 3 * PAGE, 2 * PAGE, 0xa5);
@@ -1098,8 +1052,8 @@ igt_main
 
 			fill_pat(buf + r * PAGE, r * PAGE, PAGE, 10 + r);
 			fill_pat(want + r * PAGE, r * PAGE, PAGE, 10 + r);
-			cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-			cs_fill(&c, UP_VA + g, 0x01010101 * (r + 1), 37);
+			vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+			vsvm_emit_fill(CS(&c), UP_VA + g, 0x01010101 * (r + 1), 37);
 			igt_assert_eq(run(&c), 1);
 			assert_same(c.bo_map, want, 8 * PAGE);
 			memset(want + g, r + 1, 37);
@@ -1126,11 +1080,11 @@ igt_main
 		fill_pat(want, 0, 8 * PAGE, 3);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_store32(&c, UP_VA + 2 * PAGE - 2, v32);
-		cs_copy(&c, UP_VA + 3 * PAGE + 4093, UP_VA + PAGE - 5, 2 * PAGE + 11);
-		cs_fill(&c, UP_VA + 5 * PAGE + 4091, 0x44332211, PAGE + 10);
-		cs_store64(&c, UP_VA + 7 * PAGE - 3, v64);
-		cs_copy(&c, BO_VA + 4095, UP_VA + 6 * PAGE - 1, PAGE + 2);
+		vsvm_emit_store32(CS(&c), UP_VA + 2 * PAGE - 2, v32);
+		vsvm_emit_copy(CS(&c), UP_VA + 3 * PAGE + 4093, UP_VA + PAGE - 5, 2 * PAGE + 11);
+		vsvm_emit_fill(CS(&c), UP_VA + 5 * PAGE + 4091, 0x44332211, PAGE + 10);
+		vsvm_emit_store64(CS(&c), UP_VA + 7 * PAGE - 3, v64);
+		vsvm_emit_copy(CS(&c), BO_VA + 4095, UP_VA + 6 * PAGE - 1, PAGE + 2);
 		igt_assert_eq(run(&c), 1);
 
 		memcpy(want + 2 * PAGE - 2, &v32, 4);
@@ -1164,7 +1118,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 4);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 4);
 
@@ -1172,16 +1126,16 @@ igt_main
 		igt_assert_eq(munmap(buf, 8 * PAGE), 0);
 		igt_assert_cmps64(up_stat("invalidations"), >, inv);
 		igt_assert_eq_s64(up_stat("pinned_pages"), base.pinned);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
-		cs_store32(&c, BO_VA, 0x1234);
+		vsvm_emit_store32(CS(&c), BO_VA, 0x1234);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 4);
 		assert_bytes(c.bo_map + 8 * PAGE, 8 * PAGE, 0);
 		igt_assert_eq_s64(up_stat("pinned_pages"), base.pinned);
 
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, 8 * PAGE), 0);
-		cs_store32(&c, BO_VA, 0x1234);
+		vsvm_emit_store32(CS(&c), BO_VA, 0x1234);
 		igt_assert_eq(run(&c), 1);
 		memcpy(&v, c.bo_map, 4);
 		igt_assert_eq_u32(v, 0x1234);
@@ -1203,7 +1157,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 5);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 5);
 
@@ -1212,8 +1166,8 @@ igt_main
 		anon_at(buf, 8 * PAGE);
 		igt_assert_cmps64(up_stat("invalidations"), >, inv);
 		fill_pat(buf, 0, 8 * PAGE, 6);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_fill(&c, UP_VA + 5 * PAGE, 0x5c5c5c5c, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + 5 * PAGE, 0x5c5c5c5c, PAGE);
 		igt_assert_eq(run(&c), 1);
 		igt_assert_cmps64(up_stat("revalidations"), >, reval);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 6);
@@ -1242,25 +1196,25 @@ igt_main
 		vm2 = ctx_new_vm(&c);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hw, 0, UP_VA, 8 * PAGE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, vm2, hr, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 7);
 
 		igt_assert_eq(mprotect(buf, 8 * PAGE, PROT_READ), 0);
-		cs_store32(&c, UP_VA, 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 0);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
 		igt_assert_eq(run_vm(&c, vm2), 1);
 		assert_pat(c.bo_map + 8 * PAGE, 0, 8 * PAGE, 7);
-		cs_store32(&c, UP_VA + 8, 0);
+		vsvm_emit_store32(CS(&c), UP_VA + 8, 0);
 		igt_assert_eq(run_vm(&c, vm2), -EFAULT);
 		igt_assert_eq_u32(last_fault(c.fd)->reason, DRM_VSVM_FAULT_READ_ONLY);
 		assert_pat(buf, 0, 8 * PAGE, 7);
 
 		igt_assert_eq(mprotect(buf, 8 * PAGE, PROT_READ | PROT_WRITE), 0);
 		fill_pat(buf, 0, 8 * PAGE, 8);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_store32(&c, UP_VA + 4, 0xfeedbeef);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_store32(CS(&c), UP_VA + 4, 0xfeedbeef);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 8);
 		memcpy(&v, buf + 4, 4);
@@ -1284,18 +1238,18 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 9);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 
 		igt_assert_eq(munmap(buf + 3 * PAGE, 2 * PAGE), 0);
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_copy(&c, BO_VA, UP_VA, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
 		assert_bytes(c.bo_map, 8 * PAGE, 0);
 
 		anon_at(buf + 3 * PAGE, 2 * PAGE);
 		fill_pat(buf + 3 * PAGE, 3 * PAGE, 2 * PAGE, 10);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 3 * PAGE, 9);
 		assert_pat(c.bo_map + 3 * PAGE, 3 * PAGE, 2 * PAGE, 10);
@@ -1327,8 +1281,8 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, vm2, b, 0, UP2_VA, 8 * PAGE, 0), 0);
 
 		/* A write through one is read through the other, in the same job. */
-		cs_store32(&c, UP_VA + 5 * PAGE + 100, v);
-		cs_copy(&c, BO_VA, UP2_VA + PAGE + 96, 16);
+		vsvm_emit_store32(CS(&c), UP_VA + 5 * PAGE + 100, v);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA + PAGE + 96, 16);
 		igt_assert_eq(run(&c), 1);
 		memcpy(want + 5 * PAGE + 100, &v, 4);
 		assert_same(c.bo_map, want + 5 * PAGE + 96, 16);
@@ -1336,15 +1290,15 @@ igt_main
 
 		/* Page 1: only in a. */
 		igt_assert_eq(munmap(buf + PAGE, PAGE), 0);
-		cs_copy(&c, BO_VA, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA, 8 * PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
-		cs_copy(&c, BO_VA, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run_vm(&c, vm2), 1);
 		assert_same(c.bo_map, want + 4 * PAGE, 8 * PAGE);
 
 		/* Page 6: in both. */
 		igt_assert_eq(munmap(buf + 6 * PAGE, PAGE), 0);
-		cs_copy(&c, BO_VA, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA, 8 * PAGE);
 		igt_assert_eq(exec_err(&c, vm2), -EFAULT);
 
 		anon_at(buf + PAGE, PAGE);
@@ -1354,10 +1308,10 @@ igt_main
 		fill_pat(buf + 6 * PAGE, 6 * PAGE, PAGE, 12);
 		fill_pat(want + 6 * PAGE, 6 * PAGE, PAGE, 12);
 		memset(c.bo_map, 0, 24 * PAGE);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
-		cs_copy(&c, BO_VA + 16 * PAGE, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 16 * PAGE, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run_vm(&c, vm2), 1);
 		assert_same(c.bo_map, want, 8 * PAGE);
 		assert_same(c.bo_map + 8 * PAGE, want + 4 * PAGE, 8 * PAGE);
@@ -1380,14 +1334,14 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 13);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 13);
 
 		igt_assert_eq(madvise(buf + 2 * PAGE, 4 * PAGE, MADV_DONTNEED), 0);
 		memset(c.bo_map, 0xee, 8 * PAGE);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_fill(&c, UP_VA + 3 * PAGE + 5, 0x0badf00d, 9);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + 3 * PAGE + 5, 0x0badf00d, 9);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 2 * PAGE, 13);
 		assert_bytes(c.bo_map + 2 * PAGE, 4 * PAGE, 0);
@@ -1431,21 +1385,21 @@ igt_main
 		h = vsvm_gem_userptr(c.fd, buf, HUGE_SIZE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, HUGE_SIZE, 0), 0);
 		for (i = 0; i < 3; i++)
-			cs_copy(&c, BO_VA + i * 4 * PAGE, UP_VA + chunks[i], 4 * PAGE);
+			vsvm_emit_copy(CS(&c), BO_VA + i * 4 * PAGE, UP_VA + chunks[i], 4 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		for (i = 0; i < 3; i++)
 			assert_pat(c.bo_map + i * 4 * PAGE, chunks[i], 4 * PAGE, 14);
 
 		igt_assert_eq(munmap(buf + hole, PAGE), 0);
-		cs_copy(&c, BO_VA, UP_VA, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
 
 		anon_at(buf + hole, PAGE);
 		fill_pat(buf + hole, hole, PAGE, 15);
 		memset(c.bo_map, 0, 12 * PAGE);
 		for (i = 0; i < 3; i++)
-			cs_copy(&c, BO_VA + i * 4 * PAGE, UP_VA + chunks[i], 4 * PAGE);
-		cs_fill(&c, UP_VA + hole + PAGE, 0x96969696, PAGE);
+			vsvm_emit_copy(CS(&c), BO_VA + i * 4 * PAGE, UP_VA + chunks[i], 4 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + hole + PAGE, 0x96969696, PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 4 * PAGE, 14);
 		assert_pat(c.bo_map + 4 * PAGE, chunks[1], 2 * PAGE, 14);
@@ -1474,12 +1428,12 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 16);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 
 		igt_assert(mremap(buf, 8 * PAGE, 8 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
 				  target) == (void *)target);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
 		assert_bytes(c.bo_map + 8 * PAGE, 8 * PAGE, 0);
 		assert_pat(target, 0, 8 * PAGE, 16);
@@ -1488,7 +1442,7 @@ igt_main
 		vsvm_gem_close(c.fd, h);
 		h = vsvm_gem_userptr(c.fd, target, 8 * PAGE, UP_PROBE);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + 8 * PAGE, 0, 8 * PAGE, 16);
 		ctx_fini(&c);
@@ -1514,8 +1468,8 @@ igt_main
 		fill_pat(buf, 0, 16 * PAGE, 17);
 		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
 		s = submit(&c, 0);
 		waits = up_stat("invalidation_waits");
 
@@ -1556,9 +1510,9 @@ igt_main
 		fill_pat(buf, 0, 16 * PAGE, 18);
 		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
-		cs_fill(&c, UP_VA, 0x5a5a5a5a, PAGE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x5a5a5a5a, PAGE);
 		s = submit(&c, 0);
 		waits = up_stat("invalidation_waits");
 
@@ -1581,10 +1535,10 @@ igt_main
 		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
 
 		c.n = 0;
-		cs_store32(&c, BO_VA, 1);
+		vsvm_emit_store32(CS(&c), BO_VA, 1);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
 		igt_assert_eq(mprotect(buf, 16 * PAGE, PROT_READ | PROT_WRITE), 0);
-		cs_store32(&c, UP_VA + 4 * PAGE, 0xfeed);
+		vsvm_emit_store32(CS(&c), UP_VA + 4 * PAGE, 0xfeed);
 		igt_assert_eq(run(&c), 1);
 		memcpy(&v, buf + 4 * PAGE, 4);
 		igt_assert_eq_u32(v, 0xfeed);
@@ -1612,23 +1566,23 @@ igt_main
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, UP_RO);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
 
-		cs_store32(&c, UP_VA + 8, 0);
+		vsvm_emit_store32(CS(&c), UP_VA + 8, 0);
 		igt_assert_eq(run(&c), -EFAULT);
 		f = last_fault(c.fd);
 		igt_assert_eq_u64(f->addr, UP_VA + 8);
 		igt_assert_eq_u32(f->write, 1);
 		igt_assert_eq_u32(f->reason, DRM_VSVM_FAULT_READ_ONLY);
-		cs_fill(&c, UP_VA + PAGE, 0, PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + PAGE, 0, PAGE);
 		igt_assert_eq(run(&c), -EFAULT);
 		igt_assert_eq_u32(last_fault(c.fd)->reason, DRM_VSVM_FAULT_READ_ONLY);
-		cs_copy(&c, UP_VA + 2 * PAGE + 1, BO_VA, 100);
+		vsvm_emit_copy(CS(&c), UP_VA + 2 * PAGE + 1, BO_VA, 100);
 		igt_assert_eq(run(&c), -EFAULT);
 		f = last_fault(c.fd);
 		igt_assert_eq_u64(f->addr, UP_VA + 2 * PAGE + 1);
 		igt_assert_eq_u32(f->reason, DRM_VSVM_FAULT_READ_ONLY);
 		assert_pat(buf, 0, 8 * PAGE, 19);
 
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 19);
 
@@ -1637,10 +1591,10 @@ igt_main
 		hr = vsvm_gem_userptr(c.fd, rd, 4 * PAGE, UP_RO | UP_PROBE);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hr, 0, UP2_VA, 4 * PAGE,
 					  DRM_VSVM_BIND_READ_ONLY), 0);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP2_VA, 4 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP2_VA, 4 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + 8 * PAGE, 0, 4 * PAGE, 21);
-		cs_store64(&c, UP2_VA + PAGE - 4, 0);
+		vsvm_emit_store64(CS(&c), UP2_VA + PAGE - 4, 0);
 		igt_assert_eq(run(&c), -EFAULT);
 		assert_pat(rd, 0, 4 * PAGE, 21);
 		ctx_fini(&c);
@@ -1665,7 +1619,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 22);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 
 		igt_fork(child, 1) {
@@ -1674,11 +1628,11 @@ igt_main
 			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP2_VA, 8 * PAGE, 0), -EPERM);
 			vm2 = ctx_new_vm(&c);
 			igt_assert_eq(vsvm_vm_map(c.fd, vm2, h, 0, UP_VA, 8 * PAGE, 0), -EPERM);
-			cs_fill(&c, UP_VA, 0, 8 * PAGE);
-			cs_store32(&c, BO_VA + 8 * PAGE, 0xbad);
+			vsvm_emit_fill(CS(&c), UP_VA, 0, 8 * PAGE);
+			vsvm_emit_store32(CS(&c), BO_VA + 8 * PAGE, 0xbad);
 			igt_assert_eq(exec_err(&c, c.vm), -EPERM);
 			/* The child's own VM, without the userptr, runs. */
-			cs_store32(&c, BO_VA + 8 * PAGE + 4, 0xc0ffee);
+			vsvm_emit_store32(CS(&c), BO_VA + 8 * PAGE + 4, 0xc0ffee);
 			igt_assert_eq(run_vm(&c, vm2), 1);
 		}
 		igt_waitchildren();
@@ -1692,7 +1646,7 @@ igt_main
 		/* The child's refused bind left UP2_VA free. */
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP2_VA, 8 * PAGE, 0), 0);
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_copy(&c, BO_VA, UP2_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 22);
 		ctx_fini(&c);
@@ -1716,7 +1670,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 23);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 
 		igt_fork(child, 1) {
@@ -1732,8 +1686,8 @@ igt_main
 
 		fill_pat(buf, 0, PAGE, 24);
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_fill(&c, UP_VA + PAGE, 0xc3c3c3c3, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + PAGE, 0xc3c3c3c3, PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, PAGE, 24);
 		assert_pat(c.bo_map + PAGE, PAGE, 7 * PAGE, 23);
@@ -1763,7 +1717,7 @@ igt_main
 		igt_assert_eq(madvise(buf, 8 * PAGE, MADV_DONTFORK), 0);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		inv = up_stat("invalidations");
 		pinned = up_stat("pinned_pages");
@@ -1777,8 +1731,8 @@ igt_main
 		igt_assert_eq_s64(up_stat("pinned_pages"), pinned);
 
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_fill(&c, UP_VA + 2 * PAGE, 0x3c3c3c3c, PAGE);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + 2 * PAGE, 0x3c3c3c3c, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 2 * PAGE, 25);
 		assert_bytes(c.bo_map + 2 * PAGE, PAGE, 0x3c);
@@ -1834,10 +1788,10 @@ igt_main
 		ids.handle = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		ids.vm = c.vm;
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, ids.handle, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		/* What the child's EXEC would run: a store to the BO. */
-		cs_store32(&c, BO_VA + 8 * PAGE, 0x1234);
+		vsvm_emit_store32(CS(&c), BO_VA + 8 * PAGE, 0x1234);
 		send_fd(sv[0], c.fd, &ids, sizeof(ids));
 		{
 			char x;
@@ -1879,9 +1833,9 @@ igt_main
 			fill_pat(b + PAGE, PAGE, 7 * PAGE, 27);
 			h = vsvm_gem_userptr(k.fd, b, 8 * PAGE, 0);
 			igt_assert_eq(vsvm_vm_map(k.fd, k.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-			cs_spin(&k, child == 0 ? UP_VA : SEM_VA, 1);
-			cs_copy(&k, BO_VA, UP_VA + PAGE, 7 * PAGE);
-			cs_fill(&k, UP_VA + PAGE, 0, 7 * PAGE);
+			vsvm_emit_spin(CS(&k), child == 0 ? UP_VA : SEM_VA, 1);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA + PAGE, 7 * PAGE);
+			vsvm_emit_fill(CS(&k), UP_VA + PAGE, 0, 7 * PAGE);
 			submit(&k, 0);
 			usleep(100000);
 			igt_assert_cmps64(up_stat("userptrs"), >, base.userptrs);
@@ -1913,8 +1867,8 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hl, 0, UP2_VA, 8 * PAGE, 0), 0);
 		/* Both reach the same pages. */
-		cs_fill(&c, UP_VA, 0x11111111, 4 * PAGE);
-		cs_copy(&c, BO_VA, UP2_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x11111111, 4 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP2_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_bytes(c.bo_map, 4 * PAGE, 0x11);
 		assert_pat(c.bo_map + 4 * PAGE, 4 * PAGE, 4 * PAGE, 28);
@@ -1944,7 +1898,7 @@ igt_main
 		hl = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, UP_LONGTERM);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hl, 0, UP2_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 29);
 
@@ -2047,15 +2001,15 @@ igt_main
 
 		anon_at(buf, 8 * PAGE);
 		fill_pat(buf, 0, 8 * PAGE, 31);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 30);
 
 		igt_assert_eq(munmap(buf, 8 * PAGE), 0);
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_fill(&c, UP_VA + 3 * PAGE, 0x71717171, PAGE);
-		cs_copy(&c, BO_VA + 8 * PAGE, UP_VA + 3 * PAGE, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA + 3 * PAGE, 0x71717171, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA + 3 * PAGE, PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 30);
 		assert_bytes(c.bo_map + 8 * PAGE, PAGE, 0x71);
@@ -2092,7 +2046,7 @@ igt_main
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
 		vsvm_gem_close(c.fd, h);
 		igt_assert_eq_s64(vm_pin_kb(), pin0 + 64);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 16 * PAGE, 32);
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, 16 * PAGE), 0);
@@ -2118,7 +2072,7 @@ igt_main
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, UP_LONGTERM);
 		vsvm_gem_userptr(c.fd, buf + 8 * PAGE, 8 * PAGE, UP_LONGTERM | UP_RO);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_fill(&c, UP_VA, 0x42424242, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x42424242, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_bytes(buf, 8 * PAGE, 0x42);
 		igt_assert_eq_s64(vm_pin_kb(), pin0 + 64);
@@ -2148,7 +2102,7 @@ igt_main
 			igt_assert_eq_s64(vm_pin_kb(), pin0 + 80);
 			igt_assert_eq_s64(up_stat("longterm_pages"), base.longterm + 20);
 			igt_assert_eq(vsvm_vm_map(k.fd, k.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-			cs_copy(&k, BO_VA, UP_VA, 16 * PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA, 16 * PAGE);
 			igt_assert_eq(run(&k), 1);
 			assert_pat(k.bo_map, 0, 16 * PAGE, 33);
 		}
@@ -2179,8 +2133,8 @@ igt_main
 			hn = vsvm_gem_userptr(k.fd, b + 8 * PAGE, 8 * PAGE, 0);
 			igt_assert_eq(vsvm_vm_map(k.fd, k.vm, hl, 0, UP_VA, 8 * PAGE, 0), 0);
 			igt_assert_eq(vsvm_vm_map(k.fd, k.vm, hn, 0, UP2_VA, 8 * PAGE, 0), 0);
-			cs_copy(&k, BO_VA, UP_VA, 8 * PAGE);
-			cs_copy(&k, BO_VA + 8 * PAGE, UP2_VA, 8 * PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA, 8 * PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA + 8 * PAGE, UP2_VA, 8 * PAGE);
 			igt_assert_eq(run(&k), 1);
 			assert_pat(k.bo_map, 0, 16 * PAGE, 34);
 			k.cmd[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
@@ -2229,18 +2183,18 @@ igt_main
 			igt_assert_eq(vsvm_vm_map(k.fd, k.vm, hn, 0, UP_VA, 16 * PAGE, 0), 0);
 			vm2 = ctx_new_vm(&k);
 			igt_assert_eq(vsvm_vm_map(k.fd, vm2, hl, 0, UP_VA, 16 * PAGE, 0), 0);
-			cs_copy(&k, BO_VA, UP_VA, 16 * PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA, 16 * PAGE);
 			igt_assert_eq(run(&k), 1);
 
 			x = vsvm_gem_create(k.fd, 4 * PAGE);
 			gem_mmap_at(k.fd, x, b + 4 * PAGE, 4 * PAGE);
 			memset(b + 4 * PAGE, 0x42, 4 * PAGE);
 			/* The notifier userptr now covers a device mapping... */
-			cs_copy(&k, BO_VA, UP_VA, PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA, PAGE);
 			igt_assert_eq(exec_err(&k, k.vm), -EFAULT);
 			/* ...the long-term one keeps the old pages. */
 			memset(k.bo_map, 0, 16 * PAGE);
-			cs_copy(&k, BO_VA, UP_VA, 16 * PAGE);
+			vsvm_emit_copy(CS(&k), BO_VA, UP_VA, 16 * PAGE);
 			igt_assert_eq(run_vm(&k, vm2), 1);
 			assert_pat(k.bo_map, 0, 16 * PAGE, 35);
 			/* Exit with the file, the mmap and the userptrs open. */
@@ -2291,8 +2245,8 @@ igt_main
 		bg_join(&t);
 		igt_assert_eq(t.ret, 0);
 		igt_assert_cmps64(up_stat("retries"), >, retries);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
-		cs_fill(&c, UP_VA, 0x17171717, 16);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x17171717, 16);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 37);
 		assert_bytes(buf, 16, 0x17);
@@ -2302,7 +2256,7 @@ igt_main
 		anon_at(buf, 8 * PAGE);
 		fill_pat(buf, 0, 8 * PAGE, 38);
 		retries = up_stat("retries");
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
 		exec_args(&c, c.vm, 0, &out, &e);
 		inject("1");
@@ -2361,7 +2315,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 40);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
 		exec_args(&c, c.vm, 0, &out, &e);
 		waits = up_stat("invalidation_waits");
@@ -2427,7 +2381,7 @@ igt_main
 		/* Reading the userptr, munmap. */
 		waits = up_stat("invalidation_waits");
 		inject("3");
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		s = submit(&c, 0);
 		igt_assert_f(inject_wait("stalled", 3000), "the COPY did not stall at point 3\n");
 		u.addr = buf;
@@ -2451,7 +2405,7 @@ igt_main
 		waits = up_stat("invalidation_waits");
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, 8 * PAGE), 0);
 		inject("3");
-		cs_copy(&c, UP2_VA, BO_VA + 16 * PAGE, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), UP2_VA, BO_VA + 16 * PAGE, 8 * PAGE);
 		s = submit(&c, 0);
 		igt_assert_f(inject_wait("stalled", 3000), "the COPY did not stall at point 3\n");
 		u = (struct bg){ .fn = bg_mprotect, .addr = buf2, .size = 8 * PAGE,
@@ -2491,7 +2445,7 @@ igt_main
 		fill_pat(buf, 0, 8 * PAGE, 43);
 		h = vsvm_gem_userptr(c.fd, buf, 8 * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		igt_assert_eq(run(&c), 1);
 
 		/* Nothing pending. */
@@ -2505,8 +2459,8 @@ igt_main
 
 		/* A job pending. */
 		memset(c.bo_map, 0, 8 * PAGE);
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, BO_VA, UP_VA, 8 * PAGE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		s = submit(&c, 0);
 		inject("4");
 		u.addr = buf;
@@ -2563,7 +2517,7 @@ igt_main
 			igt_assert_f(ret == 0 || ret == -EFAULT, "VM_BIND: %d\n", ret);
 			if (!ret) {
 				memset(d, 0, 4 * PAGE);
-				cs_copy(&c, BO_VA, UP_VA + off, 4 * PAGE);
+				vsvm_emit_copy(CS(&c), BO_VA, UP_VA + off, 4 * PAGE);
 				ret = exec_wait(&c, c.vm, &status);
 				igt_assert_f(ret == 0 || ret == -EFAULT, "EXEC: %d\n", ret);
 				if (!ret) {
@@ -2622,13 +2576,13 @@ igt_main
 			sem_set(&c, 1);
 		}
 		waits = up_stat("invalidation_waits");
-		cs_spin(&c, SEM_VA, 1);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
 		s[0] = submit(&c, 0);
 		for (i = 0; i < 20; i++) {
 			unsigned int first = c.n;
 
-			cs_copy(&c, BO_VA + (16 + i) * PAGE, UP_VA + (i % 16) * PAGE, PAGE);
+			vsvm_emit_copy(CS(&c), BO_VA + (16 + i) * PAGE, UP_VA + (i % 16) * PAGE, PAGE);
 			s[i + 1] = submit(&c, first);
 			igt_fork(child, 1)
 				assert_pat(buf, 0, 16 * PAGE, 44);
@@ -2645,8 +2599,8 @@ igt_main
 
 		c.n = 0;
 		fill_pat(buf, 0, 16 * PAGE, 45);
-		cs_copy(&c, BO_VA, UP_VA, 16 * PAGE);
-		cs_fill(&c, UP_VA, 0x77777777, PAGE);
+		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x77777777, PAGE);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map, 0, 16 * PAGE, 45);
 		assert_bytes(buf, PAGE, 0x77);
@@ -2685,7 +2639,7 @@ igt_main
 						     iter & 1 ? UP_LONGTERM : 0);
 				igt_assert_eq(vsvm_vm_map(k.fd, k.vm, h, 0, UP_VA, 16 * PAGE, 0),
 					      0);
-				cs_copy(&k, BO_VA, UP_VA, 16 * PAGE);
+				vsvm_emit_copy(CS(&k), BO_VA, UP_VA, 16 * PAGE);
 				igt_assert_eq(run(&k), 1);
 				assert_pat(k.bo_map, 0, 16 * PAGE, iter % 200);
 				igt_assert_eq(vsvm_vm_unmap(k.fd, k.vm, UP_VA, 16 * PAGE), 0);
@@ -2759,8 +2713,8 @@ igt_main
 			}
 			fill_pat(a, 0, size, iter % 251);
 			fill_pat(b, 0, size, (iter + 7) % 251);
-			cs_copy(&c, BO_VA, UP_VA, size);
-			cs_copy(&c, UP2_VA, UP_VA, size);
+			vsvm_emit_copy(CS(&c), BO_VA, UP_VA, size);
+			vsvm_emit_copy(CS(&c), UP2_VA, UP_VA, size);
 			igt_assert_eq(run(&c), 1);
 			assert_pat(c.bo_map, 0, size, iter % 251);
 			/* The GPU wrote b through its registration: the CPU sees it. */

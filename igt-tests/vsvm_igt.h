@@ -27,6 +27,7 @@ static inline bool vsvm_is_vsvm(int fd)
 }
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/mman.h>
 
 #include "vsvm_drm.h"
@@ -114,6 +115,68 @@ static inline void vsvm_emit_end(uint32_t *cmd, unsigned int *n, unsigned int ma
 {
 	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1));
 }
+
+/* Test patterns, and assertions that name the first wrong byte. */
+
+/* Byte @i of pattern @seed: differs between pages and between seeds. */
+static inline uint8_t pat(uint64_t i, unsigned int seed)
+{
+	return (uint8_t)(i * 31 + (i >> 12) * 7 + seed * 53 + 1);
+}
+
+/* Writes pattern @seed, from its offset @off on, over @len bytes at @p. */
+static inline void fill_pat(void *p, uint64_t off, uint64_t len, unsigned int seed)
+{
+	uint8_t *b = p;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = pat(off + i, seed);
+}
+
+static inline void __assert_pat(const uint8_t *p, uint64_t off, uint64_t len, unsigned int seed,
+			 const char *what, int line)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == pat(off + i, seed),
+			     "line %d: %s byte %#" PRIx64 " is %#x, want %#x "
+			     "(pattern %u at %#" PRIx64 ")\n",
+			     line, what, i, p[i], pat(off + i, seed), seed, off + i);
+}
+
+/* @len bytes at @p hold pattern @seed from its offset @off on. */
+#define assert_pat(p, off, len, seed) \
+	__assert_pat((const uint8_t *)(p), (off), (len), (seed), #p, __LINE__)
+
+static inline void __assert_bytes(const uint8_t *p, uint64_t len, uint8_t v, const char *what, int line)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == v, "line %d: %s byte %#" PRIx64 " is %#x, want %#x\n",
+			     line, what, i, p[i], v);
+}
+
+/* @len bytes at @p all equal @v. */
+#define assert_bytes(p, len, v) __assert_bytes((const uint8_t *)(p), (len), (v), #p, __LINE__)
+
+static inline void __assert_same(const uint8_t *p, const uint8_t *want, uint64_t len,
+			  const char *what, int line)
+{
+	uint64_t i;
+
+	if (!memcmp(p, want, len))
+		return;
+	for (i = 0; i < len; i++)
+		igt_assert_f(p[i] == want[i], "line %d: %s byte %#" PRIx64 " is %#x, want %#x\n",
+			     line, what, i, p[i], want[i]);
+}
+
+/* @len bytes at @p equal those at @want. */
+#define assert_same(p, want, len) \
+	__assert_same((const uint8_t *)(p), (const uint8_t *)(want), (len), #p, __LINE__)
 
 static inline uint32_t vsvm_gem_create(int fd, uint64_t size)
 {

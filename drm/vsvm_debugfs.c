@@ -12,6 +12,7 @@
 
 #include "vsvm_debugfs.h"
 #include "vsvm_drv.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 /**
@@ -84,6 +85,34 @@ static int vsvm_debugfs_vms(struct seq_file *m, void *data)
 			if (!vm)
 				continue;
 			vsvm_vm_debugfs_show(vm, m);
+			vsvm_vm_put(vm);
+		}
+	}
+	mutex_unlock(&drm->filelist_mutex);
+	return 0;
+}
+
+/* The fault statistics of every SVM VM (the page-table dump is in vsvm_vms). */
+static int vsvm_debugfs_svm(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct drm_device *drm = entry->dev;
+	struct drm_file *file;
+	struct vsvm_vm *vm;
+	unsigned long id;
+
+	mutex_lock(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		struct vsvm_file *vfile = file->driver_priv;
+
+		xa_for_each(&vfile->vms, id, vm) {
+			vm = vsvm_vm_lookup(vfile, id);
+			if (!vm)
+				continue;
+			if (vm->svm) {
+				seq_printf(m, "file %llu vm %u\n", file->client_id, vm->id);
+				vsvm_svm_debugfs_show(vm, m);
+			}
 			vsvm_vm_put(vm);
 		}
 	}
@@ -279,6 +308,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "dmachk", vsvm_debugfs_dmachk, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_prime", vsvm_debugfs_prime, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_shrinker", vsvm_debugfs_shrinker, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_svm", vsvm_debugfs_svm, NULL);
 }
 
 /**

@@ -17,6 +17,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 /**
@@ -188,6 +189,28 @@ static bool eng_killed(struct eng *e)
 	return atomic_read(&e->job->killed);
 }
 
+/*
+ * An SVM VM's missing or read-only translation: resolve it from the CPU's
+ * page tables (outside any TLB access section: the fault takes the
+ * notifier lock, which a TLB flush may hold) and tell the caller to replay
+ * the access.  false: the fault stands.
+ */
+static bool eng_fault(struct eng *e)
+{
+	int ret;
+
+	if (!e->vm->svm || (e->reason != DRM_VSVM_FAULT_NOT_PRESENT &&
+			    e->reason != DRM_VSVM_FAULT_READ_ONLY) || eng_killed(e))
+		return false;
+	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write);
+	if (ret) {
+		e->reason = ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
+		return false;
+	}
+	e->reason = 0;
+	return true;
+}
+
 /* Keeps COPY and FILL to the device's throughput limit, if one is set. */
 static void eng_throttle(struct eng *e, u64 bytes)
 {
@@ -217,8 +240,11 @@ static int eng_rw(struct eng *e, u64 va, void *buf, u64 len, bool write)
 			kunmap_local(p);
 		}
 		vsvm_tlb_access_end(tlb, idx);
-		if (!p)
+		if (!p) {
+			if (eng_fault(e))
+				continue;
 			return -EFAULT;
+		}
 		va += n;
 		buf += n;
 		len -= n;
@@ -247,8 +273,11 @@ static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 			kunmap_local(s);
 		}
 		vsvm_tlb_access_end(tlb, idx);
-		if (!d)
+		if (!d) {
+			if (eng_fault(e))
+				continue;
 			return -EFAULT;
+		}
 		src += n;
 		dst += n;
 		size -= n;
@@ -282,8 +311,11 @@ static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
 			kunmap_local(d);
 		}
 		vsvm_tlb_access_end(tlb, idx);
-		if (!d)
+		if (!d) {
+			if (eng_fault(e))
+				continue;
 			return -EFAULT;
+		}
 		done += n;
 		if (eng_killed(e))
 			return -ETIMEDOUT;
@@ -365,7 +397,9 @@ static int eng_exec(struct eng *e, const struct vsvm_cmd *cmd)
 		/* Atomics need natural alignment, as on real hardware. */
 		if (!IS_ALIGNED(cmd->dst, cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4))
 			return -EINVAL;
-		ret = eng_atomic(e, cmd, &old);
+		do {
+			ret = eng_atomic(e, cmd, &old);
+		} while (ret == -EFAULT && eng_fault(e));
 		if (ret || !cmd->result)
 			return ret;
 		return eng_rw(e, cmd->result, &old,

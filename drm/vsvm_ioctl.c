@@ -184,7 +184,7 @@ static int vsvm_ioctl_vm_create(struct drm_device *drm, void *data,
 	struct drm_vsvm_vm_create *args = data;
 	int ret;
 
-	if (args->flags) {
+	if (args->flags & ~DRM_VSVM_VM_CREATE_SVM) {
 		drm_dbg(drm, "VM_CREATE: unknown flags %#x\n", args->flags);
 		return -EINVAL;
 	}
@@ -193,7 +193,7 @@ static int vsvm_ioctl_vm_create(struct drm_device *drm, void *data,
 		return ret;
 
 	return vsvm_vm_create(to_vsvm_device(drm), file->driver_priv, file->client_id,
-			      &args->vm_id);
+			      args->flags & DRM_VSVM_VM_CREATE_SVM, &args->vm_id);
 }
 
 static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
@@ -433,6 +433,13 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 	if (!vm) {
 		drm_dbg(drm, "VM_BIND: no VM %u\n", args->vm_id);
 		ret = -ENOENT;
+		goto out_ops;
+	}
+	if (vm->svm) {
+		drm_dbg(drm, "VM_BIND: VM %u is an SVM VM: it mirrors its process\n",
+			args->vm_id);
+		vsvm_vm_put(vm);
+		ret = -EINVAL;
 		goto out_ops;
 	}
 	/* Out-syncs are looked up first, so that signalling them cannot fail. */

@@ -16,6 +16,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_sched.h"
+#include "vsvm_svm.h"
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
@@ -65,7 +66,7 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
 	u64 seqno = sched_job->s_fence->finished.seqno;
-	bool cookie;
+	bool cookie = false, svm;
 	u64 start, ns;
 	int err;
 
@@ -76,7 +77,13 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	/* Injection: the job's entries are written and it has not started. */
 	vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
 
-	cookie = dma_fence_begin_signalling();
+	/*
+	 * An SVM VM's job resolves GPU faults, which allocates: it is a
+	 * long-running job, not a fence-signalling path (see vsvm_svm.c).
+	 */
+	svm = job->eng.vm->svm;
+	if (!svm)
+		cookie = dma_fence_begin_signalling();
 	trace_vsvm_job_run(q->index, seqno);
 	start = ktime_get_ns();
 	err = vsvm_engine_run(&job->eng);
@@ -85,7 +92,8 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	atomic64_inc(&q->jobs);
 	atomic64_add(ns, &q->busy_ns);
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
-	dma_fence_end_signalling(cookie);
+	if (!svm)
+		dma_fence_end_signalling(cookie);
 	return err ? ERR_PTR(err) : NULL;
 }
 
@@ -319,7 +327,8 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
  *
  * Return: 0 on success; -ENOENT for a destroyed VM or an unknown syncobj;
  * -EINVAL for an in-sync without a fence; -EIO for a banned context;
- * -EPERM for a userptr of another address space; -EFAULT for a userptr
+ * -EPERM for a userptr of another address space, or an SVM VM of another
+ * address space; -EFAULT for a userptr
  * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
@@ -386,6 +395,11 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 			goto err_cleanup;
 		}
 	}
+
+	/* I7: an SVM VM runs jobs for the address space it mirrors only. */
+	ret = vsvm_svm_check_mm(vm);
+	if (ret)
+		goto err_cleanup;
 
 retry:
 	/* Userptrs: I7, and the first half of I3 (see vsvm_userptr.c). */

@@ -17,6 +17,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_prime.h"
+#include "vsvm_svm.h"
 #include "vsvm_trace.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
@@ -255,12 +256,14 @@ void vsvm_file_fini(struct vsvm_file *vfile)
  * @vdev: The device.
  * @vfile: The file's state.
  * @client_id: The file's DRM client id, for fault records.
+ * @svm: Whether the VM mirrors the caller's address space (see vsvm_svm.c).
  * @id: Out: the new VM's id.
  *
- * Return: 0 on success, -ENOMEM on failure.
+ * Return: 0 on success, -ENOMEM on failure, -EINTR if the caller's mm is
+ * going away.
  */
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
-		   u64 client_id, u32 *id)
+		   u64 client_id, bool svm, u32 *id)
 {
 	struct drm_gem_object *r_obj;
 	struct vsvm_vm *vm;
@@ -292,8 +295,16 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	drm_gem_object_put(r_obj);
 
 	/* From here on, drm_gpuvm_put() frees everything (vsvm_vm_free()). */
+	if (svm) {
+		ret = vsvm_svm_init(vm);
+		if (ret) {
+			drm_gpuvm_put(&vm->gpuvm);
+			return ret;
+		}
+	}
 	ret = xa_alloc(&vfile->vms, &vm->id, vm, xa_limit_32b, GFP_KERNEL);
 	if (ret) {
+		vsvm_svm_fini(vm);
 		drm_gpuvm_put(&vm->gpuvm);
 		return ret == -EBUSY ? -ENOMEM : ret;
 	}
@@ -805,6 +816,8 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 	mutex_lock(&vm->lock);
 	if (vm->destroyed)
 		ret = -ENOENT;
+	else if (vm->svm)
+		ret = -EINVAL;	/* the ioctl layer said why */
 	for (i = 0; i < count && !ret; i++) {
 		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i]) : vm_map_locked(vm, &ops[i]);
 		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
@@ -827,6 +840,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 	for (i = 0; i < VSVM_MAX_QUEUES; i++)
 		vsvm_ctx_fini(&vm->ctx[i]);
 	vm_wait_idle(vm, false);
+	vsvm_svm_fini(vm);
 
 	/* Uninterruptible: teardown also runs when a file is closed. */
 	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);

@@ -19,6 +19,7 @@ struct drm_file;
 struct seq_file;
 struct sg_table;
 struct vsvm_device;
+struct vsvm_svm;
 
 /**
  * struct vsvm_vm - A GPU address space
@@ -51,6 +52,8 @@ struct vsvm_vm {
 	atomic64_t busy_ns[VSVM_MAX_QUEUES];
 	/** @destroyed: Set under @lock once the VM has been torn down. */
 	bool destroyed;
+	/** @svm: Shared virtual memory state, for an SVM VM; else NULL. */
+	struct vsvm_svm *svm;
 };
 
 /**
@@ -113,7 +116,7 @@ int vsvm_file_init(struct vsvm_file *vfile);
 void vsvm_file_fini(struct vsvm_file *vfile);
 
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
-		   u64 client_id, u32 *id);
+		   u64 client_id, bool svm, u32 *id);
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);

@@ -37,6 +37,7 @@ extern "C" {
  * - 1.4.0: GEM_USERPTR (notifier and registration modes); VM_BIND and EXEC
  *   fail with -EPERM and -EFAULT for userptrs (see the DOC on userptr);
  *   dynamic dma-buf export and import (see the DOC on dma-buf sharing).
+ * - 1.5.0: shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM).
  *
  * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
@@ -337,13 +338,36 @@ struct drm_vsvm_gem_userptr {
 #define DRM_VSVM_VA_BITS 48
 
 /**
+ * DOC: shared virtual memory
+ *
+ * A VM created with %DRM_VSVM_VM_CREATE_SVM (version 1.5) mirrors the
+ * address space of the process that created it: a GPU address is a CPU
+ * address, and jobs use the process's pointers (malloc, mmap, the stack)
+ * directly, command streams included.  Nothing is bound into it (VM_BIND
+ * fails with -EINVAL).  The engine's first access to a page faults, and
+ * the driver maps it from the CPU's page tables, with the CPU's rights,
+ * then replays the access; when the CPU's mapping changes, the GPU's goes
+ * before the change completes.  An access to an unmapped address, or a
+ * write to memory the process may not write, ends the job with -EFAULT
+ * and is recorded (QUERY faults).  EXEC from another address space fails
+ * with -EPERM; after the process exits, its SVM jobs fail quietly.
+ *
+ * Jobs of SVM VMs may wait for memory while resolving faults: like Xe's
+ * long-running jobs, their fences must not be relied on to make progress
+ * under memory pressure.
+ */
+
+/** DRM_VSVM_VM_CREATE_SVM - &drm_vsvm_vm_create.flags: a shared-virtual-memory VM. */
+#define DRM_VSVM_VM_CREATE_SVM		(1u << 0)
+
+/**
  * struct drm_vsvm_vm_create - Create a GPU address space
  *
  * Used with %DRM_IOCTL_VSVM_VM_CREATE.
  *
  * Errors:
  *
- * - -EINVAL: @flags is not zero, or an extension is refused;
+ * - -EINVAL: @flags has an unknown flag, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @extensions points to memory that cannot be read;
  * - -ENOMEM: out of memory, or of VM ids;
@@ -352,7 +376,7 @@ struct drm_vsvm_gem_userptr {
 struct drm_vsvm_vm_create {
 	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
 	__u64 extensions;
-	/** @flags: Must be zero: no flag is defined yet. */
+	/** @flags: %DRM_VSVM_VM_CREATE_SVM, or 0. */
 	__u32 flags;
 	/** @vm_id: Out: the new VM's id, never zero. */
 	__u32 vm_id;
@@ -468,6 +492,8 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -ENOENT: @vm_id is not a VM of this file, a MAP @handle is not a GEM
  *   handle of this file, or an UNMAP range is not fully mapped;
  * - -EEXIST: a MAP range overlaps an existing mapping;
+ * - -EINVAL: the VM is an SVM VM, which mirrors its process and has
+ *   nothing bound (version 1.5);
  * - -EPERM: a MAP object is a userptr of another process's address space
  *   (version 1.4; see the DOC on userptr);
  * - -EFAULT: the pages of a MAP userptr cannot be had: part of its range is
@@ -699,7 +725,7 @@ struct drm_vsvm_sync {
  *   syncobj of this file (or an in-sync has no fence);
  * - -EIO: the context (@vm_id, @queue) was banned after a timeout;
  * - -EPERM: the VM maps a userptr of another process's address space
- *   (version 1.4);
+ *   (version 1.4), or is an SVM VM of another address space (version 1.5);
  * - -EFAULT: the VM maps a notifier-mode userptr whose pages cannot be had
  *   any more: part of its range was unmapped (or made read-only, for a
  *   writable userptr) since it was bound (version 1.4);

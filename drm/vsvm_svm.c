@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/hmm.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_dmachk.h"
+#include "vsvm_drv.h"
+#include "vsvm_mm.h"
+#include "vsvm_svm.h"
+#include "vsvm_vm.h"
+
+/**
+ * DOC: shared virtual memory
+ *
+ * A VM created with %DRM_VSVM_VM_CREATE_SVM mirrors the address space of
+ * the process that created it, as RDMA's implicit ODP and lib/test_hmm.c
+ * do: a GPU address is a CPU address, and a job may use any pointer of the
+ * process (malloc, mmap, the stack) with no registration.  Nothing is
+ * bound into such a VM; its page table starts empty.
+ *
+ * **Faults.**  When the engine reaches an address with no entry (or writes
+ * through a read-only one) it stops the access, resolves the fault
+ * (vsvm_svm_fault()) and replays it.  The fault takes mmget_not_zero() on
+ * the mm (I4), then loops mmu_interval_read_begin(), hmm_range_fault() on
+ * up to %VSVM_SVM_CHUNK bytes around the address (within its VMA), DMA
+ * mapping, and, under the device's notifier lock, mmu_interval_read_retry()
+ * before it writes the entries (I3).  Rights follow the CPU's: an entry is
+ * writable only where the CPU's is, and a write to a read-only VMA, or an
+ * access to an unmapped address, is unrecoverable (the job ends with
+ * -EFAULT and the fault is recorded).
+ *
+ * **Invalidation** (svm_invalidate(), I1 without pins): one interval
+ * notifier covers the whole address space; under the notifier lock it
+ * clears the entries of the range, flushes the TLB (which waits for
+ * accesses in flight) and DMA-unmaps the pages before it returns.  A
+ * non-blockable invalidation of a range with pages mapped gets false.  The
+ * next access faults again.
+ *
+ * **The mm** (I4 to I7): the VM holds the device's binding to the mm
+ * (&struct vsvm_mm, I5), which holds only mm_count.  When the process
+ * exits, exit_mmap() invalidates everything before the files are closed
+ * (I6); later faults fail quietly, since mmget_not_zero() does.  EXEC on an
+ * SVM VM from another address space fails with -EPERM (I7).
+ *
+ * **Jobs are long-running.**  Resolving a fault may allocate memory, so an
+ * SVM VM's jobs do not run in a dma-fence signalling section: their fences
+ * must not be waited on by reclaim.  vsvm never does (an SVM VM maps no
+ * object, so no reservation but its own carries its fences); userspace
+ * waits on them as on any other.
+ */
+
+/*
+ * Clears the entries of the pages mapped in [@start, @end), flushes the
+ * TLB and DMA-unmaps them; the notifier lock held.  Never allocates.
+ * Returns whether anything was mapped.
+ */
+static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	struct vsvm_svm *svm = vm->svm;
+	struct device *dev = vm->vdev->drm.dev;
+	unsigned long idx;
+	bool any = false;
+	void *entry;
+
+	lockdep_assert_held(&vm->vdev->notifier_lock);
+	end = min_t(u64, end, BIT_ULL(VSVM_VA_BITS));
+	if (start >= end)
+		return false;
+	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
+		vsvm_pt_zap(&vm->pt, (u64)idx << PAGE_SHIFT, PAGE_SIZE);
+		any = true;
+	}
+	if (!any)
+		return false;
+	vsvm_tlb_flush_range(&vm->tlb, start, end - start);
+	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
+		dma_addr_t dma = (dma_addr_t)xa_to_value(entry) << PAGE_SHIFT;
+
+		vsvm_dmachk_unmap(&vm->vdev->dmachk, dma, PAGE_SIZE, false);
+		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     DMA_ATTR_SKIP_CPU_SYNC);
+		xa_erase(&svm->dma, idx);
+	}
+	return true;
+}
+
+static bool svm_invalidate(struct mmu_interval_notifier *mni,
+			   const struct mmu_notifier_range *range, unsigned long cur_seq)
+{
+	struct vsvm_svm *svm = container_of(mni, struct vsvm_svm, notifier);
+	struct vsvm_vm *vm = svm->vm;
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long first = range->start >> PAGE_SHIFT;
+
+	if (mmu_notifier_range_blockable(range)) {
+		mutex_lock(&vdev->notifier_lock);
+	} else if (!mutex_trylock(&vdev->notifier_lock)) {
+		return false;
+	} else if (range->start < BIT_ULL(VSVM_VA_BITS) &&
+		   xa_find(&svm->dma, &first,
+			   (min_t(u64, range->end, BIT_ULL(VSVM_VA_BITS)) >> PAGE_SHIFT) - 1,
+			   XA_PRESENT)) {
+		/* I2: flushing the TLB waits for the engine; we may not. */
+		mutex_unlock(&vdev->notifier_lock);
+		return false;
+	}
+	mmu_interval_set_seq(mni, cur_seq);
+	if (svm_unmap_range_locked(vm, range->start, range->end))
+		atomic64_inc(&svm->invalidations);
+	mutex_unlock(&vdev->notifier_lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops svm_notifier_ops = {
+	.invalidate = svm_invalidate,
+};
+
+/**
+ * vsvm_svm_init() - Make a VM mirror its creator's address space
+ * @vm: A new VM, created by the caller's process.
+ *
+ * Return: 0, -ENOMEM, or -EINTR if the mm is going away.
+ */
+int vsvm_svm_init(struct vsvm_vm *vm)
+{
+	struct vsvm_svm *svm;
+	int ret;
+
+	svm = kzalloc(sizeof(*svm), GFP_KERNEL);
+	if (!svm)
+		return -ENOMEM;
+	svm->vm = vm;
+	svm->mm = current->mm;
+	xa_init(&svm->dma);
+	svm->vmm = vsvm_mm_get(vm->vdev, current->mm);
+	if (IS_ERR(svm->vmm)) {
+		ret = PTR_ERR(svm->vmm);
+		goto err_free;
+	}
+	ret = mmu_interval_notifier_insert(&svm->notifier, svm->mm, 0, ULONG_MAX & PAGE_MASK,
+					   &svm_notifier_ops);
+	if (ret)
+		goto err_put;
+	vm->svm = svm;
+	return 0;
+
+err_put:
+	vsvm_mm_put(svm->vmm);
+err_free:
+	kfree(svm);
+	return ret;
+}
+
+/**
+ * vsvm_svm_fini() - Stop mirroring, at VM teardown
+ * @vm: An SVM VM whose jobs have all ended.
+ */
+void vsvm_svm_fini(struct vsvm_vm *vm)
+{
+	struct vsvm_svm *svm = vm->svm;
+
+	if (!svm)
+		return;
+	mmu_interval_notifier_remove(&svm->notifier);
+	mutex_lock(&vm->vdev->notifier_lock);
+	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS));
+	mutex_unlock(&vm->vdev->notifier_lock);
+	xa_destroy(&svm->dma);
+	vsvm_mm_put(svm->vmm);
+	vm->svm = NULL;
+	kfree(svm);
+}
+
+/**
+ * vsvm_svm_check_mm() - Check that the caller may run jobs on an SVM VM
+ * @vm: The VM.
+ *
+ * I7: an SVM VM belongs to the address space it mirrors.
+ *
+ * Return: 0, or -EPERM from any other address space.
+ */
+int vsvm_svm_check_mm(struct vsvm_vm *vm)
+{
+	if (!vm->svm || current->mm == vm->svm->mm)
+		return 0;
+	drm_dbg(&vm->vdev->drm, "EXEC: SVM VM %u mirrors another address space\n", vm->id);
+	return -EPERM;
+}
+
+/* Undoes the DMA mappings of a fault that raced or failed. */
+static void svm_unmap_pages(struct vsvm_vm *vm, dma_addr_t *dmas, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		vsvm_dmachk_unmap(&vm->vdev->dmachk, dmas[i], PAGE_SIZE, false);
+		dma_unmap_page_attrs(vm->vdev->drm.dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     DMA_ATTR_SKIP_CPU_SYNC);
+	}
+}
+
+/* DMA-maps the faulted pages, telling the checker; returns how many. */
+static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
+				   unsigned long n)
+{
+	struct device *dev = vm->vdev->drm.dev;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		dmas[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+					     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+		if (dma_mapping_error(dev, dmas[i]))
+			break;
+		if (vsvm_dmachk_map(&vm->vdev->dmachk, dmas[i], PAGE_SIZE, false)) {
+			dma_unmap_page_attrs(dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+					     DMA_ATTR_SKIP_CPU_SYNC);
+			break;
+		}
+	}
+	return i;
+}
+
+/**
+ * vsvm_svm_fault() - Resolve a GPU fault of an SVM VM
+ * @vm: The SVM VM.
+ * @addr: The faulting address.
+ * @write: Whether the access writes.
+ *
+ * Maps up to %VSVM_SVM_CHUNK bytes around @addr from the CPU's page
+ * tables; see the DOC section.  May sleep and allocate: the engine calls it
+ * outside its TLB access sections.
+ *
+ * Return: 0 when the chunk is mapped (the caller replays the access);
+ * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
+ * memory the CPU may not write; -ENOMEM.
+ */
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write)
+{
+	struct vsvm_svm *svm = vm->svm;
+	struct vsvm_device *vdev = vm->vdev;
+	unsigned long start = 0, end = 0, n = 0, i, timeout, mapped = 0;
+	u64 t0 = ktime_get_ns(), t1 = t0, t2;
+	struct hmm_range range = {};
+	struct vm_area_struct *vma;
+	unsigned long *pfns = NULL;
+	dma_addr_t *dmas = NULL;
+	int ret;
+
+	/* I4, I6: the mm only while resolving; once it is gone, quietly fail. */
+	if (!mmget_not_zero(svm->mm)) {
+		atomic64_inc(&svm->unrecoverable);
+		return -EFAULT;
+	}
+	mmap_read_lock(svm->mm);
+	vma = vma_lookup(svm->mm, addr);
+	if (!vma) {
+		mmap_read_unlock(svm->mm);
+		ret = -EFAULT;
+		goto out;
+	}
+	/*
+	 * Where the CPU may write, map for writing even on a read fault: the
+	 * pages are then the process's own, never the shared zero page (which
+	 * every read of untouched memory would otherwise DMA-map again and
+	 * again), and a later GPU write needs no second fault.
+	 */
+	if (vma->vm_flags & VM_WRITE)
+		write = true;
+	start = max_t(unsigned long, ALIGN_DOWN(addr, VSVM_SVM_CHUNK), vma->vm_start);
+	end = min_t(unsigned long, ALIGN_DOWN(addr, VSVM_SVM_CHUNK) + VSVM_SVM_CHUNK,
+		    vma->vm_end);
+	end = min_t(u64, end, BIT_ULL(VSVM_VA_BITS));
+	mmap_read_unlock(svm->mm);
+
+	n = (end - start) >> PAGE_SHIFT;
+	pfns = kvcalloc(n, sizeof(*pfns), GFP_KERNEL);
+	dmas = kvcalloc(n, sizeof(*dmas), GFP_KERNEL);
+	if (!pfns || !dmas) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Tables and xarray slots now: nothing is allocated under the lock. */
+	mutex_lock(&vm->pt.lock);
+	ret = vsvm_pt_prealloc_locked(&vm->pt, start, end - start);
+	mutex_unlock(&vm->pt.lock);
+	for (i = 0; !ret && i < n; i++)
+		ret = xa_reserve(&svm->dma, (start >> PAGE_SHIFT) + i, GFP_KERNEL);
+	if (ret)
+		goto out;
+
+	range = (struct hmm_range){
+		.notifier = &svm->notifier,
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+		.default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
+	};
+	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	for (;;) {
+		range.notifier_seq = mmu_interval_read_begin(&svm->notifier);
+		mmap_read_lock(svm->mm);
+		ret = hmm_range_fault(&range);
+		mmap_read_unlock(svm->mm);
+		if (ret == -EBUSY && time_before(jiffies, timeout))
+			continue;
+		if (ret)
+			goto out;
+
+		mapped = svm_map_pages(vm, pfns, dmas, n);
+		if (mapped < n) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		t1 = ktime_get_ns();
+
+		mutex_lock(&vdev->notifier_lock);
+		if (!mmu_interval_read_retry(&svm->notifier, range.notifier_seq))
+			break;
+		mutex_unlock(&vdev->notifier_lock);
+		svm_unmap_pages(vm, dmas, mapped);
+		mapped = 0;
+	}
+
+	/* I3: still current; replace whatever the chunk had (a read-only map). */
+	svm_unmap_range_locked(vm, start, end);
+	for (i = 0; i < n; i++) {
+		u64 va = start + ((u64)i << PAGE_SHIFT);
+
+		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE,
+					pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0);
+		if (WARN_ON(ret))
+			break;
+		xa_store(&svm->dma, va >> PAGE_SHIFT, xa_mk_value(dmas[i] >> PAGE_SHIFT),
+			 GFP_NOWAIT);
+	}
+	mapped = 0;	/* the entries own the mappings now */
+	mutex_unlock(&vdev->notifier_lock);
+	t2 = ktime_get_ns();
+
+	atomic64_inc(&svm->faults);
+	atomic64_add(n, &svm->fault_pages);
+	atomic64_add(t1 - t0, &svm->get_pages_ns);
+	atomic64_add(t2 - t1, &svm->bind_ns);
+	atomic64_add(t2 - t0, &svm->fault_ns);
+out:
+	if (mapped)
+		svm_unmap_pages(vm, dmas, mapped);
+	if (ret)
+		atomic64_inc(&svm->unrecoverable);
+	/* Slots reserved but not used go back (a no-op for stored ones). */
+	for (i = 0; pfns && dmas && i < n; i++)
+		xa_release(&svm->dma, (start >> PAGE_SHIFT) + i);
+	kvfree(pfns);
+	kvfree(dmas);
+	mmput(svm->mm);
+	return ret;
+}
+
+/**
+ * vsvm_svm_debugfs_show() - Print an SVM VM's fault statistics
+ * @vm: The VM.
+ * @m: Where to print (debugfs ``vsvm_svm``).
+ *
+ * The names follow Xe's gt_stats (svm_pagefault_count and the like), so
+ * figures compare.
+ */
+void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
+{
+	struct vsvm_svm *svm = vm->svm;
+
+	if (!svm)
+		return;
+	seq_printf(m, "svm_pagefault_count: %lld\n", (long long)atomic64_read(&svm->faults));
+	seq_printf(m, "svm_pagefault_pages: %lld\n", (long long)atomic64_read(&svm->fault_pages));
+	seq_printf(m, "svm_pagefault_us: %lld\n", (long long)atomic64_read(&svm->fault_ns) / 1000);
+	seq_printf(m, "svm_get_pages_us: %lld\n",
+		   (long long)atomic64_read(&svm->get_pages_ns) / 1000);
+	seq_printf(m, "svm_bind_us: %lld\n", (long long)atomic64_read(&svm->bind_ns) / 1000);
+	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));
+	seq_printf(m, "svm_invalidations: %lld\n", (long long)atomic64_read(&svm->invalidations));
+}

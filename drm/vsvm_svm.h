@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_SVM_H__
+#define __VSVM_SVM_H__
+
+#include <linux/atomic.h>
+#include <linux/mmu_notifier.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct mm_struct;
+struct seq_file;
+struct vsvm_device;
+struct vsvm_mm;
+struct vsvm_vm;
+
+/** VSVM_SVM_CHUNK - Bytes a GPU fault maps at most, clipped to the VMA. */
+#define VSVM_SVM_CHUNK		(64 * 1024)
+
+/**
+ * struct vsvm_svm - The shared-virtual-memory state of one SVM VM
+ *
+ * The VM mirrors the address space of the process that created it: GPU VA
+ * is CPU VA.  Its page-table entries, and @dma, change only under the
+ * device's &vsvm_device.notifier_lock.
+ */
+struct vsvm_svm {
+	/** @vm: The VM. */
+	struct vsvm_vm *vm;
+	/** @vmm: The device's binding to the mm (I5), referenced. */
+	struct vsvm_mm *vmm;
+	/** @mm: The mirrored address space (held by @vmm's mmgrab, I4). */
+	struct mm_struct *mm;
+	/** @notifier: One interval notifier over the whole address space. */
+	struct mmu_interval_notifier notifier;
+	/** @dma: DMA address of each mapped page, by GPU page number. */
+	struct xarray dma;
+	/** @faults: GPU faults resolved. */
+	atomic64_t faults;
+	/** @fault_pages: Pages those faults mapped. */
+	atomic64_t fault_pages;
+	/** @fault_ns: Time spent resolving them (fault to replay). */
+	atomic64_t fault_ns;
+	/** @get_pages_ns: Of which in hmm_range_fault() and DMA mapping. */
+	atomic64_t get_pages_ns;
+	/** @bind_ns: Of which writing page-table entries. */
+	atomic64_t bind_ns;
+	/** @unrecoverable: Faults that could not be resolved. */
+	atomic64_t unrecoverable;
+	/** @invalidations: Invalidations that cleared entries. */
+	atomic64_t invalidations;
+};
+
+int vsvm_svm_init(struct vsvm_vm *vm);
+void vsvm_svm_fini(struct vsvm_vm *vm);
+int vsvm_svm_check_mm(struct vsvm_vm *vm);
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write);
+void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
+
+#endif /* __VSVM_SVM_H__ */

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm svm
+ * Description: Shared-virtual-memory VMs (DRM_VSVM_VM_CREATE_SVM): GPU jobs
+ *	use the process's own pointers, faults are resolved from the CPU's page
+ *	tables with the CPU's rights, and every change of the CPU mapping
+ *	reaches the GPU (I1, I3); another address space cannot drive the VM
+ *	(I7), and a process exiting with work pending tears down quietly (I6).
+ */
+
+#define _GNU_SOURCE
+#include <linux/sync_file.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define CMD_WORDS 1024
+#define BUF (64 * PAGE)
+
+/* A file with an SVM VM and a command buffer in ordinary memory. */
+struct ctx {
+	int fd;
+	uint32_t vm;
+	uint32_t *cmd;		/* the command stream: process memory */
+	unsigned int n;
+	uint32_t queue;
+};
+
+#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
+
+static int __svm_vm_create(int fd, uint32_t flags, uint32_t *vm)
+{
+	struct drm_vsvm_vm_create c = { .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c))
+		return -errno;
+	*vm = c.vm_id;
+	return 0;
+}
+
+static void *anon(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+static void ctx_init_fd(struct ctx *c, int fd)
+{
+	c->fd = fd;
+	igt_assert_eq(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &c->vm), 0);
+	c->cmd = anon(CMD_WORDS * 4);
+	c->n = 0;
+	c->queue = 0;
+}
+
+static void ctx_init(struct ctx *c)
+{
+	ctx_init_fd(c, drm_open_driver(DRIVER_VSVM));
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	close(c->fd);
+	munmap(c->cmd, CMD_WORDS * 4);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* EXEC of everything emitted; 0 and the out-syncobj, or -errno. */
+static int __submit(struct ctx *c, uint32_t *sync)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = {
+		.vm_id = c->vm, .queue = c->queue,
+		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+	int ret;
+
+	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
+	ret = igt_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e) ? -errno : 0;
+	if (ret)
+		drmSyncobjDestroy(c->fd, out.handle);
+	else
+		*sync = out.handle;
+	return ret;
+}
+
+static uint32_t submit(struct ctx *c)
+{
+	uint32_t s = 0;
+
+	igt_assert_eq(__submit(c, &s), 0);
+	return s;
+}
+
+/* Waits for @s: 1 for success, or the job's error. */
+static int job_end(int fd, uint32_t s)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd;
+
+	igt_assert_eq(drmSyncobjWait(fd, &s, 1, now_ns() + 20000000000ull, 0, NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, s, &sync_fd), 0);
+	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
+	close(sync_fd);
+	drmSyncobjDestroy(fd, s);
+	return info.status;
+}
+
+/* Runs what was emitted (a fresh stream each time) and returns its status. */
+static int run(struct ctx *c)
+{
+	int status = job_end(c->fd, submit(c));
+
+	c->n = 0;
+	return status;
+}
+
+static struct drm_vsvm_fault last_fault(int fd)
+{
+	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+	struct drm_vsvm_query_faults *f = (void *)buf;
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	igt_assert(f->count > 0);
+	return f->faults[f->count - 1];
+}
+
+/* A counter of the (first) SVM VM's statistics (debugfs vsvm_svm). */
+static long long svm_stat(int fd, const char *key)
+{
+	long long v = vsvm_debugfs_get(fd, "vsvm_svm", key);
+
+	igt_assert_f(v >= 0, "debugfs vsvm_svm has no %s\n", key);
+	return v;
+}
+
+/* One thread of the "threads" subtest. */
+struct targ {
+	int fd;
+	uint32_t vm;
+	unsigned int seed;
+	int ret;
+};
+
+static void *thread_fn(void *arg)
+{
+	struct targ *ta = arg;
+	uint8_t *src = malloc(BUF), *dst = malloc(BUF);
+	struct ctx c = { .fd = ta->fd, .vm = ta->vm, .cmd = anon(CMD_WORDS * 4),
+			 .queue = ta->seed & 1 };
+	unsigned int r;
+
+	ta->ret = 0;
+	for (r = 0; r < 5; r++) {
+		fill_pat(src, 0, BUF, ta->seed + r);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)src, BUF);
+		if (run(&c) != 1 || memcmp(src, dst, BUF))
+			ta->ret = -1;
+	}
+	munmap(c.cmd, CMD_WORDS * 4);
+	free(src);
+	free(dst);
+	return NULL;
+}
+
+igt_main
+{
+	igt_fixture {
+		int fd = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm;
+
+		igt_require(vsvm_is_vsvm(fd));
+		igt_require_f(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &vm) == 0,
+			      "no SVM VMs (vsvm before 1.5)\n");
+		close(fd);
+	}
+
+	/* I3: the GPU reads and writes malloc'd memory through faults. */
+	igt_describe("GPU copy between two malloc'd buffers, the command stream itself in "
+		     "malloc'd memory; faults are counted and resolved.");
+	igt_subtest("malloc-copy") {
+		uint8_t *src = malloc(BUF), *dst = malloc(BUF);
+		struct ctx c;
+
+		igt_assert(src && dst);
+		ctx_init(&c);
+		fill_pat(src, 0, BUF, 5);
+		memset(dst, 0, BUF);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst + 3, (uintptr_t)src + 1, BUF - 8);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst + 3, 1, BUF - 8, 5);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_count"), >, 0);
+		ctx_fini(&c);
+		free(src);
+		free(dst);
+	}
+
+	/* The stack and shared file-backed memory are ordinary memory too. */
+	igt_describe("GPU writes land on the stack and in a shared memfd mapping (read back "
+		     "with pread), and reads a private file mapping.");
+	igt_subtest("stack-and-file") {
+		volatile uint32_t stack_words[64];
+		uint8_t *shared, back[PAGE];
+		int mfd = memfd_create("vsvm-svm", 0);
+		struct ctx c;
+
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 4 * PAGE), 0);
+		shared = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(shared != MAP_FAILED);
+		memset((void *)stack_words, 0, sizeof(stack_words));
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), (uintptr_t)&stack_words[17], 0x5757);
+		vsvm_emit_fill(CS(&c), (uintptr_t)shared + PAGE, 0x13243546, PAGE);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_u32(stack_words[17], 0x5757);
+		igt_assert_eq(pread(mfd, back, PAGE, PAGE), (ssize_t)PAGE);
+		igt_assert_eq(back[0], 0x46);
+		igt_assert_eq(back[PAGE - 1], 0x13);
+		ctx_fini(&c);
+		munmap(shared, 4 * PAGE);
+		close(mfd);
+	}
+
+	/* A huge page is ordinary memory too. */
+	igt_describe("A copy across a 2 MiB MADV_HUGEPAGE region.");
+	igt_subtest("thp") {
+		uint8_t *raw = anon(4 << 20), *huge, *dst = anon(2 << 20);
+		struct ctx c;
+
+		huge = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~((2ull << 20) - 1));
+		madvise(huge, 2 << 20, MADV_HUGEPAGE);
+		fill_pat(huge, 0, 2 << 20, 9);
+		ctx_init(&c);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge, 2 << 20);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 0, 2 << 20, 9);
+		ctx_fini(&c);
+		munmap(raw, 4 << 20);
+		munmap(dst, 2 << 20);
+	}
+
+	/* I1, I3, I10: an unmapped address faults; a remapped one is refaulted. */
+	igt_describe("After munmap, a GPU read faults (job -EFAULT, fault NOT_PRESENT at the "
+		     "address); mapped again with other contents, the GPU reads those.");
+	igt_subtest("munmap-remap") {
+		uint8_t *buf = anon(BUF), *dst = anon(BUF);
+		struct drm_vsvm_fault f;
+		long long inv;
+		struct ctx c;
+
+		ctx_init(&c);
+		fill_pat(buf, 0, BUF, 21);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 0, BUF, 21);
+
+		inv = svm_stat(c.fd, "svm_invalidations");
+		igt_assert_eq(munmap(buf, BUF), 0);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_invalidations"), >, inv);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf + PAGE, PAGE);
+		igt_assert_eq(run(&c), -EFAULT);
+		f = last_fault(c.fd);
+		igt_assert_eq_u32(f.reason, DRM_VSVM_FAULT_NOT_PRESENT);
+		igt_assert_eq_u64(f.addr, (uintptr_t)buf + PAGE);
+
+		igt_assert(mmap(buf, BUF, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == buf);
+		fill_pat(buf, 0, BUF, 22);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 0, BUF, 22);
+		ctx_fini(&c);
+		munmap(buf, BUF);
+		munmap(dst, BUF);
+	}
+
+	/* I10: the GPU's rights are the CPU's. */
+	igt_describe("After mprotect(PROT_READ) a GPU write faults READ_ONLY and changes "
+		     "nothing, a read works; MADV_DONTNEED makes the GPU read zeros.");
+	igt_subtest("mprotect-and-dontneed") {
+		uint8_t *buf = anon(BUF), *dst = anon(BUF);
+		struct ctx c;
+
+		ctx_init(&c);
+		fill_pat(buf, 0, BUF, 31);
+		/* Fault it in writable first. */
+		vsvm_emit_store32(CS(&c), (uintptr_t)buf + BUF - 4, 0x31313131);
+		igt_assert_eq(run(&c), 1);
+		fill_pat(buf, 0, BUF, 31);
+		igt_assert_eq(mprotect(buf, BUF, PROT_READ), 0);
+		vsvm_emit_store32(CS(&c), (uintptr_t)buf + 8, 0xbad);
+		igt_assert_eq(run(&c), -EFAULT);
+		igt_assert_eq_u32(last_fault(c.fd).reason, DRM_VSVM_FAULT_READ_ONLY);
+		assert_pat(buf, 0, BUF, 31);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 0, BUF, 31);
+
+		igt_assert_eq(mprotect(buf, BUF, PROT_READ | PROT_WRITE), 0);
+		igt_assert_eq(madvise(buf, BUF, MADV_DONTNEED), 0);
+		memset(dst, 0xff, BUF);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);
+		igt_assert_eq(run(&c), 1);
+		assert_bytes(dst, BUF, 0);
+		ctx_fini(&c);
+		munmap(buf, BUF);
+		munmap(dst, BUF);
+	}
+
+	/* I1, I3: a remap while a job runs is seen by the rest of the job. */
+	igt_describe("A job spins, then copies a buffer; while it spins the CPU maps other "
+		     "contents over the buffer; the copy reads the new contents.");
+	igt_subtest("remap-while-running") {
+		uint8_t *buf = anon(BUF), *dst = anon(BUF);
+		volatile uint32_t *sem = anon(PAGE);
+		uint32_t s;
+		struct ctx c;
+
+		ctx_init(&c);
+		fill_pat(buf, 0, BUF, 41);
+		*sem = 0;
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);	/* fault in */
+		vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf, BUF);
+		s = submit(&c);
+		c.n = 0;
+		usleep(100000);
+		igt_assert(mmap(buf, BUF, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == buf);
+		fill_pat(buf, 0, BUF, 42);
+		*sem = 1;
+		igt_assert_eq(job_end(c.fd, s), 1);
+		assert_pat(dst, 0, BUF, 42);
+		ctx_fini(&c);
+		munmap(buf, BUF);
+		munmap(dst, BUF);
+		munmap((void *)sem, PAGE);
+	}
+
+	/* I10: an address never mapped. */
+	igt_describe("A GPU access to an address the process never mapped is an "
+		     "unrecoverable fault, recorded.");
+	igt_subtest("unmapped-address") {
+		struct ctx c;
+
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), 0x7ff000000000ull, 1);
+		igt_assert_eq(run(&c), -EFAULT);
+		igt_assert_eq_u64(last_fault(c.fd).addr, 0x7ff000000000ull);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_unrecoverable"), >, 0);
+		ctx_fini(&c);
+	}
+
+	/* uapi: nothing is bound into an SVM VM. */
+	igt_describe("VM_BIND into an SVM VM fails with EINVAL.");
+	igt_subtest("bind-refused") {
+		struct ctx c;
+		uint32_t bo;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, PAGE);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo, 0, 0x100000, PAGE, 0), -EINVAL);
+		ctx_fini(&c);
+	}
+
+	/* I7: the child has its own address space and cannot use the parent's VM. */
+	igt_describe("A child after fork() gets EPERM for EXEC on the parent's SVM VM, "
+		     "through the inherited file.");
+	igt_subtest("fork-eperm") {
+		struct ctx c;
+
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), (uintptr_t)c.cmd + 8 * PAGE / 4, 1);
+		igt_fork(child, 1) {
+			uint32_t s;
+
+			igt_assert_eq(__submit(&c, &s), -EPERM);
+		}
+		igt_waitchildren();
+		igt_assert_eq(run(&c), 1);
+		ctx_fini(&c);
+	}
+
+	/* Threads of one process submit at once. */
+	igt_describe("Four threads submit copies to their own buffers on one SVM VM.");
+	igt_subtest("threads") {
+		pthread_t t[4];
+		struct targ a[4];
+		unsigned int i;
+		struct ctx c;
+
+		ctx_init(&c);
+		for (i = 0; i < 4; i++) {
+			a[i] = (struct targ){ .fd = c.fd, .vm = c.vm, .seed = 50 + 10 * i };
+			igt_assert_eq(pthread_create(&t[i], NULL, thread_fn, &a[i]), 0);
+		}
+		for (i = 0; i < 4; i++) {
+			igt_assert_eq(pthread_join(t[i], NULL), 0);
+			igt_assert_eq(a[i].ret, 0);
+		}
+		ctx_fini(&c);
+	}
+
+	/* I5: two devices, two bindings of one mm; invalidations reach both. */
+	igt_describe("Both vsvm devices mirror this process; each writes half of a buffer; "
+		     "a munmap invalidates both, and both then fault.");
+	igt_subtest("two-devices") {
+		uint8_t *buf = anon(BUF);
+		struct ctx a, b;
+		int fd1;
+
+		fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		igt_require_f(fd1 >= 0, "one vsvm device only\n");
+		ctx_init(&a);
+		ctx_init_fd(&b, fd1);
+		memset(buf, 0, BUF);
+		vsvm_emit_fill(CS(&a), (uintptr_t)buf, 0xaaaaaaaa, BUF / 2);
+		vsvm_emit_fill(CS(&b), (uintptr_t)buf + BUF / 2, 0xbbbbbbbb, BUF / 2);
+		igt_assert_eq(run(&a), 1);
+		igt_assert_eq(run(&b), 1);
+		assert_bytes(buf, BUF / 2, 0xaa);
+		assert_bytes(buf + BUF / 2, BUF / 2, 0xbb);
+		igt_assert_eq(munmap(buf, BUF), 0);
+		vsvm_emit_store32(CS(&a), (uintptr_t)buf, 1);
+		vsvm_emit_store32(CS(&b), (uintptr_t)buf + BUF / 2, 1);
+		igt_assert_eq(run(&a), -EFAULT);
+		igt_assert_eq(run(&b), -EFAULT);
+		ctx_fini(&b);
+		ctx_fini(&a);
+	}
+
+	/* I6: exit with a job pending on its own memory: quiet teardown. */
+	igt_describe("A process exits while its SVM job spins on its own memory: the job "
+		     "ends, the VM goes, nothing is reported.");
+	igt_subtest("exit-with-job-pending") {
+		igt_fork(child, 1) {
+			volatile uint32_t *sem = anon(PAGE);
+			struct ctx c;
+
+			ctx_init(&c);
+			*sem = 0;
+			vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+			vsvm_emit_store32(CS(&c), (uintptr_t)sem + 4, 2);
+			submit(&c);
+			usleep(50000);
+			/* Exit with the file, the VM and the spinning job. */
+		}
+		igt_waitchildren();
+	}
+}

@@ -202,7 +202,7 @@ static bool eng_fault(struct eng *e)
 	if (!e->vm->svm || (e->reason != DRM_VSVM_FAULT_NOT_PRESENT &&
 			    e->reason != DRM_VSVM_FAULT_READ_ONLY) || eng_killed(e))
 		return false;
-	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write);
+	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write, false);
 	if (ret) {
 		e->reason = ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
 		return false;
@@ -438,9 +438,32 @@ void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 	spin_unlock(&vdev->fault_lock);
 }
 
+/* An SVM prefetch: fault in the range ahead of use, a chunk at a time. */
+static int eng_prefetch(struct vsvm_engine_job *job)
+{
+	u64 va = job->cs_addr, end = job->cs_addr + job->cs_size;
+	int ret;
+
+	while (va < end) {
+		if (atomic_read(&job->killed))
+			return -ETIMEDOUT;
+		ret = vsvm_svm_fault(job->vm, va, false, true);
+		if (ret) {
+			vsvm_engine_record_fault(job->vdev, job->vm, job->queue, va, false,
+						 ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY :
+						 DRM_VSVM_FAULT_NOT_PRESENT);
+			return -EFAULT;
+		}
+		va = ALIGN_DOWN(va, VSVM_SVM_CHUNK) + VSVM_SVM_CHUNK;
+	}
+	return 0;
+}
+
 /**
  * vsvm_engine_run() - Run a job's command stream
  * @job: The job.
+ *
+ * Runs an SVM prefetch instead, for a &vsvm_engine_job.prefetch job.
  *
  * Return: 0 when the stream ran to its end; -EFAULT for a GPU fault,
  * -EINVAL for a bad command (both recorded), -ETIMEDOUT if the job was
@@ -452,6 +475,9 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 	u32 delay = READ_ONCE(job->vdev->engine_cmd_delay_us);
 	u64 pos = 0;
 	int ret = 0;
+
+	if (job->prefetch)
+		return eng_prefetch(job);
 
 	while (pos < job->cs_size) {
 		u64 at = job->cs_addr + pos;

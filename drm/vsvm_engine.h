@@ -59,6 +59,11 @@ struct vsvm_engine_job {
 	u64 cs_size;
 	/** @killed: Set when the job timed out: the engine stops it. */
 	atomic_t killed;
+	/**
+	 * @prefetch: An SVM prefetch (SVM_PREFETCH) rather than a command
+	 * stream: map [@cs_addr, @cs_addr + @cs_size) of the mirrored mm.
+	 */
+	bool prefetch;
 };
 
 int vsvm_engine_run(struct vsvm_engine_job *job);

@@ -23,6 +23,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_svm.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
@@ -626,13 +627,65 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 		ret = -ENOENT;
 		goto out_out;
 	}
-	ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size,
+	ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size, false,
 			in, args->num_in_syncs, out, args->num_out_syncs);
 	vsvm_vm_put(vm);
 out_out:
 	kfree(out);
 out_in:
 	kfree(in);
+	return ret;
+}
+
+static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_svm_prefetch *args = data;
+	struct drm_vsvm_sync *out;
+	struct vsvm_vm *vm;
+	u64 end;
+	int ret;
+
+	if (args->flags) {
+		drm_dbg(drm, "SVM_PREFETCH: unknown flags %#x\n", args->flags);
+		return -EINVAL;
+	}
+	if (args->queue >= vdev->num_queues) {
+		drm_dbg(drm, "SVM_PREFETCH: no queue %u\n", args->queue);
+		return -EINVAL;
+	}
+	if (!args->size || !PAGE_ALIGNED(args->addr | args->size) ||
+	    check_add_overflow(args->addr, args->size, &end) || end > BIT_ULL(DRM_VSVM_VA_BITS)) {
+		drm_dbg(drm, "SVM_PREFETCH: bad range [%#llx, +%#llx)\n", args->addr, args->size);
+		return -EINVAL;
+	}
+	if (args->num_out_syncs > VSVM_MAX_SYNCS) {
+		drm_dbg(drm, "SVM_PREFETCH: more than %d syncs\n", VSVM_MAX_SYNCS);
+		return -E2BIG;
+	}
+	ret = vsvm_ext_walk(drm, "SVM_PREFETCH", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	out = syncs_get(drm, args->out_syncs, args->num_out_syncs, "SVM_PREFETCH: out-sync");
+	if (IS_ERR(out))
+		return PTR_ERR(out);
+
+	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
+	if (!vm) {
+		drm_dbg(drm, "SVM_PREFETCH: no VM %u\n", args->vm_id);
+		ret = -ENOENT;
+		goto out_free;
+	}
+	if (!vm->svm) {
+		drm_dbg(drm, "SVM_PREFETCH: VM %u is not an SVM VM\n", args->vm_id);
+		ret = -EINVAL;
+	} else {
+		ret = vsvm_exec(vdev, file, vm, args->queue, args->addr, args->size, true,
+				NULL, 0, out, args->num_out_syncs);
+	}
+	vsvm_vm_put(vm);
+out_free:
+	kfree(out);
 	return ret;
 }
 
@@ -650,4 +703,5 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(EXEC, exec),
 	VSVM_IOCTL(GEM_INFO, gem_info),
 	VSVM_IOCTL(GEM_USERPTR, gem_userptr),
+	VSVM_IOCTL(SVM_PREFETCH, svm_prefetch),
 };

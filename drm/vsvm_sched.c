@@ -320,6 +320,8 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
  * @queue: The hardware queue, checked.
  * @cs_addr: GPU address of the command stream, checked.
  * @cs_size: Its size in bytes, checked.
+ * @prefetch: An SVM prefetch of [@cs_addr, +@cs_size) rather than a
+ *            command stream (@vm is an SVM VM).
  * @in: In-syncs, checked.
  * @num_in: Number of @in.
  * @out: Out-syncs, checked.
@@ -332,7 +334,7 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
  * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
-	      u32 queue, u64 cs_addr, u64 cs_size,
+	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
 	      const struct drm_vsvm_sync *out, u32 num_out)
 {
@@ -352,7 +354,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	drm_gpuvm_get(&vm->gpuvm);
 	job->eng = (struct vsvm_engine_job){
 		.vdev = vdev, .vm = vm, .queue = queue,
-		.cs_addr = cs_addr, .cs_size = cs_size,
+		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
 	job->q = &vdev->queues[queue];
 

@@ -94,7 +94,7 @@ int vsvm_queues_init(struct vsvm_device *vdev);
 void vsvm_queues_fini(struct vsvm_device *vdev);
 void vsvm_ctx_fini(struct vsvm_ctx *ctx);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
-	      u32 queue, u64 cs_addr, u64 cs_size,
+	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
 	      const struct drm_vsvm_sync *out, u32 num_out);
 

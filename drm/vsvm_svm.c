@@ -51,6 +51,11 @@
  * (I6); later faults fail quietly, since mmget_not_zero() does.  EXEC on an
  * SVM VM from another address space fails with -EPERM (I7).
  *
+ * **Prefetch** (%DRM_IOCTL_VSVM_SVM_PREFETCH): a job, queued on a context
+ * like any EXEC and signalling out-syncs, that faults a range in ahead of
+ * use, as ibv_advise_mr(PREFETCH) does; its pages are counted apart from
+ * the faults.
+ *
  * **Jobs are long-running.**  Resolving a fault may allocate memory, so an
  * SVM VM's jobs do not run in a dma-fence signalling section: their fences
  * must not be waited on by reclaim.  vsvm never does (an SVM VM maps no
@@ -234,6 +239,7 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * @vm: The SVM VM.
  * @addr: The faulting address.
  * @write: Whether the access writes.
+ * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
  *
  * Maps up to %VSVM_SVM_CHUNK bytes around @addr from the CPU's page
  * tables; see the DOC section.  May sleep and allocate: the engine calls it
@@ -243,7 +249,7 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
  * memory the CPU may not write; -ENOMEM.
  */
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write)
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch)
 {
 	struct vsvm_svm *svm = vm->svm;
 	struct vsvm_device *vdev = vm->vdev;
@@ -346,11 +352,15 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write)
 	mutex_unlock(&vdev->notifier_lock);
 	t2 = ktime_get_ns();
 
-	atomic64_inc(&svm->faults);
-	atomic64_add(n, &svm->fault_pages);
-	atomic64_add(t1 - t0, &svm->get_pages_ns);
-	atomic64_add(t2 - t1, &svm->bind_ns);
-	atomic64_add(t2 - t0, &svm->fault_ns);
+	if (prefetch) {
+		atomic64_add(n, &svm->prefetch_pages);
+	} else {
+		atomic64_inc(&svm->faults);
+		atomic64_add(n, &svm->fault_pages);
+		atomic64_add(t1 - t0, &svm->get_pages_ns);
+		atomic64_add(t2 - t1, &svm->bind_ns);
+		atomic64_add(t2 - t0, &svm->fault_ns);
+	}
 out:
 	if (mapped)
 		svm_unmap_pages(vm, dmas, mapped);
@@ -385,6 +395,8 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 	seq_printf(m, "svm_get_pages_us: %lld\n",
 		   (long long)atomic64_read(&svm->get_pages_ns) / 1000);
 	seq_printf(m, "svm_bind_us: %lld\n", (long long)atomic64_read(&svm->bind_ns) / 1000);
+	seq_printf(m, "svm_prefetch_pages: %lld\n",
+		   (long long)atomic64_read(&svm->prefetch_pages));
 	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));
 	seq_printf(m, "svm_invalidations: %lld\n", (long long)atomic64_read(&svm->invalidations));
 }

@@ -47,6 +47,8 @@ struct vsvm_svm {
 	atomic64_t get_pages_ns;
 	/** @bind_ns: Of which writing page-table entries. */
 	atomic64_t bind_ns;
+	/** @prefetch_pages: Pages mapped ahead of use by SVM_PREFETCH. */
+	atomic64_t prefetch_pages;
 	/** @unrecoverable: Faults that could not be resolved. */
 	atomic64_t unrecoverable;
 	/** @invalidations: Invalidations that cleared entries. */
@@ -56,7 +58,7 @@ struct vsvm_svm {
 int vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write);
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 
 #endif /* __VSVM_SVM_H__ */

@@ -159,6 +159,33 @@ static long long svm_stat(int fd, const char *key)
 	return v;
 }
 
+/* SVM_PREFETCH of [@addr, +@size) on @c's VM; 0 and the syncobj, or -errno. */
+static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t *sync)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_svm_prefetch p = {
+		.vm_id = c->vm, .queue = c->queue, .addr = (uintptr_t)addr, .size = size,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+	int ret;
+
+	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
+	ret = igt_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p) ? -errno : 0;
+	if (ret)
+		drmSyncobjDestroy(c->fd, out.handle);
+	else
+		*sync = out.handle;
+	return ret;
+}
+
+static int prefetch(struct ctx *c, const void *addr, uint64_t size)
+{
+	uint32_t s = 0;
+
+	igt_assert_eq(__prefetch(c, addr, size, &s), 0);
+	return job_end(c->fd, s);
+}
+
 /* One thread of the "threads" subtest. */
 struct targ {
 	int fd;
@@ -361,6 +388,80 @@ igt_main
 		munmap(buf, BUF);
 		munmap(dst, BUF);
 		munmap((void *)sem, PAGE);
+	}
+
+
+	/* Prefetch maps ahead of use: the job after it takes no fault. */
+	igt_describe("SVM_PREFETCH of the command stream, source and destination; the copy "
+		     "after it takes no GPU fault; prefetching an unmapped range fails the "
+		     "job with EFAULT; and every errno of the ioctl.");
+	igt_subtest("prefetch") {
+		uint8_t *src = anon(BUF), *dst = anon(BUF), *gone = anon(PAGE);
+		struct drm_vsvm_svm_prefetch p = { 0 };
+		long long faults, pages;
+		uint32_t s, vm;
+		struct ctx c;
+
+		ctx_init(&c);
+		fill_pat(src, 0, BUF, 61);
+		memset(dst, 0, BUF);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)src, BUF);
+		igt_assert_eq(prefetch(&c, c.cmd, CMD_WORDS * 4), 1);
+		igt_assert_eq(prefetch(&c, src, BUF), 1);
+		igt_assert_eq(prefetch(&c, dst, BUF), 1);
+		faults = svm_stat(c.fd, "svm_pagefault_count");
+		pages = svm_stat(c.fd, "svm_prefetch_pages");
+		igt_assert_cmps64(pages, >=, (long long)(2 * BUF / PAGE + 1));
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 0, BUF, 61);
+		igt_assert_eq(svm_stat(c.fd, "svm_pagefault_count"), faults);
+
+		/* An unmapped range: the prefetch job fails, recorded. */
+		munmap(gone, PAGE);
+		igt_assert_eq(prefetch(&c, gone, PAGE), -EFAULT);
+		igt_assert_eq_u64(last_fault(c.fd).addr, (uintptr_t)gone);
+
+		/* The ioctl's refusals. */
+		p = (struct drm_vsvm_svm_prefetch){ .vm_id = c.vm, .addr = (uintptr_t)src,
+						    .size = PAGE, .flags = 1 };
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.flags = 0;
+		p.size = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.size = PAGE;
+		p.addr = (uintptr_t)src + 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.addr = (1ull << DRM_VSVM_VA_BITS) - PAGE;
+		p.size = 2 * PAGE;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.addr = (uintptr_t)src;
+		p.size = PAGE;
+		p.queue = 64;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.queue = 0;
+		p.num_out_syncs = 65;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, E2BIG);
+		p.num_out_syncs = 1;
+		p.out_syncs = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EFAULT);
+		p.out_syncs = 0;
+		p.num_out_syncs = 0;
+		p.vm_id = 12345;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, ENOENT);
+		/* Not an SVM VM. */
+		igt_assert_eq(__svm_vm_create(c.fd, 0, &vm), 0);
+		p.vm_id = vm;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		/* Another address space. */
+		igt_fork(child, 1) {
+			struct ctx k = c;
+
+			igt_assert_eq(__prefetch(&k, src, PAGE, &s), -EPERM);
+		}
+		igt_waitchildren();
+		ctx_fini(&c);
+		munmap(src, BUF);
+		munmap(dst, BUF);
 	}
 
 	/* I10: an address never mapped. */

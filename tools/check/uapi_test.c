@@ -110,6 +110,13 @@ CHECK_AT(drm_vsvm_gem_userptr, size, 16);
 CHECK_AT(drm_vsvm_gem_userptr, flags, 24);
 CHECK_AT(drm_vsvm_gem_userptr, handle, 28);
 
+CHECK_SIZE(drm_vsvm_svm_prefetch, 48);
+CHECK_AT(drm_vsvm_svm_prefetch, addr, 16);
+CHECK_AT(drm_vsvm_svm_prefetch, size, 24);
+CHECK_AT(drm_vsvm_svm_prefetch, out_syncs, 32);
+CHECK_AT(drm_vsvm_svm_prefetch, num_out_syncs, 40);
+CHECK_AT(drm_vsvm_svm_prefetch, flags, 44);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
@@ -120,6 +127,7 @@ _Static_assert(DRM_IOCTL_VSVM_QUERY == 0xc0206445, "QUERY number changed");
 _Static_assert(DRM_IOCTL_VSVM_EXEC == 0xc0406446, "EXEC number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_INFO == 0xc0206447, "GEM_INFO number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_USERPTR == 0xc0206448, "GEM_USERPTR number changed");
+_Static_assert(DRM_IOCTL_VSVM_SVM_PREFETCH == 0x40306449, "SVM_PREFETCH number changed");
 
 int main(void)
 {

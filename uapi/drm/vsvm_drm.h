@@ -37,7 +37,8 @@ extern "C" {
  * - 1.4.0: GEM_USERPTR (notifier and registration modes); VM_BIND and EXEC
  *   fail with -EPERM and -EFAULT for userptrs (see the DOC on userptr);
  *   dynamic dma-buf export and import (see the DOC on dma-buf sharing).
- * - 1.5.0: shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM).
+ * - 1.5.0: shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM) and
+ *   SVM_PREFETCH.
  *
  * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
@@ -54,6 +55,7 @@ extern "C" {
 #define DRM_VSVM_EXEC			0x06
 #define DRM_VSVM_GEM_INFO		0x07
 #define DRM_VSVM_GEM_USERPTR		0x08
+#define DRM_VSVM_SVM_PREFETCH		0x09
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -73,6 +75,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_INFO, struct drm_vsvm_gem_info)
 #define DRM_IOCTL_VSVM_GEM_USERPTR \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_USERPTR, struct drm_vsvm_gem_userptr)
+#define DRM_IOCTL_VSVM_SVM_PREFETCH \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_PREFETCH, struct drm_vsvm_svm_prefetch)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -380,6 +384,52 @@ struct drm_vsvm_vm_create {
 	__u32 flags;
 	/** @vm_id: Out: the new VM's id, never zero. */
 	__u32 vm_id;
+};
+
+/**
+ * struct drm_vsvm_svm_prefetch - Map a range of an SVM VM ahead of use
+ *
+ * Used with %DRM_IOCTL_VSVM_SVM_PREFETCH (version 1.5), like
+ * ibv_advise_mr(IBV_ADVISE_MR_ADVICE_PREFETCH): a job on the context
+ * (@vm_id, @queue), run in order with its EXECs, that faults in and maps
+ * [@addr, @addr + @size) of the process's memory, so that the jobs after it
+ * take no GPU fault there.  It returns at once; the job's fence goes into
+ * the out-syncs as EXEC's does, with -EFAULT if part of the range is not
+ * mapped (the fault is recorded).
+ *
+ * Errors:
+ *
+ * - -EINVAL: @flags is not zero; @queue is out of range; @addr or @size is
+ *   not page aligned, @size is zero, or the range is past the GPU address
+ *   space; the VM is not an SVM VM; an out-sync has unknown flags or a
+ *   point with a binary syncobj; or an extension is refused;
+ * - -E2BIG: more out-syncs than &drm_vsvm_query_device.max_syncs, or the
+ *   extension chain is too long;
+ * - -EFAULT: @out_syncs or @extensions cannot be read;
+ * - -ENOENT: @vm_id is not a VM of this file, or an out-sync handle is not
+ *   a syncobj of this file;
+ * - -EPERM: the VM mirrors another address space;
+ * - -EIO: the context was banned after a timeout;
+ * - -ENOMEM: out of memory;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_svm_prefetch {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @vm_id: The SVM VM. */
+	__u32 vm_id;
+	/** @queue: The hardware queue. */
+	__u32 queue;
+	/** @addr: Start of the range, a process address, page aligned. */
+	__u64 addr;
+	/** @size: Length of the range, page aligned. */
+	__u64 size;
+	/** @out_syncs: User address of &struct drm_vsvm_sync entries to signal. */
+	__u64 out_syncs;
+	/** @num_out_syncs: Number of entries at @out_syncs. */
+	__u32 num_out_syncs;
+	/** @flags: Must be zero. */
+	__u32 flags;
 };
 
 /**

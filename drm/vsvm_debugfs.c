@@ -289,6 +289,8 @@ void vsvm_debugfs_register(struct vsvm_device *vdev)
 			    &userptr_inject_fops);
 	debugfs_create_file("prime_evict", 0200, vdev->drm.primary->debugfs_root, vdev,
 			    &prime_evict_fops);
+	debugfs_create_u32("svm_chunk", 0644, vdev->drm.primary->debugfs_root,
+			   &vdev->svm_chunk);
 }
 
 /**
@@ -321,9 +323,12 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	struct vsvm_device *vdev = to_vsvm_device(file->minor->dev);
 	u32 i;
 
+	struct vsvm_file *vfile = file->driver_priv;
+	u64 up_pages = 0, pinned = 0, svm_faults = 0, svm_ns = 0;
 	struct drm_gem_object *obj;
-	u64 up_pages = 0, pinned = 0;
-	int id;
+	struct vsvm_vm *vm;
+	unsigned long id;
+	int handle;
 
 	drm_show_memory_stats(p, file);
 	for (i = 0; i < vdev->num_queues; i++)
@@ -332,7 +337,7 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 
 	/* Userptr pages of the file's handles, and how many are pinned now. */
 	spin_lock(&file->table_lock);
-	idr_for_each_entry(&file->object_idr, obj, id) {
+	idr_for_each_entry(&file->object_idr, obj, handle) {
 		if (!vsvm_gem_is_userptr(obj))
 			continue;
 		up_pages += obj->size >> PAGE_SHIFT;
@@ -342,4 +347,18 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	spin_unlock(&file->table_lock);
 	drm_printf(p, "vsvm-userptr-pages:\t%llu\n", up_pages);
 	drm_printf(p, "vsvm-pinned-pages:\t%llu\n", pinned);
+
+	/* SVM: the file's VMs' GPU faults and the time spent on them. */
+	xa_for_each(&vfile->vms, id, vm) {
+		vm = vsvm_vm_lookup(vfile, id);
+		if (!vm)
+			continue;
+		if (vm->svm) {
+			svm_faults += atomic64_read(&vm->svm->faults);
+			svm_ns += atomic64_read(&vm->svm->fault_ns);
+		}
+		vsvm_vm_put(vm);
+	}
+	drm_printf(p, "vsvm-svm-pagefaults:\t%llu\n", svm_faults);
+	drm_printf(p, "vsvm-svm-pagefault-time:\t%llu ns\n", svm_ns);
 }

@@ -116,6 +116,11 @@ struct vsvm_device {
 	struct vsvm_userptr_stats up_stats;
 	/** @dmachk: The DMA checker. */
 	struct vsvm_dmachk dmachk;
+	/**
+	 * @svm_chunk: Largest SVM fault chunk in bytes (debugfs ``svm_chunk``:
+	 * 4096, 65536 or 2097152), 0 for the largest that fits.
+	 */
+	u32 svm_chunk;
 	/** @inject_point: The armed injection point, VSVM_INJECT_*, or 0. */
 	u32 inject_point;
 	/** @inject_state: VSVM_INJECT_IDLE, _ARMED or _STALLED. */

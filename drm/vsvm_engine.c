@@ -202,7 +202,7 @@ static bool eng_fault(struct eng *e)
 	if (!e->vm->svm || (e->reason != DRM_VSVM_FAULT_NOT_PRESENT &&
 			    e->reason != DRM_VSVM_FAULT_READ_ONLY) || eng_killed(e))
 		return false;
-	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write, false);
+	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write, false, NULL);
 	if (ret) {
 		e->reason = ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
 		return false;
@@ -441,20 +441,20 @@ void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 /* An SVM prefetch: fault in the range ahead of use, a chunk at a time. */
 static int eng_prefetch(struct vsvm_engine_job *job)
 {
-	u64 va = job->cs_addr, end = job->cs_addr + job->cs_size;
+	u64 va = job->cs_addr, end = job->cs_addr + job->cs_size, next;
 	int ret;
 
 	while (va < end) {
 		if (atomic_read(&job->killed))
 			return -ETIMEDOUT;
-		ret = vsvm_svm_fault(job->vm, va, false, true);
+		ret = vsvm_svm_fault(job->vm, va, false, true, &next);
 		if (ret) {
 			vsvm_engine_record_fault(job->vdev, job->vm, job->queue, va, false,
 						 ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY :
 						 DRM_VSVM_FAULT_NOT_PRESENT);
 			return -EFAULT;
 		}
-		va = ALIGN_DOWN(va, VSVM_SVM_CHUNK) + VSVM_SVM_CHUNK;
+		va = next;
 	}
 	return 0;
 }

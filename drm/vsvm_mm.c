@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/idr.h>
 #include <linux/slab.h>
 
 #include "vsvm_drv.h"
@@ -25,13 +26,20 @@
  * exit_mmap() calls the binding's &mmu_notifier_ops.release before the
  * process's files are closed (I6).  Release lets go of everything vsvm
  * holds of that address space: registration-mode userptrs drop their
- * long-term pins there (I11), after stopping the GPU's access to them (I1).
+ * long-term pins there (I11), after stopping the GPU's access to them (I1),
+ * and the binding's simulated PASID loses its context entry, so that SVM
+ * accesses of any queue of that mm fault as not present, quietly.  The
+ * PASID number itself is freed only with the binding.
  *
  * The binding is freed through &mmu_notifier_ops.free_notifier after the
  * last mmu_notifier_put(), an SRCU grace period later; module unload waits
  * for those with mmu_notifier_synchronize() before the devices (which hold
  * the ops) are freed.
  */
+
+/* Simulated PASIDs, 20 bits as on PCIe; 0 is never used. */
+static DEFINE_IDA(vsvm_pasid_ida);
+#define VSVM_PASID_MAX	((1u << 20) - 1)
 
 static struct vsvm_device *vmm_to_vdev(struct vsvm_mm *vmm)
 {
@@ -41,9 +49,17 @@ static struct vsvm_device *vmm_to_vdev(struct vsvm_mm *vmm)
 static struct mmu_notifier *vsvm_mm_alloc_notifier(struct mm_struct *mm)
 {
 	struct vsvm_mm *vmm = kzalloc(sizeof(*vmm), GFP_KERNEL);
+	int pasid;
 
 	if (!vmm)
 		return ERR_PTR(-ENOMEM);
+	pasid = ida_alloc_range(&vsvm_pasid_ida, 1, VSVM_PASID_MAX, GFP_KERNEL);
+	if (pasid < 0) {
+		kfree(vmm);
+		return ERR_PTR(pasid == -ENOSPC ? -ENOMEM : pasid);
+	}
+	vmm->pasid = pasid;
+	vmm->pasid_live = true;
 	mutex_init(&vmm->lock);
 	INIT_LIST_HEAD(&vmm->pinned);
 	return &vmm->notifier;
@@ -54,6 +70,8 @@ static void vsvm_mm_free_notifier(struct mmu_notifier *mn)
 	struct vsvm_mm *vmm = container_of(mn, struct vsvm_mm, notifier);
 
 	WARN_ON(!list_empty(&vmm->pinned));
+	/* I6: the PASID goes only with the binding, never at the mm's exit. */
+	ida_free(&vsvm_pasid_ida, vmm->pasid);
 	mutex_destroy(&vmm->lock);
 	kfree(vmm);
 }
@@ -68,6 +86,8 @@ static void vsvm_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 	mutex_lock(&vmm->lock);
 	vmm->dead = true;
+	/* I6: the PASID's context entry goes; SVM accesses now fault quietly. */
+	WRITE_ONCE(vmm->pasid_live, false);
 	vsvm_userptr_mm_release_locked(vmm_to_vdev(vmm), &vmm->pinned);
 	mutex_unlock(&vmm->lock);
 }

@@ -30,6 +30,16 @@ struct vsvm_mm {
 	struct list_head pinned;
 	/** @dead: Set when the mm was torn down: no new registrations. */
 	bool dead;
+	/**
+	 * @pasid: The simulated PASID that tags the device's accesses to this
+	 * mm (SVM); freed only with the binding (I6).
+	 */
+	u32 pasid;
+	/**
+	 * @pasid_live: The PASID's context entry: cleared at the mm's release,
+	 * after which every access through it faults as not present, quietly.
+	 */
+	bool pasid_live;
 };
 
 void vsvm_mm_ops_init(struct mmu_notifier_ops *ops);

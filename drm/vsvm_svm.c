@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_print.h>
@@ -30,10 +31,13 @@
  * **Faults.**  When the engine reaches an address with no entry (or writes
  * through a read-only one) it stops the access, resolves the fault
  * (vsvm_svm_fault()) and replays it.  The fault takes mmget_not_zero() on
- * the mm (I4), then loops mmu_interval_read_begin(), hmm_range_fault() on
- * up to %VSVM_SVM_CHUNK bytes around the address (within its VMA), DMA
- * mapping, and, under the device's notifier lock, mmu_interval_read_retry()
- * before it writes the entries (I3).  Rights follow the CPU's: an entry is
+ * the mm (I4), then loops mmu_interval_read_begin(), hmm_range_fault() on a
+ * chunk around the address (the largest of 2 MiB, 64 KiB and 4 KiB whose
+ * aligned window lies in the VMA, as drm_gpusvm chooses; debugfs
+ * ``svm_chunk`` caps it), DMA mapping, and, under the device's notifier
+ * lock, mmu_interval_read_retry() before it writes the entries (I3).  The
+ * entries are 4 KiB ones whatever the chunk, so that an invalidation of any
+ * part of a chunk clears just that part, without splitting or allocating.  Rights follow the CPU's: an entry is
  * writable only where the CPU's is, and a write to a read-only VMA, or an
  * access to an unmapped address, is unrecoverable (the job ends with
  * -EFAULT and the fault is recorded).
@@ -62,6 +66,9 @@
  * object, so no reservation but its own carries its fences); userspace
  * waits on them as on any other.
  */
+
+/* Fault chunk sizes, largest first (see vsvm_svm_fault()). */
+static const unsigned long svm_chunk_sizes[VSVM_SVM_CHUNK_SIZES] = { SZ_2M, SZ_64K, SZ_4K };
 
 /*
  * Clears the entries of the pages mapped in [@start, @end), flushes the
@@ -240,8 +247,9 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * @addr: The faulting address.
  * @write: Whether the access writes.
  * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
+ * @end_out: Out, if not NULL: the end of the chunk mapped.
  *
- * Maps up to %VSVM_SVM_CHUNK bytes around @addr from the CPU's page
+ * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
  * tables; see the DOC section.  May sleep and allocate: the engine calls it
  * outside its TLB access sections.
  *
@@ -249,11 +257,12 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
  * memory the CPU may not write; -ENOMEM.
  */
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch)
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out)
 {
 	struct vsvm_svm *svm = vm->svm;
 	struct vsvm_device *vdev = vm->vdev;
-	unsigned long start = 0, end = 0, n = 0, i, timeout, mapped = 0;
+	unsigned long start = 0, end = 0, n = 0, i, timeout, mapped = 0, chunk, max;
+	unsigned int size_idx;
 	u64 t0 = ktime_get_ns(), t1 = t0, t2;
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
@@ -261,8 +270,11 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch)
 	dma_addr_t *dmas = NULL;
 	int ret;
 
-	/* I4, I6: the mm only while resolving; once it is gone, quietly fail. */
-	if (!mmget_not_zero(svm->mm)) {
+	/*
+	 * I6: after the mm's release the PASID has no context entry: a quiet
+	 * not-present fault.  I4: the mm only while resolving.
+	 */
+	if (!READ_ONCE(svm->vmm->pasid_live) || !mmget_not_zero(svm->mm)) {
 		atomic64_inc(&svm->unrecoverable);
 		return -EFAULT;
 	}
@@ -281,10 +293,22 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch)
 	 */
 	if (vma->vm_flags & VM_WRITE)
 		write = true;
-	start = max_t(unsigned long, ALIGN_DOWN(addr, VSVM_SVM_CHUNK), vma->vm_start);
-	end = min_t(unsigned long, ALIGN_DOWN(addr, VSVM_SVM_CHUNK) + VSVM_SVM_CHUNK,
-		    vma->vm_end);
-	end = min_t(u64, end, BIT_ULL(VSVM_VA_BITS));
+	/*
+	 * The chunk, as drm_gpusvm chooses it: the largest of 2 MiB, 64 KiB
+	 * and 4 KiB whose aligned window around the address lies in the VMA
+	 * (at most debugfs svm_chunk, when set).
+	 */
+	max = READ_ONCE(vdev->svm_chunk) ?: SZ_2M;
+	for (size_idx = 0; size_idx < ARRAY_SIZE(svm_chunk_sizes) - 1; size_idx++) {
+		chunk = svm_chunk_sizes[size_idx];
+		start = ALIGN_DOWN(addr, chunk);
+		if (chunk <= max && start >= vma->vm_start && start + chunk <= vma->vm_end &&
+		    start + chunk <= BIT_ULL(VSVM_VA_BITS))
+			break;
+	}
+	chunk = svm_chunk_sizes[size_idx];
+	start = ALIGN_DOWN(addr, chunk);
+	end = start + chunk;
 	mmap_read_unlock(svm->mm);
 
 	n = (end - start) >> PAGE_SHIFT;
@@ -352,9 +376,12 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch)
 	mutex_unlock(&vdev->notifier_lock);
 	t2 = ktime_get_ns();
 
+	if (end_out)
+		*end_out = end;
 	if (prefetch) {
 		atomic64_add(n, &svm->prefetch_pages);
 	} else {
+		atomic64_inc(&svm->faults_by_size[size_idx]);
 		atomic64_inc(&svm->faults);
 		atomic64_add(n, &svm->fault_pages);
 		atomic64_add(t1 - t0, &svm->get_pages_ns);
@@ -389,8 +416,16 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 
 	if (!svm)
 		return;
+	seq_printf(m, "pasid: %u%s\n", svm->vmm->pasid,
+		   READ_ONCE(svm->vmm->pasid_live) ? "" : " (mm gone)");
 	seq_printf(m, "svm_pagefault_count: %lld\n", (long long)atomic64_read(&svm->faults));
 	seq_printf(m, "svm_pagefault_pages: %lld\n", (long long)atomic64_read(&svm->fault_pages));
+	seq_printf(m, "svm_2M_pagefault_count: %lld\n",
+		   (long long)atomic64_read(&svm->faults_by_size[0]));
+	seq_printf(m, "svm_64K_pagefault_count: %lld\n",
+		   (long long)atomic64_read(&svm->faults_by_size[1]));
+	seq_printf(m, "svm_4K_pagefault_count: %lld\n",
+		   (long long)atomic64_read(&svm->faults_by_size[2]));
 	seq_printf(m, "svm_pagefault_us: %lld\n", (long long)atomic64_read(&svm->fault_ns) / 1000);
 	seq_printf(m, "svm_get_pages_us: %lld\n",
 		   (long long)atomic64_read(&svm->get_pages_ns) / 1000);

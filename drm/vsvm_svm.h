@@ -16,8 +16,8 @@ struct vsvm_device;
 struct vsvm_mm;
 struct vsvm_vm;
 
-/** VSVM_SVM_CHUNK - Bytes a GPU fault maps at most, clipped to the VMA. */
-#define VSVM_SVM_CHUNK		(64 * 1024)
+/** VSVM_SVM_CHUNK_SIZES - Number of fault chunk sizes: 2 MiB, 64 KiB, 4 KiB. */
+#define VSVM_SVM_CHUNK_SIZES	3
 
 /**
  * struct vsvm_svm - The shared-virtual-memory state of one SVM VM
@@ -39,6 +39,8 @@ struct vsvm_svm {
 	struct xarray dma;
 	/** @faults: GPU faults resolved. */
 	atomic64_t faults;
+	/** @faults_by_size: Of which by chunk size: 2 MiB, 64 KiB, 4 KiB. */
+	atomic64_t faults_by_size[VSVM_SVM_CHUNK_SIZES];
 	/** @fault_pages: Pages those faults mapped. */
 	atomic64_t fault_pages;
 	/** @fault_ns: Time spent resolving them (fault to replay). */
@@ -58,7 +60,7 @@ struct vsvm_svm {
 int vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch);
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 
 #endif /* __VSVM_SVM_H__ */

@@ -464,6 +464,50 @@ igt_main
 		munmap(dst, BUF);
 	}
 
+
+	/* Fault chunks follow the VMA and its alignment, as drm_gpusvm's do. */
+	igt_describe("A first touch inside a 2 MiB-aligned window of a large mapping maps a "
+		     "2 MiB chunk, a small mapping 4 KiB ones; debugfs svm_chunk caps the "
+		     "chunk at 64 KiB or 4 KiB; fdinfo counts the faults.");
+	igt_subtest("chunk-sizes") {
+		static const struct { const char *cap, *key; uint64_t pages; } c3[] = {
+			{ "0", "svm_2M_pagefault_count", 512 },
+			{ "65536", "svm_64K_pagefault_count", 16 },
+			{ "4096", "svm_4K_pagefault_count", 1 },
+		};
+		uint8_t *raw = anon(8 << 20), *big, *small = anon(2 * PAGE);
+		unsigned int i;
+		struct ctx c;
+
+		big = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~((2ull << 20) - 1));
+		ctx_init(&c);
+		for (i = 0; i < 3; i++) {
+			long long n = svm_stat(c.fd, c3[i].key), pages;
+
+			igt_assert_eq(vsvm_debugfs_write(c.fd, "svm_chunk", c3[i].cap), 0);
+			pages = svm_stat(c.fd, "svm_pagefault_pages");
+			vsvm_emit_store32(CS(&c), (uintptr_t)big + (2ull << 20) * i + 5 * PAGE, i);
+			igt_assert_eq(run(&c), 1);
+			igt_assert_f(svm_stat(c.fd, c3[i].key) > n, "no %s fault\n", c3[i].key);
+			/* The command page, then the chunk. */
+			igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_pages") - pages, >=,
+					  (long long)c3[i].pages);
+		}
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "svm_chunk", "0"), 0);
+		/* A two-page mapping can only take 4 KiB chunks. */
+		{
+			long long n = svm_stat(c.fd, "svm_4K_pagefault_count");
+
+			vsvm_emit_store32(CS(&c), (uintptr_t)small + PAGE, 7);
+			igt_assert_eq(run(&c), 1);
+			igt_assert_cmps64(svm_stat(c.fd, "svm_4K_pagefault_count"), >, n);
+		}
+		igt_assert_cmps64(vsvm_fdinfo_value(c.fd, "vsvm-svm-pagefaults"), >=, 4);
+		ctx_fini(&c);
+		munmap(raw, 8 << 20);
+		munmap(small, 2 * PAGE);
+	}
+
 	/* I10: an address never mapped. */
 	igt_describe("A GPU access to an address the process never mapped is an "
 		     "unrecoverable fault, recorded.");

@@ -303,6 +303,30 @@ int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id)
 	return 0;
 }
 
+int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id)
+{
+	struct drm_vsvm_vm_create args = { .flags = DRM_VSVM_VM_CREATE_SVM };
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &args))
+		return fail(errno, "VM_CREATE (SVM)");
+	*vm_id = args.vm_id;
+	return 0;
+}
+
+int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
+		      uint64_t size, const struct drm_vsvm_sync *out, uint32_t num_out)
+{
+	struct drm_vsvm_svm_prefetch args = {
+		.vm_id = vm_id, .queue = queue, .addr = (uintptr_t)addr, .size = size,
+		.out_syncs = (uintptr_t)out, .num_out_syncs = num_out,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &args))
+		return fail(errno, "SVM_PREFETCH of %llu bytes at %p on VM %u",
+			    (unsigned long long)size, addr, vm_id);
+	return 0;
+}
+
 int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id)
 {
 	struct drm_vsvm_vm_destroy args = { .vm_id = vm_id };

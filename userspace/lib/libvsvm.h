@@ -64,6 +64,11 @@ void vsvm_bo_destroy(struct vsvm_bo *bo);
 /* GPU address spaces (VMs), identified by their id in the device's file. */
 int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id);
 int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
+/* A VM mirroring this process (GPU VA == CPU VA): see the uapi's DOC on SVM. */
+int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id);
+/* Maps [@addr, +@size) of an SVM VM ahead of use; a job, like EXEC. */
+int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
+		      uint64_t size, const struct drm_vsvm_sync *out, uint32_t num_out);
 /* Maps [offset, offset + size) of @bo at GPU address @addr. */
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
 		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);

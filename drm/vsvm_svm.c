@@ -37,10 +37,10 @@
  * ``svm_chunk`` caps it), DMA mapping, and, under the device's notifier
  * lock, mmu_interval_read_retry() before it writes the entries (I3).  The
  * entries are 4 KiB ones whatever the chunk, so that an invalidation of any
- * part of a chunk clears just that part, without splitting or allocating.  Rights follow the CPU's: an entry is
- * writable only where the CPU's is, and a write to a read-only VMA, or an
- * access to an unmapped address, is unrecoverable (the job ends with
- * -EFAULT and the fault is recorded).
+ * part of a chunk clears just that part, without splitting or allocating.
+ * Rights follow the CPU's: an entry is writable only where the CPU's is,
+ * and a write to a read-only VMA, or an access to an unmapped address, is
+ * unrecoverable (the job ends with -EFAULT and the fault is recorded).
  *
  * **Invalidation** (svm_invalidate(), I1 without pins): one interval
  * notifier covers the whole address space; under the notifier lock it

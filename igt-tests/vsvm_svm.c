@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -598,6 +599,82 @@ igt_main
 		igt_assert_eq(run(&b), -EFAULT);
 		ctx_fini(&b);
 		ctx_fini(&a);
+	}
+
+
+	/*
+	 * I6 in the kernel's real exit order: the process exits (exit_mmap,
+	 * then exit_files) with a job spinning on its own memory, while
+	 * another process holds the file: the VM and the job outlive the mm,
+	 * the job ends with -EFAULT quietly, and the PASID's context entry is
+	 * gone.
+	 */
+	igt_describe("A process exits with an SVM job spinning on its own memory while its "
+		     "file lives on in another process: the job ends with EFAULT, no "
+		     "warning, the VM's PASID shows its mm gone, and the file still works.");
+	igt_subtest("exit-with-file-shared") {
+		char ctl[CMSG_SPACE(sizeof(int))], byte = 0;
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *cm;
+		int sv[2], fd, status;
+		uint32_t sync_vm[2];
+		pid_t child;
+		char buf[4096];
+
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		child = fork();
+		igt_assert(child >= 0);
+		if (child == 0) {
+			volatile uint32_t *sem = anon(PAGE);
+			struct ctx c;
+			uint32_t s;
+
+			alarm(20);
+			ctx_init(&c);
+			*sem = 0;
+			vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+			s = submit(&c);
+			usleep(100000);	/* spinning now, its PTEs in place */
+			sync_vm[0] = s;
+			sync_vm[1] = c.vm;
+			memset(ctl, 0, sizeof(ctl));
+			cm = CMSG_FIRSTHDR(&msg);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &c.fd, sizeof(int));
+			iov.iov_base = sync_vm;
+			iov.iov_len = sizeof(sync_vm);
+			igt_assert_eq(sendmsg(sv[1], &msg, 0), (ssize_t)sizeof(sync_vm));
+			_exit(0);	/* mm first, then the files: ours lives on */
+		}
+		close(sv[1]);
+		iov.iov_base = sync_vm;
+		iov.iov_len = sizeof(sync_vm);
+		igt_assert_eq(recvmsg(sv[0], &msg, 0), (ssize_t)sizeof(sync_vm));
+		cm = CMSG_FIRSTHDR(&msg);
+		igt_assert(cm && cm->cmsg_type == SCM_RIGHTS);
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		igt_assert_eq(waitpid(child, &status, 0), child);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+		/* The spin's semaphore page is gone: a quiet fault ends it. */
+		igt_assert_eq(job_end(fd, sync_vm[0]), -EFAULT);
+		igt_debugfs_read(fd, "vsvm_svm", buf);
+		igt_assert_f(strstr(buf, "(mm gone)"), "no PASID without its mm in:\n%s\n", buf);
+		/* The file still works; a job on the dead mm's VM is refused. */
+		{
+			struct ctx k = { .fd = fd, .vm = sync_vm[1], .cmd = anon(CMD_WORDS * 4) };
+			uint32_t s;
+
+			vsvm_emit_store32(CS(&k), (uintptr_t)k.cmd + 2048, 1);
+			igt_assert_eq(__submit(&k, &s), -EPERM);
+			munmap(k.cmd, CMD_WORDS * 4);
+		}
+		close(fd);
+		close(sv[0]);
 	}
 
 	/* I6: exit with a job pending on its own memory: quiet teardown. */

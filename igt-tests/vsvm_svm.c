@@ -328,6 +328,64 @@ igt_main
 		munmap(dst, BUF);
 	}
 
+
+	/* I1, I3: mremap, a partial unmap inside a 2 MiB chunk, a private file map. */
+	igt_describe("mremap moves the memory (old address faults, new address reads the "
+		     "data); munmap of 64 KiB inside a faulted 2 MiB chunk faults only "
+		     "there; a private file mapping is read.");
+	igt_subtest("mremap-partial-private") {
+		uint8_t *raw = anon(6 << 20), *huge, *moved, *dst = anon(PAGE), *fmap;
+		int mfd = memfd_create("vsvm-svm-priv", 0);
+		struct ctx c;
+
+		ctx_init(&c);
+		/* mremap. */
+		huge = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~((2ull << 20) - 1));
+		fill_pat(huge, 0, 2 << 20, 81);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge + 3 * PAGE, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 3 * PAGE, PAGE, 81);
+
+		/* munmap of 64 KiB in the middle of the faulted chunk. */
+		igt_assert_eq(munmap(huge + 17 * 64 * 1024, 64 * 1024), 0);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge + 17 * 64 * 1024 + PAGE, 4);
+		igt_assert_eq(run(&c), -EFAULT);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge + 16 * 64 * 1024, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 16 * 64 * 1024, PAGE, 81);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge + 18 * 64 * 1024, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 18 * 64 * 1024, PAGE, 81);
+
+		/* mremap the first 64 KiB elsewhere. */
+		moved = mremap(huge, 64 * 1024, 64 * 1024, MREMAP_MAYMOVE | MREMAP_FIXED,
+			       raw + (5 << 20));
+		igt_assert(moved != MAP_FAILED);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)huge, 4);
+		igt_assert_eq(run(&c), -EFAULT);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)moved + 2 * PAGE, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, 2 * PAGE, PAGE, 81);
+
+		/* A private file mapping. */
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 2 * PAGE), 0);
+		fmap = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(fmap != MAP_FAILED);
+		fill_pat(fmap, 0, 2 * PAGE, 83);
+		munmap(fmap, 2 * PAGE);
+		fmap = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, mfd, 0);
+		igt_assert(fmap != MAP_FAILED);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)fmap + PAGE, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_pat(dst, PAGE, PAGE, 83);
+		ctx_fini(&c);
+		munmap(fmap, 2 * PAGE);
+		close(mfd);
+		munmap(raw, 6 << 20);
+		munmap(dst, PAGE);
+	}
+
 	/* I10: the GPU's rights are the CPU's. */
 	igt_describe("After mprotect(PROT_READ) a GPU write faults READ_ONLY and changes "
 		     "nothing, a read works; MADV_DONTNEED makes the GPU read zeros.");

@@ -665,6 +665,50 @@ static void on_alarm(int sig)
 {
 }
 
+/*
+ * I1 while busy: a job spins, then copies a 16-page userptr of pattern
+ * @seed (and fills its first page, if @writes); @t (munmap or mprotect of
+ * it) runs in a thread while the job spins and must not return before the
+ * job is released and done; the copy read the old pages.  Returns the
+ * userptr's memory; @c is left initialised.
+ */
+static uint8_t *invalidate_while_busy(struct ctx *c, struct bg *t, unsigned int seed,
+				      bool writes)
+{
+	uint8_t *buf = anon(16 * PAGE);
+	long long waits;
+	uint64_t released;
+	uint32_t h, s;
+
+	ctx_init(c);
+	fill_pat(buf, 0, 16 * PAGE, seed);
+	h = vsvm_gem_userptr(c->fd, buf, 16 * PAGE, 0);
+	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
+	vsvm_emit_spin(CS(c), SEM_VA, 1);
+	vsvm_emit_copy(CS(c), BO_VA, UP_VA, 16 * PAGE);
+	if (writes)
+		vsvm_emit_fill(CS(c), UP_VA, 0x5a5a5a5a, PAGE);
+	s = submit(c, 0);
+	waits = up_stat("invalidation_waits");
+
+	t->addr = buf;
+	warm_up(c, s, t);
+	bg_start(t);
+	usleep(200000);
+	igt_assert_f(!bg_done(t), "the call returned (%d) while the job spun\n", t->ret);
+	igt_assert_eq(fence_status(c->fd, s), 0);
+	released = now_ns();
+	sem_set(c, 1);
+	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
+	bg_join(t);
+	igt_assert_eq(t->ret, 0);
+	igt_assert(t->end_ns > released);
+	igt_assert_eq(fence_status(c->fd, s), 1);
+	assert_pat(c->bo_map, 0, 16 * PAGE, seed);
+	igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+	return buf;
+}
+
 igt_main
 {
 	igt_fixture {
@@ -1398,37 +1442,10 @@ igt_main
 		     "job is released and done; the job read the old pages.");
 	igt_subtest("munmap-while-busy") {
 		struct up_stats base = stats_now();
-		uint8_t *buf = anon(16 * PAGE);
 		struct bg t = { .fn = bg_munmap, .size = 16 * PAGE };
-		long long waits;
-		uint64_t released;
 		struct ctx c;
-		uint32_t h, s;
 
-		ctx_init(&c);
-		fill_pat(buf, 0, 16 * PAGE, 17);
-		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
-		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-		vsvm_emit_spin(CS(&c), SEM_VA, 1);
-		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
-		s = submit(&c, 0);
-		waits = up_stat("invalidation_waits");
-
-		t.addr = buf;
-		warm_up(&c, s, &t);
-		bg_start(&t);
-		usleep(200000);
-		igt_assert_f(!bg_done(&t), "munmap returned (%d) while the job spun\n", t.ret);
-		igt_assert_eq(fence_status(c.fd, s), 0);
-		released = now_ns();
-		sem_set(&c, 1);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		bg_join(&t);
-		igt_assert_eq(t.ret, 0);
-		igt_assert(t.end_ns > released);
-		igt_assert_eq(fence_status(c.fd, s), 1);
-		assert_pat(c.bo_map, 0, 16 * PAGE, 17);
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+		invalidate_while_busy(&c, &t, 17, false);
 		igt_assert_eq_s64(up_stat("pinned_pages"), base.pinned);
 		ctx_fini(&c);
 		finish(&base);
@@ -1440,40 +1457,14 @@ igt_main
 		     "memory, and the next EXEC fails -EFAULT.");
 	igt_subtest("mprotect-while-busy") {
 		struct up_stats base = stats_now();
-		uint8_t *buf = anon(16 * PAGE);
 		struct bg t = { .fn = bg_mprotect, .size = 16 * PAGE, .prot = PROT_READ };
-		long long waits;
-		uint64_t released;
 		struct ctx c;
-		uint32_t h, s, v;
+		uint8_t *buf;
+		uint32_t v;
 
-		ctx_init(&c);
-		fill_pat(buf, 0, 16 * PAGE, 18);
-		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
-		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
-		vsvm_emit_spin(CS(&c), SEM_VA, 1);
-		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 16 * PAGE);
-		vsvm_emit_fill(CS(&c), UP_VA, 0x5a5a5a5a, PAGE);
-		s = submit(&c, 0);
-		waits = up_stat("invalidation_waits");
-
-		t.addr = buf;
-		warm_up(&c, s, &t);
-		bg_start(&t);
-		usleep(200000);
-		igt_assert_f(!bg_done(&t), "mprotect returned (%d) while the job spun\n", t.ret);
-		igt_assert_eq(fence_status(c.fd, s), 0);
-		released = now_ns();
-		sem_set(&c, 1);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		bg_join(&t);
-		igt_assert_eq(t.ret, 0);
-		igt_assert(t.end_ns > released);
-		igt_assert_eq(fence_status(c.fd, s), 1);
-		assert_pat(c.bo_map, 0, 16 * PAGE, 18);
+		buf = invalidate_while_busy(&c, &t, 18, true);
 		assert_bytes(buf, PAGE, 0x5a);
 		assert_pat(buf + PAGE, PAGE, 15 * PAGE, 18);
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
 
 		c.n = 0;
 		vsvm_emit_store32(CS(&c), BO_VA, 1);

@@ -44,12 +44,28 @@
  *	this long after each command, and keeps COPY and FILL to this
  *	throughput.  0 (the default) for full speed.
  *
+ * ``vsvm_userptr``, ``dmachk``, ``userptr_inject``, ``dmachk_expect``,
+ * ``dmachk_break``
+ *	Userptr counters, the DMA checker and the knobs of their tests (see
+ *	the DOC sections on userptr and the DMA checker).
+ *
+ * ``vsvm_prime``, ``prime_evict``, ``vsvm_shrinker``
+ *	dma-buf and eviction counters, and the exporter's forced move (see the
+ *	DOC sections on dma-buf sharing and the shrinker).
+ *
+ * ``vsvm_svm``, ``svm_chunk``
+ *	Each SVM VM's PASID and fault statistics, and the cap on fault chunks
+ *	(see the DOC section on shared virtual memory).
+ *
  * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
  * ``drm-driver`` and ``drm-client-id``, and vsvm adds the memory keys
  * (``drm-total-memory``, ``drm-resident-memory``, ...) through
- * drm_show_memory_stats(), and one ``drm-engine-queue<N>`` key per hardware
- * queue: the engine time, in ns, of the jobs of the file's VMs.
+ * drm_show_memory_stats(), one ``drm-engine-queue<N>`` key per hardware
+ * queue (the engine time, in ns, of the jobs of the file's VMs), and its
+ * own keys: ``vsvm-userptr-pages`` and ``vsvm-pinned-pages`` (the file's
+ * userptr pages, and how many are pinned now), ``vsvm-svm-pagefaults`` and
+ * ``vsvm-svm-pagefault-time`` (its SVM VMs' GPU faults).
  */
 
 static int vsvm_debugfs_info(struct seq_file *m, void *data)

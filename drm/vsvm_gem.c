@@ -28,11 +28,14 @@
  * DOC: buffer objects
  *
  * vsvm's buffer objects are GEM objects on drm_gem_shmem_helper: the helper
- * allocates the swappable shmem pages on first use, pins them for the GPU,
- * builds and DMA-maps the sg table, and implements CPU mmap() and vmap.
- * vsvm adds only what the helper lacks: the size policy of GEM_CREATE, the
- * per-device accounting shown in debugfs, and the fdinfo status and
- * resident-size callbacks, which the 6.12 helper does not provide.
+ * allocates the swappable shmem pages, and implements CPU mmap() and vmap.
+ * vsvm adds what the helper lacks: the size policy of GEM_CREATE, the
+ * per-device accounting shown in debugfs, the fdinfo status and
+ * resident-size callbacks (the 6.12 helper has none), and its own DMA
+ * mapping of the pages for the device (vsvm_bo_map_locked()), which,
+ * unlike the helper's, can be dropped again: the shrinker evicts idle
+ * objects (vsvm_bo_evict_locked(), see vsvm_shrinker.c) and the next use
+ * maps them back.  Objects export as dynamic dma-bufs (vsvm_prime.c).
  */
 
 /*

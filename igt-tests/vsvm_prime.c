@@ -561,7 +561,7 @@ static void vsvm_to_vsvm(int exp, int imp)
 	vsvm_emit_copy(CS(&i), X_VA + 8 * PAGE + 1, BO_VA + R0 + 12 * PAGE, PAGE);
 	igt_assert_eq(run(&i), 1);
 	assert_pat(i.bo_map + R0, 0, X_SIZE, 1);
-	igt_assert_cmps64(maps0, <, prime_stat(imp, "maps"));
+	igt_assert_cmps64(maps0, <, >=, prime_stat(imp, "maps"));
 
 	fill_pat(want, 0, X_SIZE, 1);
 	fill_cmd(want + PAGE + 3, 0x44332211, 2 * PAGE + 5);
@@ -1303,7 +1303,7 @@ igt_main
 		igt_assert_eq(run(&c), 1);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 20);
 		c1 = counts(1);
-		igt_assert_cmps64(c0.maps, <, c1.maps);
+		igt_assert_cmps64(c0.maps, <, >=, c1.maps);
 
 		a0 = counts(0);
 		evict(0);
@@ -1326,7 +1326,7 @@ igt_main
 		assert_same(xmap, want, X_SIZE);
 		c0 = c1;
 		c1 = counts(1);
-		igt_assert_cmps64(c0.maps, <, c1.maps);
+		igt_assert_cmps64(c0.maps, <, >=, c1.maps);
 
 		/* Twice in a row, with no use in between: the second is a no-op. */
 		evict(0);
@@ -1336,7 +1336,7 @@ igt_main
 		vsvm_emit_copy(CS(&c), BO_VA + R2, X_VA, X_SIZE);
 		igt_assert_eq(run(&c), 1);
 		assert_same(c.bo_map + R2, want, X_SIZE);
-		igt_assert_cmps64(c1.maps, <, counts(1).maps);
+		igt_assert_cmps64(c1.maps, <, >=, counts(1).maps);
 
 		/* The exporter's own GPU use is untouched by its evictions. */
 		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, x, 0, X_VA, X_SIZE, 0), 0);
@@ -1428,7 +1428,7 @@ igt_main
 		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		igt_assert_eq(run_vm(&c, vb2), 1);
 		assert_same(c.bo_map + R0, want, X_SIZE);
-		igt_assert_cmps64(c0.maps, <, counts(1).maps);
+		igt_assert_cmps64(c0.maps, <, >=, counts(1).maps);
 
 		munmap(xmap, X_SIZE);
 		close(dmabuf);
@@ -1493,7 +1493,7 @@ igt_main
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 42);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 43);
 		igt_assert_eq_u32(*(uint32_t *)(ymap + 16), 0x1badb002);
-		igt_assert_cmps64(c1.maps, <, counts(1).maps);
+		igt_assert_cmps64(c1.maps, <, >=, counts(1).maps);
 
 		/* vgem lets Y go: Y is evicted too. */
 		vsvm_gem_close(vg, vh);

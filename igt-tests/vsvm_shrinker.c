@@ -180,10 +180,10 @@ igt_main
 		res = shr(c.fd, "restores");
 		resident = shr(c.fd, "resident_pages");
 		fdres = vsvm_fdinfo_value(c.fd, "drm-resident-memory");
-		igt_assert_cmps64(fdres, >=, (long long)(2 * SIZE));
+		igt_assert_cmps64(fdres, >=, <, (long long)(2 * SIZE));
 		drop_caches();
 		igt_assert_f(shr(c.fd, "evictions") > ev, "the idle BO was not evicted\n");
-		igt_assert_cmps64(shr(c.fd, "resident_pages"), <=, resident - (long long)(SIZE / PAGE));
+		igt_assert_cmps64(shr(c.fd, "resident_pages"), <=, >, resident - (long long)(SIZE / PAGE));
 		/* fdinfo tells the truth: the evicted object is not resident. */
 		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-memory"), fdres - (long long)SIZE);
 
@@ -198,7 +198,7 @@ igt_main
 		/* Evicted again: the GPU's write must survive in shmem. */
 		ev = shr(c.fd, "evictions");
 		drop_caches();
-		igt_assert_cmps64(shr(c.fd, "evictions"), >, ev);
+		igt_assert_cmps64(shr(c.fd, "evictions"), >, <=, ev);
 		p = vsvm_gem_mmap(c.fd, bo, SIZE);
 		igt_assert_eq(p[0], 0x5a);
 		igt_assert_eq(p[PAGE - 1], 0x5a);
@@ -303,13 +303,13 @@ igt_main
 			igt_skip("no CONFIG_DMABUF_MOVE_NOTIFY: the pinned buffer stayed\n");
 		}
 		igt_assert_f(shr(a.fd, "evictions") > ev, "the exported BO was not evicted\n");
-		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "move_notifies"), >, mn);
+		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "move_notifies"), >, <=, mn);
 
 		memset(b.dst, 0, SIZE);
 		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&b), 1);
 		check_pattern(b.dst, SIZE, 21);
-		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "maps"), >, maps);
+		igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "maps"), >, <=, maps);
 		/* The exporter's own GPU use restores it too. */
 		vsvm_emit_copy(CS(&a), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&a), 1);

@@ -242,7 +242,7 @@ igt_main
 		vsvm_emit_copy(CS(&c), (uintptr_t)dst + 3, (uintptr_t)src + 1, BUF - 8);
 		igt_assert_eq(run(&c), 1);
 		assert_pat(dst + 3, 1, BUF - 8, 5);
-		igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_count"), >, 0);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_count"), >, <=, 0);
 		ctx_fini(&c);
 		free(src);
 		free(dst);
@@ -310,7 +310,7 @@ igt_main
 
 		inv = svm_stat(c.fd, "svm_invalidations");
 		igt_assert_eq(munmap(buf, BUF), 0);
-		igt_assert_cmps64(svm_stat(c.fd, "svm_invalidations"), >, inv);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_invalidations"), >, <=, inv);
 		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)buf + PAGE, PAGE);
 		igt_assert_eq(run(&c), -EFAULT);
 		f = last_fault(c.fd);
@@ -470,7 +470,7 @@ igt_main
 		igt_assert_eq(prefetch(&c, dst, BUF), 1);
 		faults = svm_stat(c.fd, "svm_pagefault_count");
 		pages = svm_stat(c.fd, "svm_prefetch_pages");
-		igt_assert_cmps64(pages, >=, (long long)(2 * BUF / PAGE + 1));
+		igt_assert_cmps64(pages, >=, <, (long long)(2 * BUF / PAGE + 1));
 		igt_assert_eq(run(&c), 1);
 		assert_pat(dst, 0, BUF, 61);
 		igt_assert_eq(svm_stat(c.fd, "svm_pagefault_count"), faults);
@@ -549,7 +549,7 @@ igt_main
 			igt_assert_eq(run(&c), 1);
 			igt_assert_f(svm_stat(c.fd, c3[i].key) > n, "no %s fault\n", c3[i].key);
 			/* The command page, then the chunk. */
-			igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_pages") - pages, >=,
+			igt_assert_cmps64(svm_stat(c.fd, "svm_pagefault_pages") - pages, >=, <,
 					  (long long)c3[i].pages);
 		}
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "svm_chunk", "0"), 0);
@@ -559,9 +559,9 @@ igt_main
 
 			vsvm_emit_store32(CS(&c), (uintptr_t)small + PAGE, 7);
 			igt_assert_eq(run(&c), 1);
-			igt_assert_cmps64(svm_stat(c.fd, "svm_4K_pagefault_count"), >, n);
+			igt_assert_cmps64(svm_stat(c.fd, "svm_4K_pagefault_count"), >, <=, n);
 		}
-		igt_assert_cmps64(vsvm_fdinfo_value(c.fd, "vsvm-svm-pagefaults"), >=, 4);
+		igt_assert_cmps64(vsvm_fdinfo_value(c.fd, "vsvm-svm-pagefaults"), >=, <, 4);
 		ctx_fini(&c);
 		munmap(raw, 8 << 20);
 		munmap(small, 2 * PAGE);
@@ -577,7 +577,7 @@ igt_main
 		vsvm_emit_store32(CS(&c), 0x7ff000000000ull, 1);
 		igt_assert_eq(run(&c), -EFAULT);
 		igt_assert_eq_u64(last_fault(c.fd).addr, 0x7ff000000000ull);
-		igt_assert_cmps64(svm_stat(c.fd, "svm_unrecoverable"), >, 0);
+		igt_assert_cmps64(svm_stat(c.fd, "svm_unrecoverable"), >, <=, 0);
 		ctx_fini(&c);
 	}
 

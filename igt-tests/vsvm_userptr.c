@@ -705,7 +705,7 @@ static uint8_t *invalidate_while_busy(struct ctx *c, struct bg *t, unsigned int 
 	igt_assert(t->end_ns > released);
 	igt_assert_eq(fence_status(c->fd, s), 1);
 	assert_pat(c->bo_map, 0, 16 * PAGE, seed);
-	igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+	igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 	return buf;
 }
 
@@ -1109,7 +1109,7 @@ igt_main
 
 		inv = up_stat("invalidations");
 		igt_assert_eq(munmap(buf, 8 * PAGE), 0);
-		igt_assert_cmps64(up_stat("invalidations"), >, inv);
+		igt_assert_cmps64(up_stat("invalidations"), >, <=, inv);
 		igt_assert_eq_s64(up_stat("pinned_pages"), base.pinned);
 		vsvm_emit_copy(CS(&c), BO_VA + 8 * PAGE, UP_VA, 8 * PAGE);
 		igt_assert_eq(exec_err(&c, c.vm), -EFAULT);
@@ -1149,12 +1149,12 @@ igt_main
 		inv = up_stat("invalidations");
 		reval = up_stat("revalidations");
 		anon_at(buf, 8 * PAGE);
-		igt_assert_cmps64(up_stat("invalidations"), >, inv);
+		igt_assert_cmps64(up_stat("invalidations"), >, <=, inv);
 		fill_pat(buf, 0, 8 * PAGE, 6);
 		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		vsvm_emit_fill(CS(&c), UP_VA + 5 * PAGE, 0x5c5c5c5c, PAGE);
 		igt_assert_eq(run(&c), 1);
-		igt_assert_cmps64(up_stat("revalidations"), >, reval);
+		igt_assert_cmps64(up_stat("revalidations"), >, <=, reval);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 6);
 		assert_pat(buf, 0, 5 * PAGE, 6);
 		assert_bytes(buf + 5 * PAGE, PAGE, 0x5c);
@@ -1770,8 +1770,8 @@ igt_main
 			vsvm_emit_fill(CS(&k), UP_VA + PAGE, 0, 7 * PAGE);
 			submit(&k, 0);
 			usleep(100000);
-			igt_assert_cmps64(up_stat("userptrs"), >, base.userptrs);
-			igt_assert_cmps64(up_stat("pinned_pages"), >, base.pinned);
+			igt_assert_cmps64(up_stat("userptrs"), >, <=, base.userptrs);
+			igt_assert_cmps64(up_stat("pinned_pages"), >, <=, base.pinned);
 			/* Exit with everything open and the job spinning. */
 		}
 		igt_waitchildren();
@@ -2176,7 +2176,7 @@ igt_main
 		inject("0");
 		bg_join(&t);
 		igt_assert_eq(t.ret, 0);
-		igt_assert_cmps64(up_stat("retries"), >, retries);
+		igt_assert_cmps64(up_stat("retries"), >, <=, retries);
 		vsvm_emit_copy(CS(&c), BO_VA, UP_VA, 8 * PAGE);
 		vsvm_emit_fill(CS(&c), UP_VA, 0x17171717, 16);
 		igt_assert_eq(run(&c), 1);
@@ -2205,7 +2205,7 @@ igt_main
 		igt_assert_eq(t.ret, 0);
 		igt_assert_eq(wait_ms(c.fd, out.handle, 20000), 0);
 		igt_assert_eq(fence_status(c.fd, out.handle), 1);
-		igt_assert_cmps64(up_stat("retries"), >, retries);
+		igt_assert_cmps64(up_stat("retries"), >, <=, retries);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 39);
 		c.n = 0;
 
@@ -2282,7 +2282,7 @@ igt_main
 		igt_assert(u.end_ns > released);
 		igt_assert_eq(fence_status(c.fd, out.handle), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 40);
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		ctx_fini(&c);
 		finish(&base);
 	}
@@ -2330,7 +2330,7 @@ igt_main
 		igt_assert(u.end_ns > released);
 		igt_assert_eq(fence_status(c.fd, s), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 41);
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		c.n = 0;
 
 		/* Writing the userptr, mprotect. */
@@ -2354,7 +2354,7 @@ igt_main
 		igt_assert(u.end_ns > released);
 		igt_assert_eq(fence_status(c.fd, s), 1);
 		assert_pat(buf2, 0, 8 * PAGE, 42);
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		ctx_fini(&c);
 		munmap(buf2, 8 * PAGE);
 		finish(&base);
@@ -2524,7 +2524,7 @@ igt_main
 			igt_assert_eq(wait_ms(c.fd, s[i], 20000), 0);
 			igt_assert_eq(fence_status(c.fd, s[i]), 1);
 		}
-		igt_assert_cmps64(up_stat("invalidation_waits"), >, waits);
+		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		assert_pat(c.bo_map, 0, 16 * PAGE, 44);
 		for (i = 0; i < 20; i++)
 			assert_pat(c.bo_map + (16 + i) * PAGE, (i % 16) * PAGE, PAGE, 44);

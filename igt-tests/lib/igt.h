@@ -115,19 +115,20 @@ void igt_log(const char *level, const char *fmt, ...) __attribute__((format(prin
 					  __a, __b); \
 	} while (0)
 
-#define igt_assert_cmpint(a, op, b) __igt_assert_cmp(int, "%d", a, op, b)
-#define igt_assert_cmpuint(a, op, b) __igt_assert_cmp(unsigned int, "%#x", a, op, b)
-#define igt_assert_cmps64(a, op, b) __igt_assert_cmp(int64_t, "%" PRId64, a, op, b)
-#define igt_assert_cmpu64(a, op, b) __igt_assert_cmp(uint64_t, "%#" PRIx64, a, op, b)
-#define igt_assert_eq(a, b) igt_assert_cmpint(a, ==, b)
-#define igt_assert_neq(a, b) igt_assert_cmpint(a, !=, b)
-#define igt_assert_lt(a, b) igt_assert_cmpint(a, <, b)
-#define igt_assert_lte(a, b) igt_assert_cmpint(a, <=, b)
-#define igt_assert_eq_u32(a, b) igt_assert_cmpuint(a, ==, b)
-#define igt_assert_neq_u32(a, b) igt_assert_cmpuint(a, !=, b)
-#define igt_assert_eq_u64(a, b) igt_assert_cmpu64(a, ==, b)
-#define igt_assert_neq_u64(a, b) igt_assert_cmpu64(a, !=, b)
-#define igt_assert_eq_s64(a, b) igt_assert_cmps64(a, ==, b)
+/* As in IGT: the comparison, then its negation (for the message only). */
+#define igt_assert_cmpint(a, op, nop, b) __igt_assert_cmp(int, "%d", a, op, b)
+#define igt_assert_cmpuint(a, op, nop, b) __igt_assert_cmp(unsigned int, "%#x", a, op, b)
+#define igt_assert_cmps64(a, op, nop, b) __igt_assert_cmp(int64_t, "%" PRId64, a, op, b)
+#define igt_assert_cmpu64(a, op, nop, b) __igt_assert_cmp(uint64_t, "%#" PRIx64, a, op, b)
+#define igt_assert_eq(a, b) igt_assert_cmpint(a, ==, !=, b)
+#define igt_assert_neq(a, b) igt_assert_cmpint(a, !=, ==, b)
+#define igt_assert_lt(a, b) igt_assert_cmpint(a, <, >=, b)
+#define igt_assert_lte(a, b) igt_assert_cmpint(a, <=, >, b)
+#define igt_assert_eq_u32(a, b) igt_assert_cmpuint(a, ==, !=, b)
+#define igt_assert_neq_u32(a, b) igt_assert_cmpuint(a, !=, ==, b)
+#define igt_assert_eq_u64(a, b) igt_assert_cmpu64(a, ==, !=, b)
+#define igt_assert_neq_u64(a, b) igt_assert_cmpu64(a, !=, ==, b)
+#define igt_assert_eq_s64(a, b) igt_assert_cmps64(a, ==, !=, b)
 #define igt_assert_fd(fd) igt_assert_f((fd) >= 0, "file descriptor " #fd " failed\n")
 
 #define igt_require(expr) \

@@ -392,6 +392,20 @@ void vsvm_dmachk_unmap_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool s
 }
 
 /**
+ * vsvm_dmachk_stale_sgt() - Mark one mapping of a whole sg table stale
+ * @chk: The checker.
+ * @sgt: The DMA-mapped table of an invalidated userptr.
+ */
+void vsvm_dmachk_stale_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		vsvm_dmachk_stale(chk, sg_dma_address(sg), sg_dma_len(sg));
+}
+
+/**
  * vsvm_dmachk_count() - Total number of violations seen
  * @chk: The checker.
  *

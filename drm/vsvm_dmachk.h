@@ -84,6 +84,7 @@ void __vsvm_dmachk_release(struct vsvm_dmachk *chk, u64 dma, u64 size);
 bool __vsvm_dmachk_access(struct vsvm_dmachk *chk, u64 dma, bool write);
 int vsvm_dmachk_map_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool read_only);
 void vsvm_dmachk_unmap_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool stale);
+void vsvm_dmachk_stale_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt);
 void vsvm_dmachk_show(struct vsvm_dmachk *chk, struct seq_file *m);
 u64 vsvm_dmachk_count(struct vsvm_dmachk *chk);
 

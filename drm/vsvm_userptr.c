@@ -222,23 +222,6 @@ void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m)
 		   state < ARRAY_SIZE(states) ? states[state] : "?");
 }
 
-/* Tells the DMA checker about each DMA segment of @sgt. */
-static void up_chk_segments(struct vsvm_userptr *up, struct sg_table *sgt,
-			    void (*fn)(struct vsvm_dmachk *chk, u64 dma, u64 size))
-{
-	struct vsvm_dmachk *chk = &up_vdev(up)->dmachk;
-	struct scatterlist *sg;
-	unsigned int i;
-
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		fn(chk, sg_dma_address(sg), sg_dma_len(sg));
-}
-
-static void up_chk_stale(struct vsvm_dmachk *chk, u64 dma, u64 size)
-{
-	vsvm_dmachk_stale(chk, dma, size);
-}
-
 /* I1 step 4: DMA-unmap @sgt (never sleeps). */
 static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, bool stale)
 {
@@ -400,7 +383,7 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 				      MAX_SCHEDULE_TIMEOUT);
 	}
 	/* From here on, a GPU access to these pages is a bug: tell the checker. */
-	up_chk_segments(up, &up->sgt, up_chk_stale);
+	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt);
 	up->stale = true;
 
 	/* dmachk_break: the order broken on purpose, for the checker's test. */

@@ -816,8 +816,6 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 	mutex_lock(&vm->lock);
 	if (vm->destroyed)
 		ret = -ENOENT;
-	else if (vm->svm)
-		ret = -EINVAL;	/* the ioctl layer said why */
 	for (i = 0; i < count && !ret; i++) {
 		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i]) : vm_map_locked(vm, &ops[i]);
 		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);

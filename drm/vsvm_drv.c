@@ -17,6 +17,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
 
+#include "vsvm_bind.h"
 #include "vsvm_debugfs.h"
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
@@ -164,9 +165,12 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	ret = vsvm_queues_init(vdev);
 	if (ret)
 		goto err_devres;
-	ret = vsvm_shrinker_init(vdev);
+	ret = vsvm_bind_sched_init(vdev);
 	if (ret)
 		goto err_queues;
+	ret = vsvm_shrinker_init(vdev);
+	if (ret)
+		goto err_bind;
 
 	vsvm_debugfs_init(vdev);
 
@@ -180,6 +184,8 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 
 err_shrinker:
 	vsvm_shrinker_fini(vdev);
+err_bind:
+	vsvm_bind_sched_fini(vdev);
 err_queues:
 	vsvm_queues_fini(vdev);
 err_devres:
@@ -196,6 +202,7 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	drm_dev_unplug(&vdev->drm);
 	/* Module exit: every file is closed, so every job has finished. */
 	vsvm_queues_fini(vdev);
+	vsvm_bind_sched_fini(vdev);
 	vsvm_shrinker_fini(vdev);
 	vsvm_dmachk_fini(&vdev->dmachk);
 	devres_release_group(&pdev->dev, NULL);
@@ -254,10 +261,16 @@ static int __init vsvm_init(void)
 
 static void __exit vsvm_exit(void)
 {
+	unsigned int i;
+
 	/*
 	 * Address-space bindings are freed an SRCU grace period after their
 	 * last put, through the ops in each device: wait for that first.
+	 * Finished bind jobs are freed from vsvm_wq: queue those before.
 	 */
+	for (i = 0; i < VSVM_MAX_DEVICES; i++)
+		if (vsvm_devices[i])
+			vsvm_sched_drain(vsvm_devices[i], &vsvm_devices[i]->bind_sched);
 	destroy_workqueue(vsvm_wq);
 	mmu_notifier_synchronize();
 	vsvm_destroy_all();

@@ -30,7 +30,7 @@
  * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
  */
 #define VSVM_DRIVER_MAJOR	1
-#define VSVM_DRIVER_MINOR	5
+#define VSVM_DRIVER_MINOR	6
 #define VSVM_DRIVER_PATCHLEVEL	0
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
@@ -74,6 +74,10 @@ struct vsvm_device {
 	u32 job_timeout_ms;
 	/** @queues: The hardware queues. */
 	struct vsvm_queue queues[VSVM_MAX_QUEUES];
+	/** @bind_sched: Runs asynchronous binds (see vsvm_bind.c). */
+	struct drm_gpu_scheduler bind_sched;
+	/** @bind_name: The name of @bind_sched. */
+	char bind_name[24];
 	/** @fault_lock: Protects @faults and @fault_seqno. */
 	spinlock_t fault_lock;
 	/** @fault_seqno: Number of faults recorded so far. */

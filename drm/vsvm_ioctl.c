@@ -389,13 +389,13 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 	struct drm_vsvm_vm_bind_op *uops;
 	struct bind_syncs bs = {};
 	struct vsvm_bind_op *ops;
-	struct dma_fence *stub;
+	struct dma_fence *fence = NULL;
 	struct vsvm_vm *vm;
 	u32 i, checked = 0;
 	int ret;
 
 	args->num_done = 0;
-	if (args->flags) {
+	if (args->flags & ~DRM_VSVM_VM_BIND_ASYNC) {
 		drm_dbg(drm, "VM_BIND: unknown flags %#x\n", args->flags);
 		return -EINVAL;
 	}
@@ -445,16 +445,19 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 	}
 	/* Out-syncs are looked up first, so that signalling them cannot fail. */
 	ret = vsvm_out_syncs_prepare(&out, file, bs.out, bs.num_out);
-	if (!ret)
+	if (!ret && (args->flags & DRM_VSVM_VM_BIND_ASYNC)) {
+		ret = vsvm_vm_bind_async(vm, file, ops, args->num_ops, bs.in, bs.num_in,
+					 &args->num_done, &fence);
+	} else if (!ret) {
 		ret = bind_wait_in(drm, file, &bs);
-	if (!ret)
-		ret = vsvm_vm_bind(vm, ops, args->num_ops, &args->num_done);
-	if (!ret && bs.num_out) {
+		if (!ret)
+			ret = vsvm_vm_bind(vm, ops, args->num_ops, &args->num_done);
 		/* The bind is done: its fence is one that has signalled. */
-		stub = dma_fence_get_stub();
-		vsvm_out_syncs_signal(&out, stub);
-		dma_fence_put(stub);
+		fence = dma_fence_get_stub();
 	}
+	if (!ret && bs.num_out)
+		vsvm_out_syncs_signal(&out, fence);
+	dma_fence_put(fence);
 	vsvm_out_syncs_release(&out);
 	vsvm_vm_put(vm);
 

@@ -249,6 +249,7 @@ int vsvm_pt_map_owned(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
 {
 	return pt_map(pt, va, dma, size, (flags & VSVM_PT_WRITE) | VSVM_PT_NOALLOC);
 }
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_map_owned);
 
 /* Makes sure tables down to level 0 exist below @table for the range. */
 static int pt_prealloc_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
@@ -357,6 +358,56 @@ static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 	}
 	return 0;
 }
+
+/* Splits every 2 MiB leaf below @table, an entry of @level, in the range. */
+static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
+			  u64 va, u64 size)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+
+	while (size) {
+		unsigned int idx = pt_index(va, level);
+		u64 step = min(size, span - (va & (span - 1)));
+		u64 e = READ_ONCE(table[idx]);
+		int ret = 0;
+
+		if ((e & VSVM_PTE_VALID) && level > 0) {
+			if (pt_is_leaf(e, level))
+				ret = pt_split(pt, table, idx);
+			else if (level > 1)
+				ret = pt_split_level(pt, pt_table(e), level - 1, va, step);
+			if (ret)
+				return ret;
+		}
+		va += step;
+		size -= step;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_pt_split_locked() - Turn a range's 2 MiB leaves into small ones
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ *
+ * Every 2 MiB leaf that covers part of the range is replaced by a table of
+ * 512 small leaves translating the same way.  Afterwards the range's
+ * entries can be cleared with vsvm_pt_zap(), which never allocates, and
+ * vsvm_pt_prealloc_locked() no longer fails on them: an asynchronous
+ * VM_BIND UNMAP splits in the ioctl what its bind job clears later.
+ *
+ * Return: 0 on success; -EINVAL for a bad range; -ENOMEM, in which case some
+ * leaves may have been split (which changes no translation).
+ */
+int vsvm_pt_split_locked(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	lockdep_assert_held(&pt->lock);
+	if (!pt_range_ok(va, size))
+		return -EINVAL;
+	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_split_locked);
 
 /**
  * vsvm_pt_unmap_locked() - Clear the entries of a GPU range

@@ -14,6 +14,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 
+#include "vsvm_bind.h"
 #include "vsvm_drv.h"
 #include "vsvm_sched.h"
 #include "vsvm_svm.h"
@@ -187,25 +188,34 @@ err:
  */
 void vsvm_queues_fini(struct vsvm_device *vdev)
 {
-	u32 i, tries;
+	u32 i;
 
 	for (i = 0; i < vdev->num_queues; i++) {
-		struct drm_gpu_scheduler *sched = &vdev->queues[i].sched;
-
-		/*
-		 * Every job has finished (a VM waits for its jobs when torn
-		 * down), but the scheduler frees them from its workqueue, and
-		 * drm_sched_fini() only cancels that work: let it run first.
-		 */
-		for (tries = 0; tries < 500; tries++) {
-			flush_workqueue(sched->submit_wq);
-			if (list_empty_careful(&sched->pending_list))
-				break;
-			msleep(20);
-		}
-		drm_WARN_ON(&vdev->drm, !list_empty_careful(&sched->pending_list));
-		drm_sched_fini(sched);
+		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
+		drm_sched_fini(&vdev->queues[i].sched);
 	}
+}
+
+/**
+ * vsvm_sched_drain() - Let a scheduler free its finished jobs
+ * @vdev: The device.
+ * @sched: One of its schedulers, every job of which has finished.
+ *
+ * Every job has finished (a VM waits for its jobs when torn down), but the
+ * scheduler frees them from its workqueue, and drm_sched_fini() only cancels
+ * that work: let it run first.
+ */
+void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched)
+{
+	u32 tries;
+
+	for (tries = 0; tries < 500; tries++) {
+		flush_workqueue(sched->submit_wq);
+		if (list_empty_careful(&sched->pending_list))
+			break;
+		msleep(20);
+	}
+	drm_WARN_ON(&vdev->drm, !list_empty_careful(&sched->pending_list));
 }
 
 /**
@@ -367,6 +377,10 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		ret = -ENOENT;
 		goto err_unlock;
 	}
+	/* Queued binds write the page table without its lock: let them finish. */
+	ret = vsvm_vm_wait_binds(vm, true);
+	if (ret)
+		goto err_unlock;
 	ctx = &vm->ctx[queue];
 	if (READ_ONCE(ctx->banned)) {
 		drm_dbg(&vdev->drm, "EXEC: VM %u on queue %u is banned\n", vm->id, queue);

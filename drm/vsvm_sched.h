@@ -92,6 +92,7 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out);
 
 int vsvm_queues_init(struct vsvm_device *vdev);
 void vsvm_queues_fini(struct vsvm_device *vdev);
+void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched);
 void vsvm_ctx_fini(struct vsvm_ctx *ctx);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,

@@ -55,23 +55,32 @@ TRACE_EVENT(vsvm_job_done,
 		      __entry->queue, __entry->seqno, __entry->error, __entry->ns)
 );
 
-TRACE_EVENT(vsvm_bind,
-	    TP_PROTO(u32 vm_id, bool unmap, u64 addr, u64 range, int ret),
-	    TP_ARGS(vm_id, unmap, addr, range, ret),
-	    TP_STRUCT__entry(__field(u32, vm_id)
-			     __field(bool, unmap)
-			     __field(u64, addr)
-			     __field(u64, range)
-			     __field(int, ret)),
-	    TP_fast_assign(__entry->vm_id = vm_id;
-			   __entry->unmap = unmap;
-			   __entry->addr = addr;
-			   __entry->range = range;
-			   __entry->ret = ret;),
-	    TP_printk("vm=%u %s 0x%llx+0x%llx ret=%d", __entry->vm_id,
-		      __entry->unmap ? "unmap" : "map", __entry->addr,
-		      __entry->range, __entry->ret)
+/* VM_BIND ops as the ioctl does them, and asynchronous ones as their job runs. */
+DECLARE_EVENT_CLASS(vsvm_bind_class,
+		    TP_PROTO(u32 vm_id, bool unmap, u64 addr, u64 range, int ret),
+		    TP_ARGS(vm_id, unmap, addr, range, ret),
+		    TP_STRUCT__entry(__field(u32, vm_id)
+				     __field(bool, unmap)
+				     __field(u64, addr)
+				     __field(u64, range)
+				     __field(int, ret)),
+		    TP_fast_assign(__entry->vm_id = vm_id;
+				   __entry->unmap = unmap;
+				   __entry->addr = addr;
+				   __entry->range = range;
+				   __entry->ret = ret;),
+		    TP_printk("vm=%u %s 0x%llx+0x%llx ret=%d", __entry->vm_id,
+			      __entry->unmap ? "unmap" : "map", __entry->addr,
+			      __entry->range, __entry->ret)
 );
+
+DEFINE_EVENT(vsvm_bind_class, vsvm_bind,
+	     TP_PROTO(u32 vm_id, bool unmap, u64 addr, u64 range, int ret),
+	     TP_ARGS(vm_id, unmap, addr, range, ret));
+
+DEFINE_EVENT(vsvm_bind_class, vsvm_bind_run,
+	     TP_PROTO(u32 vm_id, bool unmap, u64 addr, u64 range, int ret),
+	     TP_ARGS(vm_id, unmap, addr, range, ret));
 
 TRACE_EVENT(vsvm_tlb_flush,
 	    TP_PROTO(u64 first, u64 last, u64 gen),

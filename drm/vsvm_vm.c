@@ -14,6 +14,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_gpuvm.h>
 
+#include "vsvm_bind.h"
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_prime.h"
@@ -45,7 +46,7 @@
  * a shmem object takes its reservation.  That must not happen while other
  * reservations are held (drm_exec_fini() unlocks and puts objects one by
  * one), so removed mappings are kept on a list with a reference to their
- * object and released by vm_free_dead() after drm_exec_fini().
+ * object and released by vsvm_vm_free_dead() after drm_exec_fini().
  *
  * An object's pages are got and DMA-mapped at its first MAP
  * (vsvm_bo_map_locked()) and stay until the object is freed or the
@@ -70,6 +71,7 @@ static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
 {
 	struct vsvm_vm *vm = container_of(gpuvm, struct vsvm_vm, gpuvm);
 
+	dma_fence_put(vm->last_bind);
 	vsvm_tlb_fini(&vm->tlb);
 	vsvm_pt_fini(&vm->pt);
 	mutex_destroy(&vm->lock);
@@ -91,22 +93,51 @@ static struct vsvm_vma *to_vsvm_vma(struct drm_gpuva *va)
 	return container_of(va, struct vsvm_vma, base);
 }
 
+/* The list of an object's mappings (&vsvm_vma.up_link). */
+static struct list_head *vma_list(struct drm_gem_object *obj)
+{
+	if (vsvm_gem_is_userptr(obj))
+		return &to_vsvm_userptr(obj)->vmas;
+	if (vsvm_gem_is_import(obj))
+		return &to_vsvm_import(obj)->vmas;
+	return &to_vsvm_bo(obj)->vmas;
+}
+
+/* The lock of that list besides the reservation: the notifier's for a userptr. */
+static struct mutex *vma_list_lock(struct drm_gem_object *obj)
+{
+	return vsvm_gem_is_userptr(obj) ? &to_vsvm_device(obj->dev)->notifier_lock : NULL;
+}
+
 /*
  * Unlinks a removed mapping and queues it on @dead, keeping its object
- * alive until vm_free_dead() runs with no reservation held.
+ * alive until vsvm_vm_free_dead() runs with no reservation held.
  */
 static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 {
+	struct mutex *lock = vma_list_lock(va->gem.obj);
 	struct vsvm_vma *vma = to_vsvm_vma(va);
 
 	drm_gem_object_get(va->gem.obj);
-	/* Off its object's list (userptrs and imports were detached already). */
+	/* Off its object's list, if still on it. */
+	if (lock)
+		mutex_lock(lock);
 	list_del_init(&vma->up_link);
+	if (lock)
+		mutex_unlock(lock);
 	drm_gpuva_unlink(va);
 	list_add(&vma->dead, dead);
 }
 
-static void vm_free_dead(struct list_head *dead)
+/**
+ * vsvm_vm_free_dead() - Free removed mappings
+ * @dead: A list of mappings (&vsvm_vma.dead) that drm_gpuvm no longer
+ *        tracks and whose page-table entries are cleared.
+ *
+ * Drops the object reference each holds.  No reservation may be held: the
+ * last reference to a shmem object takes its reservation.
+ */
+void vsvm_vm_free_dead(struct list_head *dead)
 {
 	struct vsvm_vma *vma, *next;
 
@@ -143,6 +174,9 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	struct vsvm_unmap_ctx *ctx = priv;
 	struct vsvm_vma *prev = NULL, *next = NULL;
 	bool read_only = to_vsvm_vma(old)->read_only;
+	struct list_head *list;
+	struct mutex *lock;
+	bool valid;
 
 	/*
 	 * An UNMAP range can cut at most two mappings, each on one side, or one
@@ -162,38 +196,32 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	}
 
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
-	if (vsvm_gem_is_userptr(old->gem.obj)) {
-		struct vsvm_userptr *up = to_vsvm_userptr(old->gem.obj);
-		struct vsvm_device *vdev = to_vsvm_device(old->gem.obj->dev);
 
-		/* vm_unmap_locked() detached @old; its pieces have no entries. */
-		mutex_lock(&vdev->notifier_lock);
-		if (prev)
-			list_add(&prev->up_link, &up->vmas);
-		if (next)
-			list_add(&next->up_link, &up->vmas);
-		mutex_unlock(&vdev->notifier_lock);
-	} else if (vsvm_gem_is_import(old->gem.obj)) {
-		struct vsvm_import *imp = to_vsvm_import(old->gem.obj);
-
-		/* The same, under the reservation, which drm_exec holds. */
-		if (prev)
-			list_add(&prev->up_link, &imp->vmas);
-		if (next)
-			list_add(&next->up_link, &imp->vmas);
-	} else {
-		struct vsvm_bo *bo = to_vsvm_bo(old->gem.obj);
-
-		/* The pieces keep the entries UNMAP left them (none if evicted). */
-		if (prev) {
-			prev->ptes_valid = to_vsvm_vma(old)->ptes_valid;
-			list_add(&prev->up_link, &bo->vmas);
-		}
-		if (next) {
-			next->ptes_valid = to_vsvm_vma(old)->ptes_valid;
-			list_add(&next->up_link, &bo->vmas);
-		}
+	/*
+	 * The pieces take @old's place on its object's list, in one step under
+	 * the list's locks (the reservation, which drm_exec holds, and the
+	 * notifier lock for a userptr), and keep the entries UNMAP left them:
+	 * a buffer object's, unless evicted; none for a userptr or import
+	 * after a synchronous UNMAP, which cleared them (vm_detach_userptrs());
+	 * all of them after an asynchronous one, whose job clears only the
+	 * range, so that an invalidation still finds them.
+	 */
+	lock = vma_list_lock(old->gem.obj);
+	list = vma_list(old->gem.obj);
+	if (lock)
+		mutex_lock(lock);
+	valid = to_vsvm_vma(old)->ptes_valid;
+	list_del_init(&to_vsvm_vma(old)->up_link);
+	if (prev) {
+		prev->ptes_valid = valid;
+		list_add(&prev->up_link, list);
 	}
+	if (next) {
+		next->ptes_valid = valid;
+		list_add(&next->up_link, list);
+	}
+	if (lock)
+		mutex_unlock(lock);
 	/* Link the pieces before unlinking @old can drop the last vm_bo ref. */
 	if (prev)
 		drm_gpuva_link(&prev->base, old->vm_bo);
@@ -476,8 +504,43 @@ static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
 	mutex_unlock(&vm->vdev->notifier_lock);
 }
 
-static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
+/* Room for a bind job's fence in every reservation @exec holds. */
+static int vm_reserve_fences(struct drm_exec *exec)
 {
+	struct drm_gem_object *obj;
+	int ret;
+
+	drm_exec_for_each_locked_object(exec, obj) {
+		ret = dma_resv_reserve_fences(obj->resv, 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Arms a bind job and puts its fence in every reservation @exec holds, where
+ * room was reserved: from here until the job is pushed, nothing may
+ * allocate (see the DOC in vsvm_bind.c).
+ */
+static void vm_bind_job_arm(struct vsvm_bind_job *job, struct drm_exec *exec)
+{
+	struct drm_gem_object *obj;
+
+	drm_sched_job_arm(&job->base);
+	drm_exec_for_each_locked_object(exec, obj)
+		dma_resv_add_fence(obj->resv, &job->base.s_fence->finished,
+				   DMA_RESV_USAGE_BOOKKEEP);
+}
+
+/*
+ * MAP; with @jobp, an asynchronous one, whose job *@jobp is pushed (and
+ * *@jobp cleared) once the mapping is in, and left to the caller on failure.
+ */
+static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
+			 struct vsvm_bind_job **jobp)
+{
+	struct vsvm_bind_job *job = jobp ? *jobp : NULL;
 	struct drm_device *drm = &vm->vdev->drm;
 	bool userptr = vsvm_gem_is_userptr(op->obj);
 	bool import = vsvm_gem_is_import(op->obj);
@@ -525,6 +588,11 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 			goto out;
 		sgt = to_vsvm_bo(op->obj)->sgt;
 	}
+	if (job) {
+		ret = vm_reserve_fences(&exec);
+		if (ret)
+			goto out;
+	}
 
 	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, op->obj);
 	if (IS_ERR(vm_bo)) {
@@ -532,7 +600,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 		goto out;
 	}
 
-	if (userptr || import) {
+	if (userptr || import || job) {
 		/* Entries are written and cleared later without allocating. */
 		mutex_lock(&vm->pt.lock);
 		ret = vsvm_pt_prealloc_locked(&vm->pt, op->addr, op->range);
@@ -551,7 +619,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	ret = drm_gpuva_insert(&vm->gpuvm, &vma->base);
 	/* The range was checked free, and valid, above. */
 	if (WARN_ON(ret)) {
-		if (sgt) {
+		if (sgt && !job) {
 			mutex_lock(&vm->pt.lock);
 			vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
 			mutex_unlock(&vm->pt.lock);
@@ -562,7 +630,32 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	}
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
-	if (userptr) {
+	if (job) {
+		job->addr = op->addr;
+		job->range = op->range;
+		if (sgt) {
+			/* The job writes the entries: see vsvm_bind.c. */
+			job->sgt = sgt;
+			job->offset = op->offset;
+			job->pt_flags = op->read_only ? 0 : VSVM_PT_WRITE;
+			job->obj = op->obj;
+			drm_gem_object_get(job->obj);
+			vma->ptes_valid = true;
+			list_add(&vma->up_link, &to_vsvm_bo(op->obj)->vmas);
+		} else {
+			/* Userptr, import: the next EXEC writes the entries. */
+			struct mutex *lock = vma_list_lock(op->obj);
+
+			if (lock)
+				mutex_lock(lock);
+			list_add(&vma->up_link, vma_list(op->obj));
+			if (lock)
+				mutex_unlock(lock);
+		}
+		vm_bind_job_arm(job, &exec);
+		vsvm_bind_job_push(job);
+		*jobp = NULL;
+	} else if (userptr) {
 		vm_map_userptr(vm, vma);
 	} else if (sgt) {
 		/* The entries are written; eviction clears them (vsvm_gem.c). */
@@ -737,8 +830,15 @@ static bool vm_range_covered(struct vsvm_vm *vm, u64 addr, u64 range)
 	return next >= end;
 }
 
-static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
+/*
+ * UNMAP; with @jobp, an asynchronous one, as vm_map_locked(): the job
+ * waits for the VM's jobs and clears the entries, and the mappings are
+ * freed after it.
+ */
+static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
+			   struct vsvm_bind_job **jobp)
 {
+	struct vsvm_bind_job *job = jobp ? *jobp : NULL;
 	struct drm_device *drm = &vm->vdev->drm;
 	struct vsvm_unmap_ctx ctx = { .dead = LIST_HEAD_INIT(ctx.dead) };
 	struct drm_exec exec;
@@ -757,11 +857,14 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	 * VM's, which is simple and, with jobs bounded by the timeout, finite).
 	 * Before locking the objects: a job may be waiting for the CPU to
 	 * write one of them, and a CPU fault on a shmem object takes its
-	 * reservation.  @vm->lock keeps new jobs out meanwhile.
+	 * reservation.  @vm->lock keeps new jobs out meanwhile.  An
+	 * asynchronous UNMAP's job waits for them instead.
 	 */
-	wait = vm_wait_idle(vm, true);
-	if (wait < 0)
-		return wait;
+	if (!job) {
+		wait = vm_wait_idle(vm, true);
+		if (wait < 0)
+			return wait;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++) {
 		ctx.spare[i] = kzalloc(sizeof(*ctx.spare[i]), GFP_KERNEL);
@@ -777,19 +880,50 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op)
 	if (ret)
 		goto out;
 
-	/* The GPU loses the range first; only then do the mappings go. */
-	vm_detach_userptrs(vm, op->addr, op->range);
-	mutex_lock(&vm->pt.lock);
-	ret = vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
-	mutex_unlock(&vm->pt.lock);
-	vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
-	if (ret)
-		goto out;
+	if (job) {
+		ret = vm_reserve_fences(&exec);
+		if (ret)
+			goto out;
+		ret = drm_sched_job_add_resv_dependencies(&job->base, drm_gpuvm_resv(&vm->gpuvm),
+							  DMA_RESV_USAGE_BOOKKEEP);
+		if (ret)
+			goto out;
+		/* The job clears the range without allocating: no 2 MiB leaf may straddle it. */
+		mutex_lock(&vm->pt.lock);
+		ret = vsvm_pt_split_locked(&vm->pt, op->addr, op->range);
+		mutex_unlock(&vm->pt.lock);
+		if (ret)
+			goto out;
+		job->unmap = true;
+		job->addr = op->addr;
+		job->range = op->range;
+		/*
+		 * The job's fence is in the objects' reservations before their
+		 * mappings leave the objects' lists: an invalidation that no
+		 * longer finds a mapping waits for the job that clears it.
+		 */
+		vm_bind_job_arm(job, &exec);
+	} else {
+		/* The GPU loses the range first; only then do the mappings go. */
+		vm_detach_userptrs(vm, op->addr, op->range);
+		mutex_lock(&vm->pt.lock);
+		ret = vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
+		mutex_unlock(&vm->pt.lock);
+		vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
+		if (ret)
+			goto out;
+	}
 
 	ret = drm_gpuvm_sm_unmap(&vm->gpuvm, &ctx, op->addr, op->range);
+	if (job) {
+		/* Armed: it must run, whatever sm_unmap did. */
+		list_splice_init(&ctx.dead, &job->dead);
+		vsvm_bind_job_push(job);
+		*jobp = NULL;
+	}
 out:
 	drm_exec_fini(&exec);
-	vm_free_dead(&ctx.dead);
+	vsvm_vm_free_dead(&ctx.dead);
 out_free:
 	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++)
 		kfree(ctx.spare[i]);
@@ -802,6 +936,9 @@ out_free:
  * @ops: The operations, checked by the ioctl layer.
  * @count: Number of @ops.
  * @done: Out: how many operations were done.
+ *
+ * First waits for the VM's queued asynchronous binds, which write the page
+ * table without its lock.
  *
  * Return: 0 when all were done; else the error of the one that failed:
  * -ENOENT if the VM was destroyed or an UNMAP range has a hole, -EEXIST if a
@@ -816,12 +953,69 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 	mutex_lock(&vm->lock);
 	if (vm->destroyed)
 		ret = -ENOENT;
+	if (!ret)
+		ret = vsvm_vm_wait_binds(vm, true);
 	for (i = 0; i < count && !ret; i++) {
-		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i]) : vm_map_locked(vm, &ops[i]);
+		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i], NULL) :
+				     vm_map_locked(vm, &ops[i], NULL);
 		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
 		if (!ret)
 			(*done)++;
 	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/**
+ * vsvm_vm_bind_async() - Queue checked bind operations on a VM
+ * @vm: The VM.
+ * @file: The file, for the in-syncs' handles.
+ * @ops: The operations, checked by the ioctl layer.
+ * @count: Number of @ops.
+ * @in: Syncs the first operation's job waits for (the others run after it).
+ * @num_in: Number of @in.
+ * @done: Out: how many operations were queued.
+ * @fence: Out: the fence of the last queued operation's job, referenced, or
+ *         NULL if none was queued.
+ *
+ * Each operation is checked against, and changes, the VA state at once, as
+ * vsvm_vm_bind() does, and its page-table work is queued as a bind job (see
+ * vsvm_bind.c).
+ *
+ * Return: as vsvm_vm_bind(); also -ENOENT and -EINVAL for an in-sync with
+ * no syncobj or no fence, before anything is queued.
+ */
+int vsvm_vm_bind_async(struct vsvm_vm *vm, struct drm_file *file,
+		       struct vsvm_bind_op *ops, u32 count,
+		       const struct drm_vsvm_sync *in, u32 num_in,
+		       u32 *done, struct dma_fence **fence)
+{
+	struct vsvm_bind_job *job;
+	int ret = 0;
+	u32 i;
+
+	*done = 0;
+	*fence = NULL;
+	mutex_lock(&vm->lock);
+	if (vm->destroyed)
+		ret = -ENOENT;
+	for (i = 0; i < count && !ret; i++) {
+		job = vsvm_bind_job_create(vm, file, i ? NULL : in, i ? 0 : num_in);
+		if (IS_ERR(job)) {
+			ret = PTR_ERR(job);
+			break;
+		}
+		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i], &job) :
+				     vm_map_locked(vm, &ops[i], &job);
+		/* Not pushed: nothing was changed, or armed. */
+		if (job)
+			vsvm_bind_job_abort(job);
+		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
+		if (!ret)
+			(*done)++;
+	}
+	if (vm->last_bind && *done)
+		*fence = dma_fence_get(vm->last_bind);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
@@ -837,6 +1031,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 	vm->destroyed = true;
 	for (i = 0; i < VSVM_MAX_QUEUES; i++)
 		vsvm_ctx_fini(&vm->ctx[i]);
+	vsvm_vm_bind_queue_fini(vm);
 	vm_wait_idle(vm, false);
 	vsvm_svm_fini(vm);
 
@@ -857,7 +1052,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 	}
 
 	drm_exec_fini(&exec);
-	vm_free_dead(&dead);
+	vsvm_vm_free_dead(&dead);
 	mutex_unlock(&vm->lock);
 }
 

@@ -14,8 +14,10 @@
 #include "vsvm_pt.h"
 #include "vsvm_sched.h"
 
+struct dma_fence;
 struct drm_exec;
 struct drm_file;
+struct drm_vsvm_sync;
 struct seq_file;
 struct sg_table;
 struct vsvm_device;
@@ -54,6 +56,12 @@ struct vsvm_vm {
 	bool destroyed;
 	/** @svm: Shared virtual memory state, for an SVM VM; else NULL. */
 	struct vsvm_svm *svm;
+	/** @bind_entity: The bind queue (see vsvm_bind.c), under @lock. */
+	struct drm_sched_entity bind_entity;
+	/** @bind_ready: Whether @bind_entity is initialised (first async bind). */
+	bool bind_ready;
+	/** @last_bind: The fence of the last queued bind, or NULL; under @lock. */
+	struct dma_fence *last_bind;
 };
 
 /**
@@ -127,6 +135,11 @@ int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);
 struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id);
 void vsvm_vm_put(struct vsvm_vm *vm);
 int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *done);
+int vsvm_vm_bind_async(struct vsvm_vm *vm, struct drm_file *file,
+		       struct vsvm_bind_op *ops, u32 count,
+		       const struct drm_vsvm_sync *in, u32 num_in,
+		       u32 *done, struct dma_fence **fence);
+void vsvm_vm_free_dead(struct list_head *dead);
 void vsvm_vm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 u64 vsvm_file_engine_ns(struct vsvm_file *vfile, u32 queue);
 

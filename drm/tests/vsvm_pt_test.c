@@ -222,6 +222,48 @@ static void vsvm_test_pt_refusals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 1);
 }
 
+/*
+ * An asynchronous UNMAP: split in the ioctl, cleared without allocating by
+ * the bind job, and the range preallocated again for a later MAP.
+ */
+static void vsvm_test_pt_split(struct kunit *test)
+{
+	struct vsvm_pt *pt = test->priv;
+	u64 tables;
+
+	/* Two 2 MiB leaves; split a range cutting into both. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, 2 * L1_SPAN, VSVM_PT_WRITE), 0);
+	expect_at(test, SZ_1G, DMA0, 1);
+	tables = pt->nr_tables;
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G + SZ_1M, L1_SPAN), 0);
+	/* Splitting again finds only small leaves: nothing to do. */
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G, 2 * L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G, 0), -EINVAL);
+	mutex_unlock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 2);
+	/* Every address translates as before, now through small leaves. */
+	expect_at(test, SZ_1G, DMA0, 0);
+	expect_at(test, SZ_1G + SZ_1M, DMA0 + SZ_1M, 0);
+	expect_at(test, SZ_1G + L1_SPAN + SZ_1M - SZ_4K, DMA0 + L1_SPAN + SZ_1M - SZ_4K, 0);
+
+	/* Now a range cutting into both can be cleared without allocating. */
+	vsvm_pt_zap(pt, SZ_1G + SZ_1M, L1_SPAN);
+	expect_at(test, SZ_1G + SZ_1M - SZ_4K, DMA0 + SZ_1M - SZ_4K, 0);
+	expect_unmapped(test, SZ_1G + SZ_1M);
+	expect_unmapped(test, SZ_1G + L1_SPAN + SZ_1M - SZ_4K);
+	expect_at(test, SZ_1G + L1_SPAN + SZ_1M, DMA0 + L1_SPAN + SZ_1M, 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 2);
+
+	/* And the hole preallocated and mapped again without allocating. */
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_prealloc_locked(pt, SZ_1G + SZ_1M, L1_SPAN), 0);
+	mutex_unlock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 2);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_map_owned(pt, SZ_1G + SZ_1M, DMA0 + SZ_1G, L1_SPAN, 0), 0);
+	expect_at(test, SZ_1G + SZ_1M, DMA0 + SZ_1G, 0);
+}
+
 static void vsvm_test_tlb(struct kunit *test)
 {
 	struct vsvm_pt *pt = test->priv;
@@ -302,6 +344,7 @@ static struct kunit_case vsvm_pt_cases[] = {
 	KUNIT_CASE(vsvm_test_pt_level_boundaries),
 	KUNIT_CASE(vsvm_test_pt_huge),
 	KUNIT_CASE(vsvm_test_pt_refusals),
+	KUNIT_CASE(vsvm_test_pt_split),
 	KUNIT_CASE(vsvm_test_tlb),
 	{}
 };

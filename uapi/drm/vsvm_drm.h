@@ -39,6 +39,7 @@ extern "C" {
  *   dynamic dma-buf export and import (see the DOC on dma-buf sharing).
  * - 1.5.0: shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM) and
  *   SVM_PREFETCH.
+ * - 1.6.0: asynchronous VM_BIND (%DRM_VSVM_VM_BIND_ASYNC).
  *
  * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
@@ -463,6 +464,24 @@ struct drm_vsvm_vm_destroy {
 /** DRM_VSVM_BIND_READ_ONLY - MAP: the GPU may read but not write. */
 #define DRM_VSVM_BIND_READ_ONLY		(1u << 0)
 
+/**
+ * DRM_VSVM_VM_BIND_ASYNC - &drm_vsvm_vm_bind.flags: queue the ops (version 1.6)
+ *
+ * The ioctl checks each op against the VM's mappings, and changes them, at
+ * once, exactly as a synchronous VM_BIND does, with the same errors; what
+ * the GPU sees changes later, when the op's bind job runs on the VM's bind
+ * queue.  The jobs run in order, the first once every in-sync of
+ * %DRM_VSVM_VM_BIND_EXT_SYNCS has signalled; an UNMAP's job also waits for
+ * every job of the VM queued before it.  The out-syncs get the last queued
+ * op's fence (only when every op was queued), and an EXEC that waits on
+ * them sees every op done.  In-syncs are checked before any op is queued.
+ *
+ * EXEC, and VM_BIND without this flag, first wait (interruptibly) for the
+ * binds queued on the VM, since they write the GPU page table too: a
+ * submitter that must not block waits for the out-syncs before it submits.
+ */
+#define DRM_VSVM_VM_BIND_ASYNC		(1u << 0)
+
 /** DRM_VSVM_MAX_BIND_OPS - The most ops one VM_BIND takes. */
 #define DRM_VSVM_MAX_BIND_OPS		256
 
@@ -502,11 +521,13 @@ struct drm_vsvm_vm_bind_op {
 /**
  * struct drm_vsvm_vm_bind_ext_syncs - Syncobjs a VM_BIND waits on and signals
  *
- * With this extension, VM_BIND first waits (interruptibly) for every
- * in-sync, then runs its ops, then signals every out-sync with a signalled
- * fence: binds order with jobs in syncobj graphs.  The bind still runs in
- * the ioctl.  Syncs are as for EXEC (&struct drm_vsvm_sync); the errors are
- * EXEC's sync errors, plus -EINVAL for a second syncs extension.
+ * With this extension, a synchronous VM_BIND first waits (interruptibly)
+ * for every in-sync, then runs its ops, then signals every out-sync with a
+ * signalled fence: binds order with jobs in syncobj graphs.  An
+ * asynchronous one (%DRM_VSVM_VM_BIND_ASYNC) makes its first bind job wait
+ * for the in-syncs, and gives the out-syncs its last job's fence.  Syncs
+ * are as for EXEC (&struct drm_vsvm_sync); the errors are EXEC's sync
+ * errors, plus -EINVAL for a second syncs extension.
  */
 struct drm_vsvm_vm_bind_ext_syncs {
 	/** @base: name = %DRM_VSVM_VM_BIND_EXT_SYNCS. */
@@ -525,13 +546,15 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * struct drm_vsvm_vm_bind - Map and unmap ranges of a GPU address space
  *
  * Used with %DRM_IOCTL_VSVM_VM_BIND.  The ops run in order and are done
- * when the ioctl returns.  Each op's arguments are checked before any op
- * runs; an op that then fails (-EEXIST, -ENOENT, -ENOMEM) ends the ioctl,
- * the ops before it staying done: @num_done says how many.
+ * when the ioctl returns, or, with %DRM_VSVM_VM_BIND_ASYNC, are queued.
+ * Each op's arguments are checked before any op runs; an op that then fails
+ * (-EEXIST, -ENOENT, -ENOMEM) ends the ioctl, the ops before it staying
+ * done (or queued): @num_done says how many.
  *
  * Errors:
  *
- * - -EINVAL: @flags or @pad is not zero; @num_ops is zero; an op has an
+ * - -EINVAL: @flags has a bit other than %DRM_VSVM_VM_BIND_ASYNC (before
+ *   version 1.6: is not zero); @num_ops is zero; an op has an
  *   unknown @op or flag, a non-zero pad or unused field, a misaligned or
  *   zero-length range, a range past the end of the GPU address space
  *   (or overflowing), or a MAP range past the end of its object; or an
@@ -567,9 +590,9 @@ struct drm_vsvm_vm_bind {
 	__u32 num_ops;
 	/** @ops: User address of an array of &struct drm_vsvm_vm_bind_op. */
 	__u64 ops;
-	/** @flags: Must be zero: no flag is defined yet. */
+	/** @flags: %DRM_VSVM_VM_BIND_ASYNC or 0. */
 	__u32 flags;
-	/** @num_done: Out: how many ops were done, all of them on success. */
+	/** @num_done: Out: how many ops were done (or queued), all of them on success. */
 	__u32 num_done;
 };
 

@@ -9,7 +9,8 @@
  *		(unaligned and page-crossing included), GPU faults, bad
  *		commands, SPIN release, job timeout and context ban, syncobj
  *		chains (binary and timeline) across queues, unbind waiting for
- *		jobs, QUERY, and every errno of EXEC and QUERY.
+ *		jobs, synchronous and asynchronous binds with syncs, QUERY, and
+ *		every errno of EXEC, asynchronous VM_BIND and QUERY.
  */
 
 #include <fcntl.h>
@@ -719,6 +720,247 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("An asynchronous VM_BIND returns while its in-sync is pending; "
+		     "its MAP and UNMAP take effect in order when their jobs run, and "
+		     "an EXEC waiting on the out-sync sees both.");
+	igt_subtest("bind-async") {
+		uint32_t spin, mapped, unmapped, bo, s, i;
+		unsigned int first;
+		uint32_t *shared;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, BO_SIZE);
+		shared = vsvm_gem_mmap(c.fd, bo, BO_SIZE);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &mapped), 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &unmapped), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, bo, 0, SHARED_VA, BO_SIZE, spin,
+						 mapped), 0);
+		/* The VA is taken at once, though the job waits. */
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, bo, 0, SHARED_VA + PAGE, PAGE, 0, 0),
+			      -EEXIST);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA + BO_SIZE / 2,
+						 BO_SIZE / 2, 0, unmapped), 0);
+		igt_assert_eq(fence_status(c.fd, spin), 0);
+		igt_assert_eq(wait_ms(c.fd, mapped, 100), -ETIME);
+		igt_assert_eq(wait_ms(c.fd, unmapped, 0), -ETIME);
+
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, unmapped, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, spin), 1);
+		igt_assert_eq(fence_status(c.fd, mapped), 1);
+
+		/* The first half is mapped; the second half is not any more. */
+		first = c.n;
+		vsvm_emit_fill(CS(&c), SHARED_VA, 0x5a5a5a5a, BO_SIZE / 2);
+		s = exec_from(&c, first, 1, unmapped);
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		for (i = 0; i < BO_SIZE / 4; i++)
+			igt_assert_eq_u32(shared[i], i < BO_SIZE / 8 ? 0x5a5a5a5a : 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), SHARED_VA + BO_SIZE / 2, 1);
+		s = exec_from(&c, first, 1, 0);
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+		igt_assert_eq_u32(shared[BO_SIZE / 8], 0);
+		munmap(shared, BO_SIZE);
+		ctx_fini(&c);
+	}
+
+	igt_describe("An asynchronous UNMAP of a range a queued job uses returns at "
+		     "once; its job waits for that job, which completes unharmed.");
+	igt_subtest("bind-async-unmap-waits") {
+		uint32_t s, out;
+		unsigned int first;
+
+		ctx_init(&c);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA + 256, 5);
+		s = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, DATA_VA, BO_SIZE, 0, out), 0);
+		/* Returned with the job still spinning on the range. */
+		igt_assert_eq(fence_status(c.fd, s), 0);
+		igt_assert_eq(wait_ms(c.fd, out, 100), -ETIME);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, out, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[64], 5);
+
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA, 1);
+		s = exec_from(&c, first, 0, 0);
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+		ctx_fini(&c);
+	}
+
+	igt_describe("One asynchronous VM_BIND of two ops, an UNMAP of the middle of "
+		     "a mapping and a MAP of another object into the hole, queued "
+		     "behind a job: both run in order, the pieces keep their pages.");
+	igt_subtest("bind-async-remap") {
+		struct drm_vsvm_vm_bind_op ops[2] = {
+			{ .op = DRM_VSVM_BIND_OP_UNMAP, .addr = SHARED_VA + 4 * PAGE,
+			  .range = 4 * PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .addr = SHARED_VA + 4 * PAGE,
+			  .range = 4 * PAGE },
+		};
+		uint32_t a, b, spin, out, s, done, i;
+		uint32_t *a_map, *b_map;
+		unsigned int first;
+
+		ctx_init(&c);
+		a = vsvm_gem_create(c.fd, BO_SIZE);
+		b = vsvm_gem_create(c.fd, BO_SIZE);
+		a_map = vsvm_gem_mmap(c.fd, a, BO_SIZE);
+		b_map = vsvm_gem_mmap(c.fd, b, BO_SIZE);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, a, 0, SHARED_VA, BO_SIZE, 0), 0);
+		ops[1].handle = b;
+
+		/* The spinning job writes the middle after its release. */
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), SHARED_VA + 5 * PAGE, 7);
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out), 0);
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 2, DRM_VSVM_VM_BIND_ASYNC, 0, out,
+					       &done), 0);
+		igt_assert_eq_u32(done, 2);
+		igt_assert_eq(wait_ms(c.fd, out, 100), -ETIME);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(wait_ms(c.fd, out, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, spin), 1);
+		igt_assert_eq_u32(a_map[5 * PAGE / 4], 7);
+
+		first = c.n;
+		vsvm_emit_fill(CS(&c), SHARED_VA, 0x11223344, BO_SIZE);
+		s = exec_from(&c, first, 1, 0);
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		for (i = 0; i < BO_SIZE / 4; i++) {
+			bool middle = i >= PAGE && i < 2 * PAGE;	/* words of pages 4..7 */
+
+			igt_assert_eq_u32(a_map[i], middle ? (i == 5 * PAGE / 4 ? 7 : 0) :
+							     0x11223344);
+			igt_assert_eq_u32(b_map[i], i < PAGE ? 0x11223344 : 0);
+		}
+		munmap(a_map, BO_SIZE);
+		munmap(b_map, BO_SIZE);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Asynchronous binds of a userptr: the MAP's entries are there "
+		     "for the EXEC after it; the UNMAP's job waits for a job reading "
+		     "the memory, and munmap of the memory waits for both.");
+	igt_subtest("bind-async-userptr") {
+		uint32_t up, mapped, unmapped, s;
+		unsigned int first;
+		uint8_t *mem;
+
+		ctx_init(&c);
+		/*
+		 * Shared: fork() write-protects private memory, which would
+		 * invalidate the userptr, and wait for the spinning job, before
+		 * the child that releases it exists.
+		 */
+		mem = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			   -1, 0);
+		igt_assert(mem != MAP_FAILED);
+		fill_pat(mem, 0, BO_SIZE, 3);
+		up = vsvm_gem_userptr(c.fd, mem, BO_SIZE, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &mapped), 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &unmapped), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, up, 0, SHARED_VA, BO_SIZE, 0, mapped),
+			      0);
+		vsvm_emit_copy(CS(&c), DATA_VA, SHARED_VA, BO_SIZE / 2);
+		s = exec_from(&c, 0, 0, mapped);
+		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		assert_pat(c.data, 0, BO_SIZE / 2, 3);
+
+		/* A job reads the userptr once released; the UNMAP is queued behind it. */
+		((uint32_t *)c.data)[32] = 0;
+		first = c.n;
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_copy(CS(&c), DATA_VA + BO_SIZE / 2, SHARED_VA + BO_SIZE / 2, PAGE);
+		s = exec_from(&c, first, 0, 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA, BO_SIZE, 0,
+						 unmapped), 0);
+		igt_assert_eq(wait_ms(c.fd, unmapped, 100), -ETIME);
+		igt_fork(child, 1) {
+			usleep(300000);
+			((volatile uint32_t *)c.data)[32] = 1;
+		}
+		/* The invalidation waits for the job, then the UNMAP's job ran. */
+		munmap(mem, BO_SIZE);
+		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(wait_ms(c.fd, unmapped, 20000), 0);
+		assert_pat(c.data + BO_SIZE / 2, BO_SIZE / 2, PAGE, 3);
+		igt_waitchildren();
+		vsvm_gem_close(c.fd, up);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Errors of asynchronous VM_BIND: unknown flags, a taken range, a "
+		     "hole, bad in-syncs; ops before a failing one stay queued.");
+	igt_subtest("bind-async-errors") {
+		struct drm_vsvm_vm_bind_op ops[2] = {
+			{ .op = DRM_VSVM_BIND_OP_MAP, .addr = SHARED_VA, .range = PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .addr = DATA_VA, .range = PAGE },
+		};
+		uint32_t done, empty;
+
+		ctx_init(&c);
+		ops[0].handle = ops[1].handle = c.data_bo;
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 1, 2, 0, 0, &done), -EINVAL);
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 1,
+					       DRM_VSVM_VM_BIND_ASYNC | (1u << 31), 0, 0, &done),
+			      -EINVAL);
+		/* A bad in-sync fails before anything is queued. */
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 1, DRM_VSVM_VM_BIND_ASYNC, 9999, 0,
+					       &done), -ENOENT);
+		igt_assert_eq_u32(done, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &empty), 0);
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 1, DRM_VSVM_VM_BIND_ASYNC, empty, 0,
+					       &done), -EINVAL);
+		igt_assert_eq_u32(done, 0);
+		/* The second op overlaps DATA_VA: the first stays queued. */
+		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 2, DRM_VSVM_VM_BIND_ASYNC, 0, 0,
+					       &done), -EEXIST);
+		igt_assert_eq_u32(done, 1);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA + PAGE, PAGE, 0, 0),
+			      -ENOENT);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA, PAGE, 0, 0), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA, PAGE, 0, 0), -ENOENT);
+		/* Misaligned, past the object: checked as for a synchronous bind. */
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, c.data_bo, 0, SHARED_VA + 1, PAGE, 0, 0),
+			      -EINVAL);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, c.data_bo, PAGE, SHARED_VA, BO_SIZE, 0,
+						 0), -EINVAL);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Closing the file with asynchronous binds queued behind a "
+		     "spinning job waits for them and frees everything.");
+	igt_subtest("bind-async-close") {
+		uint32_t bo, spin;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, BO_SIZE);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, bo, 0, SHARED_VA, BO_SIZE, spin, 0), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, DATA_VA, BO_SIZE, 0, 0), 0);
+		vsvm_gem_close(c.fd, bo);
+		igt_fork(child, 1) {
+			usleep(300000);
+			((volatile uint32_t *)c.data)[32] = 1;
+		}
+		ctx_fini(&c);
+		igt_waitchildren();
+	}
+
 	igt_describe("A job on one vsvm device waits for a job on another, through a "
 		     "sync_file moved between their syncobjs.");
 	igt_subtest("cross-device-syncobj") {
@@ -798,10 +1040,11 @@ igt_main
 		ctx_fini(&c);
 	}
 
-	igt_describe("The tracepoints fire: job submit, run and done, bind, TLB flush.");
+	igt_describe("The tracepoints fire: job submit, run and done, bind, bind job, "
+		     "TLB flush.");
 	igt_subtest("tracepoints") {
 		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_done:",
-					 "vsvm_bind:", "vsvm_tlb_flush:" };
+					 "vsvm_bind:", "vsvm_bind_run:", "vsvm_tlb_flush:" };
 		static char buf[1 << 16];
 		unsigned int i;
 		int f, n, total = 0;
@@ -819,6 +1062,7 @@ igt_main
 		vsvm_emit_store32(CS(&c), DATA_VA, 1);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA, PAGE), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, DATA_VA + PAGE, PAGE, 0, 0), 0);
 		ctx_fini(&c);
 
 		igt_assert_eq(write(f, "0", 1), 1);

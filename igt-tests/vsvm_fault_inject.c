@@ -199,6 +199,46 @@ igt_main
 		check_device_works(fd);
 	}
 
+	igt_describe("Asynchronous VM_BIND (a map, an unmap that splits, with an "
+		     "out-syncobj) under failing allocations: each op is queued or "
+		     "fails with -ENOMEM, and what was queued runs.");
+	igt_subtest("vm-bind-async") {
+		uint32_t bo = vsvm_gem_create(fd, 64 * PAGE), vm = vsvm_vm_create(fd), s;
+		int injected = 0;
+
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+		FOR_EACH_ALLOCATION(n, more) {
+			int mapped, unmapped = 0;
+
+			fail_nth(n);
+			mapped = ok_or_enomem(vsvm_vm_bind_async(fd, vm, bo, 0, 0x40000000,
+								 64 * PAGE, 0, s),
+					      "async VM_BIND MAP");
+			if (mapped)
+				unmapped = ok_or_enomem(vsvm_vm_bind_async(fd, vm, 0, 0, 0x40008000,
+									   4 * PAGE, 0, s),
+							"async VM_BIND UNMAP");
+			more = disarm();
+			/* The queued ops run; then the rest of the range goes. */
+			if (mapped) {
+				igt_assert_eq(drmSyncobjWait(fd, &s, 1, INT64_MAX, 0, NULL), 0);
+				igt_assert_eq(vsvm_vm_unmap(fd, vm, 0x40000000, 8 * PAGE), 0);
+				igt_assert_eq(vsvm_vm_unmap(fd, vm, 0x4000c000, 52 * PAGE), 0);
+				if (!unmapped)
+					igt_assert_eq(vsvm_vm_unmap(fd, vm, 0x40008000, 4 * PAGE),
+						      0);
+			}
+			injected += more;
+		}
+		igt_info("vm-bind-async: %d allocations failed in turn\n", injected);
+		drmSyncobjDestroy(fd, s);
+		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
+		vsvm_gem_close(fd, bo);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
 	igt_describe("EXEC with syncobjs and QUERY under failing allocations.");
 	igt_subtest("exec") {
 		uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);

@@ -237,6 +237,44 @@ static inline int vsvm_vm_unmap(int fd, uint32_t vm, uint64_t addr, uint64_t ran
 	return igt_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? -errno : 0;
 }
 
+/*
+ * VM_BIND of @n ops with @flags (DRM_VSVM_VM_BIND_ASYNC or 0), waiting on
+ * @in and signalling @out (binary syncobjs, 0 for none); returns 0 or
+ * -errno, and the ops done in *@done if not NULL.
+ */
+static inline int vsvm_vm_bind_ops(int fd, uint32_t vm, struct drm_vsvm_vm_bind_op *ops,
+				   uint32_t n, uint32_t flags, uint32_t in, uint32_t out,
+				   uint32_t *done)
+{
+	struct drm_vsvm_sync in_sync = { .handle = in }, out_sync = { .handle = out };
+	struct drm_vsvm_vm_bind_ext_syncs ext = {
+		.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+		.in_syncs = (uintptr_t)&in_sync, .num_in_syncs = in ? 1 : 0,
+		.out_syncs = (uintptr_t)&out_sync, .num_out_syncs = out ? 1 : 0,
+	};
+	struct drm_vsvm_vm_bind b = {
+		.vm_id = vm, .num_ops = n, .ops = (uintptr_t)ops, .flags = flags,
+		.extensions = (in || out) ? (uintptr_t)&ext : 0,
+	};
+	int ret = igt_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? -errno : 0;
+
+	if (done)
+		*done = b.num_done;
+	return ret;
+}
+
+/* One asynchronous MAP (@handle != 0) or UNMAP, as vsvm_vm_bind_ops(). */
+static inline int vsvm_vm_bind_async(int fd, uint32_t vm, uint32_t handle, uint64_t offset,
+				     uint64_t addr, uint64_t range, uint32_t in, uint32_t out)
+{
+	struct drm_vsvm_vm_bind_op op = {
+		.op = handle ? DRM_VSVM_BIND_OP_MAP : DRM_VSVM_BIND_OP_UNMAP,
+		.handle = handle, .bo_offset = offset, .addr = addr, .range = range,
+	};
+
+	return vsvm_vm_bind_ops(fd, vm, &op, 1, DRM_VSVM_VM_BIND_ASYNC, in, out, NULL);
+}
+
 /* A "key: value" from the device's debugfs vsvm_info, or -1. */
 static inline long long vsvm_info_get(int fd, const char *key)
 {

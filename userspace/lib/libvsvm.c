@@ -336,17 +336,39 @@ int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id)
 	return 0;
 }
 
+int vsvm_vm_bind(struct vsvm_dev *dev, uint32_t vm_id, struct drm_vsvm_vm_bind_op *ops,
+		 uint32_t num_ops, uint32_t flags,
+		 const struct drm_vsvm_sync *in, uint32_t num_in,
+		 const struct drm_vsvm_sync *out, uint32_t num_out, uint32_t *num_done)
+{
+	struct drm_vsvm_vm_bind_ext_syncs ext = {
+		.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+		.in_syncs = (uintptr_t)in, .num_in_syncs = num_in,
+		.out_syncs = (uintptr_t)out, .num_out_syncs = num_out,
+	};
+	struct drm_vsvm_vm_bind args = {
+		.vm_id = vm_id, .num_ops = num_ops, .ops = (uintptr_t)ops, .flags = flags,
+		.extensions = (num_in || num_out) ? (uintptr_t)&ext : 0,
+	};
+	int ret = 0;
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &args)) {
+		const struct drm_vsvm_vm_bind_op *op = &ops[args.num_done < num_ops ?
+							     args.num_done : 0];
+
+		ret = fail(errno, "VM_BIND%s op %u (%s of [%#llx, +%#llx)) in VM %u",
+			   flags & DRM_VSVM_VM_BIND_ASYNC ? " async" : "", args.num_done,
+			   op->op == DRM_VSVM_BIND_OP_MAP ? "MAP" : "UNMAP",
+			   (unsigned long long)op->addr, (unsigned long long)op->range, vm_id);
+	}
+	if (num_done)
+		*num_done = args.num_done;
+	return ret;
+}
+
 static int vm_bind1(struct vsvm_dev *dev, uint32_t vm_id, struct drm_vsvm_vm_bind_op *op)
 {
-	struct drm_vsvm_vm_bind args = {
-		.vm_id = vm_id, .num_ops = 1, .ops = (uintptr_t)op,
-	};
-
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &args))
-		return fail(errno, "VM_BIND %s of [%#llx, +%#llx) in VM %u",
-			    op->op == DRM_VSVM_BIND_OP_MAP ? "MAP" : "UNMAP",
-			    (unsigned long long)op->addr, (unsigned long long)op->range, vm_id);
-	return 0;
+	return vsvm_vm_bind(dev, vm_id, op, 1, 0, NULL, 0, NULL, 0, NULL);
 }
 
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,

@@ -73,6 +73,15 @@ int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, cons
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
 		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);
 int vsvm_vm_unmap(struct vsvm_dev *dev, uint32_t vm_id, uint64_t addr, uint64_t size);
+/*
+ * VM_BIND of @num_ops ops; @flags DRM_VSVM_VM_BIND_ASYNC queues them (the
+ * out-syncs then signal when they have run).  *@num_done, if not NULL, says
+ * how many were done or queued, on failure too.
+ */
+int vsvm_vm_bind(struct vsvm_dev *dev, uint32_t vm_id, struct drm_vsvm_vm_bind_op *ops,
+		 uint32_t num_ops, uint32_t flags,
+		 const struct drm_vsvm_sync *in, uint32_t num_in,
+		 const struct drm_vsvm_sync *out, uint32_t num_out, uint32_t *num_done);
 
 int vsvm_query_device(struct vsvm_dev *dev, struct drm_vsvm_query_device *info);
 

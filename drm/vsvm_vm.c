@@ -65,6 +65,12 @@
  * a userptr mapping off its object's list, clearing its entries, before
  * removing it; the pieces a partial UNMAP leaves join the list with no
  * entries, and the next EXEC writes them.
+ *
+ * An asynchronous VM_BIND (see vsvm_bind.c) changes drm_gpuvm in the ioctl
+ * as above, but leaves the page-table work to a bind job: the mappings an
+ * UNMAP removes keep their entries until the job clears them, and the
+ * pieces of a mapping it cuts keep theirs, staying on the object's list so
+ * that invalidations and eviction still find them.
  */
 
 static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
@@ -174,8 +180,8 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	struct vsvm_unmap_ctx *ctx = priv;
 	struct vsvm_vma *prev = NULL, *next = NULL;
 	bool read_only = to_vsvm_vma(old)->read_only;
-	struct list_head *list;
-	struct mutex *lock;
+	struct mutex *lock = vma_list_lock(old->gem.obj);
+	struct list_head *list = vma_list(old->gem.obj);
 	bool valid;
 
 	/*
@@ -206,8 +212,6 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	 * all of them after an asynchronous one, whose job clears only the
 	 * range, so that an invalidation still finds them.
 	 */
-	lock = vma_list_lock(old->gem.obj);
-	list = vma_list(old->gem.obj);
 	if (lock)
 		mutex_lock(lock);
 	valid = to_vsvm_vma(old)->ptes_valid;

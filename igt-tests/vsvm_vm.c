@@ -299,7 +299,10 @@ igt_main
 		int bit;
 
 		ops[0] = map_op(bo, 0, 0, PAGE, 0);
-		b.flags = 1;
+		/* Bit 0 is DRM_VSVM_VM_BIND_ASYNC; every other bit is refused. */
+		b.flags = 2;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		b.flags = ~DRM_VSVM_VM_BIND_ASYNC;
 		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
 		b.flags = 0;
 		b.extensions = (uintptr_t)&ext;

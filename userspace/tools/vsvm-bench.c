@@ -9,6 +9,9 @@
  *     Goals: >= 0.9x memcpy on one queue, >= 1.5x with all queues.
  * P2: EXEC of a NOP plus a wait on its out-syncobj, round trip, against a
  *     vgem fence attach -> signal -> wait round trip.  Goal: <= 3x.
+ * B1: VM_BIND MAP + UNMAP of 64 KiB, synchronous, against the same two ops
+ *     in one asynchronous VM_BIND plus a wait on its out-syncobj (no goal:
+ *     what queuing a bind costs).
  * P3: userptr create + first VM_BIND of resident anonymous memory, 4 KiB to
  *     1 GiB, in notifier and in registration (PIN_LONGTERM) mode, against
  *     ibv_reg_mr() + ibv_dereg_mr()'s registration alone on the first rxe
@@ -237,6 +240,39 @@ static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
 		       vgem * 1e6, vsvm / vgem);
 	else
 		printf(", vgem not available: no ratio\n");
+}
+
+#define BIND_VA 0x600000000ull
+
+static void b1(struct vsvm_dev *dev, uint32_t vm, int iters)
+{
+	struct drm_vsvm_vm_bind_op ops[2] = {
+		{ .op = DRM_VSVM_BIND_OP_MAP, .addr = BIND_VA, .range = 64 << 10 },
+		{ .op = DRM_VSVM_BIND_OP_UNMAP, .addr = BIND_VA, .range = 64 << 10 },
+	};
+	struct drm_vsvm_sync out = { 0 };
+	double sync_s, async_s;
+	struct vsvm_bo *bo;
+	int i;
+
+	CHECK(vsvm_bo_create(dev, 64 << 10, &bo));
+	ops[0].handle = vsvm_bo_handle(bo);
+	CHECK(vsvm_syncobj_create(dev, &out.handle));
+	sync_s = now();
+	for (i = 0; i < iters; i++)
+		CHECK(vsvm_vm_bind(dev, vm, ops, 2, 0, NULL, 0, NULL, 0, NULL));
+	sync_s = (now() - sync_s) / iters;
+	async_s = now();
+	for (i = 0; i < iters; i++) {
+		CHECK(vsvm_vm_bind(dev, vm, ops, 2, DRM_VSVM_VM_BIND_ASYNC, NULL, 0, &out, 1,
+				   NULL));
+		CHECK(vsvm_syncobj_wait(dev, out.handle, 0, 10000000000ull));
+	}
+	async_s = (now() - async_s) / iters;
+	printf("B1 VM_BIND MAP + UNMAP of 64 KiB over %d: synchronous %.1f us, "
+	       "asynchronous + wait %.1f us\n", iters, sync_s * 1e6, async_s * 1e6);
+	vsvm_syncobj_destroy(dev, out.handle);
+	vsvm_bo_destroy(bo);
 }
 
 #define UP_VA 0x300000000ull
@@ -691,6 +727,7 @@ int main(int argc, char **argv)
 
 	p1(dev, vm, cmd, size, info.num_queues < 8 ? info.num_queues : 8);
 	p2(dev, vm, cmd, 200);
+	b1(dev, vm, 100);
 	p3(dev, vm, 1ull << 30);
 	p4(dev, vm, 1ull << 30);
 	d1_d2(dev, vm, cmd);

@@ -58,14 +58,6 @@ static void ctx_fini(struct ctx *c)
 	close(c->fd);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Queues the emitted words; returns the out-syncobj. */
 static uint32_t submit(struct ctx *c)
 {
@@ -79,20 +71,6 @@ static uint32_t submit(struct ctx *c)
 	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
 	c->n = 0;
 	return out.handle;
-}
-
-/* Waits for @s and returns its fence's status: 1, or the job's error. */
-static int finish_job(int fd, uint32_t s)
-{
-	struct sync_file_info info = { 0 };
-	int sync_fd;
-
-	igt_assert_eq(drmSyncobjWait(fd, &s, 1, now_ns() + 20000000000ull, 0, NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, s, &sync_fd), 0);
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sync_fd);
-	drmSyncobjDestroy(fd, s);
-	return info.status;
 }
 
 static long long chk(int fd, const char *key)
@@ -213,7 +191,7 @@ igt_main
 		munmap(buf, NPAGES * PAGE);
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "userptr_inject", "0"), 0);
 
-		igt_assert_eq(finish_job(c.fd, s), -EFAULT);
+		igt_assert_eq(vsvm_job_end(c.fd, s), -EFAULT);
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "0"), 0);
 		igt_assert_f(chk(c.fd, "access_unmapped") > before,
 			     "the engine reached a released page unseen\n");

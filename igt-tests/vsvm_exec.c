@@ -94,43 +94,14 @@ static uint32_t exec_from(struct ctx *c, unsigned int first, uint32_t queue, uin
 	return out_sync.handle;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
-static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
-{
-	int ret = drmSyncobjWait(fd, &syncobj, 1, now_ns() + ms * 1000000ull, 0, NULL);
-
-	return ret ? -errno : 0;
-}
-
-/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
-static int fence_status(int fd, uint32_t syncobj)
-{
-	struct sync_file_info info = { 0 };
-	int sync_fd, ret;
-
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
-	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
-	close(sync_fd);
-	igt_assert_eq(ret, 0);
-	return info.status;
-}
-
 /* Runs everything emitted, waits, and returns the job's status. */
 static int run(struct ctx *c, uint32_t queue)
 {
 	uint32_t s = exec_from(c, 0, queue, 0);
 	int status;
 
-	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
-	status = fence_status(c->fd, s);
+	igt_assert_eq(vsvm_wait_ms(c->fd, s, 20000), 0);
+	status = vsvm_fence_status(c->fd, s);
 	drmSyncobjDestroy(c->fd, s);
 	c->n = 0;
 	return status;
@@ -254,7 +225,7 @@ igt_main
 
 	igt_describe("TIMESTAMP writes the engine clock, which moves forward.");
 	igt_subtest("timestamp") {
-		uint64_t before = now_ns(), *ts;
+		uint64_t before = vsvm_now_ns(), *ts;
 
 		ctx_init(&c);
 		ts = (uint64_t *)c.data;
@@ -264,7 +235,7 @@ igt_main
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert(ts[0] >= before);
 		igt_assert(ts[1] >= ts[0]);
-		igt_assert(ts[1] <= now_ns());
+		igt_assert(ts[1] <= vsvm_now_ns());
 		ctx_fini(&c);
 	}
 
@@ -307,8 +278,8 @@ igt_main
 			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &s), 0);
 			out.handle = s;
 			igt_assert_eq(__exec(c.fd, &e), 0);
-			igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-			igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+			igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+			igt_assert_eq(vsvm_fence_status(c.fd, s), -EFAULT);
 		}
 		ctx_fini(&c);
 	}
@@ -366,11 +337,11 @@ igt_main
 		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		vsvm_emit_store32(CS(&c), DATA_VA, 7);
 		s = exec_from(&c, 0, 0, 0);
-		igt_assert_eq(wait_ms(c.fd, s, 100), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 100), -ETIME);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 7);
 		ctx_fini(&c);
 	}
@@ -386,8 +357,8 @@ igt_main
 		dev = query_device(c.fd);
 		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		s = exec_from(&c, 0, 0, 0);
-		igt_assert_eq(wait_ms(c.fd, s, dev.job_timeout_ms * 5 + 5000), 0);
-		igt_assert_eq(fence_status(c.fd, s), -ETIMEDOUT);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), -ETIMEDOUT);
 
 		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 0,
 					    .cs_addr = CMD_VA, .cs_size = 4 };
@@ -427,10 +398,10 @@ igt_main
 		first = c.n;
 		vsvm_emit_timestamp(CS(&c), DATA_VA + 8);
 		b = exec_from(&c, first, 1, a);
-		igt_assert_eq(wait_ms(c.fd, b, 200), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, b, 200), -ETIME);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, b, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, a), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, b, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, a), 1);
 		igt_assert(((uint64_t *)c.data)[1] >= ((uint64_t *)c.data)[0]);
 
 		/* The same through a timeline: A signals point 1, B waits on it
@@ -457,10 +428,10 @@ igt_main
 		igt_assert_eq_u32(((uint32_t *)c.data)[4], 0);
 		((volatile uint32_t *)c.data)[32] = 1;
 		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
-						     now_ns() + 20000000000ull, 0, NULL), 0);
+						     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
 		point = 2;
 		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
-						     now_ns() + 20000000000ull, 0, NULL), 0);
+						     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
 		igt_assert_eq_u32(((uint32_t *)c.data)[4], 99);
 		ctx_fini(&c);
 	}
@@ -478,10 +449,10 @@ igt_main
 			usleep(300000);
 			((volatile uint32_t *)c.data)[32] = 1;
 		}
-		t0 = now_ns();
+		t0 = vsvm_now_ns();
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA + 8 * PAGE, PAGE), 0);
-		igt_assert(now_ns() - t0 > 200000000ull);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert(vsvm_now_ns() - t0 > 200000000ull);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[64], 5);
 		igt_waitchildren();
 		ctx_fini(&c);
@@ -518,8 +489,8 @@ igt_main
 				else
 					vsvm_emit_copy(CS(&c), DATA_VA + 8 * PAGE, scratch + 4 * PAGE, 2 * PAGE);
 				s = exec_from(&c, first, child == 0 ? 0 : 1, 0);
-				igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-				status = fence_status(c.fd, s);
+				igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+				status = vsvm_fence_status(c.fd, s);
 				/* The copy races with the binds: done, or a fault. */
 				igt_assert_f(status == 1 || (child == 2 && status == -EFAULT),
 					     "child %d job %d: status %d\n", child, i, status);
@@ -569,10 +540,10 @@ igt_main
 		vsvm_emit_copy(CS(&b), DATA_VA, SHARED_VA + 256, 4);
 		b_sync = exec_from(&b, 0, 1, 0);
 
-		igt_assert_eq(wait_ms(b.fd, b_sync, 200), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(b.fd, b_sync, 200), -ETIME);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(b.fd, b_sync, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, a_sync), 1);
+		igt_assert_eq(vsvm_wait_ms(b.fd, b_sync, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, a_sync), 1);
 		igt_assert_eq_u32(*(uint32_t *)b.data, 0x1234);
 		close(dmabuf);
 		ctx_fini(&b);
@@ -599,7 +570,7 @@ igt_main
 		igt_assert_eq(ioctl(exp.fd, SYNC_IOC_FILE_INFO, &info), 0);
 		igt_assert_eq(info.status, 0);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, spin, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, spin, 20000), 0);
 		info = (struct sync_file_info){ 0 };
 		igt_assert_eq(ioctl(exp.fd, SYNC_IOC_FILE_INFO, &info), 0);
 		igt_assert_eq(info.status, 1);
@@ -625,9 +596,9 @@ igt_main
 		first = c.n;
 		vsvm_emit_store32(CS(&c), DATA_VA + 512, 77);
 		waiter = exec_from(&c, first, 1, 0);
-		igt_assert_eq(wait_ms(c.fd, waiter, 200), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, waiter, 200), -ETIME);
 		((volatile uint32_t *)c.ro)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, waiter, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, waiter, 20000), 0);
 		igt_assert_eq_u32(((uint32_t *)c.data)[128], 77);
 		close(dmabuf);
 		ctx_fini(&c);
@@ -676,11 +647,11 @@ igt_main
 			usleep(300000);
 			((volatile uint32_t *)c.data)[32] = 1;
 		}
-		t0 = now_ns();
+		t0 = vsvm_now_ns();
 		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
-		igt_assert(now_ns() - t0 > 200000000ull);
-		igt_assert_eq(fence_status(c.fd, in.handle), 1);
-		igt_assert_eq(wait_ms(c.fd, out.handle, 0), 0);
+		igt_assert(vsvm_now_ns() - t0 > 200000000ull);
+		igt_assert_eq(vsvm_fence_status(c.fd, in.handle), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 0), 0);
 		igt_waitchildren();
 
 		/* A timeline out-sync gets its point. */
@@ -690,7 +661,7 @@ igt_main
 		op.op = DRM_VSVM_BIND_OP_UNMAP;
 		op.handle = 0;
 		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
-		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl.handle, &point, 1, now_ns(), 0, NULL),
+		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl.handle, &point, 1, vsvm_now_ns(), 0, NULL),
 			      0);
 
 		/* Refusals: a second syncs extension, too many syncs, bad ones. */
@@ -742,28 +713,28 @@ igt_main
 			      -EEXIST);
 		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA + BO_SIZE / 2,
 						 BO_SIZE / 2, 0, unmapped), 0);
-		igt_assert_eq(fence_status(c.fd, spin), 0);
-		igt_assert_eq(wait_ms(c.fd, mapped, 100), -ETIME);
-		igt_assert_eq(wait_ms(c.fd, unmapped, 0), -ETIME);
+		igt_assert_eq(vsvm_fence_status(c.fd, spin), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, mapped, 100), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, unmapped, 0), -ETIME);
 
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, unmapped, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, spin), 1);
-		igt_assert_eq(fence_status(c.fd, mapped), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, unmapped, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, spin), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, mapped), 1);
 
 		/* The first half is mapped; the second half is not any more. */
 		first = c.n;
 		vsvm_emit_fill(CS(&c), SHARED_VA, 0x5a5a5a5a, BO_SIZE / 2);
 		s = exec_from(&c, first, 1, unmapped);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		for (i = 0; i < BO_SIZE / 4; i++)
 			igt_assert_eq_u32(shared[i], i < BO_SIZE / 8 ? 0x5a5a5a5a : 0);
 		first = c.n;
 		vsvm_emit_store32(CS(&c), SHARED_VA + BO_SIZE / 2, 1);
 		s = exec_from(&c, first, 1, 0);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), -EFAULT);
 		igt_assert_eq_u32(shared[BO_SIZE / 8], 0);
 		munmap(shared, BO_SIZE);
 		ctx_fini(&c);
@@ -782,18 +753,18 @@ igt_main
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out), 0);
 		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, DATA_VA, BO_SIZE, 0, out), 0);
 		/* Returned with the job still spinning on the range. */
-		igt_assert_eq(fence_status(c.fd, s), 0);
-		igt_assert_eq(wait_ms(c.fd, out, 100), -ETIME);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out, 100), -ETIME);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, out, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[64], 5);
 
 		first = c.n;
 		vsvm_emit_store32(CS(&c), DATA_VA, 1);
 		s = exec_from(&c, first, 0, 0);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), -EFAULT);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), -EFAULT);
 		ctx_fini(&c);
 	}
 
@@ -827,17 +798,17 @@ igt_main
 		igt_assert_eq(vsvm_vm_bind_ops(c.fd, c.vm, ops, 2, DRM_VSVM_VM_BIND_ASYNC, 0, out,
 					       &done), 0);
 		igt_assert_eq_u32(done, 2);
-		igt_assert_eq(wait_ms(c.fd, out, 100), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out, 100), -ETIME);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(c.fd, out, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, spin), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, spin), 1);
 		igt_assert_eq_u32(a_map[5 * PAGE / 4], 7);
 
 		first = c.n;
 		vsvm_emit_fill(CS(&c), SHARED_VA, 0x11223344, BO_SIZE);
 		s = exec_from(&c, first, 1, 0);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		for (i = 0; i < BO_SIZE / 4; i++) {
 			bool middle = i >= PAGE && i < 2 * PAGE;	/* words of pages 4..7 */
 
@@ -875,8 +846,8 @@ igt_main
 			      0);
 		vsvm_emit_copy(CS(&c), DATA_VA, SHARED_VA, BO_SIZE / 2);
 		s = exec_from(&c, 0, 0, mapped);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_pat(c.data, 0, BO_SIZE / 2, 3);
 
 		/* A job reads the userptr once released; the UNMAP is queued behind it. */
@@ -887,15 +858,15 @@ igt_main
 		s = exec_from(&c, first, 0, 0);
 		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, SHARED_VA, BO_SIZE, 0,
 						 unmapped), 0);
-		igt_assert_eq(wait_ms(c.fd, unmapped, 100), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, unmapped, 100), -ETIME);
 		igt_fork(child, 1) {
 			usleep(300000);
 			((volatile uint32_t *)c.data)[32] = 1;
 		}
 		/* The invalidation waits for the job, then the UNMAP's job ran. */
 		munmap(mem, BO_SIZE);
-		igt_assert_eq(fence_status(c.fd, s), 1);
-		igt_assert_eq(wait_ms(c.fd, unmapped, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, unmapped, 20000), 0);
 		assert_pat(c.data + BO_SIZE / 2, BO_SIZE / 2, PAGE, 3);
 		igt_waitchildren();
 		vsvm_gem_close(c.fd, up);
@@ -1002,10 +973,10 @@ igt_main
 						    .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
 			igt_assert_eq(__exec(fd1, &e), 0);
 		}
-		igt_assert_eq(wait_ms(fd1, s1, 200), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(fd1, s1, 200), -ETIME);
 		igt_assert_eq_u32(data1_map[0], 0);
 		((volatile uint32_t *)c.data)[32] = 1;
-		igt_assert_eq(wait_ms(fd1, s1, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(fd1, s1, 20000), 0);
 		igt_assert_eq_u32(data1_map[0], 0xabc);
 		munmap(cmd1_map, PAGE);
 		munmap(data1_map, PAGE);
@@ -1025,11 +996,11 @@ igt_main
 		igt_assert_fd(f);
 		igt_assert_eq(write(f, "200000", 6), 6);
 		vsvm_emit_fill(CS(&c), DATA_VA, 0x55555555, BO_SIZE);
-		t0 = now_ns();
+		t0 = vsvm_now_ns();
 		igt_assert_eq(run(&c, 0), 1);
 		/* 64 KiB at 200 KB/s: 0.33 s. */
-		igt_assert_f(now_ns() - t0 > 250000000ull, "64 KiB at 200 KB/s took %" PRIu64 " ns\n",
-			     now_ns() - t0);
+		igt_assert_f(vsvm_now_ns() - t0 > 250000000ull, "64 KiB at 200 KB/s took %" PRIu64 " ns\n",
+			     vsvm_now_ns() - t0);
 		close(f);
 		f = openat(dir, "engine_bytes_per_sec", O_WRONLY);
 		igt_assert_fd(f);

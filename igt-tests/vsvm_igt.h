@@ -7,6 +7,10 @@
 #ifndef VSVM_IGT_TESTS_H
 #define VSVM_IGT_TESTS_H
 
+#include <linux/sync_file.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
 #include "igt.h"
 
 /*
@@ -16,6 +20,47 @@
 #ifndef DRIVER_VSVM
 #define DRIVER_VSVM DRIVER_ANY
 #endif
+
+/* CLOCK_MONOTONIC in nanoseconds, for syncobj deadlines and durations. */
+static inline uint64_t vsvm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
+static inline int vsvm_wait_ms(int fd, uint32_t syncobj, unsigned int ms)
+{
+	int ret = drmSyncobjWait(fd, &syncobj, 1, vsvm_now_ns() + ms * 1000000ull, 0, NULL);
+
+	return ret ? -errno : 0;
+}
+
+/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
+static inline int vsvm_fence_status(int fd, uint32_t syncobj)
+{
+	struct sync_file_info info = { 0 };
+	int sync_fd, ret;
+
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
+	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
+	close(sync_fd);
+	igt_assert_eq(ret, 0);
+	return info.status;
+}
+
+/* Waits (up to 20 s) for @s, destroys it and returns 1 or the job's error. */
+static inline int vsvm_job_end(int fd, uint32_t s)
+{
+	int status;
+
+	igt_assert_eq(vsvm_wait_ms(fd, s, 20000), 0);
+	status = vsvm_fence_status(fd, s);
+	drmSyncobjDestroy(fd, s);
+	return status;
+}
 
 static inline bool vsvm_is_vsvm(int fd)
 {

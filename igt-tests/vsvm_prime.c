@@ -80,14 +80,6 @@ static int dbg[2] = { -1, -1 };
 
 /* --- time ---------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* --- devices --------------------------------------------------------------- */
 
 /* A new file of vsvm device @dev (0 or 1). */
@@ -182,35 +174,12 @@ static void sem_set(struct ctx *c, uint32_t v)
 	*(volatile uint32_t *)(c->bo_map + SEM_OFF) = v;
 }
 
-/*
- * Commands are never overwritten within a subtest (the engine reads them
- * when the job runs, and jobs may still be queued): CMD_SIZE is plenty.
- */
-/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
-static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
-{
-	int ret = drmSyncobjWait(fd, &syncobj, 1, now_ns() + ms * 1000000ull, 0, NULL);
-
-	return ret ? -errno : 0;
-}
-
 static int sync_file_status(int sync_fd)
 {
 	struct sync_file_info info = { 0 };
 
 	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
 	return info.status;
-}
-
-/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
-static int fence_status(int fd, uint32_t syncobj)
-{
-	int sync_fd, status;
-
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
-	status = sync_file_status(sync_fd);
-	close(sync_fd);
-	return status;
 }
 
 /*
@@ -233,17 +202,6 @@ static uint32_t submit(struct ctx *c, uint32_t vm, uint32_t queue)
 	return out.handle;
 }
 
-/* Waits for the job of @s (up to 20 s) and returns its status. */
-static int job_end(struct ctx *c, uint32_t s)
-{
-	int status;
-
-	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
-	status = fence_status(c->fd, s);
-	drmSyncobjDestroy(c->fd, s);
-	return status;
-}
-
 /* EXEC of what was emitted, without waiting: 0, or the ioctl's -errno. */
 static int exec_errno(struct ctx *c)
 {
@@ -260,7 +218,7 @@ static int exec_errno(struct ctx *c)
 /* Runs what was emitted on @vm, queue 0, and returns the job's status. */
 static int run_vm(struct ctx *c, uint32_t vm)
 {
-	return job_end(c, submit(c, vm, 0));
+	return vsvm_job_end(c->fd, submit(c, vm, 0));
 }
 
 static int run(struct ctx *c)
@@ -438,7 +396,7 @@ static struct base base_now(void)
 /* Polls up to @ms until device @dev has @bos objects and @imports imports. */
 static void wait_objects(int dev, long long bos, long long imports, unsigned int ms)
 {
-	uint64_t end = now_ns() + ms * 1000000ull;
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
 	long long b, i;
 
 	for (;;) {
@@ -446,7 +404,7 @@ static void wait_objects(int dev, long long bos, long long imports, unsigned int
 		i = prime_stat(dev, "imports");
 		if (b == bos && i == imports)
 			return;
-		if (now_ns() > end)
+		if (vsvm_now_ns() > end)
 			break;
 		usleep(10000);
 	}
@@ -858,14 +816,14 @@ igt_main
 		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach);
 		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		s = submit(&c, c.vm, 0);
-		igt_assert_eq(wait_ms(c.fd, s, 300), -ETIME);
-		igt_assert_eq(fence_status(c.fd, s), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 300), -ETIME);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 0);
 		assert_bytes(c.bo_map + R1, X_SIZE, 0);
 		/* The "vgem writer" writes, then signals. */
 		fill_pat(vmap, 0, X_SIZE, 6);
 		sig.fence = attach.out_fence;
 		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_SIGNAL, &sig);
-		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 6);
 
 		/* A running vsvm job writing X conflicts with a vgem fence. */
@@ -880,7 +838,7 @@ igt_main
 		do_ioctl_err(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach, EBUSY);
 		assert_pat(vmap, 0, X_SIZE, 6);
 		sem_set(&c, 1);
-		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 		igt_assert(poll_in(dmabuf, 0));
 		assert_bytes(vmap, X_SIZE, 0x5a);
 		do_ioctl(vg, PRIME_IOCTL_VGEM_FENCE_ATTACH, &attach);
@@ -991,18 +949,18 @@ igt_main
 		igt_assert(!poll_in(dmabuf, 0));
 		rel = (struct bg){ .fn = bg_release, .delay_ms = 300,
 				   .sem = (volatile uint32_t *)(c.bo_map + SEM_OFF) };
-		t0 = now_ns();
+		t0 = vsvm_now_ns();
 		bg_start(&rel);
 		dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
-		igt_assert_f(now_ns() - t0 > 200000000ull,
+		igt_assert_f(vsvm_now_ns() - t0 > 200000000ull,
 			     "SYNC_START returned after %" PRIu64 " ns, with the writer spinning\n",
-			     now_ns() - t0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+			     vsvm_now_ns() - t0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_bytes(dm, X_SIZE, 0x5a);
 		dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 		bg_join(&rel);
 		igt_assert(poll_in(dmabuf, 0));
-		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 
 		munmap(dm, X_SIZE);
 		close(dmabuf);
@@ -1043,18 +1001,18 @@ igt_main
 		sa = submit(&a, a.vm, 0);
 		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		sb = submit(&c, c.vm, 0);
-		igt_assert_eq(wait_ms(c.fd, sb, 300), -ETIME);
-		igt_assert_eq(fence_status(c.fd, sb), 0);
-		igt_assert_eq(fence_status(a.fd, sa), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, sb, 300), -ETIME);
+		igt_assert_eq(vsvm_fence_status(c.fd, sb), 0);
+		igt_assert_eq(vsvm_fence_status(a.fd, sa), 0);
 		assert_bytes(c.bo_map + R0, X_SIZE, 0);
 		sem_set(&a, 1);
-		igt_assert_eq(job_end(&c, sb), 1);
-		igt_assert_eq(fence_status(a.fd, sa), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, sb), 1);
+		igt_assert_eq(vsvm_fence_status(a.fd, sa), 1);
 		fill_cmd(want, 0x01020304, X_SIZE / 2);
 		fill_pat(want + X_SIZE / 2, X_SIZE / 2, X_SIZE / 2, 12);
 		assert_same(c.bo_map + R0, want, X_SIZE);
 		assert_same(xmap, want, X_SIZE);
-		igt_assert_eq(job_end(&a, sa), 1);
+		igt_assert_eq(vsvm_job_end(a.fd, sa), 1);
 
 		/* Device 1 writes X after a SPIN; device 0, the exporter, copies X. */
 		vb2 = ctx_new_vm(&c);
@@ -1065,15 +1023,15 @@ igt_main
 		sb = submit(&c, vb2, 0);
 		vsvm_emit_copy(CS(&a), BO_VA + R1, X_VA, X_SIZE);
 		sa = submit(&a, a.vm, 0);
-		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
-		igt_assert_eq(fence_status(a.fd, sa), 0);
+		igt_assert_eq(vsvm_wait_ms(a.fd, sa, 300), -ETIME);
+		igt_assert_eq(vsvm_fence_status(a.fd, sa), 0);
 		assert_bytes(a.bo_map + R1, X_SIZE, 0);
 		sem_set(&c, 1);
-		igt_assert_eq(job_end(&a, sa), 1);
-		igt_assert_eq(fence_status(c.fd, sb), 1);
+		igt_assert_eq(vsvm_job_end(a.fd, sa), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, sb), 1);
 		assert_pat(a.bo_map + R1, 0, X_SIZE, 13);
 		assert_pat(xmap, 0, X_SIZE, 13);
-		igt_assert_eq(job_end(&c, sb), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, sb), 1);
 
 		munmap(xmap, X_SIZE);
 		close(dmabuf);
@@ -1126,12 +1084,12 @@ igt_main
 		igt_assert(poll_in(rd, 20000));
 		igt_assert(poll_in(wr, 20000));
 		igt_assert_eq(sync_file_status(rd), 1);
-		igt_assert_eq(fence_status(a.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(a.fd, s), 1);
 		fill_cmd(want, 0x77665544, X_SIZE);
 		assert_same(xmap, want, X_SIZE);
 		close(rd);
 		close(wr);
-		igt_assert_eq(job_end(&a, s), 1);
+		igt_assert_eq(vsvm_job_end(a.fd, s), 1);
 
 		/* The importer's job, X mapped read-only: a reader. */
 		vro = ctx_new_vm(&c);
@@ -1144,14 +1102,14 @@ igt_main
 		wr = export_sync_file(dmabuf, DMA_BUF_SYNC_WRITE);
 		igt_assert_eq(sync_file_status(rd), 1);	/* no writer */
 		igt_assert_eq(sync_file_status(wr), 0);	/* a reader */
-		igt_assert_eq(fence_status(c.fd, s), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 0);
 		sem_set(&c, 1);
 		igt_assert(poll_in(wr, 20000));
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_same(c.bo_map + R0, want, X_SIZE);
 		close(rd);
 		close(wr);
-		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 
 		/* The importer's job, X mapped writable: a writer. */
 		sem_set(&c, 0);
@@ -1169,7 +1127,7 @@ igt_main
 		put32(want + 4 * PAGE + 8, 0x600dcafe);
 		assert_same(xmap, want, X_SIZE);
 		close(rd);
-		igt_assert_eq(job_end(&c, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 
 		munmap(xmap, X_SIZE);
 		close(dmabuf);
@@ -1215,24 +1173,24 @@ igt_main
 		/* A read-only job runs while device 0 still spins. */
 		vsvm_emit_copy(CS(&c), BO_VA + R0, X_VA, X_SIZE);
 		s1 = submit(&c, vro, 0);
-		igt_assert_eq(wait_ms(c.fd, s1, 1500), 0);
-		igt_assert_eq(fence_status(c.fd, s1), 1);
-		igt_assert_eq(fence_status(a.fd, sa), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 1500), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s1), 1);
+		igt_assert_eq(vsvm_fence_status(a.fd, sa), 0);
 		assert_pat(c.bo_map + R0, 0, X_SIZE, 14);
 
 		/* A writer waits for it. */
 		vsvm_emit_store32(CS(&c), X_VA + 8, 0x00c0ffee);
 		s2 = submit(&c, vrw, 1);
-		igt_assert_eq(wait_ms(c.fd, s2, 300), -ETIME);
-		igt_assert_eq(fence_status(c.fd, s2), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s2, 300), -ETIME);
+		igt_assert_eq(vsvm_fence_status(c.fd, s2), 0);
 		assert_pat(xmap, 0, X_SIZE, 14);
 		sem_set(&a, 1);
-		igt_assert_eq(job_end(&c, s2), 1);
-		igt_assert_eq(fence_status(a.fd, sa), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s2), 1);
+		igt_assert_eq(vsvm_fence_status(a.fd, sa), 1);
 		fill_pat(want, 0, X_SIZE, 14);
 		put32(want + 8, 0x00c0ffee);
 		assert_same(xmap, want, X_SIZE);
-		igt_assert_eq(job_end(&a, sa), 1);
+		igt_assert_eq(vsvm_job_end(a.fd, sa), 1);
 		drmSyncobjDestroy(c.fd, s1);
 
 		/*
@@ -1252,17 +1210,17 @@ igt_main
 		sa = submit(&a, va2, 0);
 		vsvm_emit_copy(CS(&c), BO_VA + R1, X_VA, X_SIZE);
 		s2 = submit(&c, vro, 1);	/* queue 0 is busy with the SPIN */
-		igt_assert_eq(wait_ms(a.fd, sa, 300), -ETIME);
-		igt_assert_eq(wait_ms(c.fd, s2, 0), -ETIME);
-		igt_assert_eq(fence_status(d.fd, s1), 0);
+		igt_assert_eq(vsvm_wait_ms(a.fd, sa, 300), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s2, 0), -ETIME);
+		igt_assert_eq(vsvm_fence_status(d.fd, s1), 0);
 		assert_bytes(a.bo_map + R1, X_SIZE, 0);
 		assert_bytes(c.bo_map + R1, X_SIZE, 0);
 		/* Written after both jobs were submitted: they must read this. */
 		fill_pat(xmap, 0, X_SIZE, 15);
 		sem_set(&d, 1);
-		igt_assert_eq(job_end(&a, sa), 1);
-		igt_assert_eq(job_end(&c, s2), 1);
-		igt_assert_eq(job_end(&d, s1), 1);
+		igt_assert_eq(vsvm_job_end(a.fd, sa), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s2), 1);
+		igt_assert_eq(vsvm_job_end(d.fd, s1), 1);
 		assert_pat(a.bo_map + R1, 0, X_SIZE, 15);
 		assert_pat(c.bo_map + R1, 0, X_SIZE, 15);
 
@@ -1405,13 +1363,13 @@ igt_main
 		usleep(300000);
 		igt_info("prime_evict %s before the SPIN was released\n",
 			 atomic_load(&ev.done) ? "returned" : "had not returned");
-		igt_assert_eq(fence_status(c.fd, s0), 0);
-		igt_assert_eq(fence_status(c.fd, s1), 0);
-		igt_assert_eq(fence_status(c.fd, s2), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s0), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s1), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s2), 0);
 		sem_set(&c, 1);
-		igt_assert_eq(job_end(&c, s0), 1);
-		igt_assert_eq(job_end(&c, s1), 1);
-		igt_assert_eq(job_end(&c, s2), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s0), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s1), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s2), 1);
 		bg_join(&ev);
 		igt_assert_eq(ev.ret, 0);
 		igt_assert_eq_s64(counts(0).evictions, a0.evictions + 1);
@@ -1735,7 +1693,7 @@ igt_main
 		/* Device 1's job on the buffer waits for the spin. */
 		vsvm_emit_copy(CS(&c), BO_VA, X_VA, X_SIZE);
 		s1 = submit(&c, c.vm, 0);
-		igt_assert_eq(wait_ms(c.fd, s1, 300), -ETIME);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 300), -ETIME);
 		/* The dma-buf's fences, as a sync_file, at point 7 of device 1's timeline. */
 		igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex), 0);
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tmp), 0);
@@ -1755,14 +1713,14 @@ igt_main
 		do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
 		c.first = c.n;
 		usleep(200000);
-		igt_assert_eq(fence_status(c.fd, s1), 0);
-		igt_assert_eq(fence_status(c.fd, s3.handle), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s1), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s3.handle), 0);
 		igt_assert_eq(c.bo_map[R1], 0);
 
 		sem_set(&a, 1);
-		igt_assert_eq(job_end(&c, s1), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s1), 1);
 		assert_pat(c.bo_map, 0, X_SIZE, 17);
-		igt_assert_eq(job_end(&c, s3.handle), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s3.handle), 1);
 		igt_assert_eq(c.bo_map[R1], 0x7e);
 		drmSyncobjDestroy(c.fd, tmp);
 		drmSyncobjDestroy(c.fd, tl_in.handle);

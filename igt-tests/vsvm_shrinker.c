@@ -63,14 +63,6 @@ static void ctx_fini(struct ctx *c)
 	close(c->fd);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static uint32_t submit(struct ctx *c)
 {
 	struct drm_vsvm_sync out = { 0 };
@@ -85,23 +77,9 @@ static uint32_t submit(struct ctx *c)
 	return out.handle;
 }
 
-/* Waits for @s; returns 1 for success or the job's error. */
-static int finish_job(int fd, uint32_t s)
-{
-	struct sync_file_info info = { 0 };
-	int sync_fd;
-
-	igt_assert_eq(drmSyncobjWait(fd, &s, 1, now_ns() + 20000000000ull, 0, NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, s, &sync_fd), 0);
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sync_fd);
-	drmSyncobjDestroy(fd, s);
-	return info.status;
-}
-
 static int run(struct ctx *c)
 {
-	return finish_job(c->fd, submit(c));
+	return vsvm_job_end(c->fd, submit(c));
 }
 
 static long long shr(int fd, const char *key)
@@ -231,7 +209,7 @@ igt_main
 		igt_assert_eq(shr(c.fd, "evictions"), ev);
 		igt_assert_f(shr(c.fd, "skipped_busy") > busy, "the busy BO was not looked at\n");
 		c.sem[0] = 1;
-		igt_assert_eq(finish_job(c.fd, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 		check_pattern(c.dst, SIZE, 9);
 		ctx_fini(&c);
 	}
@@ -361,8 +339,8 @@ igt_main
 			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, bo[i], 0, SRC_VA + i * SIZE, SIZE,
 						  0), 0);
 		}
-		end = now_ns() + 2000000000ull;
-		for (iter = 0; iter < 4 || now_ns() < end; iter++) {
+		end = vsvm_now_ns() + 2000000000ull;
+		for (iter = 0; iter < 4 || vsvm_now_ns() < end; iter++) {
 			i = iter % 8;
 			if (iter % 3 == 0)
 				drop_caches();

@@ -78,14 +78,6 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->cmd, CMD_WORDS * 4);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* EXEC of everything emitted; 0 and the out-syncobj, or -errno. */
 static int __submit(struct ctx *c, uint32_t *sync)
 {
@@ -114,24 +106,10 @@ static uint32_t submit(struct ctx *c)
 	return s;
 }
 
-/* Waits for @s: 1 for success, or the job's error. */
-static int job_end(int fd, uint32_t s)
-{
-	struct sync_file_info info = { 0 };
-	int sync_fd;
-
-	igt_assert_eq(drmSyncobjWait(fd, &s, 1, now_ns() + 20000000000ull, 0, NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, s, &sync_fd), 0);
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sync_fd);
-	drmSyncobjDestroy(fd, s);
-	return info.status;
-}
-
 /* Runs what was emitted (a fresh stream each time) and returns its status. */
 static int run(struct ctx *c)
 {
-	int status = job_end(c->fd, submit(c));
+	int status = vsvm_job_end(c->fd, submit(c));
 
 	c->n = 0;
 	return status;
@@ -184,7 +162,7 @@ static int prefetch(struct ctx *c, const void *addr, uint64_t size)
 	uint32_t s = 0;
 
 	igt_assert_eq(__prefetch(c, addr, size, &s), 0);
-	return job_end(c->fd, s);
+	return vsvm_job_end(c->fd, s);
 }
 
 /* One thread of the "threads" subtest. */
@@ -441,7 +419,7 @@ igt_main
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == buf);
 		fill_pat(buf, 0, BUF, 42);
 		*sem = 1;
-		igt_assert_eq(job_end(c.fd, s), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
 		assert_pat(dst, 0, BUF, 42);
 		ctx_fini(&c);
 		munmap(buf, BUF);
@@ -719,7 +697,7 @@ igt_main
 		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 		/* The spin's semaphore page is gone: a quiet fault ends it. */
-		igt_assert_eq(job_end(fd, sync_vm[0]), -EFAULT);
+		igt_assert_eq(vsvm_job_end(fd, sync_vm[0]), -EFAULT);
 		igt_debugfs_read(fd, "vsvm_svm", buf);
 		igt_assert_f(strstr(buf, "(mm gone)"), "no PASID without its mm in:\n%s\n", buf);
 		/* The file still works; a job on the dead mm's VM is refused. */

@@ -60,14 +60,6 @@ static long long dmachk_base;
 
 /* --- time ---------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* --- a file with a VM, a command buffer and a data BO --------------------- */
 
 struct ctx {
@@ -116,27 +108,6 @@ static void ctx_fini(struct ctx *c)
 static void sem_set(struct ctx *c, uint32_t v)
 {
 	*(volatile uint32_t *)(c->bo_map + SEM_OFF) = v;
-}
-
-/* Waits up to @ms for @syncobj; returns 0 or -ETIME. */
-static int wait_ms(int fd, uint32_t syncobj, unsigned int ms)
-{
-	int ret = drmSyncobjWait(fd, &syncobj, 1, now_ns() + ms * 1000000ull, 0, NULL);
-
-	return ret ? -errno : 0;
-}
-
-/* The status of the fence in @syncobj: 1 signalled, 0 pending, <0 its error. */
-static int fence_status(int fd, uint32_t syncobj)
-{
-	struct sync_file_info info = { 0 };
-	int sync_fd, ret;
-
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
-	ret = ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info);
-	close(sync_fd);
-	igt_assert_eq(ret, 0);
-	return info.status;
 }
 
 /* Fills @e to run the words from @first on, on @vm, signalling @out. */
@@ -190,8 +161,8 @@ static int exec_wait(struct ctx *c, uint32_t vm, int *status)
 	c->n = 0;
 	if (ret)
 		return ret;
-	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
-	*status = fence_status(c->fd, s);
+	igt_assert_eq(vsvm_wait_ms(c->fd, s, 20000), 0);
+	*status = vsvm_fence_status(c->fd, s);
 	drmSyncobjDestroy(c->fd, s);
 	return 0;
 }
@@ -293,10 +264,10 @@ static long long vm_pin_kb(void)
 /* Polls up to @ms until VmPin is @kb. */
 static void wait_vm_pin(long long kb, unsigned int ms)
 {
-	uint64_t end = now_ns() + ms * 1000000ull;
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
 	long long now;
 
-	while ((now = vm_pin_kb()) != kb && now_ns() < end)
+	while ((now = vm_pin_kb()) != kb && vsvm_now_ns() < end)
 		usleep(10000);
 	igt_assert_f(now == kb, "VmPin: %lld kB, want %lld kB\n", now, kb);
 }
@@ -332,7 +303,7 @@ static struct up_stats stats_now(void)
  */
 static void stats_wait(const struct up_stats *base, unsigned int ms)
 {
-	uint64_t end = now_ns() + ms * 1000000ull;
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
 	struct up_stats s;
 
 	for (;;) {
@@ -340,7 +311,7 @@ static void stats_wait(const struct up_stats *base, unsigned int ms)
 		if (s.userptrs == base->userptrs && s.pinned == base->pinned &&
 		    s.longterm == base->longterm && s.bos == base->bos)
 			return;
-		if (now_ns() > end)
+		if (vsvm_now_ns() > end)
 			break;
 		usleep(10000);
 	}
@@ -381,13 +352,13 @@ static bool inject_is(const char *state)
 
 static bool inject_wait(const char *state, unsigned int ms)
 {
-	uint64_t end = now_ns() + ms * 1000000ull;
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
 
 	do {
 		if (inject_is(state))
 			return true;
 		usleep(1000);
-	} while (now_ns() < end);
+	} while (vsvm_now_ns() < end);
 	return false;
 }
 
@@ -417,7 +388,7 @@ static void *bg_main(void *arg)
 	struct bg *b = arg;
 
 	b->ret = b->fn(b);
-	b->end_ns = now_ns();
+	b->end_ns = vsvm_now_ns();
 	atomic_store(&b->done, true);
 	return NULL;
 }
@@ -467,9 +438,9 @@ static void warm_up(struct ctx *c, uint32_t s, struct bg *t)
 	sem_set(c, 0);
 	usleep(1);
 	igt_assert(!bg_done(t));
-	igt_assert(now_ns());
-	igt_assert_eq(fence_status(c->fd, s), 0);
-	igt_assert_eq(wait_ms(c->fd, s, 0), -ETIME);
+	igt_assert(vsvm_now_ns());
+	igt_assert_eq(vsvm_fence_status(c->fd, s), 0);
+	igt_assert_eq(vsvm_wait_ms(c->fd, s, 0), -ETIME);
 }
 
 /* --- processes ---------------------------------------------------------------- */
@@ -625,7 +596,7 @@ static void *churn_main(void *arg)
 	struct churn *s = arg;
 	uint64_t gen = 1, i;	/* the target starts with generation 1 */
 
-	while (!atomic_load(&s->stop) && now_ns() < s->deadline_ns) {
+	while (!atomic_load(&s->stop) && vsvm_now_ns() < s->deadline_ns) {
 		uint64_t *p;
 
 		gen++;
@@ -696,14 +667,14 @@ static uint8_t *invalidate_while_busy(struct ctx *c, struct bg *t, unsigned int 
 	bg_start(t);
 	usleep(200000);
 	igt_assert_f(!bg_done(t), "the call returned (%d) while the job spun\n", t->ret);
-	igt_assert_eq(fence_status(c->fd, s), 0);
-	released = now_ns();
+	igt_assert_eq(vsvm_fence_status(c->fd, s), 0);
+	released = vsvm_now_ns();
 	sem_set(c, 1);
-	igt_assert_eq(wait_ms(c->fd, s, 20000), 0);
+	igt_assert_eq(vsvm_wait_ms(c->fd, s, 20000), 0);
 	bg_join(t);
 	igt_assert_eq(t->ret, 0);
 	igt_assert(t->end_ns > released);
-	igt_assert_eq(fence_status(c->fd, s), 1);
+	igt_assert_eq(vsvm_fence_status(c->fd, s), 1);
 	assert_pat(c->bo_map, 0, 16 * PAGE, seed);
 	igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 	return buf;
@@ -2203,8 +2174,8 @@ igt_main
 		inject("0");
 		bg_join(&t);
 		igt_assert_eq(t.ret, 0);
-		igt_assert_eq(wait_ms(c.fd, out.handle, 20000), 0);
-		igt_assert_eq(fence_status(c.fd, out.handle), 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, out.handle), 1);
 		igt_assert_cmps64(up_stat("retries"), >, <=, retries);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 39);
 		c.n = 0;
@@ -2272,15 +2243,15 @@ igt_main
 		usleep(200000);
 		igt_assert_f(!bg_done(&u), "munmap returned (%d) before the stalled job ran\n",
 			     u.ret);
-		released = now_ns();
+		released = vsvm_now_ns();
 		inject("0");
 		bg_join(&t);
 		igt_assert_eq(t.ret, 0);
-		igt_assert_eq(wait_ms(c.fd, out.handle, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 20000), 0);
 		bg_join(&u);
 		igt_assert_eq(u.ret, 0);
 		igt_assert(u.end_ns > released);
-		igt_assert_eq(fence_status(c.fd, out.handle), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, out.handle), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 40);
 		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		ctx_fini(&c);
@@ -2321,14 +2292,14 @@ igt_main
 		bg_start(&u);
 		usleep(200000);
 		igt_assert_f(!bg_done(&u), "munmap returned (%d) during the COPY\n", u.ret);
-		igt_assert_eq(fence_status(c.fd, s), 0);
-		released = now_ns();
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 0);
+		released = vsvm_now_ns();
 		inject("0");
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
 		bg_join(&u);
 		igt_assert_eq(u.ret, 0);
 		igt_assert(u.end_ns > released);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 41);
 		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		c.n = 0;
@@ -2346,13 +2317,13 @@ igt_main
 		bg_start(&u);
 		usleep(200000);
 		igt_assert_f(!bg_done(&u), "mprotect returned (%d) during the COPY\n", u.ret);
-		released = now_ns();
+		released = vsvm_now_ns();
 		inject("0");
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
 		bg_join(&u);
 		igt_assert_eq(u.ret, 0);
 		igt_assert(u.end_ns > released);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_pat(buf2, 0, 8 * PAGE, 42);
 		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		ctx_fini(&c);
@@ -2401,10 +2372,10 @@ igt_main
 		usleep(200000);
 		igt_assert_f(!bg_done(&u), "munmap returned (%d) with the job pending\n", u.ret);
 		sem_set(&c, 1);
-		igt_assert_eq(wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
 		bg_join(&u);
 		igt_assert_eq(u.ret, 0);
-		igt_assert_eq(fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
 		assert_pat(c.bo_map, 0, 8 * PAGE, 43);
 		igt_assert_eq_s64(up_stat("would_block"), wb + 1);
 		ctx_fini(&c);
@@ -2428,11 +2399,11 @@ igt_main
 		ctx_init(&c);
 		for (iter = 0; iter < HUGE_SIZE / 8; iter++)
 			((uint64_t *)region)[iter] = 1;
-		s.deadline_ns = now_ns() + 3000000000ull;
+		s.deadline_ns = vsvm_now_ns() + 3000000000ull;
 		atomic_init(&s.stop, false);
 		igt_assert_eq(pthread_create(&s.thread, NULL, churn_main, &s), 0);
-		end = now_ns() + 2000000000ull;
-		for (iter = 0; now_ns() < end; iter++) {
+		end = vsvm_now_ns() + 2000000000ull;
+		for (iter = 0; vsvm_now_ns() < end; iter++) {
 			uint64_t off = ((iter * 37) % (HUGE_SIZE / PAGE - 4)) * PAGE, i, g;
 			uint64_t *d = (uint64_t *)c.bo_map;
 			int ret, status;
@@ -2521,8 +2492,8 @@ igt_main
 		}
 		igt_waitchildren();
 		for (i = 0; i < 21; i++) {
-			igt_assert_eq(wait_ms(c.fd, s[i], 20000), 0);
-			igt_assert_eq(fence_status(c.fd, s[i]), 1);
+			igt_assert_eq(vsvm_wait_ms(c.fd, s[i], 20000), 0);
+			igt_assert_eq(vsvm_fence_status(c.fd, s[i]), 1);
 		}
 		igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 		assert_pat(c.bo_map, 0, 16 * PAGE, 44);
@@ -2562,8 +2533,8 @@ igt_main
 			sigemptyset(&sa.sa_mask);
 			igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
 			igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-			end = now_ns() + 2000000000ull;
-			for (iter = 0; now_ns() < end; iter++) {
+			end = vsvm_now_ns() + 2000000000ull;
+			for (iter = 0; vsvm_now_ns() < end; iter++) {
 				uint32_t h;
 
 				fill_pat(buf, 0, 16 * PAGE, iter % 200);
@@ -2615,10 +2586,10 @@ igt_main
 		igt_assert(eater >= 0);
 		if (eater == 0) {
 			/* Touch and free 64 MiB chunks, up to 512 MiB, for 2 s. */
-			uint64_t stop = now_ns() + 2000000000ull;
+			uint64_t stop = vsvm_now_ns() + 2000000000ull;
 
 			alarm(20);
-			while (now_ns() < stop) {
+			while (vsvm_now_ns() < stop) {
 				void *m[8];
 				int i;
 
@@ -2635,8 +2606,8 @@ igt_main
 			_exit(0);
 		}
 
-		end = now_ns() + 2000000000ull;
-		for (iter = 0; iter < 4 || now_ns() < end; iter++) {
+		end = vsvm_now_ns() + 2000000000ull;
+		for (iter = 0; iter < 4 || vsvm_now_ns() < end; iter++) {
 			int f = open("/proc/sys/vm/compact_memory", O_WRONLY);
 
 			if (f >= 0) {

@@ -35,6 +35,9 @@ esac
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp -d makes the directory 0700, and it becomes the guest's /: tests
+# that drop root must still reach /sys, /tmp and /opt.
+chmod 0755 "$stage"
 mkdir -p "$stage"/{bin,lib,lib64,opt/vsvm/bin,opt/vsvm/igt,opt/vsvm/lib}
 
 cp /bin/busybox "$stage/bin/busybox"
@@ -59,6 +62,14 @@ for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u)
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done
+
+# glibc loads libgcc_s with dlopen() to unwind a thread that is cancelled
+# or exits with pthread_exit() (as igt_assert in a thread does): no ldd
+# lists it.
+libgcc_s=$(gcc -print-file-name=libgcc_s.so.1)
+[ -f "$libgcc_s" ] || libgcc_s=/lib/$(gcc -print-multiarch)/libgcc_s.so.1
+mkdir -p "$stage/lib/$(gcc -print-multiarch)"
+cp -L "$libgcc_s" "$stage/lib/$(gcc -print-multiarch)/libgcc_s.so.1"
 
 # libibverbs loads its providers with dlopen(): rxe's, and its driver file.
 multiarch=$(gcc -print-multiarch)

@@ -129,9 +129,11 @@ err_unpin:
  * vmap) is evicted, since only then are its pages freed.  The GPU loses it
  * first: every page-table entry of its mappings is cleared and the TLB
  * flushed; then importers are told (dma_buf_move_notify(), I9) and give
- * their mappings back; then the device's DMA mapping goes, and the pages
- * go back to shmem (dirty, so that their contents are kept, in swap if
- * need be).  The next VM_BIND or EXEC that needs the object gets them back.
+ * their mappings back, whether or not the object still has GEM handles
+ * (an object an importer still maps after that is skipped); then the
+ * device's DMA mapping goes, and the pages go back to shmem (dirty, so
+ * that their contents are kept, in swap if need be).  The next VM_BIND or
+ * EXEC that needs the object gets them back.
  *
  * Return: the number of pages freed, 0 if the object was skipped.
  */
@@ -150,22 +152,21 @@ unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo)
 		atomic64_inc(&vdev->shrink_stats.skipped_busy);
 		return 0;
 	}
-	if (bo->export_maps || READ_ONCE(obj->dma_buf)) {
+	/*
+	 * I9: importers give their mappings back before the pages go.  The
+	 * object's own dma-buf pointer, not obj->dma_buf, which goes with the
+	 * last GEM handle while importers still map the buffer; it stays
+	 * valid while the reservation is held (vsvm_dmabuf_release()).
+	 */
+	if (bo->dma_buf)
+		dma_buf_move_notify(bo->dma_buf);
+	if (bo->export_maps) {
 		/*
-		 * obj->dma_buf stays while object_name_lock is held; only
-		 * try it: reclaim must not wait for a lock held around an
-		 * allocation.
+		 * Still mapped: an importer that unmaps later, or one of an
+		 * earlier dma-buf of the object.  Its pages stay.
 		 */
-		if (!mutex_trylock(&vdev->drm.object_name_lock)) {
-			atomic64_inc(&vdev->shrink_stats.skipped_busy);
-			return 0;
-		}
-		if (obj->dma_buf)
-			dma_buf_move_notify(obj->dma_buf);
-		mutex_unlock(&vdev->drm.object_name_lock);
-		/* Every dynamic importer gave its mapping back. */
-		if (WARN_ON(bo->export_maps))
-			return 0;
+		atomic64_inc(&vdev->shrink_stats.skipped_busy);
+		return 0;
 	}
 
 	list_for_each_entry(vma, &bo->vmas, up_link) {

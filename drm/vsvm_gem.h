@@ -9,6 +9,7 @@
 
 #include <drm/drm_gem_shmem_helper.h>
 
+struct dma_buf;
 struct drm_device;
 struct drm_file;
 
@@ -38,6 +39,15 @@ struct vsvm_bo {
 	struct list_head vmas;
 	/** @lru: Entry in &vsvm_device.lru while @sgt is set, under its lock. */
 	struct list_head lru;
+	/**
+	 * @dma_buf: The object's dma-buf while it lives (no reference: the
+	 * dma-buf holds the object), set at export and cleared by its release,
+	 * under the reservation.  Unlike &drm_gem_object.dma_buf it stays when
+	 * the last GEM handle goes, so that eviction can still tell importers
+	 * (I9).  An object exported again while an earlier dma-buf lives
+	 * points at the latest.
+	 */
+	struct dma_buf *dma_buf;
 	/** @export_maps: Mappings of the object's dma-buf attachments. */
 	unsigned int export_maps;
 	/** @evicted: Evicted, and not mapped again since (for the counters). */

@@ -43,6 +43,12 @@ MODULE_IMPORT_NS(DMA_BUF);
  * that move_notify needs (I2).  Registrations are, with their own dma-buf
  * ops (see the DOC on userptr).
  *
+ * The object keeps its own pointer to its dma-buf (&vsvm_bo.dma_buf, set
+ * at export and cleared by the dma-buf's release, both under the
+ * reservation), because &drm_gem_object.dma_buf goes with the last GEM
+ * handle while importers may still map the buffer: an object whose
+ * handles are all closed must still tell its importers that it moves.
+ *
  * The shrinker evicts exported objects too (vsvm_bo_evict_locked() calls
  * dma_buf_move_notify() with the reservation held), and debugfs
  * ``prime_evict`` does the same for every exported object no importer
@@ -173,6 +179,22 @@ static void vsvm_dmabuf_unmap(struct dma_buf_attachment *attach, struct sg_table
 }
 
 /*
+ * The dma-buf goes: the object no longer has it.  Under the reservation,
+ * so that the shrinker, which holds it, may use &vsvm_bo.dma_buf.
+ */
+static void vsvm_dmabuf_release(struct dma_buf *dma_buf)
+{
+	struct drm_gem_object *obj = dma_buf->priv;
+	struct vsvm_bo *bo = to_vsvm_bo(obj);
+
+	dma_resv_lock(obj->resv, NULL);
+	if (bo->dma_buf == dma_buf)
+		bo->dma_buf = NULL;
+	dma_resv_unlock(obj->resv);
+	drm_gem_dmabuf_release(dma_buf);
+}
+
+/*
  * drm_gem_prime_export()'s ops, made dynamic: attaching does not pin,
  * mapping needs the reservation, and only static importers pin.
  */
@@ -182,7 +204,7 @@ static const struct dma_buf_ops vsvm_dmabuf_ops = {
 	.unpin = vsvm_dmabuf_unpin,
 	.map_dma_buf = vsvm_dmabuf_map,
 	.unmap_dma_buf = vsvm_dmabuf_unmap,
-	.release = drm_gem_dmabuf_release,
+	.release = vsvm_dmabuf_release,
 	.mmap = drm_gem_dmabuf_mmap,
 	.vmap = drm_gem_dmabuf_vmap,
 	.vunmap = drm_gem_dmabuf_vunmap,
@@ -206,8 +228,16 @@ struct dma_buf *vsvm_gem_prime_export(struct drm_gem_object *obj, int flags)
 		.priv = obj,
 		.resv = obj->resv,
 	};
+	struct dma_buf *dma_buf;
 
-	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+	dma_buf = drm_gem_dmabuf_export(obj->dev, &exp_info);
+	if (IS_ERR(dma_buf))
+		return dma_buf;
+	/* Found by eviction whether or not handles remain (I9). */
+	dma_resv_lock(obj->resv, NULL);
+	to_vsvm_bo(obj)->dma_buf = dma_buf;
+	dma_resv_unlock(obj->resv);
+	return dma_buf;
 }
 
 /**
@@ -254,24 +284,18 @@ int vsvm_prime_evict_all(struct vsvm_device *vdev)
 	xa_for_each(&objs, idx, obj) {
 		struct dma_buf *dma_buf;
 
-		/* While the object has handles, obj->dma_buf holds a reference. */
-		mutex_lock(&drm->object_name_lock);
-		dma_buf = obj->dma_buf;
-		if (dma_buf)
-			get_dma_buf(dma_buf);
-		mutex_unlock(&drm->object_name_lock);
-
-		if (dma_buf) {
-			dma_resv_lock(obj->resv, NULL);
-			if (to_vsvm_bo(obj)->export_pins) {
-				atomic64_inc(&vdev->prime_stats.skipped_pinned);
-			} else {
-				dma_buf_move_notify(dma_buf);
-				atomic64_inc(&vdev->prime_stats.evictions);
-			}
-			dma_resv_unlock(obj->resv);
-			dma_buf_put(dma_buf);
+		/* The dma-buf's release clears it under the reservation. */
+		dma_resv_lock(obj->resv, NULL);
+		dma_buf = to_vsvm_bo(obj)->dma_buf;
+		if (!dma_buf) {
+			/* Released since: nothing to tell. */
+		} else if (to_vsvm_bo(obj)->export_pins) {
+			atomic64_inc(&vdev->prime_stats.skipped_pinned);
+		} else {
+			dma_buf_move_notify(dma_buf);
+			atomic64_inc(&vdev->prime_stats.evictions);
 		}
+		dma_resv_unlock(obj->resv);
 		drm_gem_object_put(obj);
 	}
 	xa_destroy(&objs);

@@ -8,7 +8,8 @@
  * Description: Under memory pressure (drop_caches=2 runs every shrinker)
  *	idle buffer objects give their pages back to shmem and come back on
  *	next use with their contents; busy, pinned and CPU-mapped ones stay;
- *	importers of an evicted object re-map it (I9); the shrinker only
+ *	importers of an evicted object re-map it (I9), also when the
+ *	exporter closed its last GEM handle; the shrinker only
  *	try-locks (I2) and the DMA checker stays silent (I10).
  */
 
@@ -292,6 +293,68 @@ igt_main
 		vsvm_emit_copy(CS(&a), DST_VA, SRC_VA, SIZE);
 		igt_assert_eq(run(&a), 1);
 		check_pattern(a.dst, SIZE, 21);
+		ctx_fini(&b);
+		ctx_fini(&a);
+	}
+
+	/*
+	 * I9: an object whose GEM handles are all closed still has its
+	 * dma-buf, and an importer that maps it: eviction must tell it.
+	 */
+	igt_describe("A BO bound on both devices whose exporter closed its GEM handle "
+		     "(only its mapping and the import keep it): the shrinker tells the "
+		     "importer (move_notify) before the pages go, with no warning, and "
+		     "both GPUs then read the right data.");
+	igt_subtest("evict-exported-handle-closed") {
+		struct ctx a, b;
+		long long ev, mn, maps;
+		uint32_t bo, imported;
+		int dmabuf, fd1;
+		bool moves;
+
+		fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		igt_require_f(fd1 >= 0, "one vsvm device only\n");
+		ctx_init(&a, drm_open_driver(DRIVER_VSVM));
+		ctx_init(&b, fd1);
+		moves = vsvm_debugfs_get(a.fd, "vsvm_prime", "move_notify") == 1;
+		bo = bo_with_pattern(a.fd, SIZE, 27);
+		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, bo, 0, SRC_VA, SIZE, 0), 0);
+		igt_assert_eq(drmPrimeHandleToFD(a.fd, bo, DRM_CLOEXEC, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(b.fd, dmabuf, &imported), 0);
+		close(dmabuf);
+		igt_assert_eq(vsvm_vm_map(b.fd, b.vm, imported, 0, SRC_VA, SIZE, 0), 0);
+		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
+		igt_assert_eq(run(&b), 1);
+		check_pattern(b.dst, SIZE, 27);
+
+		/* The exporter's handle goes; its VM's mapping keeps the object. */
+		vsvm_gem_close(a.fd, bo);
+		ev = shr(a.fd, "evictions");
+		mn = vsvm_debugfs_get(b.fd, "vsvm_prime", "move_notifies");
+		maps = vsvm_debugfs_get(b.fd, "vsvm_prime", "maps");
+		drop_caches();
+		if (moves) {
+			igt_assert_f(shr(a.fd, "evictions") > ev,
+				     "the exported BO whose handle was closed was not evicted\n");
+			igt_assert_f(vsvm_debugfs_get(b.fd, "vsvm_prime", "move_notifies") > mn,
+				     "the importer was not told that the BO moved\n");
+		} else {
+			/* No CONFIG_DMABUF_MOVE_NOTIFY: the importer pins it. */
+			igt_assert_eq(shr(a.fd, "evictions"), ev);
+		}
+
+		/* The importer maps it again and reads the right data. */
+		memset(b.dst, 0, SIZE);
+		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
+		igt_assert_eq(run(&b), 1);
+		check_pattern(b.dst, SIZE, 27);
+		if (moves)
+			igt_assert_cmps64(vsvm_debugfs_get(b.fd, "vsvm_prime", "maps"), >, <=,
+					  maps);
+		/* And so does the exporter's GPU, through its remaining mapping. */
+		vsvm_emit_copy(CS(&a), DST_VA, SRC_VA, SIZE);
+		igt_assert_eq(run(&a), 1);
+		check_pattern(a.dst, SIZE, 27);
 		ctx_fini(&b);
 		ctx_fini(&a);
 	}

@@ -607,6 +607,19 @@ void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
 	list_del_init(&vma->up_link);
 }
 
+/*
+ * I6: queues @up's release work, with a reference for it.  If the work is
+ * still pending, that run holds its own reference and will see the state
+ * the caller just changed (it takes the reservation): drop ours, or the
+ * object would never be freed.
+ */
+static void up_queue_release(struct vsvm_userptr *up)
+{
+	drm_gem_object_get(&up->base);
+	if (!queue_work(vsvm_wq, &up->release_work))
+		drm_gem_object_put(&up->base);
+}
+
 /**
  * vsvm_userptr_mm_release_locked() - Let go of an mm's registrations (I6)
  * @vdev: The device.
@@ -630,8 +643,7 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 		 */
 		if (up->dma_buf) {
 			up->release_pending = true;
-			drm_gem_object_get(&up->base);
-			queue_work(vsvm_wq, &up->release_work);
+			up_queue_release(up);
 			continue;
 		}
 		mutex_lock(&vdev->notifier_lock);
@@ -732,10 +744,8 @@ static void vsvm_up_dmabuf_unpin(struct dma_buf_attachment *attach)
 	struct vsvm_userptr *up = to_vsvm_userptr(attach->dmabuf->priv);
 
 	dma_resv_assert_held(up->base.resv);
-	if (!--up->export_pins && up->release_pending) {
-		drm_gem_object_get(&up->base);
-		queue_work(vsvm_wq, &up->release_work);
-	}
+	if (!--up->export_pins && up->release_pending)
+		up_queue_release(up);
 }
 
 static struct sg_table *vsvm_up_dmabuf_map(struct dma_buf_attachment *attach,

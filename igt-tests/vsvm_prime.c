@@ -13,9 +13,10 @@
  *		DMA_BUF_IOCTL_SYNC, implicit sync across devices (SPIN proves
  *		the order), sync_file export and import with the right usage,
  *		move_notify (debugfs prime_evict) on idle and queued jobs,
- *		pinned buffers skipped, userptr export refused, and the
- *		lifetime of imports when the dma-buf fd or the exporter's
- *		file closes first.  The DMA checker (debugfs dmachk) must see
+ *		pinned buffers skipped, userptr export refused, a
+ *		registration let go of when its importer unpins as its
+ *		process exits, and the lifetime of imports when the dma-buf
+ *		fd or the exporter's file closes first.  The DMA checker (debugfs dmachk) must see
  *		no violation on either device, and every subtest gives back
  *		all its objects and imports.
  */
@@ -27,6 +28,7 @@
 #include <linux/udmabuf.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -671,6 +673,11 @@ static bool longterm_pages_become(long long want)
 		usleep(10000);
 	}
 	return false;
+}
+
+static long long userptrs(void)
+{
+	return vsvm_debugfs_get(dbg[0], "vsvm_userptr", "userptrs");
 }
 
 igt_main
@@ -1639,6 +1646,103 @@ igt_main
 		finish(&b);
 	}
 
+
+	/*
+	 * I6, I11: the registering process exits while a static importer
+	 * (vgem) lets go of its pin: both queue the release of the pages, and
+	 * the registration must still be freed, every time.
+	 */
+	igt_describe("160 times: a child registers and exports, vgem imports (pins) it, "
+		     "and the child exits while vgem unpins (vgem's file is the child's, "
+		     "closed by its exit, or the parent's, closed at varying points of "
+		     "the exit); every registration and its long-term pins are given back.");
+	igt_subtest("registration-export-exit-unpin") {
+		long long u0, lt0, u, lt;
+		int vg, sv[2], dmabuf, status, i, j;
+		struct base b;
+		uint32_t vh;
+		char go = 1;
+		pid_t child;
+
+		vg = open_vgem();
+		igt_require_f(vg >= 0, "no vgem device\n");
+		b = base_now();
+		u0 = userptrs();
+		lt0 = longterm_pages();
+		for (i = 0; i < 160; i++) {
+			/* Even: the child's own vgem file, closed right after its mm goes. */
+			bool child_vgem = !(i % 2);
+
+			igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+			child = fork();
+			igt_assert(child >= 0);
+			if (child == 0) {
+				uint8_t *buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				int fd = open_dev(0), cvg;
+				uint32_t h;
+
+				alarm(20);
+				close(sv[0]);
+				memset(buf, i, 4 * PAGE);
+				h = vsvm_gem_userptr(fd, buf, 4 * PAGE,
+						     DRM_VSVM_USERPTR_PIN_LONGTERM);
+				dmabuf = prime_export(fd, h);
+				if (child_vgem) {
+					cvg = open_vgem();
+					igt_assert_fd(cvg);
+					prime_import(cvg, dmabuf);
+				}
+				sock_send_fd(sv[1], dmabuf);
+				igt_assert_eq(read(sv[1], &go, 1), 1);
+				if (child_vgem) {
+					struct sched_param sp = { .sched_priority = 1 };
+
+					/*
+					 * Real-time, so that the worker the mm's
+					 * release queues on this CPU cannot start
+					 * before this exit closes vgem's file and
+					 * unpins: the unpin then finds it pending.
+					 */
+					sched_setscheduler(0, SCHED_FIFO, &sp);
+				}
+				_exit(0);
+			}
+			close(sv[1]);
+			dmabuf = sock_recv_fd(sv[0]);
+			/* vgem attaches statically: a pin. */
+			vh = child_vgem ? 0 : prime_import(vg, dmabuf);
+			close(dmabuf);
+			igt_assert_eq(write(sv[0], &go, 1), 1);
+			/*
+			 * Odd: unpin at a point of the child's exit swept
+			 * from 0 to 2 ms after telling it to go; even: the
+			 * child's exit closes its own vgem file.
+			 */
+			if (!child_vgem) {
+				uint64_t until = vsvm_now_ns() + (i / 2 % 40) * 50000ull;
+
+				while (vsvm_now_ns() < until)
+					;
+				vsvm_gem_close(vg, vh);
+			}
+			igt_assert_eq(waitpid(child, &status, 0), child);
+			igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			close(sv[0]);
+		}
+		for (j = 0; j < 500; j++) {
+			u = userptrs();
+			lt = longterm_pages();
+			if (u == u0 && lt == lt0)
+				break;
+			usleep(10000);
+		}
+		igt_assert_f(u == u0, "%lld of 160 registrations leaked (userptrs %lld, was %lld)\n",
+			     u - u0, u, u0);
+		igt_assert_f(lt == lt0, "long-term pinned pages %lld, was %lld\n", lt, lt0);
+		close(vg);
+		finish(&b);
+	}
 
 	/*
 	 * I9 with timelines: a job's fence at a timeline point, converted to a

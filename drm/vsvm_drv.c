@@ -105,6 +105,7 @@ static const struct drm_driver vsvm_drm_driver = {
 	.postclose = vsvm_postclose,
 	.gem_create_object = vsvm_gem_create_object,
 	DRM_GEM_SHMEM_DRIVER_OPS,
+	.prime_handle_to_fd = vsvm_prime_handle_to_fd,
 	.gem_prime_import = vsvm_gem_prime_import,
 	.show_fdinfo = vsvm_show_fdinfo,
 

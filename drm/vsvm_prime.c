@@ -6,6 +6,7 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/file.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -22,6 +23,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_prime.h"
+#include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
@@ -41,7 +43,10 @@ MODULE_IMPORT_NS(DMA_BUF);
  * shmem helper's.  Notifier-mode userptrs are not exported (-EINVAL): they
  * are invalidated from an MMU notifier, which must not take the reservation
  * that move_notify needs (I2).  Registrations are, with their own dma-buf
- * ops (see the DOC on userptr).
+ * ops (see the DOC on userptr), but only by the mm that registered them
+ * and only when writable: PRIME_HANDLE_TO_FD goes through
+ * vsvm_prime_handle_to_fd(), which checks the dma-buf it is about to
+ * return, however the core found it (I7, I10).
  *
  * The object keeps its own pointer to its dma-buf (&vsvm_bo.dma_buf, set
  * at export and cleared by the dma-buf's release, both under the
@@ -238,6 +243,57 @@ struct dma_buf *vsvm_gem_prime_export(struct drm_gem_object *obj, int flags)
 	to_vsvm_bo(obj)->dma_buf = dma_buf;
 	dma_resv_unlock(obj->resv);
 	return dma_buf;
+}
+
+/**
+ * vsvm_prime_handle_to_fd() - &drm_driver.prime_handle_to_fd for vsvm
+ * @drm: The device.
+ * @file: The caller's file.
+ * @handle: The object's handle.
+ * @flags: DRM_CLOEXEC, DRM_RDWR (checked by the core).
+ * @prime_fd: Out: the new dma-buf file descriptor.
+ *
+ * drm_gem_prime_handle_to_fd(), with a check of the dma-buf before it is
+ * handed out: the core returns an object's existing dma-buf (exported
+ * earlier through the same file, or still held by the object) without
+ * calling &drm_gem_object_funcs.export, so a registration's dma-buf is
+ * checked here whichever way it was found.  I7: only the registering mm
+ * gets it; I10: a read-only registration is never exported.
+ *
+ * Return: 0; -EPERM for a userptr of another address space; -EACCES for a
+ * read-only registration; or the errors of drm_gem_prime_handle_to_fd().
+ */
+int vsvm_prime_handle_to_fd(struct drm_device *drm, struct drm_file *file, u32 handle,
+			    u32 flags, int *prime_fd)
+{
+	struct dma_buf *dma_buf;
+	int fd, ret;
+
+	fd = get_unused_fd_flags(flags);
+	if (fd < 0)
+		return fd;
+	dma_buf = drm_gem_prime_handle_to_dmabuf(drm, file, handle, flags);
+	if (IS_ERR(dma_buf)) {
+		ret = PTR_ERR(dma_buf);
+		goto err_fd;
+	}
+	if (vsvm_userptr_is_dmabuf(dma_buf)) {
+		struct drm_gem_object *obj = dma_buf->priv;
+
+		/* Another device's registration, imported: its owner exported it. */
+		ret = obj->dev == drm ? vsvm_userptr_check_export(to_vsvm_userptr(obj)) : 0;
+		if (ret)
+			goto err_put;
+	}
+	fd_install(fd, dma_buf->file);
+	*prime_fd = fd;
+	return 0;
+
+err_put:
+	dma_buf_put(dma_buf);
+err_fd:
+	put_unused_fd(fd);
+	return ret;
 }
 
 /**

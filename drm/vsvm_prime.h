@@ -11,6 +11,7 @@
 #include <drm/drm_gem.h>
 
 struct dma_buf;
+struct drm_file;
 struct seq_file;
 struct sg_table;
 struct vsvm_device;
@@ -55,6 +56,8 @@ struct vsvm_import *to_vsvm_import(struct drm_gem_object *obj);
 
 struct dma_buf *vsvm_gem_prime_export(struct drm_gem_object *obj, int flags);
 struct drm_gem_object *vsvm_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);
+int vsvm_prime_handle_to_fd(struct drm_device *drm, struct drm_file *file, u32 handle,
+			    u32 flags, int *prime_fd);
 
 int vsvm_import_vma_bind_locked(struct vsvm_import *imp, struct vsvm_vm *vm,
 				struct vsvm_vma *vma);

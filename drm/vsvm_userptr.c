@@ -104,6 +104,19 @@
  * (move_notify, with the reservation held) and then lets them go; a static
  * importer's pin keeps them until it unpins.
  *
+ * Only the registering mm may export it (I7, vsvm_userptr_check_export()):
+ * a dma-buf is a capability that works from any process and on any device,
+ * so exporting from another mm would hand out what VM_BIND and EXEC refuse
+ * it (-EPERM).  The check is made where the dma-buf is created
+ * (vsvm_userptr_export()) and again on the dma-buf that PRIME_HANDLE_TO_FD
+ * is about to return (vsvm_prime_handle_to_fd()), since the core hands out
+ * an object's existing dma-buf without asking the driver.  A read-only
+ * registration is never exported (-EACCES, I10): a dma-buf carries no
+ * read-only flag, and importers such as vgem or another device's driver
+ * map it for writing, so the only way read-only survives every importer is
+ * not to export it.  The registration's dma-buf ops refuse a writable
+ * mapping of a read-only registration besides (vsvm_up_dmabuf_map()).
+ *
  * **Injection** (debugfs ``userptr_inject``, vsvm_inject()).  Named points
  * where the driver stalls until the test releases it, so that tests can
  * change the mm at exactly that point.
@@ -491,6 +504,32 @@ int vsvm_userptr_check_mm(struct vsvm_userptr *up)
 }
 
 /**
+ * vsvm_userptr_check_export() - Check that the caller may export a userptr
+ * @up: A registration-mode userptr.
+ *
+ * I7: only the address space that registered the memory may hand it out as
+ * a dma-buf.  I10: a read-only registration is not exported at all, since
+ * an importer cannot be told that it must not write.
+ *
+ * Return: 0; -EPERM from another address space; -EACCES for a read-only
+ * registration.
+ */
+int vsvm_userptr_check_export(struct vsvm_userptr *up)
+{
+	int ret = vsvm_userptr_check_mm(up);
+
+	if (ret) {
+		drm_dbg(up->base.dev, "PRIME export: the userptr belongs to another address space\n");
+		return ret;
+	}
+	if (up_read_only(up)) {
+		drm_dbg(up->base.dev, "PRIME export: a read-only userptr cannot be exported\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/**
  * vsvm_userptr_populate() - Make sure a userptr has its pages (I3)
  * @up: The userptr; the caller checked its mm.
  *
@@ -761,6 +800,12 @@ static struct sg_table *vsvm_up_dmabuf_map(struct dma_buf_attachment *attach,
 		drm_dbg(up->base.dev, "exported userptr: its address space is gone\n");
 		return ERR_PTR(-EFAULT);
 	}
+	/* I10: never exported read-only (vsvm_userptr_export()); be sure. */
+	if (up_read_only(up) && dir != DMA_TO_DEVICE) {
+		drm_dbg(up->base.dev, "exported userptr: read-only, mapping for %d refused\n",
+			dir);
+		return ERR_PTR(-EACCES);
+	}
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
@@ -830,7 +875,8 @@ bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf)
 /*
  * A notifier-mode userptr is invalidated from an MMU notifier, which must
  * not take the reservation that move_notify needs (I2): it is never
- * exported.  A registration's pages are stable: it is.
+ * exported.  A registration's pages are stable: it is, by its own mm only
+ * and only if writable (I7, I10: vsvm_userptr_check_export()).
  */
 static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags)
 {
@@ -845,11 +891,15 @@ static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags
 		.resv = obj->resv,
 	};
 	struct dma_buf *dma_buf;
+	int ret;
 
 	if (!up_longterm(up)) {
 		drm_dbg(obj->dev, "PRIME export: a notifier-mode userptr cannot be exported\n");
 		return ERR_PTR(-EINVAL);
 	}
+	ret = vsvm_userptr_check_export(up);
+	if (ret)
+		return ERR_PTR(ret);
 	mutex_lock(&up->vmm->lock);
 	if (up->vmm->dead || !up->pages) {
 		mutex_unlock(&up->vmm->lock);

@@ -121,6 +121,7 @@ struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);
 int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 			u64 addr, u64 size, u32 flags, u32 *handle);
 int vsvm_userptr_check_mm(struct vsvm_userptr *up);
+int vsvm_userptr_check_export(struct vsvm_userptr *up);
 int vsvm_userptr_populate(struct vsvm_userptr *up);
 int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 				 struct vsvm_vma *vma);

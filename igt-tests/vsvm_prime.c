@@ -13,7 +13,8 @@
  *		DMA_BUF_IOCTL_SYNC, implicit sync across devices (SPIN proves
  *		the order), sync_file export and import with the right usage,
  *		move_notify (debugfs prime_evict) on idle and queued jobs,
- *		pinned buffers skipped, userptr export refused, a
+ *		pinned buffers skipped, userptr export refused (notifier
+ *		mode, read-only, from another address space, I7, I10), a
  *		registration let go of when its importer unpins as its
  *		process exits, and the lifetime of imports when the dma-buf
  *		fd or the exporter's file closes first.  The DMA checker (debugfs dmachk) must see
@@ -23,6 +24,7 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 #include <linux/udmabuf.h>
@@ -678,6 +680,73 @@ static bool longterm_pages_become(long long want)
 static long long userptrs(void)
 {
 	return vsvm_debugfs_get(dbg[0], "vsvm_userptr", "userptrs");
+}
+
+/* PRIME_HANDLE_TO_FD of @handle of @fd: 0 (and the fd in @dmabuf) or -errno. */
+static int prime_export_errno(int fd, uint32_t handle, int *dmabuf)
+{
+	struct drm_prime_handle args = {
+		.handle = handle, .flags = DRM_CLOEXEC | DRM_RDWR, .fd = -1,
+	};
+
+	*dmabuf = -1;
+	if (igt_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args))
+		return -errno;
+	*dmabuf = args.fd;
+	return 0;
+}
+
+/*
+ * What an attacker does with a dma-buf it should never have had: imports
+ * it on @fd (device 1), binds it writable and FILLs it with @pattern.
+ * Returns the job's status or a -errno; never asserts (it runs in a child
+ * that reports to the parent).
+ */
+static int fill_import(int fd, int dmabuf, uint64_t size, uint32_t pattern)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = { .cs_addr = CMD_VA, .out_syncs = (uintptr_t)&out,
+				   .num_out_syncs = 1 };
+	uint32_t h, cmd_bo, *cmd;
+	unsigned int n = 0;
+	int ret;
+
+	if (drmPrimeFDToHandle(fd, dmabuf, &h))
+		return -errno;
+	e.vm_id = vsvm_vm_create(fd);
+	cmd_bo = vsvm_gem_create(fd, CMD_SIZE);
+	cmd = vsvm_gem_mmap(fd, cmd_bo, CMD_SIZE);
+	ret = vsvm_vm_map(fd, e.vm_id, cmd_bo, 0, CMD_VA, CMD_SIZE, 0);
+	if (!ret)
+		ret = vsvm_vm_map(fd, e.vm_id, h, 0, X_VA, size, 0);
+	if (ret)
+		return ret;
+	vsvm_emit_fill(cmd, &n, CMD_SIZE / 4, X_VA, pattern, size);
+	e.cs_size = n * 4ull;
+	if (drmSyncobjCreate(fd, 0, &out.handle))
+		return -errno;
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e))
+		return -errno;
+	return vsvm_job_end(fd, out.handle);
+}
+
+/* The path of the render node of vsvm device @dev (0 or 1). */
+static void render_path(int dev, char *path, size_t len)
+{
+	int n, fd, seen = 0;
+
+	for (n = 0; n < 64; n++) {
+		snprintf(path, len, "/dev/dri/renderD%d", 128 + n);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (vsvm_is_vsvm(fd) && seen++ == dev) {
+			close(fd);
+			return;
+		}
+		close(fd);
+	}
+	igt_assert_f(false, "no render node for vsvm device %d\n", dev);
 }
 
 igt_main
@@ -1646,6 +1715,199 @@ igt_main
 		finish(&b);
 	}
 
+
+	/*
+	 * I10: a read-only registration never leaves the device: an
+	 * unprivileged process that may only read a root-owned file must not
+	 * be able to write it through another device's import.
+	 */
+	igt_describe("uid 65534 registers (READ_ONLY | PIN_LONGTERM) a read-only "
+		     "MAP_SHARED mapping of a root-owned 0644 file and tries to export it, "
+		     "import it on the other device and FILL it there: the export fails "
+		     "with EACCES and the file is unchanged.  The owner root gets EACCES too.");
+	igt_subtest("registration-export-read-only") {
+		char path[] = "/tmp/vsvm-prime-ro-XXXXXX", node[2][64];
+		struct stat st[2];
+		struct base b;
+		int f, sv[2], status, ret, attack, dmabuf, i;
+		uint8_t *map;
+		uint32_t h;
+		pid_t child;
+
+		require_two_devices();
+		b = base_now();
+		/* As root: the file, 0644, and the render nodes open to all. */
+		f = mkstemp(path);
+		igt_assert_fd(f);
+		fill_pat(want, 0, X_SIZE, 81);
+		igt_assert_eq(write(f, want, X_SIZE), (ssize_t)X_SIZE);
+		igt_assert_eq(fchmod(f, 0644), 0);
+		close(f);
+		for (i = 0; i < 2; i++) {
+			render_path(i, node[i], sizeof(node[i]));
+			igt_assert_eq(stat(node[i], &st[i]), 0);
+			igt_assert_eq(chmod(node[i], 0666), 0);
+		}
+
+		f = open(path, O_RDONLY | O_CLOEXEC);
+		igt_assert_fd(f);
+		map = mmap(NULL, X_SIZE, PROT_READ, MAP_SHARED, f, 0);
+		igt_assert(map != MAP_FAILED);
+		close(f);
+
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		child = fork();
+		igt_assert(child >= 0);
+		if (child == 0) {
+			uint8_t *m;
+			int d0, d1;
+
+			alarm(20);
+			close(sv[0]);
+			if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+				_exit(2);
+			/* Unprivileged now: the file can be read, not written. */
+			if (open(path, O_RDWR) >= 0 || errno != EACCES)
+				_exit(3);
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			m = f < 0 ? MAP_FAILED : mmap(NULL, X_SIZE, PROT_READ, MAP_SHARED, f, 0);
+			d0 = open(node[0], O_RDWR | O_CLOEXEC);
+			d1 = open(node[1], O_RDWR | O_CLOEXEC);
+			if (m == MAP_FAILED || d0 < 0 || d1 < 0)
+				_exit(4);
+			if (__vsvm_gem_userptr(d0, (uintptr_t)m, X_SIZE,
+					       DRM_VSVM_USERPTR_READ_ONLY |
+					       DRM_VSVM_USERPTR_PIN_LONGTERM, &h))
+				_exit(5);
+			ret = prime_export_errno(d0, h, &dmabuf);
+			/* The attack: a writable bind on device 1, and a FILL. */
+			attack = ret ? 1 : fill_import(d1, dmabuf, X_SIZE, 0x66666666);
+			igt_assert_eq(write(sv[1], &ret, sizeof(ret)), (ssize_t)sizeof(ret));
+			igt_assert_eq(write(sv[1], &attack, sizeof(attack)),
+				      (ssize_t)sizeof(attack));
+			_exit(0);
+		}
+		close(sv[1]);
+		igt_assert_eq(waitpid(child, &status, 0), child);
+		for (i = 0; i < 2; i++)
+			igt_assert_eq(chmod(node[i], st[i].st_mode & 07777), 0);
+		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			     "the unprivileged child failed (status %#x)\n", status);
+		igt_assert_eq(read(sv[0], &ret, sizeof(ret)), (ssize_t)sizeof(ret));
+		igt_assert_eq(read(sv[0], &attack, sizeof(attack)), (ssize_t)sizeof(attack));
+		close(sv[0]);
+		igt_info("uid 65534: export %d, FILL through the import %d\n", ret, attack);
+
+		/* The file's bytes, through the page cache and as read(2) sees them. */
+		assert_same(map, want, X_SIZE);
+		{
+			static uint8_t got[X_SIZE];
+
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			igt_assert_fd(f);
+			igt_assert_eq(pread(f, got, X_SIZE, 0), (ssize_t)X_SIZE);
+			close(f);
+			assert_same(got, want, X_SIZE);
+		}
+		igt_assert_eq(ret, -EACCES);
+
+		/* Nor may the owner of the memory, root here, export it. */
+		{
+			int fd = open_dev(0);
+
+			h = vsvm_gem_userptr(fd, map, X_SIZE, DRM_VSVM_USERPTR_READ_ONLY |
+					     DRM_VSVM_USERPTR_PIN_LONGTERM);
+			igt_assert_eq(prime_export_errno(fd, h, &dmabuf), -EACCES);
+			vsvm_gem_close(fd, h);
+			close(fd);
+		}
+		munmap(map, X_SIZE);
+		unlink(path);
+		finish(&b);
+	}
+
+	/*
+	 * I7: a registration belongs to its address space; exporting it is a
+	 * use of it like VM_BIND and EXEC.
+	 */
+	igt_describe("A registration exported from another address space: a child "
+		     "using the inherited file, then (after the owner exported it "
+		     "itself) a child that received the file over a unix socket; both "
+		     "get EPERM, and the registering process's memory is unchanged.");
+	igt_subtest("registration-export-other-mm") {
+		struct base b;
+		int fd, sv[2], status, ret, attack, own, round;
+		uint32_t h, xi;
+		uint8_t *buf;
+		struct ctx i;
+		pid_t child;
+
+		require_two_devices();
+		b = base_now();
+		buf = mmap(NULL, X_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		fill_pat(buf, 0, X_SIZE, 91);
+		fd = open_dev(0);
+		h = vsvm_gem_userptr(fd, buf, X_SIZE, DRM_VSVM_USERPTR_PIN_LONGTERM);
+		own = -1;
+		for (round = 0; round < 2; round++) {
+			/* Round 1: the owner's dma-buf exists, and the file caches it. */
+			if (round == 1)
+				own = prime_export(fd, h);
+			igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+			child = fork();
+			igt_assert(child >= 0);
+			if (child == 0) {
+				int f = fd, dmabuf;
+
+				alarm(20);
+				close(sv[0]);
+				if (round == 1) {
+					/* Only the file passed over the socket. */
+					close(fd);
+					if (own >= 0)
+						close(own);
+					f = sock_recv_fd(sv[1]);
+				}
+				ret = prime_export_errno(f, h, &dmabuf);
+				attack = ret ? 1 : fill_import(open_dev(1), dmabuf, X_SIZE,
+							       0x77777777);
+				igt_assert_eq(write(sv[1], &ret, sizeof(ret)),
+					      (ssize_t)sizeof(ret));
+				igt_assert_eq(write(sv[1], &attack, sizeof(attack)),
+					      (ssize_t)sizeof(attack));
+				_exit(0);
+			}
+			close(sv[1]);
+			if (round == 1)
+				sock_send_fd(sv[0], fd);
+			igt_assert_eq(waitpid(child, &status, 0), child);
+			igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			igt_assert_eq(read(sv[0], &ret, sizeof(ret)), (ssize_t)sizeof(ret));
+			igt_assert_eq(read(sv[0], &attack, sizeof(attack)),
+				      (ssize_t)sizeof(attack));
+			close(sv[0]);
+			igt_info("round %d: export from another mm %d, FILL through it %d\n",
+				 round, ret, attack);
+			assert_pat(buf, 0, X_SIZE, 91);
+			igt_assert_eq(ret, -EPERM);
+		}
+
+		/* The owner's own export works, and reaches the memory. */
+		ctx_init(&i, 1);
+		xi = prime_import(i.fd, own);
+		close(own);
+		igt_assert_eq(vsvm_vm_map(i.fd, i.vm, xi, 0, X_VA, X_SIZE, 0), 0);
+		vsvm_emit_copy(CS(&i), BO_VA, X_VA, X_SIZE);
+		igt_assert_eq(run(&i), 1);
+		assert_pat(i.bo_map, 0, X_SIZE, 91);
+		ctx_fini(&i);
+		vsvm_gem_close(fd, h);
+		close(fd);
+		munmap(buf, X_SIZE);
+		finish(&b);
+	}
 
 	/*
 	 * I6, I11: the registering process exits while a static importer

@@ -237,8 +237,9 @@ struct drm_vsvm_gem_info {
  * the CPU does to the range afterwards.  They are released when the object
  * is freed (last handle closed, or the file closed) or when the process's
  * address space is torn down (exit or exec), whichever comes first.  A
- * registration can be shared as a dma-buf (see the DOC on dma-buf
- * sharing); a notifier-mode userptr cannot.
+ * registration can be shared as a dma-buf by the process that made it,
+ * unless it is read-only (see the DOC on dma-buf sharing); a
+ * notifier-mode userptr cannot.
  *
  * A userptr belongs to the address space (mm) that created it.  VM_BIND of
  * it, and EXEC on a VM that maps it, fail with -EPERM from any other mm:
@@ -321,8 +322,23 @@ struct drm_vsvm_gem_userptr {
  * importers are told to give the pages back and the pins then go (an
  * importer that pinned the buffer keeps them until it lets go), and mapping
  * it afterwards fails with -EFAULT.  Its dma-buf has no CPU mmap: the
- * process maps the memory already.  PRIME export of a registration fails
- * with -EFAULT once its address space is gone.
+ * process maps the memory already.
+ *
+ * A registration is exported only by the address space that registered
+ * it, and only if it is writable, since a dma-buf works from any process
+ * and on any device and cannot carry a read-only flag that every importer
+ * (vgem, udmabuf's users, other drivers) would honour.
+ * DRM_IOCTL_PRIME_HANDLE_TO_FD of a userptr fails with:
+ *
+ * - -EINVAL: the userptr is in notifier mode;
+ * - -EPERM: the caller's address space is not the one that created the
+ *   userptr (a child after fork() using the inherited file, or a process
+ *   that received the file over a unix socket), even if the registering
+ *   process exported it already;
+ * - -EACCES: the registration was created with
+ *   %DRM_VSVM_USERPTR_READ_ONLY: it never leaves the device read-only,
+ *   so it is not exported at all;
+ * - -EFAULT: the registration's address space is gone.
  */
 
 /**
@@ -576,7 +592,9 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -ENODEV: the device was unplugged.
  *
  * A userptr created with %DRM_VSVM_USERPTR_READ_ONLY is always mapped
- * read-only, whether or not the op asks for %DRM_VSVM_BIND_READ_ONLY.
+ * read-only, whether or not the op asks for %DRM_VSVM_BIND_READ_ONLY.  It
+ * cannot be exported (PRIME export fails with -EACCES, see the DOC on
+ * dma-buf sharing), so no other device, and no import, ever maps it.
  */
 struct drm_vsvm_vm_bind {
 	/**

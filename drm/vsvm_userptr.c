@@ -143,6 +143,23 @@ static bool up_longterm(struct vsvm_userptr *up)
 	return up->flags & DRM_VSVM_USERPTR_PIN_LONGTERM;
 }
 
+/* The object's invalidation lock: its address space's (&vsvm_mm.notifier_lock). */
+static struct mutex *up_lock(struct vsvm_userptr *up)
+{
+	return &up->vmm->notifier_lock;
+}
+
+/*
+ * Whether the installed pages may still be used: there are some, and no
+ * invalidation has started to drop them (it may be waiting for the GPU
+ * with the lock dropped, see up_wait_gpu_locked()).
+ */
+static bool up_pages_valid_locked(struct vsvm_userptr *up)
+{
+	lockdep_assert_held(up_lock(up));
+	return up->pages && !up->dropping;
+}
+
 static bool up_read_only(struct vsvm_userptr *up)
 {
 	return up->flags & DRM_VSVM_USERPTR_READ_ONLY;
@@ -358,30 +375,97 @@ static void up_vma_zap(struct vsvm_vma *vma, bool block)
 		vsvm_tlb_flush_range_idle(&vm->tlb, vma->base.va.addr, vma->base.va.range);
 }
 
+/* An unsignalled fence of @resv, any usage, referenced; or NULL. */
+static struct dma_fence *up_resv_busy(struct dma_resv *resv)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence, *busy = NULL;
+
+	dma_resv_iter_begin(&cursor, resv, DMA_RESV_USAGE_BOOKKEEP);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		if (!dma_fence_is_signaled(fence)) {
+			busy = dma_fence_get(fence);
+			break;
+		}
+	}
+	dma_resv_iter_end(&cursor);
+	return busy;
+}
+
 /*
- * The I1 order, for installed pages, under the notifier lock.  @block:
- * whether it may sleep; if not, the caller made sure no GPU work is pending.
- * Returns whether it had to wait for the GPU.
+ * An unsignalled fence of a job that may reach the object's pages,
+ * referenced, or NULL: the object's own fences, and every fence of each VM
+ * that maps it (DMA_RESV_USAGE_BOOKKEEP of drm_gpuvm_resv()), since a job
+ * queued on a VM before a synchronous MAP reaches entries that MAP wrote
+ * without having its fence in the object's reservation.  The lock held:
+ * the mappings, and so their VMs, stay on @up->vmas.  Never sleeps.
+ */
+static struct dma_fence *up_busy_fence_locked(struct vsvm_userptr *up)
+{
+	struct dma_fence *fence = up_resv_busy(up->base.resv);
+	struct vsvm_vma *vma;
+
+	lockdep_assert_held(up_lock(up));
+	list_for_each_entry(vma, &up->vmas, up_link) {
+		if (fence)
+			break;
+		fence = up_resv_busy(drm_gpuvm_resv(vma->base.vm));
+	}
+	return fence;
+}
+
+/*
+ * I1 step 2, with the lock dropped while waiting: waits until no job that
+ * may reach the pages is pending, one fence at a time, and returns with
+ * the lock held again.  @up->dropping, set by the caller, keeps EXEC and
+ * VM_BIND from writing entries from these pages or queueing a job that
+ * uses them meanwhile (up_pages_valid_locked()), so the loop ends.  The
+ * pages may have been dropped by a concurrent invalidation when it returns.
+ * Returns whether it waited.
+ */
+static bool up_wait_gpu_locked(struct vsvm_userptr *up)
+{
+	struct mutex *lock = up_lock(up);
+	struct dma_fence *fence;
+	bool waited = false;
+
+	lockdep_assert_held(lock);
+	while (up->pages && (fence = up_busy_fence_locked(up))) {
+		mutex_unlock(lock);
+		dma_fence_wait(fence, false);
+		dma_fence_put(fence);
+		waited = true;
+		mutex_lock(lock);
+	}
+	return waited;
+}
+
+/*
+ * The I1 order, for installed pages, with the object's lock held.  @block:
+ * whether it may sleep (it then drops the lock while it waits for the GPU,
+ * see up_wait_gpu_locked()); if not, the caller made sure no GPU work is
+ * pending.  Returns whether it had to wait for the GPU.
  */
 static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_device *vdev = up_vdev(up);
-	u32 brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
-	struct page **pages = up->pages;
+	struct page **pages;
 	struct vsvm_vma *vma;
 	bool waited = false;
+	u32 brk;
 
-	lockdep_assert_held(&vdev->notifier_lock);
-	if (!pages)
+	lockdep_assert_held(up_lock(up));
+	if (!up->pages)
 		return false;
 
 	/* (2) Every job that may reach the pages has finished. */
-	if (brk != 3 && block &&
-	    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP)) {
-		waited = true;
-		dma_resv_wait_timeout(up->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
-				      MAX_SCHEDULE_TIMEOUT);
-	}
+	up->dropping = true;
+	brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
+	if (brk != 3 && block)
+		waited = up_wait_gpu_locked(up);
+	pages = up->pages;
+	if (!pages)
+		return waited;	/* a concurrent invalidation dropped them */
 	/* From here on, a GPU access to these pages is a bug: tell the checker. */
 	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt);
 	up->stale = true;
@@ -406,6 +490,7 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
 	up->pages = NULL;
 	up->stale = false;
+	up->dropping = false;
 	up->gpu_used = false;
 	up->gpu_dirty = false;
 	return waited;
@@ -418,6 +503,7 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	struct vsvm_userptr *up = container_of(mni, struct vsvm_userptr, notifier);
 	struct vsvm_device *vdev = up_vdev(up);
 	bool block = mmu_notifier_range_blockable(range);
+	struct dma_fence *fence = NULL;
 	bool busy, waited;
 	u64 start = ktime_get_ns();
 	unsigned long npages;
@@ -428,10 +514,11 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	 * refusing a blockable range is not allowed.
 	 */
 	if (block && vsvm_inject(vdev, VSVM_INJECT_NONBLOCK)) {
-		if (mutex_trylock(&vdev->notifier_lock)) {
-			busy = up->pages &&
-			       !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP);
-			mutex_unlock(&vdev->notifier_lock);
+		if (mutex_trylock(up_lock(up))) {
+			fence = up->pages ? up_busy_fence_locked(up) : NULL;
+			busy = fence;
+			dma_fence_put(fence);
+			mutex_unlock(up_lock(up));
 		} else {
 			busy = true;
 		}
@@ -440,24 +527,32 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	}
 
 	if (block) {
-		mutex_lock(&vdev->notifier_lock);
-	} else if (!mutex_trylock(&vdev->notifier_lock)) {
+		mutex_lock(up_lock(up));
+	} else if (!mutex_trylock(up_lock(up))) {
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
 	} else if (up->pages &&
-		   (is_vmalloc_addr(up->pages) ||
-		    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP))) {
-		/* I2: GPU work pending, and we may not wait: -EAGAIN. */
-		mutex_unlock(&vdev->notifier_lock);
+		   (up->dropping || is_vmalloc_addr(up->pages) ||
+		    (fence = up_busy_fence_locked(up)))) {
+		/*
+		 * I2: GPU work pending on the object or on a VM that maps it,
+		 * or another invalidation waiting for it, and we may not wait:
+		 * -EAGAIN.
+		 */
+		mutex_unlock(up_lock(up));
+		dma_fence_put(fence);
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
 	}
 
-	/* (1) Any populate or EXEC racing with us now starts over. */
+	/*
+	 * (1) Any populate or EXEC racing with us now starts over; the GPU
+	 * is waited for with the lock dropped (up_drop_pages_locked()).
+	 */
 	mmu_interval_set_seq(mni, cur_seq);
 	npages = up->pages ? up_npages(up) : 0;
 	waited = up_drop_pages_locked(up, block);
-	mutex_unlock(&vdev->notifier_lock);
+	mutex_unlock(up_lock(up));
 
 	if (npages) {
 		atomic64_inc(&vdev->up_stats.invalidations);
@@ -504,13 +599,14 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 	struct page **pages;
 	struct sg_table sgt;
 	unsigned long seq;
+	bool valid;
 	int ret;
 
 	for (;;) {
-		mutex_lock(&vdev->notifier_lock);
-		pages = up->pages;
-		mutex_unlock(&vdev->notifier_lock);
-		if (pages)
+		mutex_lock(up_lock(up));
+		valid = up_pages_valid_locked(up);
+		mutex_unlock(up_lock(up));
+		if (valid)
 			return 0;
 		/* Registration mode: the mm was torn down (I6). */
 		if (up_longterm(up))
@@ -526,17 +622,17 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 
 		vsvm_inject(vdev, VSVM_INJECT_POPULATE);
 
-		mutex_lock(&vdev->notifier_lock);
+		mutex_lock(up_lock(up));
 		if (!mmu_interval_read_retry(&up->notifier, seq) && !up->pages) {
 			up->pages = pages;
 			up->sgt = sgt;
 			if (up->populated)
 				atomic64_inc(&vdev->up_stats.revalidations);
 			up->populated = true;
-			mutex_unlock(&vdev->notifier_lock);
+			mutex_unlock(up_lock(up));
 			return 0;
 		}
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(up_lock(up));
 
 		/* Raced with an invalidation: these pages were never used. */
 		up_dma_unmap(up, &sgt, false);
@@ -552,22 +648,25 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
  * @vm: The mapping's VM.
  * @vma: The mapping, on @up's list.
  *
- * Called with &vsvm_device.notifier_lock held, and the page tables of the
- * mapping preallocated: it writes entries without allocating.
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * and the page tables of the mapping preallocated: it writes entries
+ * without allocating.
  *
  * Return: 0 when the entries are (or already were) written; -EAGAIN if the
- * pages were invalidated since they were got: populate again.
+ * pages were invalidated since they were got, or an invalidation is
+ * dropping them: populate again.
  */
 int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 				 struct vsvm_vma *vma)
 {
 	int ret;
 
-	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	lockdep_assert_held(up_lock(up));
+	/* I3: even written entries are no use once an invalidation started. */
+	if (!up_pages_valid_locked(up))
+		return -EAGAIN;
 	if (vma->ptes_valid)
 		return 0;
-	if (!up->pages)
-		return -EAGAIN;
 	/* Under the notifier lock: tables preallocated, nothing allocated. */
 	ret = vsvm_vm_pt_map_sgt(vm, &up->sgt, vma->base.gem.offset, vma->base.va.addr,
 				 vma->base.va.range,
@@ -582,13 +681,14 @@ int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
  * @up: The mapped userptr.
  * @vma: The mapping, its entries written.
  *
- * Called with &vsvm_device.notifier_lock held, for each userptr mapping of
- * a job's VM as the job is queued: the pages it may write are dirtied, and
- * those it may read marked accessed, when they are let go of (I1 step 5).
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * for each userptr mapping of a job's VM as the job is queued: the pages it
+ * may write are dirtied, and those it may read marked accessed, when they
+ * are let go of (I1 step 5).
  */
 void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
 {
-	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	lockdep_assert_held(up_lock(up));
 	up->gpu_used = true;
 	if (!vma->read_only)
 		up->gpu_dirty = true;
@@ -598,11 +698,13 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
  * vsvm_userptr_vma_detach_locked() - Take a mapping off its userptr
  * @vma: A mapping of a userptr, on the object's list.
  *
- * Called with &vsvm_device.notifier_lock held, before the mapping is
- * removed or split: clears its entries and flushes the TLB.
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * before the mapping is removed or split: clears its entries and flushes
+ * the TLB.
  */
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
 {
+	lockdep_assert_held(up_lock(to_vsvm_userptr(vma->base.gem.obj)));
 	up_vma_zap(vma, true);
 	list_del_init(&vma->up_link);
 }
@@ -634,9 +736,9 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 			queue_work(vsvm_wq, &up->release_work);
 			continue;
 		}
-		mutex_lock(&vdev->notifier_lock);
+		mutex_lock(up_lock(up));
 		up_drop_pages_locked(up, true);
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(up_lock(up));
 		atomic64_sub(n, &up->mm->pinned_vm);
 	}
 }
@@ -650,7 +752,6 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 static void up_release_work(struct work_struct *work)
 {
 	struct vsvm_userptr *up = container_of(work, struct vsvm_userptr, release_work);
-	struct vsvm_device *vdev = up_vdev(up);
 	unsigned long n;
 
 	dma_resv_lock(up->base.resv, NULL);
@@ -659,9 +760,9 @@ static void up_release_work(struct work_struct *work)
 			dma_buf_move_notify(up->dma_buf);
 		if (!up->export_maps) {
 			n = up_npages(up);
-			mutex_lock(&vdev->notifier_lock);
+			mutex_lock(up_lock(up));
 			up_drop_pages_locked(up, true);
-			mutex_unlock(&vdev->notifier_lock);
+			mutex_unlock(up_lock(up));
 			atomic64_sub(n, &up->mm->pinned_vm);
 			up->release_pending = false;
 		}
@@ -685,11 +786,13 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		list_del(&up->pinned_link);
 		mutex_unlock(&up->vmm->lock);
 	}
-	mutex_lock(&vdev->notifier_lock);
-	if (up->pages)
-		n = up_npages(up);
-	up_drop_pages_locked(up, true);
-	mutex_unlock(&vdev->notifier_lock);
+	if (up->vmm) {
+		mutex_lock(up_lock(up));
+		if (up->pages)
+			n = up_npages(up);
+		up_drop_pages_locked(up, true);
+		mutex_unlock(up_lock(up));
+	}
 	if (up_longterm(up))
 		atomic64_sub(n, &up->mm->pinned_vm);
 	if (up->vmm)

@@ -54,6 +54,20 @@
  * and VM teardown first wait for the VM's queued binds
  * (vsvm_vm_wait_binds()), since they write the page table themselves.
  *
+ * Why EXEC waits rather than taking the last bind's fence as a scheduler
+ * dependency: EXEC writes entries at submission, not when its job runs:
+ * those of userptr and imported mappings (and of evicted objects), which
+ * are only known valid under the notifier lock or the reservation that
+ * EXEC holds.  A queued UNMAP's job clears its whole range when it runs, so
+ * entries that EXEC wrote in that range for a mapping made after the UNMAP
+ * would be cleared under the job that needs them.  Moving those writes
+ * into the job would need the job to take the notifier lock and to fail on
+ * pages invalidated meanwhile, which a fence-signalling job cannot do (an
+ * SVM VM resolves its faults in the job because its jobs are not
+ * dma-fence jobs).  Asynchronous binds need neither: they run in order on
+ * the VM's bind queue.  The wait is interruptible and holds only
+ * &vsvm_vm.lock.
+ *
  * The entries of a userptr or an imported object are not written by the
  * job: like those an invalidation or move_notify cleared, they are written
  * by the next EXEC, under the notifier lock or the reservation, which is

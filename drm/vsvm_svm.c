@@ -46,9 +46,19 @@
  * **Invalidation** (svm_invalidate(), I1 without pins): one interval
  * notifier covers the whole address space; under the notifier lock it
  * clears the entries of the range, flushes the TLB (which waits for
- * accesses in flight) and DMA-unmaps the pages before it returns.  A
- * non-blockable invalidation of a range with pages mapped gets false.  The
- * next access faults again.
+ * accesses in flight) and DMA-unmaps the pages before it returns.  It never
+ * waits for the VM's jobs: a job that reaches the range again faults and
+ * is resolved again.  A non-blockable invalidation of a range with pages
+ * mapped gets false.
+ *
+ * **No deadlock with userptr invalidations.**  A fault holds no lock while
+ * it waits in mmu_interval_read_begin() or hmm_range_fault(), and takes the
+ * notifier lock only to write entries; an invalidation never holds that
+ * lock while it waits for jobs.  The fault may still wait, in
+ * mmu_interval_read_begin(), for an invalidation of its mm that waits for a
+ * userptr job of the same process; so an SVM VM's jobs run on their own
+ * ring of the queue (&vsvm_queue.lr_sched), and no dma-fence job is ever
+ * queued behind a faulting one (see vsvm_sched.c).
  *
  * **The mm** (I4 to I7): the VM holds the device's binding to the mm
  * (&struct vsvm_mm, I5), which holds only mm_count.  When the process

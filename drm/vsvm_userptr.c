@@ -46,25 +46,45 @@
  * under the GPU even if the notifier were wrong; the notifier keeps the GPU
  * from using pages the CPU no longer maps.
  *
+ * **The notifier lock.**  Each (device, mm) binding has one,
+ * &vsvm_mm.notifier_lock, that covers every userptr of that address space
+ * on the device, their mappings' entries and &vsvm_vma.ptes_valid, and the
+ * SVM VMs mirroring it.  Per address space rather than per VM: a userptr
+ * may be mapped in several VMs, all of its own mm (I7), and one lock then
+ * covers the object's pages and every VM's entries of it, where a lock per
+ * VM would have the invalidation take each VM's lock in turn and the
+ * object's state would need a lock of its own besides.  Two processes
+ * never share it, so one process's munmap never waits for another's locks;
+ * and it is held only for short sections that never wait for the GPU, so
+ * an invalidation waiting for its jobs holds no lock at all.
+ *
  * **I3, coherent submission** (vsvm_userptr_populate(), vsvm_exec()).
- * Pages are got with mmu_interval_read_begin(), pinning, then taking
- * &vsvm_device.notifier_lock and mmu_interval_read_retry(): pages that
- * raced with an invalidation are dropped and got again.  EXEC then locks
- * the reservations, takes the notifier lock, checks again that no
- * invalidation dropped the pages, writes the GPU page-table entries, adds
- * its fence to the object's reservation and queues the job, all before
- * dropping the notifier lock.  So an invalidation either comes first, and
- * EXEC starts over, or comes after, and finds the job's fence to wait for.
+ * Pages are got with mmu_interval_read_begin(), pinning, then taking the
+ * notifier lock and mmu_interval_read_retry(): pages that raced with an
+ * invalidation are dropped and got again.  EXEC then locks the
+ * reservations, takes the notifier lock, checks again that no invalidation
+ * dropped the pages or is dropping them (&vsvm_userptr.dropping), writes
+ * the GPU page-table entries, adds its fence to the VM's and the object's
+ * reservations and queues the job, all before dropping the notifier lock.
+ * So an invalidation either comes first, and EXEC starts over, or comes
+ * after, and finds the job's fence to wait for.
  *
  * **I1, invalidation order** (up_drop_pages_locked(), called from
- * vsvm_userptr_invalidate() for a blockable range), under the notifier lock:
- * (1) mmu_interval_set_seq(); (2) wait for every fence on the object's
- * reservation, without taking its lock; (3) clear the page-table entries of
- * every mapping of the object and flush each VM's TLB; (4)
- * dma_unmap_sgtable(); (5) dirty the pages the GPU could write, mark them
- * accessed, and unpin.  Only then does the CPU's change proceed.  "Could
+ * vsvm_userptr_invalidate() for a blockable range): (1) under the notifier
+ * lock, mmu_interval_set_seq() and mark the pages as being dropped, so that
+ * no EXEC or MAP uses them any more; (2) with the lock dropped, wait for
+ * every fence of every job that may reach the pages: the object's
+ * reservation, and every fence of each VM that maps the object
+ * (drm_gpuvm_resv(), %DMA_RESV_USAGE_BOOKKEEP), since a job queued before
+ * a synchronous MAP reaches the entries that MAP wrote without its fence
+ * being in the object's reservation (up_wait_gpu_locked()); then, under the
+ * lock again, (3) clear the page-table entries of every mapping of the
+ * object and flush each VM's TLB; (4) dma_unmap_sgtable(); (5) dirty the
+ * pages the GPU could write, mark them accessed, and unpin.  Only then does
+ * the CPU's change proceed.  "Could
  * write" is tracked per set of pages: a job queued with a writable mapping
- * of the object (vsvm_userptr_vma_used_locked()); pages no job could write
+ * of the object, or a synchronous MAP into a VM with jobs pending
+ * (vsvm_userptr_vma_used_locked()); pages no job could write
  * are not dirtied, and pages no job could read are not marked accessed,
  * so binding alone costs the CPU's page state nothing.
  *
@@ -79,10 +99,12 @@
  * a reservation, and allocates nothing: page tables for a userptr mapping
  * are allocated at VM_BIND (vsvm_pt_prealloc_locked()) so that entries can
  * be written (vsvm_pt_map_owned()) and cleared (vsvm_pt_zap()) under the
- * notifier lock.  The lock is primed against reclaim at device creation, so
- * lockdep flags any allocation under it at once.  A non-blockable range
- * (the OOM reaper) gets false (-EAGAIN) if the lock is busy or GPU work is
- * pending; an idle object is let go of without sleeping.
+ * notifier lock.  The lock is primed against reclaim when the binding is
+ * made (vsvm_mm.c), so lockdep flags any allocation under it at once.  A
+ * non-blockable range (the OOM reaper) gets false (-EAGAIN) if the lock is
+ * busy, another invalidation is dropping the pages, or a job that may reach
+ * them is pending (on the object or on a VM that maps it); an idle object
+ * is let go of without sleeping.
  *
  * **I4, I7, the owning mm.**  The object holds its mm with mmgrab() only,
  * and takes mmget_not_zero() just around pinning.  VM_BIND and EXEC from
@@ -430,7 +452,10 @@ static bool up_wait_gpu_locked(struct vsvm_userptr *up)
 	bool waited = false;
 
 	lockdep_assert_held(lock);
-	while (up->pages && (fence = up_busy_fence_locked(up))) {
+	while (up->pages) {
+		fence = up_busy_fence_locked(up);
+		if (!fence)
+			break;
 		mutex_unlock(lock);
 		dma_fence_wait(fence, false);
 		dma_fence_put(fence);

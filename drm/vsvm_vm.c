@@ -509,11 +509,14 @@ static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
 
 	/*
 	 * Jobs of @vm queued before this MAP may reach these entries: an
-	 * invalidation waits for the VM's fences too (I1, see vsvm_userptr.c).
+	 * invalidation waits for the VM's fences too (I1, see vsvm_userptr.c),
+	 * and the pages count as used (and written) by them.
 	 */
 	mutex_lock(&up->vmm->notifier_lock);
 	list_add(&vma->up_link, &up->vmas);
-	vsvm_userptr_vma_bind_locked(up, vm, vma);
+	if (!vsvm_userptr_vma_bind_locked(up, vm, vma) &&
+	    !dma_resv_test_signaled(drm_gpuvm_resv(&vm->gpuvm), DMA_RESV_USAGE_BOOKKEEP))
+		vsvm_userptr_vma_used_locked(up, vma);
 	mutex_unlock(&up->vmm->notifier_lock);
 }
 

@@ -375,6 +375,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	      const struct drm_vsvm_sync *out, u32 num_out)
 {
 	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
+	/* The notifier lock of the VM's userptrs, if it maps any. */
 	struct mutex *up_lock;
 	struct vsvm_out_syncs syncs;
 	struct drm_gem_object *obj;

@@ -521,6 +521,26 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 	return waited;
 }
 
+/*
+ * Whether a non-blockable invalidation must be refused (I2): the object has
+ * pages, and a job that may reach them is pending (on the object or on a
+ * VM that maps it), or another invalidation is waiting for one, or
+ * releasing them may sleep (a vmalloc'ed array).
+ */
+static bool up_nonblock_busy_locked(struct vsvm_userptr *up)
+{
+	struct dma_fence *fence;
+
+	lockdep_assert_held(up_lock(up));
+	if (!up->pages)
+		return false;
+	if (up->dropping || is_vmalloc_addr(up->pages))
+		return true;
+	fence = up_busy_fence_locked(up);
+	dma_fence_put(fence);
+	return fence;
+}
+
 static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 				    const struct mmu_notifier_range *range,
 				    unsigned long cur_seq)
@@ -528,7 +548,6 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	struct vsvm_userptr *up = container_of(mni, struct vsvm_userptr, notifier);
 	struct vsvm_device *vdev = up_vdev(up);
 	bool block = mmu_notifier_range_blockable(range);
-	struct dma_fence *fence = NULL;
 	bool busy, waited;
 	u64 start = ktime_get_ns();
 	unsigned long npages;
@@ -540,9 +559,7 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	 */
 	if (block && vsvm_inject(vdev, VSVM_INJECT_NONBLOCK)) {
 		if (mutex_trylock(up_lock(up))) {
-			fence = up->pages ? up_busy_fence_locked(up) : NULL;
-			busy = fence;
-			dma_fence_put(fence);
+			busy = up_nonblock_busy_locked(up);
 			mutex_unlock(up_lock(up));
 		} else {
 			busy = true;
@@ -556,16 +573,9 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	} else if (!mutex_trylock(up_lock(up))) {
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
-	} else if (up->pages &&
-		   (up->dropping || is_vmalloc_addr(up->pages) ||
-		    (fence = up_busy_fence_locked(up)))) {
-		/*
-		 * I2: GPU work pending on the object or on a VM that maps it,
-		 * or another invalidation waiting for it, and we may not wait:
-		 * -EAGAIN.
-		 */
+	} else if (up_nonblock_busy_locked(up)) {
+		/* I2: we may not wait: -EAGAIN. */
 		mutex_unlock(up_lock(up));
-		dma_fence_put(fence);
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
 	}

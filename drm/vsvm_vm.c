@@ -696,14 +696,13 @@ out:
 static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
 {
 	struct drm_gpuva *va;
-	struct mutex *lock;
 
 	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range) {
 		if (vsvm_gem_is_userptr(va->gem.obj)) {
-			lock = vma_list_lock(va->gem.obj);
-			mutex_lock(lock);
+			/* Each userptr under its own address space's lock. */
+			mutex_lock(vma_list_lock(va->gem.obj));
 			vsvm_userptr_vma_detach_locked(container_of(va, struct vsvm_vma, base));
-			mutex_unlock(lock);
+			mutex_unlock(vma_list_lock(va->gem.obj));
 		} else if (vsvm_gem_is_import(va->gem.obj)) {
 			vsvm_import_vma_detach_locked(container_of(va, struct vsvm_vma, base));
 		}

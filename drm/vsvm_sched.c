@@ -405,8 +405,12 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	/* Queued binds write the page table without its lock: let them finish. */
-	ret = vsvm_vm_wait_binds(vm, true);
+	/*
+	 * A queued UNMAP clears its range when it runs, where this EXEC may
+	 * write entries now: wait for it.  Other queued binds are a dependency
+	 * of the job (below, and see vsvm_bind.c).
+	 */
+	ret = vsvm_vm_wait_unmaps(vm, true);
 	if (ret)
 		goto err_unlock;
 	ctx = &vm->ctx[queue];
@@ -440,6 +444,13 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 				i, in[i].handle, ret);
 			goto err_cleanup;
 		}
+	}
+
+	/* The job runs after the VM's queued binds (a MAP's entries). */
+	if (vm->last_bind) {
+		ret = drm_sched_job_add_dependency(&job->base, dma_fence_get(vm->last_bind));
+		if (ret)
+			goto err_cleanup;
 	}
 
 	/* I7: an SVM VM runs jobs for the address space it mirrors only. */

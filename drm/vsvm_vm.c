@@ -80,6 +80,7 @@ static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
 	struct vsvm_vm *vm = container_of(gpuvm, struct vsvm_vm, gpuvm);
 
 	dma_fence_put(vm->last_bind);
+	dma_fence_put(vm->last_unmap);
 	vsvm_tlb_fini(&vm->tlb);
 	vsvm_pt_fini(&vm->pt);
 	mutex_destroy(&vm->lock);

@@ -62,6 +62,11 @@ struct vsvm_vm {
 	bool bind_ready;
 	/** @last_bind: The fence of the last queued bind, or NULL; under @lock. */
 	struct dma_fence *last_bind;
+	/**
+	 * @last_unmap: The fence of the last queued asynchronous UNMAP, or
+	 * NULL; under @lock.  EXEC waits for it (see vsvm_bind.c).
+	 */
+	struct dma_fence *last_unmap;
 };
 
 /**

@@ -50,9 +50,25 @@
  * the shrinker skips objects with unsignalled fences, and an MMU notifier
  * (userptr) or move_notify (import) waits for the object's fences before it
  * clears anything, and the job's fence is in the object's reservation
- * before its mapping leaves the object's list.  Synchronous VM_BIND, EXEC
- * and VM teardown first wait for the VM's queued binds
- * (vsvm_vm_wait_binds()), since they write the page table themselves.
+ * before its mapping leaves the object's list.  Synchronous VM_BIND and VM
+ * teardown first wait for the VM's queued binds (vsvm_vm_wait_binds()),
+ * since they write and free page-table entries themselves.
+ *
+ * EXEC takes the last bind's fence as a scheduler dependency of its job
+ * (&vsvm_vm.last_bind) instead of sleeping in the ioctl, except behind a
+ * queued UNMAP, which it still waits for (vsvm_vm_wait_unmaps()).  EXEC
+ * writes entries at submission, not when its job runs: those of userptr
+ * and imported mappings (and of evicted objects), which are only known
+ * valid under the notifier lock or the reservation that EXEC holds.  A
+ * queued MAP's job writes only its own new mapping's entries, and only for
+ * a buffer object, whose mapping EXEC never writes (its entries count as
+ * written, and the object is busy, so not evicted, until the job ran).  A
+ * queued UNMAP's job clears its whole range when it runs, so entries that
+ * EXEC wrote in that range for a mapping made after the UNMAP would be
+ * cleared under the job that needs them.  Moving those writes into the job
+ * would need the job to take the notifier lock and to fail on pages
+ * invalidated meanwhile, which a fence-signalling job cannot do.  The wait
+ * is interruptible and holds only &vsvm_vm.lock.
  *
  * The entries of a userptr or an imported object are not written by the
  * job: like those an invalidation or move_notify cleared, they are written
@@ -228,6 +244,10 @@ void vsvm_bind_job_push(struct vsvm_bind_job *job)
 	lockdep_assert_held(&vm->lock);
 	dma_fence_put(vm->last_bind);
 	vm->last_bind = dma_fence_get(&job->base.s_fence->finished);
+	if (job->unmap) {
+		dma_fence_put(vm->last_unmap);
+		vm->last_unmap = dma_fence_get(vm->last_bind);
+	}
 	drm_sched_entity_push_job(&job->base);
 }
 
@@ -261,6 +281,32 @@ int vsvm_vm_wait_binds(struct vsvm_vm *vm, bool intr)
 		return ret;
 	dma_fence_put(vm->last_bind);
 	vm->last_bind = NULL;
+	/* The bind queue runs in order: every UNMAP has run too. */
+	dma_fence_put(vm->last_unmap);
+	vm->last_unmap = NULL;
+	return 0;
+}
+
+/**
+ * vsvm_vm_wait_unmaps() - Wait for a VM's queued asynchronous UNMAPs
+ * @vm: The VM, its lock held.
+ * @intr: Whether to wait interruptibly.
+ *
+ * Return: 0 once every UNMAP queued on @vm has run (later MAPs may still be
+ * queued); -ERESTARTSYS if interrupted.
+ */
+int vsvm_vm_wait_unmaps(struct vsvm_vm *vm, bool intr)
+{
+	long ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->last_unmap)
+		return 0;
+	ret = dma_fence_wait(vm->last_unmap, intr);
+	if (ret)
+		return ret;
+	dma_fence_put(vm->last_unmap);
+	vm->last_unmap = NULL;
 	return 0;
 }
 

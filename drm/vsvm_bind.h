@@ -60,6 +60,7 @@ struct vsvm_bind_job *vsvm_bind_job_create(struct vsvm_vm *vm, struct drm_file *
 void vsvm_bind_job_push(struct vsvm_bind_job *job);
 void vsvm_bind_job_abort(struct vsvm_bind_job *job);
 int vsvm_vm_wait_binds(struct vsvm_vm *vm, bool intr);
+int vsvm_vm_wait_unmaps(struct vsvm_vm *vm, bool intr);
 void vsvm_vm_bind_queue_fini(struct vsvm_vm *vm);
 
 #endif /* __VSVM_BIND_H__ */

@@ -147,15 +147,6 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	init_waitqueue_head(&vdev->inject_wq);
 	vsvm_mm_ops_init(&vdev->mm_ops);
 	vsvm_dmachk_init(&vdev->dmachk, &vdev->drm);
-	mutex_init(&vdev->notifier_lock);
-	/*
-	 * I2: the notifier lock is taken in MMU notifiers, which reclaim may
-	 * call.  Teach lockdep so now, so that any allocation that may reclaim
-	 * under the lock is reported at once, not only when reclaim happens.
-	 */
-	fs_reclaim_acquire(GFP_KERNEL);
-	might_lock(&vdev->notifier_lock);
-	fs_reclaim_release(GFP_KERNEL);
 
 	/* The simulated GPU can address all memory, in segments of any size. */
 	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));

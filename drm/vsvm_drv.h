@@ -94,14 +94,6 @@ struct vsvm_device {
 	 * ``engine_bytes_per_sec``), 0 for none.
 	 */
 	u32 engine_bytes_per_sec;
-	/**
-	 * @notifier_lock: The userptr notifier lock: taken by the MMU
-	 * notifiers, and by EXEC and VM_BIND around checking userptr pages and
-	 * writing their page-table entries.  Never held across an allocation
-	 * that may reclaim, nor around taking a reservation (I2); lock order:
-	 * &vsvm_vm.lock, reservations, then this.
-	 */
-	struct mutex notifier_lock;
 	/** @mm_ops: This device's address-space binding ops (see vsvm_mm.c). */
 	struct mmu_notifier_ops mm_ops;
 	/** @lru_lock: Protects @lru. */

@@ -4,6 +4,7 @@
  */
 
 #include <linux/idr.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "vsvm_drv.h"
@@ -61,6 +62,15 @@ static struct mmu_notifier *vsvm_mm_alloc_notifier(struct mm_struct *mm)
 	vmm->pasid = pasid;
 	vmm->pasid_live = true;
 	mutex_init(&vmm->lock);
+	mutex_init(&vmm->notifier_lock);
+	/*
+	 * I2: the notifier lock is taken in MMU notifiers, which reclaim may
+	 * call.  Teach lockdep so now, so that any allocation that may reclaim
+	 * under the lock is reported at once, not only when reclaim happens.
+	 */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&vmm->notifier_lock);
+	fs_reclaim_release(GFP_KERNEL);
 	INIT_LIST_HEAD(&vmm->pinned);
 	return &vmm->notifier;
 }
@@ -72,6 +82,7 @@ static void vsvm_mm_free_notifier(struct mmu_notifier *mn)
 	WARN_ON(!list_empty(&vmm->pinned));
 	/* I6: the PASID goes only with the binding, never at the mm's exit. */
 	ida_free(&vsvm_pasid_ida, vmm->pasid);
+	mutex_destroy(&vmm->notifier_lock);
 	mutex_destroy(&vmm->lock);
 	kfree(vmm);
 }

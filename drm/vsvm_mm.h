@@ -26,6 +26,18 @@ struct vsvm_mm {
 	struct mmu_notifier notifier;
 	/** @lock: Protects @pinned and @dead. */
 	struct mutex lock;
+	/**
+	 * @notifier_lock: The invalidation lock of this address space on this
+	 * device: the MMU notifiers of its userptrs and SVM VMs take it, and
+	 * EXEC and VM_BIND take it around checking userptr pages, writing or
+	 * clearing their page-table entries and queueing a job (I3).  Held
+	 * only for short sections: nothing waits for the GPU or allocates
+	 * under it (I2), so that an invalidation never holds it while it waits
+	 * for jobs, and other processes never meet it at all (see the DOC on
+	 * userptr and docs/internals.rst).  Lock order: &vsvm_vm.lock and
+	 * &vsvm_mm.lock, the reservations, then this.
+	 */
+	struct mutex notifier_lock;
 	/** @pinned: Registration-mode userptrs of this mm on this device. */
 	struct list_head pinned;
 	/** @dead: Set when the mm was torn down: no new registrations. */

@@ -407,9 +407,17 @@ static void vsvm_import_move_notify(struct dma_buf_attachment *attach)
 	atomic64_inc(&vdev->prime_stats.move_notifies);
 	if (!imp->sgt)
 		return;
-	/* Jobs queued or running were given these entries: let them end. */
+	/*
+	 * Jobs queued or running were given these entries: let them end.
+	 * I1: those of each VM that maps the object too, since a job queued
+	 * before a synchronous MAP reaches the entries the MAP wrote without
+	 * its fence being in the object's reservation.
+	 */
 	dma_resv_wait_timeout(imp->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
 			      MAX_SCHEDULE_TIMEOUT);
+	list_for_each_entry(vma, &imp->vmas, up_link)
+		dma_resv_wait_timeout(drm_gpuvm_resv(vma->base.vm), DMA_RESV_USAGE_BOOKKEEP,
+				      false, MAX_SCHEDULE_TIMEOUT);
 	list_for_each_entry(vma, &imp->vmas, up_link)
 		import_vma_zap(vma);
 	vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, false);

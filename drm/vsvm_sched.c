@@ -42,6 +42,21 @@
  * Other contexts' jobs are untouched; later EXECs on the banned context
  * fail with -EIO.
  *
+ * **Fault-capable jobs run beside, not before, dma-fence jobs.**  Each
+ * hardware queue has two rings: &vsvm_queue.sched for the jobs of ordinary
+ * VMs, whose fences are dma-fences, and &vsvm_queue.lr_sched for those of
+ * SVM VMs, which resolve GPU faults as they run (see vsvm_svm.c), each
+ * ring running one job at a time.  A fault may wait in
+ * mmu_interval_read_begin() for an invalidation of its address space to
+ * end, and a userptr invalidation of that same address space waits for the
+ * jobs that may reach the userptr.  Were those jobs queued behind the
+ * faulting job, neither could go on: so a dma-fence job never waits for a
+ * faulting job to leave the hardware, as Xe's engine groups switch a
+ * faulting queue out before running a dma-fence job.  (An EXEC may still
+ * make a dma-fence job wait for an SVM job's fence through an in-sync;
+ * that is userspace's own deadlock to avoid, as with any long-running
+ * fence.)
+ *
  * Implicit sync: an EXEC waits for, and adds its fence to, the reservation
  * of every object mapped in its VM, as the command stream may reach any of
  * them: objects with a writable mapping are waited on for all their fences
@@ -117,9 +132,9 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 		atomic64_inc(&q->timeouts);
 		atomic_set(&job->eng.killed, 1);
 	}
-	drm_sched_wqueue_stop(&q->sched);
-	drm_sched_stop(&q->sched, sched_job);
-	drm_sched_start(&q->sched);
+	drm_sched_wqueue_stop(sched_job->sched);
+	drm_sched_stop(sched_job->sched, sched_job);
+	drm_sched_start(sched_job->sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
@@ -170,15 +185,24 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 		q->vdev = vdev;
 		q->index = i;
 		snprintf(q->name, sizeof(q->name), "vsvm%u-q%u", vdev->index, i);
+		snprintf(q->lr_name, sizeof(q->lr_name), "vsvm%u-q%u-lr", vdev->index, i);
 		ret = drm_sched_init(&q->sched, &args);
 		if (ret)
 			goto err;
+		args.name = q->lr_name;
+		ret = drm_sched_init(&q->lr_sched, &args);
+		if (ret) {
+			drm_sched_fini(&q->sched);
+			goto err;
+		}
 	}
 	return 0;
 
 err:
-	while (i--)
+	while (i--) {
+		drm_sched_fini(&vdev->queues[i].lr_sched);
 		drm_sched_fini(&vdev->queues[i].sched);
+	}
 	return ret;
 }
 
@@ -191,6 +215,8 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 	u32 i;
 
 	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
+		drm_sched_fini(&vdev->queues[i].lr_sched);
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
 		drm_sched_fini(&vdev->queues[i].sched);
 	}
@@ -349,6 +375,8 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	      const struct drm_vsvm_sync *out, u32 num_out)
 {
 	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
+	/* The notifier lock of the VM's userptrs, if it maps any. */
+	struct mutex *up_lock;
 	struct vsvm_out_syncs syncs;
 	struct drm_gem_object *obj;
 	struct dma_fence *fence;
@@ -377,8 +405,12 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	/* Queued binds write the page table without its lock: let them finish. */
-	ret = vsvm_vm_wait_binds(vm, true);
+	/*
+	 * A queued UNMAP clears its range when it runs, where this EXEC may
+	 * write entries now: wait for it.  Other queued binds are a dependency
+	 * of the job (below, and see vsvm_bind.c).
+	 */
+	ret = vsvm_vm_wait_unmaps(vm, true);
 	if (ret)
 		goto err_unlock;
 	ctx = &vm->ctx[queue];
@@ -388,7 +420,9 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		goto err_unlock;
 	}
 	if (!ctx->ready) {
-		struct drm_gpu_scheduler *sched = &job->q->sched;
+		/* An SVM VM's jobs may fault: see the DOC on their ring. */
+		struct drm_gpu_scheduler *sched = vm->svm ? &job->q->lr_sched :
+							    &job->q->sched;
 
 		ret = drm_sched_entity_init(&ctx->entity, DRM_SCHED_PRIORITY_NORMAL,
 					    &sched, 1, NULL);
@@ -410,6 +444,13 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 				i, in[i].handle, ret);
 			goto err_cleanup;
 		}
+	}
+
+	/* The job runs after the VM's queued binds (a MAP's entries). */
+	if (vm->last_bind) {
+		ret = drm_sched_job_add_dependency(&job->base, dma_fence_get(vm->last_bind));
+		if (ret)
+			goto err_cleanup;
 	}
 
 	/* I7: an SVM VM runs jobs for the address space it mirrors only. */
@@ -447,20 +488,25 @@ retry:
 		goto err_exec;
 
 	/*
-	 * The second half of I3: under the notifier lock, the userptrs still
-	 * have the pages prepared above, their entries are written, and the
-	 * job's fence is in their reservations before an invalidation can
-	 * look for it.
+	 * The second half of I3: under the notifier lock of the userptrs'
+	 * address space (the caller's, I7), the userptrs still have the pages
+	 * prepared above, their entries are written, and the job's fence is
+	 * in the VM's and their reservations before an invalidation can look
+	 * for it.
 	 */
-	mutex_lock(&vdev->notifier_lock);
+	up_lock = vsvm_vm_userptr_lock(vm);
+	if (up_lock)
+		mutex_lock(up_lock);
 	ret = vsvm_vm_userptr_commit_locked(vm);
 	if (ret == -EAGAIN) {
-		mutex_unlock(&vdev->notifier_lock);
+		if (up_lock)
+			mutex_unlock(up_lock);
 		drm_exec_fini(&exec);
 		goto retry;
 	}
 	if (ret) {
-		mutex_unlock(&vdev->notifier_lock);
+		if (up_lock)
+			mutex_unlock(up_lock);
 		goto err_exec;
 	}
 
@@ -473,7 +519,8 @@ retry:
 				   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
 				   DMA_RESV_USAGE_READ);
 	drm_sched_entity_push_job(&job->base);
-	mutex_unlock(&vdev->notifier_lock);
+	if (up_lock)
+		mutex_unlock(up_lock);
 	drm_exec_fini(&exec);
 	mutex_unlock(&vm->lock);
 

@@ -29,14 +29,23 @@ struct vsvm_vm;
  * struct vsvm_queue - One hardware queue of the engine
  */
 struct vsvm_queue {
-	/** @sched: The queue's scheduler. */
+	/** @sched: The queue's scheduler, for the jobs of ordinary VMs. */
 	struct drm_gpu_scheduler sched;
+	/**
+	 * @lr_sched: The queue's second ring, for the long-running jobs of
+	 * SVM VMs, which may wait for invalidations while they resolve a
+	 * fault: no dma-fence job ever waits behind one (see the DOC on
+	 * scheduling).
+	 */
+	struct drm_gpu_scheduler lr_sched;
 	/** @vdev: The device. */
 	struct vsvm_device *vdev;
 	/** @index: The queue's number. */
 	u32 index;
 	/** @name: The scheduler's name. */
 	char name[24];
+	/** @lr_name: @lr_sched's name. */
+	char lr_name[24];
 	/** @jobs: Jobs the hardware has run, faulted or killed ones included. */
 	atomic64_t jobs;
 	/** @busy_ns: Time the hardware spent running jobs. */

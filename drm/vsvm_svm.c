@@ -34,8 +34,9 @@
  * the mm (I4), then loops mmu_interval_read_begin(), hmm_range_fault() on a
  * chunk around the address (the largest of 2 MiB, 64 KiB and 4 KiB whose
  * aligned window lies in the VMA, as drm_gpusvm chooses; debugfs
- * ``svm_chunk`` caps it), DMA mapping, and, under the device's notifier
- * lock, mmu_interval_read_retry() before it writes the entries (I3).  The
+ * ``svm_chunk`` caps it), DMA mapping, and, under the notifier lock of the
+ * address space (&vsvm_mm.notifier_lock), mmu_interval_read_retry() before
+ * it writes the entries (I3).  The
  * entries are 4 KiB ones whatever the chunk, so that an invalidation of any
  * part of a chunk clears just that part, without splitting or allocating.
  * Rights follow the CPU's: an entry is writable only where the CPU's is,
@@ -45,9 +46,19 @@
  * **Invalidation** (svm_invalidate(), I1 without pins): one interval
  * notifier covers the whole address space; under the notifier lock it
  * clears the entries of the range, flushes the TLB (which waits for
- * accesses in flight) and DMA-unmaps the pages before it returns.  A
- * non-blockable invalidation of a range with pages mapped gets false.  The
- * next access faults again.
+ * accesses in flight) and DMA-unmaps the pages before it returns.  It never
+ * waits for the VM's jobs: a job that reaches the range again faults and
+ * is resolved again.  A non-blockable invalidation of a range with pages
+ * mapped gets false.
+ *
+ * **No deadlock with userptr invalidations.**  A fault holds no lock while
+ * it waits in mmu_interval_read_begin() or hmm_range_fault(), and takes the
+ * notifier lock only to write entries; an invalidation never holds that
+ * lock while it waits for jobs.  The fault may still wait, in
+ * mmu_interval_read_begin(), for an invalidation of its mm that waits for a
+ * userptr job of the same process; so an SVM VM's jobs run on their own
+ * ring of the queue (&vsvm_queue.lr_sched), and no dma-fence job is ever
+ * queued behind a faulting one (see vsvm_sched.c).
  *
  * **The mm** (I4 to I7): the VM holds the device's binding to the mm
  * (&struct vsvm_mm, I5), which holds only mm_count.  When the process
@@ -83,7 +94,7 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end)
 	bool any = false;
 	void *entry;
 
-	lockdep_assert_held(&vm->vdev->notifier_lock);
+	lockdep_assert_held(&svm->vmm->notifier_lock);
 	end = min_t(u64, end, BIT_ULL(VSVM_VA_BITS));
 	if (start >= end)
 		return false;
@@ -110,25 +121,30 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 {
 	struct vsvm_svm *svm = container_of(mni, struct vsvm_svm, notifier);
 	struct vsvm_vm *vm = svm->vm;
-	struct vsvm_device *vdev = vm->vdev;
+	struct mutex *lock = &svm->vmm->notifier_lock;
 	unsigned long first = range->start >> PAGE_SHIFT;
 
+	/*
+	 * Never waits for the VM's jobs: a job that reaches the range again
+	 * faults and is resolved again.  The TLB flush waits only for engine
+	 * accesses in flight, and faults are resolved outside those.
+	 */
 	if (mmu_notifier_range_blockable(range)) {
-		mutex_lock(&vdev->notifier_lock);
-	} else if (!mutex_trylock(&vdev->notifier_lock)) {
+		mutex_lock(lock);
+	} else if (!mutex_trylock(lock)) {
 		return false;
 	} else if (range->start < BIT_ULL(VSVM_VA_BITS) &&
 		   xa_find(&svm->dma, &first,
 			   (min_t(u64, range->end, BIT_ULL(VSVM_VA_BITS)) >> PAGE_SHIFT) - 1,
 			   XA_PRESENT)) {
 		/* I2: flushing the TLB waits for the engine; we may not. */
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(lock);
 		return false;
 	}
 	mmu_interval_set_seq(mni, cur_seq);
 	if (svm_unmap_range_locked(vm, range->start, range->end))
 		atomic64_inc(&svm->invalidations);
-	mutex_unlock(&vdev->notifier_lock);
+	mutex_unlock(lock);
 	return true;
 }
 
@@ -183,9 +199,9 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 	if (!svm)
 		return;
 	mmu_interval_notifier_remove(&svm->notifier);
-	mutex_lock(&vm->vdev->notifier_lock);
+	mutex_lock(&svm->vmm->notifier_lock);
 	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS));
-	mutex_unlock(&vm->vdev->notifier_lock);
+	mutex_unlock(&svm->vmm->notifier_lock);
 	xa_destroy(&svm->dma);
 	vsvm_mm_put(svm->vmm);
 	vm->svm = NULL;
@@ -352,10 +368,10 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		}
 		t1 = ktime_get_ns();
 
-		mutex_lock(&vdev->notifier_lock);
+		mutex_lock(&svm->vmm->notifier_lock);
 		if (!mmu_interval_read_retry(&svm->notifier, range.notifier_seq))
 			break;
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(&svm->vmm->notifier_lock);
 		svm_unmap_pages(vm, dmas, mapped);
 		mapped = 0;
 	}
@@ -373,7 +389,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 			 GFP_NOWAIT);
 	}
 	mapped = 0;	/* the entries own the mappings now */
-	mutex_unlock(&vdev->notifier_lock);
+	mutex_unlock(&svm->vmm->notifier_lock);
 	t2 = ktime_get_ns();
 
 	if (end_out)

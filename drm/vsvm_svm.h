@@ -23,8 +23,8 @@ struct vsvm_vm;
  * struct vsvm_svm - The shared-virtual-memory state of one SVM VM
  *
  * The VM mirrors the address space of the process that created it: GPU VA
- * is CPU VA.  Its page-table entries, and @dma, change only under the
- * device's &vsvm_device.notifier_lock.
+ * is CPU VA.  Its page-table entries, and @dma, change only under
+ * &vsvm_mm.notifier_lock of that address space (@vmm).
  */
 struct vsvm_svm {
 	/** @vm: The VM. */

@@ -46,25 +46,45 @@
  * under the GPU even if the notifier were wrong; the notifier keeps the GPU
  * from using pages the CPU no longer maps.
  *
+ * **The notifier lock.**  Each (device, mm) binding has one,
+ * &vsvm_mm.notifier_lock, that covers every userptr of that address space
+ * on the device, their mappings' entries and &vsvm_vma.ptes_valid, and the
+ * SVM VMs mirroring it.  Per address space rather than per VM: a userptr
+ * may be mapped in several VMs, all of its own mm (I7), and one lock then
+ * covers the object's pages and every VM's entries of it, where a lock per
+ * VM would have the invalidation take each VM's lock in turn and the
+ * object's state would need a lock of its own besides.  Two processes
+ * never share it, so one process's munmap never waits for another's locks;
+ * and it is held only for short sections that never wait for the GPU, so
+ * an invalidation waiting for its jobs holds no lock at all.
+ *
  * **I3, coherent submission** (vsvm_userptr_populate(), vsvm_exec()).
- * Pages are got with mmu_interval_read_begin(), pinning, then taking
- * &vsvm_device.notifier_lock and mmu_interval_read_retry(): pages that
- * raced with an invalidation are dropped and got again.  EXEC then locks
- * the reservations, takes the notifier lock, checks again that no
- * invalidation dropped the pages, writes the GPU page-table entries, adds
- * its fence to the object's reservation and queues the job, all before
- * dropping the notifier lock.  So an invalidation either comes first, and
- * EXEC starts over, or comes after, and finds the job's fence to wait for.
+ * Pages are got with mmu_interval_read_begin(), pinning, then taking the
+ * notifier lock and mmu_interval_read_retry(): pages that raced with an
+ * invalidation are dropped and got again.  EXEC then locks the
+ * reservations, takes the notifier lock, checks again that no invalidation
+ * dropped the pages or is dropping them (&vsvm_userptr.dropping), writes
+ * the GPU page-table entries, adds its fence to the VM's and the object's
+ * reservations and queues the job, all before dropping the notifier lock.
+ * So an invalidation either comes first, and EXEC starts over, or comes
+ * after, and finds the job's fence to wait for.
  *
  * **I1, invalidation order** (up_drop_pages_locked(), called from
- * vsvm_userptr_invalidate() for a blockable range), under the notifier lock:
- * (1) mmu_interval_set_seq(); (2) wait for every fence on the object's
- * reservation, without taking its lock; (3) clear the page-table entries of
- * every mapping of the object and flush each VM's TLB; (4)
- * dma_unmap_sgtable(); (5) dirty the pages the GPU could write, mark them
- * accessed, and unpin.  Only then does the CPU's change proceed.  "Could
+ * vsvm_userptr_invalidate() for a blockable range): (1) under the notifier
+ * lock, mmu_interval_set_seq() and mark the pages as being dropped, so that
+ * no EXEC or MAP uses them any more; (2) with the lock dropped, wait for
+ * every fence of every job that may reach the pages: the object's
+ * reservation, and every fence of each VM that maps the object
+ * (drm_gpuvm_resv(), %DMA_RESV_USAGE_BOOKKEEP), since a job queued before
+ * a synchronous MAP reaches the entries that MAP wrote without its fence
+ * being in the object's reservation (up_wait_gpu_locked()); then, under the
+ * lock again, (3) clear the page-table entries of every mapping of the
+ * object and flush each VM's TLB; (4) dma_unmap_sgtable(); (5) dirty the
+ * pages the GPU could write, mark them accessed, and unpin.  Only then does
+ * the CPU's change proceed.  "Could
  * write" is tracked per set of pages: a job queued with a writable mapping
- * of the object (vsvm_userptr_vma_used_locked()); pages no job could write
+ * of the object, or a synchronous MAP into a VM with jobs pending
+ * (vsvm_userptr_vma_used_locked()); pages no job could write
  * are not dirtied, and pages no job could read are not marked accessed,
  * so binding alone costs the CPU's page state nothing.
  *
@@ -79,10 +99,12 @@
  * a reservation, and allocates nothing: page tables for a userptr mapping
  * are allocated at VM_BIND (vsvm_pt_prealloc_locked()) so that entries can
  * be written (vsvm_pt_map_owned()) and cleared (vsvm_pt_zap()) under the
- * notifier lock.  The lock is primed against reclaim at device creation, so
- * lockdep flags any allocation under it at once.  A non-blockable range
- * (the OOM reaper) gets false (-EAGAIN) if the lock is busy or GPU work is
- * pending; an idle object is let go of without sleeping.
+ * notifier lock.  The lock is primed against reclaim when the binding is
+ * made (vsvm_mm.c), so lockdep flags any allocation under it at once.  A
+ * non-blockable range (the OOM reaper) gets false (-EAGAIN) if the lock is
+ * busy, another invalidation is dropping the pages, or a job that may reach
+ * them is pending (on the object or on a VM that maps it); an idle object
+ * is let go of without sleeping.
  *
  * **I4, I7, the owning mm.**  The object holds its mm with mmgrab() only,
  * and takes mmget_not_zero() just around pinning.  VM_BIND and EXEC from
@@ -154,6 +176,23 @@ static struct vsvm_device *up_vdev(struct vsvm_userptr *up)
 static bool up_longterm(struct vsvm_userptr *up)
 {
 	return up->flags & DRM_VSVM_USERPTR_PIN_LONGTERM;
+}
+
+/* The object's invalidation lock: its address space's (&vsvm_mm.notifier_lock). */
+static struct mutex *up_lock(struct vsvm_userptr *up)
+{
+	return &up->vmm->notifier_lock;
+}
+
+/*
+ * Whether the installed pages may still be used: there are some, and no
+ * invalidation has started to drop them (it may be waiting for the GPU
+ * with the lock dropped, see up_wait_gpu_locked()).
+ */
+static bool up_pages_valid_locked(struct vsvm_userptr *up)
+{
+	lockdep_assert_held(up_lock(up));
+	return up->pages && !up->dropping;
 }
 
 static bool up_read_only(struct vsvm_userptr *up)
@@ -371,30 +410,100 @@ static void up_vma_zap(struct vsvm_vma *vma, bool block)
 		vsvm_tlb_flush_range_idle(&vm->tlb, vma->base.va.addr, vma->base.va.range);
 }
 
+/* An unsignalled fence of @resv, any usage, referenced; or NULL. */
+static struct dma_fence *up_resv_busy(struct dma_resv *resv)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence, *busy = NULL;
+
+	dma_resv_iter_begin(&cursor, resv, DMA_RESV_USAGE_BOOKKEEP);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		if (!dma_fence_is_signaled(fence)) {
+			busy = dma_fence_get(fence);
+			break;
+		}
+	}
+	dma_resv_iter_end(&cursor);
+	return busy;
+}
+
 /*
- * The I1 order, for installed pages, under the notifier lock.  @block:
- * whether it may sleep; if not, the caller made sure no GPU work is pending.
- * Returns whether it had to wait for the GPU.
+ * An unsignalled fence of a job that may reach the object's pages,
+ * referenced, or NULL: the object's own fences, and every fence of each VM
+ * that maps it (DMA_RESV_USAGE_BOOKKEEP of drm_gpuvm_resv()), since a job
+ * queued on a VM before a synchronous MAP reaches entries that MAP wrote
+ * without having its fence in the object's reservation.  The lock held:
+ * the mappings, and so their VMs, stay on @up->vmas.  Never sleeps.
+ */
+static struct dma_fence *up_busy_fence_locked(struct vsvm_userptr *up)
+{
+	struct dma_fence *fence = up_resv_busy(up->base.resv);
+	struct vsvm_vma *vma;
+
+	lockdep_assert_held(up_lock(up));
+	list_for_each_entry(vma, &up->vmas, up_link) {
+		if (fence)
+			break;
+		fence = up_resv_busy(drm_gpuvm_resv(vma->base.vm));
+	}
+	return fence;
+}
+
+/*
+ * I1 step 2, with the lock dropped while waiting: waits until no job that
+ * may reach the pages is pending, one fence at a time, and returns with
+ * the lock held again.  @up->dropping, set by the caller, keeps EXEC and
+ * VM_BIND from writing entries from these pages or queueing a job that
+ * uses them meanwhile (up_pages_valid_locked()), so the loop ends.  The
+ * pages may have been dropped by a concurrent invalidation when it returns.
+ * Returns whether it waited.
+ */
+static bool up_wait_gpu_locked(struct vsvm_userptr *up)
+{
+	struct mutex *lock = up_lock(up);
+	struct dma_fence *fence;
+	bool waited = false;
+
+	lockdep_assert_held(lock);
+	while (up->pages) {
+		fence = up_busy_fence_locked(up);
+		if (!fence)
+			break;
+		mutex_unlock(lock);
+		dma_fence_wait(fence, false);
+		dma_fence_put(fence);
+		waited = true;
+		mutex_lock(lock);
+	}
+	return waited;
+}
+
+/*
+ * The I1 order, for installed pages, with the object's lock held.  @block:
+ * whether it may sleep (it then drops the lock while it waits for the GPU,
+ * see up_wait_gpu_locked()); if not, the caller made sure no GPU work is
+ * pending.  Returns whether it had to wait for the GPU.
  */
 static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_device *vdev = up_vdev(up);
-	u32 brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
-	struct page **pages = up->pages;
+	struct page **pages;
 	struct vsvm_vma *vma;
 	bool waited = false;
+	u32 brk;
 
-	lockdep_assert_held(&vdev->notifier_lock);
-	if (!pages)
+	lockdep_assert_held(up_lock(up));
+	if (!up->pages)
 		return false;
 
 	/* (2) Every job that may reach the pages has finished. */
-	if (brk != 3 && block &&
-	    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP)) {
-		waited = true;
-		dma_resv_wait_timeout(up->base.resv, DMA_RESV_USAGE_BOOKKEEP, false,
-				      MAX_SCHEDULE_TIMEOUT);
-	}
+	up->dropping = true;
+	brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
+	if (brk != 3 && block)
+		waited = up_wait_gpu_locked(up);
+	pages = up->pages;
+	if (!pages)
+		return waited;	/* a concurrent invalidation dropped them */
 	/* From here on, a GPU access to these pages is a bug: tell the checker. */
 	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt);
 	up->stale = true;
@@ -419,9 +528,30 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
 	up->pages = NULL;
 	up->stale = false;
+	up->dropping = false;
 	up->gpu_used = false;
 	up->gpu_dirty = false;
 	return waited;
+}
+
+/*
+ * Whether a non-blockable invalidation must be refused (I2): the object has
+ * pages, and a job that may reach them is pending (on the object or on a
+ * VM that maps it), or another invalidation is waiting for one, or
+ * releasing them may sleep (a vmalloc'ed array).
+ */
+static bool up_nonblock_busy_locked(struct vsvm_userptr *up)
+{
+	struct dma_fence *fence;
+
+	lockdep_assert_held(up_lock(up));
+	if (!up->pages)
+		return false;
+	if (up->dropping || is_vmalloc_addr(up->pages))
+		return true;
+	fence = up_busy_fence_locked(up);
+	dma_fence_put(fence);
+	return fence;
 }
 
 static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
@@ -441,10 +571,9 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	 * refusing a blockable range is not allowed.
 	 */
 	if (block && vsvm_inject(vdev, VSVM_INJECT_NONBLOCK)) {
-		if (mutex_trylock(&vdev->notifier_lock)) {
-			busy = up->pages &&
-			       !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP);
-			mutex_unlock(&vdev->notifier_lock);
+		if (mutex_trylock(up_lock(up))) {
+			busy = up_nonblock_busy_locked(up);
+			mutex_unlock(up_lock(up));
 		} else {
 			busy = true;
 		}
@@ -453,24 +582,25 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 	}
 
 	if (block) {
-		mutex_lock(&vdev->notifier_lock);
-	} else if (!mutex_trylock(&vdev->notifier_lock)) {
+		mutex_lock(up_lock(up));
+	} else if (!mutex_trylock(up_lock(up))) {
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
-	} else if (up->pages &&
-		   (is_vmalloc_addr(up->pages) ||
-		    !dma_resv_test_signaled(up->base.resv, DMA_RESV_USAGE_BOOKKEEP))) {
-		/* I2: GPU work pending, and we may not wait: -EAGAIN. */
-		mutex_unlock(&vdev->notifier_lock);
+	} else if (up_nonblock_busy_locked(up)) {
+		/* I2: we may not wait: -EAGAIN. */
+		mutex_unlock(up_lock(up));
 		atomic64_inc(&vdev->up_stats.would_block);
 		return false;
 	}
 
-	/* (1) Any populate or EXEC racing with us now starts over. */
+	/*
+	 * (1) Any populate or EXEC racing with us now starts over; the GPU
+	 * is waited for with the lock dropped (up_drop_pages_locked()).
+	 */
 	mmu_interval_set_seq(mni, cur_seq);
 	npages = up->pages ? up_npages(up) : 0;
 	waited = up_drop_pages_locked(up, block);
-	mutex_unlock(&vdev->notifier_lock);
+	mutex_unlock(up_lock(up));
 
 	if (npages) {
 		atomic64_inc(&vdev->up_stats.invalidations);
@@ -543,13 +673,14 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 	struct page **pages;
 	struct sg_table sgt;
 	unsigned long seq;
+	bool valid;
 	int ret;
 
 	for (;;) {
-		mutex_lock(&vdev->notifier_lock);
-		pages = up->pages;
-		mutex_unlock(&vdev->notifier_lock);
-		if (pages)
+		mutex_lock(up_lock(up));
+		valid = up_pages_valid_locked(up);
+		mutex_unlock(up_lock(up));
+		if (valid)
 			return 0;
 		/* Registration mode: the mm was torn down (I6). */
 		if (up_longterm(up))
@@ -565,17 +696,17 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 
 		vsvm_inject(vdev, VSVM_INJECT_POPULATE);
 
-		mutex_lock(&vdev->notifier_lock);
+		mutex_lock(up_lock(up));
 		if (!mmu_interval_read_retry(&up->notifier, seq) && !up->pages) {
 			up->pages = pages;
 			up->sgt = sgt;
 			if (up->populated)
 				atomic64_inc(&vdev->up_stats.revalidations);
 			up->populated = true;
-			mutex_unlock(&vdev->notifier_lock);
+			mutex_unlock(up_lock(up));
 			return 0;
 		}
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(up_lock(up));
 
 		/* Raced with an invalidation: these pages were never used. */
 		up_dma_unmap(up, &sgt, false);
@@ -591,22 +722,25 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
  * @vm: The mapping's VM.
  * @vma: The mapping, on @up's list.
  *
- * Called with &vsvm_device.notifier_lock held, and the page tables of the
- * mapping preallocated: it writes entries without allocating.
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * and the page tables of the mapping preallocated: it writes entries
+ * without allocating.
  *
  * Return: 0 when the entries are (or already were) written; -EAGAIN if the
- * pages were invalidated since they were got: populate again.
+ * pages were invalidated since they were got, or an invalidation is
+ * dropping them: populate again.
  */
 int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 				 struct vsvm_vma *vma)
 {
 	int ret;
 
-	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	lockdep_assert_held(up_lock(up));
+	/* I3: even written entries are no use once an invalidation started. */
+	if (!up_pages_valid_locked(up))
+		return -EAGAIN;
 	if (vma->ptes_valid)
 		return 0;
-	if (!up->pages)
-		return -EAGAIN;
 	/* Under the notifier lock: tables preallocated, nothing allocated. */
 	ret = vsvm_vm_pt_map_sgt(vm, &up->sgt, vma->base.gem.offset, vma->base.va.addr,
 				 vma->base.va.range,
@@ -621,13 +755,14 @@ int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
  * @up: The mapped userptr.
  * @vma: The mapping, its entries written.
  *
- * Called with &vsvm_device.notifier_lock held, for each userptr mapping of
- * a job's VM as the job is queued: the pages it may write are dirtied, and
- * those it may read marked accessed, when they are let go of (I1 step 5).
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * for each userptr mapping of a job's VM as the job is queued: the pages it
+ * may write are dirtied, and those it may read marked accessed, when they
+ * are let go of (I1 step 5).
  */
 void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
 {
-	lockdep_assert_held(&up_vdev(up)->notifier_lock);
+	lockdep_assert_held(up_lock(up));
 	up->gpu_used = true;
 	if (!vma->read_only)
 		up->gpu_dirty = true;
@@ -637,11 +772,13 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
  * vsvm_userptr_vma_detach_locked() - Take a mapping off its userptr
  * @vma: A mapping of a userptr, on the object's list.
  *
- * Called with &vsvm_device.notifier_lock held, before the mapping is
- * removed or split: clears its entries and flushes the TLB.
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * before the mapping is removed or split: clears its entries and flushes
+ * the TLB.
  */
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
 {
+	lockdep_assert_held(up_lock(to_vsvm_userptr(vma->base.gem.obj)));
 	up_vma_zap(vma, true);
 	list_del_init(&vma->up_link);
 }
@@ -685,9 +822,9 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 			up_queue_release(up);
 			continue;
 		}
-		mutex_lock(&vdev->notifier_lock);
+		mutex_lock(up_lock(up));
 		up_drop_pages_locked(up, true);
-		mutex_unlock(&vdev->notifier_lock);
+		mutex_unlock(up_lock(up));
 		atomic64_sub(n, &up->mm->pinned_vm);
 	}
 }
@@ -701,7 +838,6 @@ void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *
 static void up_release_work(struct work_struct *work)
 {
 	struct vsvm_userptr *up = container_of(work, struct vsvm_userptr, release_work);
-	struct vsvm_device *vdev = up_vdev(up);
 	unsigned long n;
 
 	dma_resv_lock(up->base.resv, NULL);
@@ -710,9 +846,9 @@ static void up_release_work(struct work_struct *work)
 			dma_buf_move_notify(up->dma_buf);
 		if (!up->export_maps) {
 			n = up_npages(up);
-			mutex_lock(&vdev->notifier_lock);
+			mutex_lock(up_lock(up));
 			up_drop_pages_locked(up, true);
-			mutex_unlock(&vdev->notifier_lock);
+			mutex_unlock(up_lock(up));
 			atomic64_sub(n, &up->mm->pinned_vm);
 			up->release_pending = false;
 		}
@@ -736,11 +872,13 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		list_del(&up->pinned_link);
 		mutex_unlock(&up->vmm->lock);
 	}
-	mutex_lock(&vdev->notifier_lock);
-	if (up->pages)
-		n = up_npages(up);
-	up_drop_pages_locked(up, true);
-	mutex_unlock(&vdev->notifier_lock);
+	if (up->vmm) {
+		mutex_lock(up_lock(up));
+		if (up->pages)
+			n = up_npages(up);
+		up_drop_pages_locked(up, true);
+		mutex_unlock(up_lock(up));
+	}
 	if (up_longterm(up))
 		atomic64_sub(n, &up->mm->pinned_vm);
 	if (up->vmm)

@@ -24,8 +24,9 @@ struct vsvm_vma;
 /**
  * struct vsvm_userptr - A GEM object backed by process memory
  *
- * The fields below @pages change only under the device's
- * &vsvm_device.notifier_lock.
+ * The fields below @pages, and the entries and &vsvm_vma.ptes_valid of the
+ * object's mappings, change only under &vsvm_mm.notifier_lock of the
+ * object's address space (@vmm).
  */
 struct vsvm_userptr {
 	/** @base: The GEM object; &vsvm_userptr embeds it. */
@@ -48,6 +49,12 @@ struct vsvm_userptr {
 	struct sg_table sgt;
 	/** @stale: Whether the DMA checker was told the pages are stale. */
 	bool stale;
+	/**
+	 * @dropping: An invalidation is letting go of @pages: it waits for
+	 * the GPU with the lock dropped, and meanwhile no entry may be
+	 * written from them nor a job queued that uses them.
+	 */
+	bool dropping;
 	/**
 	 * @gpu_used: Whether a job that may read the current pages was
 	 * queued; @gpu_dirty: one that may write them.  They decide, at

@@ -17,6 +17,7 @@
 #include "vsvm_bind.h"
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
+#include "vsvm_mm.h"
 #include "vsvm_prime.h"
 #include "vsvm_svm.h"
 #include "vsvm_trace.h"
@@ -59,9 +60,10 @@
  * &vsvm_vm.lock nor allocate.  So MAP of a userptr preallocates the page
  * tables of its range, each userptr mapping is on its object's list
  * (&vsvm_vma.up_link) with a flag saying whether its entries are written
- * (&vsvm_vma.ptes_valid), and both change only under the device's notifier
- * lock.  EXEC writes the entries of every userptr mapping whose entries
- * were cleared (vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
+ * (&vsvm_vma.ptes_valid), and both change only under the notifier lock of
+ * the object's address space (&vsvm_mm.notifier_lock).  EXEC writes the
+ * entries of every userptr mapping whose entries were cleared
+ * (vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
  * a userptr mapping off its object's list, clearing its entries, before
  * removing it; the pieces a partial UNMAP leaves join the list with no
  * entries, and the next EXEC writes them.
@@ -78,6 +80,7 @@ static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
 	struct vsvm_vm *vm = container_of(gpuvm, struct vsvm_vm, gpuvm);
 
 	dma_fence_put(vm->last_bind);
+	dma_fence_put(vm->last_unmap);
 	vsvm_tlb_fini(&vm->tlb);
 	vsvm_pt_fini(&vm->pt);
 	mutex_destroy(&vm->lock);
@@ -109,10 +112,13 @@ static struct list_head *vma_list(struct drm_gem_object *obj)
 	return &to_vsvm_bo(obj)->vmas;
 }
 
-/* The lock of that list besides the reservation: the notifier's for a userptr. */
+/*
+ * The lock of that list besides the reservation: for a userptr, the
+ * notifier lock of its address space.
+ */
 static struct mutex *vma_list_lock(struct drm_gem_object *obj)
 {
-	return vsvm_gem_is_userptr(obj) ? &to_vsvm_device(obj->dev)->notifier_lock : NULL;
+	return vsvm_gem_is_userptr(obj) ? &to_vsvm_userptr(obj)->vmm->notifier_lock : NULL;
 }
 
 /*
@@ -502,10 +508,17 @@ static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
 {
 	struct vsvm_userptr *up = to_vsvm_userptr(vma->base.gem.obj);
 
-	mutex_lock(&vm->vdev->notifier_lock);
+	/*
+	 * Jobs of @vm queued before this MAP may reach these entries: an
+	 * invalidation waits for the VM's fences too (I1, see vsvm_userptr.c),
+	 * and the pages count as used (and written) by them.
+	 */
+	mutex_lock(&up->vmm->notifier_lock);
 	list_add(&vma->up_link, &up->vmas);
-	vsvm_userptr_vma_bind_locked(up, vm, vma);
-	mutex_unlock(&vm->vdev->notifier_lock);
+	if (!vsvm_userptr_vma_bind_locked(up, vm, vma) &&
+	    !dma_resv_test_signaled(drm_gpuvm_resv(&vm->gpuvm), DMA_RESV_USAGE_BOOKKEEP))
+		vsvm_userptr_vma_used_locked(up, vma);
+	mutex_unlock(&up->vmm->notifier_lock);
 }
 
 /* Room for a bind job's fence in every reservation @exec holds. */
@@ -685,14 +698,16 @@ static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
 {
 	struct drm_gpuva *va;
 
-	mutex_lock(&vm->vdev->notifier_lock);
 	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range) {
-		if (vsvm_gem_is_userptr(va->gem.obj))
+		if (vsvm_gem_is_userptr(va->gem.obj)) {
+			/* Each userptr under its own address space's lock. */
+			mutex_lock(vma_list_lock(va->gem.obj));
 			vsvm_userptr_vma_detach_locked(container_of(va, struct vsvm_vma, base));
-		else if (vsvm_gem_is_import(va->gem.obj))
+			mutex_unlock(vma_list_lock(va->gem.obj));
+		} else if (vsvm_gem_is_import(va->gem.obj)) {
 			vsvm_import_vma_detach_locked(container_of(va, struct vsvm_vma, base));
+		}
 	}
-	mutex_unlock(&vm->vdev->notifier_lock);
 }
 
 /**
@@ -786,14 +801,38 @@ int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
 }
 
 /**
+ * vsvm_vm_userptr_lock() - The notifier lock that EXEC on a VM takes
+ * @vm: The VM, its lock held, its userptrs prepared
+ *      (vsvm_vm_userptr_prepare()).
+ *
+ * Every userptr the VM maps belongs to the caller's address space (I7,
+ * checked by vsvm_vm_userptr_prepare()), so one lock, that address space's
+ * &vsvm_mm.notifier_lock, covers them all.
+ *
+ * Return: That lock, or NULL if the VM maps no userptr.
+ */
+struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm)
+{
+	struct drm_gpuva *va;
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_for_each_va(va, &vm->gpuvm)
+		if (vsvm_gem_is_userptr(va->gem.obj))
+			return vma_list_lock(va->gem.obj);
+	return NULL;
+}
+
+/**
  * vsvm_vm_userptr_commit_locked() - Write the entries of a VM's userptrs
- * @vm: The VM, its lock and reservations held, and the device's notifier
- *      lock.
+ * @vm: The VM, its lock and reservations held, and the notifier lock of
+ *      its userptrs' address space (vsvm_vm_userptr_lock()).
  *
  * The second half of I3: the pages got by vsvm_vm_userptr_prepare() must
- * still be there now that the notifier lock is held; then the entries of
- * every userptr mapping are (re)written, and the job may be queued before
- * the notifier lock is dropped.
+ * still be there, and no invalidation be dropping them, now that the
+ * notifier lock is held; then the entries of every userptr mapping are
+ * (re)written, and the job may be queued before the notifier lock is
+ * dropped, so that an invalidation that comes later finds its fence in the
+ * VM's reservation.
  *
  * Return: 0; -EAGAIN if a userptr was invalidated since it was prepared:
  * drop every lock but @vm's and prepare again.
@@ -804,7 +843,6 @@ int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	lockdep_assert_held(&vm->vdev->notifier_lock);
 	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
 		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
 		struct vsvm_userptr *up;
@@ -812,6 +850,7 @@ int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm)
 		if (!vsvm_gem_is_userptr(va->gem.obj))
 			continue;
 		up = to_vsvm_userptr(va->gem.obj);
+		lockdep_assert_held(vma_list_lock(va->gem.obj));
 		ret = vsvm_userptr_vma_bind_locked(up, vm, vma);
 		if (ret)
 			return ret;

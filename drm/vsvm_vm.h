@@ -62,6 +62,11 @@ struct vsvm_vm {
 	bool bind_ready;
 	/** @last_bind: The fence of the last queued bind, or NULL; under @lock. */
 	struct dma_fence *last_bind;
+	/**
+	 * @last_unmap: The fence of the last queued asynchronous UNMAP, or
+	 * NULL; under @lock.  EXEC waits for it (see vsvm_bind.c).
+	 */
+	struct dma_fence *last_unmap;
 };
 
 /**
@@ -76,8 +81,8 @@ struct vsvm_vma {
 	 * @ptes_valid: Userptr and import mappings: whether the page-table
 	 * entries are written.  An invalidation (MMU notifier, move_notify)
 	 * clears them; the next EXEC writes them again.  Under
-	 * &vsvm_device.notifier_lock for a userptr, the reservation for an
-	 * import.
+	 * &vsvm_mm.notifier_lock of the object's address space for a
+	 * userptr, the reservation for an import.
 	 */
 	bool ptes_valid;
 	/**
@@ -127,6 +132,7 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		   u64 client_id, bool svm, u32 *id);
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
+struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_import_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,

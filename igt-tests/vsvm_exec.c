@@ -740,6 +740,41 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("EXEC behind an asynchronous MAP that waits for a spinning job "
+		     "returns at once: the bind is a dependency of its job, not a wait "
+		     "in the ioctl; the job then writes the newly mapped object.");
+	igt_subtest("bind-async-exec-depends") {
+		uint32_t spin, mapped, bo, s;
+		unsigned int first;
+		uint32_t *shared;
+		uint64_t t0, t;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, BO_SIZE);
+		shared = vsvm_gem_mmap(c.fd, bo, BO_SIZE);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		spin = exec_from(&c, 0, 0, 0);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &mapped), 0);
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, bo, 0, SHARED_VA, BO_SIZE, spin,
+						 mapped), 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), SHARED_VA + 8, 0xbeef);
+		t0 = vsvm_now_ns();
+		s = exec_from(&c, first, 1, 0);
+		t = vsvm_now_ns() - t0;
+		igt_assert_f(t < 500000000ull, "EXEC waited %" PRIu64 " ms for a queued bind\n",
+			     t / 1000000);
+		igt_assert_eq(vsvm_fence_status(c.fd, spin), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 100), -ETIME);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, mapped), 1);
+		igt_assert_eq_u32(shared[2], 0xbeef);
+		munmap(shared, BO_SIZE);
+		ctx_fini(&c);
+	}
+
 	igt_describe("An asynchronous UNMAP of a range a queued job uses returns at "
 		     "once; its job waits for that job, which completes unharmed.");
 	igt_subtest("bind-async-unmap-waits") {

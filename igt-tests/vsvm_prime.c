@@ -1471,6 +1471,54 @@ igt_main
 		finish(&b);
 	}
 
+	/* I1, I9: a job queued before a synchronous MAP reaches what the MAP wrote. */
+	igt_describe("The importer queues a job (behind a SPIN) that writes an address, "
+		     "then maps an imported buffer there synchronously; the exporter "
+		     "evicts it: move_notify waits for that job, which ends well, and its "
+		     "write is in the buffer.");
+	igt_subtest("move-notify-map-after-queued-job") {
+		struct base b;
+		static struct bg ev;	/* static: see dmabuf-cpu-mmap */
+		struct ctx a, c;
+		uint32_t x, xb, s0, v;
+		uint8_t *xmap;
+		int dmabuf;
+
+		require_two_devices();
+		require_move_notify();
+		b = base_now();
+		ctx_init(&a, 0);
+		ctx_init(&c, 1);
+		x = vsvm_gem_create(a.fd, X_SIZE);
+		xmap = vsvm_gem_mmap(a.fd, x, X_SIZE);
+		fill_pat(xmap, 0, X_SIZE, 31);
+		dmabuf = prime_export(a.fd, x);
+		xb = prime_import(c.fd, dmabuf);
+
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_store32(CS(&c), X_VA + 3 * PAGE + 8, 0x600dcafe);
+		s0 = submit(&c, c.vm, 0);	/* the VM does not map X yet */
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, xb, 0, X_VA, X_SIZE, 0), 0);
+
+		ev = (struct bg){ .fn = bg_evict, .dev = 0 };
+		bg_start(&ev);
+		usleep(300000);
+		igt_assert_f(!atomic_load(&ev.done), "prime_evict returned (%d) while a job "
+			     "queued before the MAP could still write the buffer\n", ev.ret);
+		sem_set(&c, 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s0), 1);
+		bg_join(&ev);
+		igt_assert_eq(ev.ret, 0);
+		memcpy(&v, xmap + 3 * PAGE + 8, 4);
+		igt_assert_eq_u32(v, 0x600dcafe);
+
+		munmap(xmap, X_SIZE);
+		close(dmabuf);
+		ctx_fini(&c);
+		ctx_fini(&a);
+		finish(&b);
+	}
+
 	/* I9: a static (non-dynamic) importer pins; pinned buffers are not moved. */
 	igt_describe("A buffer that vgem (a static importer) imported is pinned: "
 		     "prime_evict skips it and its dynamic importers get no move_notify; "

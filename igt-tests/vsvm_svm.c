@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <linux/sync_file.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -192,6 +193,101 @@ static void *thread_fn(void *arg)
 	free(src);
 	free(dst);
 	return NULL;
+}
+
+
+/* --- the munmap deadlocks ------------------------------------------------ */
+
+#define UP_CMD_VA 0x1000000ull
+#define UP_VA 0x10000000ull
+#define UP_PAGES 16
+#define LONG_COPY (256 * PAGE)
+
+/*
+ * Waits up to @ms for child @pid: its exit status, 128 + the signal that
+ * killed it, or -1 if it is still there then (it is sent SIGKILL and left:
+ * a task stuck in the kernel cannot be reaped).
+ */
+static int wait_child_ms(pid_t pid, unsigned int ms)
+{
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
+	int status;
+
+	do {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(10000);
+	} while (vsvm_now_ns() < end);
+	kill(pid, SIGKILL);
+	return -1;
+}
+
+/* A page shared with the children: the semaphore an SVM job spins on. */
+static volatile uint32_t *shared_page(void)
+{
+	void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	memset(p, 0, PAGE);
+	return p;
+}
+
+/*
+ * Queues on queue 0 of @c (an SVM VM) a job that spins until *@sem is 1,
+ * then copies LONG_COPY bytes of memory the GPU never touched, in 4 KiB
+ * faults (debugfs svm_chunk): a job that faults right after the parent
+ * releases it.  Returns the job's syncobj and the buffers in @src, @dst.
+ */
+static uint32_t queue_faulting_job(struct ctx *c, volatile uint32_t *sem,
+				   uint8_t **src, uint8_t **dst)
+{
+	*src = anon(LONG_COPY);
+	*dst = anon(LONG_COPY);
+	fill_pat(*src, 0, LONG_COPY, 77);
+	vsvm_emit_spin(CS(c), (uintptr_t)sem, 1);
+	vsvm_emit_copy(CS(c), (uintptr_t)*dst, (uintptr_t)*src, LONG_COPY);
+	return submit(c);
+}
+
+/*
+ * In a VM @vm of @fd (not SVM), queues on queue 0 a STORE into a 16-page
+ * userptr of fresh memory (returned in @buf): its syncobj.
+ */
+static uint32_t queue_userptr_job(int fd, uint32_t vm, uint8_t **buf)
+{
+	uint32_t cmd_bo = vsvm_gem_create(fd, PAGE), h, *cmd;
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = {
+		.vm_id = vm, .queue = 0, .cs_addr = UP_CMD_VA,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+	unsigned int n = 0;
+
+	*buf = anon(UP_PAGES * PAGE);
+	memset(*buf, 1, UP_PAGES * PAGE);
+	h = vsvm_gem_userptr(fd, *buf, UP_PAGES * PAGE, 0);
+	cmd = vsvm_gem_mmap(fd, cmd_bo, PAGE);
+	igt_assert_eq(vsvm_vm_map(fd, vm, cmd_bo, 0, UP_CMD_VA, PAGE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(fd, vm, h, 0, UP_VA, UP_PAGES * PAGE, 0), 0);
+	vsvm_emit_store32(cmd, &n, PAGE / 4, UP_VA + 5 * PAGE, 0xc0ffee);
+	e.cs_size = n * 4;
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+	do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
+	munmap(cmd, PAGE);
+	return out.handle;
+}
+
+/*
+ * A child's end: 0 if job @s ended well, else a distinct status for the
+ * parent to print.  @base is added to tell the checks apart.
+ */
+static int job_ok(int fd, uint32_t s, int base)
+{
+	if (vsvm_wait_ms(fd, s, 20000))
+		return base + 1;
+	if (vsvm_fence_status(fd, s) != 1)
+		return base + 2;
+	return 0;
 }
 
 igt_main
@@ -730,5 +826,126 @@ igt_main
 			/* Exit with the file, the VM and the spinning job. */
 		}
 		igt_waitchildren();
+	}
+
+	/*
+	 * I1, I2: one process's munmap never waits for another process's
+	 * locks; a dma-fence job never waits behind a faulting job.
+	 */
+	igt_describe("Process A's SVM job faults while process B, whose userptr job is "
+		     "queued behind it on the same queue, munmaps that userptr: both "
+		     "finish (the munmap waits for B's job only, without a lock that "
+		     "A's fault needs), within a bounded time.");
+	igt_subtest("munmap-deadlock-cross-process") {
+		volatile uint32_t *sem = shared_page();
+		int dbg = drm_open_driver(DRIVER_VSVM), pa[2], pb[2], ra, rb;
+		pid_t a, b;
+		char ch;
+
+		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "4096"), 0);
+		igt_assert_eq(pipe(pa), 0);
+		igt_assert_eq(pipe(pb), 0);
+		a = fork();
+		igt_assert(a >= 0);
+		if (a == 0) {
+			struct ctx c;
+			uint8_t *src, *dst;
+			uint32_t s;
+			int ret;
+
+			ctx_init(&c);
+			s = queue_faulting_job(&c, sem, &src, &dst);
+			igt_assert_eq(write(pa[1], "a", 1), 1);
+			ret = job_ok(c.fd, s, 10);
+			if (!ret && memcmp(src, dst, LONG_COPY))
+				ret = 13;
+			_exit(ret);
+		}
+		close(pa[1]);
+		igt_assert_eq(read(pa[0], &ch, 1), 1);
+		usleep(100000);	/* A's job is on the hardware, spinning */
+
+		b = fork();
+		igt_assert(b >= 0);
+		if (b == 0) {
+			int fd = drm_open_driver(DRIVER_VSVM);
+			uint8_t *buf;
+			uint32_t s = queue_userptr_job(fd, vsvm_vm_create(fd), &buf);
+
+			igt_assert_eq(write(pb[1], "b", 1), 1);
+			if (munmap(buf, UP_PAGES * PAGE))
+				_exit(20);
+			/* I1: munmap returned once the job that used the pages ended. */
+			if (vsvm_wait_ms(fd, s, 0))
+				_exit(21);
+			_exit(job_ok(fd, s, 22));
+		}
+		close(pb[1]);
+		igt_assert_eq(read(pb[0], &ch, 1), 1);
+		usleep(300000);	/* B is in munmap, waiting for its job */
+		*sem = 1;	/* A's job goes on, and faults */
+
+		rb = wait_child_ms(b, 15000);
+		ra = wait_child_ms(a, 15000);
+		igt_assert_f(rb == 0, "process B (munmap of its busy userptr) %s (%d)\n",
+			     rb < 0 ? "is stuck" : "failed", rb);
+		igt_assert_f(ra == 0, "process A (faulting SVM job) %s (%d)\n",
+			     ra < 0 ? "is stuck" : "failed", ra);
+		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "0"), 0);
+		close(dbg);
+		close(pa[0]);
+		close(pb[0]);
+	}
+
+	/*
+	 * I1, I3: a fault's mmu_interval_read_begin() waits for the mm's
+	 * invalidation, which waits for a userptr job: that job must not be
+	 * queued behind the faulting one.
+	 */
+	igt_describe("One process: its SVM job faults while it munmaps a userptr whose job "
+		     "(another VM of the same file) was queued behind it on the same "
+		     "queue; the SVM notifier covers the whole address space, so the "
+		     "fault waits for that munmap: both jobs end, munmap returns, within "
+		     "a bounded time.");
+	igt_subtest("munmap-deadlock-single-process") {
+		volatile uint32_t *sem = shared_page();
+		int dbg = drm_open_driver(DRIVER_VSVM), p[2], r;
+		pid_t pid;
+		char ch;
+
+		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "4096"), 0);
+		igt_assert_eq(pipe(p), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			uint8_t *src, *dst, *buf;
+			struct ctx c;
+			uint32_t s, u;
+			int ret;
+
+			ctx_init(&c);
+			s = queue_faulting_job(&c, sem, &src, &dst);
+			usleep(100000);	/* on the hardware, spinning */
+			u = queue_userptr_job(c.fd, vsvm_vm_create(c.fd), &buf);
+			igt_assert_eq(write(p[1], "p", 1), 1);
+			if (munmap(buf, UP_PAGES * PAGE))
+				_exit(20);
+			if (vsvm_wait_ms(c.fd, u, 0))
+				_exit(21);
+			ret = job_ok(c.fd, u, 22) ?: job_ok(c.fd, s, 10);
+			if (!ret && memcmp(src, dst, LONG_COPY))
+				ret = 13;
+			_exit(ret);
+		}
+		close(p[1]);
+		igt_assert_eq(read(p[0], &ch, 1), 1);
+		usleep(300000);	/* the child is in munmap */
+		*sem = 1;	/* its SVM job goes on, and faults */
+		r = wait_child_ms(pid, 15000);
+		igt_assert_f(r == 0, "the process (SVM job faulting, munmap of its busy "
+			     "userptr) %s (%d)\n", r < 0 ? "is stuck" : "failed", r);
+		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "0"), 0);
+		close(dbg);
+		close(p[0]);
 	}
 }

@@ -21,12 +21,15 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -678,6 +681,101 @@ static uint8_t *invalidate_while_busy(struct ctx *c, struct bg *t, unsigned int 
 	assert_pat(c->bo_map, 0, 16 * PAGE, seed);
 	igt_assert_cmps64(up_stat("invalidation_waits"), >, <=, waits);
 	return buf;
+}
+
+
+/*
+ * Waits up to @ms for child @pid: its exit status, 128 + the signal that
+ * killed it, or -1 if it is still there then (it is sent SIGKILL and left:
+ * a task stuck in the kernel cannot be reaped).
+ */
+static int wait_child_ms(pid_t pid, unsigned int ms)
+{
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
+	int status;
+
+	do {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(10000);
+	} while (vsvm_now_ns() < end);
+	kill(pid, SIGKILL);
+	return -1;
+}
+
+/* --- the OOM reaper ------------------------------------------------------------ */
+
+/*
+ * vgem's fence ioctls (include/uapi/drm/vgem_drm.h, which libdrm lacks),
+ * under names of our own: an unsignalled fence that only the test signals.
+ */
+struct up_vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+
+struct up_vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+
+#define UP_VGEM_FENCE_WRITE 0x1
+#define UP_IOCTL_VGEM_FENCE_ATTACH \
+	DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct up_vgem_fence_attach)
+#define UP_IOCTL_VGEM_FENCE_SIGNAL \
+	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct up_vgem_fence_signal)
+
+#define OOM_CG "/sys/fs/cgroup/vsvm-oom"
+
+static bool write_str(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY);
+	bool ok;
+
+	if (f < 0)
+		return false;
+	ok = write(f, val, strlen(val)) == (ssize_t)strlen(val);
+	close(f);
+	return ok;
+}
+
+/* A cgroup v2 group limited to 32 MiB (mounting cgroup2 if needed). */
+static bool oom_cgroup(void)
+{
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
+		mkdir("/sys/fs/cgroup", 0755);
+		if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
+			return false;
+	}
+	write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	if (mkdir(OOM_CG, 0755) && errno != EEXIST)
+		return false;
+	return write_str(OOM_CG "/memory.max", "32M");
+}
+
+/*
+ * An unsignalled vgem fence as a sync_file: its fd, and in @vg and @fence
+ * what signals it (UP_IOCTL_VGEM_FENCE_SIGNAL; vgem itself signals it
+ * after 10 s).
+ */
+static int vgem_sync_file(int *vg, uint32_t *fence)
+{
+	struct drm_mode_create_dumb dumb = { .width = 1024, .height = 1, .bpp = 32 };
+	struct up_vgem_fence_attach attach = { .flags = UP_VGEM_FENCE_WRITE };
+	struct dma_buf_export_sync_file e = { .flags = DMA_BUF_SYNC_WRITE, .fd = -1 };
+	int dmabuf;
+
+	*vg = drm_open_driver(DRIVER_VGEM);
+	do_ioctl(*vg, DRM_IOCTL_MODE_CREATE_DUMB, &dumb);
+	attach.handle = dumb.handle;
+	do_ioctl(*vg, UP_IOCTL_VGEM_FENCE_ATTACH, &attach);
+	*fence = attach.out_fence;
+	igt_assert_eq(drmPrimeHandleToFD(*vg, dumb.handle, DRM_CLOEXEC, &dmabuf), 0);
+	igt_assert_eq(ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &e), 0);
+	close(dmabuf);
+	return e.fd;
 }
 
 igt_main
@@ -2720,6 +2818,225 @@ igt_main
 		ctx_fini(&c);
 		munmap(buf, 4 * PAGE);
 		finish(&base);
+	}
+
+	/* ---- invalidation: every job that may reach the pages ---- */
+
+	/* I1: a job queued before a synchronous MAP can reach what the MAP wrote. */
+	igt_describe("A job queued (spinning) before a synchronous MAP of a userptr, whose "
+		     "commands write the userptr after the spin: munmap of the userptr "
+		     "returns only after that job ended, the job ends well, and its write "
+		     "is in the memory (a second mapping of the memfd sees it).");
+	igt_subtest("map-after-queued-job") {
+		struct up_stats base = stats_now();
+		int mfd = memfd_create("vsvm-map-after-queued-job", 0);
+		struct bg t = { .fn = bg_munmap, .size = 4 * PAGE };
+		uint8_t *m1, *m2;
+		uint64_t released;
+		struct ctx c;
+		uint32_t h, s, v;
+
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 4 * PAGE), 0);
+		m1 = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		m2 = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(m1 != MAP_FAILED && m2 != MAP_FAILED);
+		memset(m1, 0, 4 * PAGE);
+
+		ctx_init(&c);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_store32(CS(&c), UP_VA + 2 * PAGE + 8, 0x600dcafe);
+		s = submit(&c, 0);	/* the VM maps no userptr yet */
+		h = vsvm_gem_userptr(c.fd, m1, 4 * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 4 * PAGE, 0), 0);
+
+		t.addr = m1;
+		warm_up(&c, s, &t);
+		bg_start(&t);
+		usleep(200000);
+		igt_assert_f(!bg_done(&t), "munmap returned (%d) while a job queued before the "
+			     "MAP could still write the userptr\n", t.ret);
+		released = vsvm_now_ns();
+		sem_set(&c, 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		bg_join(&t);
+		igt_assert_eq(t.ret, 0);
+		igt_assert(t.end_ns > released);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+		memcpy(&v, m2 + 2 * PAGE + 8, 4);
+		igt_assert_eq_u32(v, 0x600dcafe);
+		ctx_fini(&c);
+		munmap(m2, 4 * PAGE);
+		close(mfd);
+		finish(&base);
+	}
+
+	/* I1 step 5: pages the GPU wrote are dirtied when let go of. */
+	igt_describe("The GPU fills a userptr over a tmpfs file (memfd); after munmap the "
+		     "file holds the GPU's data.");
+	igt_subtest("file-dirty") {
+		struct up_stats base = stats_now();
+		int mfd = memfd_create("vsvm-file-dirty", 0);
+		uint8_t *m, *back;
+		struct ctx c;
+		uint32_t h;
+
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 8 * PAGE), 0);
+		m = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(m != MAP_FAILED);
+		ctx_init(&c);
+		h = vsvm_gem_userptr(c.fd, m, 8 * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 8 * PAGE, 0), 0);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x3c3c3c3c, 8 * PAGE);
+		vsvm_emit_store32(CS(&c), UP_VA + 5 * PAGE + 4, 0xd1e7d1e7);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(munmap(m, 8 * PAGE), 0);
+		ctx_fini(&c);
+
+		back = malloc(8 * PAGE);
+		igt_assert_eq(pread(mfd, back, 8 * PAGE, 0), (ssize_t)(8 * PAGE));
+		assert_bytes(back + 5 * PAGE + 8, 3 * PAGE - 8, 0x3c);
+		assert_bytes(back, 5 * PAGE, 0x3c);
+		igt_assert_eq_u32(*(uint32_t *)(back + 5 * PAGE + 4), 0xd1e7d1e7);
+		free(back);
+		close(mfd);
+		finish(&base);
+	}
+
+	/*
+	 * I1 step 5: the GPU's writes dirty the folio.  On a tmpfs file, the
+	 * FOLL_WRITE pin has already dirtied it; lazily freed anonymous memory
+	 * is where a missing dirtying loses data: reclaim drops a clean
+	 * MADV_FREE folio.
+	 */
+	igt_describe("MADV_FREE a userptr's memory, have the GPU fill it, release the "
+		     "object, then MADV_PAGEOUT: the GPU's data is still there (the GPU's "
+		     "writes dirtied the folios, so reclaim kept them).");
+	igt_subtest("madv-free-dirty") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(16 * PAGE);
+		struct ctx c;
+		uint32_t h;
+
+		memset(buf, 0x11, 16 * PAGE);
+		ctx_init(&c);
+		h = vsvm_gem_userptr(c.fd, buf, 16 * PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 16 * PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), BO_VA, 1);
+		igt_assert_eq(run(&c), 1);
+		/* Lazily freed: clean, and the GPU's entries go (an invalidation). */
+		igt_require(madvise(buf, 16 * PAGE, MADV_FREE) == 0);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x77777777, 16 * PAGE);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, 16 * PAGE), 0);
+		vsvm_gem_close(c.fd, h);	/* the pages are let go of here */
+		igt_require(madvise(buf, 16 * PAGE, MADV_PAGEOUT) == 0);
+		assert_bytes(buf, 16 * PAGE, 0x77);
+		ctx_fini(&c);
+		munmap(buf, 16 * PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I2: the OOM reaper's invalidation is non-blockable; with a job
+	 * pending that may reach the pages it must be refused, not let go of
+	 * pages the GPU may still use.
+	 */
+	igt_describe("A process in a 32 MiB memory cgroup has a job queued (behind an "
+		     "unsignalled fence) before a synchronous MAP of a userptr, and a "
+		     "thread stalled in the driver so that the process cannot exit; it is "
+		     "OOM-killed, and the OOM reaper's non-blockable invalidation of the "
+		     "userptr is refused (would_block) until the job has run.");
+	igt_subtest("oom-reaper-nonblock") {
+		volatile uint32_t *go = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+					     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		struct up_vgem_fence_signal sig = { 0 };
+		long long wb0, wb = 0;
+		int p[2], sf, vg, r;
+		bool refused = false;
+		uint64_t end;
+		pid_t pid;
+		char ch;
+
+		igt_require_f(oom_cgroup(), "no cgroup v2 memory controller\n");
+		igt_assert(go != MAP_FAILED);
+		sf = vgem_sync_file(&vg, &sig.fence);
+		igt_assert_eq(pipe(p), 0);
+		inject("0");
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct bg t = { .fn = bg_ioctl, .request = DRM_IOCTL_VSVM_VM_BIND };
+			struct drm_vsvm_vm_bind_op op = { .op = DRM_VSVM_BIND_OP_MAP,
+							  .range = 4 * PAGE, .addr = UP2_VA };
+			struct drm_vsvm_vm_bind bind = { .num_ops = 1 };
+			struct drm_vsvm_sync in = { 0 }, out = { 0 };
+			struct drm_vsvm_exec e;
+			uint8_t *u = anon(16 * PAGE), *v = anon(4 * PAGE);
+			struct ctx c;
+
+			igt_assert(write_str(OOM_CG "/cgroup.procs", "0"));
+			ctx_init(&c);
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &in.handle), 0);
+			igt_assert_eq(drmSyncobjImportSyncFile(c.fd, in.handle, sf), 0);
+			vsvm_emit_store32(CS(&c), UP_VA + PAGE, 0xfeed);
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+			exec_args(&c, c.vm, 0, &out, &e);
+			e.in_syncs = (uintptr_t)&in;
+			e.num_in_syncs = 1;
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+			/* Mapped after the job was queued: only the VM has its fence. */
+			memset(u, 3, 16 * PAGE);
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, vsvm_gem_userptr(c.fd, u, 16 * PAGE, 0),
+						  0, UP_VA, 16 * PAGE, 0), 0);
+			/* A thread stalls in VM_BIND (uninterruptibly): no exit. */
+			memset(v, 4, 4 * PAGE);
+			op.handle = vsvm_gem_userptr(c.fd, v, 4 * PAGE, 0);
+			bind.vm_id = c.vm;
+			bind.ops = (uintptr_t)&op;
+			t.fd = c.fd;
+			t.arg = &bind;
+			igt_assert_eq(write(p[1], "r", 1), 1);
+			while (!*go)
+				usleep(1000);
+			bg_start(&t);
+			igt_assert(inject_wait("stalled", 3000));
+			igt_assert_eq(write(p[1], "s", 1), 1);
+			/* Eat memory until the memory cgroup's OOM killer comes. */
+			for (;;) {
+				void *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+				if (m != MAP_FAILED)
+					memset(m, 5, 1 << 20);
+			}
+		}
+		close(p[1]);
+		close(sf);
+		igt_assert_eq(read(p[0], &ch, 1), 1);
+		wb0 = up_stat("would_block");
+		inject("1");	/* populate: the child's VM_BIND stalls there */
+		*go = 1;
+		igt_assert_eq(read(p[0], &ch, 1), 1);
+		/* The reaper comes 2 s after the kill, and retries 10 times. */
+		end = vsvm_now_ns() + 4500000000ull;
+		while (!refused && vsvm_now_ns() < end) {
+			usleep(10000);
+			wb = up_stat("would_block");
+			refused = wb > wb0;
+		}
+		/* Let the job run, then the stalled thread go, then the process die. */
+		do_ioctl(vg, UP_IOCTL_VGEM_FENCE_SIGNAL, &sig);
+		inject("0");
+		r = wait_child_ms(pid, 15000);
+		igt_assert_f(refused, "the OOM reaper's invalidation was not refused with a "
+			     "job pending (would_block %lld, before %lld)\n", wb, wb0);
+		igt_assert_f(r == 128 + SIGKILL, "the child was not OOM-killed (%d)\n", r);
+		close(vg);
+		close(p[0]);
+		rmdir(OOM_CG);
+		check_dmachk();
 	}
 
 	igt_fixture {

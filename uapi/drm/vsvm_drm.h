@@ -492,9 +492,12 @@ struct drm_vsvm_vm_destroy {
  * op's fence (only when every op was queued), and an EXEC that waits on
  * them sees every op done.  In-syncs are checked before any op is queued.
  *
- * EXEC, and VM_BIND without this flag, first wait (interruptibly) for the
- * binds queued on the VM, since they write the GPU page table too: a
- * submitter that must not block waits for the out-syncs before it submits.
+ * VM_BIND without this flag first waits (interruptibly) for the binds
+ * queued on the VM, since it writes the GPU page table too.  EXEC's job runs
+ * after every bind queued on the VM before it, without the ioctl waiting,
+ * except for a queued UNMAP, which EXEC waits for (interruptibly), since it
+ * writes entries at submission that the UNMAP's job would clear: a submitter
+ * that must not block waits for an UNMAP's out-syncs before it submits.
  */
 #define DRM_VSVM_VM_BIND_ASYNC		(1u << 0)
 

@@ -57,74 +57,71 @@ static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
 }
 
 /*
- * The queue's hardware: drm_sched calls run_job from its ordered submit
- * workqueue, one job at a time (credit_limit 1), and the engine runs the job
- * right there.  The job needs no hardware fence: returning NULL, or the
- * job's error as an ERR_PTR(), has drm_sched finish the job's fence with it.
+ * Hands the job to the queue's hardware (see vsvm_hw.c) and returns its
+ * hardware fence: never sleeps, never allocates.
  */
 static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 {
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
-	u64 seqno = sched_job->s_fence->finished.seqno;
-	bool cookie = false, svm;
-	u64 start, ns;
-	int err;
 
 	/* A dependency failed, or the entity was killed: don't run. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 
-	/* Injection: the job's entries are written and it has not started. */
-	vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
-
-	/*
-	 * An SVM VM's job resolves GPU faults, which allocates: it is a
-	 * long-running job, not a fence-signalling path (see vsvm_svm.c).
-	 */
-	svm = job->eng.vm->svm;
-	if (!svm)
-		cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_run(q->index, seqno);
-	start = ktime_get_ns();
-	err = vsvm_engine_run(&job->eng);
-	ns = ktime_get_ns() - start;
-	trace_vsvm_job_done(q->index, seqno, err, ns);
-	atomic64_inc(&q->jobs);
-	atomic64_add(ns, &q->busy_ns);
-	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
-	if (!svm)
-		dma_fence_end_signalling(cookie);
-	return err ? ERR_PTR(err) : NULL;
+	trace_vsvm_job_run(q->index, sched_job->s_fence->finished.seqno);
+	return vsvm_hw_submit(&q->hw, job);
 }
 
+/*
+ * Resets the queue's engine, as a driver resets hardware: see the DOC of
+ * vsvm_hw.c.  Never waits for the engine thread beyond VSVM_HW_STOP_MS.
+ */
 static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job)
 {
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
+	struct drm_sched_job *s_job;
+	bool stopped;
+
+	/* Stop the engine at a preemption point (bounded). */
+	stopped = vsvm_hw_stop(&q->hw);
+	if (!stopped)
+		drm_info(&q->vdev->drm, "queue %u: engine did not stop within %u ms\n",
+			 q->index, VSVM_HW_STOP_MS);
+
+	/* run_job never blocks: drm_sched_stop() waits for it briefly only. */
+	drm_sched_stop(&q->sched, sched_job);
 
 	/*
-	 * The job is running in run_job, or has just finished.  Kill it first:
-	 * drm_sched_wqueue_stop() waits for run_job to return, and the engine
-	 * checks @killed at every command and page.  run_job then finishes the
-	 * job with -ETIMEDOUT, and drm_sched_stop() finds it done and has the
-	 * scheduler free it.
+	 * The guilty job, unless it has just finished: the engine ends it with
+	 * -ETIMEDOUT at its next preemption point, and its context is banned
+	 * (the engine cancels the context's later jobs).
 	 */
-	if (!dma_fence_is_signaled(&sched_job->s_fence->finished)) {
+	if (job->hw_fence->ops && !dma_fence_is_signaled(job->hw_fence) &&
+	    !atomic_xchg(&job->eng.killed, 1)) {
 		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
 			 q->index, job->eng.vm->id);
 		WRITE_ONCE(job->ctx->banned, true);
 		atomic64_inc(&q->timeouts);
-		atomic_set(&job->eng.killed, 1);
 	}
-	drm_sched_wqueue_stop(&q->sched);
-	drm_sched_stop(&q->sched, sched_job);
+
+	/*
+	 * drm_sched_stop() took the hardware fences' callbacks off: the jobs
+	 * are still in the ring, in order, so give them their fences back and
+	 * drm_sched_start() waits on them again (rather than cancelling them).
+	 */
+	list_for_each_entry(s_job, &q->sched.pending_list, list)
+		if (!s_job->s_fence->parent)
+			s_job->s_fence->parent = dma_fence_get(to_vsvm_job(s_job)->hw_fence);
 	drm_sched_start(&q->sched);
+	vsvm_hw_start(&q->hw);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
 static void vsvm_job_free(struct vsvm_job *job)
 {
+	vsvm_hw_fence_free(job->hw_fence);
 	vsvm_vm_put(job->eng.vm);
 	kfree(job);
 }
@@ -160,8 +157,8 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 		struct drm_sched_init_args args = {
 			.ops = &vsvm_sched_ops,
 			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-			/* One job at a time on the hardware: see vsvm_timedout_job(). */
-			.credit_limit = 1,
+			/* Jobs in the ring at once: see vsvm_hw.c. */
+			.credit_limit = VSVM_HW_RING_JOBS,
 			.timeout = msecs_to_jiffies(vdev->job_timeout_ms),
 			.name = q->name,
 			.dev = vdev->drm.dev,
@@ -170,15 +167,22 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 		q->vdev = vdev;
 		q->index = i;
 		snprintf(q->name, sizeof(q->name), "vsvm%u-q%u", vdev->index, i);
-		ret = drm_sched_init(&q->sched, &args);
+		ret = vsvm_hw_init(&q->hw, q->name);
 		if (ret)
 			goto err;
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret) {
+			vsvm_hw_fini(&q->hw);
+			goto err;
+		}
 	}
 	return 0;
 
 err:
-	while (i--)
+	while (i--) {
 		drm_sched_fini(&vdev->queues[i].sched);
+		vsvm_hw_fini(&vdev->queues[i].hw);
+	}
 	return ret;
 }
 
@@ -193,6 +197,7 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 	for (i = 0; i < vdev->num_queues; i++) {
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
 		drm_sched_fini(&vdev->queues[i].sched);
+		vsvm_hw_fini(&vdev->queues[i].hw);
 	}
 }
 
@@ -367,6 +372,12 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
 	job->q = &vdev->queues[queue];
+	job->eng.hw = &job->q->hw;
+	job->hw_fence = vsvm_hw_fence_alloc();
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
 
 	ret = vsvm_out_syncs_prepare(&syncs, file, out, num_out);
 	if (ret)
@@ -490,6 +501,7 @@ err_unlock:
 	mutex_unlock(&vm->lock);
 err_vm:
 	vsvm_out_syncs_release(&syncs);
+err_job:
 	vsvm_job_free(job);
 	return ret;
 }

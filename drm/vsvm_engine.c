@@ -27,7 +27,8 @@
  * DOC: the DMA engine
  *
  * The simulated engine runs a job's command stream (see the uapi's DOC on
- * the command stream) on the CPU, in the worker of its hardware queue.  It
+ * the command stream) on the CPU, in the engine thread of its hardware queue
+ * (see vsvm_hw.c).  It
  * reaches memory the way a device does: every access is translated through
  * the VM's TLB and page table at the moment it happens, one page at a time,
  * and the page is reached through its DMA address (dma_to_phys(), then a
@@ -40,10 +41,15 @@
  * with -EFAULT and records the fault in the device's fault ring
  * (vsvm_engine_record_fault()); a malformed command stops it with -EINVAL.
  * A job whose timeout fired has &vsvm_engine_job.killed set and stops at
- * its next command or page.
+ * its next command or page.  Those checks are the engine's preemption
+ * points, where a reset may stop it (vsvm_hw_preempt_point()).
  *
- * Runs in the fence-signalling path: it never allocates and never waits on
- * a fence.
+ * FILL writes whole 64-bit words of its pattern, rotated to the pattern's
+ * byte phase, through memset64() a page at a time (vsvm_fill_pattern()).
+ *
+ * For a VM that is not an SVM VM it runs in the fence-signalling path: it
+ * never allocates and never waits on a fence.  An SVM VM's job resolves
+ * its GPU faults here, on the engine thread (vsvm_svm_fault()).
  */
 
 /* Expected length in words of each opcode (0: unknown opcode). */

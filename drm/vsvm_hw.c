@@ -50,7 +50,7 @@
  *
  * Reset (the scheduler's timeout handler, vsvm_timedout_job()): stop the
  * engine (vsvm_hw_stop(): a flag, then a wait of at most %VSVM_HW_STOP_MS
- * for the thread's acknowledgement; never a wait on a worker that may be
+ * for the thread's acknowledgment; never a wait on a worker that may be
  * blocked), take the jobs' callbacks off with drm_sched_stop() (run_job
  * never blocks, so waiting for the submit worker is bounded), mark the
  * guilty job killed and ban its context, give every job still pending its

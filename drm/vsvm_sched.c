@@ -24,23 +24,25 @@
 /**
  * DOC: scheduling and fences
  *
- * Each hardware queue has a drm_gpu_scheduler, and the engine runs each job
- * in the scheduler's run_job, one at a time (the credit limit is 1, so a
- * job's timeout runs from when it starts).  Each pair of a VM
- * and a queue is a submission context with its own scheduler entity, made
- * at the context's first EXEC, so the jobs of a context run in order and
- * contexts share the queue fairly.
+ * Each hardware queue has a drm_gpu_scheduler and beside it the queue's
+ * hardware: an engine thread with a ring of jobs (see vsvm_hw.c).  Each pair
+ * of a VM and a queue is a submission context with its own scheduler
+ * entity, made at the context's first EXEC, so the jobs of a context run in
+ * order and contexts share the queue fairly.  run_job only hands the job to
+ * the ring and returns its hardware fence; up to %VSVM_HW_RING_JOBS jobs
+ * are in the ring at once.
  *
  * A job's out-fence is its scheduler fence: it waits for the job's in-syncs
- * and implicit fences, and signals when run_job has run the job, with the
- * job's error.  The engine's run is the fence-signalling path, annotated
- * with dma_fence_begin_signalling().
+ * and implicit fences, and signals when the engine thread has signalled the
+ * job's hardware fence, with the job's error.  Everything from run_job to
+ * that signal is the fence-signalling path, annotated with
+ * dma_fence_begin_signalling() (I2), except for an SVM VM's job.
  *
  * When a job runs longer than the device's timeout, the timeout handler
- * bans the job's context, tells the engine to stop the job (its fence gets
- * -ETIMEDOUT), waits for run_job to return, and restarts the scheduler.
- * Other contexts' jobs are untouched; later EXECs on the banned context
- * fail with -EIO.
+ * resets the queue's engine (vsvm_timedout_job(), see vsvm_hw.c): the job
+ * ends with -ETIMEDOUT, its context is banned, and its jobs still queued
+ * end with -ECANCELED without running; other contexts' jobs, in the ring
+ * or not, run on.  Later EXECs on the banned context fail with -EIO.
  *
  * Implicit sync: an EXEC waits for, and adds its fence to, the reservation
  * of every object mapped in its VM, as the command stream may reach any of
@@ -111,9 +113,12 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 	 * are still in the ring, in order, so give them their fences back and
 	 * drm_sched_start() waits on them again (rather than cancelling them).
 	 */
-	list_for_each_entry(s_job, &q->sched.pending_list, list)
-		if (!s_job->s_fence->parent)
-			s_job->s_fence->parent = dma_fence_get(to_vsvm_job(s_job)->hw_fence);
+	list_for_each_entry(s_job, &q->sched.pending_list, list) {
+		struct dma_fence *hw_fence = to_vsvm_job(s_job)->hw_fence;
+
+		if (!s_job->s_fence->parent && hw_fence->ops)
+			s_job->s_fence->parent = dma_fence_get(hw_fence);
+	}
 	drm_sched_start(&q->sched);
 	vsvm_hw_start(&q->hw);
 	return DRM_GPU_SCHED_STAT_NOMINAL;

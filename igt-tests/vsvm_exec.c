@@ -419,53 +419,56 @@ igt_main
 	}
 
 	igt_describe("A SPIN on queue 0 does not delay a job on queue 1: each queue "
-		     "has its own engine.");
+		     "has its own engine (the two jobs share no object).");
 	igt_subtest("spin-other-queue") {
+		struct ctx b = { .fd = -1 };
 		uint32_t s0, s1;
-		unsigned int first;
 
 		ctx_init(&c);
+		ctx_init(&b);
 		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		s0 = exec_from(&c, 0, 0, 0);
-		first = c.n;
-		vsvm_emit_store32(CS(&c), DATA_VA, 9);
-		s1 = exec_from(&c, first, 1, 0);
-		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 1000), 0);
-		igt_assert_eq(vsvm_fence_status(c.fd, s1), 1);
-		igt_assert_eq_u32(((uint32_t *)c.data)[0], 9);
-		igt_assert_eq(vsvm_wait_ms(c.fd, s0, 0), -ETIME);
+		vsvm_emit_store32(CS(&b), DATA_VA, 9);
+		s1 = exec_from(&b, 0, 1, 0);
+		igt_assert_eq(vsvm_wait_ms(b.fd, s1, 1000), 0);
+		igt_assert_eq(vsvm_fence_status(b.fd, s1), 1);
+		igt_assert_eq_u32(((uint32_t *)b.data)[0], 9);
+		igt_assert_eq(vsvm_fence_status(c.fd, s0), 0);
 		((volatile uint32_t *)c.data)[32] = 1;
 		igt_assert_eq(vsvm_wait_ms(c.fd, s0, 20000), 0);
 		igt_assert_eq(vsvm_fence_status(c.fd, s0), 1);
+		ctx_fini(&b);
 		ctx_fini(&c);
 	}
 
 	igt_describe("The reset of queue 0 recovers a hung job while queue 1 keeps "
-		     "running jobs, each of which completes.");
+		     "running another file's jobs, each of which completes.");
 	igt_subtest("hang-timeout-other-queue-busy") {
 		struct drm_vsvm_query_device dev;
+		struct ctx b = { .fd = -1 };
 		uint64_t deadline;
 		unsigned int done = 0;
 		uint32_t s0;
 
 		ctx_init(&c);
+		ctx_init(&b);
 		dev = query_device(c.fd);
-		/* 64 KiB at 1 MB/s: about 65 ms a job on queue 1. */
-		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "1000000"), 0);
+		/* 16 KiB at 250 KB/s: about 65 ms a job on queue 1. */
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "250000"), 0);
 		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
 		s0 = exec_from(&c, 0, 0, 0);
-		c.n = 0;
 		deadline = vsvm_now_ns() + (dev.job_timeout_ms * 5 + 5000) * 1000000ull;
-		while (vsvm_wait_ms(c.fd, s0, 0) == -ETIME) {
+		while (!vsvm_fence_status(c.fd, s0)) {
 			igt_assert_f(vsvm_now_ns() < deadline, "the hung job was not reset\n");
-			vsvm_emit_fill(CS(&c), DATA_VA + PAGE, 0x01020304 + done, 4 * PAGE);
-			igt_assert_eq(run(&c, 1), 1);
-			igt_assert_eq(c.data[PAGE + 4 * PAGE - 1], 0x01);
+			vsvm_emit_fill(CS(&b), DATA_VA + PAGE, 0x01020304, 4 * PAGE);
+			igt_assert_eq(run(&b, 1), 1);
+			igt_assert_eq(b.data[PAGE + 4 * PAGE - 1], 0x01);
 			done++;
 		}
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "0"), 0);
 		igt_assert_eq(vsvm_fence_status(c.fd, s0), -ETIMEDOUT);
 		igt_assert_f(done >= 2, "queue 1 ran %u jobs during the hang\n", done);
+		ctx_fini(&b);
 		ctx_fini(&c);
 	}
 
@@ -497,27 +500,6 @@ igt_main
 		igt_assert_eq(vsvm_fence_status(c.fd, s[3]), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 3);
 		igt_assert_eq_u32(((uint32_t *)c.ro)[0], 0);
-		ctx_fini(&c);
-	}
-
-	igt_describe("I8: closing a file with jobs in flight on both queues (a hung "
-		     "SPIN, a throttled FILL), then unloading and loading the module, "
-		     "ends cleanly and the new module runs jobs.");
-	igt_subtest("unload-with-jobs-in-flight") {
-		ctx_init(&c);
-		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "200000"), 0);
-		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
-		exec_from(&c, 0, 0, 0);
-		c.n = 0;
-		vsvm_emit_fill(CS(&c), DATA_VA + PAGE, 0x11223344, 8 * PAGE);
-		exec_from(&c, 0, 1, 0);
-		exec_from(&c, 0, 1, 0);
-		ctx_fini(&c);
-		igt_assert_eq(system("rmmod vsvm && modprobe vsvm dmachk=1"), 0);
-		ctx_init(&c);
-		vsvm_emit_store32(CS(&c), DATA_VA, 4);
-		igt_assert_eq(run(&c, 0), 1);
-		igt_assert_eq_u32(((uint32_t *)c.data)[0], 4);
 		ctx_fini(&c);
 	}
 
@@ -1274,6 +1256,31 @@ igt_main
 		/* An in-sync with no fence yet. */
 		sync = (struct drm_vsvm_sync){ .handle = empty };
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		ctx_fini(&c);
+	}
+
+	/* Last: it reloads the module. */
+	igt_describe("I8: closing files with jobs in flight on both queues (a hung "
+		     "SPIN, throttled FILLs), then unloading and loading the module, "
+		     "ends cleanly and the new module runs jobs.");
+	igt_subtest("unload-with-jobs-in-flight") {
+		struct ctx b = { .fd = -1 };
+
+		ctx_init(&c);
+		ctx_init(&b);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "200000"), 0);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		exec_from(&c, 0, 0, 0);
+		vsvm_emit_fill(CS(&b), DATA_VA + PAGE, 0x11223344, 8 * PAGE);
+		exec_from(&b, 0, 1, 0);
+		exec_from(&b, 0, 1, 0);
+		ctx_fini(&b);
+		ctx_fini(&c);
+		igt_assert_eq(system("rmmod vsvm && modprobe vsvm dmachk=1"), 0);
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), DATA_VA, 4);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 4);
 		ctx_fini(&c);
 	}
 }

@@ -138,6 +138,22 @@ static struct drm_vsvm_query_device query_device(int fd)
 	return dev;
 }
 
+/* Field @key of queue @q's line in debugfs vsvm_engine. */
+static long long engine_stat(int fd, unsigned int q, const char *key)
+{
+	char buf[4096], line[16], *p;
+	long long v = -1;
+
+	igt_debugfs_read(fd, "vsvm_engine", buf);
+	snprintf(line, sizeof(line), "queue %u:", q);
+	p = strstr(buf, line);
+	igt_assert_f(p, "no %s in vsvm_engine\n", line);
+	p = strstr(p, key);
+	igt_assert_f(p, "no %s in vsvm_engine\n", key);
+	sscanf(p + strlen(key), " %lld", &v);
+	return v;
+}
+
 igt_main
 {
 	struct ctx c = { .fd = -1 };
@@ -387,10 +403,13 @@ igt_main
 	igt_subtest("hang-cancels-banned-keeps-innocent") {
 		struct drm_vsvm_query_device dev;
 		uint32_t s1, s2, s3, other_vm;
+		long long resets, stop_timeouts;
 		unsigned int first;
 
 		ctx_init(&c);
 		dev = query_device(c.fd);
+		resets = engine_stat(c.fd, 0, "resets");
+		stop_timeouts = engine_stat(c.fd, 0, "stop_timeouts");
 		other_vm = vsvm_vm_create(c.fd);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
@@ -415,6 +434,9 @@ igt_main
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0);
 		igt_assert_eq(vsvm_fence_status(c.fd, s3), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[1], 6);
+		/* The reset stopped the engine at a preemption point, in time. */
+		igt_assert_lte(resets + 1, engine_stat(c.fd, 0, "resets"));
+		igt_assert_eq(engine_stat(c.fd, 0, "stop_timeouts"), stop_timeouts);
 		ctx_fini(&c);
 	}
 

@@ -1156,11 +1156,12 @@ igt_main
 		ctx_fini(&c);
 	}
 
-	igt_describe("The tracepoints fire: job submit, run and done, bind, bind job, "
-		     "TLB flush.");
+	igt_describe("The tracepoints fire: job submit, run (hand-off), exec (engine "
+		     "start) and done, bind, bind job, TLB flush.");
 	igt_subtest("tracepoints") {
-		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_done:",
-					 "vsvm_bind:", "vsvm_bind_run:", "vsvm_tlb_flush:" };
+		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_exec:",
+					 "vsvm_job_done:", "vsvm_bind:", "vsvm_bind_run:",
+					 "vsvm_tlb_flush:" };
 		static char buf[1 << 16];
 		unsigned int i;
 		int f, n, total = 0;

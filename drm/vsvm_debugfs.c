@@ -37,7 +37,8 @@
  *	GPU address, access and reason.
  *
  * ``vsvm_engine``
- *	Per hardware queue: jobs run, busy time, jobs killed at the timeout.
+ *	Per hardware queue: jobs run, busy time, jobs killed at the timeout,
+ *	engine resets, and resets the engine did not stop for in time.
  *
  * ``engine_cmd_delay_us``, ``engine_bytes_per_sec``
  *	Writable throttles, to widen race windows in tests: the engine sleeps
@@ -186,10 +187,14 @@ static int vsvm_debugfs_engine(struct seq_file *m, void *data)
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
 
-		seq_printf(m, "queue %u: jobs %lld busy_ns %lld timeouts %lld\n", i,
-			   (long long)atomic64_read(&q->jobs),
+		seq_printf(m, "queue %u: jobs %lld busy_ns %lld timeouts %lld resets %lld stop_timeouts %lld\n",
+			   i, (long long)atomic64_read(&q->jobs),
 			   (long long)atomic64_read(&q->busy_ns),
-			   (long long)atomic64_read(&q->timeouts));
+			   (long long)atomic64_read(&q->timeouts),
+			   (long long)(atomic64_read(&q->hw.resets) +
+				       atomic64_read(&q->lr_hw.resets)),
+			   (long long)(atomic64_read(&q->hw.stop_timeouts) +
+				       atomic64_read(&q->lr_hw.stop_timeouts)));
 	}
 	return 0;
 }

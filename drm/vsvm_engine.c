@@ -3,12 +3,14 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/bitops.h>
 #include <linux/delay.h>
 #include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include <drm/vsvm_drm.h>
@@ -17,6 +19,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+#include "vsvm_hw.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
@@ -24,7 +27,8 @@
  * DOC: the DMA engine
  *
  * The simulated engine runs a job's command stream (see the uapi's DOC on
- * the command stream) on the CPU, in the worker of its hardware queue.  It
+ * the command stream) on the CPU, in the engine thread of its hardware queue
+ * (see vsvm_hw.c).  It
  * reaches memory the way a device does: every access is translated through
  * the VM's TLB and page table at the moment it happens, one page at a time,
  * and the page is reached through its DMA address (dma_to_phys(), then a
@@ -37,10 +41,15 @@
  * with -EFAULT and records the fault in the device's fault ring
  * (vsvm_engine_record_fault()); a malformed command stops it with -EINVAL.
  * A job whose timeout fired has &vsvm_engine_job.killed set and stops at
- * its next command or page.
+ * its next command or page.  Those checks are the engine's preemption
+ * points, where a reset may stop it (vsvm_hw_preempt_point()).
  *
- * Runs in the fence-signalling path: it never allocates and never waits on
- * a fence.
+ * FILL writes whole 64-bit words of its pattern, rotated to the pattern's
+ * byte phase, through memset64() a page at a time (vsvm_fill_pattern()).
+ *
+ * For a VM that is not an SVM VM it runs in the fence-signalling path: it
+ * never allocates and never waits on a fence.  An SVM VM's job resolves
+ * its GPU faults here, on the engine thread (vsvm_svm_fault()).
  */
 
 /* Expected length in words of each opcode (0: unknown opcode). */
@@ -184,9 +193,16 @@ static void *eng_map(struct eng *e, u64 va, bool write)
 	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
 }
 
+/* A preemption point (see vsvm_hw.c): may stop here for a reset. */
+static bool job_killed(struct vsvm_engine_job *job)
+{
+	vsvm_hw_preempt_point(job->hw);
+	return atomic_read(&job->killed);
+}
+
 static bool eng_killed(struct eng *e)
 {
-	return atomic_read(&e->job->killed);
+	return job_killed(e->job);
 }
 
 /*
@@ -292,6 +308,41 @@ static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 	return 0;
 }
 
+/**
+ * vsvm_fill_pattern() - Write part of a FILL, as memset does
+ * @d: Where to write.
+ * @pattern: The FILL's 32-bit pattern: byte k of the FILL is byte (k % 4) of
+ *           the pattern, little-endian.
+ * @off: How many bytes into the FILL @d is: the pattern's byte phase.
+ * @n: Bytes to write.
+ *
+ * A byte at a time up to 8-byte alignment, then 64-bit words of the pattern
+ * rotated to its phase (memset64()), then the tail a byte at a time.
+ */
+void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n)
+{
+	size_t head = min_t(size_t, n, PTR_ALIGN(d, 8) - d);
+	size_t i, words;
+	u64 w;
+
+	for (i = 0; i < head; i++)
+		d[i] = pattern >> (8 * ((off + i) & 3));
+	d += head;
+	off += head;
+	n -= head;
+
+	w = (__force u32)cpu_to_le32(ror32(pattern, 8 * (off & 3)));
+	words = n / 8;
+	memset64((u64 *)d, w << 32 | w, words);
+	d += words * 8;
+	off += words * 8;
+	n -= words * 8;
+
+	for (i = 0; i < n; i++)
+		d[i] = pattern >> (8 * ((off + i) & 3));
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_fill_pattern);
+
 static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
 {
 	struct vsvm_tlb *tlb = &e->vm->tlb;
@@ -300,14 +351,12 @@ static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
 	while (done < size) {
 		u64 n = min_t(u64, size - done, PAGE_SIZE - offset_in_page(dst + done));
 		u8 *d;
-		u64 i;
 		int idx;
 
 		idx = vsvm_tlb_access_begin(tlb);
 		d = eng_map(e, dst + done, true);
 		if (d) {
-			for (i = 0; i < n; i++)
-				d[i] = pattern >> (8 * ((done + i) & 3));
+			vsvm_fill_pattern(d, pattern, done, n);
 			kunmap_local(d);
 		}
 		vsvm_tlb_access_end(tlb, idx);
@@ -445,7 +494,7 @@ static int eng_prefetch(struct vsvm_engine_job *job)
 	int ret;
 
 	while (va < end) {
-		if (atomic_read(&job->killed))
+		if (job_killed(job))
 			return -ETIMEDOUT;
 		ret = vsvm_svm_fault(job->vm, va, false, true, &next);
 		if (ret) {

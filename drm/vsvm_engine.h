@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct vsvm_device;
+struct vsvm_hw;
 struct vsvm_vm;
 
 /** VSVM_MAX_CS_SIZE - Largest command stream one job runs, in bytes. */
@@ -53,6 +54,8 @@ struct vsvm_engine_job {
 	struct vsvm_vm *vm;
 	/** @queue: The hardware queue running it. */
 	u32 queue;
+	/** @hw: The queue's hardware, for its preemption points; NULL in KUnit. */
+	struct vsvm_hw *hw;
 	/** @cs_addr: GPU address of the command stream. */
 	u64 cs_addr;
 	/** @cs_size: Size of the command stream in bytes. */
@@ -67,6 +70,7 @@ struct vsvm_engine_job {
 };
 
 int vsvm_engine_run(struct vsvm_engine_job *job);
+void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n);
 void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 			      u32 queue, u64 addr, bool write, u32 reason);
 

@@ -24,29 +24,32 @@
 /**
  * DOC: scheduling and fences
  *
- * Each hardware queue has a drm_gpu_scheduler, and the engine runs each job
- * in the scheduler's run_job, one at a time (the credit limit is 1, so a
- * job's timeout runs from when it starts).  Each pair of a VM
- * and a queue is a submission context with its own scheduler entity, made
- * at the context's first EXEC, so the jobs of a context run in order and
- * contexts share the queue fairly.
+ * Each hardware queue has a drm_gpu_scheduler and beside it the queue's
+ * hardware: an engine thread with a ring of jobs (see vsvm_hw.c).  Each pair
+ * of a VM and a queue is a submission context with its own scheduler
+ * entity, made at the context's first EXEC, so the jobs of a context run in
+ * order and contexts share the queue fairly.  run_job only hands the job to
+ * the ring and returns its hardware fence; up to %VSVM_HW_RING_JOBS jobs
+ * are in the ring at once.
  *
  * A job's out-fence is its scheduler fence: it waits for the job's in-syncs
- * and implicit fences, and signals when run_job has run the job, with the
- * job's error.  The engine's run is the fence-signalling path, annotated
- * with dma_fence_begin_signalling().
+ * and implicit fences, and signals when the engine thread has signalled the
+ * job's hardware fence, with the job's error.  Everything from run_job to
+ * that signal is the fence-signalling path, annotated with
+ * dma_fence_begin_signalling() (I2), except for an SVM VM's job.
  *
  * When a job runs longer than the device's timeout, the timeout handler
- * bans the job's context, tells the engine to stop the job (its fence gets
- * -ETIMEDOUT), waits for run_job to return, and restarts the scheduler.
- * Other contexts' jobs are untouched; later EXECs on the banned context
- * fail with -EIO.
+ * resets the queue's engine (vsvm_timedout_job(), see vsvm_hw.c): the job
+ * ends with -ETIMEDOUT, its context is banned, and its jobs still queued
+ * end with -ECANCELED without running; other contexts' jobs, in the ring
+ * or not, run on.  Later EXECs on the banned context fail with -EIO.
  *
  * **Fault-capable jobs run beside, not before, dma-fence jobs.**  Each
- * hardware queue has two rings: &vsvm_queue.sched for the jobs of ordinary
- * VMs, whose fences are dma-fences, and &vsvm_queue.lr_sched for those of
- * SVM VMs, which resolve GPU faults as they run (see vsvm_svm.c), each
- * ring running one job at a time.  A fault may wait in
+ * hardware queue has two rings, each a scheduler feeding an engine thread
+ * of its own: &vsvm_queue.sched and &vsvm_queue.hw for the jobs of ordinary
+ * VMs, whose fences are dma-fences, and &vsvm_queue.lr_sched and
+ * &vsvm_queue.lr_hw for those of SVM VMs, which resolve GPU faults as they
+ * run (see vsvm_svm.c).  A fault may wait in
  * mmu_interval_read_begin() for an invalidation of its address space to
  * end, and a userptr invalidation of that same address space waits for the
  * jobs that may reach the userptr.  Were those jobs queued behind the
@@ -72,74 +75,76 @@ static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
 }
 
 /*
- * The queue's hardware: drm_sched calls run_job from its ordered submit
- * workqueue, one job at a time (credit_limit 1), and the engine runs the job
- * right there.  The job needs no hardware fence: returning NULL, or the
- * job's error as an ERR_PTR(), has drm_sched finish the job's fence with it.
+ * Hands the job to the queue's hardware (see vsvm_hw.c) and returns its
+ * hardware fence: never sleeps, never allocates.
  */
 static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 {
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
-	u64 seqno = sched_job->s_fence->finished.seqno;
-	bool cookie = false, svm;
-	u64 start, ns;
-	int err;
 
 	/* A dependency failed, or the entity was killed: don't run. */
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 
-	/* Injection: the job's entries are written and it has not started. */
-	vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
-
-	/*
-	 * An SVM VM's job resolves GPU faults, which allocates: it is a
-	 * long-running job, not a fence-signalling path (see vsvm_svm.c).
-	 */
-	svm = job->eng.vm->svm;
-	if (!svm)
-		cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_run(q->index, seqno);
-	start = ktime_get_ns();
-	err = vsvm_engine_run(&job->eng);
-	ns = ktime_get_ns() - start;
-	trace_vsvm_job_done(q->index, seqno, err, ns);
-	atomic64_inc(&q->jobs);
-	atomic64_add(ns, &q->busy_ns);
-	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
-	if (!svm)
-		dma_fence_end_signalling(cookie);
-	return err ? ERR_PTR(err) : NULL;
+	trace_vsvm_job_run(q->index, sched_job->s_fence->finished.seqno);
+	return vsvm_hw_submit(job->eng.hw, job);
 }
 
+/*
+ * Resets the queue's engine, as a driver resets hardware: see the DOC of
+ * vsvm_hw.c.  Never waits for the engine thread beyond VSVM_HW_STOP_MS.
+ */
 static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job)
 {
 	struct vsvm_job *job = to_vsvm_job(sched_job);
+	struct drm_gpu_scheduler *sched = sched_job->sched;
 	struct vsvm_queue *q = job->q;
+	struct vsvm_hw *hw = job->eng.hw;
+	struct drm_sched_job *s_job;
+	bool stopped;
+
+	/* Stop the ring's engine at a preemption point (bounded). */
+	stopped = vsvm_hw_stop(hw);
+	if (!stopped)
+		drm_info(&q->vdev->drm, "queue %u: engine did not stop within %u ms\n",
+			 q->index, VSVM_HW_STOP_MS);
+
+	/* run_job never blocks: drm_sched_stop() waits for it briefly only. */
+	drm_sched_stop(sched, sched_job);
 
 	/*
-	 * The job is running in run_job, or has just finished.  Kill it first:
-	 * drm_sched_wqueue_stop() waits for run_job to return, and the engine
-	 * checks @killed at every command and page.  run_job then finishes the
-	 * job with -ETIMEDOUT, and drm_sched_stop() finds it done and has the
-	 * scheduler free it.
+	 * The guilty job, unless it has just finished: the engine ends it with
+	 * -ETIMEDOUT at its next preemption point, and its context is banned
+	 * (the engine cancels the context's later jobs).
 	 */
-	if (!dma_fence_is_signaled(&sched_job->s_fence->finished)) {
+	if (job->hw_fence->ops && !dma_fence_is_signaled(job->hw_fence) &&
+	    !atomic_xchg(&job->eng.killed, 1)) {
 		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
 			 q->index, job->eng.vm->id);
 		WRITE_ONCE(job->ctx->banned, true);
 		atomic64_inc(&q->timeouts);
-		atomic_set(&job->eng.killed, 1);
 	}
-	drm_sched_wqueue_stop(sched_job->sched);
-	drm_sched_stop(sched_job->sched, sched_job);
-	drm_sched_start(sched_job->sched);
+
+	/*
+	 * drm_sched_stop() took the hardware fences' callbacks off: the jobs
+	 * are still in the ring, in order, so give them their fences back and
+	 * drm_sched_start() waits on them again (rather than cancelling them).
+	 */
+	list_for_each_entry(s_job, &sched->pending_list, list) {
+		struct dma_fence *hw_fence = to_vsvm_job(s_job)->hw_fence;
+
+		if (!s_job->s_fence->parent && hw_fence->ops)
+			s_job->s_fence->parent = dma_fence_get(hw_fence);
+	}
+	drm_sched_start(sched);
+	vsvm_hw_start(hw);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
 static void vsvm_job_free(struct vsvm_job *job)
 {
+	vsvm_hw_fence_free(job->hw_fence);
 	vsvm_vm_put(job->eng.vm);
 	kfree(job);
 }
@@ -158,6 +163,28 @@ static const struct drm_sched_backend_ops vsvm_sched_ops = {
 	.free_job = vsvm_free_job,
 };
 
+/* One ring of a queue: its engine thread, and the scheduler feeding it. */
+static int ring_init(struct drm_gpu_scheduler *sched, struct vsvm_hw *hw,
+		     struct drm_sched_init_args *args, const char *name)
+{
+	int ret;
+
+	ret = vsvm_hw_init(hw, name);
+	if (ret)
+		return ret;
+	args->name = name;
+	ret = drm_sched_init(sched, args);
+	if (ret)
+		vsvm_hw_fini(hw);
+	return ret;
+}
+
+static void ring_fini(struct drm_gpu_scheduler *sched, struct vsvm_hw *hw)
+{
+	drm_sched_fini(sched);
+	vsvm_hw_fini(hw);
+}
+
 /**
  * vsvm_queues_init() - Set up a device's hardware queues
  * @vdev: The device, with &vsvm_device.num_queues and
@@ -175,10 +202,9 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 		struct drm_sched_init_args args = {
 			.ops = &vsvm_sched_ops,
 			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-			/* One job at a time on the hardware: see vsvm_timedout_job(). */
-			.credit_limit = 1,
+			/* Jobs in the ring at once: see vsvm_hw.c. */
+			.credit_limit = VSVM_HW_RING_JOBS,
 			.timeout = msecs_to_jiffies(vdev->job_timeout_ms),
-			.name = q->name,
 			.dev = vdev->drm.dev,
 		};
 
@@ -186,13 +212,12 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 		q->index = i;
 		snprintf(q->name, sizeof(q->name), "vsvm%u-q%u", vdev->index, i);
 		snprintf(q->lr_name, sizeof(q->lr_name), "vsvm%u-q%u-lr", vdev->index, i);
-		ret = drm_sched_init(&q->sched, &args);
+		ret = ring_init(&q->sched, &q->hw, &args, q->name);
 		if (ret)
 			goto err;
-		args.name = q->lr_name;
-		ret = drm_sched_init(&q->lr_sched, &args);
+		ret = ring_init(&q->lr_sched, &q->lr_hw, &args, q->lr_name);
 		if (ret) {
-			drm_sched_fini(&q->sched);
+			ring_fini(&q->sched, &q->hw);
 			goto err;
 		}
 	}
@@ -200,8 +225,8 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 
 err:
 	while (i--) {
-		drm_sched_fini(&vdev->queues[i].lr_sched);
-		drm_sched_fini(&vdev->queues[i].sched);
+		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
+		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
 	return ret;
 }
@@ -216,9 +241,9 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 
 	for (i = 0; i < vdev->num_queues; i++) {
 		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
-		drm_sched_fini(&vdev->queues[i].lr_sched);
+		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
-		drm_sched_fini(&vdev->queues[i].sched);
+		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
 }
 
@@ -395,6 +420,13 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
 	job->q = &vdev->queues[queue];
+	/* An SVM VM's jobs may fault: see the DOC on their ring. */
+	job->eng.hw = vm->svm ? &job->q->lr_hw : &job->q->hw;
+	job->hw_fence = vsvm_hw_fence_alloc();
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
 
 	ret = vsvm_out_syncs_prepare(&syncs, file, out, num_out);
 	if (ret)
@@ -420,7 +452,6 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		goto err_unlock;
 	}
 	if (!ctx->ready) {
-		/* An SVM VM's jobs may fault: see the DOC on their ring. */
 		struct drm_gpu_scheduler *sched = vm->svm ? &job->q->lr_sched :
 							    &job->q->sched;
 
@@ -537,6 +568,7 @@ err_unlock:
 	mutex_unlock(&vm->lock);
 err_vm:
 	vsvm_out_syncs_release(&syncs);
+err_job:
 	vsvm_job_free(job);
 	return ret;
 }

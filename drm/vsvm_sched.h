@@ -10,6 +10,7 @@
 #include <drm/gpu_scheduler.h>
 
 #include "vsvm_engine.h"
+#include "vsvm_hw.h"
 
 struct dma_fence;
 struct dma_fence_chain;
@@ -52,6 +53,10 @@ struct vsvm_queue {
 	atomic64_t busy_ns;
 	/** @timeouts: Jobs killed at the timeout. */
 	atomic64_t timeouts;
+	/** @hw: The engine thread and its ring, fed by @sched. */
+	struct vsvm_hw hw;
+	/** @lr_hw: The engine thread of the second ring, fed by @lr_sched. */
+	struct vsvm_hw lr_hw;
 };
 
 /**
@@ -78,6 +83,13 @@ struct vsvm_job {
 	struct vsvm_queue *q;
 	/** @ctx: The submission context, in the VM. */
 	struct vsvm_ctx *ctx;
+	/**
+	 * @hw_fence: The hardware fence, allocated at EXEC, initialised by
+	 * run_job and signalled by the engine thread.
+	 */
+	struct dma_fence *hw_fence;
+	/** @hw_link: In &vsvm_hw.ring, from run_job until the signal. */
+	struct list_head hw_link;
 };
 
 /**

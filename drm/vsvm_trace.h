@@ -40,6 +40,17 @@ TRACE_EVENT(vsvm_job_run,
 	    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
 );
 
+/* The engine thread starts a job that run_job handed over (vsvm_job_run). */
+TRACE_EVENT(vsvm_job_exec,
+	    TP_PROTO(u32 queue, u64 seqno),
+	    TP_ARGS(queue, seqno),
+	    TP_STRUCT__entry(__field(u32, queue)
+			     __field(u64, seqno)),
+	    TP_fast_assign(__entry->queue = queue;
+			   __entry->seqno = seqno;),
+	    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
+);
+
 TRACE_EVENT(vsvm_job_done,
 	    TP_PROTO(u32 queue, u64 seqno, int error, u64 ns),
 	    TP_ARGS(queue, seqno, error, ns),

@@ -138,6 +138,22 @@ static struct drm_vsvm_query_device query_device(int fd)
 	return dev;
 }
 
+/* Field @key of queue @q's line in debugfs vsvm_engine, or -1. */
+static long long engine_stat(int fd, unsigned int q, const char *key)
+{
+	char buf[4096], line[16], *p;
+	long long v = -1;
+
+	igt_debugfs_read(fd, "vsvm_engine", buf);
+	snprintf(line, sizeof(line), "queue %u:", q);
+	p = strstr(buf, line);
+	if (p)
+		p = strstr(p, key);
+	if (p)
+		sscanf(p + strlen(key), " %lld", &v);
+	return v;
+}
+
 igt_main
 {
 	struct ctx c = { .fd = -1 };
@@ -377,6 +393,137 @@ igt_main
 		vsvm_emit_store32(CS(&c), DATA_VA + 4, 12);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[1], 12);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A reset bans the hung job's context: its jobs queued behind the "
+		     "hung one end with -ECANCELED and do not run, while another "
+		     "context's job queued behind it on the same queue is restarted "
+		     "and runs.");
+	igt_subtest("hang-cancels-banned-keeps-innocent") {
+		struct drm_vsvm_query_device dev;
+		uint32_t s1, s2, s3, other_vm;
+		long long resets, stop_timeouts;
+		unsigned int first;
+
+		ctx_init(&c);
+		dev = query_device(c.fd);
+		resets = engine_stat(c.fd, 0, "resets");
+		stop_timeouts = engine_stat(c.fd, 0, "stop_timeouts");
+		other_vm = vsvm_vm_create(c.fd);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
+
+		/* The guilty context: a SPIN nobody releases, then a STORE. */
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		s1 = exec_from(&c, 0, 0, 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA, 5);
+		s2 = exec_from(&c, first, 0, 0);
+		/* The innocent context, on the same queue, behind them. */
+		c.vm = other_vm;
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA + 4, 6);
+		s3 = exec_from(&c, first, 0, 0);
+
+		igt_assert_eq(vsvm_wait_ms(c.fd, s3, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 1000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s2, 1000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s1), -ETIMEDOUT);
+		igt_assert_eq(vsvm_fence_status(c.fd, s2), -ECANCELED);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s3), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[1], 6);
+		/* The reset stopped the engine at a preemption point, in time. */
+		igt_assert_lte(0, resets);
+		igt_assert_lte(0, stop_timeouts);
+		igt_assert_lte(resets + 1, engine_stat(c.fd, 0, "resets"));
+		igt_assert_eq(engine_stat(c.fd, 0, "stop_timeouts"), stop_timeouts);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A SPIN on queue 0 does not delay a job on queue 1: each queue "
+		     "has its own engine (the two jobs share no object).");
+	igt_subtest("spin-other-queue") {
+		struct ctx b = { .fd = -1 };
+		uint32_t s0, s1;
+
+		ctx_init(&c);
+		ctx_init(&b);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		s0 = exec_from(&c, 0, 0, 0);
+		vsvm_emit_store32(CS(&b), DATA_VA, 9);
+		s1 = exec_from(&b, 0, 1, 0);
+		igt_assert_eq(vsvm_wait_ms(b.fd, s1, 1000), 0);
+		igt_assert_eq(vsvm_fence_status(b.fd, s1), 1);
+		igt_assert_eq_u32(((uint32_t *)b.data)[0], 9);
+		igt_assert_eq(vsvm_fence_status(c.fd, s0), 0);
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(vsvm_wait_ms(c.fd, s0, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s0), 1);
+		ctx_fini(&b);
+		ctx_fini(&c);
+	}
+
+	igt_describe("The reset of queue 0 recovers a hung job while queue 1 keeps "
+		     "running another file's jobs, each of which completes.");
+	igt_subtest("hang-timeout-other-queue-busy") {
+		struct drm_vsvm_query_device dev;
+		struct ctx b = { .fd = -1 };
+		uint64_t deadline;
+		unsigned int done = 0;
+		uint32_t s0;
+
+		ctx_init(&c);
+		ctx_init(&b);
+		dev = query_device(c.fd);
+		/* 16 KiB at 250 KB/s: about 65 ms a job on queue 1. */
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "250000"), 0);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		s0 = exec_from(&c, 0, 0, 0);
+		deadline = vsvm_now_ns() + (dev.job_timeout_ms * 5 + 5000) * 1000000ull;
+		while (!vsvm_fence_status(c.fd, s0)) {
+			igt_assert_f(vsvm_now_ns() < deadline, "the hung job was not reset\n");
+			vsvm_emit_fill(CS(&b), DATA_VA + PAGE, 0x01020304, 4 * PAGE);
+			igt_assert_eq(run(&b, 1), 1);
+			igt_assert_eq(b.data[PAGE + 4 * PAGE - 1], 0x01);
+			done++;
+		}
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "0"), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s0), -ETIMEDOUT);
+		igt_assert_f(done >= 2, "queue 1 ran %u jobs during the hang\n", done);
+		ctx_fini(&b);
+		ctx_fini(&c);
+	}
+
+	igt_describe("Jobs queued together in the ring each end with their own "
+		     "status: -EFAULT, -EFAULT (read-only), -EINVAL, success.");
+	igt_subtest("ring-fence-errors") {
+		uint32_t s[4];
+		unsigned int first = 0, i;
+
+		ctx_init(&c);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_cmd_delay_us", "2000"), 0);
+		vsvm_emit_store32(CS(&c), UNMAPPED_VA, 1);
+		s[0] = exec_from(&c, first, 0, 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), RO_VA, 2);
+		s[1] = exec_from(&c, first, 0, 0);
+		first = c.n;
+		vsvm_emit(CS(&c), DRM_VSVM_CMD(0x7f, 0, 1));
+		s[2] = exec_from(&c, first, 0, 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA, 3);
+		s[3] = exec_from(&c, first, 0, 0);
+		for (i = 0; i < 4; i++)
+			igt_assert_eq(vsvm_wait_ms(c.fd, s[i], 20000), 0);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_cmd_delay_us", "0"), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s[0]), -EFAULT);
+		igt_assert_eq(vsvm_fence_status(c.fd, s[1]), -EFAULT);
+		igt_assert_eq(vsvm_fence_status(c.fd, s[2]), -EINVAL);
+		igt_assert_eq(vsvm_fence_status(c.fd, s[3]), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 3);
+		igt_assert_eq_u32(((uint32_t *)c.ro)[0], 0);
 		ctx_fini(&c);
 	}
 
@@ -1046,11 +1193,12 @@ igt_main
 		ctx_fini(&c);
 	}
 
-	igt_describe("The tracepoints fire: job submit, run and done, bind, bind job, "
-		     "TLB flush.");
+	igt_describe("The tracepoints fire: job submit, run (hand-off), exec (engine "
+		     "start) and done, bind, bind job, TLB flush.");
 	igt_subtest("tracepoints") {
-		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_done:",
-					 "vsvm_bind:", "vsvm_bind_run:", "vsvm_tlb_flush:" };
+		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_exec:",
+					 "vsvm_job_done:", "vsvm_bind:", "vsvm_bind_run:",
+					 "vsvm_tlb_flush:" };
 		static char buf[1 << 16];
 		unsigned int i;
 		int f, n, total = 0;
@@ -1168,6 +1316,31 @@ igt_main
 		/* An in-sync with no fence yet. */
 		sync = (struct drm_vsvm_sync){ .handle = empty };
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		ctx_fini(&c);
+	}
+
+	/* Last: it reloads the module. */
+	igt_describe("I8: closing files with jobs in flight on both queues (a hung "
+		     "SPIN, throttled FILLs), then unloading and loading the module, "
+		     "ends cleanly and the new module runs jobs.");
+	igt_subtest("unload-with-jobs-in-flight") {
+		struct ctx b = { .fd = -1 };
+
+		ctx_init(&c);
+		ctx_init(&b);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_bytes_per_sec", "200000"), 0);
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		exec_from(&c, 0, 0, 0);
+		vsvm_emit_fill(CS(&b), DATA_VA + PAGE, 0x11223344, 8 * PAGE);
+		exec_from(&b, 0, 1, 0);
+		exec_from(&b, 0, 1, 0);
+		ctx_fini(&b);
+		ctx_fini(&c);
+		igt_assert_eq(system("rmmod vsvm && modprobe vsvm dmachk=1"), 0);
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), DATA_VA, 4);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 4);
 		ctx_fini(&c);
 	}
 }

@@ -3,7 +3,8 @@
  * Copyright © 2026 The vsvm authors
  *
  * KUnit tests of the engine's command-stream decoder: every command, and
- * truncated and malformed streams.
+ * truncated and malformed streams; and of FILL's word-wide pattern writer
+ * against the byte-by-byte definition, at every alignment and phase.
  */
 
 #include <kunit/test.h>
@@ -100,9 +101,39 @@ static void vsvm_test_decode_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vsvm_cmd_decode(dw, 8, &cmd), -EINVAL);
 }
 
+/*
+ * FILL: byte k of the FILL is byte (k % 4) of the pattern.  Every start
+ * alignment (0..15), phase (0..3) and a range of lengths, with guard bytes
+ * on both sides that must stay untouched.
+ */
+static void vsvm_test_fill_pattern(struct kunit *test)
+{
+	const u32 pattern = 0xa1b2c3d4;
+	u8 *buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	u32 align, phase, len, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (align = 0; align < 16; align++)
+		for (phase = 0; phase < 4; phase++)
+			for (len = 0; len <= 100; len++) {
+				memset(buf, 0xee, 256);
+				vsvm_fill_pattern(buf + 16 + align, pattern, phase, len);
+				for (i = 0; i < 256; i++) {
+					u32 k = i - 16 - align;
+					u8 want = i >= 16 + align && k < len ?
+						  (u8)(pattern >> (8 * ((phase + k) & 3))) : 0xee;
+
+					KUNIT_ASSERT_EQ_MSG(test, buf[i], want,
+							    "align %u phase %u len %u byte %u",
+							    align, phase, len, i);
+				}
+			}
+}
+
 static struct kunit_case vsvm_engine_cases[] = {
 	KUNIT_CASE(vsvm_test_decode_each),
 	KUNIT_CASE(vsvm_test_decode_malformed),
+	KUNIT_CASE(vsvm_test_fill_pattern),
 	{}
 };
 

@@ -7,8 +7,14 @@
  * P1: engine COPY of 256 MiB between two objects, on one queue and split
  *     over all queues, against CPU memcpy of the same size in the same guest.
  *     Goals: >= 0.9x memcpy on one queue, >= 1.5x with all queues.
+ * FILL: engine FILL of 256 MiB of an object against CPU memset of the same
+ *     memory in the same guest.  Goal: >= 0.8x memset.
  * P2: EXEC of a NOP plus a wait on its out-syncobj, round trip, against a
- *     vgem fence attach -> signal -> wait round trip.  Goal: <= 3x.
+ *     vgem fence attach -> signal -> wait round trip.  Goal: <= 3x.  Then
+ *     the round trip stage by stage, from the driver's tracepoints (with
+ *     tracefs): the ioctl up to the job's submission, the scheduler's
+ *     dependency check and hand-off to run_job, the engine thread's
+ *     wake-up, the run, and the signal up to the waiter's return.
  * B1: VM_BIND MAP + UNMAP of 64 KiB, synchronous, against the same two ops
  *     in one asynchronous VM_BIND plus a wait on its out-syncobj (no goal:
  *     what queuing a bind costs).
@@ -153,6 +159,44 @@ static void p1(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size,
 	vsvm_bo_destroy(dst);
 }
 
+static double fill_once(struct vsvm_dev *dev, uint32_t vm, uint32_t *cmd, uint64_t cmd_va,
+			void *p, uint64_t gpu_va, uint64_t size);
+
+/* FILL: the engine's FILL of @size against CPU memset of the same pages. */
+static void fill_bench(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
+{
+	double cpu = 1e9, eng = 1e9, t;
+	struct vsvm_bo *bo;
+	uint64_t i;
+	uint8_t *d;
+	int r;
+
+	CHECK(vsvm_bo_create(dev, size, &bo));
+	CHECK(vsvm_bo_map(bo, (void **)&d));
+	memset(d, 0, size);
+	CHECK(vsvm_vm_map(dev, vm, bo, 0, DST_VA, size, false));
+	/* Best of 3 each, both on resident pages. */
+	for (r = 0; r < 3; r++) {
+		t = now();
+		memset(d, 0x5a, size);
+		t = now() - t;
+		cpu = t < cpu ? t : cpu;
+		t = fill_once(dev, vm, (uint32_t *)cmd, CMD_VA, NULL, DST_VA + 1, size - 1);
+		eng = t < eng ? t : eng;
+	}
+	/* The pattern 0x5a5a5a5a from byte 1 on: byte 0 is CPU's. */
+	for (i = 1; i < size; i += 4093)
+		if (d[i] != 0x5a) {
+			fprintf(stderr, "vsvm-bench: FILL wrong at %#llx\n", (unsigned long long)i);
+			exit(1);
+		}
+	printf("FILL %llu MiB (best of 3): cpu memset %.1f ms (%.2f GB/s), engine FILL %.1f ms (%.2f GB/s): %.2fx memset (goal >= 0.8x)\n",
+	       (unsigned long long)size >> 20, cpu * 1e3, size / cpu / 1e9,
+	       eng * 1e3, (size - 1) / eng / 1e9, cpu / eng);
+	CHECK(vsvm_vm_unmap(dev, vm, DST_VA, size));
+	vsvm_bo_destroy(bo);
+}
+
 /* Opens the first vgem device, or returns -1. */
 static int open_vgem(void)
 {
@@ -212,6 +256,133 @@ static double vgem_round_trip(int iters)
 	return t0;
 }
 
+#define TRACEFS "/sys/kernel/tracing/"
+#define P2_MAX 64
+
+static int tracefs_write(const char *file, const char *val)
+{
+	FILE *f = fopen(file, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0 ? -1 : 0;
+	return fclose(f) ? -1 : ret;
+}
+
+/* The seqno of a job's "queue=0 seqno=N" or "fence=C:N" trace line. */
+static long long trace_seqno(const char *line)
+{
+	const char *p = strstr(line, "fence=");
+
+	if (p) {
+		p = strchr(p, ':');
+		return p ? atoll(p + 1) : -1;
+	}
+	p = strstr(line, "seqno=");
+	return p ? atoll(p + 6) : -1;
+}
+
+/*
+ * P2 stage by stage: the job's tracepoints, on the CLOCK_MONOTONIC trace
+ * clock, between the user's timestamps around the ioctl and the wait.
+ */
+static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
+{
+	static const char * const ev[] = { "vsvm_job_submit:", "vsvm_job_run:",
+					   "vsvm_job_exec:", "vsvm_job_done:" };
+	double user0[P2_MAX], user1[P2_MAX], t[P2_MAX][4], sum[5] = { 0 };
+	long long seq[P2_MAX];
+	char line[512];
+	int i, e, n = 0, found = 0;
+	FILE *f;
+
+	if (iters > P2_MAX)
+		iters = P2_MAX;
+	if (tracefs_write(TRACEFS "trace_clock", "mono") ||
+	    tracefs_write(TRACEFS "trace", "") ||
+	    tracefs_write(TRACEFS "events/vsvm/enable", "1")) {
+		printf("P2 stages: no tracefs with vsvm's events\n");
+		return;
+	}
+	for (i = 0; i < iters; i++) {
+		struct drm_vsvm_sync out = { 0 };
+
+		CHECK(vsvm_syncobj_create(dev, &out.handle));
+		user0[i] = now();
+		CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 4, NULL, 0, &out, 1));
+		CHECK(vsvm_syncobj_wait(dev, out.handle, 0, 10000000000ull));
+		user1[i] = now();
+		vsvm_syncobj_destroy(dev, out.handle);
+	}
+	tracefs_write(TRACEFS "events/vsvm/enable", "0");
+
+	/* The i-th submit is the i-th EXEC; the other events follow its seqno. */
+	f = fopen(TRACEFS "trace", "r");
+	if (!f) {
+		printf("P2 stages: trace unreadable\n");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		for (e = 0; e < 4; e++) {
+			char *p = strstr(line, ev[e]), *ts;
+			long long sq;
+
+			if (!p || p < line + 2)
+				continue;
+			/* "... 1234.567890: vsvm_job_x: ..." */
+			*(p - 2) = 0;
+			ts = strrchr(line, ' ');
+			*(p - 2) = ':';
+			sq = trace_seqno(p);
+			if (!ts || sq < 0)
+				break;
+			if (e == 0 && n < iters) {
+				seq[n] = sq;
+				t[n][0] = atof(ts + 1);
+				t[n][1] = t[n][2] = t[n][3] = -1;
+				n++;
+				break;
+			}
+			for (i = n - 1; i >= 0; i--)
+				if (seq[i] == sq) {
+					t[i][e] = atof(ts + 1);
+					break;
+				}
+			break;
+		}
+	}
+	fclose(f);
+	tracefs_write(TRACEFS "trace_clock", "local");
+
+	for (i = 0; i < n; i++) {
+		if (t[i][1] < 0 || t[i][2] < 0 || t[i][3] < 0)
+			continue;
+		sum[0] += t[i][0] - user0[i];
+		sum[1] += t[i][1] - t[i][0];
+		sum[2] += t[i][2] - t[i][1];
+		sum[3] += t[i][3] - t[i][2];
+		sum[4] += user1[i] - t[i][3];
+		found++;
+	}
+	if (!found) {
+		printf("P2 stages: no complete job in the trace\n");
+		return;
+	}
+	printf("P2 stages (means of %d NOP jobs, tracepoints on the monotonic clock, tracing on):\n",
+	       found);
+	printf("P2   ioctl entry -> job submitted (vsvm_job_submit)      %8.1f us\n",
+	       sum[0] / found * 1e6);
+	printf("P2   submitted -> run_job hand-off (vsvm_job_run)         %8.1f us\n",
+	       sum[1] / found * 1e6);
+	printf("P2   hand-off -> engine thread starts it (vsvm_job_exec)  %8.1f us\n",
+	       sum[2] / found * 1e6);
+	printf("P2   engine runs the NOP (vsvm_job_done)                  %8.1f us\n",
+	       sum[3] / found * 1e6);
+	printf("P2   signal -> the waiter returns                         %8.1f us\n",
+	       sum[4] / found * 1e6);
+}
+
 static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
 {
 	double vsvm, vgem, ioctl_s;
@@ -245,6 +416,7 @@ static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
 		       vgem * 1e6, vsvm / vgem);
 	else
 		printf(", vgem not available: no ratio\n");
+	p2_stages(dev, vm, 50);
 }
 
 #define BIND_VA 0x600000000ull
@@ -859,6 +1031,7 @@ int main(int argc, char **argv)
 	CHECK(vsvm_vm_map(dev, vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));
 
 	p1(dev, vm, cmd, size, info.num_queues < 8 ? info.num_queues : 8);
+	fill_bench(dev, vm, cmd, size);
 	p2(dev, vm, cmd, 200);
 	b1(dev, vm, 100);
 	p3(dev, vm, 1ull << 30);

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+#ifndef __VSVM_HW_H__
+#define __VSVM_HW_H__
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct dma_fence;
+struct task_struct;
+struct vsvm_job;
+
+/**
+ * VSVM_HW_RING_JOBS - Jobs one queue's ring holds: the scheduler's credit
+ * limit, each job taking one credit.
+ */
+#define VSVM_HW_RING_JOBS	8
+
+/**
+ * VSVM_HW_STOP_MS - How long a reset waits for the engine to stop.
+ */
+#define VSVM_HW_STOP_MS		1000
+
+/**
+ * struct vsvm_hw - The "hardware" of one queue: an engine thread and its ring
+ */
+struct vsvm_hw {
+	/** @thread: The engine thread, running the jobs of @ring in order. */
+	struct task_struct *thread;
+	/** @lock: Protects @ring, @stop, @stop_gen and @ack_gen. */
+	spinlock_t lock;
+	/**
+	 * @ring: Jobs handed over by run_job and not yet signalled, oldest
+	 * (the running one) first, linked by &vsvm_job.hw_link.
+	 */
+	struct list_head ring;
+	/** @wq: The engine thread waits here for work and for a restart. */
+	wait_queue_head_t wq;
+	/** @ack_wq: A reset waits here for the engine to stop. */
+	wait_queue_head_t ack_wq;
+	/** @stop: A reset asks the engine to stop at its next boundary. */
+	bool stop;
+	/** @stop_gen: Counts stop requests. */
+	u32 stop_gen;
+	/** @ack_gen: The last stop request the engine has stopped for. */
+	u32 ack_gen;
+	/** @fence_lock: The lock of the hardware fences. */
+	spinlock_t fence_lock;
+	/** @fence_ctx: The fence context of the hardware fences. */
+	u64 fence_ctx;
+	/** @seqno: Seqno of the last hardware fence (run_job is serialised). */
+	u64 seqno;
+	/** @resets: Engine resets done by the timeout handler. */
+	atomic64_t resets;
+	/** @stop_timeouts: Resets the engine did not stop for in time. */
+	atomic64_t stop_timeouts;
+};
+
+int vsvm_hw_init(struct vsvm_hw *hw, const char *name);
+void vsvm_hw_fini(struct vsvm_hw *hw);
+struct dma_fence *vsvm_hw_fence_alloc(void);
+void vsvm_hw_fence_free(struct dma_fence *fence);
+struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job);
+bool vsvm_hw_stop(struct vsvm_hw *hw);
+void vsvm_hw_start(struct vsvm_hw *hw);
+void vsvm_hw_preempt_point(struct vsvm_hw *hw);
+
+#endif /* __VSVM_HW_H__ */

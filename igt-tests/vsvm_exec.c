@@ -138,6 +138,64 @@ static struct drm_vsvm_query_device query_device(int fd)
 	return dev;
 }
 
+/* A timeline point above 2^32, whose low 32 bits are another point's. */
+#define TL_HIGH ((1ull << 32) + 5)
+
+/*
+ * Two spinning jobs in a VM of their own, so that no object of the test's
+ * VM carries their fences (implicit sync would order the test's jobs after
+ * them whatever the in-syncs say).
+ */
+struct spinner {
+	uint32_t vm, bo;
+	volatile uint32_t *map;	/* commands, then the two semaphores at SEM_WORD */
+};
+
+#define SEM_WORD 256
+
+/*
+ * Gives timeline @tl two pending points from two jobs of one context on
+ * queue 0: point 5 from a job spinning on semaphore 0, then point TL_HIGH
+ * from a job spinning on semaphore 1.
+ */
+static void tl_two_points(int fd, struct spinner *sp, uint32_t tl)
+{
+	struct drm_vsvm_sync low = { .handle = tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = 5 };
+	struct drm_vsvm_sync high = { .handle = tl, .flags = DRM_VSVM_SYNC_TIMELINE,
+				      .point = TL_HIGH };
+	struct drm_vsvm_exec e = { .queue = 0, .cs_addr = CMD_VA, .cs_size = 16,
+				   .out_syncs = (uintptr_t)&low, .num_out_syncs = 1 };
+	unsigned int n = 0;
+
+	sp->vm = vsvm_vm_create(fd);
+	sp->bo = vsvm_gem_create(fd, PAGE);
+	sp->map = vsvm_gem_mmap(fd, sp->bo, PAGE);
+	igt_assert_eq(vsvm_vm_map(fd, sp->vm, sp->bo, 0, CMD_VA, PAGE, 0), 0);
+	vsvm_emit_spin((uint32_t *)sp->map, &n, SEM_WORD, CMD_VA + SEM_WORD * 4, 1);
+	vsvm_emit_spin((uint32_t *)sp->map, &n, SEM_WORD, CMD_VA + SEM_WORD * 4 + 4, 1);
+	e.vm_id = sp->vm;
+	igt_assert_eq(__exec(fd, &e), 0);
+	e.cs_addr += 16;
+	e.out_syncs = (uintptr_t)&high;
+	igt_assert_eq(__exec(fd, &e), 0);
+}
+
+/* Releases the job of point 5 and waits (at most 20 s) for the point. */
+static void tl_signal_low(int fd, struct spinner *sp, uint32_t tl)
+{
+	uint64_t point = 5;
+
+	sp->map[SEM_WORD] = 1;
+	igt_assert_eq(drmSyncobjTimelineWait(fd, &tl, &point, 1,
+					     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
+}
+
+/* Releases the job of point TL_HIGH. */
+static void tl_signal_high(struct spinner *sp)
+{
+	sp->map[SEM_WORD + 1] = 1;
+}
+
 igt_main
 {
 	struct ctx c = { .fd = -1 };
@@ -433,6 +491,51 @@ igt_main
 		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
 						     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
 		igt_assert_eq_u32(((uint32_t *)c.data)[4], 99);
+		ctx_fini(&c);
+	}
+
+	/*
+	 * struct drm_vsvm_sync.point is 64-bit: the driver used to pass it to
+	 * drm_sched_job_add_syncobj_dependency(), which takes a u32, so the job
+	 * waited for point 5 and ran too early.
+	 */
+	igt_describe("An EXEC in-sync at timeline point 2^32 + 5 waits for that point: "
+		     "the job does not run when point 5 signals, and runs when "
+		     "2^32 + 5 does.");
+	igt_subtest("in-sync-timeline-64bit") {
+		struct drm_vsvm_sync in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = TL_HIGH };
+		struct drm_vsvm_sync out = { 0 };
+		struct spinner sp;
+		struct drm_vsvm_exec e;
+		unsigned int first;
+		uint32_t tl, early;
+		int ret;
+
+		ctx_init(&c);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+		tl_two_points(c.fd, &sp, tl);
+		in.handle = tl;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA, 0x64);
+		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 1,
+					    .cs_addr = CMD_VA + first * 4, .cs_size = 16,
+					    .in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+					    .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		igt_assert_eq(__exec(c.fd, &e), 0);
+
+		tl_signal_low(c.fd, &sp, tl);
+		/* Queue 1 is idle: the job would have run by now. */
+		ret = vsvm_wait_ms(c.fd, out.handle, 300);
+		early = ((volatile uint32_t *)c.data)[0];
+		/* Released before asserting: a failure leaves no job spinning. */
+		tl_signal_high(&sp);
+		igt_assert_f(ret == -ETIME && early == 0,
+			     "the job waiting for point 2^32 + 5 ran once point 5 signalled "
+			     "(wait %d, word %#x)\n", ret, early);
+		igt_assert_eq(vsvm_job_end(c.fd, out.handle), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0x64);
+		munmap((void *)sp.map, PAGE);
 		ctx_fini(&c);
 	}
 
@@ -870,6 +973,63 @@ igt_main
 		assert_pat(c.data + BO_SIZE / 2, BO_SIZE / 2, PAGE, 3);
 		igt_waitchildren();
 		vsvm_gem_close(c.fd, up);
+		ctx_fini(&c);
+	}
+
+	/* As in-sync-timeline-64bit, for the bind job's in-syncs. */
+	igt_describe("An asynchronous VM_BIND in-sync at timeline point 2^32 + 5 "
+		     "waits for that point: the bind job does not run when point 5 "
+		     "signals, and runs when 2^32 + 5 does.");
+	igt_subtest("bind-async-in-sync-timeline-64bit") {
+		struct drm_vsvm_sync in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = TL_HIGH };
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_vm_bind_ext_syncs ext = {
+			.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+			.in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+			.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+		};
+		struct drm_vsvm_vm_bind_op op = {
+			.op = DRM_VSVM_BIND_OP_MAP, .addr = SHARED_VA, .range = BO_SIZE,
+		};
+		struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op,
+					      .flags = DRM_VSVM_VM_BIND_ASYNC,
+					      .extensions = (uintptr_t)&ext };
+		struct spinner sp;
+		unsigned int first;
+		uint32_t tl, bo, s;
+		uint32_t *shared;
+		int ret;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, BO_SIZE);
+		shared = vsvm_gem_mmap(c.fd, bo, BO_SIZE);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+		tl_two_points(c.fd, &sp, tl);
+		in.handle = tl;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		b.vm_id = c.vm;
+		op.handle = bo;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		igt_assert_eq_u32(b.num_done, 1);
+
+		tl_signal_low(c.fd, &sp, tl);
+		/* The bind queue is idle: the job would have run by now. */
+		ret = vsvm_wait_ms(c.fd, out.handle, 300);
+		/* Released before asserting: a failure leaves no job spinning. */
+		tl_signal_high(&sp);
+		igt_assert_f(ret == -ETIME,
+			     "the bind waiting for point 2^32 + 5 ran once point 5 signalled "
+			     "(wait %d)\n", ret);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, out.handle), 1);
+		/* The MAP took effect: a job writes through it. */
+		first = c.n;
+		vsvm_emit_store32(CS(&c), SHARED_VA + 8, 0x65);
+		s = exec_from(&c, first, 1, 0);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+		igt_assert_eq_u32(shared[2], 0x65);
+		munmap(shared, BO_SIZE);
+		munmap((void *)sp.map, PAGE);
 		ctx_fini(&c);
 	}
 

@@ -438,6 +438,41 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("SVM_PREFETCH on a context banned after a timeout fails with -EIO.");
+	igt_subtest("prefetch-banned") {
+		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_svm_prefetch pf = { .queue = 0, .size = PAGE };
+		struct drm_vsvm_exec e = { .queue = 0, .cs_size = 16,
+					   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		uint32_t *mem;
+		unsigned int n = 0;
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		igt_require_f(igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &vc) == 0,
+			      "no SVM VMs on this kernel\n");
+		dev = query_device(fd);
+		mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(mem != MAP_FAILED);
+		memset(mem, 0, PAGE);
+		/* In an SVM VM the command stream is the process's own memory. */
+		vsvm_emit_spin(mem, &n, 64, (uintptr_t)(mem + 64), 1);
+		e.vm_id = pf.vm_id = vc.vm_id;
+		e.cs_addr = (uintptr_t)mem;
+		pf.addr = (uintptr_t)mem;
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+		igt_assert_eq(__exec(fd, &e), 0);
+		igt_assert_eq(vsvm_wait_ms(fd, out.handle, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(vsvm_fence_status(fd, out.handle), -ETIMEDOUT);
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf, EIO);
+		/* The other queue is another context. */
+		pf.queue = 1;
+		do_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf);
+		munmap(mem, PAGE);
+		close(fd);
+	}
+
 	igt_describe("A job waits for its in-syncs: binary and timeline, across queues.");
 	igt_subtest("syncobj-chain") {
 		struct drm_vsvm_sync tl_out = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 };
@@ -783,6 +818,11 @@ igt_main
 		out.point = 1;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
 		out.point = 0;
+		/* An in-sync with no fence: -EINVAL, as for EXEC. */
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &in.handle), 0);
+		ext.num_in_syncs = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		ext.num_in_syncs = 0;
 		ext.out_syncs = 8;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EFAULT);
 		ext.out_syncs = (uintptr_t)&out;
@@ -1290,9 +1330,25 @@ igt_main
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
 		e = base; e.num_in_syncs = 1; e.in_syncs = (uintptr_t)&sync;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
-		/* An in-sync with no fence yet. */
+		/*
+		 * An in-sync with no fence yet, and a timeline point not
+		 * submitted yet: -EINVAL, as the header says (what
+		 * drm_syncobj_find_fence() returns).
+		 */
 		sync = (struct drm_vsvm_sync){ .handle = empty };
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		{
+			uint64_t one = 1;
+
+			igt_assert_eq(drmSyncobjTimelineSignal(c.fd, &empty, &one, 1), 0);
+			sync = (struct drm_vsvm_sync){ .handle = empty,
+						       .flags = DRM_VSVM_SYNC_TIMELINE, .point = 2 };
+			do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+			sync.point = 1;
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		}
+		e = base; e.vm_id = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
 		ctx_fini(&c);
 	}
 }

@@ -909,6 +909,51 @@ static void check_device_works(void)
 	close(fd);
 }
 
+/*
+ * A valid argument of ioctl @i in @arg (every struct starts with its
+ * extensions), using @vm, @svm_vm, @bo and @mem of @fd.
+ */
+static void valid_arg(unsigned int i, void *arg, uint32_t vm, uint32_t svm_vm, uint32_t bo,
+		      void *mem, struct drm_vsvm_vm_bind_op *op)
+{
+	memset(arg, 0, 64);
+	switch (ioctls[i].nr) {
+	case DRM_VSVM_GEM_CREATE:
+		((struct drm_vsvm_gem_create *)arg)->size = PAGE;
+		break;
+	case DRM_VSVM_GEM_MMAP_OFFSET:
+		((struct drm_vsvm_gem_mmap_offset *)arg)->handle = bo;
+		break;
+	case DRM_VSVM_VM_DESTROY:
+		((struct drm_vsvm_vm_destroy *)arg)->vm_id = vm;
+		break;
+	case DRM_VSVM_VM_BIND:
+		*op = (struct drm_vsvm_vm_bind_op){ .op = DRM_VSVM_BIND_OP_MAP, .handle = bo,
+						    .addr = FUZZ_VA, .range = PAGE };
+		*(struct drm_vsvm_vm_bind *)arg = (struct drm_vsvm_vm_bind){
+			.vm_id = vm, .num_ops = 1, .ops = (uintptr_t)op };
+		break;
+	case DRM_VSVM_QUERY:
+		((struct drm_vsvm_query *)arg)->query = DRM_VSVM_QUERY_DEVICE;
+		break;
+	case DRM_VSVM_EXEC:
+		*(struct drm_vsvm_exec *)arg = (struct drm_vsvm_exec){
+			.vm_id = vm, .cs_addr = CMD_VA, .cs_size = 4 };
+		break;
+	case DRM_VSVM_GEM_INFO:
+		((struct drm_vsvm_gem_info *)arg)->handle = bo;
+		break;
+	case DRM_VSVM_GEM_USERPTR:
+		*(struct drm_vsvm_gem_userptr *)arg = (struct drm_vsvm_gem_userptr){
+			.addr = (uintptr_t)mem, .size = PAGE };
+		break;
+	case DRM_VSVM_SVM_PREFETCH:
+		*(struct drm_vsvm_svm_prefetch *)arg = (struct drm_vsvm_svm_prefetch){
+			.vm_id = svm_vm, .addr = (uintptr_t)mem, .size = PAGE };
+		break;
+	}
+}
+
 igt_main
 {
 	uint64_t seed, iters, seconds;
@@ -925,6 +970,81 @@ igt_main
 		seconds = env_u64("VSVM_FUZZ_SECONDS", 25);
 		igt_info("VSVM_FUZZ_SEED=%#" PRIx64 " VSVM_FUZZ_ITERS=%" PRIu64
 			 " VSVM_FUZZ_SECONDS=%" PRIu64 "\n", seed, iters, seconds);
+	}
+
+	/*
+	 * The errnos every ioctl's documentation lists for its extension
+	 * chain, each provoked on an otherwise valid call: an unreadable
+	 * chain -EFAULT; an unknown name, a non-zero pad, or a chain looping
+	 * on itself -EINVAL (every ioctl refuses its first link, VM_BIND its
+	 * second syncs link, before the length limit: the KUnit suite
+	 * vsvm_extensions covers -E2BIG).  An ioctl number past vsvm's is
+	 * -EINVAL.
+	 */
+	igt_describe("Each ioctl's documented extension-chain errnos, on otherwise valid "
+		     "calls, and -EINVAL for an unknown ioctl number.");
+	igt_subtest("documented-errnos") {
+		struct drm_vsvm_vm_bind_ext_syncs loop = {
+			.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+		};
+		struct drm_vsvm_user_extension ext = { 0 };
+		struct drm_vsvm_vm_create svm = { .flags = DRM_VSVM_VM_CREATE_SVM };
+		struct drm_vsvm_vm_bind_op op;
+		uint64_t arg[8];
+		uint32_t vm, bo, *cmd;
+		unsigned int i;
+		void *mem;
+
+		vm = vsvm_vm_create(fd);
+		bo = vsvm_gem_create(fd, PAGE);
+		cmd = vsvm_gem_mmap(fd, bo, PAGE);
+		cmd[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
+		igt_assert_eq(vsvm_vm_map(fd, vm, bo, 0, CMD_VA, PAGE, 0), 0);
+		if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &svm))
+			svm.vm_id = 0;
+		mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(mem != MAP_FAILED);
+		loop.base.next_extension = (uintptr_t)&loop;
+
+		for (i = 0; i < NUM_IOCTLS; i++) {
+			if (ioctls[i].nr == DRM_VSVM_SVM_PREFETCH && !svm.vm_id)
+				continue;
+			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
+			arg[0] = 8;
+			igt_assert_f(ioctl(fd, ioctls[i].cmd, arg) && errno == EFAULT,
+				     "%s: unreadable extension: %d\n", ioctls[i].name, errno);
+			ext = (struct drm_vsvm_user_extension){ .name = 0x1234 };
+			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
+			arg[0] = (uintptr_t)&ext;
+			igt_assert_f(ioctl(fd, ioctls[i].cmd, arg) && errno == EINVAL,
+				     "%s: unknown extension: %d\n", ioctls[i].name, errno);
+			ext = (struct drm_vsvm_user_extension){ .pad = 1 };
+			if (ioctls[i].nr == DRM_VSVM_VM_BIND)
+				ext.name = DRM_VSVM_VM_BIND_EXT_SYNCS;
+			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
+			arg[0] = (uintptr_t)&ext;
+			igt_assert_f(ioctl(fd, ioctls[i].cmd, arg) && errno == EINVAL,
+				     "%s: extension pad: %d\n", ioctls[i].name, errno);
+			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
+			arg[0] = (uintptr_t)&loop;
+			igt_assert_f(ioctl(fd, ioctls[i].cmd, arg) && errno == EINVAL,
+				     "%s: looping chain: %d\n", ioctls[i].name, errno);
+			/* And the valid call succeeds, so the errnos above were the chain's. */
+			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
+			igt_assert_f(!ioctl(fd, ioctls[i].cmd, arg), "%s: valid call: %d\n",
+				     ioctls[i].name, errno);
+			if (ioctls[i].nr == DRM_VSVM_VM_BIND)
+				igt_assert_eq(vsvm_vm_unmap(fd, vm, FUZZ_VA, PAGE), 0);
+			if (ioctls[i].nr == DRM_VSVM_VM_DESTROY) {
+				vm = vsvm_vm_create(fd);
+				igt_assert_eq(vsvm_vm_map(fd, vm, bo, 0, CMD_VA, PAGE, 0), 0);
+			}
+		}
+		for (i = NUM_IOCTLS; i < 0x60; i++)
+			igt_assert_f(ioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + i, arg), arg) &&
+				     errno == EINVAL, "ioctl nr %#x: %d\n", i, errno);
+		munmap(cmd, PAGE);
+		munmap(mem, PAGE);
 	}
 
 	igt_describe("Every vsvm ioctl, fuzzed as root; every failure has a documented errno, "

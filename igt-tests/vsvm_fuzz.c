@@ -403,14 +403,19 @@ static void report(struct fuzz *f, unsigned int i, int err, const char *what)
 
 /*
  * Issues ioctl @i with @arg, the ioctl's struct, sometimes with another
- * size or direction in the request, or a bad argument pointer.
+ * size (up to 16 bytes more) or direction in the request, or a bad
+ * argument pointer.  The call goes through a buffer larger than any size
+ * the request may say, which the kernel copies in and out.
  */
 static int do_fuzz_ioctl(struct fuzz *f, int fd, unsigned int i, void *arg)
 {
 	unsigned long cmd = ioctls[i].cmd;
-	void *p = arg;
+	uint64_t buf[32];	/* the largest size the request may say, and more */
+	void *p = buf;
 	int ret;
 
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, arg, ioctls[i].size);
 	if (spoil(f) && chance(f, 10)) {
 		unsigned int size = below(f, ioctls[i].size + 16);
 
@@ -421,6 +426,8 @@ static int do_fuzz_ioctl(struct fuzz *f, int fd, unsigned int i, void *arg)
 		p = (void *)(uintptr_t)bad_ptr(f);
 	f->calls[i]++;
 	ret = ioctl(fd, cmd, p) ? errno : 0;
+	/* The kernel wrote back as many bytes as the request says. */
+	memcpy(arg, buf, ioctls[i].size);
 	if (!ret)
 		f->ok[i]++;
 	else if (ret < MAX_ERRNO)
@@ -954,9 +961,11 @@ static void valid_arg(unsigned int i, void *arg, uint32_t vm, uint32_t svm_vm, u
 	}
 }
 
+/* Set by the first fixture; static, as subtests longjmp. */
+static uint64_t seed, iters, seconds;
+
 igt_main
 {
-	uint64_t seed, iters, seconds;
 	struct counts before;
 	int fd = -1;
 

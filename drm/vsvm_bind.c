@@ -8,10 +8,10 @@
 
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
-#include <drm/drm_print.h>
 
 #include "vsvm_bind.h"
 #include "vsvm_drv.h"
+#include "vsvm_sched.h"
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
@@ -193,7 +193,6 @@ struct vsvm_bind_job *vsvm_bind_job_create(struct vsvm_vm *vm, struct drm_file *
 	struct vsvm_device *vdev = vm->vdev;
 	struct drm_gpu_scheduler *sched = &vdev->bind_sched;
 	struct vsvm_bind_job *job;
-	u32 i;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
@@ -218,15 +217,10 @@ struct vsvm_bind_job *vsvm_bind_job_create(struct vsvm_vm *vm, struct drm_file *
 		vsvm_bind_job_free(job);
 		return ERR_PTR(ret);
 	}
-	for (i = 0; i < num_in; i++) {
-		ret = drm_sched_job_add_syncobj_dependency(&job->base, file, in[i].handle,
-							   in[i].point);
-		if (ret) {
-			drm_dbg(&vdev->drm, "VM_BIND: in-sync %u (handle %u): %d\n",
-				i, in[i].handle, ret);
-			vsvm_bind_job_abort(job);
-			return ERR_PTR(ret);
-		}
+	ret = vsvm_job_add_in_syncs(&job->base, file, in, num_in, "VM_BIND");
+	if (ret) {
+		vsvm_bind_job_abort(job);
+		return ERR_PTR(ret);
 	}
 	return job;
 }

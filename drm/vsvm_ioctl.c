@@ -90,6 +90,20 @@ int vsvm_ext_walk(struct drm_device *drm, const char *ioctl, u64 ext,
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_ext_walk);
 
+/*
+ * A VM id from userspace, checked before it reaches a lookup or an erase:
+ * ids are allocated from 1 (vsvm_vm_create()), and 0 is never a VM.  Erasing
+ * index 0 of the allocating xarray would make 0 free to allocate.
+ */
+static int vm_id_check(struct drm_device *drm, const char *ioctl, u32 vm_id)
+{
+	if (!vm_id) {
+		drm_dbg(drm, "%s: VM id 0 is never a VM\n", ioctl);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static int vsvm_ioctl_gem_create(struct drm_device *drm, void *data,
 				 struct drm_file *file)
 {
@@ -208,6 +222,9 @@ static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
 		return -EINVAL;
 	}
 	ret = vsvm_ext_walk(drm, "VM_DESTROY", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	ret = vm_id_check(drm, "VM_DESTROY", args->vm_id);
 	if (ret)
 		return ret;
 
@@ -430,6 +447,9 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 			goto out_ops;
 	}
 
+	ret = vm_id_check(drm, "VM_BIND", args->vm_id);
+	if (ret)
+		goto out_ops;
 	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
 	if (!vm) {
 		drm_dbg(drm, "VM_BIND: no VM %u\n", args->vm_id);
@@ -624,6 +644,9 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 		goto out_in;
 	}
 
+	ret = vm_id_check(drm, "EXEC", args->vm_id);
+	if (ret)
+		goto out_out;
 	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
 	if (!vm) {
 		drm_dbg(drm, "EXEC: no VM %u\n", args->vm_id);
@@ -673,6 +696,9 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 	if (IS_ERR(out))
 		return PTR_ERR(out);
 
+	ret = vm_id_check(drm, "SVM_PREFETCH", args->vm_id);
+	if (ret)
+		goto out_free;
 	vm = vsvm_vm_lookup(file->driver_priv, args->vm_id);
 	if (!vm) {
 		drm_dbg(drm, "SVM_PREFETCH: no VM %u\n", args->vm_id);

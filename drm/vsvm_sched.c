@@ -374,6 +374,45 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
 }
 
 /**
+ * vsvm_job_add_in_syncs() - Make a job wait for its in-syncs
+ * @job: The scheduler job, initialised and not armed.
+ * @file: The file owning the syncobj handles.
+ * @in: The in-syncs, checked by the ioctl layer.
+ * @num_in: Number of @in.
+ * @ioctl: The ioctl's name, for debug messages.
+ *
+ * drm_sched_job_add_syncobj_dependency() takes the timeline point as a u32:
+ * an in-sync at point 2^32 + 5 would wait for point 5 only.  The fence is
+ * looked up here with the whole 64-bit point (drm_syncobj_find_fence()).
+ *
+ * Return: 0 on success; -ENOENT for a handle that is not a syncobj of
+ * @file; -EINVAL for a syncobj with no fence, or a timeline point that was
+ * not submitted yet (drm_syncobj_find_fence()'s errors); -ENOMEM.
+ */
+int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
+			  const struct drm_vsvm_sync *in, u32 num_in, const char *ioctl)
+{
+	struct dma_fence *fence;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < num_in; i++) {
+		ret = drm_syncobj_find_fence(file, in[i].handle, in[i].point, 0, &fence);
+		if (ret) {
+			drm_dbg(file->minor->dev, "%s: in-sync %u (handle %u, point %llu): %s\n",
+				ioctl, i, in[i].handle, in[i].point,
+				ret == -ENOENT ? "no such syncobj" : "no fence at that point");
+			return ret;
+		}
+		/* Consumes the reference, even on failure. */
+		ret = drm_sched_job_add_dependency(job, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * vsvm_exec() - Submit a command stream
  * @vdev: The device.
  * @file: The submitting file, for syncobj handles.
@@ -389,7 +428,8 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
  * @num_out: Number of @out.
  *
  * Return: 0 on success; -ENOENT for a destroyed VM or an unknown syncobj;
- * -EINVAL for an in-sync without a fence; -EIO for a banned context;
+ * -EINVAL for an in-sync without a fence (at its point); -EIO for a banned
+ * context;
  * -EPERM for a userptr of another address space, or an SVM VM of another
  * address space; -EFAULT for a userptr
  * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
@@ -408,7 +448,6 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	struct drm_exec exec;
 	struct vsvm_job *job;
 	struct vsvm_ctx *ctx;
-	u32 i;
 	int ret;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
@@ -467,15 +506,9 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	if (ret)
 		goto err_unlock;
 
-	for (i = 0; i < num_in; i++) {
-		ret = drm_sched_job_add_syncobj_dependency(&job->base, file, in[i].handle,
-							   in[i].point);
-		if (ret) {
-			drm_dbg(&vdev->drm, "EXEC: in-sync %u (handle %u): %d\n",
-				i, in[i].handle, ret);
-			goto err_cleanup;
-		}
-	}
+	ret = vsvm_job_add_in_syncs(&job->base, file, in, num_in, "EXEC");
+	if (ret)
+		goto err_cleanup;
 
 	/* The job runs after the VM's queued binds (a MAP's entries). */
 	if (vm->last_bind) {

@@ -111,6 +111,9 @@ int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,
 void vsvm_out_syncs_signal(struct vsvm_out_syncs *out, struct dma_fence *fence);
 void vsvm_out_syncs_release(struct vsvm_out_syncs *out);
 
+int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
+			  const struct drm_vsvm_sync *in, u32 num_in, const char *ioctl);
+
 int vsvm_queues_init(struct vsvm_device *vdev);
 void vsvm_queues_fini(struct vsvm_device *vdev);
 void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched);

@@ -340,7 +340,8 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 			return ret;
 		}
 	}
-	ret = xa_alloc(&vfile->vms, &vm->id, vm, xa_limit_32b, GFP_KERNEL);
+	/* Never 0: the uapi says a VM id is not zero (see vm_id_check()). */
+	ret = xa_alloc(&vfile->vms, &vm->id, vm, XA_LIMIT(1, U32_MAX), GFP_KERNEL);
 	if (ret) {
 		vsvm_svm_fini(vm);
 		drm_gpuvm_put(&vm->gpuvm);

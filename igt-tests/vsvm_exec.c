@@ -154,6 +154,64 @@ static long long engine_stat(int fd, unsigned int q, const char *key)
 	return v;
 }
 
+/* A timeline point above 2^32, whose low 32 bits are another point's. */
+#define TL_HIGH ((1ull << 32) + 5)
+
+/*
+ * Two spinning jobs in a VM of their own, so that no object of the test's
+ * VM carries their fences (implicit sync would order the test's jobs after
+ * them whatever the in-syncs say).
+ */
+struct spinner {
+	uint32_t vm, bo;
+	volatile uint32_t *map;	/* commands, then the two semaphores at SEM_WORD */
+};
+
+#define SEM_WORD 256
+
+/*
+ * Gives timeline @tl two pending points from two jobs of one context on
+ * queue 0: point 5 from a job spinning on semaphore 0, then point TL_HIGH
+ * from a job spinning on semaphore 1.
+ */
+static void tl_two_points(int fd, struct spinner *sp, uint32_t tl)
+{
+	struct drm_vsvm_sync low = { .handle = tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = 5 };
+	struct drm_vsvm_sync high = { .handle = tl, .flags = DRM_VSVM_SYNC_TIMELINE,
+				      .point = TL_HIGH };
+	struct drm_vsvm_exec e = { .queue = 0, .cs_addr = CMD_VA, .cs_size = 16,
+				   .out_syncs = (uintptr_t)&low, .num_out_syncs = 1 };
+	unsigned int n = 0;
+
+	sp->vm = vsvm_vm_create(fd);
+	sp->bo = vsvm_gem_create(fd, PAGE);
+	sp->map = vsvm_gem_mmap(fd, sp->bo, PAGE);
+	igt_assert_eq(vsvm_vm_map(fd, sp->vm, sp->bo, 0, CMD_VA, PAGE, 0), 0);
+	vsvm_emit_spin((uint32_t *)sp->map, &n, SEM_WORD, CMD_VA + SEM_WORD * 4, 1);
+	vsvm_emit_spin((uint32_t *)sp->map, &n, SEM_WORD, CMD_VA + SEM_WORD * 4 + 4, 1);
+	e.vm_id = sp->vm;
+	igt_assert_eq(__exec(fd, &e), 0);
+	e.cs_addr += 16;
+	e.out_syncs = (uintptr_t)&high;
+	igt_assert_eq(__exec(fd, &e), 0);
+}
+
+/* Releases the job of point 5 and waits (at most 20 s) for the point. */
+static void tl_signal_low(int fd, struct spinner *sp, uint32_t tl)
+{
+	uint64_t point = 5;
+
+	sp->map[SEM_WORD] = 1;
+	igt_assert_eq(drmSyncobjTimelineWait(fd, &tl, &point, 1,
+					     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
+}
+
+/* Releases the job of point TL_HIGH. */
+static void tl_signal_high(struct spinner *sp)
+{
+	sp->map[SEM_WORD + 1] = 1;
+}
+
 igt_main
 {
 	struct ctx c = { .fd = -1 };
@@ -527,6 +585,41 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("SVM_PREFETCH on a context banned after a timeout fails with -EIO.");
+	igt_subtest("prefetch-banned") {
+		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_svm_prefetch pf = { .queue = 0, .size = PAGE };
+		struct drm_vsvm_exec e = { .queue = 0, .cs_size = 16,
+					   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		uint32_t *mem;
+		unsigned int n = 0;
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		igt_require_f(igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &vc) == 0,
+			      "no SVM VMs on this kernel\n");
+		dev = query_device(fd);
+		mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(mem != MAP_FAILED);
+		memset(mem, 0, PAGE);
+		/* In an SVM VM the command stream is the process's own memory. */
+		vsvm_emit_spin(mem, &n, 64, (uintptr_t)(mem + 64), 1);
+		e.vm_id = pf.vm_id = vc.vm_id;
+		e.cs_addr = (uintptr_t)mem;
+		pf.addr = (uintptr_t)mem;
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+		igt_assert_eq(__exec(fd, &e), 0);
+		igt_assert_eq(vsvm_wait_ms(fd, out.handle, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(vsvm_fence_status(fd, out.handle), -ETIMEDOUT);
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf, EIO);
+		/* The other queue is another context. */
+		pf.queue = 1;
+		do_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf);
+		munmap(mem, PAGE);
+		close(fd);
+	}
+
 	igt_describe("A job waits for its in-syncs: binary and timeline, across queues.");
 	igt_subtest("syncobj-chain") {
 		struct drm_vsvm_sync tl_out = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 };
@@ -580,6 +673,51 @@ igt_main
 		igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
 						     vsvm_now_ns() + 20000000000ull, 0, NULL), 0);
 		igt_assert_eq_u32(((uint32_t *)c.data)[4], 99);
+		ctx_fini(&c);
+	}
+
+	/*
+	 * struct drm_vsvm_sync.point is 64-bit: the driver used to pass it to
+	 * drm_sched_job_add_syncobj_dependency(), which takes a u32, so the job
+	 * waited for point 5 and ran too early.
+	 */
+	igt_describe("An EXEC in-sync at timeline point 2^32 + 5 waits for that point: "
+		     "the job does not run when point 5 signals, and runs when "
+		     "2^32 + 5 does.");
+	igt_subtest("in-sync-timeline-64bit") {
+		struct drm_vsvm_sync in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = TL_HIGH };
+		struct drm_vsvm_sync out = { 0 };
+		struct spinner sp;
+		struct drm_vsvm_exec e;
+		unsigned int first;
+		uint32_t tl, early;
+		int ret;
+
+		ctx_init(&c);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+		tl_two_points(c.fd, &sp, tl);
+		in.handle = tl;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		first = c.n;
+		vsvm_emit_store32(CS(&c), DATA_VA, 0x64);
+		e = (struct drm_vsvm_exec){ .vm_id = c.vm, .queue = 1,
+					    .cs_addr = CMD_VA + first * 4, .cs_size = 16,
+					    .in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+					    .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		igt_assert_eq(__exec(c.fd, &e), 0);
+
+		tl_signal_low(c.fd, &sp, tl);
+		/* Queue 1 is idle: the job would have run by now. */
+		ret = vsvm_wait_ms(c.fd, out.handle, 300);
+		early = ((volatile uint32_t *)c.data)[0];
+		/* Released before asserting: a failure leaves no job spinning. */
+		tl_signal_high(&sp);
+		igt_assert_f(ret == -ETIME && early == 0,
+			     "the job waiting for point 2^32 + 5 ran once point 5 signalled "
+			     "(wait %d, word %#x)\n", ret, early);
+		igt_assert_eq(vsvm_job_end(c.fd, out.handle), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 0x64);
+		munmap((void *)sp.map, PAGE);
 		ctx_fini(&c);
 	}
 
@@ -827,6 +965,11 @@ igt_main
 		out.point = 1;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
 		out.point = 0;
+		/* An in-sync with no fence: -EINVAL, as for EXEC. */
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &in.handle), 0);
+		ext.num_in_syncs = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EINVAL);
+		ext.num_in_syncs = 0;
 		ext.out_syncs = 8;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, EFAULT);
 		ext.out_syncs = (uintptr_t)&out;
@@ -1052,6 +1195,63 @@ igt_main
 		assert_pat(c.data + BO_SIZE / 2, BO_SIZE / 2, PAGE, 3);
 		igt_waitchildren();
 		vsvm_gem_close(c.fd, up);
+		ctx_fini(&c);
+	}
+
+	/* As in-sync-timeline-64bit, for the bind job's in-syncs. */
+	igt_describe("An asynchronous VM_BIND in-sync at timeline point 2^32 + 5 "
+		     "waits for that point: the bind job does not run when point 5 "
+		     "signals, and runs when 2^32 + 5 does.");
+	igt_subtest("bind-async-in-sync-timeline-64bit") {
+		struct drm_vsvm_sync in = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = TL_HIGH };
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_vm_bind_ext_syncs ext = {
+			.base.name = DRM_VSVM_VM_BIND_EXT_SYNCS,
+			.in_syncs = (uintptr_t)&in, .num_in_syncs = 1,
+			.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+		};
+		struct drm_vsvm_vm_bind_op op = {
+			.op = DRM_VSVM_BIND_OP_MAP, .addr = SHARED_VA, .range = BO_SIZE,
+		};
+		struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op,
+					      .flags = DRM_VSVM_VM_BIND_ASYNC,
+					      .extensions = (uintptr_t)&ext };
+		struct spinner sp;
+		unsigned int first;
+		uint32_t tl, bo, s;
+		uint32_t *shared;
+		int ret;
+
+		ctx_init(&c);
+		bo = vsvm_gem_create(c.fd, BO_SIZE);
+		shared = vsvm_gem_mmap(c.fd, bo, BO_SIZE);
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+		tl_two_points(c.fd, &sp, tl);
+		in.handle = tl;
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		b.vm_id = c.vm;
+		op.handle = bo;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		igt_assert_eq_u32(b.num_done, 1);
+
+		tl_signal_low(c.fd, &sp, tl);
+		/* The bind queue is idle: the job would have run by now. */
+		ret = vsvm_wait_ms(c.fd, out.handle, 300);
+		/* Released before asserting: a failure leaves no job spinning. */
+		tl_signal_high(&sp);
+		igt_assert_f(ret == -ETIME,
+			     "the bind waiting for point 2^32 + 5 ran once point 5 signalled "
+			     "(wait %d)\n", ret);
+		igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, out.handle), 1);
+		/* The MAP took effect: a job writes through it. */
+		first = c.n;
+		vsvm_emit_store32(CS(&c), SHARED_VA + 8, 0x65);
+		s = exec_from(&c, first, 1, 0);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+		igt_assert_eq_u32(shared[2], 0x65);
+		munmap(shared, BO_SIZE);
+		munmap((void *)sp.map, PAGE);
 		ctx_fini(&c);
 	}
 
@@ -1313,9 +1513,25 @@ igt_main
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
 		e = base; e.num_in_syncs = 1; e.in_syncs = (uintptr_t)&sync;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
-		/* An in-sync with no fence yet. */
+		/*
+		 * An in-sync with no fence yet, and a timeline point not
+		 * submitted yet: -EINVAL, as the header says (what
+		 * drm_syncobj_find_fence() returns).
+		 */
 		sync = (struct drm_vsvm_sync){ .handle = empty };
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		{
+			uint64_t one = 1;
+
+			igt_assert_eq(drmSyncobjTimelineSignal(c.fd, &empty, &one, 1), 0);
+			sync = (struct drm_vsvm_sync){ .handle = empty,
+						       .flags = DRM_VSVM_SYNC_TIMELINE, .point = 2 };
+			do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+			sync.point = 1;
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		}
+		e = base; e.vm_id = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
 		ctx_fini(&c);
 	}
 

@@ -196,6 +196,44 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, ENOENT);
 	}
 
+	/*
+	 * The uapi's word (struct drm_vsvm_vm_create.vm_id): a VM id is never
+	 * zero.  VM_DESTROY(0) used to erase index 0 of the file's VM xarray,
+	 * which made 0 the next id VM_CREATE handed out.
+	 */
+	igt_describe("VM id 0 is never a VM: VM_DESTROY, VM_BIND, EXEC and SVM_PREFETCH "
+		     "of it fail with -ENOENT, and VM_CREATE never returns it, "
+		     "before or after.");
+	igt_subtest("vm-id-zero") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		struct drm_vsvm_exec e = { .vm_id = 0, .cs_addr = 0x10000, .cs_size = 4 };
+		struct drm_vsvm_svm_prefetch pf = { .vm_id = 0, .addr = 0x10000, .size = PAGE };
+		struct drm_vsvm_vm_create c = { 0 };
+		uint32_t ids[4];
+		int round, i;
+
+		for (round = 0; round < 2; round++) {
+			/* Round 0 on a file with no VM, round 1 with one. */
+			igt_assert_eq(__vm_destroy(f, 0), -ENOENT);
+			igt_assert_eq(__vm_destroy(f, 0), -ENOENT);
+			igt_assert_eq(bind1(f, 0, unmap_op(0x10000, PAGE)), -ENOENT);
+			do_ioctl_err(f, DRM_IOCTL_VSVM_EXEC, &e, ENOENT);
+			do_ioctl_err(f, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf, ENOENT);
+			for (i = 0; i < 4; i++) {
+				c.vm_id = 0;
+				do_ioctl(f, DRM_IOCTL_VSVM_VM_CREATE, &c);
+				igt_assert_f(c.vm_id != 0,
+					     "VM_CREATE returned VM id 0 after VM_DESTROY(0)\n");
+				ids[i] = c.vm_id;
+			}
+			for (i = 0; i < 4; i++)
+				igt_assert_eq(__vm_destroy(f, ids[i]), 0);
+			if (!round)
+				vsvm_vm_create(f);
+		}
+		close(f);
+	}
+
 	igt_describe("A VM belongs to its file: another file cannot use or destroy it.");
 	igt_subtest("vm-per-file") {
 		int other = drm_open_driver(DRIVER_VSVM);

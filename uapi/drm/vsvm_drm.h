@@ -25,7 +25,15 @@ extern "C" {
  * - every pad and reserved field must be zero, or the ioctl fails with
  *   -EINVAL;
  * - an ioctl that can grow takes an @extensions chain of
- *   &struct drm_vsvm_user_extension (see there).
+ *   &struct drm_vsvm_user_extension (see there);
+ * - an id or handle is checked before anything is looked up with it: a VM
+ *   id is never zero, and 0 is no GEM handle or syncobj;
+ * - an ioctl that waits (EXEC, VM_BIND, GEM_USERPTR with
+ *   %DRM_VSVM_USERPTR_PIN_LONGTERM) returns -EINTR, or is restarted, when a
+ *   signal arrives; libdrm's drmIoctl() restarts it.
+ *
+ * Each ioctl's struct lists every errno the ioctl returns, and a test
+ * provokes each one (see the table in the documentation's uapi page).
  *
  * The driver's version (DRM_IOCTL_VERSION) is bumped with every uapi
  * addition: minor for a new ioctl, flag or extension.
@@ -423,8 +431,8 @@ struct drm_vsvm_vm_create {
  * - -E2BIG: more out-syncs than &drm_vsvm_query_device.max_syncs, or the
  *   extension chain is too long;
  * - -EFAULT: @out_syncs or @extensions cannot be read;
- * - -ENOENT: @vm_id is not a VM of this file, or an out-sync handle is not
- *   a syncobj of this file;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is), or an out-sync
+ *   handle is not a syncobj of this file;
  * - -EPERM: the VM mirrors another address space;
  * - -EIO: the context was banned after a timeout;
  * - -ENOMEM: out of memory;
@@ -460,7 +468,7 @@ struct drm_vsvm_svm_prefetch {
  * - -EINVAL: @pad is not zero, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @extensions points to memory that cannot be read;
- * - -ENOENT: @vm_id is not a VM of this file;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is);
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_vm_destroy {
@@ -546,7 +554,8 @@ struct drm_vsvm_vm_bind_op {
  * asynchronous one (%DRM_VSVM_VM_BIND_ASYNC) makes its first bind job wait
  * for the in-syncs, and gives the out-syncs its last job's fence.  Syncs
  * are as for EXEC (&struct drm_vsvm_sync); the errors are EXEC's sync
- * errors, plus -EINVAL for a second syncs extension.
+ * errors (an in-sync with no fence at its point is -EINVAL), plus -EINVAL
+ * for a second syncs extension.
  */
 struct drm_vsvm_vm_bind_ext_syncs {
 	/** @base: name = %DRM_VSVM_VM_BIND_EXT_SYNCS. */
@@ -581,8 +590,8 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -E2BIG: @num_ops is larger than %DRM_VSVM_MAX_BIND_OPS, or the extension
  *   chain is too long;
  * - -EFAULT: @ops or @extensions points to memory that cannot be read;
- * - -ENOENT: @vm_id is not a VM of this file, a MAP @handle is not a GEM
- *   handle of this file, or an UNMAP range is not fully mapped;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is), a MAP @handle
+ *   is not a GEM handle of this file, or an UNMAP range is not fully mapped;
  * - -EEXIST: a MAP range overlaps an existing mapping;
  * - -EINVAL: the VM is an SVM VM, which mirrors its process and has
  *   nothing bound (version 1.5);
@@ -635,6 +644,7 @@ struct drm_vsvm_vm_bind {
  *   large enough, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @data or @extensions points to memory that cannot be used;
+ * - -ENOMEM: out of memory (%DRM_VSVM_QUERY_FAULTS);
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_query {
@@ -815,8 +825,11 @@ struct drm_vsvm_sync {
  *   extension chain is too long;
  * - -EFAULT: @in_syncs, @out_syncs or @extensions points to memory that
  *   cannot be read;
- * - -ENOENT: @vm_id is not a VM of this file, or a sync handle is not a
- *   syncobj of this file (or an in-sync has no fence);
+ * - -EINVAL: an in-sync's syncobj has no fence, or a timeline in-sync's
+ *   @point was not submitted yet (as drm_syncobj_find_fence(): a job never
+ *   waits for a fence that does not exist yet);
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is), or a sync handle
+ *   is not a syncobj of this file;
  * - -EIO: the context (@vm_id, @queue) was banned after a timeout;
  * - -EPERM: the VM maps a userptr of another process's address space
  *   (version 1.4), or is an SVM VM of another address space (version 1.5);

@@ -191,6 +191,10 @@ err_free:
 /**
  * vsvm_svm_fini() - Stop mirroring, at VM teardown
  * @vm: An SVM VM whose jobs have all ended.
+ *
+ * Removes the notifier and every entry.  &vsvm_vm.svm itself stays, for
+ * whoever still holds a reference to the VM (debugfs, fdinfo, an ioctl that
+ * looked the VM up before VM_DESTROY): vsvm_svm_free() frees it with the VM.
  */
 void vsvm_svm_fini(struct vsvm_vm *vm)
 {
@@ -202,6 +206,23 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 	mutex_lock(&svm->vmm->notifier_lock);
 	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS));
 	mutex_unlock(&svm->vmm->notifier_lock);
+}
+
+/**
+ * vsvm_svm_free() - Free an SVM VM's state, with the VM
+ * @vm: A VM whose last reference is gone; an SVM VM has been through
+ *	vsvm_svm_fini().
+ *
+ * The state, and the binding it holds (whose PASID debugfs prints), live as
+ * long as the VM, so that a VM reference is all a reader of &vsvm_vm.svm
+ * needs.
+ */
+void vsvm_svm_free(struct vsvm_vm *vm)
+{
+	struct vsvm_svm *svm = vm->svm;
+
+	if (!svm)
+		return;
 	xa_destroy(&svm->dma);
 	vsvm_mm_put(svm->vmm);
 	vm->svm = NULL;

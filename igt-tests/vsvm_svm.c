@@ -290,6 +290,35 @@ static int job_ok(int fd, uint32_t s, int base)
 	return 0;
 }
 
+/* The "destroy-while-reading" subtest's destroyer: SVM VMs come and go. */
+struct churn {
+	int fd;
+	uint64_t until;
+	unsigned int cycles;
+	int err;
+};
+
+static void *churn_fn(void *arg)
+{
+	struct churn *ch = arg;
+	uint32_t vm[4];
+	unsigned int i;
+
+	while (vsvm_now_ns() < ch->until && !ch->err) {
+		for (i = 0; i < 4; i++) {
+			ch->err = __svm_vm_create(ch->fd, DRM_VSVM_VM_CREATE_SVM, &vm[i]);
+			if (ch->err)
+				break;
+		}
+		while (i--)
+			if (ioctl(ch->fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				  &(struct drm_vsvm_vm_destroy){ .vm_id = vm[i] }))
+				ch->err = -errno;
+		ch->cycles++;
+	}
+	return NULL;
+}
+
 igt_main
 {
 	igt_fixture {
@@ -733,6 +762,36 @@ igt_main
 		ctx_fini(&a);
 	}
 
+
+	/*
+	 * SVM state lifetime: debugfs and fdinfo read an SVM VM's state
+	 * through a VM reference while VM_DESTROY tears the VM down; the
+	 * state must live as long as the VM (a KASAN use-after-free on the
+	 * debug kernel otherwise, which fails the run).
+	 */
+	igt_describe("For 3 s one thread creates and destroys SVM VMs while another reads "
+		     "debugfs vsvm_svm and the file's fdinfo: no use-after-free (KASAN), "
+		     "every ioctl succeeds.");
+	igt_subtest("destroy-while-reading") {
+		struct churn ch = { .until = vsvm_now_ns() + 3000000000ull };
+		unsigned int reads = 0;
+		static char buf[32768];
+		pthread_t t;
+
+		ch.fd = drm_open_driver(DRIVER_VSVM);
+		igt_assert_eq(pthread_create(&t, NULL, churn_fn, &ch), 0);
+		while (vsvm_now_ns() < ch.until) {
+			igt_debugfs_read(ch.fd, "vsvm_svm", buf);
+			vsvm_fdinfo(ch.fd, buf, sizeof(buf));
+			reads++;
+		}
+		igt_assert_eq(pthread_join(t, NULL), 0);
+		igt_info("destroy-while-reading: %u create/destroy rounds, %u reads\n",
+			 ch.cycles, reads);
+		igt_assert_eq(ch.err, 0);
+		igt_assert_lt(0, (int)ch.cycles);
+		close(ch.fd);
+	}
 
 	/*
 	 * I6 in the kernel's real exit order: the process exits (exit_mmap,

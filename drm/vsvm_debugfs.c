@@ -123,6 +123,7 @@ static int vsvm_debugfs_svm(struct seq_file *m, void *data)
 		struct vsvm_file *vfile = file->driver_priv;
 
 		xa_for_each(&vfile->vms, id, vm) {
+			/* The reference keeps vm->svm, whatever VM_DESTROY does. */
 			vm = vsvm_vm_lookup(vfile, id);
 			if (!vm)
 				continue;
@@ -369,7 +370,10 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "vsvm-userptr-pages:\t%llu\n", up_pages);
 	drm_printf(p, "vsvm-pinned-pages:\t%llu\n", pinned);
 
-	/* SVM: the file's VMs' GPU faults and the time spent on them. */
+	/*
+	 * SVM: the file's VMs' GPU faults and the time spent on them; the VM
+	 * reference keeps vm->svm, whatever VM_DESTROY does.
+	 */
 	xa_for_each(&vfile->vms, id, vm) {
 		vm = vsvm_vm_lookup(vfile, id);
 		if (!vm)

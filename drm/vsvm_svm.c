@@ -39,6 +39,11 @@
  * it writes the entries (I3).  The
  * entries are 4 KiB ones whatever the chunk, so that an invalidation of any
  * part of a chunk clears just that part, without splitting or allocating.
+ * Each page's DMA address is tracked in &vsvm_svm.dma, through which
+ * invalidation finds the entries to clear: the fault reserves the slots
+ * (GFP_KERNEL) before taking the notifier lock, and under it stores each
+ * tracking entry before writing its page-table entry, so that no entry is
+ * ever written that invalidation cannot find (I1, I10).
  * Rights follow the CPU's: an entry is writable only where the CPU's is,
  * and a write to a read-only VMA, or an access to an unmapped address, is
  * unrecoverable (the job ends with -EFAULT and the fault is recorded).
@@ -83,10 +88,12 @@ static const unsigned long svm_chunk_sizes[VSVM_SVM_CHUNK_SIZES] = { SZ_2M, SZ_6
 
 /*
  * Clears the entries of the pages mapped in [@start, @end), flushes the
- * TLB and DMA-unmaps them; the notifier lock held.  Never allocates.
- * Returns whether anything was mapped.
+ * TLB and DMA-unmaps them; the notifier lock held.  Never allocates.  With
+ * @reserve, each tracking entry goes back to being a reservation rather
+ * than being erased, so that its slot needs no allocation when the fault
+ * path stores the new one.  Returns whether anything was mapped.
  */
-static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end)
+static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool reserve)
 {
 	struct vsvm_svm *svm = vm->svm;
 	struct device *dev = vm->vdev->drm.dev;
@@ -111,7 +118,10 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end)
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, dma, PAGE_SIZE, false);
 		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
 				     DMA_ATTR_SKIP_CPU_SYNC);
-		xa_erase(&svm->dma, idx);
+		if (reserve)
+			xa_cmpxchg(&svm->dma, idx, entry, XA_ZERO_ENTRY, GFP_NOWAIT);
+		else
+			xa_erase(&svm->dma, idx);
 	}
 	return true;
 }
@@ -142,7 +152,7 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 		return false;
 	}
 	mmu_interval_set_seq(mni, cur_seq);
-	if (svm_unmap_range_locked(vm, range->start, range->end))
+	if (svm_unmap_range_locked(vm, range->start, range->end, false))
 		atomic64_inc(&svm->invalidations);
 	mutex_unlock(lock);
 	return true;
@@ -191,6 +201,10 @@ err_free:
 /**
  * vsvm_svm_fini() - Stop mirroring, at VM teardown
  * @vm: An SVM VM whose jobs have all ended.
+ *
+ * Removes the notifier and every entry.  &vsvm_vm.svm itself stays, for
+ * whoever still holds a reference to the VM (debugfs, fdinfo, an ioctl that
+ * looked the VM up before VM_DESTROY): vsvm_svm_free() frees it with the VM.
  */
 void vsvm_svm_fini(struct vsvm_vm *vm)
 {
@@ -200,8 +214,25 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 		return;
 	mmu_interval_notifier_remove(&svm->notifier);
 	mutex_lock(&svm->vmm->notifier_lock);
-	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS));
+	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS), false);
 	mutex_unlock(&svm->vmm->notifier_lock);
+}
+
+/**
+ * vsvm_svm_free() - Free an SVM VM's state, with the VM
+ * @vm: A VM whose last reference is gone; an SVM VM has been through
+ *	vsvm_svm_fini().
+ *
+ * The state, and the binding it holds (whose PASID debugfs prints), live as
+ * long as the VM, so that a VM reference is all a reader of &vsvm_vm.svm
+ * needs.
+ */
+void vsvm_svm_free(struct vsvm_vm *vm)
+{
+	struct vsvm_svm *svm = vm->svm;
+
+	if (!svm)
+		return;
 	xa_destroy(&svm->dma);
 	vsvm_mm_put(svm->vmm);
 	vm->svm = NULL;
@@ -376,20 +407,44 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		mapped = 0;
 	}
 
-	/* I3: still current; replace whatever the chunk had (a read-only map). */
-	svm_unmap_range_locked(vm, start, end);
+	/*
+	 * I3: still current.  Replace whatever the chunk had (a read-only
+	 * map, or a prefetch over mapped pages); its entries become
+	 * reservations again, so every slot of the chunk is in place.
+	 */
+	svm_unmap_range_locked(vm, start, end, true);
 	for (i = 0; i < n; i++) {
 		u64 va = start + ((u64)i << PAGE_SHIFT);
 
+		/*
+		 * I1, I10: the tracking entry before the page-table entry, as
+		 * invalidation finds the entries to clear through it: a PTE
+		 * with no tracking entry would outlive the page.  A slot that
+		 * a racing fault released may need a node GFP_NOWAIT cannot
+		 * get; then the rest of the chunk stays unmapped and the
+		 * fault fails.
+		 */
+		ret = xa_err(xa_store(&svm->dma, va >> PAGE_SHIFT,
+				      xa_mk_value(dmas[i] >> PAGE_SHIFT), GFP_NOWAIT));
+		if (ret) {
+			drm_dbg(&vdev->drm, "SVM fault at %#llx: no tracking entry: %d\n",
+				va, ret);
+			break;
+		}
 		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE,
 					pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0);
-		if (WARN_ON(ret))
+		if (WARN_ON(ret)) {
+			i++;	/* its tracking entry owns the DMA mapping */
 			break;
-		xa_store(&svm->dma, va >> PAGE_SHIFT, xa_mk_value(dmas[i] >> PAGE_SHIFT),
-			 GFP_NOWAIT);
+		}
 	}
-	mapped = 0;	/* the entries own the mappings now */
 	mutex_unlock(&svm->vmm->notifier_lock);
+	/* Tracking entries own the mappings of [0, i); the rest are undone. */
+	mapped = 0;
+	if (ret) {
+		svm_unmap_pages(vm, dmas + i, n - i);
+		goto out;
+	}
 	t2 = ktime_get_ns();
 
 	if (end_out)

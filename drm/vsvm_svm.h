@@ -25,6 +25,12 @@ struct vsvm_vm;
  * The VM mirrors the address space of the process that created it: GPU VA
  * is CPU VA.  Its page-table entries, and @dma, change only under
  * &vsvm_mm.notifier_lock of that address space (@vmm).
+ *
+ * Lifetime: &vsvm_vm.svm is set before the VM gets its id and freed only
+ * with the VM (vsvm_svm_free() from the VM's release), never at VM_DESTROY,
+ * which only stops the mirroring (vsvm_svm_fini()).  A reference to the VM
+ * (vsvm_vm_lookup()) is therefore enough to read this state, as debugfs and
+ * fdinfo do while another thread destroys the VM.
  */
 struct vsvm_svm {
 	/** @vm: The VM. */
@@ -59,6 +65,7 @@ struct vsvm_svm {
 
 int vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
+void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);

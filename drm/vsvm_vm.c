@@ -81,6 +81,8 @@ static void vsvm_vm_free(struct drm_gpuvm *gpuvm)
 
 	dma_fence_put(vm->last_bind);
 	dma_fence_put(vm->last_unmap);
+	/* Readers holding a VM reference may use the SVM state until now. */
+	vsvm_svm_free(vm);
 	vsvm_tlb_fini(&vm->tlb);
 	vsvm_pt_fini(&vm->pt);
 	mutex_destroy(&vm->lock);

@@ -54,7 +54,11 @@ struct vsvm_vm {
 	atomic64_t busy_ns[VSVM_MAX_QUEUES];
 	/** @destroyed: Set under @lock once the VM has been torn down. */
 	bool destroyed;
-	/** @svm: Shared virtual memory state, for an SVM VM; else NULL. */
+	/**
+	 * @svm: Shared virtual memory state, for an SVM VM; else NULL.  Set
+	 * before the VM is published and freed only with the VM, so a VM
+	 * reference keeps it (see &struct vsvm_svm).
+	 */
 	struct vsvm_svm *svm;
 	/** @bind_entity: The bind queue (see vsvm_bind.c), under @lock. */
 	struct drm_sched_entity bind_entity;

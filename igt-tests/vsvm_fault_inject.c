@@ -11,6 +11,8 @@
  *		-ENOMEM or succeed, leave no leak (debugfs bo_count, kmemleak
  *		at the end of the run) and no broken state (the device still
  *		runs a job afterwards), and the kernel must not warn.
+ *		An SVM fault's non-sleeping xarray allocations are failed
+ *		too: the page it maps must stay tracked (I1, I10).
  */
 
 #include <fcntl.h>
@@ -95,6 +97,77 @@ static int ioctl_ret(int fd, unsigned long request, void *arg)
  */
 #define FOR_EACH_ALLOCATION(n, more) \
 	for (int n = 1, more = 1; more && n < 1000; n++)
+
+static void write_knob(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY);
+
+	igt_assert_f(f >= 0, "cannot open %s\n", path);
+	igt_assert_eq(write(f, val, strlen(val)), (int)strlen(val));
+	close(f);
+}
+
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+#define RADIX_FAILSLAB "/sys/kernel/slab/radix_tree_node/failslab"
+#define NOWAIT_TIMES "1000000"
+
+/*
+ * Fails every xarray node allocation that may not sleep (GFP_NOWAIT,
+ * GFP_ATOMIC), in any task, until disarmed: failslab's cache filter on
+ * radix_tree_node, sleeping allocations ignored.  An SVM fault runs in the
+ * engine's worker, which the per-thread fail-nth cannot reach.
+ */
+static void fail_nowait_xa_nodes(void)
+{
+	write_knob(RADIX_FAILSLAB, "1");
+	write_knob(FAILSLAB "cache-filter", "Y");
+	write_knob(FAILSLAB "ignore-gfp-wait", "Y");
+	write_knob(FAILSLAB "task-filter", "N");
+	write_knob(FAILSLAB "interval", "1");
+	write_knob(FAILSLAB "times", NOWAIT_TIMES);
+	write_knob(FAILSLAB "probability", "100");
+}
+
+/* Disarms fail_nowait_xa_nodes(); returns how many allocations failed. */
+static int disarm_nowait_xa_nodes(void)
+{
+	char buf[32] = "";
+	int f;
+
+	write_knob(FAILSLAB "probability", "0");
+	f = open(FAILSLAB "times", O_RDONLY);
+	igt_assert_fd(f);
+	igt_assert_lt(0, read(f, buf, sizeof(buf) - 1));
+	close(f);
+	write_knob(FAILSLAB "cache-filter", "N");
+	write_knob(FAILSLAB "ignore-gfp-wait", "N");
+	write_knob(RADIX_FAILSLAB, "0");
+	return atoi(NOWAIT_TIMES) - atoi(buf);
+}
+
+/* An SVM_PREFETCH of the page at @addr; the job's status (1, or -errno). */
+static int svm_prefetch_page(int fd, uint32_t vm, void *addr, bool inject, int *injected)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_svm_prefetch p = {
+		.vm_id = vm, .addr = (uintptr_t)addr, .size = PAGE,
+		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
+	};
+	int ret, waited = 0;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+	if (inject)
+		fail_nowait_xa_nodes();
+	ret = ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p);
+	if (!ret)
+		waited = vsvm_wait_ms(fd, out.handle, 20000);
+	/* Disarmed before any assertion can end the subtest. */
+	if (inject)
+		*injected = disarm_nowait_xa_nodes();
+	igt_assert_eq(ret, 0);
+	igt_assert_eq(waited, 0);
+	return vsvm_job_end(fd, out.handle);
+}
 
 /* The device still works: a job stores a value, read back by the CPU. */
 static void check_device_works(int fd)
@@ -276,6 +349,61 @@ igt_main
 		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
 				    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
+	/*
+	 * I1, I10: a fault's tracking entry, through which invalidation finds
+	 * the PTEs to clear, cannot be lost.  A second prefetch of a mapped
+	 * 4 KiB chunk replaces its entry; with every non-sleeping xarray node
+	 * allocation failing meanwhile, the page must still be tracked, so
+	 * that a munmap takes it from the GPU.
+	 */
+	igt_describe("An SVM prefetch over a mapped page while non-sleeping xarray node "
+		     "allocations fail; after a munmap of the page, a GPU copy from it "
+		     "faults (it does not read the freed page) and the DMA checker stays "
+		     "silent.");
+	igt_subtest("svm-fault-store") {
+		uint8_t *area = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint8_t *data = area + (1 << 20), *dst = area + PAGE;
+		uint32_t *cs = (uint32_t *)area;
+		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_exec e = { .cs_addr = (uintptr_t)cs, .cs_size = 7 * 4,
+					   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		long long violations = vsvm_debugfs_get(fd, "dmachk", "violations");
+		int injected = 0, status;
+		unsigned int n = 0;
+
+		igt_assert(area != MAP_FAILED);
+		igt_require_f(!access(RADIX_FAILSLAB, W_OK),
+			      "no failslab attribute on the xarray node cache\n");
+		do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &vc);
+		e.vm_id = vc.vm_id;
+		/* 4 KiB chunks: the data page is alone in its xarray node. */
+		igt_assert_eq(vsvm_debugfs_write(fd, "svm_chunk", "4096"), 0);
+		memset(data, 0x5a, PAGE);
+		memset(dst, 0, PAGE);
+		igt_assert_eq(svm_prefetch_page(fd, vc.vm_id, data, false, NULL), 1);
+		igt_assert_eq(svm_prefetch_page(fd, vc.vm_id, data, true, &injected), 1);
+		igt_info("svm-fault-store: %d xarray node allocations failed\n", injected);
+
+		/* The page goes; the GPU must fault on it now. */
+		igt_assert_eq(munmap(data, PAGE), 0);
+		vsvm_emit_copy(cs, &n, 7, (uintptr_t)dst, (uintptr_t)data, PAGE);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+		do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
+		status = vsvm_job_end(fd, out.handle);
+		igt_assert_eq(vsvm_debugfs_write(fd, "svm_chunk", "0"), 0);
+		igt_assert_f(status == -EFAULT,
+			     "a GPU copy from a page munmapped after the prefetch ended with %d, "
+			     "not -EFAULT: its PTE outlived the page\n", status);
+		igt_assert_eq(vsvm_debugfs_get(fd, "dmachk", "violations"), violations);
+		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				    &(struct drm_vsvm_vm_destroy){ .vm_id = vc.vm_id }), 0);
+		munmap(area, 1 << 20);
+		munmap(data + PAGE, (1 << 20) - PAGE);
 		check_device_works(fd);
 	}
 

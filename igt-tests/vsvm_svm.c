@@ -10,6 +10,7 @@
  *	tables with the CPU's rights, and every change of the CPU mapping
  *	reaches the GPU (I1, I3); another address space cannot drive the VM
  *	(I7), and a process exiting with work pending tears down quietly (I6).
+ *	A process's SVM VMs on a device share one binding and PASID (I5).
  */
 
 #define _GNU_SOURCE
@@ -288,6 +289,50 @@ static int job_ok(int fd, uint32_t s, int base)
 	if (vsvm_fence_status(fd, s) != 1)
 		return base + 2;
 	return 0;
+}
+
+/* The "destroy-while-reading" subtest's destroyer: SVM VMs come and go. */
+struct churn {
+	int fd;
+	uint64_t until;
+	unsigned int cycles;
+	int err;
+};
+
+static void *churn_fn(void *arg)
+{
+	struct churn *ch = arg;
+	uint32_t vm[4];
+	unsigned int i;
+
+	while (vsvm_now_ns() < ch->until && !ch->err) {
+		for (i = 0; i < 4; i++) {
+			ch->err = __svm_vm_create(ch->fd, DRM_VSVM_VM_CREATE_SVM, &vm[i]);
+			if (ch->err)
+				break;
+		}
+		while (i--)
+			if (ioctl(ch->fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				  &(struct drm_vsvm_vm_destroy){ .vm_id = vm[i] }))
+				ch->err = -errno;
+		ch->cycles++;
+	}
+	return NULL;
+}
+
+/*
+ * The PASID debugfs vsvm_svm prints for VM @vm of the file with DRM client
+ * id @client, or -1 if it lists no such VM.
+ */
+static long long svm_pasid(int fd, unsigned long long client, uint32_t vm)
+{
+	static char buf[32768];
+	char head[64], *p;
+
+	igt_debugfs_read(fd, "vsvm_svm", buf);
+	snprintf(head, sizeof(head), "file %llu vm %u\npasid: ", client, vm);
+	p = strstr(buf, head);
+	return p ? atoll(p + strlen(head)) : -1;
 }
 
 igt_main
@@ -733,6 +778,118 @@ igt_main
 		ctx_fini(&a);
 	}
 
+
+	/*
+	 * I5: one binding, and so one PASID, per (device, mm): every SVM VM
+	 * of a process on a device, whatever its file, shares it; another
+	 * process (another mm) has its own.
+	 */
+	igt_describe("Three SVM VMs of one process on one device, two in one file and one in "
+		     "another, show one PASID in debugfs vsvm_svm; a child process's SVM VM "
+		     "shows a different one while both are alive.");
+	igt_subtest("one-binding-per-mm") {
+		int fd = drm_open_driver(DRIVER_VSVM), fd2 = drm_open_driver(DRIVER_VSVM);
+		unsigned long long cid = vsvm_fdinfo_value(fd, "drm-client-id");
+		unsigned long long cid2 = vsvm_fdinfo_value(fd2, "drm-client-id");
+		int to_child[2], to_parent[2];
+		uint32_t a, b, c, kvm = 0;
+		long long pasid, kpasid;
+		char byte = 0;
+		pid_t child;
+
+		igt_assert_eq(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &a), 0);
+		igt_assert_eq(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &b), 0);
+		igt_assert_eq(__svm_vm_create(fd2, DRM_VSVM_VM_CREATE_SVM, &c), 0);
+		pasid = svm_pasid(fd, cid, a);
+		igt_assert_f(pasid > 0, "debugfs vsvm_svm has no PASID for VM %u\n", a);
+		igt_assert_eq_s64(svm_pasid(fd, cid, b), pasid);
+		igt_assert_eq_s64(svm_pasid(fd, cid2, c), pasid);
+
+		igt_assert_eq(pipe(to_child), 0);
+		igt_assert_eq(pipe(to_parent), 0);
+		child = fork();
+		igt_assert(child >= 0);
+		if (child == 0) {
+			int kfd = drm_open_driver(DRIVER_VSVM);
+			unsigned long long kcid = vsvm_fdinfo_value(kfd, "drm-client-id");
+
+			alarm(20);
+			if (__svm_vm_create(kfd, DRM_VSVM_VM_CREATE_SVM, &kvm))
+				_exit(1);
+			if (write(to_parent[1], &kcid, sizeof(kcid)) != sizeof(kcid) ||
+			    write(to_parent[1], &kvm, sizeof(kvm)) != sizeof(kvm))
+				_exit(2);
+			/* Alive, with its VM, until the parent has looked. */
+			if (read(to_child[0], &byte, 1) != 1)
+				_exit(3);
+			_exit(0);
+		}
+		{
+			unsigned long long kcid = 0;
+			int status;
+
+			igt_assert_eq(read(to_parent[0], &kcid, sizeof(kcid)), (int)sizeof(kcid));
+			igt_assert_eq(read(to_parent[0], &kvm, sizeof(kvm)), (int)sizeof(kvm));
+			kpasid = svm_pasid(fd, kcid, kvm);
+			/* The parent's VMs still share theirs. */
+			igt_assert_eq_s64(svm_pasid(fd, cid, a), pasid);
+			igt_assert_eq_s64(svm_pasid(fd, cid2, c), pasid);
+			igt_assert_eq(write(to_child[1], &byte, 1), 1);
+			igt_assert_eq(waitpid(child, &status, 0), child);
+			igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			igt_assert_f(kpasid > 0, "debugfs vsvm_svm has no PASID for the child\n");
+			igt_assert_f(kpasid != pasid, "the child's mm shares PASID %lld\n", pasid);
+		}
+		close(to_child[0]);
+		close(to_child[1]);
+		close(to_parent[0]);
+		close(to_parent[1]);
+		close(fd2);
+		close(fd);
+	}
+
+	/*
+	 * SVM state lifetime: debugfs and fdinfo read an SVM VM's state
+	 * through a VM reference while VM_DESTROY tears the VM down; the
+	 * state must live as long as the VM (a KASAN use-after-free on the
+	 * debug kernel otherwise, which fails the run).
+	 */
+	igt_describe("For 3 s one thread creates and destroys SVM VMs while another reads "
+		     "debugfs vsvm_svm and the file's fdinfo: no use-after-free (KASAN), "
+		     "every ioctl succeeds.");
+	igt_subtest("destroy-while-reading") {
+		struct churn ch = { .until = vsvm_now_ns() + 3000000000ull };
+		unsigned int reads = 0;
+		static char buf[32768];
+		int dir, dbg, fdi;
+		char path[64];
+		pthread_t t;
+
+		ch.fd = drm_open_driver(DRIVER_VSVM);
+		dir = igt_debugfs_dir(ch.fd);
+		igt_assert_fd(dir);
+		dbg = openat(dir, "vsvm_svm", O_RDONLY);
+		close(dir);
+		igt_assert_fd(dbg);
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", ch.fd);
+		fdi = open(path, O_RDONLY);
+		igt_assert_fd(fdi);
+		igt_assert_eq(pthread_create(&t, NULL, churn_fn, &ch), 0);
+		/* Each read from offset 0 runs the seq_file's show again. */
+		while (vsvm_now_ns() < ch.until) {
+			igt_assert_lte(0, pread(dbg, buf, sizeof(buf), 0));
+			igt_assert_lt(0, pread(fdi, buf, sizeof(buf), 0));
+			reads++;
+		}
+		igt_assert_eq(pthread_join(t, NULL), 0);
+		igt_info("destroy-while-reading: %u create/destroy rounds, %u reads of each\n",
+			 ch.cycles, reads);
+		igt_assert_eq(ch.err, 0);
+		igt_assert_lt(0, (int)ch.cycles);
+		close(dbg);
+		close(fdi);
+		close(ch.fd);
+	}
 
 	/*
 	 * I6 in the kernel's real exit order: the process exits (exit_mmap,

@@ -8,6 +8,7 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_exec.h>
@@ -1076,6 +1077,8 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 		vsvm_ctx_fini(&vm->ctx[i]);
 	vsvm_vm_bind_queue_fini(vm);
 	vm_wait_idle(vm, false);
+	/* Long-running mode: an SVM VM's jobs are counted, not fenced. */
+	wait_var_event(&vm->lr_jobs, !atomic_read(&vm->lr_jobs));
 	vsvm_svm_fini(vm);
 
 	/* Uninterruptible: teardown also runs when a file is closed. */

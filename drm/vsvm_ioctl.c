@@ -626,7 +626,11 @@ static const vsvm_ext_fn vsvm_exec_exts[] = {
 	[DRM_VSVM_EXEC_EXT_USER_FENCE] = vsvm_exec_ext_user_fence,
 };
 
-/* Long-running mode: out-syncs and user fences against the VM's kind. */
+/*
+ * I2, long-running mode: an SVM VM's job may allocate and wait while it
+ * resolves a fault, so it exports no dma-fence (no out-syncs); a user fence
+ * is for such a job only.
+ */
 static int exec_lr_check(struct drm_device *drm, const char *ioctl, struct vsvm_vm *vm,
 			 u32 num_out, const struct exec_ufence *eu)
 {

@@ -545,7 +545,7 @@ retry:
 	fence = dma_fence_get(&job->base.s_fence->finished);
 	trace_vsvm_job_submit(vm->id, queue, cs_addr, cs_size, fence->context, fence->seqno);
 	if (vm->svm) {
-		/* Long-running mode: the fence goes nowhere; teardown counts. */
+		/* I2, long-running mode: the fence goes nowhere; teardown counts. */
 		job->lr = true;
 		atomic_inc(&vm->lr_jobs);
 	} else {

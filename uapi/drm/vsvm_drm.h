@@ -813,7 +813,7 @@ struct drm_vsvm_sync {
 #define DRM_VSVM_CMD(op, flags, len) \
 	(((__u32)(op) << 24) | ((__u32)(flags) << 16) | (__u32)(len))
 
-/** DRM_VSVM_EXEC_EXT_USER_FENCE - EXEC and SVM_PREFETCH extension: &struct drm_vsvm_exec_ext_user_fence. */
+/** DRM_VSVM_EXEC_EXT_USER_FENCE - EXEC extension: &struct drm_vsvm_exec_ext_user_fence. */
 #define DRM_VSVM_EXEC_EXT_USER_FENCE	1
 
 /**

@@ -76,7 +76,8 @@
  * and get the job's fence with DMA_RESV_USAGE_WRITE; objects mapped only
  * read-only are waited on for their writers and get DMA_RESV_USAGE_READ.
  * The VM's own reservation gets the fence with DMA_RESV_USAGE_BOOKKEEP,
- * which is what VM_BIND UNMAP and VM teardown wait for.
+ * which is what VM_BIND UNMAP and VM teardown wait for.  None of this for
+ * an SVM VM's job (long-running mode, above).
  */
 
 static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)

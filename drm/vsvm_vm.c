@@ -437,7 +437,8 @@ int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
 
 /*
  * Waits until no job of @vm runs or waits to run: every job adds its fence
- * to the VM's reservation (DMA_RESV_USAGE_BOOKKEEP).
+ * to the VM's reservation (DMA_RESV_USAGE_BOOKKEEP), except an SVM VM's,
+ * which are counted in &vsvm_vm.lr_jobs instead (see vsvm_vm_teardown()).
  */
 static long vm_wait_idle(struct vsvm_vm *vm, bool intr)
 {

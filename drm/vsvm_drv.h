@@ -30,7 +30,7 @@
  * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
  */
 #define VSVM_DRIVER_MAJOR	1
-#define VSVM_DRIVER_MINOR	6
+#define VSVM_DRIVER_MINOR	7
 #define VSVM_DRIVER_PATCHLEVEL	0
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
@@ -123,6 +123,11 @@ struct vsvm_device {
 	int inject_state;
 	/** @inject_wq: Where a stalled point waits to be released. */
 	wait_queue_head_t inject_wq;
+	/**
+	 * @ufence_wq: Where WAIT_USER_FENCE sleeps; woken after each user
+	 * fence a job writes (vsvm_job_write_user_fence()).
+	 */
+	wait_queue_head_t ufence_wq;
 };
 
 extern struct workqueue_struct *vsvm_wq;

@@ -165,6 +165,8 @@ struct eng {
 	bool fault_write;
 	/** @reason: DRM_VSVM_FAULT_*, or 0. */
 	u32 reason;
+	/** @final: Writing the user fence: resolve faults even for a killed job. */
+	bool final;
 };
 
 /* Maps the byte at @va for an access inside a TLB access section. */
@@ -216,7 +218,8 @@ static bool eng_fault(struct eng *e)
 	int ret;
 
 	if (!e->vm->svm || (e->reason != DRM_VSVM_FAULT_NOT_PRESENT &&
-			    e->reason != DRM_VSVM_FAULT_READ_ONLY) || eng_killed(e))
+			    e->reason != DRM_VSVM_FAULT_READ_ONLY) ||
+	    (eng_killed(e) && !e->final))
 		return false;
 	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write, false, NULL);
 	if (ret) {
@@ -506,6 +509,30 @@ static int eng_prefetch(struct vsvm_engine_job *job)
 		va = next;
 	}
 	return 0;
+}
+
+/**
+ * vsvm_job_write_user_fence() - Write a job's user fence, and wake waiters
+ * @job: The job, which has ended (run, failed, killed, or skipped).
+ *
+ * Called once per job, from the one place where a job ends (hw_run() in
+ * vsvm_hw.c, on the engine thread).
+ * The value is written through the VM's page table like any GPU write, so
+ * an SVM VM resolves a fault on it (even for a job killed at the timeout);
+ * a write that still faults is recorded.  Then every WAIT_USER_FENCE of the
+ * device rechecks its condition.  Does nothing for a job without one.
+ */
+void vsvm_job_write_user_fence(struct vsvm_engine_job *job)
+{
+	struct eng e = { .job = job, .vm = job->vm, .final = true };
+	u64 value = job->ufence_value;
+
+	if (!job->ufence)
+		return;
+	if (eng_rw(&e, job->ufence_addr, &value, sizeof(value), true))
+		vsvm_engine_record_fault(job->vdev, job->vm, job->queue, e.fault_addr,
+					 e.fault_write, e.reason);
+	wake_up_all(&job->vdev->ufence_wq);
 }
 
 /**

@@ -67,10 +67,22 @@ struct vsvm_engine_job {
 	 * stream: map [@cs_addr, @cs_addr + @cs_size) of the mirrored mm.
 	 */
 	bool prefetch;
+	/**
+	 * @skip: The job is not run (a dependency failed, or its entity was
+	 * killed) and goes to the engine only to write its user fence.
+	 */
+	bool skip;
+	/** @ufence: Whether the job writes a user fence when it ends. */
+	bool ufence;
+	/** @ufence_addr: The user fence's GPU address, 8-byte aligned. */
+	u64 ufence_addr;
+	/** @ufence_value: The value written there. */
+	u64 ufence_value;
 };
 
 int vsvm_engine_run(struct vsvm_engine_job *job);
 void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n);
+void vsvm_job_write_user_fence(struct vsvm_engine_job *job);
 void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 			      u32 queue, u64 addr, bool write, u32 reason);
 

@@ -224,7 +224,9 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		cookie = dma_fence_begin_signalling();
 	trace_vsvm_job_exec(q->index, seqno);
 	start = ktime_get_ns();
-	if (atomic_read(&job->eng.killed))
+	if (job->eng.skip)
+		err = 0;	/* the scheduler fence has the error already */
+	else if (atomic_read(&job->eng.killed))
 		err = -ETIMEDOUT;
 	else if (READ_ONCE(job->ctx->banned))
 		err = -ECANCELED;
@@ -235,6 +237,8 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	atomic64_inc(&q->jobs);
 	atomic64_add(ns, &q->busy_ns);
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
+	/* The one place where a job ends: its user fence (SVM VMs only). */
+	vsvm_job_write_user_fence(&job->eng);
 
 	/* The job may be freed once its fence signals: off the ring first. */
 	spin_lock(&hw->lock);

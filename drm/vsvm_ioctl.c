@@ -6,8 +6,10 @@
 #include <linux/dma-fence.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
@@ -605,8 +607,68 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 	}
 }
 
+/**
+ * struct exec_ufence - EXEC's or SVM_PREFETCH's %DRM_VSVM_EXEC_EXT_USER_FENCE
+ */
+struct exec_ufence {
+	/** @seen: Whether the extension was given (once at most). */
+	bool seen;
+	/** @ioctl: The ioctl's name, for debug messages. */
+	const char *ioctl;
+	/** @uf: The user fence, checked. */
+	struct vsvm_ufence uf;
+};
+
+static int vsvm_exec_ext_user_fence(struct drm_device *drm, u64 ext, void *data)
+{
+	struct drm_vsvm_exec_ext_user_fence args;
+	struct exec_ufence *eu = data;
+
+	if (eu->seen) {
+		drm_dbg(drm, "%s: a second user-fence extension\n", eu->ioctl);
+		return -EINVAL;
+	}
+	eu->seen = true;
+	if (copy_from_user(&args, u64_to_user_ptr(ext), sizeof(args))) {
+		drm_dbg(drm, "%s: user-fence extension at %#llx unreadable\n", eu->ioctl, ext);
+		return -EFAULT;
+	}
+	if (!args.addr || !IS_ALIGNED(args.addr, sizeof(u64)) ||
+	    args.addr >= BIT_ULL(DRM_VSVM_VA_BITS)) {
+		drm_dbg(drm, "%s: bad user-fence address %#llx\n", eu->ioctl, args.addr);
+		return -EINVAL;
+	}
+	eu->uf = (struct vsvm_ufence){ .addr = args.addr, .value = args.value };
+	return 0;
+}
+
+static const vsvm_ext_fn vsvm_exec_exts[] = {
+	[DRM_VSVM_EXEC_EXT_USER_FENCE] = vsvm_exec_ext_user_fence,
+};
+
+/*
+ * I2, long-running mode: an SVM VM's job may allocate and wait while it
+ * resolves a fault, so it exports no dma-fence (no out-syncs); a user fence
+ * is for such a job only.
+ */
+static int exec_lr_check(struct drm_device *drm, const char *ioctl, struct vsvm_vm *vm,
+			 u32 num_out, const struct exec_ufence *eu)
+{
+	if (vm->svm && num_out) {
+		drm_dbg(drm, "%s: out-syncs on SVM VM %u, which exports no fence\n",
+			ioctl, vm->id);
+		return -EINVAL;
+	}
+	if (!vm->svm && eu->seen) {
+		drm_dbg(drm, "%s: user fence on VM %u, not an SVM VM\n", ioctl, vm->id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	struct exec_ufence eu = { .ioctl = "EXEC" };
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_sync *in = NULL, *out = NULL;
 	struct drm_vsvm_exec *args = data;
@@ -631,7 +693,8 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 		drm_dbg(drm, "EXEC: more than %d syncs\n", VSVM_MAX_SYNCS);
 		return -E2BIG;
 	}
-	ret = vsvm_ext_walk(drm, "EXEC", args->extensions, NULL, 0, NULL);
+	ret = vsvm_ext_walk(drm, "EXEC", args->extensions, vsvm_exec_exts,
+			    ARRAY_SIZE(vsvm_exec_exts), &eu);
 	if (ret)
 		return ret;
 
@@ -653,8 +716,11 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 		ret = -ENOENT;
 		goto out_out;
 	}
-	ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size, false,
-			in, args->num_in_syncs, out, args->num_out_syncs);
+	ret = exec_lr_check(drm, "EXEC", vm, args->num_out_syncs, &eu);
+	if (!ret)
+		ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size,
+				false, in, args->num_in_syncs, out, args->num_out_syncs,
+				eu.seen ? &eu.uf : NULL);
 	vsvm_vm_put(vm);
 out_out:
 	kfree(out);
@@ -665,6 +731,7 @@ out_in:
 
 static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	struct exec_ufence eu = { .ioctl = "SVM_PREFETCH" };
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_svm_prefetch *args = data;
 	struct drm_vsvm_sync *out;
@@ -689,7 +756,8 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 		drm_dbg(drm, "SVM_PREFETCH: more than %d syncs\n", VSVM_MAX_SYNCS);
 		return -E2BIG;
 	}
-	ret = vsvm_ext_walk(drm, "SVM_PREFETCH", args->extensions, NULL, 0, NULL);
+	ret = vsvm_ext_walk(drm, "SVM_PREFETCH", args->extensions, vsvm_exec_exts,
+			    ARRAY_SIZE(vsvm_exec_exts), &eu);
 	if (ret)
 		return ret;
 	out = syncs_get(drm, args->out_syncs, args->num_out_syncs, "SVM_PREFETCH: out-sync");
@@ -709,12 +777,99 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 		drm_dbg(drm, "SVM_PREFETCH: VM %u is not an SVM VM\n", args->vm_id);
 		ret = -EINVAL;
 	} else {
-		ret = vsvm_exec(vdev, file, vm, args->queue, args->addr, args->size, true,
-				NULL, 0, out, args->num_out_syncs);
+		ret = exec_lr_check(drm, "SVM_PREFETCH", vm, args->num_out_syncs, &eu);
+		if (!ret)
+			ret = vsvm_exec(vdev, file, vm, args->queue, args->addr, args->size,
+					true, NULL, 0, out, args->num_out_syncs,
+					eu.seen ? &eu.uf : NULL);
 	}
 	vsvm_vm_put(vm);
 out_free:
 	kfree(out);
+	return ret;
+}
+
+/* Whether *@addr, masked, compares with @value as @op says. */
+static bool ufence_holds(u64 cur, u64 value, u64 mask, u16 op)
+{
+	cur &= mask;
+	value &= mask;
+	switch (op) {
+	case DRM_VSVM_UFENCE_OP_EQ:
+		return cur == value;
+	case DRM_VSVM_UFENCE_OP_NEQ:
+		return cur != value;
+	case DRM_VSVM_UFENCE_OP_GT:
+		return cur > value;
+	case DRM_VSVM_UFENCE_OP_GTE:
+		return cur >= value;
+	case DRM_VSVM_UFENCE_OP_LT:
+		return cur < value;
+	default:
+		return cur <= value;
+	}
+}
+
+static int vsvm_ioctl_wait_user_fence(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_wait_user_fence *args = data;
+	u64 __user *addr = u64_to_user_ptr(args->addr);
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long timeout;
+	u64 cur;
+	int ret;
+
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "WAIT_USER_FENCE: non-zero flags or pad\n");
+		return -EINVAL;
+	}
+	if (args->op > DRM_VSVM_UFENCE_OP_LTE) {
+		drm_dbg(drm, "WAIT_USER_FENCE: unknown op %u\n", args->op);
+		return -EINVAL;
+	}
+	if (!args->addr || !IS_ALIGNED(args->addr, sizeof(u64))) {
+		drm_dbg(drm, "WAIT_USER_FENCE: bad address %#llx\n", args->addr);
+		return -EINVAL;
+	}
+	if (args->timeout < 0 || !args->mask) {
+		drm_dbg(drm, "WAIT_USER_FENCE: negative timeout or zero mask\n");
+		return -EINVAL;
+	}
+	ret = vsvm_ext_walk(drm, "WAIT_USER_FENCE", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	/* Rounded up: a non-zero timeout waits at least that long. */
+	timeout = args->timeout ? max_t(long, nsecs_to_jiffies(args->timeout), 1) : 0;
+	/*
+	 * Woken after every user fence of the device: recheck the word each
+	 * time.  woken_wake_function() keeps a wake-up between the read and
+	 * wait_woken() from being lost.
+	 */
+	add_wait_queue(&vdev->ufence_wq, &wait);
+	for (;;) {
+		if (get_user(cur, addr)) {
+			drm_dbg(drm, "WAIT_USER_FENCE: %#llx unreadable\n", args->addr);
+			ret = -EFAULT;
+			break;
+		}
+		if (ufence_holds(cur, args->value, args->mask, args->op)) {
+			ret = 0;
+			break;
+		}
+		if (!timeout) {
+			ret = -ETIME;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		timeout = wait_woken(&wait, TASK_INTERRUPTIBLE, timeout);
+	}
+	remove_wait_queue(&vdev->ufence_wq, &wait);
 	return ret;
 }
 
@@ -733,4 +888,5 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(GEM_INFO, gem_info),
 	VSVM_IOCTL(GEM_USERPTR, gem_userptr),
 	VSVM_IOCTL(SVM_PREFETCH, svm_prefetch),
+	VSVM_IOCTL(WAIT_USER_FENCE, wait_user_fence),
 };

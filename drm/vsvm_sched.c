@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
@@ -60,13 +61,26 @@
  * that is userspace's own deadlock to avoid, as with any long-running
  * fence.)
  *
+ * **Long-running mode.**  A job of an SVM VM may wait for memory while it
+ * resolves a fault, so its fence cannot be promised to signal in bounded
+ * time (Documentation/gpu/drm-vm-bind-async.rst, long-running workloads):
+ * it never leaves the driver.  EXEC and SVM_PREFETCH on an SVM VM refuse
+ * out-syncs, the fence goes into no reservation (the VM's own included;
+ * an SVM VM maps no object), and the job's end is told to userspace by
+ * its user fence, written by vsvm_job_write_user_fence() when run_job ends
+ * the job, which wakes WAIT_USER_FENCE.  Teardown waits for the VM's jobs
+ * through &vsvm_vm.lr_jobs, dropped when the scheduler frees a job, instead
+ * of through the VM's reservation.  These jobs run outside any
+ * dma_fence_begin_signalling() section; every other job runs inside one.
+ *
  * Implicit sync: an EXEC waits for, and adds its fence to, the reservation
  * of every object mapped in its VM, as the command stream may reach any of
  * them: objects with a writable mapping are waited on for all their fences
  * and get the job's fence with DMA_RESV_USAGE_WRITE; objects mapped only
  * read-only are waited on for their writers and get DMA_RESV_USAGE_READ.
  * The VM's own reservation gets the fence with DMA_RESV_USAGE_BOOKKEEP,
- * which is what VM_BIND UNMAP and VM teardown wait for.
+ * which is what VM_BIND UNMAP and VM teardown wait for.  None of this for
+ * an SVM VM's job (long-running mode, above).
  */
 
 static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
@@ -83,9 +97,16 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	struct vsvm_job *job = to_vsvm_job(sched_job);
 	struct vsvm_queue *q = job->q;
 
-	/* A dependency failed, or the entity was killed: don't run. */
-	if (unlikely(sched_job->s_fence->finished.error))
-		return NULL;
+	/*
+	 * A dependency failed, or the entity was killed: don't run.  A job
+	 * with a user fence still goes to the engine, which writes the fence
+	 * without running the job (see vsvm_job_write_user_fence()).
+	 */
+	if (unlikely(sched_job->s_fence->finished.error)) {
+		if (!job->eng.ufence)
+			return NULL;
+		job->eng.skip = true;
+	}
 
 	trace_vsvm_job_run(q->index, sched_job->s_fence->finished.seqno);
 	return vsvm_hw_submit(job->eng.hw, job);
@@ -144,8 +165,13 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 
 static void vsvm_job_free(struct vsvm_job *job)
 {
+	struct vsvm_vm *vm = job->eng.vm;
+
 	vsvm_hw_fence_free(job->hw_fence);
-	vsvm_vm_put(job->eng.vm);
+	/* Long-running mode: teardown waits for this, not for a fence. */
+	if (job->lr && atomic_dec_and_test(&vm->lr_jobs))
+		wake_up_var(&vm->lr_jobs);
+	vsvm_vm_put(vm);
 	kfree(job);
 }
 
@@ -424,8 +450,10 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
  *            command stream (@vm is an SVM VM).
  * @in: In-syncs, checked.
  * @num_in: Number of @in.
- * @out: Out-syncs, checked.
+ * @out: Out-syncs, checked (none for an SVM VM).
  * @num_out: Number of @out.
+ * @ufence: The user fence the job writes when it ends, checked (an SVM
+ *          VM's job only), or NULL.
  *
  * Return: 0 on success; -ENOENT for a destroyed VM or an unknown syncobj;
  * -EINVAL for an in-sync without a fence (at its point); -EIO for a banned
@@ -437,7 +465,8 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
-	      const struct drm_vsvm_sync *out, u32 num_out)
+	      const struct drm_vsvm_sync *out, u32 num_out,
+	      const struct vsvm_ufence *ufence)
 {
 	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
 	/* The notifier lock of the VM's userptrs, if it maps any. */
@@ -458,6 +487,11 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		.vdev = vdev, .vm = vm, .queue = queue,
 		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
+	if (ufence) {
+		job->eng.ufence = true;
+		job->eng.ufence_addr = ufence->addr;
+		job->eng.ufence_value = ufence->value;
+	}
 	job->q = &vdev->queues[queue];
 	/* An SVM VM's jobs may fault: see the DOC on their ring. */
 	job->eng.hw = vm->svm ? &job->q->lr_hw : &job->q->hw;
@@ -577,11 +611,17 @@ retry:
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
 	trace_vsvm_job_submit(vm->id, queue, cs_addr, cs_size, fence->context, fence->seqno);
-	drm_exec_for_each_locked_object(&exec, obj)
-		dma_resv_add_fence(obj->resv, fence,
-				   obj == vm_obj ? DMA_RESV_USAGE_BOOKKEEP :
-				   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
-				   DMA_RESV_USAGE_READ);
+	if (vm->svm) {
+		/* I2, long-running mode: the fence goes nowhere; teardown counts. */
+		job->lr = true;
+		atomic_inc(&vm->lr_jobs);
+	} else {
+		drm_exec_for_each_locked_object(&exec, obj)
+			dma_resv_add_fence(obj->resv, fence,
+					   obj == vm_obj ? DMA_RESV_USAGE_BOOKKEEP :
+					   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
+					   DMA_RESV_USAGE_READ);
+	}
 	drm_sched_entity_push_job(&job->base);
 	if (up_lock)
 		mutex_unlock(up_lock);

@@ -90,6 +90,18 @@ struct vsvm_job {
 	struct dma_fence *hw_fence;
 	/** @hw_link: In &vsvm_hw.ring, from run_job until the signal. */
 	struct list_head hw_link;
+	/** @lr: Counted in &vsvm_vm.lr_jobs (a pushed job of an SVM VM). */
+	bool lr;
+};
+
+/**
+ * struct vsvm_ufence - A user fence a job writes when it ends
+ */
+struct vsvm_ufence {
+	/** @addr: GPU address of the 64-bit value, 8-byte aligned. */
+	u64 addr;
+	/** @value: The value. */
+	u64 value;
 };
 
 /**
@@ -121,6 +133,7 @@ void vsvm_ctx_fini(struct vsvm_ctx *ctx);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
-	      const struct drm_vsvm_sync *out, u32 num_out);
+	      const struct drm_vsvm_sync *out, u32 num_out,
+	      const struct vsvm_ufence *ufence);
 
 #endif /* __VSVM_SCHED_H__ */

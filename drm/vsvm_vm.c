@@ -8,6 +8,7 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_exec.h>
@@ -439,7 +440,8 @@ int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
 
 /*
  * Waits until no job of @vm runs or waits to run: every job adds its fence
- * to the VM's reservation (DMA_RESV_USAGE_BOOKKEEP).
+ * to the VM's reservation (DMA_RESV_USAGE_BOOKKEEP), except an SVM VM's,
+ * which are counted in &vsvm_vm.lr_jobs instead (see vsvm_vm_teardown()).
  */
 static long vm_wait_idle(struct vsvm_vm *vm, bool intr)
 {
@@ -1079,6 +1081,8 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 		vsvm_ctx_fini(&vm->ctx[i]);
 	vsvm_vm_bind_queue_fini(vm);
 	vm_wait_idle(vm, false);
+	/* Long-running mode: an SVM VM's jobs are counted, not fenced. */
+	wait_var_event(&vm->lr_jobs, !atomic_read(&vm->lr_jobs));
 	vsvm_svm_fini(vm);
 
 	/* Uninterruptible: teardown also runs when a file is closed. */

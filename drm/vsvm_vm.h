@@ -71,6 +71,12 @@ struct vsvm_vm {
 	 * NULL; under @lock.  EXEC waits for it (see vsvm_bind.c).
 	 */
 	struct dma_fence *last_unmap;
+	/**
+	 * @lr_jobs: Jobs of an SVM VM pushed and not yet freed.  They put no
+	 * fence in the VM's reservation (long-running mode, see vsvm_sched.c):
+	 * teardown waits for this count to drop to zero instead.
+	 */
+	atomic_t lr_jobs;
 };
 
 /**

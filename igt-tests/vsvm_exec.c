@@ -589,10 +589,10 @@ igt_main
 	igt_subtest("prefetch-banned") {
 		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
 		struct drm_vsvm_query_device dev;
-		struct drm_vsvm_sync out = { 0 };
 		struct drm_vsvm_svm_prefetch pf = { .queue = 0, .size = PAGE };
-		struct drm_vsvm_exec e = { .queue = 0, .cs_size = 16,
-					   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		struct drm_vsvm_exec e = { .queue = 0, .cs_size = 16 };
+		struct drm_vsvm_exec_ext_user_fence uf;
+		long long timeouts;
 		uint32_t *mem;
 		unsigned int n = 0;
 		int fd = drm_open_driver(DRIVER_VSVM);
@@ -608,10 +608,14 @@ igt_main
 		e.vm_id = pf.vm_id = vc.vm_id;
 		e.cs_addr = (uintptr_t)mem;
 		pf.addr = (uintptr_t)mem;
-		igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+		/* Long-running mode: the job ends through a user fence. */
+		uf = vsvm_ufence_ext((uint64_t *)(mem + 128), 1);
+		e.extensions = (uintptr_t)&uf;
+		timeouts = engine_stat(fd, 0, "timeouts");
 		igt_assert_eq(__exec(fd, &e), 0);
-		igt_assert_eq(vsvm_wait_ms(fd, out.handle, dev.job_timeout_ms * 5 + 5000), 0);
-		igt_assert_eq(vsvm_fence_status(fd, out.handle), -ETIMEDOUT);
+		igt_assert_eq(vsvm_ufence_wait_ms(fd, (uint64_t *)(mem + 128), 1,
+						  dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(engine_stat(fd, 0, "timeouts"), timeouts + 1);
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &pf, EIO);
 		/* The other queue is another context. */
 		pf.queue = 1;

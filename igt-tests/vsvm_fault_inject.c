@@ -148,25 +148,28 @@ static int disarm_nowait_xa_nodes(void)
 /* An SVM_PREFETCH of the page at @addr; the job's status (1, or -errno). */
 static int svm_prefetch_page(int fd, uint32_t vm, void *addr, bool inject, int *injected)
 {
-	struct drm_vsvm_sync out = { 0 };
+	static uint64_t done;
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&done, 1);
 	struct drm_vsvm_svm_prefetch p = {
+		.extensions = (uintptr_t)&uf,
 		.vm_id = vm, .addr = (uintptr_t)addr, .size = PAGE,
-		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
 	};
+	uint64_t mark = vsvm_newest_fault(fd, NULL);
 	int ret, waited = 0;
 
-	igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+	done = 0;
 	if (inject)
 		fail_nowait_xa_nodes();
 	ret = ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p);
 	if (!ret)
-		waited = vsvm_wait_ms(fd, out.handle, 20000);
+		waited = vsvm_ufence_wait_ms(fd, &done, 1, 20000);
 	/* Disarmed before any assertion can end the subtest. */
 	if (inject)
 		*injected = disarm_nowait_xa_nodes();
 	igt_assert_eq(ret, 0);
 	igt_assert_eq(waited, 0);
-	return vsvm_job_end(fd, out.handle);
+	/* Long-running mode: a job's error is in the fault ring. */
+	return vsvm_newest_fault(fd, NULL) == mark ? 1 : -EFAULT;
 }
 
 /* The device still works: a job stores a value, read back by the CPU. */
@@ -369,9 +372,10 @@ igt_main
 		uint8_t *data = area + (1 << 20), *dst = area + PAGE;
 		uint32_t *cs = (uint32_t *)area;
 		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
-		struct drm_vsvm_sync out = { 0 };
-		struct drm_vsvm_exec e = { .cs_addr = (uintptr_t)cs, .cs_size = 7 * 4,
-					   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+		uint64_t *done = (uint64_t *)(area + 2 * PAGE), mark;
+		struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(done, 1);
+		struct drm_vsvm_exec e = { .extensions = (uintptr_t)&uf,
+					   .cs_addr = (uintptr_t)cs, .cs_size = 7 * 4 };
 		long long violations = vsvm_debugfs_get(fd, "dmachk", "violations");
 		int injected = 0, status;
 		unsigned int n = 0;
@@ -392,9 +396,12 @@ igt_main
 		/* The page goes; the GPU must fault on it now. */
 		igt_assert_eq(munmap(data, PAGE), 0);
 		vsvm_emit_copy(cs, &n, 7, (uintptr_t)dst, (uintptr_t)data, PAGE);
-		igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+		*done = 0;
+		mark = vsvm_newest_fault(fd, NULL);
 		do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
-		status = vsvm_job_end(fd, out.handle);
+		igt_assert_eq(vsvm_ufence_wait_ms(fd, done, 1, 20000), 0);
+		/* Long-running mode: a job's error is in the fault ring. */
+		status = vsvm_newest_fault(fd, NULL) == mark ? 1 : -EFAULT;
 		igt_assert_eq(vsvm_debugfs_write(fd, "svm_chunk", "0"), 0);
 		igt_assert_f(status == -EFAULT,
 			     "a GPU copy from a page munmapped after the prefetch ended with %d, "

@@ -83,6 +83,9 @@ static const struct {
 	{ "SVM_PREFETCH", DRM_VSVM_SVM_PREFETCH, DRM_IOCTL_VSVM_SVM_PREFETCH,
 	  sizeof(struct drm_vsvm_svm_prefetch),
 	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) },
+	{ "WAIT_USER_FENCE", DRM_VSVM_WAIT_USER_FENCE, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
+	  sizeof(struct drm_vsvm_wait_user_fence),
+	  CORE_ERRS | EXT_ERRS | BIT_E(ETIME) | BIT_E(EINTR) },
 };
 
 #define NUM_IOCTLS (sizeof(ioctls) / sizeof(ioctls[0]))
@@ -658,6 +661,27 @@ static void fuzz_prefetch(struct fuzz *f)
 	do_fuzz_ioctl(f, pick_fd(f), 9, &a);
 }
 
+/*
+ * WAIT_USER_FENCE on a word of the scratch memory: never a wait longer than
+ * a millisecond, whatever the spoilt fields say, so the loop stays bounded.
+ */
+static void fuzz_wait_ufence(struct fuzz *f)
+{
+	uint64_t *word = (uint64_t *)f->scratch + below(f, 64);
+	struct drm_vsvm_wait_user_fence a = {
+		.extensions = rnd_ext(f, false),
+		.addr = !spoil(f) ? (uintptr_t)word : rnd_u64(f),
+		.value = !spoil(f) ? *word : rnd_u64(f),
+		.mask = !spoil(f) ? ~0ull : rnd_u64(f),
+		.timeout = !spoil(f) ? below(f, 1000000) : -(int64_t)below(f, 1000),
+		.op = !spoil(f) ? below(f, DRM_VSVM_UFENCE_OP_LTE + 1) : rnd_u32(f),
+		.flags = rnd_flags(f, 0),
+		.pad = rnd_pad(f),
+	};
+
+	do_fuzz_ioctl(f, pick_fd(f), 10, &a);
+}
+
 /* An ioctl number past vsvm's: the DRM core refuses it with -EINVAL. */
 static void fuzz_unknown_nr(struct fuzz *f)
 {
@@ -675,7 +699,7 @@ static void fuzz_one(struct fuzz *f)
 
 	/* Some calls are valid, most have one field or a few spoilt. */
 	f->rate = rates[below(f, sizeof(rates) / sizeof(rates[0]))];
-	switch (below(f, 21)) {
+	switch (below(f, 22)) {
 	case 0: fuzz_gem_create(f); break;
 	case 1: fuzz_mmap_offset(f); break;
 	case 2: fuzz_vm_create(f); break;
@@ -686,6 +710,7 @@ static void fuzz_one(struct fuzz *f)
 	case 13: fuzz_gem_info(f); break;
 	case 14: case 15: fuzz_userptr(f); break;
 	case 16: case 17: fuzz_prefetch(f); break;
+	case 21: fuzz_wait_ufence(f); break;
 	case 18:
 		/* Rewrite the command buffer now and then. */
 		fill_cmds(f, f->cmd, CMD_SIZE / 4);
@@ -957,6 +982,12 @@ static void valid_arg(unsigned int i, void *arg, uint32_t vm, uint32_t svm_vm, u
 	case DRM_VSVM_SVM_PREFETCH:
 		*(struct drm_vsvm_svm_prefetch *)arg = (struct drm_vsvm_svm_prefetch){
 			.vm_id = svm_vm, .addr = (uintptr_t)mem, .size = PAGE };
+		break;
+	case DRM_VSVM_WAIT_USER_FENCE:
+		/* The word holds what it is compared with: no wait. */
+		*(struct drm_vsvm_wait_user_fence *)arg = (struct drm_vsvm_wait_user_fence){
+			.addr = (uintptr_t)mem, .value = *(uint64_t *)mem, .mask = ~0ull,
+			.op = DRM_VSVM_UFENCE_OP_EQ };
 		break;
 	}
 }

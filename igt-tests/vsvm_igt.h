@@ -426,4 +426,48 @@ static inline long long vsvm_fdinfo_value(int fd, const char *key)
 	return val;
 }
 
+/*
+ * Long-running mode (SVM VMs, uapi 1.7): a job exports no fence and writes
+ * @value to the 64-bit word at @addr when it ends.  The extension to chain
+ * into an EXEC or SVM_PREFETCH.
+ */
+static inline struct drm_vsvm_exec_ext_user_fence
+vsvm_ufence_ext(volatile uint64_t *addr, uint64_t value)
+{
+	return (struct drm_vsvm_exec_ext_user_fence){
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)addr, .value = value,
+	};
+}
+
+/* Waits up to @ms for *@addr == @value (WAIT_USER_FENCE): 0 or -errno. */
+static inline int vsvm_ufence_wait_ms(int fd, volatile uint64_t *addr, uint64_t value,
+				      unsigned int ms)
+{
+	struct drm_vsvm_wait_user_fence w = {
+		.addr = (uintptr_t)addr, .value = value, .mask = ~0ull,
+		.timeout = ms * 1000000ll, .op = DRM_VSVM_UFENCE_OP_EQ,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? -errno : 0;
+}
+
+/* The seqno of the newest GPU fault of @fd's VMs (0 if none), and its reason. */
+static inline uint64_t vsvm_newest_fault(int fd, uint32_t *reason)
+{
+	static __thread uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+				    DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+	struct drm_vsvm_query_faults *f = (void *)buf;
+
+	igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q), 0);
+	if (!f->count)
+		return 0;
+	if (reason)
+		*reason = f->faults[f->count - 1].reason;
+	return f->faults[f->count - 1].seqno;
+}
+
 #endif /* VSVM_IGT_TESTS_H */

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -80,38 +81,119 @@ static void ctx_fini(struct ctx *c)
 	munmap(c->cmd, CMD_WORDS * 4);
 }
 
-/* EXEC of everything emitted; 0 and the out-syncobj, or -errno. */
-static int __submit(struct ctx *c, uint32_t *sync)
+/*
+ * Long-running mode: an SVM VM's jobs export no fence.  Each job of these
+ * tests writes JOB_DONE to its own slot of ufences[] (process memory, so
+ * GPU VA == CPU VA) when it ends, and its outcome is read from the fault
+ * ring: a fault of the file newer than the job's submission.
+ */
+#define MAX_JOBS 1024
+#define JOB_DONE 0x600df00dcafe0001ull
+
+static uint64_t ufences[MAX_JOBS] __attribute__((aligned(4096)));
+static uint64_t job_mark[MAX_JOBS];
+static unsigned int next_job;
+
+/* The newest fault of @fd's VMs; .seqno 0 if there is none. */
+static struct drm_vsvm_fault newest_fault(int fd)
 {
-	struct drm_vsvm_sync out = { 0 };
+	static __thread uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+				    DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+	struct drm_vsvm_query_faults *f = (void *)buf;
+	struct drm_vsvm_fault none = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return f->count ? f->faults[f->count - 1] : none;
+}
+
+/* A fresh job slot: its user fence cleared, the fault ring's mark taken. */
+static uint32_t job_new(int fd)
+{
+	uint32_t j = __atomic_add_fetch(&next_job, 1, __ATOMIC_RELAXED) % MAX_JOBS;
+
+	ufences[j] = 0;
+	job_mark[j] = newest_fault(fd).seqno;
+	return j;
+}
+
+/* WAIT_USER_FENCE with every field given: 0 or -errno. */
+static int __wait_ufence(int fd, const void *addr, uint16_t op, uint64_t value,
+			 uint64_t mask, int64_t timeout_ns)
+{
+	struct drm_vsvm_wait_user_fence w = {
+		.addr = (uintptr_t)addr, .value = value, .mask = mask,
+		.timeout = timeout_ns, .op = op,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? -errno : 0;
+}
+
+/* Waits up to @ms for job @j's user fence: 0, or -ETIME. */
+static int job_wait_ms(int fd, uint32_t j, unsigned int ms)
+{
+	return __wait_ufence(fd, &ufences[j], DRM_VSVM_UFENCE_OP_EQ, JOB_DONE, ~0ull,
+			     ms * 1000000ll);
+}
+
+/* Job @j ended: 1, or -EFAULT / -EINVAL if a fault of the file came since. */
+static int job_status(int fd, uint32_t j)
+{
+	struct drm_vsvm_fault f = newest_fault(fd);
+
+	if (f.seqno <= job_mark[j])
+		return 1;
+	return f.reason == DRM_VSVM_FAULT_BAD_COMMAND ? -EINVAL : -EFAULT;
+}
+
+/* Waits (up to 20 s) for job @j and returns 1 or its error. */
+static int job_end(int fd, uint32_t j)
+{
+	igt_assert_eq(job_wait_ms(fd, j, 20000), 0);
+	return job_status(fd, j);
+}
+
+/* The user-fence extension of job @j. */
+static struct drm_vsvm_exec_ext_user_fence job_ufence(uint32_t j)
+{
+	return (struct drm_vsvm_exec_ext_user_fence){
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)&ufences[j], .value = JOB_DONE,
+	};
+}
+
+/* EXEC of everything emitted, with a user fence; 0 and the job, or -errno. */
+static int __submit(struct ctx *c, uint32_t *job)
+{
+	uint32_t j = job_new(c->fd);
+	struct drm_vsvm_exec_ext_user_fence uf = job_ufence(j);
 	struct drm_vsvm_exec e = {
+		.extensions = (uintptr_t)&uf,
 		.vm_id = c->vm, .queue = c->queue,
 		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
-		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
 	};
 	int ret;
 
-	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
 	ret = igt_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e) ? -errno : 0;
-	if (ret)
-		drmSyncobjDestroy(c->fd, out.handle);
-	else
-		*sync = out.handle;
+	if (!ret)
+		*job = j;
 	return ret;
 }
 
 static uint32_t submit(struct ctx *c)
 {
-	uint32_t s = 0;
+	uint32_t j = 0;
 
-	igt_assert_eq(__submit(c, &s), 0);
-	return s;
+	igt_assert_eq(__submit(c, &j), 0);
+	return j;
 }
 
 /* Runs what was emitted (a fresh stream each time) and returns its status. */
 static int run(struct ctx *c)
 {
-	int status = vsvm_job_end(c->fd, submit(c));
+	int status = job_end(c->fd, submit(c));
 
 	c->n = 0;
 	return status;
@@ -140,31 +222,29 @@ static long long svm_stat(int fd, const char *key)
 	return v;
 }
 
-/* SVM_PREFETCH of [@addr, +@size) on @c's VM; 0 and the syncobj, or -errno. */
-static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t *sync)
+/* SVM_PREFETCH of [@addr, +@size) with a user fence; 0 and the job, or -errno. */
+static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t *job)
 {
-	struct drm_vsvm_sync out = { 0 };
+	uint32_t j = job_new(c->fd);
+	struct drm_vsvm_exec_ext_user_fence uf = job_ufence(j);
 	struct drm_vsvm_svm_prefetch p = {
+		.extensions = (uintptr_t)&uf,
 		.vm_id = c->vm, .queue = c->queue, .addr = (uintptr_t)addr, .size = size,
-		.out_syncs = (uintptr_t)&out, .num_out_syncs = 1,
 	};
 	int ret;
 
-	igt_assert_eq(drmSyncobjCreate(c->fd, 0, &out.handle), 0);
 	ret = igt_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p) ? -errno : 0;
-	if (ret)
-		drmSyncobjDestroy(c->fd, out.handle);
-	else
-		*sync = out.handle;
+	if (!ret)
+		*job = j;
 	return ret;
 }
 
 static int prefetch(struct ctx *c, const void *addr, uint64_t size)
 {
-	uint32_t s = 0;
+	uint32_t j = 0;
 
-	igt_assert_eq(__prefetch(c, addr, size, &s), 0);
-	return vsvm_job_end(c->fd, s);
+	igt_assert_eq(__prefetch(c, addr, size, &j), 0);
+	return job_end(c->fd, j);
 }
 
 /* One thread of the "threads" subtest. */
@@ -237,7 +317,7 @@ static volatile uint32_t *shared_page(void)
  * Queues on queue 0 of @c (an SVM VM) a job that spins until *@sem is 1,
  * then copies LONG_COPY bytes of memory the GPU never touched, in 4 KiB
  * faults (debugfs svm_chunk): a job that faults right after the parent
- * releases it.  Returns the job's syncobj and the buffers in @src, @dst.
+ * releases it.  Returns the job and the buffers in @src, @dst.
  */
 static uint32_t queue_faulting_job(struct ctx *c, volatile uint32_t *sem,
 				   uint8_t **src, uint8_t **dst)
@@ -333,6 +413,37 @@ static long long svm_pasid(int fd, unsigned long long client, uint32_t vm)
 	snprintf(head, sizeof(head), "file %llu vm %u\npasid: ", client, vm);
 	p = strstr(buf, head);
 	return p ? atoll(p + strlen(head)) : -1;
+}
+
+/* The same for job @j of an SVM VM (a user fence, see job_new()). */
+static int lr_job_ok(int fd, uint32_t j, int base)
+{
+	if (job_wait_ms(fd, j, 20000))
+		return base + 1;
+	if (job_status(fd, j) != 1)
+		return base + 2;
+	return 0;
+}
+
+static void alarm_noop(int sig)
+{
+	(void)sig;
+}
+
+/* What release_later() releases, and when. */
+struct release_arg {
+	volatile uint32_t *sem;
+	unsigned int us;
+};
+
+/* A thread: sets *sem to 1 after a while, releasing a spinning job. */
+static void *release_later(void *arg)
+{
+	struct release_arg *ra = arg;
+
+	usleep(ra->us);
+	*ra->sem = 1;
+	return NULL;
 }
 
 igt_main
@@ -560,7 +671,7 @@ igt_main
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == buf);
 		fill_pat(buf, 0, BUF, 42);
 		*sem = 1;
-		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+		igt_assert_eq(job_end(c.fd, s), 1);
 		assert_pat(dst, 0, BUF, 42);
 		ctx_fini(&c);
 		munmap(buf, BUF);
@@ -622,6 +733,22 @@ igt_main
 		p.num_out_syncs = 1;
 		p.out_syncs = 8;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EFAULT);
+		/* I2: a valid out-sync is refused: an SVM job exports no fence. */
+		{
+			struct drm_vsvm_sync out = { 0 };
+			struct drm_vsvm_exec_ext_user_fence uf = job_ufence(job_new(c.fd));
+
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+			p.out_syncs = (uintptr_t)&out;
+			do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+			p.out_syncs = 0;
+			p.num_out_syncs = 0;
+			uf.addr = 4;
+			p.extensions = (uintptr_t)&uf;
+			do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+			p.extensions = 0;
+			drmSyncobjDestroy(c.fd, out.handle);
+		}
 		p.out_syncs = 0;
 		p.num_out_syncs = 0;
 		p.vm_id = 12345;
@@ -926,7 +1053,8 @@ igt_main
 			vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
 			s = submit(&c);
 			usleep(100000);	/* spinning now, its PTEs in place */
-			sync_vm[0] = s;
+			/* Its user fence dies with the mm: the fault ring tells. */
+			sync_vm[0] = job_mark[s];
 			sync_vm[1] = c.vm;
 			memset(ctl, 0, sizeof(ctl));
 			cm = CMSG_FIRSTHDR(&msg);
@@ -949,8 +1077,23 @@ igt_main
 		igt_assert_eq(waitpid(child, &status, 0), child);
 		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-		/* The spin's semaphore page is gone: a quiet fault ends it. */
-		igt_assert_eq(vsvm_job_end(fd, sync_vm[0]), -EFAULT);
+		/*
+		 * The spin's semaphore page is gone: a quiet fault ends it.  Its
+		 * user fence was in the dead mm: wait for the fault (bounded).
+		 */
+		{
+			uint64_t end = vsvm_now_ns() + 20000000000ull;
+			struct drm_vsvm_fault f;
+
+			do {
+				f = newest_fault(fd);
+				if (f.seqno > sync_vm[0] && f.vm_id == sync_vm[1])
+					break;
+				usleep(10000);
+			} while (vsvm_now_ns() < end);
+			igt_assert_f(f.seqno > sync_vm[0] && f.vm_id == sync_vm[1],
+				     "no fault of the dead process's job\n");
+		}
 		igt_debugfs_read(fd, "vsvm_svm", buf);
 		igt_assert_f(strstr(buf, "(mm gone)"), "no PASID without its mm in:\n%s\n", buf);
 		/* The file still works; a job on the dead mm's VM is refused. */
@@ -1013,7 +1156,7 @@ igt_main
 			ctx_init(&c);
 			s = queue_faulting_job(&c, sem, &src, &dst);
 			igt_assert_eq(write(pa[1], "a", 1), 1);
-			ret = job_ok(c.fd, s, 10);
+			ret = lr_job_ok(c.fd, s, 10);
 			if (!ret && memcmp(src, dst, LONG_COPY))
 				ret = 13;
 			_exit(ret);
@@ -1089,7 +1232,7 @@ igt_main
 				_exit(20);
 			if (vsvm_wait_ms(c.fd, u, 0))
 				_exit(21);
-			ret = job_ok(c.fd, u, 22) ?: job_ok(c.fd, s, 10);
+			ret = job_ok(c.fd, u, 22) ?: lr_job_ok(c.fd, s, 10);
 			if (!ret && memcmp(src, dst, LONG_COPY))
 				ret = 13;
 			_exit(ret);
@@ -1104,5 +1247,305 @@ igt_main
 		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "0"), 0);
 		close(dbg);
 		close(p[0]);
+	}
+
+	/*
+	 * I2: an SVM VM's job may wait for memory while it resolves a fault,
+	 * so it exports no dma-fence (long-running mode).
+	 */
+	igt_describe("EXEC on an SVM VM refuses binary and timeline out-syncs with EINVAL; "
+		     "in-syncs stay allowed; a user fence is refused on an ordinary VM "
+		     "and for a bad address, a second one, or an unreadable extension.");
+	igt_subtest("lr-out-sync-refused") {
+		struct drm_vsvm_sync sync = { 0 };
+		struct drm_vsvm_exec_ext_user_fence uf, uf2;
+		struct drm_vsvm_exec e;
+		uint32_t j, vm;
+		struct ctx c;
+
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), (uintptr_t)c.cmd + 2048, 7);
+		igt_assert_eq(drmSyncobjCreate(c.fd, DRM_SYNCOBJ_CREATE_SIGNALED, &sync.handle), 0);
+		j = job_new(c.fd);
+		uf = job_ufence(j);
+		e = (struct drm_vsvm_exec){
+			.extensions = (uintptr_t)&uf, .vm_id = c.vm,
+			.cs_addr = (uintptr_t)c.cmd, .cs_size = c.n * 4,
+			.out_syncs = (uintptr_t)&sync, .num_out_syncs = 1,
+		};
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		sync.flags = DRM_VSVM_SYNC_TIMELINE;
+		sync.point = 1;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		/* Without a user fence too. */
+		e.extensions = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		igt_assert_eq_u64(ufences[j], 0);
+
+		/* In-syncs are allowed: the job waits for them and runs. */
+		sync.flags = 0;
+		sync.point = 0;
+		e.extensions = (uintptr_t)&uf;
+		e.out_syncs = 0;
+		e.num_out_syncs = 0;
+		e.in_syncs = (uintptr_t)&sync;
+		e.num_in_syncs = 1;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		igt_assert_eq(job_end(c.fd, j), 1);
+		igt_assert_eq(c.cmd[512], 7);
+		e.in_syncs = 0;
+		e.num_in_syncs = 0;
+
+		/* The user-fence extension's refusals. */
+		uf.addr = 0;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		uf.addr = (uintptr_t)&ufences[j] + 4;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		uf.addr = 1ull << 48;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		uf = job_ufence(j);
+		uf2 = uf;
+		uf.base.next_extension = (uintptr_t)&uf2;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		uf.base.next_extension = 8;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EFAULT);
+		uf.base.next_extension = 0;
+		/* On an ordinary VM: refused. */
+		igt_assert_eq(__svm_vm_create(c.fd, 0, &vm), 0);
+		e.vm_id = vm;
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_EXEC, &e, EINVAL);
+		drmSyncobjDestroy(c.fd, sync.handle);
+		ctx_fini(&c);
+	}
+
+	/* I2: a job's end is told by its user fence, which WAIT_USER_FENCE waits for. */
+	igt_describe("A job spinning on a semaphore writes its user fence in malloc'd "
+		     "memory once released: WAIT_USER_FENCE times out with ETIME before, "
+		     "and returns once the value lands, woken rather than timed out; "
+		     "every op and the mask.");
+	igt_subtest("user-fence-wait") {
+		volatile uint32_t *sem = anon(PAGE);
+		uint64_t *uf = malloc(64), t;
+		struct drm_vsvm_exec_ext_user_fence ext;
+		struct drm_vsvm_exec e;
+		struct ctx c;
+
+		ctx_init(&c);
+		*sem = 0;
+		uf[0] = 0;
+		vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+		ext = (struct drm_vsvm_exec_ext_user_fence){
+			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+			.addr = (uintptr_t)uf, .value = 0x1234567800000042ull,
+		};
+		e = (struct drm_vsvm_exec){
+			.extensions = (uintptr_t)&ext, .vm_id = c.vm,
+			.cs_addr = (uintptr_t)c.cmd, .cs_size = c.n * 4,
+		};
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		igt_assert_eq(__wait_ufence(c.fd, uf, DRM_VSVM_UFENCE_OP_EQ, ext.value, ~0ull, 0),
+			      -ETIME);
+		t = vsvm_now_ns();
+		igt_assert_eq(__wait_ufence(c.fd, uf, DRM_VSVM_UFENCE_OP_EQ, ext.value, ~0ull,
+					    100000000), -ETIME);
+		igt_assert_cmps64(vsvm_now_ns() - t, >=, <, 90000000);
+		igt_assert_eq_u64(uf[0], 0);
+		*sem = 1;
+		t = vsvm_now_ns();
+		igt_assert_eq(__wait_ufence(c.fd, uf, DRM_VSVM_UFENCE_OP_EQ, ext.value, ~0ull,
+					    20000000000ll), 0);
+		t = vsvm_now_ns() - t;
+		igt_assert_eq_u64(uf[0], ext.value);
+		igt_info("user fence landed %.1f ms after the release\n", t / 1e6);
+		igt_assert_f(t < 10000000000ull, "woken only after %llu ns\n",
+			     (unsigned long long)t);
+
+		/* Every op, on the value in place (timeout 0: check once). */
+#define UFW(op, v, m) __wait_ufence(c.fd, uf, DRM_VSVM_UFENCE_OP_##op, (v), (m), 0)
+		igt_assert_eq(UFW(EQ, 0x42, 0xffff), 0);
+		igt_assert_eq(UFW(EQ, 0x43, 0xffff), -ETIME);
+		igt_assert_eq(UFW(NEQ, 0x43, ~0ull), 0);
+		igt_assert_eq(UFW(NEQ, ext.value, ~0ull), -ETIME);
+		igt_assert_eq(UFW(GT, ext.value - 1, ~0ull), 0);
+		igt_assert_eq(UFW(GT, ext.value, ~0ull), -ETIME);
+		igt_assert_eq(UFW(GTE, ext.value, ~0ull), 0);
+		igt_assert_eq(UFW(GTE, ext.value + 1, ~0ull), -ETIME);
+		igt_assert_eq(UFW(LT, ext.value + 1, ~0ull), 0);
+		igt_assert_eq(UFW(LT, ext.value, ~0ull), -ETIME);
+		igt_assert_eq(UFW(LTE, ext.value, ~0ull), 0);
+		igt_assert_eq(UFW(LTE, ext.value - 1, ~0ull), -ETIME);
+		igt_assert_eq(UFW(EQ, 0x12345678ull << 32, 0xffffffffull << 32), 0);
+#undef UFW
+		ctx_fini(&c);
+		free(uf);
+		munmap((void *)sem, PAGE);
+	}
+
+	/* I2: the user fence is a GPU write like any other: it may fault. */
+	igt_describe("A job's user fence in fresh memory the GPU never touched: the write "
+		     "faults, is resolved, and lands; SVM_PREFETCH's user fence too.");
+	igt_subtest("user-fence-untouched-memory") {
+		uint64_t *fresh = anon(2 * PAGE);
+		struct drm_vsvm_exec_ext_user_fence ext = {
+			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+			.addr = (uintptr_t)fresh, .value = 99,
+		};
+		struct drm_vsvm_svm_prefetch p;
+		struct drm_vsvm_exec e;
+		long long faults;
+		uint64_t mark;
+		struct ctx c;
+
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), (uintptr_t)c.cmd + 2048, 1);
+		igt_assert_eq(run(&c), 1);	/* the stream's page is mapped now */
+		vsvm_emit_store32(CS(&c), (uintptr_t)c.cmd + 2048, 2);
+		faults = svm_stat(c.fd, "svm_pagefault_count");
+		mark = newest_fault(c.fd).seqno;
+		e = (struct drm_vsvm_exec){
+			.extensions = (uintptr_t)&ext, .vm_id = c.vm,
+			.cs_addr = (uintptr_t)c.cmd, .cs_size = c.n * 4,
+		};
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		igt_assert_eq(__wait_ufence(c.fd, fresh, DRM_VSVM_UFENCE_OP_EQ, 99, ~0ull,
+					    20000000000ll), 0);
+		igt_assert_eq_u64(fresh[0], 99);
+		igt_assert_cmps64(faults, <, >=, svm_stat(c.fd, "svm_pagefault_count"));
+		igt_assert_eq_u64(newest_fault(c.fd).seqno, mark);
+
+		/* SVM_PREFETCH of the other page, its user fence there too. */
+		ext.addr = (uintptr_t)&fresh[PAGE / 8];
+		ext.value = 100;
+		p = (struct drm_vsvm_svm_prefetch){
+			.extensions = (uintptr_t)&ext, .vm_id = c.vm,
+			.addr = (uintptr_t)&fresh[PAGE / 8], .size = PAGE,
+		};
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p);
+		igt_assert_eq(__wait_ufence(c.fd, &fresh[PAGE / 8], DRM_VSVM_UFENCE_OP_EQ, 100,
+					    ~0ull, 20000000000ll), 0);
+		ctx_fini(&c);
+		munmap(fresh, 2 * PAGE);
+	}
+
+	igt_describe("Every errno of WAIT_USER_FENCE: EINVAL for flags, pad, op, address, "
+		     "negative timeout, zero mask and a refused extension; EFAULT for an "
+		     "unreadable address or extension; ETIME; EINTR on a signal; and it "
+		     "works on the render node.");
+	igt_subtest("wait-user-fence-errors") {
+		uint64_t *val = anon(PAGE), *gone = anon(PAGE);
+		struct drm_vsvm_user_extension ext = { .name = 1 };
+		struct drm_vsvm_wait_user_fence w;
+		struct sigaction sa = { .sa_handler = alarm_noop };
+		struct itimerval it = { .it_value.tv_usec = 200000 };
+		int fd = drm_open_driver(DRIVER_VSVM), rfd;
+		uint64_t t;
+
+		munmap(gone, PAGE);
+		*val = 5;
+#define W0 ((struct drm_vsvm_wait_user_fence){ .addr = (uintptr_t)val, .value = 5, \
+					      .mask = ~0ull, .op = DRM_VSVM_UFENCE_OP_EQ })
+		w = W0;
+		do_ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w);
+		w = W0;
+		w.flags = 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.pad = 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.op = DRM_VSVM_UFENCE_OP_LTE + 1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.addr = 0;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.addr += 4;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.timeout = -1;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.mask = 0;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w = W0;
+		w.extensions = (uintptr_t)&ext;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EINVAL);
+		w.extensions = 8;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EFAULT);
+		w = W0;
+		w.addr = (uintptr_t)gone;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EFAULT);
+		w = W0;
+		w.value = 6;
+		w.timeout = 50000000;
+		do_ioctl_err(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, ETIME);
+
+		/* A signal without SA_RESTART ends the wait with EINTR. */
+		igt_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+		w = W0;
+		w.value = 6;
+		w.timeout = 10000000000ll;
+		t = vsvm_now_ns();
+		igt_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w), -1);
+		igt_assert_eq(errno, EINTR);
+		igt_assert_cmpu64(vsvm_now_ns() - t, <, >=, 5000000000ull);
+		signal(SIGALRM, SIG_DFL);
+
+		/* The render node: the caller's own memory only. */
+		rfd = drm_open_driver_render(DRIVER_VSVM);
+		w = W0;
+		do_ioctl(rfd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w);
+		w.addr = (uintptr_t)gone;
+		do_ioctl_err(rfd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w, EFAULT);
+#undef W0
+		close(rfd);
+		close(fd);
+		munmap(val, PAGE);
+	}
+
+	/* I2: teardown waits for the VM's long-running jobs without a fence. */
+	igt_describe("VM_DESTROY of an SVM VM with a job spinning on it returns only once "
+		     "the job ended (released by another thread), its user fence "
+		     "written; closing the file with a job queued is quiet.");
+	igt_subtest("destroy-with-lr-job") {
+		volatile uint32_t *sem = anon(PAGE);
+		struct drm_vsvm_vm_destroy d = { 0 };
+		struct release_arg ra = { .sem = sem, .us = 300000 };
+		pthread_t thr;
+		uint64_t t;
+		uint32_t j;
+		struct ctx c;
+
+		ctx_init(&c);
+		*sem = 0;
+		vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+		vsvm_emit_store32(CS(&c), (uintptr_t)sem + 4, 2);
+		j = submit(&c);
+		c.n = 0;
+		usleep(50000);
+		igt_assert_eq(job_wait_ms(c.fd, j, 0), -ETIME);
+		t = vsvm_now_ns();
+		igt_assert_eq(pthread_create(&thr, NULL, release_later, &ra), 0);
+		d.vm_id = c.vm;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_DESTROY, &d);
+		t = vsvm_now_ns() - t;
+		/* The job ended before VM_DESTROY returned. */
+		igt_assert_eq_u64(ufences[j], JOB_DONE);
+		igt_assert_eq(sem[1], 2);
+		igt_assert_cmpu64(t, >=, <, 250000000ull);
+		pthread_join(thr, NULL);
+
+		/* Close with a job queued behind a spinning one: quiet. */
+		igt_assert_eq(__svm_vm_create(c.fd, DRM_VSVM_VM_CREATE_SVM, &c.vm), 0);
+		sem[0] = 0;
+		vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+		submit(&c);
+		submit(&c);
+		ra.us = 200000;
+		igt_assert_eq(pthread_create(&thr, NULL, release_later, &ra), 0);
+		ctx_fini(&c);
+		pthread_join(thr, NULL);
+		munmap((void *)sem, PAGE);
 	}
 }

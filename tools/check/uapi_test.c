@@ -117,6 +117,19 @@ CHECK_AT(drm_vsvm_svm_prefetch, out_syncs, 32);
 CHECK_AT(drm_vsvm_svm_prefetch, num_out_syncs, 40);
 CHECK_AT(drm_vsvm_svm_prefetch, flags, 44);
 
+CHECK_SIZE(drm_vsvm_exec_ext_user_fence, 32);
+CHECK_AT(drm_vsvm_exec_ext_user_fence, addr, 16);
+CHECK_AT(drm_vsvm_exec_ext_user_fence, value, 24);
+
+CHECK_SIZE(drm_vsvm_wait_user_fence, 48);
+CHECK_AT(drm_vsvm_wait_user_fence, addr, 8);
+CHECK_AT(drm_vsvm_wait_user_fence, value, 16);
+CHECK_AT(drm_vsvm_wait_user_fence, mask, 24);
+CHECK_AT(drm_vsvm_wait_user_fence, timeout, 32);
+CHECK_AT(drm_vsvm_wait_user_fence, op, 40);
+CHECK_AT(drm_vsvm_wait_user_fence, flags, 42);
+CHECK_AT(drm_vsvm_wait_user_fence, pad, 44);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
@@ -128,6 +141,7 @@ _Static_assert(DRM_IOCTL_VSVM_EXEC == 0xc0406446, "EXEC number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_INFO == 0xc0206447, "GEM_INFO number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_USERPTR == 0xc0206448, "GEM_USERPTR number changed");
 _Static_assert(DRM_IOCTL_VSVM_SVM_PREFETCH == 0x40306449, "SVM_PREFETCH number changed");
+_Static_assert(DRM_IOCTL_VSVM_WAIT_USER_FENCE == 0x4030644a, "WAIT_USER_FENCE number changed");
 
 int main(void)
 {

@@ -48,8 +48,12 @@ extern "C" {
  * - 1.5.0: shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM) and
  *   SVM_PREFETCH.
  * - 1.6.0: asynchronous VM_BIND (%DRM_VSVM_VM_BIND_ASYNC).
+ * - 1.7.0: long-running mode for SVM VMs: their EXEC and SVM_PREFETCH
+ *   refuse out-syncs (-EINVAL); EXEC's and SVM_PREFETCH's user fence
+ *   (%DRM_VSVM_EXEC_EXT_USER_FENCE) and WAIT_USER_FENCE.
  *
- * There is no WAIT_BO ioctl: every job and bind signals syncobjs, which
+ * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
+ * signals syncobjs, which
  * userspace waits on (DRM_IOCTL_SYNCOBJ_WAIT, or a sync_file exported from
  * one), and an object's implicit fences are waited on through its dma-buf
  * (poll(), or DMA_BUF_IOCTL_EXPORT_SYNC_FILE).
@@ -65,6 +69,7 @@ extern "C" {
 #define DRM_VSVM_GEM_INFO		0x07
 #define DRM_VSVM_GEM_USERPTR		0x08
 #define DRM_VSVM_SVM_PREFETCH		0x09
+#define DRM_VSVM_WAIT_USER_FENCE	0x0a
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -86,6 +91,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_USERPTR, struct drm_vsvm_gem_userptr)
 #define DRM_IOCTL_VSVM_SVM_PREFETCH \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_PREFETCH, struct drm_vsvm_svm_prefetch)
+#define DRM_IOCTL_VSVM_WAIT_USER_FENCE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, struct drm_vsvm_wait_user_fence)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -102,8 +109,9 @@ extern "C" {
  * - -E2BIG: the chain is longer than %DRM_VSVM_MAX_EXTENSIONS (this also
  *   ends a chain that loops back on itself).
  *
- * VM_BIND's %DRM_VSVM_VM_BIND_EXT_SYNCS (version 1.3) is the only extension
- * so far: any other ioctl refuses a non-zero ``extensions`` with one of the
+ * VM_BIND's %DRM_VSVM_VM_BIND_EXT_SYNCS (version 1.3) and EXEC's and
+ * SVM_PREFETCH's %DRM_VSVM_EXEC_EXT_USER_FENCE (version 1.7) are the only
+ * extensions so far: any other ioctl refuses a non-zero ``extensions`` with one of the
  * errors above.
  */
 struct drm_vsvm_user_extension {
@@ -381,9 +389,17 @@ struct drm_vsvm_gem_userptr {
  * and is recorded (QUERY faults).  EXEC from another address space fails
  * with -EPERM; after the process exits, its SVM jobs fail quietly.
  *
- * Jobs of SVM VMs may wait for memory while resolving faults: like Xe's
- * long-running jobs, their fences must not be relied on to make progress
- * under memory pressure.
+ * Jobs of SVM VMs may wait for memory while resolving faults, so they
+ * cannot promise to signal a dma-fence in bounded time: like Xe's
+ * long-running (fault-mode) VMs, an SVM VM exports no fence of its jobs
+ * (version 1.7).  EXEC and SVM_PREFETCH on it fail with -EINVAL when given
+ * out-syncs, and its jobs' fences go into no reservation.  In-syncs stay
+ * allowed.  A job says it is done through a user fence instead
+ * (%DRM_VSVM_EXEC_EXT_USER_FENCE): when it ends, the engine writes a 64-bit
+ * value to an address of the process, which %DRM_IOCTL_VSVM_WAIT_USER_FENCE
+ * (or the CPU polling the memory) waits for.  VM_DESTROY, and closing the
+ * file, wait for the VM's queued and running jobs (or cancel the queued
+ * ones when the process is exiting) before the VM goes.
  */
 
 /** DRM_VSVM_VM_CREATE_SVM - &drm_vsvm_vm_create.flags: a shared-virtual-memory VM. */
@@ -418,28 +434,34 @@ struct drm_vsvm_vm_create {
  * ibv_advise_mr(IBV_ADVISE_MR_ADVICE_PREFETCH): a job on the context
  * (@vm_id, @queue), run in order with its EXECs, that faults in and maps
  * [@addr, @addr + @size) of the process's memory, so that the jobs after it
- * take no GPU fault there.  It returns at once; the job's fence goes into
- * the out-syncs as EXEC's does, with -EFAULT if part of the range is not
- * mapped (the fault is recorded).
+ * take no GPU fault there.  It returns at once.  Since version 1.7 its job
+ * exports no fence: @num_out_syncs must be zero, and the job says it is
+ * done through a user fence (%DRM_VSVM_EXEC_EXT_USER_FENCE), or through
+ * the user fence of a later EXEC of the context.  If part of the range is
+ * not mapped, the fault is recorded (before version 1.7, the job's fence
+ * went into the out-syncs, with -EFAULT).
  *
  * Errors:
  *
  * - -EINVAL: @flags is not zero; @queue is out of range; @addr or @size is
  *   not page aligned, @size is zero, or the range is past the GPU address
- *   space; the VM is not an SVM VM; an out-sync has unknown flags or a
- *   point with a binary syncobj; or an extension is refused;
+ *   space; the VM is not an SVM VM; @num_out_syncs is not zero (version
+ *   1.7); a user-fence extension is refused (see
+ *   &struct drm_vsvm_exec_ext_user_fence); or an extension is refused;
  * - -E2BIG: more out-syncs than &drm_vsvm_query_device.max_syncs, or the
  *   extension chain is too long;
  * - -EFAULT: @out_syncs or @extensions cannot be read;
- * - -ENOENT: @vm_id is not a VM of this file (0 never is), or an out-sync
- *   handle is not a syncobj of this file;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is);
  * - -EPERM: the VM mirrors another address space;
  * - -EIO: the context was banned after a timeout;
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_svm_prefetch {
-	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	/**
+	 * @extensions: Extension chain, see &struct drm_vsvm_user_extension:
+	 * %DRM_VSVM_EXEC_EXT_USER_FENCE.
+	 */
 	__u64 extensions;
 	/** @vm_id: The SVM VM. */
 	__u32 vm_id;
@@ -449,9 +471,9 @@ struct drm_vsvm_svm_prefetch {
 	__u64 addr;
 	/** @size: Length of the range, page aligned. */
 	__u64 size;
-	/** @out_syncs: User address of &struct drm_vsvm_sync entries to signal. */
+	/** @out_syncs: Unused since version 1.7 (@num_out_syncs is zero). */
 	__u64 out_syncs;
-	/** @num_out_syncs: Number of entries at @out_syncs. */
+	/** @num_out_syncs: Must be zero (version 1.7): SVM jobs export no fence. */
 	__u32 num_out_syncs;
 	/** @flags: Must be zero. */
 	__u32 flags;
@@ -801,6 +823,100 @@ struct drm_vsvm_sync {
 #define DRM_VSVM_CMD(op, flags, len) \
 	(((__u32)(op) << 24) | ((__u32)(flags) << 16) | (__u32)(len))
 
+/** DRM_VSVM_EXEC_EXT_USER_FENCE - EXEC extension: &struct drm_vsvm_exec_ext_user_fence. */
+#define DRM_VSVM_EXEC_EXT_USER_FENCE	1
+
+/**
+ * struct drm_vsvm_exec_ext_user_fence - A value the job writes when it ends
+ *
+ * For a job of an SVM VM only (version 1.7).  When the job ends, the engine
+ * writes the 64-bit @value to @addr through the VM's page table, like any
+ * GPU write: memory the GPU has not reached yet faults and is mapped first.
+ * The value is written whatever the job's outcome: after the last command,
+ * after a GPU fault or a bad command, when the job was killed at the
+ * timeout, and when it did not run because an in-sync failed; the job's
+ * error itself is recorded with its fault (%DRM_VSVM_QUERY_FAULTS).  A job
+ * cancelled because its process is exiting writes nothing.  If the write
+ * itself faults (@addr is no longer mapped writable), the fault is
+ * recorded.  Then every WAIT_USER_FENCE of the device rechecks its
+ * condition.  Jobs of one context run in order, so a fence value also says
+ * that the jobs before it are done.
+ *
+ * Errors (of the EXEC or SVM_PREFETCH):
+ *
+ * - -EINVAL: a second user-fence extension; @addr is zero, not 8-byte
+ *   aligned, or not below 2^%DRM_VSVM_VA_BITS; the VM is not an SVM VM;
+ * - -EFAULT: the extension cannot be read.
+ */
+struct drm_vsvm_exec_ext_user_fence {
+	/** @base: name = %DRM_VSVM_EXEC_EXT_USER_FENCE. */
+	struct drm_vsvm_user_extension base;
+	/** @addr: GPU (and, in an SVM VM, CPU) address of the value, 8-byte aligned. */
+	__u64 addr;
+	/** @value: The value written. */
+	__u64 value;
+};
+
+/** DRM_VSVM_UFENCE_OP_EQ - Wait until (*addr & mask) == (value & mask). */
+#define DRM_VSVM_UFENCE_OP_EQ		0
+/** DRM_VSVM_UFENCE_OP_NEQ - Wait until (*addr & mask) != (value & mask). */
+#define DRM_VSVM_UFENCE_OP_NEQ		1
+/** DRM_VSVM_UFENCE_OP_GT - Wait until (*addr & mask) > (value & mask), unsigned. */
+#define DRM_VSVM_UFENCE_OP_GT		2
+/** DRM_VSVM_UFENCE_OP_GTE - Wait until (*addr & mask) >= (value & mask), unsigned. */
+#define DRM_VSVM_UFENCE_OP_GTE		3
+/** DRM_VSVM_UFENCE_OP_LT - Wait until (*addr & mask) < (value & mask), unsigned. */
+#define DRM_VSVM_UFENCE_OP_LT		4
+/** DRM_VSVM_UFENCE_OP_LTE - Wait until (*addr & mask) <= (value & mask), unsigned. */
+#define DRM_VSVM_UFENCE_OP_LTE		5
+
+/**
+ * struct drm_vsvm_wait_user_fence - Wait for a user fence's value
+ *
+ * Used with %DRM_IOCTL_VSVM_WAIT_USER_FENCE (version 1.7).  Reads the
+ * 64-bit word at @addr in the caller's address space and returns 0 as soon
+ * as the condition @op holds (at once if it holds already).  Otherwise it
+ * sleeps, and reads the word again each time a job of the device writes a
+ * user fence (see &struct drm_vsvm_exec_ext_user_fence), until the
+ * condition holds or @timeout has passed.  A CPU write to the word does not
+ * wake it: the wait then ends at the next user fence of the device, or at
+ * the timeout.
+ *
+ * @timeout is relative, in nanoseconds, counted from each call (a call
+ * restarted after a signal waits the whole @timeout again); 0 only checks
+ * the condition once.  It is rounded up to the kernel's clock tick.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @op is unknown; @flags, @pad or @extensions' chain is refused
+ *   (no flag and no extension is defined); @addr is zero or not 8-byte
+ *   aligned; @timeout is negative; @mask is zero;
+ * - -E2BIG: the extension chain is too long;
+ * - -EFAULT: @addr cannot be read in the caller's address space (checked
+ *   at every read), or @extensions cannot be read;
+ * - -ETIME: @timeout passed and the condition does not hold;
+ * - -EINTR, -ERESTARTSYS: a signal arrived first;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_wait_user_fence {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @addr: User address of the 64-bit word, 8-byte aligned. */
+	__u64 addr;
+	/** @value: The value the word is compared with, masked with @mask. */
+	__u64 value;
+	/** @mask: The bits of the word, and of @value, that are compared. */
+	__u64 mask;
+	/** @timeout: Relative timeout in ns, 0 to not wait, never negative. */
+	__s64 timeout;
+	/** @op: DRM_VSVM_UFENCE_OP_*. */
+	__u16 op;
+	/** @flags: Must be zero: no flag is defined yet. */
+	__u16 flags;
+	/** @pad: Must be zero. */
+	__u32 pad;
+};
+
 /**
  * struct drm_vsvm_exec - Run a command stream on a hardware queue
  *
@@ -840,7 +956,10 @@ struct drm_vsvm_sync {
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_exec {
-	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	/**
+	 * @extensions: Extension chain, see &struct drm_vsvm_user_extension:
+	 * %DRM_VSVM_EXEC_EXT_USER_FENCE.
+	 */
 	__u64 extensions;
 	/** @vm_id: The VM the command stream and its addresses live in. */
 	__u32 vm_id;

@@ -314,11 +314,15 @@ int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id)
 }
 
 int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
-		      uint64_t size, const struct drm_vsvm_sync *out, uint32_t num_out)
+		      uint64_t size, uint64_t *ufence, uint64_t value)
 {
+	struct drm_vsvm_exec_ext_user_fence ext = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)ufence, .value = value,
+	};
 	struct drm_vsvm_svm_prefetch args = {
+		.extensions = ufence ? (uintptr_t)&ext : 0,
 		.vm_id = vm_id, .queue = queue, .addr = (uintptr_t)addr, .size = size,
-		.out_syncs = (uintptr_t)out, .num_out_syncs = num_out,
 	};
 
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &args))
@@ -556,5 +560,38 @@ int vsvm_exec(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
 
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &args))
 		return fail(errno, "EXEC on VM %u queue %u", vm_id, queue);
+	return 0;
+}
+
+int vsvm_exec_ufence(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
+		     uint64_t cs_addr, uint64_t cs_bytes,
+		     const struct drm_vsvm_sync *in, uint32_t num_in,
+		     uint64_t *ufence, uint64_t value)
+{
+	struct drm_vsvm_exec_ext_user_fence ext = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)ufence, .value = value,
+	};
+	struct drm_vsvm_exec args = {
+		.extensions = (uintptr_t)&ext,
+		.vm_id = vm_id, .queue = queue, .cs_addr = cs_addr, .cs_size = cs_bytes,
+		.in_syncs = (uintptr_t)in, .num_in_syncs = num_in,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &args))
+		return fail(errno, "EXEC with a user fence on VM %u queue %u", vm_id, queue);
+	return 0;
+}
+
+int vsvm_wait_user_fence(struct vsvm_dev *dev, const uint64_t *addr, uint16_t op,
+			 uint64_t value, uint64_t mask, int64_t timeout_ns)
+{
+	struct drm_vsvm_wait_user_fence args = {
+		.addr = (uintptr_t)addr, .value = value, .mask = mask,
+		.timeout = timeout_ns, .op = op,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &args))
+		return fail(errno, "WAIT_USER_FENCE at %p", (const void *)addr);
 	return 0;
 }

@@ -66,9 +66,13 @@ int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id);
 int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
 /* A VM mirroring this process (GPU VA == CPU VA): see the uapi's DOC on SVM. */
 int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id);
-/* Maps [@addr, +@size) of an SVM VM ahead of use; a job, like EXEC. */
+/*
+ * Maps [@addr, +@size) of an SVM VM ahead of use; a job, like EXEC.  It
+ * exports no fence: if @ufence is not NULL, the job writes @value there
+ * when it ends (wait with vsvm_wait_user_fence()).
+ */
 int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
-		      uint64_t size, const struct drm_vsvm_sync *out, uint32_t num_out);
+		      uint64_t size, uint64_t *ufence, uint64_t value);
 /* Maps [offset, offset + size) of @bo at GPU address @addr. */
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
 		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);
@@ -124,6 +128,21 @@ int vsvm_exec(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
 	      uint64_t cs_addr, uint64_t cs_bytes,
 	      const struct drm_vsvm_sync *in, uint32_t num_in,
 	      const struct drm_vsvm_sync *out, uint32_t num_out);
+/*
+ * EXEC on an SVM VM (long-running mode: no out-syncs): the job writes
+ * @value to @ufence (8-byte aligned process memory) when it ends.
+ */
+int vsvm_exec_ufence(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue,
+		     uint64_t cs_addr, uint64_t cs_bytes,
+		     const struct drm_vsvm_sync *in, uint32_t num_in,
+		     uint64_t *ufence, uint64_t value);
+/*
+ * WAIT_USER_FENCE: returns 0 once (*@addr & @mask) @op (@value & @mask),
+ * @op a DRM_VSVM_UFENCE_OP_*; -ETIME after @timeout_ns (relative, 0 =
+ * check once), or -errno.
+ */
+int vsvm_wait_user_fence(struct vsvm_dev *dev, const uint64_t *addr, uint16_t op,
+			 uint64_t value, uint64_t mask, int64_t timeout_ns);
 
 #ifdef __cplusplus
 }

@@ -787,7 +787,6 @@ static double fill_once(struct vsvm_dev *dev, uint32_t vm, uint32_t *cmd, uint64
 	uint32_t s;
 	double t0;
 
-	(void)p;
 	vsvm_cs_init(&cs, cmd, 256);
 	vsvm_cs_fill(&cs, gpu_va, 0x5a5a5a5a, size);
 	vsvm_cs_end(&cs);
@@ -795,6 +794,18 @@ static double fill_once(struct vsvm_dev *dev, uint32_t vm, uint32_t *cmd, uint64
 	CHECK(vsvm_syncobj_create(dev, &s));
 	out = (struct drm_vsvm_sync){ .handle = s };
 	t0 = now();
+	if (p == (void *)(uintptr_t)gpu_va) {
+		/* An SVM VM: long-running mode, a user fence (after the stream). */
+		uint64_t *uf = (uint64_t *)(cmd + 64);
+
+		*uf = 0;
+		CHECK(vsvm_exec_ufence(dev, vm, 0, cmd_va, 256, NULL, 0, uf, 1));
+		CHECK(vsvm_wait_user_fence(dev, uf, DRM_VSVM_UFENCE_OP_EQ, 1, ~0ull,
+					   120000000000ll));
+		t0 = now() - t0;
+		vsvm_syncobj_destroy(dev, s);
+		return t0;
+	}
 	CHECK(vsvm_exec(dev, vm, 0, cmd_va, 256, NULL, 0, &out, 1));
 	CHECK(vsvm_syncobj_wait(dev, s, 0, 120000000000ull));
 	CHECK(vsvm_syncobj_error(dev, s));
@@ -809,10 +820,9 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 	static const char * const names[] = { "2 MiB", "64 KiB", "4 KiB" };
 	const char *dir = vsvm0_debugfs();
 	volatile uint8_t *cpu;
-	struct drm_vsvm_sync out;
 	struct vsvm_bo *up;
 	double t, tp;
-	uint32_t svm, s;
+	uint32_t svm;
 	uint64_t i, sum = 0;
 	unsigned int k;
 	void *buf;
@@ -847,17 +857,18 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 	/* Prefetch, then the same FILL. */
 	{
 		uint32_t *svm_cmd = anon(4096);
+		uint64_t *uf = (uint64_t *)(svm_cmd + 64);
 
 		CHECK(vsvm_vm_create_svm(dev, &svm));
 		buf = anon(size);
-		CHECK(vsvm_syncobj_create(dev, &s));
-		out = (struct drm_vsvm_sync){ .handle = s };
+
+		*uf = 0;
 		tp = now();
-		CHECK(vsvm_svm_prefetch(dev, svm, 0, buf, size, &out, 1));
-		CHECK(vsvm_svm_prefetch(dev, svm, 0, svm_cmd, 4096, &out, 1));
-		CHECK(vsvm_syncobj_wait(dev, s, 0, 120000000000ull));
+		CHECK(vsvm_svm_prefetch(dev, svm, 0, buf, size, NULL, 0));
+		CHECK(vsvm_svm_prefetch(dev, svm, 0, svm_cmd, 4096, uf, 1));
+		CHECK(vsvm_wait_user_fence(dev, uf, DRM_VSVM_UFENCE_OP_EQ, 1, ~0ull,
+					   120000000000ll));
 		tp = now() - tp;
-		vsvm_syncobj_destroy(dev, s);
 		t = fill_once(dev, svm, svm_cmd, (uintptr_t)svm_cmd, buf, (uintptr_t)buf, size);
 		printf("P5   SVM prefetch %8.1f ms, then FILL %8.1f ms %6.2f GiB/s, %lld faults\n",
 		       tp * 1e3, t * 1e3, size / t / (1 << 30), svm_stat(dir, "svm_pagefault_count"));

@@ -62,6 +62,15 @@ struct vsvm_vm {
 	bool bind_ready;
 	/** @last_bind: The fence of the last queued bind, or NULL; under @lock. */
 	struct dma_fence *last_bind;
+	/** @nr_vmas: Number of mappings, at most %DRM_VSVM_MAX_MAPPINGS; under @lock. */
+	unsigned int nr_vmas;
+	/**
+	 * @prune_start: Start of the range asynchronous UNMAPs cleared since
+	 * the last synchronous VM_BIND, whose empty tables it frees; under @lock.
+	 */
+	u64 prune_start;
+	/** @prune_end: End of that range; equal to @prune_start if none. */
+	u64 prune_end;
 };
 
 /**

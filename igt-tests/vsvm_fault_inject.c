@@ -103,10 +103,10 @@ static int ioctl_ret(int fd, unsigned long request, void *arg)
 
 /*
  * Scans the "pt:" lines of VM @vm of @fd's file in debugfs vsvm_vms: whether
- * a 2 MiB leaf is there, and whether any entry reaches [@start, @end).
+ * a 2 MiB leaf maps @at, and whether any entry reaches [@start, @end).
  */
-static void pt_scan(int fd, uint32_t vm, uint64_t start, uint64_t end, bool *huge,
-		    bool *reaches)
+static void pt_scan(int fd, uint32_t vm, uint64_t at, uint64_t start, uint64_t end,
+		    bool *huge, bool *reaches)
 {
 	static char buf[1 << 16];
 	char key[32], file_key[48], *line, *save = NULL;
@@ -135,8 +135,9 @@ static void pt_scan(int fd, uint32_t vm, uint64_t start, uint64_t end, bool *hug
 		} else if (in_file && !strncmp(line, "vm ", 3)) {
 			in_vm = !strcmp(line, key);
 		} else if (in_vm && sscanf(line, "pt: 0x%llx-0x%llx %3s %3s", &a, &b, rw, size) == 4) {
-			*huge |= !strcmp(size, "2M");
+			*huge |= !strcmp(size, "2M") && a <= at && at < b;
 			*reaches |= a < end && start < b;
+			igt_debug("%s\n", line);
 		}
 	}
 }
@@ -296,8 +297,9 @@ igt_main
 		/* The object's pages are got at its first MAP: on huge pages now. */
 		igt_assert_eq(vsvm_vm_map(fd, vm0, bo, 0, bo_va, 4 * MIB, 0), 0);
 		igt_assert_eq(sysfs_write(SHMEM_THP, thp_old), 0);
-		pt_scan(fd, vm0, 0, 0, &huge, &reaches);
-		igt_require_f(huge, "no 2 MiB leaf: shmem gave no huge page\n");
+		pt_scan(fd, vm0, cut, 0, 0, &huge, &reaches);
+		igt_require_f(huge, "no 2 MiB leaf at %#llx: shmem gave no huge page\n",
+			      (unsigned long long)cut);
 
 		cmd = vsvm_gem_create(fd, PAGE);
 		dst = vsvm_gem_create(fd, up_size);
@@ -325,6 +327,9 @@ igt_main
 			vsvm_emit_copy(c, &w, PAGE / 4, DATA_VA, up_va, up_size);
 			vsvm_emit_end(c, &w, PAGE / 4);
 			e.cs_size = w * 4;
+			pt_scan(fd, vm, cut, 0, 0, &huge, &reaches);
+			igt_assert_f(huge, "n=%d: no 2 MiB leaf at %#llx\n", n,
+				     (unsigned long long)cut);
 
 			fail_nth(n);
 			ret = vsvm_vm_unmap(fd, vm, cut, cut_size);
@@ -343,7 +348,7 @@ igt_main
 			}
 			/* Its memory goes: nothing may reach its pages any more. */
 			igt_assert_eq(munmap(mem, up_size), 0);
-			pt_scan(fd, vm, up_va, up_va + up_size, &huge, &reaches);
+			pt_scan(fd, vm, 0, up_va, up_va + up_size, &huge, &reaches);
 			igt_assert_f(!reaches, "n=%d: UNMAP %d, and after munmap the GPU page "
 				     "table still maps the userptr's range\n", n, ret);
 			igt_assert_f(vsvm_debugfs_get(fd, "dmachk", "violations") == chk,

@@ -72,7 +72,7 @@ struct vsvm_pt {
 	struct mutex lock;
 	/** @root: The level-3 table. */
 	struct page *root;
-	/** @nr_tables: Number of table pages, the root included. */
+	/** @nr_tables: Number of table pages in the tree, the root included. */
 	unsigned long nr_tables;
 	/** @chk: The device's DMA checker, told of every leaf; or NULL. */
 	struct vsvm_dmachk *chk;

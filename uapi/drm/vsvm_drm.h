@@ -334,7 +334,10 @@ struct drm_vsvm_gem_userptr {
  * simulated GPU reaches memory only through these mappings.  A VM belongs to
  * the DRM file that created it: its id means nothing in another file, and
  * closing the file destroys it.  A mapping keeps its buffer object alive
- * after the object's handle is closed.
+ * after the object's handle is closed.  A file holds at most
+ * %DRM_VSVM_MAX_VMS VMs, and a VM at most %DRM_VSVM_MAX_MAPPINGS mappings
+ * (-ENOSPC past them); the GPU page tables of a VM take memory only for
+ * what is mapped.
  */
 
 /**

@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "igt.h"
 #include "vsvm_drm.h"
@@ -144,20 +146,23 @@ static void pt_lines(int fd, uint32_t vm, char *out, size_t len)
 /* The "pt: N table pages" of VM @vm of @fd's file in debugfs vsvm_vms. */
 static long long table_pages(int fd, uint32_t vm)
 {
-	static char buf[1 << 16];
+	static char buf[4 << 20];
 	char key[32], file_key[48], *line, *save = NULL;
 	bool in_file = false, in_vm = false;
 	long long n = -1;
-	int dir, f, len;
+	int dir, f, len = 0, got;
 
 	dir = igt_debugfs_dir(fd);
 	igt_assert_fd(dir);
 	f = openat(dir, "vsvm_vms", O_RDONLY);
 	igt_assert_fd(f);
-	len = read(f, buf, sizeof(buf) - 1);
+	/* A VM with many mappings has a long dump: read all of it. */
+	while ((got = read(f, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += got;
 	close(f);
 	close(dir);
 	igt_assert_lt(0, len);
+	igt_assert_lt(len, (int)sizeof(buf) - 1);
 	buf[len] = '\0';
 	snprintf(key, sizeof(key), "vm %u", vm);
 	snprintf(file_key, sizeof(file_key), "file %lld", vsvm_fdinfo_value(fd, "drm-client-id"));
@@ -172,7 +177,7 @@ static long long table_pages(int fd, uint32_t vm)
 			break;
 		}
 	}
-	igt_assert_f(n > 0, "no table pages line for vm %u\n", vm);
+	igt_assert_f(n > 0, "no table pages line for vm %u of %s in %d bytes\n", vm, file_key, len);
 	return n;
 }
 
@@ -181,6 +186,35 @@ static void expect_tables(int fd, uint32_t vm, long long want, const char *when)
 	long long got = table_pages(fd, vm);
 
 	igt_assert_f(got == want, "%s: %lld table pages, want %lld\n", when, got, want);
+}
+
+#define CGROUP "/sys/fs/cgroup"
+#define CGROUP_TEST CGROUP "/vsvm_vm"
+
+/* Writes @val to @path; returns 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY), ret = 0;
+
+	if (f < 0)
+		return -errno;
+	if (write(f, val, strlen(val)) != (ssize_t)strlen(val))
+		ret = -errno;
+	close(f);
+	return ret;
+}
+
+/* The number in @path (memory.current), or -1. */
+static long long read_number(const char *path)
+{
+	char buf[64] = "";
+	int f = open(path, O_RDONLY), n;
+
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	return n > 0 ? atoll(buf) : -1;
 }
 
 /* Runs a job of @n words at CMD_VA (@cmd's mapping) on @vm: its status. */
@@ -517,6 +551,59 @@ igt_main
 		munmap(c, PAGE);
 		munmap(mem, 16 * PAGE);
 		close(f);
+	}
+
+	/*
+	 * Userspace decides how much page-table memory a VM takes, so it is
+	 * charged to the caller's memory cgroup (__GFP_ACCOUNT).
+	 */
+	igt_describe("The table pages of 1024 mappings at distinct 2 MiB slots are "
+		     "charged to the memory cgroup of the task that mapped them.");
+	igt_subtest("table-pages-memcg") {
+		bool mounted = false;
+
+		if (access(CGROUP "/cgroup.controllers", F_OK)) {
+			igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
+				      "cannot mount cgroup2: %s\n", strerror(errno));
+			mounted = true;
+		}
+		igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
+			      "no memory controller\n");
+		igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+		igt_fork(child, 1) {
+			struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
+			long long before, after, tables;
+			uint32_t vm, bo;
+			unsigned int i, k;
+			int f;
+
+			igt_assert_eq(write_file(CGROUP_TEST "/cgroup.procs", "0"), 0);
+			f = drm_open_driver(DRIVER_VSVM);
+			vm = vsvm_vm_create(f);
+			bo = vsvm_gem_create(f, PAGE);
+			igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
+			tables = table_pages(f, vm);
+			before = read_number(CGROUP_TEST "/memory.current");
+			for (k = 1; k <= 1024; k += DRM_VSVM_MAX_BIND_OPS) {
+				for (i = 0; i < DRM_VSVM_MAX_BIND_OPS; i++)
+					ops[i] = map_op(bo, 0, (uint64_t)(k + i) << 21, PAGE, 0);
+				igt_assert_eq(__vm_bind(f, vm, ops, i, NULL), 0);
+			}
+			after = read_number(CGROUP_TEST "/memory.current");
+			tables = table_pages(f, vm) - tables;
+			igt_info("%lld table pages more; memory.current %lld -> %lld\n", tables,
+				 before, after);
+			igt_assert_lte(1024, tables);
+			/* Charges are batched per CPU: allow for a stock taken before. */
+			igt_assert_f(after - before >= tables * (long long)PAGE * 9 / 10,
+				     "memory.current grew by %lld bytes for %lld table pages\n",
+				     after - before, tables);
+			close(f);
+		}
+		igt_waitchildren();
+		rmdir(CGROUP_TEST);
+		if (mounted)
+			umount(CGROUP);
 	}
 
 	igt_describe("The tables that asynchronous UNMAPs leave empty are freed by the "

@@ -373,9 +373,12 @@ static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 	return 0;
 }
 
-/* Splits every 2 MiB leaf below @table, an entry of @level, in the range. */
+/*
+ * Splits every 2 MiB leaf below @table, an entry of @level, in the range;
+ * with @ends, only those the range covers in part.
+ */
 static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
-			  u64 va, u64 size)
+			  u64 va, u64 size, bool ends)
 {
 	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
 
@@ -386,11 +389,11 @@ static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 		int ret = 0;
 
 		if ((e & VSVM_PTE_VALID) && level > 0) {
-			/* A leaf the range covers whole is cleared without a split. */
 			if (!pt_is_leaf(e, level)) {
 				if (level > 1)
-					ret = pt_split_level(pt, pt_table(e), level - 1, va, step);
-			} else if (step != span) {
+					ret = pt_split_level(pt, pt_table(e), level - 1, va, step,
+							     ends);
+			} else if (!ends || step != span) {
 				ret = pt_split(pt, table, idx);
 			}
 			if (ret)
@@ -408,12 +411,12 @@ static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
  * @va: Start of the range, page aligned.
  * @size: Length, page aligned, not zero.
  *
- * Every 2 MiB leaf that the range covers in part (not whole) is replaced by
- * a table of 512 small leaves translating the same way.  Afterwards the
- * range's entries can be cleared with vsvm_pt_zap() or
- * vsvm_pt_unmap_locked(), neither of which then allocates or fails: an
- * asynchronous VM_BIND UNMAP splits in the ioctl what its bind job clears
- * later, and a synchronous one splits before it changes anything else.
+ * Every 2 MiB leaf that covers part of the range is replaced by a table of
+ * 512 small leaves translating the same way.  Afterwards the range's
+ * entries can be cleared with vsvm_pt_zap(), which never allocates, and
+ * vsvm_pt_prealloc_locked() no longer fails on them: an asynchronous
+ * VM_BIND UNMAP splits in the ioctl what its bind job clears later, and a
+ * MAP queued behind it preallocates the range at once.
  *
  * Return: 0 on success; -EINVAL for a bad range; -ENOMEM, in which case some
  * leaves may have been split (which changes no translation).
@@ -423,9 +426,32 @@ int vsvm_pt_split_locked(struct vsvm_pt *pt, u64 va, u64 size)
 	lockdep_assert_held(&pt->lock);
 	if (!pt_range_ok(va, size))
 		return -EINVAL;
-	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_split_locked);
+
+/**
+ * vsvm_pt_split_ends_locked() - Split the 2 MiB leaves a range cuts into
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ *
+ * As vsvm_pt_split_locked(), but a 2 MiB leaf the range covers whole stays
+ * (at most two leaves are split, one at each end).  Afterwards
+ * vsvm_pt_unmap_locked() on the range neither allocates nor fails: a
+ * synchronous VM_BIND UNMAP splits before it changes anything else.
+ *
+ * Return: 0 on success; -EINVAL for a bad range; -ENOMEM, in which case some
+ * leaves may have been split (which changes no translation).
+ */
+int vsvm_pt_split_ends_locked(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	lockdep_assert_held(&pt->lock);
+	if (!pt_range_ok(va, size))
+		return -EINVAL;
+	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_split_ends_locked);
 
 /**
  * vsvm_pt_unmap_locked() - Clear the entries of a GPU range

@@ -96,6 +96,7 @@ int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
 int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_prealloc_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_split_locked(struct vsvm_pt *pt, u64 va, u64 size);
+int vsvm_pt_split_ends_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_map_owned(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags);
 void vsvm_pt_zap(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk);

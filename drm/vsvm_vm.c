@@ -1037,7 +1037,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		 * neither can take it back.
 		 */
 		mutex_lock(&vm->pt.lock);
-		ret = vsvm_pt_split_locked(&vm->pt, op->addr, op->range);
+		ret = vsvm_pt_split_ends_locked(&vm->pt, op->addr, op->range);
 		mutex_unlock(&vm->pt.lock);
 		if (ret)
 			goto out;

@@ -387,7 +387,10 @@ static void vsvm_test_pt_prune_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
 }
 
-/* A split touches only the 2 MiB leaves a range cuts into, not those it covers whole. */
+/*
+ * A synchronous UNMAP's split touches only the 2 MiB leaves its range cuts
+ * into, not those it covers whole.
+ */
 static void vsvm_test_pt_split_whole(struct kunit *test)
 {
 	struct vsvm_pt *pt = test->priv;
@@ -396,12 +399,13 @@ static void vsvm_test_pt_split_whole(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, 3 * L1_SPAN, 0), 0);
 	tables = pt->nr_tables;
 	mutex_lock(&pt->lock);
-	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G + L1_SPAN, L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN, L1_SPAN), 0);
 	mutex_unlock(&pt->lock);
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables);
 	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);
 	mutex_lock(&pt->lock);
-	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G + L1_SPAN, L1_SPAN + SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN,
+							 L1_SPAN + SZ_4K), 0);
 	mutex_unlock(&pt->lock);
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 1);
 	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);
@@ -414,6 +418,14 @@ static void vsvm_test_pt_split_whole(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, unmap(test, SZ_1G, 3 * L1_SPAN), 0);
 	KUNIT_EXPECT_EQ(test, prune(test, SZ_1G, 3 * L1_SPAN, NULL), 3);
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+
+	/* An asynchronous UNMAP splits whole leaves too: a MAP behind it preallocates. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, L1_SPAN, 0), 0);
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G, L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_prealloc_locked(pt, SZ_1G, L1_SPAN), 0);
+	mutex_unlock(&pt->lock);
+	expect_at(test, SZ_1G, DMA0, 0);
 }
 
 static void vsvm_test_tlb(struct kunit *test)

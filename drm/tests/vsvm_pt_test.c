@@ -404,8 +404,7 @@ static void vsvm_test_pt_split_whole(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables);
 	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);
 	mutex_lock(&pt->lock);
-	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN,
-							 L1_SPAN + SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN, L1_SPAN + SZ_4K), 0);
 	mutex_unlock(&pt->lock);
 	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 1);
 	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);

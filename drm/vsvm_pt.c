@@ -34,9 +34,22 @@
  *
  * The engine walks the table without locks (vsvm_pt_walk()), so updates are
  * single 64-bit stores, a new table page is zeroed before the entry pointing
- * to it is published, a split publishes a complete small table in place of
- * the 2 MiB leaf (both translate every address the same way), and table pages
- * are freed only with the whole table.
+ * to it is published, and a split publishes a complete small table in place
+ * of the 2 MiB leaf (both translate every address the same way).
+ *
+ * Table pages are charged to the memory cgroup of the task that makes them
+ * (``__GFP_ACCOUNT``), and empty ones are given back as the CPU's page
+ * tables are, in two steps.  vsvm_pt_prune_locked() takes the empty tables
+ * of a range out of the tree (the entry pointing to each is cleared) and
+ * hands them to its caller, skipping every table whose span the caller says
+ * is still in use: tables that a mapping still counts on (a userptr's or an
+ * import's, preallocated and written later without allocating, or those of
+ * a queued bind job) must stay even when empty.  A walk that began before
+ * the entry was cleared may still be reading the table, so the caller frees
+ * the tables with vsvm_pt_free_tables() only after a TLB flush, which waits
+ * for every engine access in flight, whatever its address: the TLB caches
+ * leaves only, never a table.  The root is never freed before
+ * vsvm_pt_fini().
  *
  * Translations are cached in a small TLB (&struct vsvm_tlb).  Clearing page
  * table entries does not remove them from the TLB: whoever clears entries
@@ -66,7 +79,8 @@ static struct page *pt_alloc_table(struct vsvm_pt *pt, u64 bits)
 	/* See vsvm_pt_map_locked(): the caller guaranteed the tables exist. */
 	if (WARN_ON_ONCE(bits & VSVM_PT_BIT_NOALLOC))
 		return NULL;
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	/* Charged to the caller's memory cgroup: userspace decides how many. */
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 
 	if (page)
 		pt->nr_tables++;
@@ -359,9 +373,12 @@ static int pt_unmap_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 	return 0;
 }
 
-/* Splits every 2 MiB leaf below @table, an entry of @level, in the range. */
+/*
+ * Splits every 2 MiB leaf below @table, an entry of @level, in the range;
+ * with @ends, only those the range covers in part.
+ */
 static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
-			  u64 va, u64 size)
+			  u64 va, u64 size, bool ends)
 {
 	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
 
@@ -372,10 +389,13 @@ static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
 		int ret = 0;
 
 		if ((e & VSVM_PTE_VALID) && level > 0) {
-			if (pt_is_leaf(e, level))
+			if (!pt_is_leaf(e, level)) {
+				if (level > 1)
+					ret = pt_split_level(pt, pt_table(e), level - 1, va, step,
+							     ends);
+			} else if (!ends || step != span) {
 				ret = pt_split(pt, table, idx);
-			else if (level > 1)
-				ret = pt_split_level(pt, pt_table(e), level - 1, va, step);
+			}
 			if (ret)
 				return ret;
 		}
@@ -395,7 +415,8 @@ static int pt_split_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
  * 512 small leaves translating the same way.  Afterwards the range's
  * entries can be cleared with vsvm_pt_zap(), which never allocates, and
  * vsvm_pt_prealloc_locked() no longer fails on them: an asynchronous
- * VM_BIND UNMAP splits in the ioctl what its bind job clears later.
+ * VM_BIND UNMAP splits in the ioctl what its bind job clears later, and a
+ * MAP queued behind it preallocates the range at once.
  *
  * Return: 0 on success; -EINVAL for a bad range; -ENOMEM, in which case some
  * leaves may have been split (which changes no translation).
@@ -405,9 +426,32 @@ int vsvm_pt_split_locked(struct vsvm_pt *pt, u64 va, u64 size)
 	lockdep_assert_held(&pt->lock);
 	if (!pt_range_ok(va, size))
 		return -EINVAL;
-	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size);
+	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_split_locked);
+
+/**
+ * vsvm_pt_split_ends_locked() - Split the 2 MiB leaves a range cuts into
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ *
+ * As vsvm_pt_split_locked(), but a 2 MiB leaf the range covers whole stays
+ * (at most two leaves are split, one at each end).  Afterwards
+ * vsvm_pt_unmap_locked() on the range neither allocates nor fails: a
+ * synchronous VM_BIND UNMAP splits before it changes anything else.
+ *
+ * Return: 0 on success; -EINVAL for a bad range; -ENOMEM, in which case some
+ * leaves may have been split (which changes no translation).
+ */
+int vsvm_pt_split_ends_locked(struct vsvm_pt *pt, u64 va, u64 size)
+{
+	lockdep_assert_held(&pt->lock);
+	if (!pt_range_ok(va, size))
+		return -EINVAL;
+	return pt_split_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_split_ends_locked);
 
 /**
  * vsvm_pt_unmap_locked() - Clear the entries of a GPU range
@@ -451,6 +495,104 @@ void vsvm_pt_zap(struct vsvm_pt *pt, u64 va, u64 size)
 			       false));
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_zap);
+
+/* Whether every entry of @table is invalid. */
+static bool pt_table_empty(const u64 *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSVM_PT_ENTRIES; i++)
+		if (READ_ONCE(table[i]) & VSVM_PTE_VALID)
+			return false;
+	return true;
+}
+
+/*
+ * Takes out of the tree, below @table (an entry of @level, which maps
+ * @base), every table that the range reaches, that is empty once its own
+ * empty tables are out, and whose span @busy does not claim.
+ */
+static unsigned long pt_prune_level(struct vsvm_pt *pt, u64 *table, unsigned int level,
+				    u64 va, u64 size, vsvm_pt_busy_fn busy, void *priv,
+				    struct list_head *tables)
+{
+	u64 span = BIT_ULL(VSVM_PT_SHIFT(level));
+	unsigned long pruned = 0;
+
+	while (size) {
+		unsigned int idx = pt_index(va, level);
+		u64 step = min(size, span - (va & (span - 1)));
+		u64 e = READ_ONCE(table[idx]);
+
+		if ((e & VSVM_PTE_VALID) && !pt_is_leaf(e, level)) {
+			u64 *child = pt_table(e);
+
+			if (level > 1)
+				pruned += pt_prune_level(pt, child, level - 1, va, step, busy,
+							 priv, tables);
+			if (pt_table_empty(child) && !busy(va & ~(span - 1), span, priv)) {
+				WRITE_ONCE(table[idx], 0);
+				list_add(&virt_to_page(child)->lru, tables);
+				pt->nr_tables--;
+				pruned++;
+			}
+		}
+		va += step;
+		size -= step;
+	}
+	return pruned;
+}
+
+/**
+ * vsvm_pt_prune_locked() - Take the empty table pages of a range out
+ * @pt: The page table, its lock held.
+ * @va: Start of the range, page aligned.
+ * @size: Length, page aligned, not zero.
+ * @busy: Says whether the span [@start, @start + @len) of a table must keep
+ *        its table, empty or not: a mapping there still counts on it.
+ * @priv: Passed to @busy.
+ * @tables: Where the table pages taken out are put (&page.lru).
+ *
+ * Every table below the root that the range reaches is taken out of the
+ * tree if all its entries are invalid (after its own empty tables were
+ * taken out) and @busy does not claim its span; &vsvm_pt.nr_tables drops
+ * at once.  The root stays.  Nobody may write the range's entries without
+ * &vsvm_pt.lock meanwhile (no bind job queued, no userptr or import mapping
+ * there but those @busy claims).  The engine may still be walking a table
+ * taken out: free them with vsvm_pt_free_tables() only after a TLB flush
+ * that waits (vsvm_tlb_flush_range()).
+ *
+ * Return: How many table pages were taken out.
+ */
+unsigned long vsvm_pt_prune_locked(struct vsvm_pt *pt, u64 va, u64 size,
+				   vsvm_pt_busy_fn busy, void *priv,
+				   struct list_head *tables)
+{
+	lockdep_assert_held(&pt->lock);
+	if (WARN_ON(!pt_range_ok(va, size)))
+		return 0;
+	return pt_prune_level(pt, page_address(pt->root), VSVM_PT_LEVELS - 1, va, size,
+			      busy, priv, tables);
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_prune_locked);
+
+/**
+ * vsvm_pt_free_tables() - Free table pages taken out of a page table
+ * @tables: Table pages from vsvm_pt_prune_locked(), taken out before a TLB
+ *          flush that has since waited for the engine's accesses in flight.
+ *
+ * Empties @tables.  Their memory cgroup charge goes with them.
+ */
+void vsvm_pt_free_tables(struct list_head *tables)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, tables, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_pt_free_tables);
 
 /**
  * vsvm_pt_walk() - Translate a GPU address through the page table

@@ -39,6 +39,19 @@ struct seq_file;
 #define VSVM_PT_BIT_NOALLOC	BIT_ULL(63)
 
 struct vsvm_dmachk;
+struct list_head;
+
+/**
+ * typedef vsvm_pt_busy_fn - Whether a table's span is still in use
+ * @start: Start of the span of one table page.
+ * @len: Length of the span.
+ * @priv: The caller's data.
+ *
+ * See vsvm_pt_prune_locked().
+ *
+ * Return: true if the table must stay, even empty.
+ */
+typedef bool (*vsvm_pt_busy_fn)(u64 start, u64 len, void *priv);
 
 /**
  * struct vsvm_pt - A GPU page table
@@ -51,14 +64,15 @@ struct vsvm_dmachk;
  * Updates are made under @lock.  The engine walks the table without it:
  * every entry is written and read with a single 64-bit store and load, a
  * table page is filled before the entry that points to it is published,
- * and table pages are freed only by vsvm_pt_fini().
+ * and a table page taken out of the tree (vsvm_pt_prune_locked()) is freed
+ * only after a TLB flush has waited for the walks that may still see it.
  */
 struct vsvm_pt {
 	/** @lock: Serialises updates of the table. */
 	struct mutex lock;
 	/** @root: The level-3 table. */
 	struct page *root;
-	/** @nr_tables: Number of table pages, the root included. */
+	/** @nr_tables: Number of table pages in the tree, the root included. */
 	unsigned long nr_tables;
 	/** @chk: The device's DMA checker, told of every leaf; or NULL. */
 	struct vsvm_dmachk *chk;
@@ -82,9 +96,14 @@ int vsvm_pt_map_locked(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags)
 int vsvm_pt_unmap_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_prealloc_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_split_locked(struct vsvm_pt *pt, u64 va, u64 size);
+int vsvm_pt_split_ends_locked(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_map_owned(struct vsvm_pt *pt, u64 va, u64 dma, u64 size, u32 flags);
 void vsvm_pt_zap(struct vsvm_pt *pt, u64 va, u64 size);
 int vsvm_pt_walk(struct vsvm_pt *pt, u64 va, struct vsvm_pt_walk *walk);
+unsigned long vsvm_pt_prune_locked(struct vsvm_pt *pt, u64 va, u64 size,
+				   vsvm_pt_busy_fn busy, void *priv,
+				   struct list_head *tables);
+void vsvm_pt_free_tables(struct list_head *tables);
 void vsvm_pt_dump_locked(struct vsvm_pt *pt, struct seq_file *m);
 
 /** VSVM_TLB_ENTRIES - Entries of the simulated TLB (direct-mapped). */

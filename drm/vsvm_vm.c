@@ -37,12 +37,25 @@
  *   the &struct vsvm_vma and links it to the object's &drm_gpuvm_bo, which
  *   holds a reference to the object for as long as it is mapped.
  * - UNMAP checks that mappings cover the range with no hole (-ENOENT
- *   otherwise), clears the page-table entries and flushes the TLB, and only
+ *   otherwise), splits the 2 MiB leaves the range covers in part (the only
+ *   step that can fail, so it comes first: a failed UNMAP changes nothing
+ *   the GPU, an MMU notifier or move_notify can see), clears the
+ *   page-table entries, takes out the table pages left empty that no other
+ *   mapping counts on, flushes the TLB, frees those table pages, and only
  *   then lets drm_gpuvm_sm_unmap() remove the mappings, splitting those the
  *   range covers in part (the &drm_gpuvm_ops.sm_step_remap step).
  *
  * So the page table never maps anything drm_gpuvm does not track, and an
  * object is never released while the GPU can still reach it.
+ *
+ * What one file can hold is bounded: %DRM_VSVM_MAX_VMS VMs, each with at
+ * most %DRM_VSVM_MAX_MAPPINGS mappings (&vsvm_vm.nr_vmas), past which
+ * VM_CREATE, and a MAP or an UNMAP that would cut a mapping in two, fail
+ * with -ENOSPC.  The memory behind them (VMs, mappings, page-table pages) is
+ * charged to the caller's memory cgroup.  Table pages follow the mappings:
+ * a synchronous UNMAP frees those it leaves empty, and those of an
+ * asynchronous UNMAP's range are freed by the next synchronous VM_BIND,
+ * once no bind job is queued (vm_prune_pending()).
  *
  * Removing a mapping can drop the last reference to its object, and freeing
  * a shmem object takes its reservation.  That must not happen while other
@@ -133,6 +146,7 @@ static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 	struct mutex *lock = vma_list_lock(va->gem.obj);
 	struct vsvm_vma *vma = to_vsvm_vma(va);
 
+	container_of(va->vm, struct vsvm_vm, gpuvm)->nr_vmas--;
 	drm_gem_object_get(va->gem.obj);
 	/* Off its object's list, if still on it. */
 	if (lock)
@@ -211,6 +225,7 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	}
 
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
+	container_of(old->vm, struct vsvm_vm, gpuvm)->nr_vmas += !!prev + !!next;
 
 	/*
 	 * The pieces take @old's place on its object's list, in one step under
@@ -300,8 +315,8 @@ void vsvm_file_fini(struct vsvm_file *vfile)
  * @svm: Whether the VM mirrors the caller's address space (see vsvm_svm.c).
  * @id: Out: the new VM's id.
  *
- * Return: 0 on success, -ENOMEM on failure, -EINTR if the caller's mm is
- * going away.
+ * Return: 0 on success; -ENOSPC if the file has %DRM_VSVM_MAX_VMS VMs
+ * already; -ENOMEM on failure; -EINTR if the caller's mm is going away.
  */
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		   u64 client_id, bool svm, u32 *id)
@@ -310,7 +325,7 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	struct vsvm_vm *vm;
 	int ret;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
@@ -343,12 +358,20 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 			return ret;
 		}
 	}
-	/* Never 0: the uapi says a VM id is not zero (see vm_id_check()). */
-	ret = xa_alloc(&vfile->vms, &vm->id, vm, XA_LIMIT(1, U32_MAX), GFP_KERNEL);
+	/*
+	 * Never 0: the uapi says a VM id is not zero (see vm_id_check()).  Ids
+	 * are reused lowest first: the id limit bounds the file's VMs.
+	 */
+	ret = xa_alloc(&vfile->vms, &vm->id, vm, XA_LIMIT(1, DRM_VSVM_MAX_VMS), GFP_KERNEL);
 	if (ret) {
+		if (ret == -EBUSY) {
+			drm_dbg(&vdev->drm, "VM_CREATE: the file has %d VMs already\n",
+				DRM_VSVM_MAX_VMS);
+			ret = -ENOSPC;
+		}
 		vsvm_svm_fini(vm);
 		drm_gpuvm_put(&vm->gpuvm);
-		return ret == -EBUSY ? -ENOMEM : ret;
+		return ret;
 	}
 	*id = vm->id;
 	return 0;
@@ -555,6 +578,77 @@ static void vm_bind_job_arm(struct vsvm_bind_job *job, struct drm_exec *exec)
 				   DMA_RESV_USAGE_BOOKKEEP);
 }
 
+/**
+ * struct vm_prune_ctx - What vm_table_busy() checks a table's span against
+ */
+struct vm_prune_ctx {
+	/** @vm: The VM. */
+	struct vsvm_vm *vm;
+	/** @addr: Start of a range whose mappings are being removed. */
+	u64 addr;
+	/** @range: Its length; 0 if none is. */
+	u64 range;
+};
+
+/*
+ * The VM's &vsvm_pt_busy_fn: a table stays while a mapping reaches its
+ * span, other than those of the range being removed.  Such a mapping may
+ * be a userptr's or an import's, whose preallocated tables are written and
+ * cleared later without allocating, under the notifier lock or the
+ * reservation (I2): it must never find a table gone.
+ */
+static bool vm_table_busy(u64 start, u64 len, void *priv)
+{
+	struct vm_prune_ctx *p = priv;
+	struct drm_gpuvm *gpuvm = &p->vm->gpuvm;
+	u64 end = start + len, gone_end = p->addr + p->range;
+
+	if (!p->range)
+		return !drm_gpuvm_interval_empty(gpuvm, start, len);
+	if (start < p->addr &&
+	    !drm_gpuvm_interval_empty(gpuvm, start, min(end, p->addr) - start))
+		return true;
+	if (end > gone_end &&
+	    !drm_gpuvm_interval_empty(gpuvm, max(start, gone_end), end - max(start, gone_end)))
+		return true;
+	return false;
+}
+
+/*
+ * Frees the empty tables of [@addr, +@range) that no mapping reaches; the
+ * VM's lock held and its bind jobs all run (so no job writes the table
+ * without &vsvm_pt.lock), while the engine may be running.
+ */
+static void vm_prune_range(struct vsvm_vm *vm, u64 addr, u64 range)
+{
+	struct vm_prune_ctx prune = { .vm = vm };
+	LIST_HEAD(tables);
+
+	lockdep_assert_held(&vm->lock);
+	if (WARN_ON(vm->last_bind))
+		return;
+	mutex_lock(&vm->pt.lock);
+	vsvm_pt_prune_locked(&vm->pt, addr, range, vm_table_busy, &prune, &tables);
+	mutex_unlock(&vm->pt.lock);
+	if (list_empty(&tables))
+		return;
+	/* I10: a walk that began before the tables went out is over after this. */
+	vsvm_tlb_flush_range(&vm->tlb, addr, range);
+	vsvm_pt_free_tables(&tables);
+}
+
+/* The tables that asynchronous UNMAPs left empty: see vm_prune_range(). */
+static void vm_prune_pending(struct vsvm_vm *vm)
+{
+	u64 start = vm->prune_start, len = vm->prune_end - vm->prune_start;
+
+	if (!len)
+		return;
+	vm->prune_start = 0;
+	vm->prune_end = 0;
+	vm_prune_range(vm, start, len);
+}
+
 /*
  * MAP; with @jobp, an asynchronous one, whose job *@jobp is pushed (and
  * *@jobp cleared) once the mapping is in, and left to the caller on failure.
@@ -586,7 +680,12 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 			op->read_only = true;
 	}
 
-	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	if (vm->nr_vmas >= DRM_VSVM_MAX_MAPPINGS) {
+		drm_dbg(drm, "VM_BIND: VM %u has %d mappings already\n", vm->id,
+			DRM_VSVM_MAX_MAPPINGS);
+		return -ENOSPC;
+	}
+	vma = kzalloc(sizeof(*vma), GFP_KERNEL_ACCOUNT);
 	if (!vma)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&vma->up_link);
@@ -633,6 +732,9 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	}
 	if (ret) {
 		drm_gpuvm_bo_put(vm_bo);
+		/* Synchronous: no bind job is queued, the tables made can go. */
+		if (!job)
+			vm_prune_range(vm, op->addr, op->range);
 		goto out;
 	}
 
@@ -652,6 +754,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	}
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
+	vm->nr_vmas++;
 	if (job) {
 		job->addr = op->addr;
 		job->range = op->range;
@@ -889,6 +992,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	struct vsvm_bind_job *job = jobp ? *jobp : NULL;
 	struct drm_device *drm = &vm->vdev->drm;
 	struct vsvm_unmap_ctx ctx = { .dead = LIST_HEAD_INIT(ctx.dead) };
+	struct drm_gpuva *va;
 	struct drm_exec exec;
 	unsigned int i;
 	long wait;
@@ -898,6 +1002,14 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		drm_dbg(drm, "VM_BIND: UNMAP [%#llx, +%#llx) has a hole\n",
 			op->addr, op->range);
 		return -ENOENT;
+	}
+	/* Cutting a mapping in two leaves one mapping more. */
+	va = drm_gpuva_find_first(&vm->gpuvm, op->addr, op->range);
+	if (va && va->va.addr < op->addr && va->va.addr + va->va.range > op->addr + op->range &&
+	    vm->nr_vmas >= DRM_VSVM_MAX_MAPPINGS) {
+		drm_dbg(drm, "VM_BIND: UNMAP [%#llx, +%#llx) cuts a mapping in two, and VM %u has %d mappings already\n",
+			op->addr, op->range, vm->id, DRM_VSVM_MAX_MAPPINGS);
+		return -ENOSPC;
 	}
 
 	/*
@@ -915,7 +1027,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	}
 
 	for (i = 0; i < ARRAY_SIZE(ctx.spare); i++) {
-		ctx.spare[i] = kzalloc(sizeof(*ctx.spare[i]), GFP_KERNEL);
+		ctx.spare[i] = kzalloc(sizeof(*ctx.spare[i]), GFP_KERNEL_ACCOUNT);
 		if (!ctx.spare[i]) {
 			ret = -ENOMEM;
 			goto out_free;
@@ -942,6 +1054,14 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		mutex_unlock(&vm->pt.lock);
 		if (ret)
 			goto out;
+		/* Its empty tables go at the next synchronous VM_BIND. */
+		if (vm->prune_end == vm->prune_start) {
+			vm->prune_start = op->addr;
+			vm->prune_end = op->addr + op->range;
+		} else {
+			vm->prune_start = min(vm->prune_start, op->addr);
+			vm->prune_end = max(vm->prune_end, op->addr + op->range);
+		}
 		job->unmap = true;
 		job->addr = op->addr;
 		job->range = op->range;
@@ -952,14 +1072,32 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		 */
 		vm_bind_job_arm(job, &exec);
 	} else {
+		struct vm_prune_ctx prune = { .vm = vm, .addr = op->addr, .range = op->range };
+		LIST_HEAD(tables);
+
+		/*
+		 * The one step that can fail first, while nothing has changed:
+		 * a userptr or import mapping that stays in drm_gpuvm must stay
+		 * on its object's list too, where the MMU notifier (I1) and
+		 * move_notify (I9) find it, or the next EXEC would map it where
+		 * neither can take it back.
+		 */
+		mutex_lock(&vm->pt.lock);
+		ret = vsvm_pt_split_ends_locked(&vm->pt, op->addr, op->range);
+		mutex_unlock(&vm->pt.lock);
+		if (ret)
+			goto out;
 		/* The GPU loses the range first; only then do the mappings go. */
 		vm_detach_userptrs(vm, op->addr, op->range);
 		mutex_lock(&vm->pt.lock);
-		ret = vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range);
+		/* Split above: clearing the range allocates nothing. */
+		WARN_ON(vsvm_pt_unmap_locked(&vm->pt, op->addr, op->range));
+		vsvm_pt_prune_locked(&vm->pt, op->addr, op->range, vm_table_busy, &prune,
+				     &tables);
 		mutex_unlock(&vm->pt.lock);
+		/* I10: waits for the engine's walks, which may still see @tables. */
 		vsvm_tlb_flush_range(&vm->tlb, op->addr, op->range);
-		if (ret)
-			goto out;
+		vsvm_pt_free_tables(&tables);
 	}
 
 	ret = drm_gpuvm_sm_unmap(&vm->gpuvm, &ctx, op->addr, op->range);
@@ -986,11 +1124,12 @@ out_free:
  * @done: Out: how many operations were done.
  *
  * First waits for the VM's queued asynchronous binds, which write the page
- * table without its lock.
+ * table without its lock, and frees the table pages their UNMAPs left empty.
  *
  * Return: 0 when all were done; else the error of the one that failed:
  * -ENOENT if the VM was destroyed or an UNMAP range has a hole, -EEXIST if a
- * MAP range is in use, -ENOMEM, or -EINTR/-ERESTARTSYS.
+ * MAP range is in use, -ENOSPC past %DRM_VSVM_MAX_MAPPINGS, -ENOMEM, or
+ * -EINTR/-ERESTARTSYS.  A failed op changed nothing.
  */
 int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *done)
 {
@@ -1003,6 +1142,8 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 		ret = -ENOENT;
 	if (!ret)
 		ret = vsvm_vm_wait_binds(vm, true);
+	if (!ret)
+		vm_prune_pending(vm);
 	for (i = 0; i < count && !ret; i++) {
 		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i], NULL) :
 				     vm_map_locked(vm, &ops[i], NULL);

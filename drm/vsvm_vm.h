@@ -77,6 +77,15 @@ struct vsvm_vm {
 	 * teardown waits for this count to drop to zero instead.
 	 */
 	atomic_t lr_jobs;
+	/** @nr_vmas: Number of mappings, at most %DRM_VSVM_MAX_MAPPINGS; under @lock. */
+	unsigned int nr_vmas;
+	/**
+	 * @prune_start: Start of the range asynchronous UNMAPs cleared since
+	 * the last synchronous VM_BIND, whose empty tables it frees; under @lock.
+	 */
+	u64 prune_start;
+	/** @prune_end: End of that range; equal to @prune_start if none. */
+	u64 prune_end;
 };
 
 /**

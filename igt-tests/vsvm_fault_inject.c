@@ -13,10 +13,14 @@
  *		runs a job afterwards), and the kernel must not warn.
  *		An SVM fault's non-sleeping xarray allocations are failed
  *		too: the page it maps must stay tracked (I1, I10).
+ *		A failed UNMAP must leave its mappings as they were: a
+ *		userptr it did not unmap is still invalidated when its
+ *		memory goes (the DMA checker stays silent).
  */
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "igt.h"
 #include "vsvm_drm.h"
@@ -25,6 +29,7 @@
 #define PAGE 4096ull
 #define CMD_VA 0x100000ull
 #define DATA_VA 0x200000ull
+#define MIB (1ull << 20)
 
 static int fail_nth_fd = -1;
 
@@ -172,6 +177,62 @@ static int svm_prefetch_page(int fd, uint32_t vm, void *addr, bool inject, int *
 	return vsvm_newest_fault(fd, NULL) == mark ? 1 : -EFAULT;
 }
 
+/*
+ * Scans the "pt:" lines of VM @vm of @fd's file in debugfs vsvm_vms: whether
+ * a 2 MiB leaf maps @at, and whether any entry reaches [@start, @end).
+ */
+static void pt_scan(int fd, uint32_t vm, uint64_t at, uint64_t start, uint64_t end,
+		    bool *huge, bool *reaches)
+{
+	static char buf[1 << 16];
+	char key[32], file_key[48], *line, *save = NULL;
+	bool in_file = false, in_vm = false;
+	unsigned long long a, b;
+	char rw[4], size[4];
+	int dir, f, n;
+
+	*huge = false;
+	*reaches = false;
+	dir = igt_debugfs_dir(fd);
+	igt_assert_fd(dir);
+	f = openat(dir, "vsvm_vms", O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	close(dir);
+	igt_assert_lt(0, n);
+	buf[n] = '\0';
+	snprintf(key, sizeof(key), "vm %u", vm);
+	snprintf(file_key, sizeof(file_key), "file %lld", vsvm_fdinfo_value(fd, "drm-client-id"));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "file ", 5)) {
+			in_file = !strcmp(line, file_key);
+			in_vm = false;
+		} else if (in_file && !strncmp(line, "vm ", 3)) {
+			in_vm = !strcmp(line, key);
+		} else if (in_vm && sscanf(line, "pt: 0x%llx-0x%llx %3s %3s", &a, &b, rw, size) == 4) {
+			*huge |= !strcmp(size, "2M") && a <= at && at < b;
+			*reaches |= a < end && start < b;
+			igt_debug("%s\n", line);
+		}
+	}
+}
+
+/* Writes @val to sysfs file @path; returns 0 or -errno. */
+static int sysfs_write(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY), ret = 0;
+
+	if (f < 0)
+		return -errno;
+	if (write(f, val, strlen(val)) != (ssize_t)strlen(val))
+		ret = -errno;
+	close(f);
+	return ret;
+}
+
+#define SHMEM_THP "/sys/kernel/mm/transparent_hugepage/shmem_enabled"
+
 /* The device still works: a job stores a value, read back by the CPU. */
 static void check_device_works(int fd)
 {
@@ -270,6 +331,130 @@ igt_main
 			injected += more;
 		}
 		igt_info("vm-bind: %d allocations failed in turn\n", injected);
+		vsvm_gem_close(fd, bo);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+	}
+
+	/*
+	 * I1, I9: a synchronous UNMAP whose range cuts into a 2 MiB leaf (of
+	 * a buffer object on a transparent huge page) and covers a userptr
+	 * mapping.  Splitting the leaf allocates; if that fails, the UNMAP
+	 * must leave the userptr mapping on its object's list, where the MMU
+	 * notifier finds it: the next EXEC writes its entries, and munmap()
+	 * of its memory must clear them again before the pages go.
+	 */
+	igt_describe("A synchronous UNMAP that splits a 2 MiB leaf and covers a userptr "
+		     "mapping, each allocation failed in turn: a failed UNMAP leaves "
+		     "the userptr mapped and still invalidated by munmap (the DMA "
+		     "checker stays silent); a job then faults or cannot be submitted.");
+	igt_subtest("unmap-split-userptr") {
+		const uint64_t bo_va = 0x40000000, up_va = bo_va + 4 * MIB, up_size = 16 * PAGE;
+		const uint64_t cut = bo_va + 3 * MIB, cut_size = up_va + up_size - cut;
+		long long chk = vsvm_debugfs_get(fd, "dmachk", "violations");
+		uint32_t bo, cmd, dst, vm0 = vsvm_vm_create(fd);
+		char thp_old[64] = "";
+		int injected = 0, failed = 0, f;
+		bool huge, reaches;
+		uint32_t *c, *d;
+
+		igt_require_f(chk >= 0, "the DMA checker is off\n");
+		f = open(SHMEM_THP, O_RDONLY);
+		igt_require_f(f >= 0, "the kernel has no transparent huge pages\n");
+		igt_assert_lt(0, read(f, thp_old, sizeof(thp_old) - 1));
+		close(f);
+		/* "always [never] ..." : keep the bracketed one. */
+		if (strchr(thp_old, '['))
+			memmove(thp_old, strchr(thp_old, '[') + 1, strlen(strchr(thp_old, '[')));
+		if (strchr(thp_old, ']'))
+			*strchr(thp_old, ']') = '\0';
+		igt_assert_eq(sysfs_write(SHMEM_THP, "force"), 0);
+		bo = vsvm_gem_create(fd, 4 * MIB);
+		/* The object's pages are got at its first MAP: on huge pages now. */
+		igt_assert_eq(vsvm_vm_map(fd, vm0, bo, 0, bo_va, 4 * MIB, 0), 0);
+		igt_assert_eq(sysfs_write(SHMEM_THP, thp_old), 0);
+		pt_scan(fd, vm0, cut, 0, 0, &huge, &reaches);
+		igt_require_f(huge, "no 2 MiB leaf at %#llx: shmem gave no huge page\n",
+			      (unsigned long long)cut);
+
+		cmd = vsvm_gem_create(fd, PAGE);
+		dst = vsvm_gem_create(fd, up_size);
+		c = vsvm_gem_mmap(fd, cmd, PAGE);
+		d = vsvm_gem_mmap(fd, dst, up_size);
+		FOR_EACH_ALLOCATION(n, more) {
+			uint32_t vm = vsvm_vm_create(fd), up, s;
+			struct drm_vsvm_sync out = { 0 };
+			struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA,
+						   .out_syncs = (uintptr_t)&out,
+						   .num_out_syncs = 1 };
+			unsigned int w = 0;
+			uint8_t *mem;
+			int ret;
+
+			mem = mmap(NULL, up_size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			igt_assert(mem != MAP_FAILED);
+			memset(mem, 0x5a, up_size);
+			up = vsvm_gem_userptr(fd, mem, up_size, 0);
+			igt_assert_eq(vsvm_vm_map(fd, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+			igt_assert_eq(vsvm_vm_map(fd, vm, dst, 0, DATA_VA, up_size, 0), 0);
+			igt_assert_eq(vsvm_vm_map(fd, vm, bo, 0, bo_va, 4 * MIB, 0), 0);
+			igt_assert_eq(vsvm_vm_map(fd, vm, up, 0, up_va, up_size, 0), 0);
+			vsvm_emit_copy(c, &w, PAGE / 4, DATA_VA, up_va, up_size);
+			vsvm_emit_end(c, &w, PAGE / 4);
+			e.cs_size = w * 4;
+			pt_scan(fd, vm, cut, 0, 0, &huge, &reaches);
+			igt_assert_f(huge, "n=%d: no 2 MiB leaf at %#llx\n", n,
+				     (unsigned long long)cut);
+
+			fail_nth(n);
+			ret = vsvm_vm_unmap(fd, vm, cut, cut_size);
+			more = disarm();
+			igt_assert_f(ret == 0 || ret == -ENOMEM, "UNMAP: %s\n", strerror(-ret));
+			if (ret) {
+				/* Still mapped: a job reads the userptr. */
+				failed++;
+				memset(d, 0, up_size);
+				igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+				out.handle = s;
+				igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e), 0);
+				igt_assert_eq(vsvm_job_end(fd, s), 1);
+				igt_assert_eq(d[0], 0x5a5a5a5a);
+				igt_assert_eq(d[up_size / 4 - 1], 0x5a5a5a5a);
+			}
+			/* Its memory goes: nothing may reach its pages any more. */
+			igt_assert_eq(munmap(mem, up_size), 0);
+			pt_scan(fd, vm, 0, up_va, up_va + up_size, &huge, &reaches);
+			igt_assert_f(!reaches, "n=%d: UNMAP %d, and after munmap the GPU page "
+				     "table still maps the userptr's range\n", n, ret);
+			igt_assert_f(vsvm_debugfs_get(fd, "dmachk", "violations") == chk,
+				     "n=%d: UNMAP %d, then munmap: DMA checker: %lld violations "
+				     "(%lld before)\n", n, ret,
+				     vsvm_debugfs_get(fd, "dmachk", "violations"), chk);
+			/* A job using the address faults, or cannot be submitted. */
+			igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+			out.handle = s;
+			ret = ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e);
+			if (ret) {
+				igt_assert_eq(ret, -EFAULT);
+				drmSyncobjDestroy(fd, s);
+			} else {
+				igt_assert_eq(vsvm_job_end(fd, s), -EFAULT);
+			}
+			igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+					    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
+			vsvm_gem_close(fd, up);
+			injected += more;
+		}
+		igt_info("unmap-split-userptr: %d allocations failed in turn, %d UNMAPs failed\n",
+			 injected, failed);
+		igt_assert_lt(0, failed);
+		munmap(c, PAGE);
+		munmap(d, up_size);
+		vsvm_gem_close(fd, cmd);
+		vsvm_gem_close(fd, dst);
+		igt_assert_eq(ioctl(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				    &(struct drm_vsvm_vm_destroy){ .vm_id = vm0 }), 0);
 		vsvm_gem_close(fd, bo);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 		check_device_works(fd);

@@ -7,12 +7,16 @@
  * TEST: vsvm vm
  * Description: GPU address spaces: VM_CREATE, VM_DESTROY and VM_BIND, with
  *		what the GPU's page table holds after each (debugfs vsvm_vms),
- *		and every errno of the three ioctls.
+ *		and every errno of the three ioctls; page-table pages freed
+ *		when unmapping leaves them empty, and the limits on VMs per
+ *		file and mappings per VM.
  */
 
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "igt.h"
 #include "vsvm_drm.h"
@@ -20,6 +24,9 @@
 
 #define PAGE 4096ull
 #define HUGE_2M (2ull << 20)
+#define CMD_VA 0x100000ull
+/* MAP/UNMAP pairs at distinct 2 MiB slots in table-pages-bounded. */
+#define PT_PAIRS 2048
 
 static int __vm_destroy(int fd, uint32_t vm)
 {
@@ -134,6 +141,92 @@ static void pt_lines(int fd, uint32_t vm, char *out, size_t len)
 	}
 	if (cur_attrs[0])
 		append_run(out, len, cur_start, cur_end, cur_attrs);
+}
+
+/* The "pt: N table pages" of VM @vm of @fd's file in debugfs vsvm_vms. */
+static long long table_pages(int fd, uint32_t vm)
+{
+	static char buf[4 << 20];
+	char key[32], file_key[48], *line, *save = NULL;
+	bool in_file = false, in_vm = false;
+	long long n = -1;
+	int dir, f, len = 0, got;
+
+	dir = igt_debugfs_dir(fd);
+	igt_assert_fd(dir);
+	f = openat(dir, "vsvm_vms", O_RDONLY);
+	igt_assert_fd(f);
+	/* A VM with many mappings has a long dump: read all of it. */
+	while ((got = read(f, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += got;
+	close(f);
+	close(dir);
+	igt_assert_lt(0, len);
+	igt_assert_lt(len, (int)sizeof(buf) - 1);
+	buf[len] = '\0';
+	snprintf(key, sizeof(key), "vm %u", vm);
+	snprintf(file_key, sizeof(file_key), "file %lld", vsvm_fdinfo_value(fd, "drm-client-id"));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "file ", 5)) {
+			in_file = !strcmp(line, file_key);
+			in_vm = false;
+		} else if (in_file && !strncmp(line, "vm ", 3)) {
+			in_vm = !strcmp(line, key);
+		} else if (in_vm && strncmp(line, "pt: 0x", 6) &&
+			   sscanf(line, "pt: %lld table pages", &n) == 1) {
+			break;
+		}
+	}
+	igt_assert_f(n > 0, "no table pages line for vm %u of %s in %d bytes\n", vm, file_key, len);
+	return n;
+}
+
+static void expect_tables(int fd, uint32_t vm, long long want, const char *when)
+{
+	long long got = table_pages(fd, vm);
+
+	igt_assert_f(got == want, "%s: %lld table pages, want %lld\n", when, got, want);
+}
+
+#define CGROUP "/sys/fs/cgroup"
+#define CGROUP_TEST CGROUP "/vsvm_vm"
+
+/* Writes @val to @path; returns 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY), ret = 0;
+
+	if (f < 0)
+		return -errno;
+	if (write(f, val, strlen(val)) != (ssize_t)strlen(val))
+		ret = -errno;
+	close(f);
+	return ret;
+}
+
+/* The number in @path (memory.current), or -1. */
+static long long read_number(const char *path)
+{
+	char buf[64] = "";
+	int f = open(path, O_RDONLY), n;
+
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	return n > 0 ? atoll(buf) : -1;
+}
+
+/* Runs a job of @n words at CMD_VA (@cmd's mapping) on @vm: its status. */
+static int run_job(int fd, uint32_t vm, unsigned int n)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA, .cs_size = n * 4,
+				   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+	do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
+	return vsvm_job_end(fd, out.handle);
 }
 
 static void expect_pt(int fd, uint32_t vm, const char *want)
@@ -414,6 +507,215 @@ igt_main
 		expect_pt(f, vm, "0x0000000000010000-0x0000000000012000 rw 4K;"
 				 "0x0000000000030000-0x0000000000032000 rw 4K;"
 				 "0x0000fffffffff000-0x0001000000000000 rw 4K");
+		close(f);
+	}
+
+	/*
+	 * Page-table pages follow the mappings: an UNMAP frees the tables it
+	 * leaves empty (after the TLB flush that waits for the engine, I10),
+	 * so many MAP/UNMAP pairs leave the VM's page table as it was.
+	 */
+	igt_describe("Many MAP/UNMAP pairs at distinct 2 MiB slots, next to a mapping "
+		     "that stays: the table pages go back to their number before "
+		     "each batch, and to the empty VM's once everything is unmapped.");
+	igt_subtest("table-pages-bounded") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE), done;
+		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
+		long long empty = table_pages(f, vm), kept;
+		uint64_t t0 = vsvm_now_ns();
+		unsigned int i, k = 0;
+
+		igt_assert_eq(empty, 1);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
+		kept = table_pages(f, vm);
+		igt_assert_eq(kept, 4);
+		while (k < PT_PAIRS) {
+			for (i = 0; i < DRM_VSVM_MAX_BIND_OPS && k < PT_PAIRS; i += 2, k++) {
+				/* Slots 1-511 share a level-1 table with the kept mapping. */
+				uint64_t addr = (uint64_t)(k + 1) << 21;
+
+				ops[i] = map_op(bo, 0, addr, PAGE, 0);
+				ops[i + 1] = unmap_op(addr, PAGE);
+			}
+			igt_assert_eq(__vm_bind(f, vm, ops, i, &done), 0);
+			igt_assert_eq(done, i);
+			igt_assert_f(table_pages(f, vm) == kept,
+				     "after %u pairs: %lld table pages, want %lld\n",
+				     k, table_pages(f, vm), kept);
+		}
+		igt_info("%d MAP/UNMAP pairs in %.1f s: %lld table pages\n", PT_PAIRS,
+			 (vsvm_now_ns() - t0) / 1e9, table_pages(f, vm));
+		igt_assert_eq(bind1(f, vm, unmap_op(0, PAGE)), 0);
+		expect_tables(f, vm, empty, "everything unmapped");
+		close(f);
+	}
+
+	/*
+	 * I2: a userptr mapping's tables are preallocated and its entries
+	 * written later under the notifier lock without allocating.  After an
+	 * invalidation its tables are empty, and must stay.
+	 */
+	igt_describe("An invalidated userptr's empty tables stay when a neighbour in "
+		     "the same table is unmapped, and the next job writes through it.");
+	igt_subtest("table-pages-userptr") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE);
+		uint32_t cmd = vsvm_gem_create(f, PAGE), *c = vsvm_gem_mmap(f, cmd, PAGE), up;
+		const uint64_t slot = 4 * HUGE_2M, up_va = slot + 16 * PAGE;
+		uint32_t *mem = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		unsigned int n = 0;
+		long long tables;
+
+		igt_assert(mem != MAP_FAILED);
+		mem[2] = 1;
+		up = vsvm_gem_userptr(f, mem, 16 * PAGE, 0);
+		igt_assert_eq(bind1(f, vm, map_op(cmd, 0, CMD_VA, PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(up, 0, up_va, 16 * PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, slot, PAGE, 0)), 0);
+		tables = table_pages(f, vm);
+		/* The notifier clears the userptr's entries: its table holds bo's only. */
+		igt_assert_eq(madvise(mem, 16 * PAGE, MADV_DONTNEED), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(slot, PAGE)), 0);
+		expect_tables(f, vm, tables, "neighbour unmapped");
+		vsvm_emit_store32(c, &n, PAGE / 4, up_va + 8, 0xc0ffee);
+		vsvm_emit_end(c, &n, PAGE / 4);
+		igt_assert_eq(run_job(f, vm, n), 1);
+		igt_assert_eq_u32(mem[2], 0xc0ffee);
+		/* Gone with the userptr's mapping: the level-0 table of the slot. */
+		igt_assert_eq(bind1(f, vm, unmap_op(up_va, 16 * PAGE)), 0);
+		expect_tables(f, vm, tables - 1, "userptr unmapped");
+		munmap(c, PAGE);
+		munmap(mem, 16 * PAGE);
+		close(f);
+	}
+
+	/*
+	 * Userspace decides how much page-table memory a VM takes, so it is
+	 * charged to the caller's memory cgroup (__GFP_ACCOUNT).
+	 */
+	igt_describe("The table pages of 1024 mappings at distinct 2 MiB slots are "
+		     "charged to the memory cgroup of the task that mapped them.");
+	igt_subtest("table-pages-memcg") {
+		bool mounted = false;
+
+		if (access(CGROUP "/cgroup.controllers", F_OK)) {
+			igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
+				      "cannot mount cgroup2: %s\n", strerror(errno));
+			mounted = true;
+		}
+		igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
+			      "no memory controller\n");
+		igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+		igt_fork(child, 1) {
+			struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
+			long long before, after, tables;
+			uint32_t vm, bo;
+			unsigned int i, k;
+			int f;
+
+			igt_assert_eq(write_file(CGROUP_TEST "/cgroup.procs", "0"), 0);
+			f = drm_open_driver(DRIVER_VSVM);
+			vm = vsvm_vm_create(f);
+			bo = vsvm_gem_create(f, PAGE);
+			igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
+			tables = table_pages(f, vm);
+			before = read_number(CGROUP_TEST "/memory.current");
+			for (k = 1; k <= 1024; k += DRM_VSVM_MAX_BIND_OPS) {
+				for (i = 0; i < DRM_VSVM_MAX_BIND_OPS; i++)
+					ops[i] = map_op(bo, 0, (uint64_t)(k + i) << 21, PAGE, 0);
+				igt_assert_eq(__vm_bind(f, vm, ops, i, NULL), 0);
+			}
+			after = read_number(CGROUP_TEST "/memory.current");
+			tables = table_pages(f, vm) - tables;
+			igt_info("%lld table pages more; memory.current %lld -> %lld\n", tables,
+				 before, after);
+			igt_assert_lte(1024, tables);
+			/* Charges are batched per CPU: allow for a stock taken before. */
+			igt_assert_f(after - before >= tables * (long long)PAGE * 9 / 10,
+				     "memory.current grew by %lld bytes for %lld table pages\n",
+				     after - before, tables);
+			close(f);
+		}
+		igt_waitchildren();
+		rmdir(CGROUP_TEST);
+		if (mounted)
+			umount(CGROUP);
+	}
+
+	igt_describe("The tables that asynchronous UNMAPs leave empty are freed by the "
+		     "next synchronous VM_BIND.");
+	igt_subtest("table-pages-async") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE), s;
+		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
+		long long empty = table_pages(f, vm);
+		unsigned int i;
+
+		igt_assert_eq(drmSyncobjCreate(f, 0, &s), 0);
+		for (i = 0; i < DRM_VSVM_MAX_BIND_OPS; i += 2) {
+			ops[i] = map_op(bo, 0, (uint64_t)(i + 1) << 30, PAGE, 0);
+			ops[i + 1] = unmap_op((uint64_t)(i + 1) << 30, PAGE);
+		}
+		igt_assert_eq(vsvm_vm_bind_ops(f, vm, ops, DRM_VSVM_MAX_BIND_OPS,
+					       DRM_VSVM_VM_BIND_ASYNC, 0, s, NULL), 0);
+		igt_assert_eq(vsvm_wait_ms(f, s, 20000), 0);
+		igt_assert_lt(empty, table_pages(f, vm));
+		/* Any synchronous bind: here a MAP and an UNMAP elsewhere. */
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, unmap_op(0, PAGE)), 0);
+		expect_tables(f, vm, empty, "after a synchronous VM_BIND");
+		drmSyncobjDestroy(f, s);
+		close(f);
+	}
+
+	igt_describe("A file holds at most DRM_VSVM_MAX_VMS VMs: VM_CREATE then fails "
+		     "with -ENOSPC until one is destroyed.");
+	igt_subtest("vm-limit") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		struct drm_vsvm_vm_create c = { 0 };
+		uint32_t ids[DRM_VSVM_MAX_VMS];
+		unsigned int i;
+
+		for (i = 0; i < DRM_VSVM_MAX_VMS; i++)
+			ids[i] = vsvm_vm_create(f);
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
+		c.flags = DRM_VSVM_VM_CREATE_SVM;
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
+		igt_assert_eq(__vm_destroy(f, ids[7]), 0);
+		ids[7] = vsvm_vm_create(f);
+		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
+		/* Per file: another file still creates VMs. */
+		igt_assert_eq(__vm_destroy(fd, vsvm_vm_create(fd)), 0);
+		close(f);
+	}
+
+	igt_describe("A VM holds at most DRM_VSVM_MAX_MAPPINGS mappings: a MAP, or an "
+		     "UNMAP that would cut a mapping in two, then fails with -ENOSPC "
+		     "and changes nothing; unmapping whole mappings makes room.");
+	igt_subtest("mapping-limit") {
+		int f = drm_open_driver(DRIVER_VSVM);
+		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 3 * PAGE), done;
+		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
+		unsigned int i, k = 1;
+
+		/* One mapping of three pages, then one-page mappings up to the limit. */
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 3 * PAGE, 0)), 0);
+		while (k < DRM_VSVM_MAX_MAPPINGS) {
+			for (i = 0; i < DRM_VSVM_MAX_BIND_OPS && k < DRM_VSVM_MAX_MAPPINGS; i++, k++)
+				ops[i] = map_op(bo, 0, (1ull << 20) + k * PAGE, PAGE, 0);
+			igt_assert_eq(__vm_bind(f, vm, ops, i, &done), 0);
+		}
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 4 * PAGE, PAGE, 0)), -ENOSPC);
+		igt_assert_eq(vsvm_vm_bind_async(f, vm, bo, 0, 4 * PAGE, PAGE, 0, 0), -ENOSPC);
+		igt_assert_eq(bind1(f, vm, unmap_op(PAGE, PAGE)), -ENOSPC);
+		/* Either end of a mapping, or a whole one, can go. */
+		igt_assert_eq(bind1(f, vm, unmap_op(2 * PAGE, PAGE)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 4 * PAGE, PAGE, 0)), -ENOSPC);
+		igt_assert_eq(bind1(f, vm, unmap_op((1ull << 20) + PAGE, PAGE)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 4 * PAGE, PAGE, 0)), 0);
+		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 5 * PAGE, PAGE, 0)), -ENOSPC);
 		close(f);
 	}
 

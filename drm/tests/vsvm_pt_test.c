@@ -3,8 +3,9 @@
  * Copyright © 2026 The vsvm authors
  *
  * KUnit tests of the GPU page tables and the TLB (vsvm_pt.c): insertion,
- * removal and 2 MiB splits at every level boundary, refusals, and TLB
- * invalidation, including a fill that raced with a flush.
+ * removal and 2 MiB splits at every level boundary, refusals, freeing
+ * empty table pages, and TLB invalidation, including a fill that raced
+ * with a flush.
  */
 
 #include <linux/sizes.h>
@@ -264,6 +265,168 @@ static void vsvm_test_pt_split(struct kunit *test)
 	expect_at(test, SZ_1G + SZ_1M, DMA0 + SZ_1G, 0);
 }
 
+/**
+ * struct busy_range - A range whose tables a test says are still needed
+ */
+struct busy_range {
+	/** @start: Start of the range. */
+	u64 start;
+	/** @end: End of the range; equal to @start for none. */
+	u64 end;
+	/** @calls: How many times the callback was asked. */
+	unsigned int calls;
+};
+
+static bool busy_range_fn(u64 start, u64 len, void *priv)
+{
+	struct busy_range *b = priv;
+
+	b->calls++;
+	return start < b->end && b->start < start + len;
+}
+
+/* Prunes [@va, +@size) with @busy; frees what went; returns how many. */
+static unsigned long prune(struct kunit *test, u64 va, u64 size, struct busy_range *busy)
+{
+	struct vsvm_pt *pt = test->priv;
+	struct busy_range none = {};
+	unsigned long n, listed = 0;
+	struct page *page;
+	LIST_HEAD(tables);
+
+	mutex_lock(&pt->lock);
+	n = vsvm_pt_prune_locked(pt, va, size, busy_range_fn, busy ?: &none, &tables);
+	mutex_unlock(&pt->lock);
+	list_for_each_entry(page, &tables, lru)
+		listed++;
+	KUNIT_EXPECT_EQ(test, listed, n);
+	vsvm_pt_free_tables(&tables);
+	KUNIT_EXPECT_TRUE(test, list_empty(&tables));
+	return n;
+}
+
+/* Empty table pages go, as the CPU's page tables do; the root stays. */
+static void vsvm_test_pt_prune(struct kunit *test)
+{
+	struct vsvm_pt *pt = test->priv;
+	unsigned int i;
+
+	/* One page: three tables below the root, all empty once it goes. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_64K, DMA0, SZ_4K, 0), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_64K, SZ_4K, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, VSVM_PT_LEVELS);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_64K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_64K, SZ_4K, NULL), VSVM_PT_LEVELS - 1);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+	expect_unmapped(test, SZ_64K);
+	/* Nothing left to prune; the table is usable again. */
+	KUNIT_EXPECT_EQ(test, prune(test, 0, BIT_ULL(VSVM_VA_BITS), NULL), 0);
+	KUNIT_ASSERT_EQ(test, map(test, SZ_64K, DMA0, SZ_4K, 0), 0);
+	expect_at(test, SZ_64K, DMA0, 0);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_64K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_64K, SZ_4K, NULL), VSVM_PT_LEVELS - 1);
+
+	/* A table still holding a leaf stays, and so do the tables above it. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_64K, DMA0, SZ_4K, 0), 0);
+	KUNIT_ASSERT_EQ(test, map(test, SZ_128K, DMA0 + SZ_4K, SZ_4K, 0), 0);
+	/* In another 2 MiB slot of the same 1 GiB: a level-0 table of its own. */
+	KUNIT_ASSERT_EQ(test, map(test, 3 * L1_SPAN, DMA0, SZ_4K, 0), 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, VSVM_PT_LEVELS + 1);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_64K, SZ_4K), 0);
+	KUNIT_ASSERT_EQ(test, unmap(test, 3 * L1_SPAN, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, 0, 4 * L1_SPAN, NULL), 1);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, VSVM_PT_LEVELS);
+	expect_at(test, SZ_128K, DMA0 + SZ_4K, 0);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_128K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_128K, SZ_4K, NULL), VSVM_PT_LEVELS - 1);
+
+	/* Many 2 MiB slots mapped and unmapped: the count comes back to 1. */
+	for (i = 0; i < 64; i++) {
+		u64 va = L3_SPAN + i * (L2_SPAN + L1_SPAN);
+
+		KUNIT_ASSERT_EQ(test, map(test, va, DMA0, SZ_8K, 0), 0);
+		KUNIT_ASSERT_EQ(test, unmap(test, va, SZ_8K), 0);
+		prune(test, va, SZ_8K, NULL);
+		KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+	}
+	/* A 2 MiB leaf needs no level-0 table; clearing it frees the rest. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, L1_SPAN, 0), 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, 3);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_1G, L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_1G, L1_SPAN, NULL), 2);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+}
+
+/*
+ * Tables a mapping still counts on stay even when empty: a userptr's,
+ * preallocated and written later without allocating (I2), with no entry
+ * while it is invalidated.
+ */
+static void vsvm_test_pt_prune_busy(struct kunit *test)
+{
+	struct busy_range userptr = { .start = SZ_2M + SZ_64K, .end = SZ_2M + SZ_128K };
+	struct vsvm_pt *pt = test->priv;
+
+	mutex_lock(&pt->lock);
+	KUNIT_ASSERT_EQ(test, vsvm_pt_prealloc_locked(pt, userptr.start,
+						      userptr.end - userptr.start), 0);
+	mutex_unlock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, VSVM_PT_LEVELS);
+	/* A neighbour in the same level-0 table comes and goes. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_2M, DMA0, SZ_4K, 0), 0);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_2M, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_2M, SZ_4K, &userptr), 0);
+	KUNIT_EXPECT_GT(test, userptr.calls, 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, VSVM_PT_LEVELS);
+	/* The userptr's entries are still written without allocating. */
+	KUNIT_EXPECT_EQ(test, vsvm_pt_map_owned(pt, userptr.start, DMA0, SZ_64K, 0), 0);
+	expect_at(test, userptr.start + SZ_4K, DMA0 + SZ_4K, 0);
+	vsvm_pt_zap(pt, userptr.start, SZ_64K);
+	/* Once the userptr's mapping is gone, its tables go too. */
+	KUNIT_EXPECT_EQ(test, prune(test, userptr.start, SZ_64K, NULL), VSVM_PT_LEVELS - 1);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+}
+
+/*
+ * A synchronous UNMAP's split touches only the 2 MiB leaves its range cuts
+ * into, not those it covers whole.
+ */
+static void vsvm_test_pt_split_whole(struct kunit *test)
+{
+	struct vsvm_pt *pt = test->priv;
+	unsigned long tables;
+
+	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, 3 * L1_SPAN, 0), 0);
+	tables = pt->nr_tables;
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN, L1_SPAN), 0);
+	mutex_unlock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables);
+	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_ends_locked(pt, SZ_1G + L1_SPAN, L1_SPAN + SZ_4K), 0);
+	mutex_unlock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, tables + 1);
+	expect_at(test, SZ_1G + L1_SPAN, DMA0 + L1_SPAN, 1);
+	expect_at(test, SZ_1G + 2 * L1_SPAN, DMA0 + 2 * L1_SPAN, 0);
+	/* The range clears without allocating, and its tables then go. */
+	vsvm_pt_zap(pt, SZ_1G + L1_SPAN, L1_SPAN + SZ_4K);
+	expect_unmapped(test, SZ_1G + L1_SPAN);
+	expect_at(test, SZ_1G + 2 * L1_SPAN + SZ_4K, DMA0 + 2 * L1_SPAN + SZ_4K, 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_1G + L1_SPAN, L1_SPAN + SZ_4K, NULL), 0);
+	KUNIT_ASSERT_EQ(test, unmap(test, SZ_1G, 3 * L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, prune(test, SZ_1G, 3 * L1_SPAN, NULL), 3);
+	KUNIT_EXPECT_EQ(test, pt->nr_tables, 1);
+
+	/* An asynchronous UNMAP splits whole leaves too: a MAP behind it preallocates. */
+	KUNIT_ASSERT_EQ(test, map(test, SZ_1G, DMA0, L1_SPAN, 0), 0);
+	mutex_lock(&pt->lock);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_split_locked(pt, SZ_1G, L1_SPAN), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_pt_prealloc_locked(pt, SZ_1G, L1_SPAN), 0);
+	mutex_unlock(&pt->lock);
+	expect_at(test, SZ_1G, DMA0, 0);
+}
+
 static void vsvm_test_tlb(struct kunit *test)
 {
 	struct vsvm_pt *pt = test->priv;
@@ -345,6 +508,9 @@ static struct kunit_case vsvm_pt_cases[] = {
 	KUNIT_CASE(vsvm_test_pt_huge),
 	KUNIT_CASE(vsvm_test_pt_refusals),
 	KUNIT_CASE(vsvm_test_pt_split),
+	KUNIT_CASE(vsvm_test_pt_prune),
+	KUNIT_CASE(vsvm_test_pt_prune_busy),
+	KUNIT_CASE(vsvm_test_pt_split_whole),
 	KUNIT_CASE(vsvm_test_tlb),
 	{}
 };

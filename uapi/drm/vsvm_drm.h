@@ -366,13 +366,35 @@ struct drm_vsvm_gem_userptr {
  * simulated GPU reaches memory only through these mappings.  A VM belongs to
  * the DRM file that created it: its id means nothing in another file, and
  * closing the file destroys it.  A mapping keeps its buffer object alive
- * after the object's handle is closed.
+ * after the object's handle is closed.  A file holds at most
+ * %DRM_VSVM_MAX_VMS VMs, and a VM at most %DRM_VSVM_MAX_MAPPINGS mappings
+ * (-ENOSPC past them); the GPU page tables of a VM take memory only for
+ * what is mapped.
  */
 
 /**
  * DRM_VSVM_VA_BITS - Width of a GPU virtual address: VMs span [0, 2^48).
  */
 #define DRM_VSVM_VA_BITS 48
+
+/**
+ * DRM_VSVM_MAX_VMS - The most VMs one DRM file holds at once
+ *
+ * VM_CREATE fails with -ENOSPC past it; VM_DESTROY makes room again.
+ */
+#define DRM_VSVM_MAX_VMS 64
+
+/**
+ * DRM_VSVM_MAX_MAPPINGS - The most mappings one VM holds at once
+ *
+ * A VM_BIND MAP fails with -ENOSPC past it, and so does an UNMAP that would
+ * cut one mapping in two (which leaves one mapping more); an UNMAP of whole
+ * mappings, or of either end of one, always makes room.  The kernel memory
+ * behind a file's VMs, their mappings and their GPU page tables is charged
+ * to the memory cgroup of the task that asked for it, and page-table pages
+ * that no mapping needs any more are freed.
+ */
+#define DRM_VSVM_MAX_MAPPINGS 16384
 
 /**
  * DOC: shared virtual memory
@@ -415,7 +437,8 @@ struct drm_vsvm_gem_userptr {
  * - -EINVAL: @flags has an unknown flag, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @extensions points to memory that cannot be read;
- * - -ENOMEM: out of memory, or of VM ids;
+ * - -ENOSPC: the file has %DRM_VSVM_MAX_VMS VMs already;
+ * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_vm_create {
@@ -598,8 +621,9 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * Used with %DRM_IOCTL_VSVM_VM_BIND.  The ops run in order and are done
  * when the ioctl returns, or, with %DRM_VSVM_VM_BIND_ASYNC, are queued.
  * Each op's arguments are checked before any op runs; an op that then fails
- * (-EEXIST, -ENOENT, -ENOMEM) ends the ioctl, the ops before it staying
- * done (or queued): @num_done says how many.
+ * (-EEXIST, -ENOENT, -ENOSPC, -ENOMEM) ends the ioctl, the ops before it
+ * staying done (or queued): @num_done says how many.  The op that failed
+ * left the VM's mappings as they were.
  *
  * Errors:
  *
@@ -615,6 +639,8 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -ENOENT: @vm_id is not a VM of this file (0 never is), a MAP @handle
  *   is not a GEM handle of this file, or an UNMAP range is not fully mapped;
  * - -EEXIST: a MAP range overlaps an existing mapping;
+ * - -ENOSPC: the VM has %DRM_VSVM_MAX_MAPPINGS mappings already, and the
+ *   op is a MAP or an UNMAP that would cut one mapping in two;
  * - -EINVAL: the VM is an SVM VM, which mirrors its process and has
  *   nothing bound (version 1.5);
  * - -EPERM: a MAP object is a userptr of another process's address space

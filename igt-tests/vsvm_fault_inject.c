@@ -140,11 +140,38 @@ static void check_device_works(int fd)
 #define FOR_EACH_POINT(n, more) \
 	for (int n = 1, more = 1; more && n <= POINTS_MAX; n++)
 
-/* Prints how many allocations of @path were failed in turn. */
+/* Calls of the current subtest that failed with -ENOMEM, see ok_or_enomem_count(). */
+static int enomem_calls;
+
+/* ok_or_enomem(), counting the calls that failed in enomem_calls. */
+static bool ok_or_enomem_count(int ret, const char *what)
+{
+	bool ok = ok_or_enomem(ret, what);
+
+	enomem_calls += !ok;
+	return ok;
+}
+
+/* Prints how many allocations of @path were failed in turn, and how many calls failed. */
 static void report_points(const char *path, int points)
 {
-	igt_info("%s: %d allocations failed in turn%s\n", path, points,
-		 points >= POINTS_MAX ? " (capped)" : "");
+	igt_info("%s: %d allocations failed in turn%s, %d calls failed with ENOMEM\n",
+		 path, points, points >= POINTS_MAX ? " (capped)" : "", enomem_calls);
+	enomem_calls = 0;
+}
+
+/*
+ * Whether page allocations for user memory (GFP_HIGHUSER, which
+ * fail_page_alloc skips by default) fail too: the pages a userptr's pinning
+ * faults in.
+ */
+static void fail_user_pages(bool fail)
+{
+	int f = open("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", O_WRONLY);
+
+	igt_assert_fd(f);
+	igt_assert_eq(write(f, fail ? "N" : "Y", 1), 1);
+	close(f);
 }
 
 static void vm_destroy(int fd, uint32_t vm)
@@ -416,17 +443,17 @@ igt_main
 			bool created, offset = false;
 
 			fail_nth(n);
-			created = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c),
+			created = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c),
 					       "GEM_CREATE");
 			if (created) {
 				mo.handle = c.handle;
-				offset = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET,
+				offset = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET,
 								&mo), "GEM_MMAP_OFFSET");
 			}
 			if (offset) {
 				ptr = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 					   fd, mo.offset);
-				ok_or_enomem(ptr == MAP_FAILED ? -errno : 0, "mmap");
+				ok_or_enomem_count(ptr == MAP_FAILED ? -errno : 0, "mmap");
 			}
 			if (ptr != MAP_FAILED) {
 				ptr[0] = n;
@@ -467,6 +494,7 @@ igt_main
 
 		igt_assert_lte(0, userptrs);
 		probe_init(fd, &p);
+		fail_user_pages(true);
 		for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 			int points = 0;
 
@@ -474,16 +502,18 @@ igt_main
 				uint32_t h = 0;
 				bool created, mapped = false, unmapped = false;
 
+				/* Pinning, and MAP in notifier mode, fault the pages in. */
+				igt_assert_eq(madvise(buf, 4 * PAGE, MADV_DONTNEED), 0);
 				fail_nth(n);
-				created = ok_or_enomem(__vsvm_gem_userptr(fd, (uintptr_t)buf,
+				created = ok_or_enomem_count(__vsvm_gem_userptr(fd, (uintptr_t)buf,
 									  4 * PAGE, modes[m], &h),
 						       "GEM_USERPTR");
 				if (created)
-					mapped = ok_or_enomem(vsvm_vm_map(fd, p.vm, h, 0, 0x40000000,
+					mapped = ok_or_enomem_count(vsvm_vm_map(fd, p.vm, h, 0, 0x40000000,
 									  4 * PAGE, 0),
 							      "VM_BIND MAP of a userptr");
 				if (mapped)
-					unmapped = ok_or_enomem(vsvm_vm_unmap(fd, p.vm, 0x40000000,
+					unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd, p.vm, 0x40000000,
 									      4 * PAGE),
 								"VM_BIND UNMAP of a userptr");
 				more = disarm();
@@ -497,6 +527,7 @@ igt_main
 			}
 			report_points(names[m], points);
 		}
+		fail_user_pages(false);
 		probe_fini(fd, &p);
 		munmap(buf, 4 * PAGE);
 		assert_counter(fd, "vsvm_userptr", "userptrs", userptrs);
@@ -526,15 +557,15 @@ igt_main
 
 			igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
 			fail_nth(n);
-			has_plain = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &plain),
+			has_plain = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &plain),
 						 "VM_CREATE");
 			if (has_plain)
 				vm_destroy(fd, plain.vm_id);
-			has_svm = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &svm),
+			has_svm = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &svm),
 					       "VM_CREATE SVM");
 			if (has_svm) {
 				pf.vm_id = svm.vm_id;
-				prefetched = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH,
+				prefetched = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH,
 								    &pf), "SVM_PREFETCH");
 			}
 			/* The prefetch job is queued: VM_DESTROY goes with it in flight. */
@@ -574,18 +605,18 @@ igt_main
 			bool exported, imported = false, mapped = false, unmapped = false;
 
 			fail_nth(n);
-			exported = ok_or_enomem(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR,
+			exported = ok_or_enomem_count(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR,
 								   &dmabuf) ? -errno : 0,
 						"PRIME_HANDLE_TO_FD");
 			if (exported)
-				imported = ok_or_enomem(drmPrimeFDToHandle(fd1, dmabuf, &h) ?
+				imported = ok_or_enomem_count(drmPrimeFDToHandle(fd1, dmabuf, &h) ?
 							-errno : 0, "PRIME_FD_TO_HANDLE");
 			if (imported)
-				mapped = ok_or_enomem(vsvm_vm_map(fd1, p.vm, h, 0, 0x40000000,
+				mapped = ok_or_enomem_count(vsvm_vm_map(fd1, p.vm, h, 0, 0x40000000,
 								  4 * PAGE, 0),
 						      "VM_BIND MAP of an import");
 			if (mapped)
-				unmapped = ok_or_enomem(vsvm_vm_unmap(fd1, p.vm, 0x40000000,
+				unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd1, p.vm, 0x40000000,
 								      4 * PAGE),
 							"VM_BIND UNMAP of an import");
 			more = disarm();
@@ -629,6 +660,7 @@ igt_main
 		igt_assert_eq(drmSyncobjTimelineSignal(fd, &in_tl, &(uint64_t){ 1 }, 1), 0);
 		igt_assert_eq(drmSyncobjCreate(fd, 0, &out_bin), 0);
 		igt_assert_eq(drmSyncobjCreate(fd, 0, &out_tl), 0);
+		fail_user_pages(true);
 		FOR_EACH_POINT(n, more) {
 			uint32_t vm = vsvm_vm_create(fd);
 			struct drm_vsvm_sync in[2] = {
@@ -657,9 +689,9 @@ igt_main
 			igt_assert_eq(madvise(buf, PAGE, MADV_DONTNEED), 0);
 			c[3] = n;
 			fail_nth(n);
-			submitted = ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e), "EXEC");
-			ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qd), "QUERY DEVICE");
-			ok_or_enomem(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qf), "QUERY FAULTS");
+			submitted = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e), "EXEC");
+			ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qd), "QUERY DEVICE");
+			ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qf), "QUERY FAULTS");
 			more = disarm();
 			if (submitted) {
 				igt_assert_eq(vsvm_wait_ms(fd, out_bin, 20000), 0);
@@ -671,6 +703,7 @@ igt_main
 			vm_destroy(fd, vm);
 			points += more;
 		}
+		fail_user_pages(false);
 		report_points("exec-first-userptr", points);
 		drmSyncobjDestroy(fd, in_bin);
 		drmSyncobjDestroy(fd, in_tl);

@@ -127,7 +127,12 @@ static void check_device_works(int fd)
 			    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
 }
 
-/* --- Every allocating ioctl path ----------------------------------------- */
+/*
+ * --- Every allocating ioctl path -------------------------------------------
+ *
+ * I2: each unwind of a failed allocation must stay lockdep-clean (the debug
+ * kernel judges the log) and leave no object, pin or pinned page behind.
+ */
 
 /*
  * Cap on the allocations failed in turn per path.  The debug kernel under
@@ -584,55 +589,74 @@ igt_main
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 	}
 
-	igt_describe("PRIME export on device 0, import on device 1, and a synchronous "
-		     "VM_BIND MAP and UNMAP of the import, under failing allocations: "
-		     "no import or object is left on either device.");
+	igt_describe("PRIME export on device 0 of an object and of a registration "
+		     "(GEM_USERPTR with PIN_LONGTERM), import on device 1, and a "
+		     "synchronous VM_BIND MAP and UNMAP of the import, under failing "
+		     "allocations: no import, object or pin is left on either device.");
 	igt_subtest("prime-bind-import") {
+		static const char * const names[] = {
+			"prime-bind-import-bo", "prime-bind-import-registration",
+		};
 		int fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
-		long long imports, base1;
-		uint32_t bo = vsvm_gem_create(fd, 4 * PAGE);
+		long long imports, base1, longterm;
+		uint8_t *buf = anon_touched(4 * PAGE);
+		uint32_t src[2];
 		struct probe p;
-		int points = 0;
+		unsigned int k;
 
 		igt_require_f(fd1 >= 0 && vsvm_is_vsvm(fd1), "needs a second vsvm device\n");
 		imports = vsvm_debugfs_get(fd1, "vsvm_prime", "imports");
+		longterm = vsvm_debugfs_get(fd, "vsvm_userptr", "longterm_pages");
 		base1 = vsvm_info_get(fd1, "bo_count");
 		igt_assert_lte(0, imports);
+		src[0] = vsvm_gem_create(fd, 4 * PAGE);
+		src[1] = vsvm_gem_userptr(fd, buf, 4 * PAGE, DRM_VSVM_USERPTR_PIN_LONGTERM);
 		probe_init(fd1, &p);
-		FOR_EACH_POINT(n, more) {
-			int dmabuf = -1;
-			uint32_t h = 0;
-			bool exported, imported = false, mapped = false, unmapped = false;
+		for (k = 0; k < 2; k++) {
+			int points = 0;
 
-			fail_nth(n);
-			exported = ok_or_enomem_count(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR,
-								   &dmabuf) ? -errno : 0,
-						"PRIME_HANDLE_TO_FD");
-			if (exported)
-				imported = ok_or_enomem_count(drmPrimeFDToHandle(fd1, dmabuf, &h) ?
-							-errno : 0, "PRIME_FD_TO_HANDLE");
-			if (imported)
-				mapped = ok_or_enomem_count(vsvm_vm_map(fd1, p.vm, h, 0, 0x40000000,
-								  4 * PAGE, 0),
-						      "VM_BIND MAP of an import");
-			if (mapped)
-				unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd1, p.vm, 0x40000000,
-								      4 * PAGE),
-							"VM_BIND UNMAP of an import");
-			more = disarm();
-			if (mapped && !unmapped)
-				igt_assert_eq(vsvm_vm_unmap(fd1, p.vm, 0x40000000, 4 * PAGE), 0);
-			if (imported)
-				vsvm_gem_close(fd1, h);
-			if (exported)
-				close(dmabuf);
-			probe_run(fd1, &p, n);
-			points += more;
+			FOR_EACH_POINT(n, more) {
+				int dmabuf = -1, ret;
+				uint32_t h = 0;
+				bool exported, imported = false, mapped = false, unmapped = false;
+
+				fail_nth(n);
+				ret = drmPrimeHandleToFD(fd, src[k], DRM_CLOEXEC | DRM_RDWR, &dmabuf);
+				exported = ok_or_enomem_count(ret ? -errno : 0, "PRIME_HANDLE_TO_FD");
+				if (exported) {
+					ret = drmPrimeFDToHandle(fd1, dmabuf, &h);
+					imported = ok_or_enomem_count(ret ? -errno : 0,
+								      "PRIME_FD_TO_HANDLE");
+				}
+				if (imported)
+					mapped = ok_or_enomem_count(vsvm_vm_map(fd1, p.vm, h, 0,
+										0x40000000,
+										4 * PAGE, 0),
+								    "VM_BIND MAP of an import");
+				if (mapped)
+					unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd1, p.vm,
+										    0x40000000,
+										    4 * PAGE),
+								      "VM_BIND UNMAP of an import");
+				more = disarm();
+				if (mapped && !unmapped)
+					igt_assert_eq(vsvm_vm_unmap(fd1, p.vm, 0x40000000, 4 * PAGE),
+						      0);
+				if (imported)
+					vsvm_gem_close(fd1, h);
+				if (exported)
+					close(dmabuf);
+				probe_run(fd1, &p, n);
+				points += more;
+			}
+			report_points(names[k], points);
 		}
-		report_points("prime-bind-import", points);
 		probe_fini(fd1, &p);
-		vsvm_gem_close(fd, bo);
+		vsvm_gem_close(fd, src[0]);
+		vsvm_gem_close(fd, src[1]);
+		munmap(buf, 4 * PAGE);
 		assert_counter(fd1, "vsvm_prime", "imports", imports);
+		assert_counter(fd, "vsvm_userptr", "longterm_pages", longterm);
 		igt_assert_eq(vsvm_info_get(fd1, "bo_count"), base1);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 		check_device_works(fd);

@@ -663,6 +663,70 @@ igt_main
 		drm_close_driver(fd1);
 	}
 
+	igt_describe("EXEC on device 1 storing into an import whose exporter "
+		     "(device 0) moved it, so that EXEC maps it again, under failing "
+		     "allocations; the exporter reads the value back.");
+	igt_subtest("exec-import-remap") {
+		int fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		long long imports, base1;
+		uint32_t bo, h, vm, cmd, s, *c, *d;
+		int dmabuf, points = 0;
+
+		igt_require_f(fd1 >= 0 && vsvm_is_vsvm(fd1), "needs a second vsvm device\n");
+		igt_require_f(vsvm_debugfs_get(fd, "vsvm_prime", "move_notify") == 1,
+			      "no CONFIG_DMABUF_MOVE_NOTIFY: importers pin, nothing moves\n");
+		imports = vsvm_debugfs_get(fd1, "vsvm_prime", "imports");
+		base1 = vsvm_info_get(fd1, "bo_count");
+		bo = vsvm_gem_create(fd, PAGE);
+		d = vsvm_gem_mmap(fd, bo, PAGE);
+		igt_assert_eq(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(fd1, dmabuf, &h), 0);
+		vm = vsvm_vm_create(fd1);
+		cmd = vsvm_gem_create(fd1, PAGE);
+		c = vsvm_gem_mmap(fd1, cmd, PAGE);
+		igt_assert_eq(vsvm_vm_map(fd1, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(fd1, vm, h, 0, DATA_VA, PAGE, 0), 0);
+		c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+		c[1] = (uint32_t)DATA_VA;
+		c[2] = 0;
+		igt_assert_eq(drmSyncobjCreate(fd1, 0, &s), 0);
+		FOR_EACH_POINT(n, more) {
+			struct drm_vsvm_sync out = { .handle = s };
+			struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA, .cs_size = 16,
+						   .out_syncs = (uintptr_t)&out,
+						   .num_out_syncs = 1 };
+			bool submitted;
+
+			/* The exporter moves the buffer: device 1's mapping goes. */
+			igt_assert_eq(vsvm_debugfs_write(fd, "prime_evict", "1"), 0);
+			c[3] = n;
+			fail_nth(n);
+			submitted = ok_or_enomem_count(ioctl_ret(fd1, DRM_IOCTL_VSVM_EXEC, &e),
+						       "EXEC remapping an import");
+			more = disarm();
+			if (submitted) {
+				igt_assert_eq(vsvm_wait_ms(fd1, s, 20000), 0);
+				igt_assert_eq(vsvm_fence_status(fd1, s), 1);
+				igt_assert_eq_u32(((volatile uint32_t *)d)[0], n);
+			}
+			points += more;
+		}
+		report_points("exec-import-remap", points);
+		drmSyncobjDestroy(fd1, s);
+		munmap(c, PAGE);
+		vm_destroy(fd1, vm);
+		vsvm_gem_close(fd1, cmd);
+		vsvm_gem_close(fd1, h);
+		close(dmabuf);
+		munmap(d, PAGE);
+		vsvm_gem_close(fd, bo);
+		assert_counter(fd1, "vsvm_prime", "imports", imports);
+		igt_assert_eq(vsvm_info_get(fd1, "bo_count"), base1);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd1);
+		drm_close_driver(fd1);
+	}
+
 	igt_describe("The first EXEC on a context, with binary and timeline in- and "
 		     "out-syncobjs, storing into a userptr whose pages must be faulted "
 		     "in again, then QUERY, under failing allocations; the job's data is "

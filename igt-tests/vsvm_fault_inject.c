@@ -727,6 +727,57 @@ igt_main
 		drm_close_driver(fd1);
 	}
 
+	igt_describe("A VM_BIND of three MAPs (one across a 1 GiB boundary, one of a "
+		     "2 MiB object at a 2 MiB boundary), synchronous and asynchronous, "
+		     "under failing allocations: exactly the num_done first ops are done.");
+	igt_subtest("vm-bind-ops") {
+		static const char * const names[] = { "vm-bind-ops", "vm-bind-ops-async" };
+		uint32_t small = vsvm_gem_create(fd, 16 * PAGE), big = vsvm_gem_create(fd, 512 * PAGE);
+		struct drm_vsvm_vm_bind_op ops[3] = {
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = small, .addr = 0x3fff8000,
+			  .range = 16 * PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = big, .addr = 0x80000000,
+			  .range = 512 * PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = small, .addr = 0x7fff00000000,
+			  .range = 16 * PAGE },
+		};
+		struct probe p;
+		uint32_t s, k;
+
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+		probe_init(fd, &p);
+		for (k = 0; k < 2; k++) {
+			int points = 0;
+
+			FOR_EACH_POINT(n, more) {
+				uint32_t done = 0, i;
+				int ret;
+
+				fail_nth(n);
+				ret = vsvm_vm_bind_ops(fd, p.vm, ops, 3, k ? DRM_VSVM_VM_BIND_ASYNC : 0,
+						       0, k ? s : 0, &done);
+				ok_or_enomem_count(ret, names[k]);
+				more = disarm();
+				igt_assert_lte(done, 3);
+				igt_assert(ret || done == 3);
+				/* A failed VM_BIND sets no out-sync; what it queued still runs. */
+				if (k && !ret)
+					igt_assert_eq(vsvm_wait_ms(fd, s, 20000), 0);
+				for (i = 0; i < 3; i++)
+					igt_assert_eq(vsvm_vm_unmap(fd, p.vm, ops[i].addr, ops[i].range),
+						      i < done ? 0 : -ENOENT);
+				probe_run(fd, &p, n);
+				points += more;
+			}
+			report_points(names[k], points);
+		}
+		probe_fini(fd, &p);
+		drmSyncobjDestroy(fd, s);
+		vsvm_gem_close(fd, small);
+		vsvm_gem_close(fd, big);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
 	igt_describe("The first EXEC on a context, with binary and timeline in- and "
 		     "out-syncobjs, storing into a userptr whose pages must be faulted "
 		     "in again, then QUERY, under failing allocations; the job's data is "

@@ -441,6 +441,8 @@ igt_main
 		int points = 0;
 
 		probe_init(fd, &p);
+		/* The object's shmem pages, got at mmap(), fail too. */
+		fail_user_pages(true);
 		FOR_EACH_POINT(n, more) {
 			struct drm_vsvm_gem_create c = { .size = 2 * PAGE };
 			struct drm_vsvm_gem_mmap_offset mo = { 0 };
@@ -474,6 +476,7 @@ igt_main
 			probe_run(fd, &p, n);
 			points += more;
 		}
+		fail_user_pages(false);
 		report_points("gem-mmap-fault", points);
 		probe_fini(fd, &p);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
@@ -746,6 +749,8 @@ igt_main
 
 		igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
 		probe_init(fd, &p);
+		/* The objects' shmem pages, got at the first MAP, fail too. */
+		fail_user_pages(true);
 		for (k = 0; k < 2; k++) {
 			int points = 0;
 
@@ -771,6 +776,7 @@ igt_main
 			}
 			report_points(names[k], points);
 		}
+		fail_user_pages(false);
 		probe_fini(fd, &p);
 		drmSyncobjDestroy(fd, s);
 		vsvm_gem_close(fd, small);

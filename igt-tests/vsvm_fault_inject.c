@@ -451,11 +451,11 @@ igt_main
 
 			fail_nth(n);
 			created = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c),
-					       "GEM_CREATE");
+						     "GEM_CREATE");
 			if (created) {
 				mo.handle = c.handle;
 				offset = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET,
-								&mo), "GEM_MMAP_OFFSET");
+								      &mo), "GEM_MMAP_OFFSET");
 			}
 			if (offset) {
 				ptr = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -514,16 +514,16 @@ igt_main
 				igt_assert_eq(madvise(buf, 4 * PAGE, MADV_DONTNEED), 0);
 				fail_nth(n);
 				created = ok_or_enomem_count(__vsvm_gem_userptr(fd, (uintptr_t)buf,
-									  4 * PAGE, modes[m], &h),
-						       "GEM_USERPTR");
+										4 * PAGE, modes[m], &h),
+							     "GEM_USERPTR");
 				if (created)
 					mapped = ok_or_enomem_count(vsvm_vm_map(fd, p.vm, h, 0, 0x40000000,
-									  4 * PAGE, 0),
-							      "VM_BIND MAP of a userptr");
+										4 * PAGE, 0),
+								    "VM_BIND MAP of a userptr");
 				if (mapped)
 					unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd, p.vm, 0x40000000,
-									      4 * PAGE),
-								"VM_BIND UNMAP of a userptr");
+										    4 * PAGE),
+								      "VM_BIND UNMAP of a userptr");
 				more = disarm();
 				if (mapped && !unmapped)
 					igt_assert_eq(vsvm_vm_unmap(fd, p.vm, 0x40000000, 4 * PAGE),
@@ -566,15 +566,15 @@ igt_main
 			igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
 			fail_nth(n);
 			has_plain = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &plain),
-						 "VM_CREATE");
+						       "VM_CREATE");
 			if (has_plain)
 				vm_destroy(fd, plain.vm_id);
 			has_svm = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &svm),
-					       "VM_CREATE SVM");
+						     "VM_CREATE SVM");
 			if (has_svm) {
 				pf.vm_id = svm.vm_id;
 				prefetched = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH,
-								    &pf), "SVM_PREFETCH");
+									  &pf), "SVM_PREFETCH");
 			}
 			/* The prefetch job is queued: VM_DESTROY goes with it in flight. */
 			if (has_svm)

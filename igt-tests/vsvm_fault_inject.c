@@ -263,6 +263,158 @@ static void check_device_works(int fd)
 			    &(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
 }
 
+/*
+ * --- Every allocating ioctl path -------------------------------------------
+ *
+ * I2: each unwind of a failed allocation must stay lockdep-clean (the debug
+ * kernel judges the log) and leave no object, pin or pinned page behind.
+ */
+
+/*
+ * Cap on the allocations failed in turn per path.  The debug kernel under
+ * TCG is slow, and past the first allocations a path repeats itself (more
+ * pages of the same kind); a path that reaches the cap says so.
+ */
+#define POINTS_MAX 150
+
+/* FOR_EACH_ALLOCATION(), at most POINTS_MAX points. */
+#define FOR_EACH_POINT(n, more) \
+	for (int n = 1, more = 1; more && n <= POINTS_MAX; n++)
+
+/* Calls of the current subtest that failed with -ENOMEM, see ok_or_enomem_count(). */
+static int enomem_calls;
+
+/* ok_or_enomem(), counting the calls that failed in enomem_calls. */
+static bool ok_or_enomem_count(int ret, const char *what)
+{
+	bool ok = ok_or_enomem(ret, what);
+
+	enomem_calls += !ok;
+	return ok;
+}
+
+/* Prints how many allocations of @path were failed in turn, and how many calls failed. */
+static void report_points(const char *path, int points)
+{
+	igt_info("%s: %d allocations failed in turn%s, %d calls failed with ENOMEM\n",
+		 path, points, points >= POINTS_MAX ? " (capped)" : "", enomem_calls);
+	enomem_calls = 0;
+}
+
+/*
+ * Whether page allocations for user memory (GFP_HIGHUSER, which
+ * fail_page_alloc skips by default) fail too: the pages a userptr's pinning
+ * faults in.
+ */
+static void fail_user_pages(bool fail)
+{
+	int f = open("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", O_WRONLY);
+
+	igt_assert_fd(f);
+	igt_assert_eq(write(f, fail ? "N" : "Y", 1), 1);
+	close(f);
+}
+
+static void vm_destroy(int fd, uint32_t vm)
+{
+	igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_DESTROY,
+				&(struct drm_vsvm_vm_destroy){ .vm_id = vm }), 0);
+}
+
+/**
+ * struct probe - A context kept for checking the device between points
+ * @vm: its VM
+ * @cmd: command buffer object, at CMD_VA
+ * @data: data buffer object, at DATA_VA
+ * @c: CPU mapping of @cmd
+ * @d: CPU mapping of @data
+ */
+struct probe {
+	uint32_t vm, cmd, data;
+	uint32_t *c, *d;
+};
+
+static void probe_init(int fd, struct probe *p)
+{
+	p->vm = vsvm_vm_create(fd);
+	p->cmd = vsvm_gem_create(fd, PAGE);
+	p->data = vsvm_gem_create(fd, PAGE);
+	p->c = vsvm_gem_mmap(fd, p->cmd, PAGE);
+	p->d = vsvm_gem_mmap(fd, p->data, PAGE);
+	igt_assert_eq(vsvm_vm_map(fd, p->vm, p->cmd, 0, CMD_VA, PAGE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(fd, p->vm, p->data, 0, DATA_VA, PAGE, 0), 0);
+}
+
+/* The device still works: a job stores @v, the CPU reads it back (20 s bound). */
+static void probe_run(int fd, struct probe *p, uint32_t v)
+{
+	struct drm_vsvm_sync out = { 0 };
+	struct drm_vsvm_exec e = { .vm_id = p->vm, .cs_addr = CMD_VA, .cs_size = 16,
+				   .out_syncs = (uintptr_t)&out, .num_out_syncs = 1 };
+
+	p->c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+	p->c[1] = (uint32_t)DATA_VA;
+	p->c[2] = 0;
+	p->c[3] = v;
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
+	do_ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e);
+	igt_assert_eq(vsvm_job_end(fd, out.handle), 1);
+	igt_assert_eq_u32(p->d[0], v);
+}
+
+static void probe_fini(int fd, struct probe *p)
+{
+	munmap(p->c, PAGE);
+	munmap(p->d, PAGE);
+	vsvm_gem_close(fd, p->cmd);
+	vsvm_gem_close(fd, p->data);
+	vm_destroy(fd, p->vm);
+}
+
+/*
+ * Waits (up to 10 s: releases may run from a worker) for "@key: " of debugfs
+ * @file of @fd's device to come back to @want.
+ */
+static void assert_counter(int fd, const char *file, const char *key, long long want)
+{
+	long long v = 0;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		v = vsvm_debugfs_get(fd, file, key);
+		if (v == want)
+			return;
+		usleep(10000);
+	}
+	igt_assert_f(v == want, "%s %s: %lld, was %lld before\n", file, key, v, want);
+}
+
+/* The VmPin line of /proc/self/status in kB: the pins of this process. */
+static long long vm_pin_kb(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmPin:", 6))
+			kb = atoll(line + 6);
+	fclose(f);
+	return kb;
+}
+
+/* Anonymous private memory of @size bytes, each page written. */
+static void *anon_touched(uint64_t size)
+{
+	uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	memset(p, 1, size);
+	return p;
+}
+
 igt_main
 {
 	long long base = 0;
@@ -596,6 +748,438 @@ igt_main
 				    &(struct drm_vsvm_vm_destroy){ .vm_id = vc.vm_id }), 0);
 		munmap(area, 1 << 20);
 		munmap(data + PAGE, (1 << 20) - PAGE);
+		check_device_works(fd);
+	}
+
+	/* --- Every allocating ioctl path ------------------------------------- */
+
+	igt_describe("GEM_CREATE, GEM_MMAP_OFFSET, mmap() and the first CPU access "
+		     "under failing allocations; the device runs a job after each.");
+	igt_subtest("gem-mmap-fault") {
+		struct probe p;
+		int points = 0;
+
+		probe_init(fd, &p);
+		/* The object's shmem pages, got at mmap(), fail too. */
+		fail_user_pages(true);
+		FOR_EACH_POINT(n, more) {
+			struct drm_vsvm_gem_create c = { .size = 2 * PAGE };
+			struct drm_vsvm_gem_mmap_offset mo = { 0 };
+			uint32_t *ptr = MAP_FAILED;
+			bool created, offset = false;
+
+			fail_nth(n);
+			created = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_CREATE, &c),
+						     "GEM_CREATE");
+			if (created) {
+				mo.handle = c.handle;
+				offset = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET,
+								      &mo), "GEM_MMAP_OFFSET");
+			}
+			if (offset) {
+				ptr = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+					   fd, mo.offset);
+				ok_or_enomem_count(ptr == MAP_FAILED ? -errno : 0, "mmap");
+			}
+			if (ptr != MAP_FAILED) {
+				ptr[0] = n;
+				ptr[PAGE / 4] = n;
+			}
+			more = disarm();
+			if (ptr != MAP_FAILED) {
+				igt_assert_eq_u32(ptr[0], n);
+				munmap(ptr, 2 * PAGE);
+			}
+			if (created)
+				vsvm_gem_close(fd, c.handle);
+			probe_run(fd, &p, n);
+			points += more;
+		}
+		fail_user_pages(false);
+		report_points("gem-mmap-fault", points);
+		probe_fini(fd, &p);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
+	igt_describe("GEM_USERPTR in notifier mode, with PROBE and with PIN_LONGTERM, "
+		     "and a synchronous VM_BIND MAP and UNMAP of it, under failing "
+		     "allocations: no userptr, pin or pinned page is left.");
+	igt_subtest("userptr") {
+		static const uint32_t modes[] = {
+			0, DRM_VSVM_USERPTR_PROBE, DRM_VSVM_USERPTR_PIN_LONGTERM,
+		};
+		static const char * const names[] = {
+			"userptr-notifier", "userptr-probe", "userptr-pin-longterm",
+		};
+		long long userptrs = vsvm_debugfs_get(fd, "vsvm_userptr", "userptrs");
+		long long pinned = vsvm_debugfs_get(fd, "vsvm_userptr", "pinned_pages");
+		long long longterm = vsvm_debugfs_get(fd, "vsvm_userptr", "longterm_pages");
+		long long vmpin = vm_pin_kb();
+		uint8_t *buf = anon_touched(4 * PAGE);
+		struct probe p;
+		unsigned int m;
+
+		igt_assert_lte(0, userptrs);
+		probe_init(fd, &p);
+		fail_user_pages(true);
+		for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			int points = 0;
+
+			FOR_EACH_POINT(n, more) {
+				uint32_t h = 0;
+				bool created, mapped = false, unmapped = false;
+
+				/* Pinning, and MAP in notifier mode, fault the pages in. */
+				igt_assert_eq(madvise(buf, 4 * PAGE, MADV_DONTNEED), 0);
+				fail_nth(n);
+				created = ok_or_enomem_count(__vsvm_gem_userptr(fd, (uintptr_t)buf,
+										4 * PAGE, modes[m], &h),
+							     "GEM_USERPTR");
+				if (created)
+					mapped = ok_or_enomem_count(vsvm_vm_map(fd, p.vm, h, 0, 0x40000000,
+										4 * PAGE, 0),
+								    "VM_BIND MAP of a userptr");
+				if (mapped)
+					unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd, p.vm, 0x40000000,
+										    4 * PAGE),
+								      "VM_BIND UNMAP of a userptr");
+				more = disarm();
+				if (mapped && !unmapped)
+					igt_assert_eq(vsvm_vm_unmap(fd, p.vm, 0x40000000, 4 * PAGE),
+						      0);
+				if (created)
+					vsvm_gem_close(fd, h);
+				probe_run(fd, &p, n);
+				points += more;
+			}
+			report_points(names[m], points);
+		}
+		fail_user_pages(false);
+		probe_fini(fd, &p);
+		munmap(buf, 4 * PAGE);
+		assert_counter(fd, "vsvm_userptr", "userptrs", userptrs);
+		assert_counter(fd, "vsvm_userptr", "pinned_pages", pinned);
+		assert_counter(fd, "vsvm_userptr", "longterm_pages", longterm);
+		igt_assert_eq(vm_pin_kb(), vmpin);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
+	igt_describe("VM_CREATE, plain and SVM, SVM_PREFETCH and VM_DESTROY under "
+		     "failing allocations: VM_DESTROY never fails.");
+	igt_subtest("vm-svm-prefetch") {
+		uint8_t *buf = anon_touched(4 * PAGE);
+		struct probe p;
+		int points = 0;
+
+		probe_init(fd, &p);
+		FOR_EACH_POINT(n, more) {
+			struct drm_vsvm_vm_create plain = { 0 };
+			struct drm_vsvm_vm_create svm = { .flags = DRM_VSVM_VM_CREATE_SVM };
+			static uint64_t done;
+			/* Long-running mode: the prefetch ends through a user fence. */
+			struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&done, 1);
+			struct drm_vsvm_svm_prefetch pf = {
+				.extensions = (uintptr_t)&uf,
+				.addr = (uintptr_t)buf, .size = 4 * PAGE,
+			};
+			bool has_plain, has_svm, prefetched = false;
+
+			done = 0;
+			fail_nth(n);
+			has_plain = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &plain),
+						       "VM_CREATE");
+			if (has_plain)
+				vm_destroy(fd, plain.vm_id);
+			has_svm = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_VM_CREATE, &svm),
+						     "VM_CREATE SVM");
+			if (has_svm) {
+				pf.vm_id = svm.vm_id;
+				prefetched = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_PREFETCH,
+									  &pf), "SVM_PREFETCH");
+			}
+			/* The prefetch job is queued: VM_DESTROY goes with it in flight. */
+			if (has_svm)
+				vm_destroy(fd, svm.vm_id);
+			more = disarm();
+			if (prefetched)
+				igt_assert_eq(vsvm_ufence_wait_ms(fd, &done, 1, 20000), 0);
+			probe_run(fd, &p, n);
+			points += more;
+		}
+		report_points("vm-svm-prefetch", points);
+		probe_fini(fd, &p);
+		munmap(buf, 4 * PAGE);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
+	igt_describe("PRIME export on device 0 of an object and of a registration "
+		     "(GEM_USERPTR with PIN_LONGTERM), import on device 1, and a "
+		     "synchronous VM_BIND MAP and UNMAP of the import, under failing "
+		     "allocations: no import, object or pin is left on either device.");
+	igt_subtest("prime-bind-import") {
+		static const char * const names[] = {
+			"prime-bind-import-bo", "prime-bind-import-registration",
+		};
+		int fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		long long imports, base1, longterm;
+		uint8_t *buf = anon_touched(4 * PAGE);
+		uint32_t src[2];
+		struct probe p;
+		unsigned int k;
+
+		igt_require_f(fd1 >= 0 && vsvm_is_vsvm(fd1), "needs a second vsvm device\n");
+		imports = vsvm_debugfs_get(fd1, "vsvm_prime", "imports");
+		longterm = vsvm_debugfs_get(fd, "vsvm_userptr", "longterm_pages");
+		base1 = vsvm_info_get(fd1, "bo_count");
+		igt_assert_lte(0, imports);
+		src[0] = vsvm_gem_create(fd, 4 * PAGE);
+		src[1] = vsvm_gem_userptr(fd, buf, 4 * PAGE, DRM_VSVM_USERPTR_PIN_LONGTERM);
+		probe_init(fd1, &p);
+		for (k = 0; k < 2; k++) {
+			int points = 0;
+
+			FOR_EACH_POINT(n, more) {
+				int dmabuf = -1, ret;
+				uint32_t h = 0;
+				bool exported, imported = false, mapped = false, unmapped = false;
+
+				fail_nth(n);
+				ret = drmPrimeHandleToFD(fd, src[k], DRM_CLOEXEC | DRM_RDWR, &dmabuf);
+				exported = ok_or_enomem_count(ret ? -errno : 0, "PRIME_HANDLE_TO_FD");
+				if (exported) {
+					ret = drmPrimeFDToHandle(fd1, dmabuf, &h);
+					imported = ok_or_enomem_count(ret ? -errno : 0,
+								      "PRIME_FD_TO_HANDLE");
+				}
+				if (imported)
+					mapped = ok_or_enomem_count(vsvm_vm_map(fd1, p.vm, h, 0,
+										0x40000000,
+										4 * PAGE, 0),
+								    "VM_BIND MAP of an import");
+				if (mapped)
+					unmapped = ok_or_enomem_count(vsvm_vm_unmap(fd1, p.vm,
+										    0x40000000,
+										    4 * PAGE),
+								      "VM_BIND UNMAP of an import");
+				more = disarm();
+				if (mapped && !unmapped)
+					igt_assert_eq(vsvm_vm_unmap(fd1, p.vm, 0x40000000, 4 * PAGE),
+						      0);
+				if (imported)
+					vsvm_gem_close(fd1, h);
+				if (exported)
+					close(dmabuf);
+				probe_run(fd1, &p, n);
+				points += more;
+			}
+			report_points(names[k], points);
+		}
+		probe_fini(fd1, &p);
+		vsvm_gem_close(fd, src[0]);
+		vsvm_gem_close(fd, src[1]);
+		munmap(buf, 4 * PAGE);
+		assert_counter(fd1, "vsvm_prime", "imports", imports);
+		assert_counter(fd, "vsvm_userptr", "longterm_pages", longterm);
+		igt_assert_eq(vsvm_info_get(fd1, "bo_count"), base1);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd);
+		drm_close_driver(fd1);
+	}
+
+	igt_describe("EXEC on device 1 storing into an import whose exporter "
+		     "(device 0) moved it, so that EXEC maps it again, under failing "
+		     "allocations; the exporter reads the value back.");
+	igt_subtest("exec-import-remap") {
+		int fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		long long imports, base1;
+		uint32_t bo, h, vm, cmd, s, *c, *d;
+		int dmabuf, points = 0;
+
+		igt_require_f(fd1 >= 0 && vsvm_is_vsvm(fd1), "needs a second vsvm device\n");
+		igt_require_f(vsvm_debugfs_get(fd, "vsvm_prime", "move_notify") == 1,
+			      "no CONFIG_DMABUF_MOVE_NOTIFY: importers pin, nothing moves\n");
+		imports = vsvm_debugfs_get(fd1, "vsvm_prime", "imports");
+		base1 = vsvm_info_get(fd1, "bo_count");
+		bo = vsvm_gem_create(fd, PAGE);
+		d = vsvm_gem_mmap(fd, bo, PAGE);
+		igt_assert_eq(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(fd1, dmabuf, &h), 0);
+		vm = vsvm_vm_create(fd1);
+		cmd = vsvm_gem_create(fd1, PAGE);
+		c = vsvm_gem_mmap(fd1, cmd, PAGE);
+		igt_assert_eq(vsvm_vm_map(fd1, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(fd1, vm, h, 0, DATA_VA, PAGE, 0), 0);
+		c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+		c[1] = (uint32_t)DATA_VA;
+		c[2] = 0;
+		igt_assert_eq(drmSyncobjCreate(fd1, 0, &s), 0);
+		FOR_EACH_POINT(n, more) {
+			struct drm_vsvm_sync out = { .handle = s };
+			struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA, .cs_size = 16,
+						   .out_syncs = (uintptr_t)&out,
+						   .num_out_syncs = 1 };
+			bool submitted;
+
+			/* The exporter moves the buffer: device 1's mapping goes. */
+			igt_assert_eq(vsvm_debugfs_write(fd, "prime_evict", "1"), 0);
+			c[3] = n;
+			fail_nth(n);
+			submitted = ok_or_enomem_count(ioctl_ret(fd1, DRM_IOCTL_VSVM_EXEC, &e),
+						       "EXEC remapping an import");
+			more = disarm();
+			if (submitted) {
+				igt_assert_eq(vsvm_wait_ms(fd1, s, 20000), 0);
+				igt_assert_eq(vsvm_fence_status(fd1, s), 1);
+				igt_assert_eq_u32(((volatile uint32_t *)d)[0], n);
+			}
+			points += more;
+		}
+		report_points("exec-import-remap", points);
+		drmSyncobjDestroy(fd1, s);
+		munmap(c, PAGE);
+		vm_destroy(fd1, vm);
+		vsvm_gem_close(fd1, cmd);
+		vsvm_gem_close(fd1, h);
+		close(dmabuf);
+		munmap(d, PAGE);
+		vsvm_gem_close(fd, bo);
+		assert_counter(fd1, "vsvm_prime", "imports", imports);
+		igt_assert_eq(vsvm_info_get(fd1, "bo_count"), base1);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+		check_device_works(fd1);
+		drm_close_driver(fd1);
+	}
+
+	igt_describe("A VM_BIND of three MAPs (one across a 1 GiB boundary, one of a "
+		     "2 MiB object at a 2 MiB boundary), synchronous and asynchronous, "
+		     "under failing allocations: exactly the num_done first ops are done.");
+	igt_subtest("vm-bind-ops") {
+		static const char * const names[] = { "vm-bind-ops", "vm-bind-ops-async" };
+		uint32_t small = vsvm_gem_create(fd, 16 * PAGE), big = vsvm_gem_create(fd, 512 * PAGE);
+		struct drm_vsvm_vm_bind_op ops[3] = {
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = small, .addr = 0x3fff8000,
+			  .range = 16 * PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = big, .addr = 0x80000000,
+			  .range = 512 * PAGE },
+			{ .op = DRM_VSVM_BIND_OP_MAP, .handle = small, .addr = 0x7fff00000000,
+			  .range = 16 * PAGE },
+		};
+		struct probe p;
+		uint32_t s, k;
+
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+		probe_init(fd, &p);
+		/* The objects' shmem pages, got at the first MAP, fail too. */
+		fail_user_pages(true);
+		for (k = 0; k < 2; k++) {
+			int points = 0;
+
+			FOR_EACH_POINT(n, more) {
+				uint32_t done = 0, i;
+				int ret;
+
+				fail_nth(n);
+				ret = vsvm_vm_bind_ops(fd, p.vm, ops, 3, k ? DRM_VSVM_VM_BIND_ASYNC : 0,
+						       0, k ? s : 0, &done);
+				ok_or_enomem_count(ret, names[k]);
+				more = disarm();
+				igt_assert_lte(done, 3);
+				igt_assert(ret || done == 3);
+				/* A failed VM_BIND sets no out-sync; what it queued still runs. */
+				if (k && !ret)
+					igt_assert_eq(vsvm_wait_ms(fd, s, 20000), 0);
+				for (i = 0; i < 3; i++)
+					igt_assert_eq(vsvm_vm_unmap(fd, p.vm, ops[i].addr, ops[i].range),
+						      i < done ? 0 : -ENOENT);
+				probe_run(fd, &p, n);
+				points += more;
+			}
+			report_points(names[k], points);
+		}
+		fail_user_pages(false);
+		probe_fini(fd, &p);
+		drmSyncobjDestroy(fd, s);
+		vsvm_gem_close(fd, small);
+		vsvm_gem_close(fd, big);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
+	igt_describe("The first EXEC on a context, with binary and timeline in- and "
+		     "out-syncobjs, storing into a userptr whose pages must be faulted "
+		     "in again, then QUERY, under failing allocations; the job's data is "
+		     "checked.");
+	igt_subtest("exec-first-userptr") {
+		long long userptrs = vsvm_debugfs_get(fd, "vsvm_userptr", "userptrs");
+		uint32_t cmd = vsvm_gem_create(fd, PAGE), *c = vsvm_gem_mmap(fd, cmd, PAGE);
+		uint32_t *buf = anon_touched(PAGE), up = vsvm_gem_userptr(fd, buf, PAGE, 0);
+		uint32_t in_bin, in_tl, out_bin, out_tl;
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_fault faults[DRM_VSVM_MAX_FAULTS + 1];
+		int points = 0;
+
+		c[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4);
+		c[1] = (uint32_t)DATA_VA;
+		c[2] = 0;
+		igt_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &in_bin), 0);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &in_tl), 0);
+		igt_assert_eq(drmSyncobjTimelineSignal(fd, &in_tl, &(uint64_t){ 1 }, 1), 0);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &out_bin), 0);
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &out_tl), 0);
+		fail_user_pages(true);
+		FOR_EACH_POINT(n, more) {
+			uint32_t vm = vsvm_vm_create(fd);
+			struct drm_vsvm_sync in[2] = {
+				{ .handle = in_bin },
+				{ .handle = in_tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 },
+			};
+			struct drm_vsvm_sync out[2] = {
+				{ .handle = out_bin },
+				{ .handle = out_tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = n },
+			};
+			struct drm_vsvm_exec e = {
+				.vm_id = vm, .cs_addr = CMD_VA, .cs_size = 16,
+				.in_syncs = (uintptr_t)in, .num_in_syncs = 2,
+				.out_syncs = (uintptr_t)out, .num_out_syncs = 2,
+			};
+			struct drm_vsvm_query qd = { .query = DRM_VSVM_QUERY_DEVICE,
+						     .size = sizeof(dev), .data = (uintptr_t)&dev };
+			struct drm_vsvm_query qf = { .query = DRM_VSVM_QUERY_FAULTS,
+						     .size = sizeof(faults),
+						     .data = (uintptr_t)faults };
+			bool submitted;
+
+			igt_assert_eq(vsvm_vm_map(fd, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
+			igt_assert_eq(vsvm_vm_map(fd, vm, up, 0, DATA_VA, PAGE, 0), 0);
+			/* The pages go: EXEC must fault them in again. */
+			igt_assert_eq(madvise(buf, PAGE, MADV_DONTNEED), 0);
+			c[3] = n;
+			fail_nth(n);
+			submitted = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_EXEC, &e), "EXEC");
+			ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qd), "QUERY DEVICE");
+			ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_QUERY, &qf), "QUERY FAULTS");
+			more = disarm();
+			if (submitted) {
+				igt_assert_eq(vsvm_wait_ms(fd, out_bin, 20000), 0);
+				igt_assert_eq(vsvm_fence_status(fd, out_bin), 1);
+				igt_assert_eq(drmSyncobjTimelineWait(fd, &out_tl, &(uint64_t){ n },
+								     1, INT64_MAX, 0, NULL), 0);
+				igt_assert_eq_u32(((volatile uint32_t *)buf)[0], n);
+			}
+			vm_destroy(fd, vm);
+			points += more;
+		}
+		fail_user_pages(false);
+		report_points("exec-first-userptr", points);
+		drmSyncobjDestroy(fd, in_bin);
+		drmSyncobjDestroy(fd, in_tl);
+		drmSyncobjDestroy(fd, out_bin);
+		drmSyncobjDestroy(fd, out_tl);
+		munmap(c, PAGE);
+		vsvm_gem_close(fd, cmd);
+		vsvm_gem_close(fd, up);
+		munmap(buf, PAGE);
+		assert_counter(fd, "vsvm_userptr", "userptrs", userptrs);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 		check_device_works(fd);
 	}
 

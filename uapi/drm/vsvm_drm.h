@@ -692,7 +692,8 @@ struct drm_vsvm_vm_bind {
  *   large enough, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @data or @extensions points to memory that cannot be used;
- * - -ENOMEM: out of memory (%DRM_VSVM_QUERY_FAULTS);
+ * - -ENOMEM: out of memory (%DRM_VSVM_QUERY_FAULTS gathers the faults in a
+ *   kernel buffer before copying them out, even when @size is zero);
  * - -ENODEV: the device was unplugged.
  */
 struct drm_vsvm_query {

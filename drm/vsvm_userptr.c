@@ -274,10 +274,14 @@ void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m)
 		   state < ARRAY_SIZE(states) ? states[state] : "?");
 }
 
-/* I1 step 4: DMA-unmap @sgt (never sleeps). */
-static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, bool stale)
+/*
+ * I1 step 4: DMA-unmap @sgt, the mapping of @pages (never sleeps).  The
+ * pages array names the mapping for the DMA checker, from pinning to unpin.
+ */
+static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, struct page **pages,
+			 bool stale)
 {
-	vsvm_dmachk_unmap_sgt(&up_vdev(up)->dmachk, sgt, stale);
+	vsvm_dmachk_unmap_sgt(&up_vdev(up)->dmachk, sgt, pages, stale);
 	dma_unmap_sgtable(up->base.dev->dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	sg_free_table(sgt);
 }
@@ -297,7 +301,7 @@ static void up_release_pages(struct vsvm_userptr *up, struct page **pages, bool 
 		struct folio *folio = page_folio(pages[i]);
 		u64 dma = phys_to_dma(vdev->drm.dev, page_to_phys(pages[i]));
 
-		vsvm_dmachk_release(&vdev->dmachk, dma, PAGE_SIZE);
+		vsvm_dmachk_release(&vdev->dmachk, pages, dma, PAGE_SIZE);
 		/* A large folio is dirtied and marked once. */
 		if (folio == prev)
 			continue;
@@ -372,7 +376,7 @@ static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
 	ret = dma_map_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	if (ret)
 		goto err_sgt;
-	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, up_read_only(up));
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, pages, up_read_only(up));
 	if (ret) {
 		dma_unmap_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
 		goto err_sgt;
@@ -505,7 +509,7 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 	if (!pages)
 		return waited;	/* a concurrent invalidation dropped them */
 	/* From here on, a GPU access to these pages is a bug: tell the checker. */
-	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt);
+	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt, pages);
 	up->stale = true;
 
 	/* dmachk_break: the order broken on purpose, for the checker's test. */
@@ -513,7 +517,7 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
 		up->pages = NULL;
 	} else if (brk == 2) {
-		up_dma_unmap(up, &up->sgt, true);
+		up_dma_unmap(up, &up->sgt, pages, true);
 	}
 
 	/* (3) No page-table entry, nor TLB entry, reaches them any more. */
@@ -522,7 +526,7 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 			up_vma_zap(vma, block);
 	/* (4) Nor does a DMA mapping. */
 	if (brk != 2)
-		up_dma_unmap(up, &up->sgt, true);
+		up_dma_unmap(up, &up->sgt, pages, true);
 	/* (5) Only now may the pages be dirtied and let go of. */
 	if (brk != 1)
 		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
@@ -709,7 +713,7 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 		mutex_unlock(up_lock(up));
 
 		/* Raced with an invalidation: these pages were never used. */
-		up_dma_unmap(up, &sgt, false);
+		up_dma_unmap(up, &sgt, pages, false);
 		up_release_pages(up, pages, false, false, true);
 		atomic64_inc(&vdev->up_stats.retries);
 		trace_vsvm_userptr_retry(up->addr, up->base.size);
@@ -1170,7 +1174,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 		if (vmm->dead) {
 			/* Cannot happen from the mm's own ioctl; be safe anyway. */
 			mutex_unlock(&vmm->lock);
-			up_dma_unmap(up, &up->sgt, false);
+			up_dma_unmap(up, &up->sgt, pages, false);
 			up_release_pages(up, pages, false, false, true);
 			atomic64_sub(up_npages(up), &up->mm->pinned_vm);
 			ret = -EFAULT;

@@ -58,7 +58,8 @@
  *
  * Tests prove the checker works by breaking the order on purpose (debugfs
  * ``dmachk_break``) with ``dmachk_expect`` set, which turns the warning off
- * and leaves the count.
+ * and leaves the count; both exist only with CONFIG_DRM_VSVM_DEBUG (see the
+ * DOC section on test knobs).
  *
  * When the checker is off, each hook costs one static branch.
  */

@@ -56,20 +56,11 @@ struct vsvm_dmachk {
 	/** @violations: Count of each &enum vsvm_dmachk_violation. */
 	atomic64_t violations[VSVM_DMACHK_NR];
 	/**
-	 * @expect: When non-zero (debugfs ``dmachk_expect``), violations are
-	 * counted but not warned about: a test that breaks the rules on
-	 * purpose sets it.
+	 * @expect: When non-zero, violations are counted but not warned
+	 * about: a test that breaks the rules on purpose sets it (KUnit, or
+	 * debugfs ``dmachk_expect`` with CONFIG_DRM_VSVM_DEBUG).
 	 */
 	u32 expect;
-	/**
-	 * @break_order: Debugfs ``dmachk_break``: 1 makes the next userptr
-	 * invalidation unpin before clearing the GPU page table, 2 makes it
-	 * DMA-unmap before clearing it, 3 makes it neither wait for the GPU
-	 * nor clear the page table at all (a running job then reaches freed
-	 * pages, and the checker must stop it), so that tests see the checker
-	 * fire.
-	 */
-	u32 break_order;
 };
 
 DECLARE_STATIC_KEY_FALSE(vsvm_dmachk_enabled);

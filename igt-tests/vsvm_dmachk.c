@@ -123,6 +123,7 @@ static void break_order(int mode, const char *kind)
 
 	ctx_init(&c);
 	igt_require(chk(c.fd, "enabled") == 1);
+	vsvm_require_knob(c.fd, "dmachk_break");
 	h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
 	/* Bound: its pages are pinned and its page-table entries written. */
 	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
@@ -177,6 +178,8 @@ static void release_shared(int mode)
 
 	ctx_init(&c);
 	igt_require(chk(c.fd, "enabled") == 1);
+	if (mode)
+		vsvm_require_knob(c.fd, "dmachk_break");
 	shared_page(&a, &b);
 	ha = vsvm_gem_userptr(c.fd, a, PAGE, 0);
 	hb = vsvm_gem_userptr(c.fd, b, PAGE, 0);
@@ -302,6 +305,8 @@ igt_main
 
 		ctx_init(&c);
 		igt_require(chk(c.fd, "enabled") == 1);
+		vsvm_require_knob(c.fd, "dmachk_break");
+		vsvm_require_knob(c.fd, "userptr_inject");
 		h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
 		memset(c.bo_map, 0, NPAGES * PAGE);

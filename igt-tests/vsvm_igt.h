@@ -426,4 +426,18 @@ static inline long long vsvm_fdinfo_value(int fd, const char *key)
 	return val;
 }
 
+/*
+ * Skips unless @fd's device has the debugfs test knob @name: the knobs are
+ * built only with CONFIG_DRM_VSVM_DEBUG, which a user's build leaves out.
+ */
+static inline void vsvm_require_knob(int fd, const char *name)
+{
+	int dir = igt_debugfs_dir(fd);
+	bool ok = dir >= 0 && faccessat(dir, name, F_OK, 0) == 0;
+
+	if (dir >= 0)
+		close(dir);
+	igt_require_f(ok, "no debugfs %s: vsvm built without CONFIG_DRM_VSVM_DEBUG\n", name);
+}
+
 #endif /* VSVM_IGT_TESTS_H */

@@ -114,6 +114,12 @@ struct vsvm_dmachk_page {
 	unsigned int rw_stale;
 	/** @mappings: &struct vsvm_dmachk_mapping, one per owner. */
 	struct list_head mappings;
+	/**
+	 * @first: The record of one owner, so that a page mapped once (the
+	 * common case) costs one allocation; on @mappings while its maps are
+	 * non-zero.
+	 */
+	struct vsvm_dmachk_mapping first;
 	/** @rcu: Freed after a grace period: the engine looks up locklessly. */
 	struct rcu_head rcu;
 };
@@ -149,7 +155,8 @@ void vsvm_dmachk_fini(struct vsvm_dmachk *chk)
 
 		xa_erase(&chk->pages, idx);
 		list_for_each_entry_safe(m, next, &pg->mappings, link)
-			kfree(m);
+			if (m != &pg->first)
+				kfree(m);
 		kfree_rcu(pg, rcu);
 		left++;
 	}
@@ -216,9 +223,14 @@ static int dmachk_add_locked(struct vsvm_dmachk *chk, unsigned long idx, const v
 	}
 	m = dmachk_find_locked(pg, owner);
 	if (!m) {
-		m = *newm;
-		*newm = NULL;
+		if (!pg->first.maps) {
+			m = &pg->first;
+		} else {
+			m = *newm;
+			*newm = NULL;
+		}
 		m->owner = owner;
+		m->stale = 0;
 		m->read_only = read_only;
 		list_add_tail(&m->link, &pg->mappings);
 	}
@@ -321,7 +333,8 @@ void __vsvm_dmachk_unmap(struct vsvm_dmachk *chk, const void *owner, u64 dma, u6
 		}
 		if (!m->maps) {
 			list_del(&m->link);
-			kfree(m);
+			if (m != &pg->first)
+				kfree(m);
 		}
 		dmachk_put_locked(chk, first + i, pg);
 	}

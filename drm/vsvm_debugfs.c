@@ -40,15 +40,18 @@
  *	Per hardware queue: jobs run, busy time, jobs killed at the timeout,
  *	engine resets, and resets the engine did not stop for in time.
  *
- * ``engine_cmd_delay_us``, ``engine_bytes_per_sec``
- *	Writable throttles, to widen race windows in tests: the engine sleeps
- *	this long after each command, and keeps COPY and FILL to this
- *	throughput.  0 (the default) for full speed.
+ * ``engine_bytes_per_sec``
+ *	Writable throttle: the engine keeps COPY and FILL to this throughput,
+ *	as a device of that bandwidth would.  0 (the default) for full speed.
  *
- * ``vsvm_userptr``, ``dmachk``, ``userptr_inject``, ``dmachk_expect``,
+ * ``vsvm_userptr``, ``dmachk``
+ *	Userptr counters and the DMA checker (see the DOC sections on userptr
+ *	and the DMA checker).
+ *
+ * ``engine_cmd_delay_us``, ``userptr_inject``, ``dmachk_expect``,
  * ``dmachk_break``
- *	Userptr counters, the DMA checker and the knobs of their tests (see
- *	the DOC sections on userptr and the DMA checker).
+ *	Test knobs, only with CONFIG_DRM_VSVM_DEBUG (see the DOC section on
+ *	test knobs).
  *
  * ``vsvm_prime``, ``prime_evict``, ``vsvm_shrinker``
  *	dma-buf and eviction counters, and the exporter's forced move (see the
@@ -183,7 +186,7 @@ static int vsvm_debugfs_engine(struct seq_file *m, void *data)
 
 	seq_printf(m, "queues: %u, job timeout: %u ms, command delay: %u us, limit: %u B/s\n",
 		   vdev->num_queues, vdev->job_timeout_ms,
-		   READ_ONCE(vdev->engine_cmd_delay_us),
+		   vsvm_debug_cmd_delay_us(vdev),
 		   READ_ONCE(vdev->engine_bytes_per_sec));
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
@@ -257,62 +260,19 @@ static const struct file_operations prime_evict_fops = {
 	.llseek = noop_llseek,
 };
 
-static int userptr_inject_show(struct seq_file *m, void *data)
-{
-	vsvm_inject_show(m->private, m);
-	return 0;
-}
-
-static int userptr_inject_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, userptr_inject_show, inode->i_private);
-}
-
-static ssize_t userptr_inject_write(struct file *file, const char __user *buf,
-				    size_t len, loff_t *pos)
-{
-	struct vsvm_device *vdev = ((struct seq_file *)file->private_data)->private;
-	u32 point;
-	int ret;
-
-	ret = kstrtou32_from_user(buf, len, 0, &point);
-	if (ret)
-		return ret;
-	if (point > VSVM_INJECT_NONBLOCK)
-		return -EINVAL;
-	vsvm_inject_set(vdev, point);
-	return len;
-}
-
-static const struct file_operations userptr_inject_fops = {
-	.owner = THIS_MODULE,
-	.open = userptr_inject_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = userptr_inject_write,
-};
-
 /**
  * vsvm_debugfs_register() - Add the debugfs files DRM's helpers don't make
  * @vdev: The device, just registered.
  */
 void vsvm_debugfs_register(struct vsvm_device *vdev)
 {
-	debugfs_create_u32("engine_cmd_delay_us", 0644, vdev->drm.primary->debugfs_root,
-			   &vdev->engine_cmd_delay_us);
 	debugfs_create_u32("engine_bytes_per_sec", 0644, vdev->drm.primary->debugfs_root,
 			   &vdev->engine_bytes_per_sec);
-	debugfs_create_u32("dmachk_expect", 0644, vdev->drm.primary->debugfs_root,
-			   &vdev->dmachk.expect);
-	debugfs_create_u32("dmachk_break", 0644, vdev->drm.primary->debugfs_root,
-			   &vdev->dmachk.break_order);
-	debugfs_create_file("userptr_inject", 0644, vdev->drm.primary->debugfs_root, vdev,
-			    &userptr_inject_fops);
 	debugfs_create_file("prime_evict", 0200, vdev->drm.primary->debugfs_root, vdev,
 			    &prime_evict_fops);
 	debugfs_create_u32("svm_chunk", 0644, vdev->drm.primary->debugfs_root,
 			   &vdev->svm_chunk);
+	vsvm_debug_register(vdev);
 }
 
 /**

@@ -43,9 +43,10 @@ enum vsvm_dmachk_violation {
 /**
  * struct vsvm_dmachk - The DMA checker of one device
  *
- * Tracks, for every page the device has DMA-mapped, how many DMA mappings
- * and GPU page-table entries reach it.  Entries are indexed by DMA page
- * number and live while either count is non-zero.
+ * Tracks, for every page the device has DMA-mapped, which DMA mappings
+ * (each read-only or writable, live or stale) and how many GPU page-table
+ * entries reach it.  Entries are indexed by DMA page number and live while
+ * a mapping or an entry reaches the page.
  */
 struct vsvm_dmachk {
 	/** @drm: The device, for reports. */
@@ -55,20 +56,11 @@ struct vsvm_dmachk {
 	/** @violations: Count of each &enum vsvm_dmachk_violation. */
 	atomic64_t violations[VSVM_DMACHK_NR];
 	/**
-	 * @expect: When non-zero (debugfs ``dmachk_expect``), violations are
-	 * counted but not warned about: a test that breaks the rules on
-	 * purpose sets it.
+	 * @expect: When non-zero, violations are counted but not warned
+	 * about: a test that breaks the rules on purpose sets it (KUnit, or
+	 * debugfs ``dmachk_expect`` with CONFIG_DRM_VSVM_DEBUG).
 	 */
 	u32 expect;
-	/**
-	 * @break_order: Debugfs ``dmachk_break``: 1 makes the next userptr
-	 * invalidation unpin before clearing the GPU page table, 2 makes it
-	 * DMA-unmap before clearing it, 3 makes it neither wait for the GPU
-	 * nor clear the page table at all (a running job then reaches freed
-	 * pages, and the checker must stop it), so that tests see the checker
-	 * fire.
-	 */
-	u32 break_order;
 };
 
 DECLARE_STATIC_KEY_FALSE(vsvm_dmachk_enabled);
@@ -76,38 +68,44 @@ DECLARE_STATIC_KEY_FALSE(vsvm_dmachk_enabled);
 void vsvm_dmachk_init(struct vsvm_dmachk *chk, struct drm_device *drm);
 void vsvm_dmachk_fini(struct vsvm_dmachk *chk);
 
-int __vsvm_dmachk_map(struct vsvm_dmachk *chk, u64 dma, u64 size, bool read_only);
-void __vsvm_dmachk_unmap(struct vsvm_dmachk *chk, u64 dma, u64 size, bool stale);
+int __vsvm_dmachk_map(struct vsvm_dmachk *chk, const void *owner, u64 dma, u64 size,
+		      bool read_only);
+void __vsvm_dmachk_unmap(struct vsvm_dmachk *chk, const void *owner, u64 dma, u64 size,
+			 bool stale);
 void __vsvm_dmachk_pte(struct vsvm_dmachk *chk, u64 dma, u64 size, bool set);
-void __vsvm_dmachk_stale(struct vsvm_dmachk *chk, u64 dma, u64 size);
-void __vsvm_dmachk_release(struct vsvm_dmachk *chk, u64 dma, u64 size);
+void __vsvm_dmachk_stale(struct vsvm_dmachk *chk, const void *owner, u64 dma, u64 size);
+void __vsvm_dmachk_release(struct vsvm_dmachk *chk, const void *owner, u64 dma, u64 size);
 bool __vsvm_dmachk_access(struct vsvm_dmachk *chk, u64 dma, bool write);
-int vsvm_dmachk_map_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool read_only);
-void vsvm_dmachk_unmap_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, bool stale);
-void vsvm_dmachk_stale_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt);
+int vsvm_dmachk_map_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, const void *owner,
+			bool read_only);
+void vsvm_dmachk_unmap_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, const void *owner,
+			   bool stale);
+void vsvm_dmachk_stale_sgt(struct vsvm_dmachk *chk, struct sg_table *sgt, const void *owner);
 void vsvm_dmachk_show(struct vsvm_dmachk *chk, struct seq_file *m);
 u64 vsvm_dmachk_count(struct vsvm_dmachk *chk);
 
 /*
  * The checker's hooks cost one static branch when it is off (module
  * parameter ``dmachk``).  @chk may be NULL (KUnit page tables have none).
+ * @owner names one mapping (see __vsvm_dmachk_map()): the same pointer for
+ * its map, stale, unmap and release.
  */
 
 /** vsvm_dmachk_map() - Record that [@dma, +@size) was DMA-mapped. */
-static inline int vsvm_dmachk_map(struct vsvm_dmachk *chk, u64 dma, u64 size,
-				  bool read_only)
+static inline int vsvm_dmachk_map(struct vsvm_dmachk *chk, const void *owner, u64 dma,
+				  u64 size, bool read_only)
 {
 	if (static_branch_unlikely(&vsvm_dmachk_enabled) && chk)
-		return __vsvm_dmachk_map(chk, dma, size, read_only);
+		return __vsvm_dmachk_map(chk, owner, dma, size, read_only);
 	return 0;
 }
 
 /** vsvm_dmachk_unmap() - Record (and check) a DMA unmap. */
-static inline void vsvm_dmachk_unmap(struct vsvm_dmachk *chk, u64 dma, u64 size,
-				     bool stale)
+static inline void vsvm_dmachk_unmap(struct vsvm_dmachk *chk, const void *owner, u64 dma,
+				     u64 size, bool stale)
 {
 	if (static_branch_unlikely(&vsvm_dmachk_enabled) && chk)
-		__vsvm_dmachk_unmap(chk, dma, size, stale);
+		__vsvm_dmachk_unmap(chk, owner, dma, size, stale);
 }
 
 /** vsvm_dmachk_pte() - Record GPU page-table entries set or cleared. */
@@ -118,17 +116,19 @@ static inline void vsvm_dmachk_pte(struct vsvm_dmachk *chk, u64 dma, u64 size, b
 }
 
 /** vsvm_dmachk_stale() - Mark pages of an invalidated userptr. */
-static inline void vsvm_dmachk_stale(struct vsvm_dmachk *chk, u64 dma, u64 size)
+static inline void vsvm_dmachk_stale(struct vsvm_dmachk *chk, const void *owner, u64 dma,
+				     u64 size)
 {
 	if (static_branch_unlikely(&vsvm_dmachk_enabled) && chk)
-		__vsvm_dmachk_stale(chk, dma, size);
+		__vsvm_dmachk_stale(chk, owner, dma, size);
 }
 
 /** vsvm_dmachk_release() - Check pages about to be dirtied and unpinned. */
-static inline void vsvm_dmachk_release(struct vsvm_dmachk *chk, u64 dma, u64 size)
+static inline void vsvm_dmachk_release(struct vsvm_dmachk *chk, const void *owner, u64 dma,
+				       u64 size)
 {
 	if (static_branch_unlikely(&vsvm_dmachk_enabled) && chk)
-		__vsvm_dmachk_release(chk, dma, size);
+		__vsvm_dmachk_release(chk, owner, dma, size);
 }
 
 /** vsvm_dmachk_access() - Check an engine access; false: don't touch it. */

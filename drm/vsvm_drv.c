@@ -144,7 +144,7 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	spin_lock_init(&vdev->fault_lock);
 	spin_lock_init(&vdev->lru_lock);
 	INIT_LIST_HEAD(&vdev->lru);
-	init_waitqueue_head(&vdev->inject_wq);
+	vsvm_debug_init(vdev);
 	init_waitqueue_head(&vdev->ufence_wq);
 	vsvm_mm_ops_init(&vdev->mm_ops);
 	vsvm_dmachk_init(&vdev->dmachk, &vdev->drm);

@@ -16,6 +16,7 @@
 #include <drm/drm_device.h>
 #include <drm/vsvm_drm.h>
 
+#include "vsvm_debug.h"
 #include "vsvm_dmachk.h"
 #include "vsvm_prime.h"
 #include "vsvm_sched.h"
@@ -85,11 +86,6 @@ struct vsvm_device {
 	/** @faults: The latest faults, a ring indexed by seqno. */
 	struct vsvm_fault_record faults[DRM_VSVM_MAX_FAULTS];
 	/**
-	 * @engine_cmd_delay_us: Delay after each command, in microseconds
-	 * (debugfs ``engine_cmd_delay_us``), to widen race windows in tests.
-	 */
-	u32 engine_cmd_delay_us;
-	/**
 	 * @engine_bytes_per_sec: Throughput limit of COPY and FILL (debugfs
 	 * ``engine_bytes_per_sec``), 0 for none.
 	 */
@@ -117,17 +113,13 @@ struct vsvm_device {
 	 * 4096, 65536 or 2097152), 0 for the largest that fits.
 	 */
 	u32 svm_chunk;
-	/** @inject_point: The armed injection point, VSVM_INJECT_*, or 0. */
-	u32 inject_point;
-	/** @inject_state: VSVM_INJECT_IDLE, _ARMED or _STALLED. */
-	int inject_state;
-	/** @inject_wq: Where a stalled point waits to be released. */
-	wait_queue_head_t inject_wq;
 	/**
 	 * @ufence_wq: Where WAIT_USER_FENCE sleeps; woken after each user
 	 * fence a job writes (vsvm_job_write_user_fence()).
 	 */
 	wait_queue_head_t ufence_wq;
+	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
+	struct vsvm_debug debug;
 };
 
 extern struct workqueue_struct *vsvm_wq;

@@ -548,7 +548,6 @@ void vsvm_job_write_user_fence(struct vsvm_engine_job *job)
 int vsvm_engine_run(struct vsvm_engine_job *job)
 {
 	struct eng e = { .job = job, .vm = job->vm };
-	u32 delay = READ_ONCE(job->vdev->engine_cmd_delay_us);
 	u64 pos = 0;
 	int ret = 0;
 
@@ -586,8 +585,7 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 			ret = -ETIMEDOUT;
 			break;
 		}
-		if (delay)
-			usleep_range(delay, delay + delay / 4 + 1);
+		vsvm_debug_cmd_delay(job->vdev);
 		pos += cmd.len * 4;
 	}
 

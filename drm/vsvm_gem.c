@@ -58,7 +58,7 @@ static void bo_unmap_locked(struct vsvm_bo *bo)
 	spin_unlock(&vdev->lru_lock);
 	atomic64_sub(bo->base.base.size >> PAGE_SHIFT, &vdev->resident_pages);
 
-	vsvm_dmachk_unmap_sgt(&vdev->dmachk, bo->sgt, false);
+	vsvm_dmachk_unmap_sgt(&vdev->dmachk, bo->sgt, bo, false);
 	dma_unmap_sgtable(vdev->drm.dev, bo->sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
 	sg_free_table(bo->sgt);
 	kfree(bo->sgt);
@@ -95,7 +95,7 @@ int vsvm_bo_map_locked(struct vsvm_bo *bo)
 	ret = dma_map_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
 	if (ret)
 		goto err_free;
-	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, false);
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, bo, false);
 	if (ret) {
 		dma_unmap_sgtable(vdev->drm.dev, sgt, DMA_BIDIRECTIONAL, BO_DMA_ATTRS);
 		goto err_free;

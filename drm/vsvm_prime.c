@@ -375,7 +375,7 @@ static int import_map_locked(struct vsvm_import *imp)
 		drm_dbg(imp->base.dev, "imported dma-buf: mapping failed: %pe\n", sgt);
 		return PTR_ERR(sgt);
 	}
-	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, false);
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, imp, false);
 	if (ret) {
 		dma_buf_unmap_attachment(imp->base.import_attach, sgt, DMA_BIDIRECTIONAL);
 		return ret;
@@ -420,7 +420,7 @@ static void vsvm_import_move_notify(struct dma_buf_attachment *attach)
 				      false, MAX_SCHEDULE_TIMEOUT);
 	list_for_each_entry(vma, &imp->vmas, up_link)
 		import_vma_zap(vma);
-	vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, false);
+	vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, imp, false);
 	dma_buf_unmap_attachment(attach, imp->sgt, DMA_BIDIRECTIONAL);
 	imp->sgt = NULL;
 }
@@ -483,7 +483,7 @@ static void vsvm_import_free(struct drm_gem_object *obj)
 	WARN_ON(!list_empty(&imp->vmas));
 	if (imp->sgt) {
 		dma_resv_lock(obj->resv, NULL);
-		vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, false);
+		vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, imp, false);
 		dma_buf_unmap_attachment(attach, imp->sgt, DMA_BIDIRECTIONAL);
 		imp->sgt = NULL;
 		dma_resv_unlock(obj->resv);

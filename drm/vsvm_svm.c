@@ -115,7 +115,7 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
 		dma_addr_t dma = (dma_addr_t)xa_to_value(entry) << PAGE_SHIFT;
 
-		vsvm_dmachk_unmap(&vm->vdev->dmachk, dma, PAGE_SIZE, false);
+		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dma, PAGE_SIZE, false);
 		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
 				     DMA_ATTR_SKIP_CPU_SYNC);
 		if (reserve)
@@ -261,7 +261,7 @@ static void svm_unmap_pages(struct vsvm_vm *vm, dma_addr_t *dmas, unsigned long 
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		vsvm_dmachk_unmap(&vm->vdev->dmachk, dmas[i], PAGE_SIZE, false);
+		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dmas[i], PAGE_SIZE, false);
 		dma_unmap_page_attrs(vm->vdev->drm.dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
 				     DMA_ATTR_SKIP_CPU_SYNC);
 	}
@@ -279,7 +279,7 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 					     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 		if (dma_mapping_error(dev, dmas[i]))
 			break;
-		if (vsvm_dmachk_map(&vm->vdev->dmachk, dmas[i], PAGE_SIZE, false)) {
+		if (vsvm_dmachk_map(&vm->vdev->dmachk, vm, dmas[i], PAGE_SIZE, false)) {
 			dma_unmap_page_attrs(dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
 					     DMA_ATTR_SKIP_CPU_SYNC);
 			break;

@@ -139,9 +139,10 @@
  * not to export it.  The registration's dma-buf ops refuse a writable
  * mapping of a read-only registration besides (vsvm_up_dmabuf_map()).
  *
- * **Injection** (debugfs ``userptr_inject``, vsvm_inject()).  Named points
- * where the driver stalls until the test releases it, so that tests can
- * change the mm at exactly that point.
+ * **Injection** (debugfs ``userptr_inject``, vsvm_inject(), only with
+ * CONFIG_DRM_VSVM_DEBUG: see vsvm_debug.c).  Named points where the driver
+ * stalls until the test releases it, so that tests can change the mm at
+ * exactly that point.
  */
 
 static const struct drm_gem_object_funcs vsvm_userptr_funcs;
@@ -218,66 +219,14 @@ static enum dma_data_direction up_dir(struct vsvm_userptr *up)
  */
 #define UP_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
 
-/**
- * vsvm_inject() - Stall at a named point if a test armed it
- * @vdev: The device.
- * @point: VSVM_INJECT_*.
- *
- * If debugfs ``userptr_inject`` armed @point, waits until the test writes
- * 0 there, or 5 seconds.  The caller must hold no lock an MMU notifier or
- * the test's next step needs.
- *
- * Return: true if it stalled (for VSVM_INJECT_NONBLOCK: if it was armed).
+/*
+ * I1 step 4: DMA-unmap @sgt, the mapping of @pages (never sleeps).  The
+ * pages array names the mapping for the DMA checker, from pinning to unpin.
  */
-bool vsvm_inject(struct vsvm_device *vdev, u32 point)
+static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, struct page **pages,
+			 bool stale)
 {
-	if (likely(READ_ONCE(vdev->inject_point) != point))
-		return false;
-	if (cmpxchg(&vdev->inject_state, VSVM_INJECT_ARMED, VSVM_INJECT_STALLED) !=
-	    VSVM_INJECT_ARMED)
-		return false;
-	if (point != VSVM_INJECT_NONBLOCK)
-		wait_event_timeout(vdev->inject_wq,
-				   READ_ONCE(vdev->inject_state) != VSVM_INJECT_STALLED, 5 * HZ);
-	WRITE_ONCE(vdev->inject_point, 0);
-	WRITE_ONCE(vdev->inject_state, VSVM_INJECT_IDLE);
-	return true;
-}
-
-/**
- * vsvm_inject_set() - Arm a point, or release and disarm (debugfs write)
- * @vdev: The device.
- * @point: VSVM_INJECT_*, or 0.
- */
-void vsvm_inject_set(struct vsvm_device *vdev, u32 point)
-{
-	WRITE_ONCE(vdev->inject_state, point ? VSVM_INJECT_ARMED : VSVM_INJECT_IDLE);
-	WRITE_ONCE(vdev->inject_point, point);
-	wake_up_all(&vdev->inject_wq);
-}
-
-/**
- * vsvm_inject_show() - Print the armed point and its state (debugfs read)
- * @vdev: The device.
- * @m: Where to print.
- */
-void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m)
-{
-	static const char * const states[] = {
-		[VSVM_INJECT_IDLE] = "idle",
-		[VSVM_INJECT_ARMED] = "armed",
-		[VSVM_INJECT_STALLED] = "stalled",
-	};
-	int state = READ_ONCE(vdev->inject_state);
-
-	seq_printf(m, "%u %s\n", READ_ONCE(vdev->inject_point),
-		   state < ARRAY_SIZE(states) ? states[state] : "?");
-}
-
-/* I1 step 4: DMA-unmap @sgt (never sleeps). */
-static void up_dma_unmap(struct vsvm_userptr *up, struct sg_table *sgt, bool stale)
-{
-	vsvm_dmachk_unmap_sgt(&up_vdev(up)->dmachk, sgt, stale);
+	vsvm_dmachk_unmap_sgt(&up_vdev(up)->dmachk, sgt, pages, stale);
 	dma_unmap_sgtable(up->base.dev->dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	sg_free_table(sgt);
 }
@@ -297,7 +246,7 @@ static void up_release_pages(struct vsvm_userptr *up, struct page **pages, bool 
 		struct folio *folio = page_folio(pages[i]);
 		u64 dma = phys_to_dma(vdev->drm.dev, page_to_phys(pages[i]));
 
-		vsvm_dmachk_release(&vdev->dmachk, dma, PAGE_SIZE);
+		vsvm_dmachk_release(&vdev->dmachk, pages, dma, PAGE_SIZE);
 		/* A large folio is dirtied and marked once. */
 		if (folio == prev)
 			continue;
@@ -372,7 +321,7 @@ static int up_get_pages(struct vsvm_userptr *up, struct page ***pagesp,
 	ret = dma_map_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
 	if (ret)
 		goto err_sgt;
-	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, up_read_only(up));
+	ret = vsvm_dmachk_map_sgt(&vdev->dmachk, sgt, pages, up_read_only(up));
 	if (ret) {
 		dma_unmap_sgtable(vdev->drm.dev, sgt, up_dir(up), UP_DMA_ATTRS);
 		goto err_sgt;
@@ -478,6 +427,48 @@ static bool up_wait_gpu_locked(struct vsvm_userptr *up)
 	return waited;
 }
 
+/* I1 step 2 (see up_wait_gpu_locked()); returns whether it waited. */
+static bool up_i1_wait(struct vsvm_userptr *up, bool block)
+{
+	return block && up_wait_gpu_locked(up);
+}
+
+/* After step 2: from here on, a GPU access to the pages is a bug. */
+static void up_i1_stale(struct vsvm_userptr *up)
+{
+	vsvm_dmachk_stale_sgt(&up_vdev(up)->dmachk, &up->sgt, up->pages);
+	up->stale = true;
+}
+
+/* I1 step 3: no page-table entry, nor TLB entry, reaches them any more. */
+static void up_i1_zap(struct vsvm_userptr *up, bool block)
+{
+	struct vsvm_vma *vma;
+
+	list_for_each_entry(vma, &up->vmas, up_link)
+		up_vma_zap(vma, block);
+}
+
+/* I1 step 4: nor does a DMA mapping. */
+static void up_i1_unmap(struct vsvm_userptr *up)
+{
+	up_dma_unmap(up, &up->sgt, up->pages, true);
+}
+
+/* I1 step 5: only now may the pages be dirtied and let go of. */
+static void up_i1_release(struct vsvm_userptr *up, bool block)
+{
+	up_release_pages(up, up->pages, up->gpu_used, up->gpu_dirty, block);
+}
+
+static const struct vsvm_i1_steps up_i1_steps = {
+	.wait = up_i1_wait,
+	.stale = up_i1_stale,
+	.zap = up_i1_zap,
+	.unmap = up_i1_unmap,
+	.release = up_i1_release,
+};
+
 /*
  * The I1 order, for installed pages, with the object's lock held.  @block:
  * whether it may sleep (it then drops the lock while it waits for the GPU,
@@ -487,45 +478,26 @@ static bool up_wait_gpu_locked(struct vsvm_userptr *up)
 static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_device *vdev = up_vdev(up);
-	struct page **pages;
-	struct vsvm_vma *vma;
 	bool waited = false;
-	u32 brk;
 
 	lockdep_assert_held(up_lock(up));
 	if (!up->pages)
 		return false;
 
-	/* (2) Every job that may reach the pages has finished. */
 	up->dropping = true;
-	brk = block ? xchg(&vdev->dmachk.break_order, 0) : 0;
-	if (brk != 3 && block)
-		waited = up_wait_gpu_locked(up);
-	pages = up->pages;
-	if (!pages)
+	/* A test may have the steps run out of order (debugfs dmachk_break). */
+	if (vsvm_debug_i1_broken(vdev, up, block, &up_i1_steps, &waited))
+		goto out;
+
+	/* (2) Every job that may reach the pages has finished. */
+	waited = up_i1_wait(up, block);
+	if (!up->pages)
 		return waited;	/* a concurrent invalidation dropped them */
-	/* From here on, a GPU access to these pages is a bug: tell the checker. */
-	vsvm_dmachk_stale_sgt(&vdev->dmachk, &up->sgt);
-	up->stale = true;
-
-	/* dmachk_break: the order broken on purpose, for the checker's test. */
-	if (brk == 1) {
-		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
-		up->pages = NULL;
-	} else if (brk == 2) {
-		up_dma_unmap(up, &up->sgt, true);
-	}
-
-	/* (3) No page-table entry, nor TLB entry, reaches them any more. */
-	list_for_each_entry(vma, &up->vmas, up_link)
-		if (brk != 3)
-			up_vma_zap(vma, block);
-	/* (4) Nor does a DMA mapping. */
-	if (brk != 2)
-		up_dma_unmap(up, &up->sgt, true);
-	/* (5) Only now may the pages be dirtied and let go of. */
-	if (brk != 1)
-		up_release_pages(up, pages, up->gpu_used, up->gpu_dirty, block);
+	up_i1_stale(up);
+	up_i1_zap(up, block);		/* (3) */
+	up_i1_unmap(up);		/* (4) */
+	up_i1_release(up, block);	/* (5) */
+out:
 	up->pages = NULL;
 	up->stale = false;
 	up->dropping = false;
@@ -709,7 +681,7 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 		mutex_unlock(up_lock(up));
 
 		/* Raced with an invalidation: these pages were never used. */
-		up_dma_unmap(up, &sgt, false);
+		up_dma_unmap(up, &sgt, pages, false);
 		up_release_pages(up, pages, false, false, true);
 		atomic64_inc(&vdev->up_stats.retries);
 		trace_vsvm_userptr_retry(up->addr, up->base.size);
@@ -1170,7 +1142,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 		if (vmm->dead) {
 			/* Cannot happen from the mm's own ioctl; be safe anyway. */
 			mutex_unlock(&vmm->lock);
-			up_dma_unmap(up, &up->sgt, false);
+			up_dma_unmap(up, &up->sgt, pages, false);
 			up_release_pages(up, pages, false, false, true);
 			atomic64_sub(up_npages(up), &up->mm->pinned_vm);
 			ret = -EFAULT;

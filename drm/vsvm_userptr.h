@@ -110,17 +110,6 @@ struct vsvm_userptr_stats {
 	atomic64_t would_block;
 };
 
-/* Named points of debugfs ``userptr_inject``: see vsvm_inject(). */
-#define VSVM_INJECT_POPULATE	1
-#define VSVM_INJECT_JOB_START	2
-#define VSVM_INJECT_COPY	3
-#define VSVM_INJECT_NONBLOCK	4
-
-/* States of an injection point. */
-#define VSVM_INJECT_IDLE	0
-#define VSVM_INJECT_ARMED	1
-#define VSVM_INJECT_STALLED	2
-
 bool vsvm_gem_is_userptr(struct drm_gem_object *obj);
 bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf);
 struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);
@@ -136,9 +125,5 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma);
 void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned);
 void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m);
-
-bool vsvm_inject(struct vsvm_device *vdev, u32 point);
-void vsvm_inject_set(struct vsvm_device *vdev, u32 point);
-void vsvm_inject_show(struct vsvm_device *vdev, struct seq_file *m);
 
 #endif /* __VSVM_USERPTR_H__ */

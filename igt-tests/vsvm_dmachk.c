@@ -9,9 +9,12 @@
  *	subtest has the driver break I1 on purpose (debugfs dmachk_break) with
  *	the checker's warnings turned into counts (dmachk_expect), and checks
  *	that the checker counted the violation, and, where the GPU would have
- *	reached released pages, that the job faulted instead.
+ *	reached released pages, that the job faulted instead.  Other subtests
+ *	check that it does not report what is legal when several objects map
+ *	the same page (I1, I10): it keeps its records per mapping.
  */
 
+#define _GNU_SOURCE
 #include <linux/sync_file.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
@@ -25,6 +28,7 @@
 #define CMD_VA 0x1000000ull
 #define BO_VA 0x2000000ull
 #define UP_VA 0x10000000ull
+#define UP2_VA 0x20000000ull
 #define NPAGES 4
 
 struct ctx {
@@ -119,6 +123,7 @@ static void break_order(int mode, const char *kind)
 
 	ctx_init(&c);
 	igt_require(chk(c.fd, "enabled") == 1);
+	vsvm_require_knob(c.fd, "dmachk_break");
 	h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
 	/* Bound: its pages are pinned and its page-table entries written. */
 	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
@@ -134,6 +139,78 @@ static void break_order(int mode, const char *kind)
 	/* The knob is one-shot: that invalidation consumed it. */
 	igt_debugfs_read(c.fd, "dmachk_break", m);
 	igt_assert_eq(atoi(m), 0);
+	ctx_fini(&c);
+}
+
+/*
+ * One page of a memfd mapped at two addresses: userptrs over each are two
+ * objects over the same page, and an munmap of one address invalidates only
+ * the userptr over it.
+ */
+static void shared_page(uint8_t **a, uint8_t **b)
+{
+	int mfd = memfd_create("vsvm-dmachk", MFD_CLOEXEC);
+
+	igt_assert(mfd >= 0);
+	igt_assert_eq(ftruncate(mfd, PAGE), 0);
+	*a = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	*b = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	igt_assert(*a != MAP_FAILED && *b != MAP_FAILED);
+	close(mfd);
+	memset(*a, 0x11, PAGE);
+}
+
+/*
+ * Userptr A over one address of a shared page and B over the other, both
+ * bound; then A's address is munmapped, with the I1 order broken as @mode
+ * says (0: kept).  B maps the page all along, legitimately.  A release of
+ * the page by A is a violation only if A's own mapping is still live
+ * (@mode 1): B's mapping must neither hide it nor be reported.  In every
+ * case B is then still usable.
+ */
+static void release_shared(int mode)
+{
+	long long before, total;
+	uint8_t *a, *b;
+	struct ctx c;
+	uint32_t ha, hb, s;
+	char m[4];
+
+	ctx_init(&c);
+	igt_require(chk(c.fd, "enabled") == 1);
+	if (mode)
+		vsvm_require_knob(c.fd, "dmachk_break");
+	shared_page(&a, &b);
+	ha = vsvm_gem_userptr(c.fd, a, PAGE, 0);
+	hb = vsvm_gem_userptr(c.fd, b, PAGE, 0);
+	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, ha, 0, UP_VA, PAGE, 0), 0);
+	igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hb, 0, UP2_VA, PAGE, 0), 0);
+
+	before = chk(c.fd, "release_while_mapped");
+	total = chk(c.fd, "violations");
+	if (mode) {
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "1"), 0);
+		snprintf(m, sizeof(m), "%d", mode);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_break", m), 0);
+	}
+	munmap(a, PAGE);
+	if (mode) {
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "dmachk_expect", "0"), 0);
+		igt_assert_f(chk(c.fd, "release_while_mapped") > before,
+			     "A released the page while mapping it, unseen: B's mapping hid it\n");
+	} else {
+		igt_assert_f(chk(c.fd, "release_while_mapped") == before,
+			     "A released the page after unmapping it, but B's mapping was reported\n");
+	}
+
+	/* B still maps the page, for the GPU too (A's range is gone). */
+	igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, PAGE), 0);
+	vsvm_emit_store32(CS(&c), UP2_VA, 0xc0ffee);
+	s = submit(&c);
+	igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+	igt_assert_eq(*(uint32_t *)b, 0xc0ffee);
+	igt_assert_eq(chk(c.fd, "violations"), total + (mode ? 1 : 0));
+	munmap(b, PAGE);
 	ctx_fini(&c);
 }
 
@@ -158,6 +235,60 @@ igt_main
 	igt_subtest("dma-unmap-before-pte-clear")
 		break_order(2, "unmap_while_mapped");
 
+	/* I1 step 5 by A while B maps the page too: B's mapping is legal. */
+	igt_describe("A userptr that lets go of a page in the right order is not reported "
+		     "while another userptr still maps the same page.");
+	igt_subtest("release-while-other-maps")
+		release_shared(0);
+
+	/* I1 step 5 before step 3 by A: reported although B maps the page. */
+	igt_describe("A userptr that unpins a page before clearing its own mappings is "
+		     "counted as release_while_mapped even though another userptr maps the "
+		     "same page.");
+	igt_subtest("unpin-before-pte-clear-other-maps")
+		release_shared(1);
+
+	/*
+	 * I10 per mapping: a page is writable for the device while any
+	 * writable DMA mapping of it exists.  A read-only and a writable
+	 * userptr over one page; the read-only one goes away; a write through
+	 * the writable one is legal and must not be refused.
+	 */
+	igt_describe("After the read-only one of two userptrs over a page is closed, a GPU "
+		     "write through the writable one succeeds and is not counted as "
+		     "write_read_only.");
+	igt_subtest("write-after-read-only-closed") {
+		uint8_t *buf = anon(PAGE);
+		long long before;
+		struct ctx c;
+		uint32_t ro, rw, s;
+
+		ctx_init(&c);
+		igt_require(chk(c.fd, "enabled") == 1);
+		before = chk(c.fd, "violations");
+		ro = vsvm_gem_userptr(c.fd, buf, PAGE, DRM_VSVM_USERPTR_READ_ONLY);
+		rw = vsvm_gem_userptr(c.fd, buf, PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, ro, 0, UP_VA, PAGE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, rw, 0, UP2_VA, PAGE, 0), 0);
+
+		/* While both map it, the page may be written through rw. */
+		vsvm_emit_store32(CS(&c), UP2_VA, 0x5a5a5a5a);
+		s = submit(&c);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+
+		/* Closing the read-only one DMA-unmaps its pages. */
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, PAGE), 0);
+		vsvm_gem_close(c.fd, ro);
+
+		vsvm_emit_store32(CS(&c), UP2_VA, 0xc0ffee);
+		s = submit(&c);
+		igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+		igt_assert_eq(*(uint32_t *)buf, 0xc0ffee);
+		igt_assert_eq(chk(c.fd, "violations"), before);
+		munmap(buf, PAGE);
+		ctx_fini(&c);
+	}
+
 	/*
 	 * I1 steps 2 and 3 skipped, I10: a job stalled in a COPY resumes after
 	 * the pages were released under it; the checker must stop the access
@@ -174,6 +305,8 @@ igt_main
 
 		ctx_init(&c);
 		igt_require(chk(c.fd, "enabled") == 1);
+		vsvm_require_knob(c.fd, "dmachk_break");
+		vsvm_require_knob(c.fd, "userptr_inject");
 		h = vsvm_gem_userptr(c.fd, buf, NPAGES * PAGE, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, NPAGES * PAGE, 0), 0);
 		memset(c.bo_map, 0, NPAGES * PAGE);

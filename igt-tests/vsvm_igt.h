@@ -470,4 +470,18 @@ static inline uint64_t vsvm_newest_fault(int fd, uint32_t *reason)
 	return f->faults[f->count - 1].seqno;
 }
 
+/*
+ * Skips unless @fd's device has the debugfs test knob @name: the knobs are
+ * built only with CONFIG_DRM_VSVM_DEBUG, which a user's build leaves out.
+ */
+static inline void vsvm_require_knob(int fd, const char *name)
+{
+	int dir = igt_debugfs_dir(fd);
+	bool ok = dir >= 0 && faccessat(dir, name, F_OK, 0) == 0;
+
+	if (dir >= 0)
+		close(dir);
+	igt_require_f(ok, "no debugfs %s: vsvm built without CONFIG_DRM_VSVM_DEBUG\n", name);
+}
+
 #endif /* VSVM_IGT_TESTS_H */

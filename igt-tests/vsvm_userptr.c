@@ -341,6 +341,7 @@ static void finish(const struct up_stats *base)
 
 static void inject(const char *point)
 {
+	vsvm_require_knob(dbg_fd, "userptr_inject");
 	igt_assert_eq(vsvm_debugfs_write(dbg_fd, "userptr_inject", point), 0);
 }
 

@@ -4,6 +4,9 @@
 #   tools/build-module.sh stock|debug [extra kbuild arguments, e.g. W=1 C=2]
 # Kbuild in 6.12 builds external modules in their source directory, so each
 # kernel gets its own copy of the sources in build/km/<kernel>/.
+# The tests' knobs (CONFIG_DRM_VSVM_DEBUG, drm/vsvm_debug.c) are built in;
+# with VSVM_KNOBS=0 the module is built as a user's would be, without them,
+# in build/km/<kernel>-noknobs/.
 set -euo pipefail
 . "$(dirname "$0")/kernel/common.sh"
 
@@ -21,6 +24,11 @@ debug)
 esac
 
 out="$VSVM_TOP/build/km/$kernel"
+knobs=(CONFIG_DRM_VSVM_DEBUG=y)
+if [ "${VSVM_KNOBS:-1}" = 0 ]; then
+	out+=-noknobs
+	knobs=()
+fi
 mkdir -p "$out"
 # Keep the build products (not in the source tree) so rebuilds are incremental.
 rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
@@ -28,4 +36,4 @@ rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
 	--exclude=modules.order --exclude='.tmp*' --exclude='.*.d' \
 	"$VSVM_TOP/drm" "$VSVM_TOP/uapi" "$out/"
 
-make -C "$kdir" M="$out/drm" CONFIG_DRM_VSVM=m -j"$VSVM_JOBS" "$@" modules
+make -C "$kdir" M="$out/drm" CONFIG_DRM_VSVM=m "${knobs[@]}" -j"$VSVM_JOBS" "$@" modules

@@ -1,8 +1,10 @@
 #!/bin/bash
 # The static checks of `make check`, each reported as one test:
 #   checkpatch --strict (DRM maintainers' profile), kernel-doc -none -Wall,
-#   W=1 -Werror plus sparse (C=2) builds for both kernels, and the uapi
-#   header compiled standalone for 64-bit, 32-bit and C++ with layout asserts.
+#   W=1 -Werror plus sparse (C=2) builds for both kernels and for a user's
+#   build without the test knobs (which must then be absent from vsvm.ko),
+#   and the uapi header compiled standalone for 64-bit, 32-bit and C++ with
+#   layout asserts.
 # Any finding fails its check.  Counts go to build/static/counts.
 set -uo pipefail
 . "$(dirname "$0")/../kernel/common.sh"
@@ -62,6 +64,20 @@ wbuild() {
 }
 check w1-sparse-stock wbuild stock
 check w1-sparse-debug wbuild debug
+
+# A user's build: without CONFIG_DRM_VSVM_DEBUG it compiles warning-free
+# and carries none of the tests' knobs (no symbol, no debugfs file name).
+wbuild_noknobs() { (export VSVM_KNOBS=0; wbuild stock); }
+check w1-sparse-noknobs wbuild_noknobs
+noknobs() {
+	local ko=${1:-build/km/stock-noknobs/drm/vsvm.ko} found
+	[ -f "$ko" ] || { echo "$ko not built"; return 1; }
+	found=$( { nm "$ko" | grep -Ew 'vsvm_inject|vsvm_debug_[a-z0-9_]+'
+		   strings "$ko" | grep -Ew 'userptr_inject|engine_cmd_delay_us|dmachk_break|dmachk_expect'
+		 } | sort -u)
+	[ -z "$found" ] || { echo "test knobs in the production module:"; echo "$found"; return 1; }
+}
+check no-test-knobs noknobs
 
 # Every check in uapi_test.c is a static assertion: compiling it for each
 # ABI is the test.  (Running a -m32 binary would also need the build

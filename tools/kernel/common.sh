@@ -21,12 +21,14 @@ vsvm_die() { printf '[vsvm] error: %s\n' "$*" >&2; exit 1; }
 
 # The debug kernel's build directory: its name is a hash of everything that
 # decides its contents (pinned version, config fragment, vsvm's Kconfig entry
-# and the build script itself).
+# and the build script itself).  The DRM_VSVM_DEBUG entry (up to the blank
+# line after it) is left out of the hash: it only matters to vsvm.ko, which
+# is built out of tree, not to the kernel.
 vsvm_debug_dir() {
 	local key
-	key=$(cat "$VSVM_TOP/tools/kernel/kernel.env" \
-		  "$VSVM_TOP/tools/kernel/debug.config" \
-		  "$VSVM_TOP/Kconfig" \
-		  "$VSVM_TOP/tools/kernel/build-debug.sh" | sha256sum | cut -c1-16)
+	key=$({ cat "$VSVM_TOP/tools/kernel/kernel.env" \
+		    "$VSVM_TOP/tools/kernel/debug.config"
+		sed '/^config DRM_VSVM_DEBUG$/,/^$/d' "$VSVM_TOP/Kconfig"
+		cat "$VSVM_TOP/tools/kernel/build-debug.sh"; } | sha256sum | cut -c1-16)
 	echo "$VSVM_CACHE/debug-$key"
 }

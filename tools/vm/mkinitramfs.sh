@@ -81,9 +81,12 @@ fi
 
 # Modules: vsvm (and its KUnit tests, where built) plus their dependencies
 # and the extra modules the tests use, resolved in the kernel's module tree.
-kmods=("$build/km/$kernel/drm/vsvm.ko")
-[ -f "$build/km/$kernel/drm/tests/vsvm_kunit.ko" ] &&
-	kmods+=("$build/km/$kernel/drm/tests/vsvm_kunit.ko")
+# With VSVM_KNOBS=0, the module built without the test knobs.
+km="$build/km/$kernel"
+[ "${VSVM_KNOBS:-1}" = 0 ] && km+=-noknobs
+kmods=("$km/drm/vsvm.ko")
+[ -f "$km/drm/tests/vsvm_kunit.ko" ] &&
+	kmods+=("$km/drm/tests/vsvm_kunit.ko")
 [ -f "${kmods[0]}" ] || vsvm_die "${kmods[0]} missing: run tools/build-module.sh $kernel"
 
 moddst="$stage/lib/modules/$krel"

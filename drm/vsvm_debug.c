@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/seq_file.h>
+#include <linux/wait.h>
+
+#include <drm/drm_file.h>
+
+#include "vsvm_debug.h"
+#include "vsvm_drv.h"
+
+/**
+ * DOC: test knobs
+ *
+ * Some of vsvm's tests need the driver to stall at a given point, to go
+ * slower, or to break a rule on purpose so that they see the DMA checker
+ * fire.  The knobs that do that live here, are built only with
+ * CONFIG_DRM_VSVM_DEBUG (the test kernels have it; a user's build leaves it
+ * out), and appear as debugfs files of each device:
+ *
+ * ``userptr_inject``
+ *	Arms a named point (vsvm_inject()) where the driver stalls until the
+ *	test writes 0, or 5 seconds.
+ *
+ * ``engine_cmd_delay_us``
+ *	The engine sleeps this long after each command (0: not at all).
+ *
+ * ``dmachk_break``
+ *	Breaks the I1 order in the next blockable userptr invalidation
+ *	(vsvm_debug_i1_broken()).
+ *
+ * ``dmachk_expect``
+ *	While non-zero, the DMA checker counts what it catches without
+ *	warning (&vsvm_dmachk.expect).
+ *
+ * Without CONFIG_DRM_VSVM_DEBUG, vsvm_debug.h makes every hook an empty
+ * inline function and none of these files exists.  The tuning knobs a user
+ * may want (``engine_bytes_per_sec``, ``svm_chunk``) and ``prime_evict``,
+ * which forces a legal eviction, are in every build.
+ */
+
+/**
+ * vsvm_debug_init() - Initialise a device's test knobs
+ * @vdev: The device being created.
+ */
+void vsvm_debug_init(struct vsvm_device *vdev)
+{
+	init_waitqueue_head(&vdev->debug.inject_wq);
+}
+
+/**
+ * vsvm_inject() - Stall at a named point if a test armed it
+ * @vdev: The device.
+ * @point: VSVM_INJECT_*.
+ *
+ * If debugfs ``userptr_inject`` armed @point, waits until the test writes
+ * 0 there, or 5 seconds.  The caller must hold no lock an MMU notifier or
+ * the test's next step needs.
+ *
+ * Return: true if it stalled (for VSVM_INJECT_NONBLOCK: if it was armed).
+ */
+bool vsvm_inject(struct vsvm_device *vdev, u32 point)
+{
+	struct vsvm_debug *dbg = &vdev->debug;
+
+	if (likely(READ_ONCE(dbg->inject_point) != point))
+		return false;
+	if (cmpxchg(&dbg->inject_state, VSVM_INJECT_ARMED, VSVM_INJECT_STALLED) !=
+	    VSVM_INJECT_ARMED)
+		return false;
+	if (point != VSVM_INJECT_NONBLOCK)
+		wait_event_timeout(dbg->inject_wq,
+				   READ_ONCE(dbg->inject_state) != VSVM_INJECT_STALLED, 5 * HZ);
+	WRITE_ONCE(dbg->inject_point, 0);
+	WRITE_ONCE(dbg->inject_state, VSVM_INJECT_IDLE);
+	return true;
+}
+
+/* Arms a point, or releases and disarms (debugfs write). */
+static void vsvm_inject_set(struct vsvm_device *vdev, u32 point)
+{
+	struct vsvm_debug *dbg = &vdev->debug;
+
+	WRITE_ONCE(dbg->inject_state, point ? VSVM_INJECT_ARMED : VSVM_INJECT_IDLE);
+	WRITE_ONCE(dbg->inject_point, point);
+	wake_up_all(&dbg->inject_wq);
+}
+
+/**
+ * vsvm_debug_cmd_delay() - Sleep after an engine command, if a test asks
+ * @vdev: The device.
+ */
+void vsvm_debug_cmd_delay(struct vsvm_device *vdev)
+{
+	u32 delay = READ_ONCE(vdev->debug.cmd_delay_us);
+
+	if (delay)
+		usleep_range(delay, delay + delay / 4 + 1);
+}
+
+/**
+ * vsvm_debug_cmd_delay_us() - The engine's delay after each command
+ * @vdev: The device.
+ *
+ * Return: Debugfs ``engine_cmd_delay_us``, in microseconds.
+ */
+u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
+{
+	return READ_ONCE(vdev->debug.cmd_delay_us);
+}
+
+/**
+ * vsvm_debug_i1_broken() - Run an invalidation out of order, if a test asks
+ * @vdev: The device.
+ * @up: The userptr being invalidated, its pages installed.
+ * @block: Whether the invalidation may sleep; only such a one is broken.
+ * @steps: The invalidation's steps.
+ * @waited: Set to whether it waited for the GPU, if it ran.
+ *
+ * Takes debugfs ``dmachk_break`` (one-shot) and, if set, runs @steps in
+ * the order it says instead of the I1 order, for the DMA checker's test.
+ * Called with the object's lock held (which the wait may drop and take
+ * again, see up_wait_gpu_locked()).
+ *
+ * Return: true if it ran the steps; false if the caller must, in order.
+ */
+bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, bool block,
+			  const struct vsvm_i1_steps *steps, bool *waited)
+{
+	u32 brk = block ? xchg(&vdev->debug.dmachk_break, 0) : 0;
+
+	switch (brk) {
+	case 1:
+		/* (5) before (3) and (4). */
+		*waited = steps->wait(up, block);
+		if (!up->pages)
+			return true;	/* a concurrent invalidation dropped them */
+		steps->stale(up);
+		steps->release(up, block);
+		steps->zap(up, block);
+		steps->unmap(up);
+		return true;
+	case 2:
+		/* (4) before (3). */
+		*waited = steps->wait(up, block);
+		if (!up->pages)
+			return true;	/* a concurrent invalidation dropped them */
+		steps->stale(up);
+		steps->unmap(up);
+		steps->zap(up, block);
+		steps->release(up, block);
+		return true;
+	case 3:
+		/* Neither (2) nor (3). */
+		*waited = false;
+		steps->stale(up);
+		steps->unmap(up);
+		steps->release(up, block);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int userptr_inject_show(struct seq_file *m, void *data)
+{
+	static const char * const states[] = {
+		[VSVM_INJECT_IDLE] = "idle",
+		[VSVM_INJECT_ARMED] = "armed",
+		[VSVM_INJECT_STALLED] = "stalled",
+	};
+	struct vsvm_device *vdev = m->private;
+	int state = READ_ONCE(vdev->debug.inject_state);
+
+	seq_printf(m, "%u %s\n", READ_ONCE(vdev->debug.inject_point),
+		   state < ARRAY_SIZE(states) ? states[state] : "?");
+	return 0;
+}
+
+static int userptr_inject_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, userptr_inject_show, inode->i_private);
+}
+
+static ssize_t userptr_inject_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *pos)
+{
+	struct vsvm_device *vdev = ((struct seq_file *)file->private_data)->private;
+	u32 point;
+	int ret;
+
+	ret = kstrtou32_from_user(buf, len, 0, &point);
+	if (ret)
+		return ret;
+	if (point > VSVM_INJECT_NONBLOCK)
+		return -EINVAL;
+	vsvm_inject_set(vdev, point);
+	return len;
+}
+
+static const struct file_operations userptr_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = userptr_inject_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = userptr_inject_write,
+};
+
+/**
+ * vsvm_debug_register() - Add the test knobs' debugfs files
+ * @vdev: The device, just registered.
+ */
+void vsvm_debug_register(struct vsvm_device *vdev)
+{
+	struct dentry *root = vdev->drm.primary->debugfs_root;
+
+	debugfs_create_u32("engine_cmd_delay_us", 0644, root, &vdev->debug.cmd_delay_us);
+	debugfs_create_u32("dmachk_expect", 0644, root, &vdev->dmachk.expect);
+	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
+	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);
+}

@@ -664,6 +664,9 @@ static void fuzz_prefetch(struct fuzz *f)
 /*
  * WAIT_USER_FENCE on a word of the scratch memory: never a wait longer than
  * a millisecond, whatever the spoilt fields say, so the loop stays bounded.
+ * The spoilt timeout is INT64_MIN: negative, and whatever prefix of it a
+ * spoilt request size lets the kernel copy is 0, where the prefix of a
+ * small negative number would be a wait of years.
  */
 static void fuzz_wait_ufence(struct fuzz *f)
 {
@@ -673,7 +676,7 @@ static void fuzz_wait_ufence(struct fuzz *f)
 		.addr = !spoil(f) ? (uintptr_t)word : rnd_u64(f),
 		.value = !spoil(f) ? *word : rnd_u64(f),
 		.mask = !spoil(f) ? ~0ull : rnd_u64(f),
-		.timeout = !spoil(f) ? below(f, 1000000) : -(int64_t)below(f, 1000),
+		.timeout = !spoil(f) ? below(f, 1000000) : INT64_MIN,
 		.op = !spoil(f) ? below(f, DRM_VSVM_UFENCE_OP_LTE + 1) : rnd_u32(f),
 		.flags = rnd_flags(f, 0),
 		.pad = rnd_pad(f),

@@ -50,7 +50,11 @@ extern "C" {
  * - 1.6.0: asynchronous VM_BIND (%DRM_VSVM_VM_BIND_ASYNC).
  * - 1.7.0: long-running mode for SVM VMs: their EXEC and SVM_PREFETCH
  *   refuse out-syncs (-EINVAL); EXEC's and SVM_PREFETCH's user fence
- *   (%DRM_VSVM_EXEC_EXT_USER_FENCE) and WAIT_USER_FENCE.
+ *   (%DRM_VSVM_EXEC_EXT_USER_FENCE) and WAIT_USER_FENCE.  Also new in
+ *   1.7: VM_CREATE and VM_BIND fail with -ENOSPC past the file's VM and
+ *   the VM's mapping limits (%DRM_VSVM_MAX_VMS, %DRM_VSVM_MAX_MAPPINGS);
+ *   PRIME export of a registration fails with -EPERM from another address
+ *   space and with -EACCES for a read-only one.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which

@@ -8,7 +8,9 @@
 #define VSVM_IGT_TESTS_H
 
 #include <linux/sync_file.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "igt.h"
@@ -482,6 +484,26 @@ static inline void vsvm_require_knob(int fd, const char *name)
 	if (dir >= 0)
 		close(dir);
 	igt_require_f(ok, "no debugfs %s: vsvm built without CONFIG_DRM_VSVM_DEBUG\n", name);
+}
+
+/*
+ * Waits up to @ms for child @pid: its exit status, 128 + the signal that
+ * killed it, or -1 if it is still there then (it is sent SIGKILL and left:
+ * a task stuck in the kernel cannot be reaped).  A hang is then a failed
+ * subtest rather than a VM timeout.
+ */
+static inline int vsvm_wait_child_ms(pid_t pid, unsigned int ms)
+{
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
+	int status;
+
+	do {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(10000);
+	} while (vsvm_now_ns() < end);
+	kill(pid, SIGKILL);
+	return -1;
 }
 
 #endif /* VSVM_IGT_TESTS_H */

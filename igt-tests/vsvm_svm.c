@@ -284,25 +284,6 @@ static void *thread_fn(void *arg)
 #define UP_PAGES 16
 #define LONG_COPY (256 * PAGE)
 
-/*
- * Waits up to @ms for child @pid: its exit status, 128 + the signal that
- * killed it, or -1 if it is still there then (it is sent SIGKILL and left:
- * a task stuck in the kernel cannot be reaped).
- */
-static int wait_child_ms(pid_t pid, unsigned int ms)
-{
-	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
-	int status;
-
-	do {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(10000);
-	} while (vsvm_now_ns() < end);
-	kill(pid, SIGKILL);
-	return -1;
-}
-
 /* A page shared with the children: the semaphore an SVM job spins on. */
 static volatile uint32_t *shared_page(void)
 {
@@ -1185,8 +1166,8 @@ igt_main
 		usleep(300000);	/* B is in munmap, waiting for its job */
 		*sem = 1;	/* A's job goes on, and faults */
 
-		rb = wait_child_ms(b, 15000);
-		ra = wait_child_ms(a, 15000);
+		rb = vsvm_wait_child_ms(b, 15000);
+		ra = vsvm_wait_child_ms(a, 15000);
 		igt_assert_f(rb == 0, "process B (munmap of its busy userptr) %s (%d)\n",
 			     rb < 0 ? "is stuck" : "failed", rb);
 		igt_assert_f(ra == 0, "process A (faulting SVM job) %s (%d)\n",
@@ -1241,7 +1222,7 @@ igt_main
 		igt_assert_eq(read(p[0], &ch, 1), 1);
 		usleep(300000);	/* the child is in munmap */
 		*sem = 1;	/* its SVM job goes on, and faults */
-		r = wait_child_ms(pid, 15000);
+		r = vsvm_wait_child_ms(pid, 15000);
 		igt_assert_f(r == 0, "the process (SVM job faulting, munmap of its busy "
 			     "userptr) %s (%d)\n", r < 0 ? "is stuck" : "failed", r);
 		igt_assert_eq(vsvm_debugfs_write(dbg, "svm_chunk", "0"), 0);

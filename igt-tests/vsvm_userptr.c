@@ -685,25 +685,6 @@ static uint8_t *invalidate_while_busy(struct ctx *c, struct bg *t, unsigned int 
 }
 
 
-/*
- * Waits up to @ms for child @pid: its exit status, 128 + the signal that
- * killed it, or -1 if it is still there then (it is sent SIGKILL and left:
- * a task stuck in the kernel cannot be reaped).
- */
-static int wait_child_ms(pid_t pid, unsigned int ms)
-{
-	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
-	int status;
-
-	do {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(10000);
-	} while (vsvm_now_ns() < end);
-	kill(pid, SIGKILL);
-	return -1;
-}
-
 /* --- the OOM reaper ------------------------------------------------------------ */
 
 /*
@@ -3030,7 +3011,7 @@ igt_main
 		/* Let the job run, then the stalled thread go, then the process die. */
 		do_ioctl(vg, UP_IOCTL_VGEM_FENCE_SIGNAL, &sig);
 		inject("0");
-		r = wait_child_ms(pid, 15000);
+		r = vsvm_wait_child_ms(pid, 15000);
 		igt_assert_f(refused, "the OOM reaper's invalidation was not refused with a "
 			     "job pending (would_block %lld, before %lld)\n", wb, wb0);
 		igt_assert_f(r == 128 + SIGKILL, "the child was not OOM-killed (%d)\n", r);

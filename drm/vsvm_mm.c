@@ -23,7 +23,7 @@
  * The binding holds the mm with mmgrab() only, through the notifier (I4):
  * nothing in vsvm ever holds mm_users for longer than one populate.  So an
  * exiting process always reaches exit_mmap(), whatever vsvm files it has
- * open or mapped (seed 004's reference cycle cannot form), and
+ * open or mapped (no reference cycle through mm_users can form), and
  * exit_mmap() calls the binding's &mmu_notifier_ops.release before the
  * process's files are closed (I6).  Release lets go of everything vsvm
  * holds of that address space: registration-mode userptrs drop their

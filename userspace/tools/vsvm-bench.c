@@ -33,7 +33,7 @@
  *     an SVM VM, by fault with 2 MiB, 64 KiB and 4 KiB chunks and after a
  *     prefetch, with the fault stages; against the CPU's first read of the
  *     same memory, and a notifier-mode userptr of it (create, bind, FILL):
- *     one object, three modes.  (1 GiB in the issue: 256 MiB keeps the
+ *     one object, three modes.  (256 MiB rather than 1 GiB keeps the
  *     emulated test VM's run short.)
  * P7: isolation of invalidations between processes: process B's munmap of
  *     its idle, populated 64 MiB userptr, 50 ms after process A (same

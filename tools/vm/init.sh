@@ -12,6 +12,12 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+# Enabling any trace event would otherwise hook sched_switch and
+# sched_wakeup to record task names, patching the scheduler's code while
+# both CPUs run it; under TCG a CPU can then execute the stale int3 of that
+# patch and oops (seen in ttwu_do_activate).  The tests read event names,
+# not task names, and only vsvm's own events are ever enabled.
+echo 0 > /sys/kernel/tracing/options/record-cmd 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin:/opt/vsvm/bin
 export LD_LIBRARY_PATH=/opt/vsvm/lib

@@ -30,25 +30,27 @@ TRACE_EVENT(vsvm_job_submit,
 		      __entry->cs_size, __entry->fence_ctx, __entry->seqno)
 );
 
-TRACE_EVENT(vsvm_job_run,
-	    TP_PROTO(u32 queue, u64 seqno),
-	    TP_ARGS(queue, seqno),
-	    TP_STRUCT__entry(__field(u32, queue)
-			     __field(u64, seqno)),
-	    TP_fast_assign(__entry->queue = queue;
-			   __entry->seqno = seqno;),
-	    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
+/* A job reaching a stage of its way to the engine: queue and seqno. */
+DECLARE_EVENT_CLASS(vsvm_job_stage_class,
+		    TP_PROTO(u32 queue, u64 seqno),
+		    TP_ARGS(queue, seqno),
+		    TP_STRUCT__entry(__field(u32, queue)
+				     __field(u64, seqno)),
+		    TP_fast_assign(__entry->queue = queue;
+				   __entry->seqno = seqno;),
+		    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
+);
+
+/* run_job hands a job over to the engine thread. */
+DEFINE_EVENT(vsvm_job_stage_class, vsvm_job_run,
+	     TP_PROTO(u32 queue, u64 seqno),
+	     TP_ARGS(queue, seqno)
 );
 
 /* The engine thread starts a job that run_job handed over (vsvm_job_run). */
-TRACE_EVENT(vsvm_job_exec,
-	    TP_PROTO(u32 queue, u64 seqno),
-	    TP_ARGS(queue, seqno),
-	    TP_STRUCT__entry(__field(u32, queue)
-			     __field(u64, seqno)),
-	    TP_fast_assign(__entry->queue = queue;
-			   __entry->seqno = seqno;),
-	    TP_printk("queue=%u seqno=%llu", __entry->queue, __entry->seqno)
+DEFINE_EVENT(vsvm_job_stage_class, vsvm_job_exec,
+	     TP_PROTO(u32 queue, u64 seqno),
+	     TP_ARGS(queue, seqno)
 );
 
 TRACE_EVENT(vsvm_job_done,

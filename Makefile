@@ -7,11 +7,15 @@
 #   make vm-test KERNEL=stock|debug SUITES=kunit,igt,unload [IGT=vsvm_userptr]
 #                   one boot of one kernel with the suites you name (fast loop)
 #   make module KERNEL=stock|debug    build vsvm.ko out of tree
+#   make module KDIR=/lib/modules/$(uname -r)/build   ... for another 6.12 tree
 #   make userspace  libvsvm, tools and IGT tests
 #   make static     checkpatch, sparse, W=1 -Werror, kernel-doc, uapi header
 #   make bench      the benchmarks (vsvm-bench) in the stock kernel's VM
+#   make htmldocs   docs/ as HTML in build/htmldocs/ (Sphinx, kernel-doc)
 
 KERNEL ?= stock
+# With KDIR, `make module` builds against that kernel build tree instead.
+KDIR ?=
 SUITES ?= kunit,igt,unload
 # With IGT=vsvm_userptr,vsvm_dmachk, vm-test runs only those IGT programs.
 IGT ?=
@@ -49,7 +53,7 @@ IGT_LIB :=
 IGT_LINK := -L$(IGT_BUILD)/lib -ligt -Wl,-rpath,$(abspath $(IGT_BUILD))/lib
 endif
 
-.PHONY: all check demo bench vm-test module userspace static setup clean kernel-fetch
+.PHONY: all check demo bench vm-test module userspace static setup clean kernel-fetch htmldocs
 
 all: userspace module
 
@@ -73,8 +77,12 @@ vm-test: setup
 	@$(MAKE) --no-print-directory userspace
 	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES) $(if $(IGT),--igt $(IGT))
 
-module: setup
-	@bash tools/build-module.sh $(KERNEL)
+# A KDIR build needs nothing of the test machinery (no host set-up, no VM).
+module: $(if $(KDIR),,setup)
+	@bash tools/build-module.sh $(if $(KDIR),--kdir $(KDIR),$(KERNEL))
+
+htmldocs:
+	@bash tools/htmldocs.sh
 
 static: setup
 	@bash tools/check/static.sh

@@ -48,8 +48,7 @@
  *	Userptr counters and the DMA checker (see the DOC sections on userptr
  *	and the DMA checker).
  *
- * ``engine_cmd_delay_us``, ``userptr_inject``, ``dmachk_expect``,
- * ``dmachk_break``
+ * ``engine_cmd_delay_us``, ``userptr_inject``, ``dmachk_expect``, ``dmachk_break``
  *	Test knobs, only with CONFIG_DRM_VSVM_DEBUG (see the DOC section on
  *	test knobs).
  *

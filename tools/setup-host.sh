@@ -9,6 +9,7 @@ pkgs=(
 	sparse libdrm-dev
 	qemu-system-x86 busybox-static
 	libibverbs-dev ibverbs-providers iproute2
+	dkms python3-sphinx graphviz
 )
 
 missing=()

@@ -3,8 +3,9 @@
 #   checkpatch --strict (DRM maintainers' profile), kernel-doc -none -Wall,
 #   W=1 -Werror plus sparse (C=2) builds for both kernels and for a user's
 #   build without the test knobs (which must then be absent from vsvm.ko),
-#   and the uapi header compiled standalone for 64-bit, 32-bit and C++ with
-#   layout asserts.
+#   the uapi header compiled standalone for 64-bit, 32-bit and C++ with
+#   layout asserts, the HTML documentation (Sphinx, warnings as errors),
+#   a DKMS build against the stock headers, and the files' license tags.
 # Any finding fails its check.  Counts go to build/static/counts.
 set -uo pipefail
 . "$(dirname "$0")/../kernel/common.sh"
@@ -90,6 +91,66 @@ uapi() {
 		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c
 }
 check uapi-header uapi
+
+# The documentation renders as HTML with no Sphinx or kernel-doc warning
+# (warnings are errors; --keep-going reports them all).
+check htmldocs bash tools/htmldocs.sh -W --keep-going
+
+# Debian's dkms builds the module from dkms.conf against the pinned stock
+# headers, in private trees under build/static/dkms/ (no root, nothing
+# written to the host's /usr/src, /var/lib/dkms or /lib/modules).
+dkms_build() {
+	local ver d ko
+	ver=$(awk '/define VSVM_DRIVER_MAJOR/ { ma = $3 } /define VSVM_DRIVER_MINOR/ { mi = $3 }
+		   END { print ma "." mi }' drm/vsvm_drv.h)
+	grep -qx "PACKAGE_VERSION=\"$ver\"" dkms.conf ||
+		{ echo "dkms.conf: PACKAGE_VERSION is not the driver's version $ver"; return 1; }
+	command -v dkms >/dev/null || { echo "dkms is missing (tools/setup-host.sh)"; return 1; }
+	d=$out/dkms
+	rm -rf "$d"
+	mkdir -p "$d/src/vsvm-$ver" "$d/tree"
+	cp -r dkms.conf drm uapi "$d/src/vsvm-$ver/"
+	dkms add -m vsvm -v "$ver" --sourcetree "$d/src" --dkmstree "$d/tree" &&
+	dkms build -m vsvm -v "$ver" -k "$VSVM_KREL" --kernelsourcedir "$VSVM_STOCK_BUILD" \
+		--sourcetree "$d/src" --dkmstree "$d/tree" -j "$VSVM_JOBS" || {
+		cat "$d"/tree/vsvm/"$ver"/build/make.log 2>/dev/null | tail -n 30
+		return 1
+	}
+	ko=$(find "$d/tree/vsvm/$ver/$VSVM_KREL" -name 'vsvm.ko*' | head -n 1)
+	[ -n "$ko" ] || { echo "dkms built no vsvm.ko"; return 1; }
+	modinfo -F vermagic "$ko" | grep -q "^$VSVM_KREL " ||
+		{ echo "$ko: vermagic $(modinfo -F vermagic "$ko"), not $VSVM_KREL"; return 1; }
+}
+check dkms dkms_build
+
+# Every source file carries an SPDX tag, one of the two in COPYING; what
+# userspace builds into its programs (uapi, libvsvm, tools, IGT tests) is
+# MIT, the kernel side GPL-2.0-only.
+licenses() {
+	local f tag want bad=0
+	while IFS= read -r f; do
+		tag=$(head -n 3 "$f" | sed -n 's/.*SPDX-License-Identifier: \([^ *]*\).*/\1/p' | head -n 1)
+		case "$f" in
+		uapi/*|userspace/*|igt-tests/*) want=MIT ;;
+		drm/*|docs/*|Kconfig|Makefile|dkms.conf) want=GPL-2.0-only ;;
+		*) want= ;;
+		esac
+		case "$f" in
+		*.c|*.h|*.rst|*.py|*.dot|Kconfig|Makefile|*/Makefile|dkms.conf) [ -n "$tag" ] ||
+			{ echo "$f: no SPDX-License-Identifier"; bad=1; continue; } ;;
+		esac
+		[ -z "$tag" ] && continue
+		case "$tag" in
+		GPL-2.0-only|MIT) ;;
+		*) echo "$f: $tag is neither GPL-2.0-only nor MIT (COPYING)"; bad=1; continue ;;
+		esac
+		[ -z "$want" ] || [ "$tag" = "$want" ] || { echo "$f: $tag, should be $want (COPYING)"; bad=1; }
+	done < <(git ls-files 2>/dev/null || find . -path ./build -prune -o -type f -print | sed 's|^\./||')
+	[ -f LICENSES/GPL-2.0 ] && [ -f LICENSES/MIT ] && [ -f COPYING ] ||
+		{ echo "COPYING or LICENSES/ is missing"; bad=1; }
+	return $bad
+}
+check licenses licenses
 
 echo "$pass $fail 0" > "$out/counts"
 echo "static: $pass passed, $fail failed"

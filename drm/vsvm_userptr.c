@@ -152,6 +152,34 @@
 
 static const struct drm_gem_object_funcs vsvm_userptr_funcs;
 
+/*
+ * Userptr objects come from a cache of their own: kmalloc() would round
+ * each up to the next power of two, a third of it wasted, and a process
+ * may hold thousands of small userptrs.
+ */
+static struct kmem_cache *vsvm_userptr_cache;
+
+/**
+ * vsvm_userptr_module_init() - Create the userptr objects' slab cache
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vsvm_userptr_module_init(void)
+{
+	vsvm_userptr_cache = KMEM_CACHE(vsvm_userptr, 0);
+	return vsvm_userptr_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * vsvm_userptr_module_exit() - Destroy the userptr objects' slab cache
+ *
+ * Every userptr must have been freed (module exit, after the devices).
+ */
+void vsvm_userptr_module_exit(void)
+{
+	kmem_cache_destroy(vsvm_userptr_cache);
+}
+
 /**
  * vsvm_gem_is_userptr() - Whether a GEM object is a vsvm userptr
  * @obj: The object.
@@ -880,7 +908,7 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 	if (up->counted)
 		atomic64_dec(&vdev->up_stats.userptrs);
 	drm_gem_object_release(obj);
-	kfree(up);
+	kmem_cache_free(vsvm_userptr_cache, up);
 }
 
 static enum drm_gem_object_status vsvm_userptr_status(struct drm_gem_object *obj)
@@ -1120,7 +1148,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	struct vsvm_mm *vmm;
 	int ret;
 
-	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	up = kmem_cache_zalloc(vsvm_userptr_cache, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
 	drm_gem_private_object_init(&vdev->drm, &up->base, size);

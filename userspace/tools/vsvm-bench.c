@@ -1070,7 +1070,7 @@ static void p6(void)
 	struct p6_res *res = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct p6_res base = { 0 };
-	double exit_s, on, off;
+	double exit_s, on, off, t0 = now();
 	unsigned int i;
 	pid_t pid;
 	int st;
@@ -1113,6 +1113,7 @@ static void p6(void)
 	off = p6_range(false);
 	printf("P6 munmap of a range under %u bound 4 KiB userptrs: entries written and used %.1f ms, never written (asynchronous MAP) %.1f ms: %.2fx (goal <= 2x)\n",
 	       P6_RANGE, on * 1e3, off * 1e3, on / off);
+	printf("P6 took %.1f s\n", now() - t0);
 }
 
 /* P7: what processes A and B share (a MAP_SHARED page). */

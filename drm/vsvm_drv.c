@@ -24,6 +24,7 @@
 #include "vsvm_ioctl.h"
 #include "vsvm_mm.h"
 #include "vsvm_prime.h"
+#include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
 /**
@@ -217,6 +218,7 @@ static void vsvm_destroy_all(void)
 static int __init vsvm_init(void)
 {
 	unsigned int i;
+	int ret;
 
 	if (!num_devices || num_devices > VSVM_MAX_DEVICES) {
 		pr_err("vsvm: num_devices=%u is outside 1..%d\n",
@@ -234,9 +236,14 @@ static int __init vsvm_init(void)
 
 	if (dmachk)
 		static_branch_enable(&vsvm_dmachk_enabled);
+	ret = vsvm_userptr_module_init();
+	if (ret)
+		return ret;
 	vsvm_wq = alloc_workqueue("vsvm", 0, 0);
-	if (!vsvm_wq)
-		return -ENOMEM;
+	if (!vsvm_wq) {
+		ret = -ENOMEM;
+		goto err_cache;
+	}
 
 	for (i = 0; i < num_devices; i++) {
 		struct vsvm_device *vdev = vsvm_device_create(i);
@@ -244,12 +251,18 @@ static int __init vsvm_init(void)
 		if (IS_ERR(vdev)) {
 			pr_err("vsvm: creating device %u failed: %pe\n", i, vdev);
 			vsvm_destroy_all();
-			destroy_workqueue(vsvm_wq);
-			return PTR_ERR(vdev);
+			ret = PTR_ERR(vdev);
+			goto err_wq;
 		}
 		vsvm_devices[i] = vdev;
 	}
 	return 0;
+
+err_wq:
+	destroy_workqueue(vsvm_wq);
+err_cache:
+	vsvm_userptr_module_exit();
+	return ret;
 }
 
 static void __exit vsvm_exit(void)
@@ -267,6 +280,8 @@ static void __exit vsvm_exit(void)
 	destroy_workqueue(vsvm_wq);
 	mmu_notifier_synchronize();
 	vsvm_destroy_all();
+	/* The last userptrs went with their files, before the devices. */
+	vsvm_userptr_module_exit();
 }
 
 module_init(vsvm_init);

@@ -874,8 +874,10 @@ EXPORT_SYMBOL_IF_KUNIT(vsvm_tlb_flush_range);
  * @size: Length in bytes, not zero.
  *
  * For callers that know no engine access can be using the range (no job
- * that may reach it is queued or running) and must not sleep: a
- * non-blockable MMU notifier.
+ * that may reach it is queued or running): a userptr invalidation once it
+ * has waited for the GPU, or a non-blockable one that found it idle, which
+ * must not sleep.  A walk that raced with the flush still has its fill
+ * dropped (the generation is bumped).
  */
 void vsvm_tlb_flush_range_idle(struct vsvm_tlb *tlb, u64 va, u64 size)
 {

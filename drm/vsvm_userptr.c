@@ -79,9 +79,14 @@
  * a synchronous MAP reaches the entries that MAP wrote without its fence
  * being in the object's reservation (up_wait_gpu_locked()); then, under the
  * lock again, (3) clear the page-table entries of every mapping of the
- * object and flush each VM's TLB; (4) dma_unmap_sgtable(); (5) dirty the
- * pages the GPU could write, mark them accessed, and unpin.  Only then does
- * the CPU's change proceed.  "Could
+ * object and drop them from each VM's TLB; (4) dma_unmap_sgtable(); (5)
+ * dirty the pages the GPU could write, mark them accessed, and unpin.  Only
+ * then does the CPU's change proceed.  Step (3) waits for no grace period of the TLB
+ * (up_vma_zap()): after step (2) no job of a VM that maps the object is
+ * pending, and none can be queued while the lock is held, so no engine
+ * access is in flight there.  One wait per object made an munmap over
+ * many bound userptrs, or the exit of a process holding thousands, take
+ * seconds to minutes.  "Could
  * write" is tracked per set of pages: a job queued with a writable mapping
  * of the object, or a synchronous MAP into a VM with jobs pending
  * (vsvm_userptr_vma_used_locked()); pages no job could write
@@ -146,6 +151,34 @@
  */
 
 static const struct drm_gem_object_funcs vsvm_userptr_funcs;
+
+/*
+ * Userptr objects come from a cache of their own: kmalloc() would round
+ * each up to the next power of two, a third of it wasted, and a process
+ * may hold thousands of small userptrs.
+ */
+static struct kmem_cache *vsvm_userptr_cache;
+
+/**
+ * vsvm_userptr_module_init() - Create the userptr objects' slab cache
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vsvm_userptr_module_init(void)
+{
+	vsvm_userptr_cache = KMEM_CACHE(vsvm_userptr, 0);
+	return vsvm_userptr_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * vsvm_userptr_module_exit() - Destroy the userptr objects' slab cache
+ *
+ * Every userptr must have been freed (module exit, after the devices).
+ */
+void vsvm_userptr_module_exit(void)
+{
+	kmem_cache_destroy(vsvm_userptr_cache);
+}
 
 /**
  * vsvm_gem_is_userptr() - Whether a GEM object is a vsvm userptr
@@ -344,8 +377,21 @@ err_free:
 	return ret;
 }
 
-/* Clears the entries of one mapping of the object and flushes its TLB. */
-static void up_vma_zap(struct vsvm_vma *vma, bool block)
+/*
+ * Clears the entries of one mapping of the object and drops their TLB
+ * entries, without waiting for engine accesses: every caller knows that no
+ * job of the mapping's VM is pending, so none is in flight.  The
+ * invalidation (up_drop_pages_locked()) has waited for every fence of each
+ * VM that maps the object, holds the lock that EXEC must take to queue a
+ * job on such a VM, and EXEC refuses pages that are being dropped; UNMAP
+ * and teardown wait for the VM's jobs before they detach the mapping, and
+ * flush the range themselves after.  A flush that waits
+ * (synchronize_srcu(), a grace period) per mapping made an munmap over
+ * many bound userptrs, or a process's exit, cost a grace period per object.
+ * A page-table walk that raced with the zap still has its fill dropped
+ * (the flush bumps the TLB's generation, see vsvm_tlb_fill()).
+ */
+static void up_vma_zap(struct vsvm_vma *vma)
 {
 	struct vsvm_vm *vm = container_of(vma->base.vm, struct vsvm_vm, gpuvm);
 
@@ -353,10 +399,7 @@ static void up_vma_zap(struct vsvm_vma *vma, bool block)
 		return;
 	vsvm_pt_zap(&vm->pt, vma->base.va.addr, vma->base.va.range);
 	vma->ptes_valid = false;
-	if (block)
-		vsvm_tlb_flush_range(&vm->tlb, vma->base.va.addr, vma->base.va.range);
-	else
-		vsvm_tlb_flush_range_idle(&vm->tlb, vma->base.va.addr, vma->base.va.range);
+	vsvm_tlb_flush_range_idle(&vm->tlb, vma->base.va.addr, vma->base.va.range);
 }
 
 /* An unsignalled fence of @resv, any usage, referenced; or NULL. */
@@ -440,13 +483,16 @@ static void up_i1_stale(struct vsvm_userptr *up)
 	up->stale = true;
 }
 
-/* I1 step 3: no page-table entry, nor TLB entry, reaches them any more. */
+/*
+ * I1 step 3: no page-table entry, nor TLB entry, reaches them any more.
+ * After step 2 no job that may reach them is pending (see up_vma_zap()).
+ */
 static void up_i1_zap(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_vma *vma;
 
 	list_for_each_entry(vma, &up->vmas, up_link)
-		up_vma_zap(vma, block);
+		up_vma_zap(vma);
 }
 
 /* I1 step 4: nor does a DMA mapping. */
@@ -745,13 +791,15 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
  * @vma: A mapping of a userptr, on the object's list.
  *
  * Called with &vsvm_mm.notifier_lock of the object's address space held,
- * before the mapping is removed or split: clears its entries and flushes
- * the TLB.
+ * before the mapping is removed or split: clears its entries and drops
+ * their TLB entries.  The mapping's VM must have no job pending (UNMAP and
+ * teardown wait for them first), and the caller flushes the range after,
+ * waiting for the engine's walks (vsvm_tlb_flush_range()).
  */
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
 {
 	lockdep_assert_held(up_lock(to_vsvm_userptr(vma->base.gem.obj)));
-	up_vma_zap(vma, true);
+	up_vma_zap(vma);
 	list_del_init(&vma->up_link);
 }
 
@@ -860,7 +908,7 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 	if (up->counted)
 		atomic64_dec(&vdev->up_stats.userptrs);
 	drm_gem_object_release(obj);
-	kfree(up);
+	kmem_cache_free(vsvm_userptr_cache, up);
 }
 
 static enum drm_gem_object_status vsvm_userptr_status(struct drm_gem_object *obj)
@@ -1100,7 +1148,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	struct vsvm_mm *vmm;
 	int ret;
 
-	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	up = kmem_cache_zalloc(vsvm_userptr_cache, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
 	drm_gem_private_object_init(&vdev->drm, &up->base, size);

@@ -110,6 +110,8 @@ struct vsvm_userptr_stats {
 	atomic64_t would_block;
 };
 
+int vsvm_userptr_module_init(void);
+void vsvm_userptr_module_exit(void);
 bool vsvm_gem_is_userptr(struct drm_gem_object *obj);
 bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf);
 struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);

@@ -1439,10 +1439,10 @@ igt_main
 				     events[i], buf);
 	}
 
-	igt_describe("Submission latency (benchmark P2, I2's fence-signalling path): "
-		     "run_job runs on the CPU whose EXEC submitted the job, so that the "
-		     "hand-off wakes no other CPU (the per-CPU submit workqueue of "
-		     "vsvm_sched.c), for a submitter pinned to each CPU in turn.");
+	igt_describe("Submission latency (benchmark P2): run_job runs on the CPU whose "
+		     "EXEC submitted the job, so that the hand-off wakes no other CPU "
+		     "(the per-CPU submit workqueue of vsvm_sched.c), for a submitter "
+		     "pinned to each CPU in turn.");
 	igt_subtest("hand-off-on-submit-cpu") {
 		static const char * const ev[] = { "vsvm_job_submit", "vsvm_job_run" };
 		static char buf[1 << 17];

@@ -73,6 +73,11 @@ struct vsvm_device {
 	u32 num_queues;
 	/** @job_timeout_ms: A job running longer is killed. */
 	u32 job_timeout_ms;
+	/**
+	 * @submit_wq: The schedulers' run_job and free_job work of all the
+	 * hardware queues: per-CPU and high priority (see vsvm_sched.c).
+	 */
+	struct workqueue_struct *submit_wq;
 	/** @queues: The hardware queues. */
 	struct vsvm_queue queues[VSVM_MAX_QUEUES];
 	/** @bind_sched: Runs asynchronous binds (see vsvm_bind.c). */

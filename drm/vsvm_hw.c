@@ -109,8 +109,8 @@ void vsvm_hw_fence_free(struct dma_fence *fence)
  * @hw: The queue's hardware.
  * @job: The job.
  *
- * Neither sleeps nor allocates.  Called from the scheduler's ordered submit
- * worker only, which serialises &vsvm_hw.seqno.
+ * Neither sleeps nor allocates.  Called from the scheduler's run_job work
+ * only, which never runs twice at once and so serialises &vsvm_hw.seqno.
  *
  * Return: A new reference to the job's hardware fence.
  */

@@ -8,6 +8,7 @@
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
@@ -38,6 +39,18 @@
  * job's hardware fence, with the job's error.  Everything from run_job to
  * that signal is the fence-signalling path, annotated with
  * dma_fence_begin_signalling() (I2), except for an SVM VM's job.
+ *
+ * **Submission latency.**  The schedulers of a device's hardware queues
+ * share one workqueue for their run_job and free_job work
+ * (&vsvm_device.submit_wq), per-CPU and high priority rather than
+ * drm_sched's default of an unbound ordered workqueue per scheduler: the
+ * EXEC ioctl queues run_job on its own CPU, where the worker runs as soon as
+ * the submitter leaves the ioctl, with no inter-processor interrupt to wake
+ * an idle CPU; and the engine thread queues free_job on its own CPU when it
+ * signals.  run_job stays serialised per scheduler, as a workqueue never
+ * runs one work item twice at once, and free_job may run beside it as on
+ * any driver's shared submit workqueue.  It is WQ_MEM_RECLAIM, since the
+ * fence-signalling path (I2) runs on it.
  *
  * When a job runs longer than the device's timeout, the timeout handler
  * resets the queue's engine (vsvm_timedout_job(), see vsvm_hw.c): the job
@@ -223,10 +236,16 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 	u32 i;
 	int ret;
 
+	/* Submission latency: see the DOC above. */
+	vdev->submit_wq = alloc_workqueue("vsvm%u-submit", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0,
+					  vdev->index);
+	if (!vdev->submit_wq)
+		return -ENOMEM;
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
 		struct drm_sched_init_args args = {
 			.ops = &vsvm_sched_ops,
+			.submit_wq = vdev->submit_wq,
 			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 			/* Jobs in the ring at once: see vsvm_hw.c. */
 			.credit_limit = VSVM_HW_RING_JOBS,
@@ -254,6 +273,8 @@ err:
 		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
 		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
+	destroy_workqueue(vdev->submit_wq);
+	vdev->submit_wq = NULL;
 	return ret;
 }
 
@@ -271,6 +292,9 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
 		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
+	/* drm_sched_fini() leaves a workqueue it did not allocate alone. */
+	destroy_workqueue(vdev->submit_wq);
+	vdev->submit_wq = NULL;
 }
 
 /**

@@ -9,13 +9,16 @@
  *		(unaligned and page-crossing included), GPU faults, bad
  *		commands, SPIN release, job timeout and context ban, syncobj
  *		chains (binary and timeline) across queues, unbind waiting for
- *		jobs, synchronous and asynchronous binds with syncs, QUERY, and
- *		every errno of EXEC, asynchronous VM_BIND and QUERY.
+ *		jobs, synchronous and asynchronous binds with syncs, QUERY,
+ *		every errno of EXEC, asynchronous VM_BIND and QUERY, and the
+ *		scheduler's hand-off on the submitting CPU.
  */
 
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/dma-buf.h>
 #include <linux/sync_file.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -1434,6 +1437,102 @@ igt_main
 		for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
 			igt_assert_f(strstr(buf, events[i]), "no %s event in:\n%.2000s\n",
 				     events[i], buf);
+	}
+
+	igt_describe("Submission latency (benchmark P2): run_job runs on the CPU whose "
+		     "EXEC submitted the job, so that the hand-off wakes no other CPU "
+		     "(the per-CPU submit workqueue of vsvm_sched.c), for a submitter "
+		     "pinned to each CPU in turn.");
+	igt_subtest("hand-off-on-submit-cpu") {
+		static const char * const ev[] = { "vsvm_job_submit", "vsvm_job_run" };
+		static char buf[1 << 17];
+		int ncpu = sysconf(_SC_NPROCESSORS_ONLN), cpu, i, e, f, n, total = 0;
+		int jobs = 0, local = 0, sub_cpu[64];
+		long long sub_seq[64];
+		char path[128], *line, *save;
+		cpu_set_t all, one;
+
+		igt_require_f(ncpu > 1, "one CPU online: no other CPU to wake\n");
+		igt_require_f(!access("/sys/kernel/tracing/events/vsvm/vsvm_job_run/enable", W_OK),
+			      "no tracefs with vsvm's events\n");
+		f = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+		igt_assert_fd(f);
+		close(f);
+		for (e = 0; e < 2; e++) {
+			snprintf(path, sizeof(path), "/sys/kernel/tracing/events/vsvm/%s/enable",
+				 ev[e]);
+			f = open(path, O_WRONLY);
+			igt_assert_fd(f);
+			igt_assert_eq(write(f, "1", 1), 1);
+			close(f);
+		}
+
+		ctx_init(&c);
+		igt_assert_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+		for (cpu = 0; cpu < ncpu && cpu < 8; cpu++) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			igt_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+			for (i = 0; i < 8; i++) {
+				/* The previous job's scheduler work is over. */
+				usleep(5000);
+				vsvm_emit_store32(CS(&c), DATA_VA, i);
+				igt_assert_eq(run(&c, 0), 1);
+			}
+		}
+		igt_assert_eq(sched_setaffinity(0, sizeof(all), &all), 0);
+		ctx_fini(&c);
+
+		for (e = 0; e < 2; e++) {
+			snprintf(path, sizeof(path), "/sys/kernel/tracing/events/vsvm/%s/enable",
+				 ev[e]);
+			f = open(path, O_WRONLY);
+			igt_assert_fd(f);
+			igt_assert_eq(write(f, "0", 1), 1);
+			close(f);
+		}
+		f = open("/sys/kernel/tracing/trace", O_RDONLY);
+		igt_assert_fd(f);
+		while ((n = read(f, buf + total, sizeof(buf) - 1 - total)) > 0)
+			total += n;
+		close(f);
+		buf[total] = '\0';
+
+		/* "   <...>-206  [001] ...1.  3.251512: vsvm_job_submit: ... fence=18:251" */
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *sub = strstr(line, "vsvm_job_submit:"), *run_ev = strstr(line, "vsvm_job_run:");
+			char *br = strchr(line, '[');
+			long long seq;
+
+			if ((!sub && !run_ev) || !br)
+				continue;
+			if (sub) {
+				char *p = strstr(sub, "fence=");
+
+				igt_assert(p && strchr(p, ':'));
+				if (jobs < 64) {
+					sub_cpu[jobs] = atoi(br + 1);
+					sub_seq[jobs++] = atoll(strchr(p, ':') + 1);
+				}
+				continue;
+			}
+			igt_assert(strstr(run_ev, "seqno="));
+			seq = atoll(strstr(run_ev, "seqno=") + 6);
+			for (i = 0; i < jobs; i++) {
+				if (sub_seq[i] != seq)
+					continue;
+				if (atoi(br + 1) == sub_cpu[i])
+					local++;
+				else
+					igt_info("job %lld: submitted on CPU %d, run_job on CPU %d\n",
+						 seq, sub_cpu[i], atoi(br + 1));
+				break;
+			}
+		}
+		igt_assert_f(jobs == 8 * (ncpu < 8 ? ncpu : 8),
+			     "%d submit events for %d jobs\n", jobs, 8 * (ncpu < 8 ? ncpu : 8));
+		igt_assert_f(local == jobs, "run_job on the submitting CPU for %d of %d jobs\n",
+			     local, jobs);
 	}
 
 	igt_describe("QUERY: the size protocol, device information and refusals.");

@@ -118,7 +118,7 @@ for suite in $suites; do
 		else
 			echo "(no rxe device: P3 has no reference)" >> /tmp/bench.out
 		fi
-		vsvm-bench >> /tmp/bench.out 2>&1
+		vsvm-bench ${VSVM_BENCH:+256 "$VSVM_BENCH"} >> /tmp/bench.out 2>&1
 		rc=$?
 		cat /tmp/bench.out > $R
 		if [ $rc = 0 ]; then

@@ -317,6 +317,10 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	dma_addr_t *dmas = NULL;
 	int ret;
 
+	/* Injection: hold a GPU fault as its resolution starts. */
+	if (!prefetch)
+		vsvm_inject(vdev, VSVM_INJECT_SVM_FAULT);
+
 	/*
 	 * I6: after the mm's release the PASID has no context entry: a quiet
 	 * not-present fault.  I4: the mm only while resolving.

@@ -118,8 +118,19 @@ void vsvm_fault_post(struct vsvm_job *job, u64 addr, bool write)
 	f->write = write;
 	f->resolved_ns = 0;
 	f->posted_ns = ktime_get_ns();
-	INIT_WORK(&f->work, fault_work);
 	queue_work(job->q->vdev->fault_wq, &f->work);
+}
+
+/**
+ * vsvm_fault_init() - Initialise a job's fault, when the job is made
+ * @f: The job's &vsvm_job.fault.
+ *
+ * Once per job: the work item may still be returning from the job's last
+ * fault when the job parks on the next one.
+ */
+void vsvm_fault_init(struct vsvm_fault *f)
+{
+	INIT_WORK(&f->work, fault_work);
 }
 
 /**

@@ -34,6 +34,7 @@ struct vsvm_fault {
 
 int vsvm_fault_queue_init(struct vsvm_device *vdev);
 void vsvm_fault_queue_fini(struct vsvm_device *vdev);
+void vsvm_fault_init(struct vsvm_fault *f);
 void vsvm_fault_post(struct vsvm_job *job, u64 addr, bool write);
 void vsvm_fault_replayed(struct vsvm_job *job);
 

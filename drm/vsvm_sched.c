@@ -509,6 +509,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
 	job->eng.resume.spurious_addr = U64_MAX;
+	vsvm_fault_init(&job->fault);
 	if (ufence) {
 		job->eng.ufence = true;
 		job->eng.ufence_addr = ufence->addr;

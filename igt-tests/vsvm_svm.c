@@ -1705,17 +1705,19 @@ igt_main
 
 	igt_describe("A reset while a context is parked on a fault: a SPIN job of another "
 		     "context on the same queue runs meanwhile and is killed at the timeout "
-		     "(its context banned: -EIO), and the parked context completes once its "
-		     "fault is resolved, not banned.");
+		     "(its context banned: -EIO; its user fence, in fresh memory, written "
+		     "through a fault resolved after the kill), and the parked context "
+		     "completes once its fault is resolved, not banned.");
 	igt_subtest("fault-stall-reset") {
 		volatile uint32_t *done_a = anon(PAGE), *sem = anon(PAGE);
+		uint64_t *s_uf = anon(PAGE);
 		uint8_t *abuf = anon(BUF);
 		struct drm_vsvm_query_device dev = { 0 };
 		struct drm_vsvm_query q = {
 			.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(dev),
 			.data = (uintptr_t)&dev,
 		};
-		uint32_t ja, js, j;
+		uint32_t ja, j;
 		struct ctx a, s;
 
 		ctx_init(&a);
@@ -1726,11 +1728,27 @@ igt_main
 		fault_warm(&s, sem);
 
 		ja = fault_park(&a, abuf, BUF, done_a);
+		/*
+		 * Its user fence in fresh memory: killed, the job parks on the
+		 * fault of that write, which is resolved after the kill.
+		 */
 		vsvm_emit_spin(CS(&s), (uintptr_t)sem, 1);
-		js = submit(&s);
+		{
+			struct drm_vsvm_exec_ext_user_fence uf = {
+				.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+				.addr = (uintptr_t)s_uf, .value = JOB_DONE,
+			};
+			struct drm_vsvm_exec e = {
+				.extensions = (uintptr_t)&uf, .vm_id = s.vm,
+				.cs_addr = (uintptr_t)s.cmd, .cs_size = s.n * 4,
+			};
+
+			do_ioctl(s.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		}
 		s.n = 0;
 		/* Killed at the timeout: a killed job still writes its user fence. */
-		igt_assert_eq(job_wait_ms(s.fd, js, dev.job_timeout_ms * 5 + 5000), 0);
+		igt_assert_eq(__wait_ufence(s.fd, s_uf, DRM_VSVM_UFENCE_OP_EQ, JOB_DONE, ~0ull,
+					    (dev.job_timeout_ms * 5 + 5000) * 1000000ll), 0);
 		igt_assert_f(fault_held(a.fd, 0),
 			     "the spinning job ended only after the held fault was let go\n");
 		igt_assert_eq_u64(ufences[ja], 0);
@@ -1750,6 +1768,7 @@ igt_main
 		munmap(abuf, BUF);
 		munmap((void *)done_a, PAGE);
 		munmap((void *)sem, PAGE);
+		munmap(s_uf, PAGE);
 		munmap(s.cmd, CMD_WORDS * 4);
 		ctx_fini(&a);
 	}

@@ -35,6 +35,10 @@
  *     same memory, and a notifier-mode userptr of it (create, bind, FILL):
  *     one object, three modes.  (256 MiB rather than 1 GiB keeps the
  *     emulated test VM's run short.)
+ * F1: fault service: SVM first touch of 256 MiB of fresh memory by one GPU
+ *     FILL in 2 MiB chunks (faults resolved by the fault queue) against the
+ *     CPU's first-touch write of the same size, with the mean time of each
+ *     stage of a fault.  Goal: >= 0.5x the CPU's rate.
  * P7: isolation of invalidations between processes: process B's munmap of
  *     its idle, populated 64 MiB userptr, 50 ms after process A (same
  *     device, its own file) started to munmap its own userptr that a

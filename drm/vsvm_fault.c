@@ -49,8 +49,9 @@
  *
  * I2: no engine thread calls hmm_range_fault(), so a fault waiting for
  * memory, for an invalidation or for the mmap lock holds up its own context
- * only (fault_work() is the one place an SVM job's fault is resolved).  The worker holds nothing but the job, which is neither signalled
- * nor freed while parked and holds its VM; VM teardown (which runs at
+ * only (fault_work() is the one place an SVM job's fault is resolved).
+ * The worker holds nothing but the job, which is neither signalled nor
+ * freed while parked and holds its VM; VM teardown (which runs at
  * VM_DESTROY, file close and process exit) waits for the VM's jobs
  * (&vsvm_vm.lr_jobs), and so for their faults, before it stops the
  * mirroring; the device's teardown destroys the queue after its rings.

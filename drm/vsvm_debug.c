@@ -24,7 +24,8 @@
  *
  * ``userptr_inject``
  *	Arms a named point (vsvm_inject()) where the driver stalls until the
- *	test writes 0, or 5 seconds.
+ *	test writes 0, or 5 seconds.  Point 5 (%VSVM_INJECT_SVM_FAULT) holds
+ *	the next SVM GPU fault as its resolution starts (vsvm_svm_fault()).
  *
  * ``engine_cmd_delay_us``
  *	The engine sleeps this long after each command (0: not at all).
@@ -196,7 +197,7 @@ static ssize_t userptr_inject_write(struct file *file, const char __user *buf,
 	ret = kstrtou32_from_user(buf, len, 0, &point);
 	if (ret)
 		return ret;
-	if (point > VSVM_INJECT_NONBLOCK)
+	if (point > VSVM_INJECT_MAX)
 		return -EINVAL;
 	vsvm_inject_set(vdev, point);
 	return len;

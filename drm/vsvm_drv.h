@@ -123,6 +123,11 @@ struct vsvm_device {
 	 * fence a job writes (vsvm_job_write_user_fence()).
 	 */
 	wait_queue_head_t ufence_wq;
+	/**
+	 * @fault_wq: The fault queue: its workers resolve the GPU faults
+	 * that parked jobs (see vsvm_fault.c).
+	 */
+	struct workqueue_struct *fault_wq;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };

@@ -48,8 +48,14 @@
  * byte phase, through memset64() a page at a time (vsvm_fill_pattern()).
  *
  * For a VM that is not an SVM VM it runs in the fence-signalling path: it
- * never allocates and never waits on a fence.  An SVM VM's job resolves
- * its GPU faults here, on the engine thread (vsvm_svm_fault()).
+ * never allocates and never waits on a fence.  An SVM VM's job that takes
+ * a recoverable fault stops at the faulting command, its state saved in
+ * &vsvm_engine_job.resume, and vsvm_engine_run() returns -EAGAIN: the
+ * engine thread parks it and the device's fault queue resolves the fault
+ * (see vsvm_fault.c); the job then resumes at that command.  COPY and FILL
+ * go on from the page that faulted; STORE, TIMESTAMP, SPIN and the reads
+ * of the stream itself are replayed whole, as they may be; an ATOMIC is
+ * never done twice.  The engine never resolves a fault itself.
  */
 
 /* Expected length in words of each opcode (0: unknown opcode). */
@@ -167,6 +173,8 @@ struct eng {
 	u32 reason;
 	/** @final: Writing the user fence: resolve faults even for a killed job. */
 	bool final;
+	/** @park: The job stops on a fault that the fault queue resolves. */
+	bool park;
 };
 
 /* Maps the byte at @va for an access inside a TLB access section. */
@@ -208,26 +216,33 @@ static bool eng_killed(struct eng *e)
 }
 
 /*
- * An SVM VM's missing or read-only translation: resolve it from the CPU's
- * page tables (outside any TLB access section: the fault takes the
- * notifier lock, which a TLB flush may hold) and tell the caller to replay
- * the access.  false: the fault stands.
+ * An SVM VM's missing or read-only translation, outside any TLB access
+ * section: the job parks on it (@e->park), to be resolved from the CPU's
+ * page tables by the fault queue, unless the fault queue has already
+ * failed to resolve it, in which case it stands.  Either way the caller
+ * stops with -EFAULT; a parked job resumes at the faulting command.
  */
-static bool eng_fault(struct eng *e)
+static void eng_fault(struct eng *e)
 {
-	int ret;
+	struct vsvm_engine_resume *r = &e->job->resume;
 
 	if (!e->vm->svm || (e->reason != DRM_VSVM_FAULT_NOT_PRESENT &&
 			    e->reason != DRM_VSVM_FAULT_READ_ONLY) ||
 	    (eng_killed(e) && !e->final))
-		return false;
-	ret = vsvm_svm_fault(e->vm, e->fault_addr, e->fault_write, false, NULL);
-	if (ret) {
-		e->reason = ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
-		return false;
+		return;
+	if (r->fault_ret && r->fault_addr == e->fault_addr) {
+		e->reason = r->fault_ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY :
+						     DRM_VSVM_FAULT_NOT_PRESENT;
+		r->fault_ret = 0;
+		return;
 	}
-	e->reason = 0;
-	return true;
+	/* Without an engine thread (KUnit) nothing resolves faults. */
+	if (!e->job->hw)
+		return;
+	r->fault_addr = e->fault_addr;
+	r->fault_write = e->fault_write;
+	r->fault_ret = 0;
+	e->park = true;
 }
 
 /* Keeps COPY and FILL to the device's throughput limit, if one is set. */
@@ -260,8 +275,7 @@ static int eng_rw(struct eng *e, u64 va, void *buf, u64 len, bool write)
 		}
 		vsvm_tlb_access_end(tlb, idx);
 		if (!p) {
-			if (eng_fault(e))
-				continue;
+			eng_fault(e);
 			return -EFAULT;
 		}
 		va += n;
@@ -271,10 +285,15 @@ static int eng_rw(struct eng *e, u64 va, void *buf, u64 len, bool write)
 	return 0;
 }
 
+/* COPY from where it stopped (&vsvm_engine_resume.done). */
 static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 {
 	struct vsvm_tlb *tlb = &e->vm->tlb;
+	u64 *done = &e->job->resume.done;
 
+	src += *done;
+	dst += *done;
+	size -= *done;
 	while (size) {
 		u64 n = min3(size, PAGE_SIZE - offset_in_page(src),
 			     PAGE_SIZE - offset_in_page(dst));
@@ -293,13 +312,13 @@ static int eng_copy(struct eng *e, u64 dst, u64 src, u64 size)
 		}
 		vsvm_tlb_access_end(tlb, idx);
 		if (!d) {
-			if (eng_fault(e))
-				continue;
+			eng_fault(e);
 			return -EFAULT;
 		}
 		src += n;
 		dst += n;
 		size -= n;
+		*done += n;
 		/* Injection: stall a copy between its first page and the rest. */
 		if (size)
 			vsvm_inject(e->job->vdev, VSVM_INJECT_COPY);
@@ -346,29 +365,29 @@ void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n)
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_fill_pattern);
 
+/* FILL from where it stopped (&vsvm_engine_resume.done). */
 static int eng_fill(struct eng *e, u64 dst, u32 pattern, u64 size)
 {
 	struct vsvm_tlb *tlb = &e->vm->tlb;
-	u64 done = 0;
+	u64 *done = &e->job->resume.done;
 
-	while (done < size) {
-		u64 n = min_t(u64, size - done, PAGE_SIZE - offset_in_page(dst + done));
+	while (*done < size) {
+		u64 n = min_t(u64, size - *done, PAGE_SIZE - offset_in_page(dst + *done));
 		u8 *d;
 		int idx;
 
 		idx = vsvm_tlb_access_begin(tlb);
-		d = eng_map(e, dst + done, true);
+		d = eng_map(e, dst + *done, true);
 		if (d) {
-			vsvm_fill_pattern(d, pattern, done, n);
+			vsvm_fill_pattern(d, pattern, *done, n);
 			kunmap_local(d);
 		}
 		vsvm_tlb_access_end(tlb, idx);
 		if (!d) {
-			if (eng_fault(e))
-				continue;
+			eng_fault(e);
 			return -EFAULT;
 		}
-		done += n;
+		*done += n;
 		if (eng_killed(e))
 			return -ETIMEDOUT;
 		eng_throttle(e, n);
@@ -433,6 +452,7 @@ static int eng_spin(struct eng *e, u64 sem, u32 value)
 /* Runs one decoded command; -EINVAL marks a bad command. */
 static int eng_exec(struct eng *e, const struct vsvm_cmd *cmd)
 {
+	struct vsvm_engine_resume *r = &e->job->resume;
 	u64 val, old = 0;
 	int ret;
 
@@ -449,12 +469,19 @@ static int eng_exec(struct eng *e, const struct vsvm_cmd *cmd)
 		/* Atomics need natural alignment, as on real hardware. */
 		if (!IS_ALIGNED(cmd->dst, cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4))
 			return -EINVAL;
-		do {
+		/* Once done, never again: a replay only writes the result. */
+		if (!r->atomic_done) {
 			ret = eng_atomic(e, cmd, &old);
-		} while (ret == -EFAULT && eng_fault(e));
-		if (ret || !cmd->result)
-			return ret;
-		return eng_rw(e, cmd->result, &old,
+			if (ret) {
+				eng_fault(e);
+				return ret;
+			}
+			r->old = old;
+			r->atomic_done = true;
+		}
+		if (!cmd->result)
+			return 0;
+		return eng_rw(e, cmd->result, &r->old,
 			      cmd->flags & DRM_VSVM_CMD_64BIT ? 8 : 4, true);
 	case DRM_VSVM_CMD_TIMESTAMP:
 		val = ktime_get_ns();
@@ -490,14 +517,25 @@ void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 	spin_unlock(&vdev->fault_lock);
 }
 
-/* An SVM prefetch: fault in the range ahead of use, a chunk at a time. */
-static int eng_prefetch(struct vsvm_engine_job *job)
+/**
+ * vsvm_engine_prefetch() - Run an SVM prefetch job
+ * @job: The job: fault in [&vsvm_engine_job.cs_addr, +cs_size) of its
+ *       SVM VM ahead of use, a chunk at a time.
+ *
+ * Run by the fault queue's worker, never by an engine thread (the job parks
+ * at once, see vsvm_engine_run()); a chunk that cannot be mapped is
+ * recorded as a fault.
+ *
+ * Return: 0, -EFAULT for a chunk that could not be mapped, or -ETIMEDOUT
+ * if the job was killed.
+ */
+int vsvm_engine_prefetch(struct vsvm_engine_job *job)
 {
 	u64 va = job->cs_addr, end = job->cs_addr + job->cs_size, next;
 	int ret;
 
 	while (va < end) {
-		if (job_killed(job))
+		if (atomic_read(&job->killed))
 			return -ETIMEDOUT;
 		ret = vsvm_svm_fault(job->vm, va, false, true, &next);
 		if (ret) {
@@ -515,48 +553,66 @@ static int eng_prefetch(struct vsvm_engine_job *job)
  * vsvm_job_write_user_fence() - Write a job's user fence, and wake waiters
  * @job: The job, which has ended (run, failed, killed, or skipped).
  *
- * Called once per job, from the one place where a job ends (hw_run() in
- * vsvm_hw.c, on the engine thread).
+ * Called from the one place where a job ends (hw_run() in vsvm_hw.c, on
+ * the engine thread).
  * The value is written through the VM's page table like any GPU write, so
- * an SVM VM resolves a fault on it (even for a job killed at the timeout);
- * a write that still faults is recorded.  Then every WAIT_USER_FENCE of the
- * device rechecks its condition.  Does nothing for a job without one.
+ * an SVM VM's job parks on a fault there (even a job killed at the
+ * timeout), and the write is made again at the replay; a write whose fault
+ * stands is recorded.  Then every WAIT_USER_FENCE of the device rechecks
+ * its condition.  Does nothing for a job without one.
+ *
+ * Return: 0, or -EAGAIN when the job parks on a fault.
  */
-void vsvm_job_write_user_fence(struct vsvm_engine_job *job)
+int vsvm_job_write_user_fence(struct vsvm_engine_job *job)
 {
 	struct eng e = { .job = job, .vm = job->vm, .final = true };
 	u64 value = job->ufence_value;
 
 	if (!job->ufence)
-		return;
-	if (eng_rw(&e, job->ufence_addr, &value, sizeof(value), true))
+		return 0;
+	if (eng_rw(&e, job->ufence_addr, &value, sizeof(value), true)) {
+		if (e.park)
+			return -EAGAIN;
 		vsvm_engine_record_fault(job->vdev, job->vm, job->queue, e.fault_addr,
 					 e.fault_write, e.reason);
+	}
+	job->resume.fault_ret = 0;
 	wake_up_all(&job->vdev->ufence_wq);
+	return 0;
 }
 
 /**
- * vsvm_engine_run() - Run a job's command stream
- * @job: The job.
+ * vsvm_engine_run() - Run a job's command stream, or go on with it
+ * @job: The job, resumed at &vsvm_engine_job.resume if a fault parked it.
  *
- * Runs an SVM prefetch instead, for a &vsvm_engine_job.prefetch job.
+ * Runs an SVM prefetch instead, for a &vsvm_engine_job.prefetch job: on an
+ * engine thread that parks the job at once, for the fault queue to run
+ * (vsvm_engine_prefetch()).
  *
- * Return: 0 when the stream ran to its end; -EFAULT for a GPU fault,
- * -EINVAL for a bad command (both recorded), -ETIMEDOUT if the job was
- * killed.
+ * Return: 0 when the stream ran to its end; -EAGAIN when the job parks on
+ * a fault (an SVM VM's job on an engine thread); -EFAULT for a GPU fault
+ * that stands, -EINVAL for a bad command (both recorded), -ETIMEDOUT if
+ * the job was killed.
  */
 int vsvm_engine_run(struct vsvm_engine_job *job)
 {
+	struct vsvm_engine_resume *r = &job->resume;
 	struct eng e = { .job = job, .vm = job->vm };
-	u64 pos = 0;
 	int ret = 0;
 
-	if (job->prefetch)
-		return eng_prefetch(job);
+	if (job->prefetch) {
+		if (r->prefetched)
+			return r->ret;
+		if (!job->hw)
+			return vsvm_engine_prefetch(job);
+		r->fault_addr = job->cs_addr;
+		r->fault_write = false;
+		return -EAGAIN;
+	}
 
-	while (pos < job->cs_size) {
-		u64 at = job->cs_addr + pos;
-		u32 dw[9], n = 0, remaining = (job->cs_size - pos) / 4;
+	while (r->pos < job->cs_size) {
+		u64 at = job->cs_addr + r->pos;
+		u32 dw[9], n = 0, remaining = (job->cs_size - r->pos) / 4;
 		struct vsvm_cmd cmd;
 
 		/* The header, then as much of the command as the stream holds. */
@@ -581,14 +637,21 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 		}
 		if (ret || cmd.op == DRM_VSVM_CMD_END)
 			break;
+		/* The command is done: the next one starts afresh. */
+		r->done = 0;
+		r->atomic_done = false;
+		r->fault_ret = 0;
 		if (eng_killed(&e)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
 		vsvm_debug_cmd_delay(job->vdev);
-		pos += cmd.len * 4;
+		r->pos += cmd.len * 4;
 	}
 
+	/* Parked: stopped at the faulting command, nothing recorded. */
+	if (e.park)
+		return -EAGAIN;
 	if (e.reason)
 		vsvm_engine_record_fault(job->vdev, job->vm, job->queue, e.fault_addr,
 					 e.fault_write, e.reason);

@@ -45,6 +45,45 @@ struct vsvm_cmd {
 int vsvm_cmd_decode(const u32 *dw, u32 avail, struct vsvm_cmd *cmd);
 
 /**
+ * struct vsvm_engine_resume - The engine state a job parked on a fault keeps
+ *
+ * A job of an SVM VM that faults stops at the faulting command; this is
+ * what the engine needs to resume it there (see vsvm_fault.c).  Written by
+ * the engine thread, and by the fault worker (@fault_ret, @ret and
+ * @prefetched) while the job is parked.
+ */
+struct vsvm_engine_resume {
+	/** @pos: Offset in the command stream of the command to run next. */
+	u64 pos;
+	/** @done: COPY, FILL: bytes of the command at @pos already done. */
+	u64 done;
+	/** @old: ATOMIC: the old value, once the atomic itself is done. */
+	u64 old;
+	/** @atomic_done: ATOMIC: done, only its result write is left. */
+	bool atomic_done;
+	/** @ended: The job has ended with @ret; only its user fence is left. */
+	bool ended;
+	/** @prefetched: An SVM prefetch, run by the fault worker: @ret is its result. */
+	bool prefetched;
+	/** @ret: The job's result, once @ended or @prefetched. */
+	int ret;
+	/** @fault_addr: The address the job is parked on. */
+	u64 fault_addr;
+	/** @fault_write: Whether that access writes. */
+	bool fault_write;
+	/**
+	 * @fault_ret: 0, or what vsvm_svm_fault() gave for the fault at
+	 * @fault_addr: when the replay takes it again, it stands.
+	 */
+	int fault_ret;
+	/**
+	 * @spurious_addr: The last fault the fault queue found resolved
+	 * already, or %U64_MAX (fault queue only).
+	 */
+	u64 spurious_addr;
+};
+
+/**
  * struct vsvm_engine_job - What the engine needs to run one job
  */
 struct vsvm_engine_job {
@@ -78,11 +117,14 @@ struct vsvm_engine_job {
 	u64 ufence_addr;
 	/** @ufence_value: The value written there. */
 	u64 ufence_value;
+	/** @resume: Where the job resumes after a fault parked it. */
+	struct vsvm_engine_resume resume;
 };
 
 int vsvm_engine_run(struct vsvm_engine_job *job);
 void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n);
-void vsvm_job_write_user_fence(struct vsvm_engine_job *job);
+int vsvm_engine_prefetch(struct vsvm_engine_job *job);
+int vsvm_job_write_user_fence(struct vsvm_engine_job *job);
 void vsvm_engine_record_fault(struct vsvm_device *vdev, struct vsvm_vm *vm,
 			      u32 queue, u64 addr, bool write, u32 reason);
 

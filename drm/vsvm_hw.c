@@ -4,11 +4,13 @@
  */
 
 #include <linux/dma-fence.h>
+#include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_fault.h"
 #include "vsvm_hw.h"
 #include "vsvm_sched.h"
 #include "vsvm_trace.h"
@@ -21,17 +23,29 @@
  * runs beside the queue's drm_gpu_scheduler, not in it::
  *
  *   EXEC ioctl -> entity -> drm_sched -> run_job -> ring -> engine thread
- *                (deps)     (credits)    (hands     (FIFO)  (runs commands,
- *                                         over)              signals fence)
+ *                (deps)     (credits)    (hands     (in     (runs commands,
+ *                                         over)      order)  signals fence;
+ *                                                            parks a job on
+ *                                                            a GPU fault)
  *
  * run_job() only hands the job over: it initialises the job's hardware
- * fence (allocated at EXEC; one fence context per queue, one seqno per job),
- * puts the job at the tail of the ring and wakes the thread.  It neither
- * sleeps nor allocates.  The scheduler's credit limit is
- * %VSVM_HW_RING_JOBS, so several jobs wait in the ring.
+ * fence (allocated at EXEC; one fence context per submission context, one
+ * seqno per job of it), puts the job at the tail of the ring and wakes the
+ * thread.  It neither sleeps nor allocates.  The scheduler's credit limit
+ * is %VSVM_HW_RING_JOBS, so several jobs wait in the ring.
  *
- * The thread runs the ring's jobs in order, command by command
- * (vsvm_engine_run()), and signals each job's hardware fence itself, with
+ * The thread runs the ring's jobs command by command (vsvm_engine_run()),
+ * in order within each submission context: it takes the first job of the
+ * ring that is not parked and has no earlier job of its context in the
+ * ring.  A job of an SVM VM that takes a GPU fault parks (&vsvm_job.parked,
+ * its engine state saved in the job) and its fault goes to the device's
+ * fault queue (see vsvm_fault.c); the engine goes on with other contexts'
+ * jobs, a context switch, and resumes the parked job at the faulting
+ * command once the fault queue has dealt with the fault (vsvm_hw_replay()).
+ * Jobs of different contexts may thus end out of order, which is why each
+ * context has its own fence context (&vsvm_ctx.fence_ctx): dma_fence
+ * requires the fences of one context to signal in seqno order.  The thread
+ * signals each job's hardware fence itself, with
  * the job's error (dma_fence_set_error()): -EFAULT for a GPU fault,
  * -EINVAL for a bad command, -ETIMEDOUT for a job killed at its timeout,
  * -ECANCELED for a job of a banned context.  drm_sched's callback on the
@@ -48,18 +62,24 @@
  * the polls of a SPIN and between jobs.  There it acknowledges the request
  * (&vsvm_hw.ack_gen) and waits until vsvm_hw_start().
  *
- * Reset (the scheduler's timeout handler, vsvm_timedout_job()): stop the
- * engine (vsvm_hw_stop(): a flag, then a wait of at most %VSVM_HW_STOP_MS
+ * Reset (the scheduler's timeout handler, vsvm_timedout_job()): the
+ * scheduler's timer runs for the oldest pending job, which may be parked;
+ * the handler resets only if the job on the engine (&vsvm_hw.cur) has had
+ * the timeout, counting its time since run_job less its time parked
+ * (vsvm_hw_hung()), and otherwise lets the timer run again.  Then it stops
+ * the engine (vsvm_hw_stop(): a flag, then a wait of at most %VSVM_HW_STOP_MS
  * for the thread's acknowledgment; never a wait on a worker that may be
- * blocked), take the jobs' callbacks off with drm_sched_stop() (run_job
- * never blocks, so waiting for the submit worker is bounded), mark the
- * guilty job killed and ban its context, give every job still pending its
+ * blocked), takes the jobs' callbacks off with drm_sched_stop() (run_job
+ * never blocks, so waiting for the submit worker is bounded), marks the
+ * engine's job killed and bans its context, gives every job still pending its
  * hardware fence back as parent (the innocent jobs stay in the ring, in
- * order) and restart the scheduler and the engine.  The engine ends the
+ * order) and restarts the scheduler and the engine.  The engine ends the
  * guilty job at its next preemption point with -ETIMEDOUT.  If the engine
- * did not stop in time (it is inside an SVM fault, or a test's injection
- * point), the reset goes on all the same and the job ends when the engine
- * comes back to a preemption point.
+ * did not stop in time (it is at a test's injection point), the reset goes
+ * on all the same and the job ends when the engine comes back to a
+ * preemption point.  A parked job is not on the engine: it stays parked
+ * through a reset, and if it was killed or its context banned meanwhile,
+ * its replay ends it without running it (its user fence is still written).
  */
 
 static const char *hw_fence_driver_name(struct dma_fence *fence)
@@ -110,15 +130,18 @@ void vsvm_hw_fence_free(struct dma_fence *fence)
  * @job: The job.
  *
  * Neither sleeps nor allocates.  Called from the scheduler's run_job work
- * only, which never runs twice at once and so serialises &vsvm_hw.seqno.
+ * only, which never runs twice at once for one scheduler and so serialises
+ * &vsvm_ctx.hw_seqno (a context's jobs all go to one ring).
  *
  * Return: A new reference to the job's hardware fence.
  */
 struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job)
 {
+	/* A fence context per submission context: see &vsvm_ctx.fence_ctx. */
 	dma_fence_init(job->hw_fence, &vsvm_hw_fence_ops, &hw->fence_lock,
-		       hw->fence_ctx, ++hw->seqno);
+		       job->ctx->fence_ctx, ++job->ctx->hw_seqno);
 	dma_fence_get(job->hw_fence);
+	job->submit_ns = ktime_get_ns();
 	spin_lock(&hw->lock);
 	list_add_tail(&job->hw_link, &hw->ring);
 	spin_unlock(&hw->lock);
@@ -203,28 +226,118 @@ void vsvm_hw_start(struct vsvm_hw *hw)
 	wake_up_all(&hw->wq);
 }
 
-/* Runs @job, the head of the ring, and signals its hardware fence. */
+/**
+ * vsvm_hw_replay() - Make a job parked on a fault runnable again
+ * @hw: The ring's hardware.
+ * @job: The job, parked; the fault worker is done with its fault.
+ *
+ * The engine resumes the job at the command that faulted, when it is next
+ * between jobs.  The caller may not touch @job afterwards: it may end, and
+ * be freed, at once.
+ */
+void vsvm_hw_replay(struct vsvm_hw *hw, struct vsvm_job *job)
+{
+	spin_lock(&hw->lock);
+	job->parked = false;
+	spin_unlock(&hw->lock);
+	wake_up(&hw->wq);
+}
+
+/* A job's time on the hardware since run_job, less its time parked. */
+static u64 hw_job_ns(struct vsvm_job *job, u64 now)
+{
+	return now - job->submit_ns - job->parked_ns;
+}
+
+/**
+ * vsvm_hw_hung() - Whether the engine's job has run for the timeout
+ * @hw: The ring's hardware.
+ * @timeout_ns: The device's job timeout.
+ * @kill: Also kill the job (the engine ends it with -ETIMEDOUT at its next
+ *        preemption point) and ban its context.
+ * @vm_id: Out, with @kill: the killed job's VM.
+ *
+ * The job the engine runs (&vsvm_hw.cur) is hung when its time on the
+ * hardware, less the time it spent parked on faults, reaches the timeout:
+ * a context parked on a fault is waiting for memory, not running, and the
+ * other contexts' jobs the engine runs meanwhile are timed on their own.
+ * Under &vsvm_hw.lock, so that the job is still in the ring, and not freed.
+ *
+ * Return: true if the engine's job is hung (and, with @kill, was killed
+ * now, not earlier).
+ */
+bool vsvm_hw_hung(struct vsvm_hw *hw, u64 timeout_ns, bool kill, u32 *vm_id)
+{
+	struct vsvm_job *job;
+	bool hung = false;
+
+	/*
+	 * The scheduler arms its timer just before run_job, and a timer may
+	 * fire up to a jiffy early: allow for both.
+	 */
+	timeout_ns -= min_t(u64, timeout_ns, jiffies_to_nsecs(2));
+	spin_lock(&hw->lock);
+	job = hw->cur;
+	if (job && hw_job_ns(job, ktime_get_ns()) >= timeout_ns) {
+		hung = true;
+		if (kill) {
+			hung = !atomic_xchg(&job->eng.killed, 1);
+			if (hung) {
+				WRITE_ONCE(job->ctx->banned, true);
+				*vm_id = job->eng.vm->id;
+			}
+		}
+	}
+	spin_unlock(&hw->lock);
+	return hung;
+}
+
+/*
+ * Parks @job on the fault the engine stopped at, and posts the fault: I2,
+ * the engine never waits for a fault, it runs other contexts meanwhile.
+ */
+static void hw_park(struct vsvm_hw *hw, struct vsvm_job *job)
+{
+	spin_lock(&hw->lock);
+	job->parked = true;
+	job->parked_at = ktime_get_ns();
+	hw->cur = NULL;
+	spin_unlock(&hw->lock);
+	vsvm_fault_post(job, job->eng.resume.fault_addr, job->eng.resume.fault_write);
+}
+
+/*
+ * Runs @job, the first runnable job of the ring, from where it stopped, and
+ * either parks it on a fault or signals its hardware fence.
+ */
 static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 {
+	struct vsvm_engine_resume *r = &job->eng.resume;
 	struct vsvm_queue *q = job->q;
-	struct dma_fence *fence = dma_fence_get(job->hw_fence);
+	struct dma_fence *fence;
 	u64 seqno = job->base.s_fence->finished.seqno;
 	bool cookie = false, svm = job->eng.vm->svm;
 	u64 start, ns;
 	int err;
 
-	/* Injection: the job's entries are written and it has not started. */
-	vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
+	/* A replay resumes where the fault stopped the job. */
+	if (job->fault.resolved_ns)
+		vsvm_fault_replayed(job);
+	else
+		/* Injection: the job's entries are written and it has not started. */
+		vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
 
 	/*
-	 * An SVM VM's job resolves GPU faults, which allocates: it is a
-	 * long-running job, not a fence-signalling path (see vsvm_svm.c).
+	 * An SVM VM's job is a long-running job, not a fence-signalling path
+	 * (see vsvm_svm.c); it is also the only kind that parks on a fault.
 	 */
 	if (!svm)
 		cookie = dma_fence_begin_signalling();
 	trace_vsvm_job_exec(q->index, seqno);
 	start = ktime_get_ns();
-	if (job->eng.skip)
+	if (r->ended)
+		err = r->ret;	/* only the user fence was left */
+	else if (job->eng.skip)
 		err = 0;	/* the scheduler fence has the error already */
 	else if (atomic_read(&job->eng.killed))
 		err = -ETIMEDOUT;
@@ -232,17 +345,29 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		err = -ECANCELED;
 	else
 		err = vsvm_engine_run(&job->eng);
+	if (err != -EAGAIN) {
+		r->ended = true;
+		r->ret = err;
+		/* The one place where a job ends: its user fence (SVM VMs only). */
+		err = vsvm_job_write_user_fence(&job->eng);
+	}
 	ns = ktime_get_ns() - start;
-	trace_vsvm_job_done(q->index, seqno, err, ns);
-	atomic64_inc(&q->jobs);
 	atomic64_add(ns, &q->busy_ns);
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
-	/* The one place where a job ends: its user fence (SVM VMs only). */
-	vsvm_job_write_user_fence(&job->eng);
+	if (err == -EAGAIN) {
+		/* Parked on a fault: the engine goes on with other contexts. */
+		hw_park(hw, job);
+		return;
+	}
+	err = r->ret;
+	trace_vsvm_job_done(q->index, seqno, err, ns);
+	atomic64_inc(&q->jobs);
 
 	/* The job may be freed once its fence signals: off the ring first. */
+	fence = dma_fence_get(job->hw_fence);
 	spin_lock(&hw->lock);
 	list_del(&job->hw_link);
+	hw->cur = NULL;
 	spin_unlock(&hw->lock);
 	if (err)
 		dma_fence_set_error(fence, err);
@@ -252,10 +377,38 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	dma_fence_put(fence);
 }
 
+/*
+ * The first runnable job of the ring: not parked, and with no earlier job
+ * of its context in the ring, as a context's jobs run in order.
+ */
+static struct vsvm_job *hw_next_locked(struct vsvm_hw *hw)
+{
+	struct vsvm_job *job, *prev;
+
+	lockdep_assert_held(&hw->lock);
+	list_for_each_entry(job, &hw->ring, hw_link) {
+		if (job->parked)
+			continue;
+		list_for_each_entry(prev, &hw->ring, hw_link) {
+			if (prev == job)
+				return job;
+			if (prev->ctx == job->ctx)
+				break;
+		}
+	}
+	return NULL;
+}
+
 static bool hw_has_work(struct vsvm_hw *hw)
 {
-	return READ_ONCE(hw->stop) || !list_empty_careful(&hw->ring) ||
-	       kthread_should_stop();
+	bool work;
+
+	if (READ_ONCE(hw->stop) || kthread_should_stop())
+		return true;
+	spin_lock(&hw->lock);
+	work = hw_next_locked(hw);
+	spin_unlock(&hw->lock);
+	return work;
 }
 
 static int hw_thread(void *data)
@@ -268,7 +421,12 @@ static int hw_thread(void *data)
 		/* Between jobs: a preemption point too. */
 		vsvm_hw_preempt_point(hw);
 		spin_lock(&hw->lock);
-		job = list_first_entry_or_null(&hw->ring, struct vsvm_job, hw_link);
+		job = hw_next_locked(hw);
+		if (job) {
+			hw->cur = job;
+			if (job->fault.resolved_ns)
+				job->parked_ns += ktime_get_ns() - job->parked_at;
+		}
 		spin_unlock(&hw->lock);
 		if (job)
 			hw_run(hw, job);
@@ -292,7 +450,6 @@ int vsvm_hw_init(struct vsvm_hw *hw, const char *name)
 	INIT_LIST_HEAD(&hw->ring);
 	init_waitqueue_head(&hw->wq);
 	init_waitqueue_head(&hw->ack_wq);
-	hw->fence_ctx = dma_fence_context_alloc(1);
 	hw->thread = kthread_run(hw_thread, hw, "%s-hw", name);
 	if (IS_ERR(hw->thread)) {
 		int ret = PTR_ERR(hw->thread);

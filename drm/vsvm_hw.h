@@ -32,13 +32,19 @@ struct vsvm_job;
 struct vsvm_hw {
 	/** @thread: The engine thread, running the jobs of @ring in order. */
 	struct task_struct *thread;
-	/** @lock: Protects @ring, @stop, @stop_gen and @ack_gen. */
+	/**
+	 * @lock: Protects @ring, @cur, @stop, @stop_gen, @ack_gen, and
+	 * &vsvm_job.parked of the jobs in @ring.
+	 */
 	spinlock_t lock;
 	/**
-	 * @ring: Jobs handed over by run_job and not yet signalled, oldest
-	 * (the running one) first, linked by &vsvm_job.hw_link.
+	 * @ring: Jobs handed over by run_job and not yet signalled, in the
+	 * order run_job handed them over, linked by &vsvm_job.hw_link: jobs
+	 * parked on a fault stay in it.
 	 */
 	struct list_head ring;
+	/** @cur: The job the engine is running, or NULL. */
+	struct vsvm_job *cur;
 	/** @wq: The engine thread waits here for work and for a restart. */
 	wait_queue_head_t wq;
 	/** @ack_wq: A reset waits here for the engine to stop. */
@@ -49,12 +55,11 @@ struct vsvm_hw {
 	u32 stop_gen;
 	/** @ack_gen: The last stop request the engine has stopped for. */
 	u32 ack_gen;
-	/** @fence_lock: The lock of the hardware fences. */
+	/**
+	 * @fence_lock: The lock of the hardware fences; their fence contexts
+	 * are the submission contexts' (&vsvm_ctx.fence_ctx).
+	 */
 	spinlock_t fence_lock;
-	/** @fence_ctx: The fence context of the hardware fences. */
-	u64 fence_ctx;
-	/** @seqno: Seqno of the last hardware fence (run_job is serialised). */
-	u64 seqno;
 	/** @resets: Engine resets done by the timeout handler. */
 	atomic64_t resets;
 	/** @stop_timeouts: Resets the engine did not stop for in time. */
@@ -69,5 +74,7 @@ struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job);
 bool vsvm_hw_stop(struct vsvm_hw *hw);
 void vsvm_hw_start(struct vsvm_hw *hw);
 void vsvm_hw_preempt_point(struct vsvm_hw *hw);
+void vsvm_hw_replay(struct vsvm_hw *hw, struct vsvm_job *job);
+bool vsvm_hw_hung(struct vsvm_hw *hw, u64 timeout_ns, bool kill, u32 *vm_id);
 
 #endif /* __VSVM_HW_H__ */

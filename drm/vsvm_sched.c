@@ -62,8 +62,8 @@
  * hardware queue has two rings, each a scheduler feeding an engine thread
  * of its own: &vsvm_queue.sched and &vsvm_queue.hw for the jobs of ordinary
  * VMs, whose fences are dma-fences, and &vsvm_queue.lr_sched and
- * &vsvm_queue.lr_hw for those of SVM VMs, which resolve GPU faults as they
- * run (see vsvm_svm.c).  A fault may wait in
+ * &vsvm_queue.lr_hw for those of SVM VMs, which take recoverable GPU faults
+ * as they run (see vsvm_svm.c and vsvm_fault.c).  A fault may wait in
  * mmu_interval_read_begin() for an invalidation of its address space to
  * end, and a userptr invalidation of that same address space waits for the
  * jobs that may reach the userptr.  Were those jobs queued behind the
@@ -135,8 +135,24 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 	struct drm_gpu_scheduler *sched = sched_job->sched;
 	struct vsvm_queue *q = job->q;
 	struct vsvm_hw *hw = job->eng.hw;
+	u64 timeout_ns = (u64)q->vdev->job_timeout_ms * NSEC_PER_MSEC;
 	struct drm_sched_job *s_job;
 	bool stopped;
+	u32 vm_id;
+
+	/*
+	 * The timer runs for the oldest pending job, which may be parked on a
+	 * fault while the engine runs other contexts' jobs: time parked is not
+	 * time on the engine.  Unless the engine's job has had the timeout,
+	 * put the job back (drm_sched_job_timedout() took it off the list)
+	 * and let the timer run again.
+	 */
+	if (!vsvm_hw_hung(hw, timeout_ns, false, NULL)) {
+		spin_lock(&sched->job_list_lock);
+		list_add(&sched_job->list, &sched->pending_list);
+		spin_unlock(&sched->job_list_lock);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
 
 	/* Stop the ring's engine at a preemption point (bounded). */
 	stopped = vsvm_hw_stop(hw);
@@ -148,15 +164,15 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 	drm_sched_stop(sched, sched_job);
 
 	/*
-	 * The guilty job, unless it has just finished: the engine ends it with
-	 * -ETIMEDOUT at its next preemption point, and its context is banned
-	 * (the engine cancels the context's later jobs).
+	 * The guilty job is the engine's, unless it has just finished (not
+	 * necessarily @sched_job): the engine ends it with -ETIMEDOUT at its
+	 * next preemption point, and its context is banned (the engine
+	 * cancels the context's later jobs).  Jobs parked on a fault stay
+	 * parked and resume when their fault is resolved.
 	 */
-	if (job->hw_fence->ops && !dma_fence_is_signaled(job->hw_fence) &&
-	    !atomic_xchg(&job->eng.killed, 1)) {
+	if (vsvm_hw_hung(hw, timeout_ns, true, &vm_id)) {
 		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
-			 q->index, job->eng.vm->id);
-		WRITE_ONCE(job->ctx->banned, true);
+			 q->index, vm_id);
 		atomic64_inc(&q->timeouts);
 	}
 
@@ -241,6 +257,12 @@ int vsvm_queues_init(struct vsvm_device *vdev)
 					  vdev->index);
 	if (!vdev->submit_wq)
 		return -ENOMEM;
+	ret = vsvm_fault_queue_init(vdev);
+	if (ret) {
+		destroy_workqueue(vdev->submit_wq);
+		vdev->submit_wq = NULL;
+		return ret;
+	}
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
 		struct drm_sched_init_args args = {
@@ -273,6 +295,7 @@ err:
 		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
 		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
+	vsvm_fault_queue_fini(vdev);
 	destroy_workqueue(vdev->submit_wq);
 	vdev->submit_wq = NULL;
 	return ret;
@@ -292,6 +315,7 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
 		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
 	}
+	vsvm_fault_queue_fini(vdev);
 	/* drm_sched_fini() leaves a workqueue it did not allocate alone. */
 	destroy_workqueue(vdev->submit_wq);
 	vdev->submit_wq = NULL;
@@ -511,6 +535,8 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 		.vdev = vdev, .vm = vm, .queue = queue,
 		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
 	};
+	job->eng.resume.spurious_addr = U64_MAX;
+	vsvm_fault_init(&job->fault);
 	if (ufence) {
 		job->eng.ufence = true;
 		job->eng.ufence_addr = ufence->addr;
@@ -556,6 +582,8 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 					    &sched, 1, NULL);
 		if (ret)
 			goto err_unlock;
+		ctx->fence_ctx = dma_fence_context_alloc(1);
+		ctx->hw_seqno = 0;
 		ctx->ready = true;
 	}
 	job->ctx = ctx;

@@ -10,6 +10,7 @@
 #include <drm/gpu_scheduler.h>
 
 #include "vsvm_engine.h"
+#include "vsvm_fault.h"
 #include "vsvm_hw.h"
 
 struct dma_fence;
@@ -69,6 +70,15 @@ struct vsvm_ctx {
 	bool ready;
 	/** @banned: Set when a job of the context timed out. */
 	bool banned;
+	/**
+	 * @fence_ctx: The fence context of the context's hardware fences.
+	 * Jobs of one context end in order, but a context parked on a fault
+	 * lets other contexts' jobs of its ring end before its own: one
+	 * fence context per ring would break dma_fence's ordering.
+	 */
+	u64 fence_ctx;
+	/** @hw_seqno: Seqno of its last hardware fence (run_job is serialised). */
+	u64 hw_seqno;
 };
 
 /**
@@ -90,6 +100,19 @@ struct vsvm_job {
 	struct dma_fence *hw_fence;
 	/** @hw_link: In &vsvm_hw.ring, from run_job until the signal. */
 	struct list_head hw_link;
+	/**
+	 * @parked: Stopped on a GPU fault that the fault queue resolves: the
+	 * engine runs other contexts' jobs meanwhile (&vsvm_hw.lock).
+	 */
+	bool parked;
+	/** @fault: The fault the job is parked on, posted to the fault queue. */
+	struct vsvm_fault fault;
+	/** @submit_ns: When run_job handed the job to the hardware. */
+	u64 submit_ns;
+	/** @parked_ns: Time spent parked on faults, not counted by the timeout. */
+	u64 parked_ns;
+	/** @parked_at: When the job last parked. */
+	u64 parked_at;
 	/** @lr: Counted in &vsvm_vm.lr_jobs (a pushed job of an SVM VM). */
 	bool lr;
 };

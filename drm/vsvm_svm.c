@@ -29,8 +29,10 @@
  * bound into such a VM; its page table starts empty.
  *
  * **Faults.**  When the engine reaches an address with no entry (or writes
- * through a read-only one) it stops the access, resolves the fault
- * (vsvm_svm_fault()) and replays it.  The fault takes mmget_not_zero() on
+ * through a read-only one) it stops the job at that command and parks it;
+ * a worker of the device's fault queue resolves the fault
+ * (vsvm_svm_fault()) and the job resumes at the command (see vsvm_fault.c),
+ * while the engine runs other contexts' jobs.  The fault takes mmget_not_zero() on
  * the mm (I4), then loops mmu_interval_read_begin(), hmm_range_fault() on a
  * chunk around the address (the largest of 2 MiB, 64 KiB and 4 KiB whose
  * aligned window lies in the VMA, as drm_gpusvm chooses; debugfs
@@ -63,7 +65,9 @@
  * mmu_interval_read_begin(), for an invalidation of its mm that waits for a
  * userptr job of the same process; so an SVM VM's jobs run on their own
  * ring of the queue (&vsvm_queue.lr_sched), and no dma-fence job is ever
- * queued behind a faulting one (see vsvm_sched.c).
+ * queued behind a faulting one (see vsvm_sched.c).  Nor does any other SVM
+ * context's job: the fault waits in a fault worker, not on the engine, and
+ * only its own context waits for it (I2).
  *
  * **The mm** (I4 to I7): the VM holds the device's binding to the mm
  * (&struct vsvm_mm, I5), which holds only mm_count.  When the process
@@ -297,8 +301,8 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * @end_out: Out, if not NULL: the end of the chunk mapped.
  *
  * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
- * tables; see the DOC section.  May sleep and allocate: the engine calls it
- * outside its TLB access sections.
+ * tables; see the DOC section.  May sleep and allocate: called by the fault
+ * queue's workers (vsvm_fault.c), never by an engine thread.
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
@@ -316,6 +320,10 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	unsigned long *pfns = NULL;
 	dma_addr_t *dmas = NULL;
 	int ret;
+
+	/* Injection: hold a GPU fault as its resolution starts. */
+	if (!prefetch)
+		vsvm_inject(vdev, VSVM_INJECT_SVM_FAULT);
 
 	/*
 	 * I6: after the mm's release the PASID has no context entry: a quiet
@@ -474,6 +482,32 @@ out:
 }
 
 /**
+ * vsvm_svm_mapped() - Whether an SVM VM's address is mapped already
+ * @vm: The SVM VM.
+ * @addr: A faulting address.
+ * @write: Whether the access writes.
+ *
+ * A fault of the fault queue that another fault resolved meanwhile (jobs
+ * of several contexts fault on one chunk) needs nothing more: resolving it
+ * again would clear the chunk's entries under the other jobs, which would
+ * fault again.  Read under the notifier lock, so that a fault writing the
+ * chunk's entries now is waited for.
+ *
+ * Return: true if @addr has an entry allowing the access.
+ */
+bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write)
+{
+	struct vsvm_pt_walk walk;
+	bool mapped;
+
+	mutex_lock(&vm->svm->vmm->notifier_lock);
+	mapped = !vsvm_pt_walk(&vm->pt, addr, &walk) &&
+		 (!write || (walk.pte & VSVM_PTE_WRITE));
+	mutex_unlock(&vm->svm->vmm->notifier_lock);
+	return mapped;
+}
+
+/**
  * vsvm_svm_debugfs_show() - Print an SVM VM's fault statistics
  * @vm: The VM.
  * @m: Where to print (debugfs ``vsvm_svm``).
@@ -501,6 +535,11 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 	seq_printf(m, "svm_get_pages_us: %lld\n",
 		   (long long)atomic64_read(&svm->get_pages_ns) / 1000);
 	seq_printf(m, "svm_bind_us: %lld\n", (long long)atomic64_read(&svm->bind_ns) / 1000);
+	seq_printf(m, "svm_fault_queued: %lld\n", (long long)atomic64_read(&svm->queued_faults));
+	seq_printf(m, "svm_fault_delivery_us: %lld\n",
+		   (long long)atomic64_read(&svm->delivery_ns) / 1000);
+	seq_printf(m, "svm_fault_replay_us: %lld\n",
+		   (long long)atomic64_read(&svm->replay_ns) / 1000);
 	seq_printf(m, "svm_prefetch_pages: %lld\n",
 		   (long long)atomic64_read(&svm->prefetch_pages));
 	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));

@@ -55,6 +55,12 @@ struct vsvm_svm {
 	atomic64_t get_pages_ns;
 	/** @bind_ns: Of which writing page-table entries. */
 	atomic64_t bind_ns;
+	/** @queued_faults: Faults posted to the fault queue and taken by a worker. */
+	atomic64_t queued_faults;
+	/** @delivery_ns: Their time from posted to a worker starting on them. */
+	atomic64_t delivery_ns;
+	/** @replay_ns: Their time from resolved to the job running again. */
+	atomic64_t replay_ns;
 	/** @prefetch_pages: Pages mapped ahead of use by SVM_PREFETCH. */
 	atomic64_t prefetch_pages;
 	/** @unrecoverable: Faults that could not be resolved. */
@@ -68,6 +74,7 @@ void vsvm_svm_fini(struct vsvm_vm *vm);
 void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
+bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 
 #endif /* __VSVM_SVM_H__ */

@@ -427,6 +427,135 @@ static void *release_later(void *arg)
 	return NULL;
 }
 
+/* --- the fault queue ------------------------------------------------------- */
+
+/* The SVM fault injection point of debugfs userptr_inject: hold, or let go. */
+#define FAULT_HOLD "5"
+#define FAULT_LET_GO "0"
+
+static void fault_knob(int fd, const char *point)
+{
+	vsvm_require_knob(fd, "userptr_inject");
+	igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", point), 0);
+}
+
+/* Whether a GPU fault is held at the injection point (waits up to @ms). */
+static bool fault_held(int fd, unsigned int ms)
+{
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
+	char buf[64];
+
+	do {
+		igt_debugfs_read(fd, "userptr_inject", buf);
+		if (strstr(buf, "stalled"))
+			return true;
+		usleep(1000);
+	} while (vsvm_now_ns() < end);
+	return false;
+}
+
+/*
+ * Maps @c's command stream, the user fences and @extra (a page) into its
+ * VM with a job that stores to @extra: later jobs fault on their data only.
+ */
+static void fault_warm(struct ctx *c, volatile void *extra)
+{
+	vsvm_emit_store32(CS(c), (uintptr_t)extra, 0);
+	igt_assert_eq(run(c), 1);
+}
+
+/*
+ * Holds context @a on a fault: arms the injection point and queues on @a a
+ * FILL of @buf (fresh memory, @size bytes), then a STORE of 1 to @done (a
+ * warm page).  Returns the job, once its fault is held in the fault queue.
+ */
+static uint32_t fault_park(struct ctx *a, uint8_t *buf, uint64_t size, volatile uint32_t *done)
+{
+	uint32_t j;
+
+	fault_knob(a->fd, FAULT_HOLD);
+	vsvm_emit_fill(CS(a), (uintptr_t)buf, 0x5a5a5a5a, size);
+	vsvm_emit_store32(CS(a), (uintptr_t)done, 1);
+	j = submit(a);
+	a->n = 0;
+	igt_assert_f(fault_held(a->fd, 3000), "the FILL's fault was not held\n");
+	return j;
+}
+
+/* What fault_teardown() does with a context parked on a fault. */
+enum fault_teardown { FT_DESTROY, FT_CLOSE, FT_EXIT };
+
+/* A thread: lets the held fault go after a while. */
+static void *fault_let_go_later(void *arg)
+{
+	usleep(300000);
+	fault_knob(*(int *)arg, FAULT_LET_GO);
+	return NULL;
+}
+
+/*
+ * In a child, with a file of its own: parks a context on a fault, then
+ * destroys its VM, closes its file or exits while the fault is in the
+ * queue.  The child's exit status says which check failed; @fd (the
+ * parent's file) works the injection point.
+ */
+static void fault_teardown(int fd, enum fault_teardown how)
+{
+	pid_t pid;
+	int ret;
+
+	fault_knob(fd, FAULT_LET_GO);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid) {
+		volatile uint32_t *done = anon(PAGE);
+		uint8_t *buf = anon(BUF);
+		pthread_t thr;
+		uint64_t t;
+		uint32_t j;
+		struct ctx c;
+
+		ctx_init(&c);
+		fault_warm(&c, done);
+		j = fault_park(&c, buf, BUF, done);
+		if (how == FT_EXIT) {
+			/* The parent kills us: the job ends with -EFAULT, the mm gone. */
+			pause();
+			_exit(1);
+		}
+		if (pthread_create(&thr, NULL, fault_let_go_later, &fd))
+			_exit(2);
+		t = vsvm_now_ns();
+		if (how == FT_DESTROY) {
+			struct drm_vsvm_vm_destroy d = { .vm_id = c.vm };
+
+			/* VM_DESTROY waits for the job, so for its fault. */
+			if (ioctl(c.fd, DRM_IOCTL_VSVM_VM_DESTROY, &d))
+				_exit(3);
+		} else {
+			/* The last close of the file tears the VM down. */
+			close(c.fd);
+		}
+		if (ufences[j] != JOB_DONE || *done != 1)
+			_exit(4);
+		if (vsvm_now_ns() - t < 200000000ull)
+			_exit(5);
+		pthread_join(thr, NULL);
+		_exit(0);
+	}
+	if (how == FT_EXIT) {
+		igt_assert(fault_held(fd, 10000));
+		kill(pid, SIGKILL);
+		usleep(300000);
+		fault_knob(fd, FAULT_LET_GO);
+		igt_assert_eq(vsvm_wait_child_ms(pid, 20000), 128 + SIGKILL);
+	} else {
+		ret = vsvm_wait_child_ms(pid, 20000);
+		igt_assert_f(ret == 0, "child: %d\n", ret);
+	}
+	fault_knob(fd, FAULT_LET_GO);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -1528,5 +1657,131 @@ igt_main
 		ctx_fini(&c);
 		pthread_join(thr, NULL);
 		munmap((void *)sem, PAGE);
+	}
+
+	/* I2: a fault holds up its own context only (see vsvm_fault.c). */
+	igt_describe("I2: with context A's GPU fault held in the fault queue, context B's "
+		     "job on the same queue (the same long-running ring) completes while A "
+		     "stays parked; then A resumes at its faulting FILL and completes it.");
+	igt_subtest("fault-stall-other-context") {
+		volatile uint32_t *done_a = anon(PAGE), *done_b = anon(PAGE);
+		uint8_t *abuf = anon(BUF), *bbuf = anon(BUF);
+		uint32_t ja, jb;
+		struct ctx a, b;
+
+		ctx_init(&a);
+		ctx_init_fd(&b, a.fd);
+		fault_knob(a.fd, FAULT_LET_GO);
+		fault_warm(&a, done_a);
+		fault_warm(&b, done_b);
+
+		ja = fault_park(&a, abuf, BUF, done_a);
+		/* B faults too: its faults go to other workers. */
+		vsvm_emit_fill(CS(&b), (uintptr_t)bbuf, 0x3c3c3c3c, BUF);
+		vsvm_emit_store32(CS(&b), (uintptr_t)done_b, 1);
+		jb = submit(&b);
+		b.n = 0;
+		igt_assert_eq(job_wait_ms(b.fd, jb, 3000), 0);
+		igt_assert_eq(job_status(b.fd, jb), 1);
+		igt_assert_eq(*done_b, 1);
+		assert_bytes(bbuf, BUF, 0x3c);
+		/* A was parked all along. */
+		igt_assert_eq_u64(ufences[ja], 0);
+		igt_assert(fault_held(a.fd, 0));
+
+		fault_knob(a.fd, FAULT_LET_GO);
+		igt_assert_eq(job_end(a.fd, ja), 1);
+		igt_assert_eq(*done_a, 1);
+		assert_bytes(abuf, BUF, 0x5a);
+		igt_assert_lt(0, svm_stat(a.fd, "svm_fault_queued"));
+
+		munmap(abuf, BUF);
+		munmap(bbuf, BUF);
+		munmap((void *)done_a, PAGE);
+		munmap((void *)done_b, PAGE);
+		munmap(b.cmd, CMD_WORDS * 4);
+		ctx_fini(&a);
+	}
+
+	igt_describe("A reset while a context is parked on a fault: a SPIN job of another "
+		     "context on the same queue runs meanwhile and is killed at the timeout "
+		     "(its context banned: -EIO; its user fence, in fresh memory, written "
+		     "through a fault resolved after the kill), and the parked context "
+		     "completes once its fault is resolved, not banned.");
+	igt_subtest("fault-stall-reset") {
+		volatile uint32_t *done_a = anon(PAGE), *sem = anon(PAGE);
+		uint64_t *s_uf = anon(PAGE);
+		uint8_t *abuf = anon(BUF);
+		struct drm_vsvm_query_device dev = { 0 };
+		struct drm_vsvm_query q = {
+			.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(dev),
+			.data = (uintptr_t)&dev,
+		};
+		uint32_t ja, j;
+		struct ctx a, s;
+
+		ctx_init(&a);
+		ctx_init_fd(&s, a.fd);
+		do_ioctl(a.fd, DRM_IOCTL_VSVM_QUERY, &q);
+		fault_knob(a.fd, FAULT_LET_GO);
+		fault_warm(&a, done_a);
+		fault_warm(&s, sem);
+
+		ja = fault_park(&a, abuf, BUF, done_a);
+		/*
+		 * Its user fence in fresh memory: killed, the job parks on the
+		 * fault of that write, which is resolved after the kill.
+		 */
+		vsvm_emit_spin(CS(&s), (uintptr_t)sem, 1);
+		{
+			struct drm_vsvm_exec_ext_user_fence uf = {
+				.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+				.addr = (uintptr_t)s_uf, .value = JOB_DONE,
+			};
+			struct drm_vsvm_exec e = {
+				.extensions = (uintptr_t)&uf, .vm_id = s.vm,
+				.cs_addr = (uintptr_t)s.cmd, .cs_size = s.n * 4,
+			};
+
+			do_ioctl(s.fd, DRM_IOCTL_VSVM_EXEC, &e);
+		}
+		s.n = 0;
+		/* Killed at the timeout: a killed job still writes its user fence. */
+		igt_assert_eq(__wait_ufence(s.fd, s_uf, DRM_VSVM_UFENCE_OP_EQ, JOB_DONE, ~0ull,
+					    (dev.job_timeout_ms * 5 + 5000) * 1000000ll), 0);
+		igt_assert_f(fault_held(a.fd, 0),
+			     "the spinning job ended only after the held fault was let go\n");
+		igt_assert_eq_u64(ufences[ja], 0);
+		vsvm_emit_store32(CS(&s), (uintptr_t)sem, 1);
+		igt_assert_eq(__submit(&s, &j), -EIO);
+		s.n = 0;
+
+		fault_knob(a.fd, FAULT_LET_GO);
+		igt_assert_eq(job_end(a.fd, ja), 1);
+		igt_assert_eq(*done_a, 1);
+		assert_bytes(abuf, BUF, 0x5a);
+		/* A's context was not banned. */
+		vsvm_emit_store32(CS(&a), (uintptr_t)done_a, 2);
+		igt_assert_eq(run(&a), 1);
+		igt_assert_eq(*done_a, 2);
+
+		munmap(abuf, BUF);
+		munmap((void *)done_a, PAGE);
+		munmap((void *)sem, PAGE);
+		munmap(s_uf, PAGE);
+		munmap(s.cmd, CMD_WORDS * 4);
+		ctx_fini(&a);
+	}
+
+	igt_describe("VM_DESTROY, the file's close and the process's exit while a context "
+		     "is parked on a fault in the fault queue: no hang (destroy and close "
+		     "wait for the job, the exit's job ends with -EFAULT), no leak.");
+	igt_subtest("fault-queued-teardown") {
+		int fd = drm_open_driver(DRIVER_VSVM);
+
+		fault_teardown(fd, FT_DESTROY);
+		fault_teardown(fd, FT_CLOSE);
+		fault_teardown(fd, FT_EXIT);
+		close(fd);
 	}
 }

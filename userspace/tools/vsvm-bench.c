@@ -48,6 +48,10 @@
  *     kernel's slab growth per userptr; and munmap of a range under 1,000
  *     bound 4 KiB userptrs, against the same munmap with their entries never
  *     written (goal <= 2x).
+ * F1: fault service: SVM first touch of 256 MiB of fresh memory by one GPU
+ *     FILL in 2 MiB chunks (faults resolved by the fault queue) against the
+ *     CPU's first-touch write of the same size, with the mean time of each
+ *     stage of a fault.  Goal: >= 0.5x the CPU's rate.
  * P7: isolation of invalidations between processes: process B's munmap of
  *     its idle, populated 64 MiB userptr, 50 ms after process A (same
  *     device, its own file) started to munmap its own userptr that a
@@ -1187,6 +1191,55 @@ static void p6(void)
 	printf("P6 took %.1f s\n", now() - t0);
 }
 
+/*
+ * F1, fault service: the GPU's first touch of fresh memory through SVM
+ * faults (one FILL, 2 MiB chunks, each fault resolved by the fault queue)
+ * against the CPU's first-touch write of the same size in this process.
+ * Prints the GPU's rate over the CPU's (goal >= 0.5x) and the mean time of
+ * each stage of a fault: delivery (posted to a worker starting), get pages
+ * (hmm_range_fault and DMA mapping), bind (entries and TLB flush), replay
+ * (resolved to the job running again).
+ */
+static void fault_service(struct vsvm_dev *dev, uint64_t size)
+{
+	const char *dir = vsvm0_debugfs();
+	double tg, tc, queued, faults, delivery, get_pages, bind, replay;
+	uint32_t *cmd, svm;
+	uint8_t *buf;
+
+	if (!dir) {
+		printf("F1: no debugfs for vsvm device 0\n");
+		return;
+	}
+	cmd = anon(4096);
+	debugfs_write(dir, "svm_chunk", "2097152");
+	CHECK(vsvm_vm_create_svm(dev, &svm));
+	buf = anon(size);
+	tg = fill_once(dev, svm, cmd, (uintptr_t)cmd, buf, (uintptr_t)buf, size);
+	queued = svm_stat(dir, "svm_fault_queued");
+	faults = svm_stat(dir, "svm_pagefault_count");
+	queued = queued > 0 ? queued : 1;
+	faults = faults > 0 ? faults : 1;
+	delivery = svm_stat(dir, "svm_fault_delivery_us") / queued;
+	get_pages = svm_stat(dir, "svm_get_pages_us") / faults;
+	bind = svm_stat(dir, "svm_bind_us") / faults;
+	replay = svm_stat(dir, "svm_fault_replay_us") / queued;
+	CHECK(vsvm_vm_destroy(dev, svm));
+	debugfs_write(dir, "svm_chunk", "0");
+	munmap(buf, size);
+	munmap(cmd, 4096);
+
+	buf = anon(size);
+	tc = now();
+	memset(buf, 0x5a, size);
+	tc = now() - tc;
+	munmap(buf, size);
+	printf("F1 fault service, first touch of %llu MiB in 2 MiB chunks: GPU (SVM FILL) %.1f ms, CPU (write) %.1f ms: %.2fx (goal >= 0.5x)\n",
+	       (unsigned long long)size >> 20, tg * 1e3, tc * 1e3, tc / tg);
+	printf("F1   per fault (%.0f queued): delivery %.1f us, get pages %.1f us, bind %.1f us, replay %.1f us\n",
+	       queued, delivery, get_pages, bind, replay);
+}
+
 /* P7: what processes A and B share (a MAP_SHARED page). */
 struct p7_shared {
 	volatile uint32_t sem;		/* A's job spins until it is 1 */
@@ -1349,6 +1402,7 @@ int main(int argc, char **argv)
 	d1_d2(dev, vm, cmd);
 	p5(dev, vm, cmd, 256ull << 20);
 	p6();
+	fault_service(dev, 256ull << 20);
 	p7();
 
 out:

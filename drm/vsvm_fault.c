@@ -153,15 +153,18 @@ void vsvm_fault_replayed(struct vsvm_job *job)
 int vsvm_fault_queue_init(struct vsvm_device *vdev)
 {
 	/*
-	 * WQ_UNBOUND: a fault sleeps (hmm_range_fault(), the mmap lock, an
-	 * invalidation in progress), so faults of several contexts are
-	 * resolved at once, on any CPU, not queued behind one another on the
-	 * CPU of the engine thread that posted them.  Not WQ_MEM_RECLAIM: no
-	 * reclaim path waits for a fault (SVM jobs export no dma-fence, I2),
-	 * and resolving one allocates with GFP_KERNEL, so a rescuer thread
-	 * would not make it progress under memory pressure anyway.
+	 * Per CPU and WQ_HIGHPRI: the fault is resolved on the CPU of the
+	 * engine thread that posted it, so posting and replaying wake no
+	 * other, idle CPU (each such wake-up costs tens of microseconds, more
+	 * than a small fault).  A fault sleeps (hmm_range_fault(), the mmap
+	 * lock, an invalidation in progress), and the per-CPU pool then runs
+	 * the next fault in another worker, so faults of several contexts are
+	 * still resolved at once.  Not WQ_MEM_RECLAIM: no reclaim path waits
+	 * for a fault (SVM jobs export no dma-fence, I2), and resolving one
+	 * allocates with GFP_KERNEL, so a rescuer thread would not make it
+	 * progress under memory pressure anyway.
 	 */
-	vdev->fault_wq = alloc_workqueue("vsvm%u-fault", WQ_UNBOUND, 0, vdev->index);
+	vdev->fault_wq = alloc_workqueue("vsvm%u-fault", WQ_HIGHPRI, 0, vdev->index);
 	return vdev->fault_wq ? 0 : -ENOMEM;
 }
 

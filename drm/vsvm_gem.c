@@ -11,6 +11,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
@@ -73,7 +74,7 @@ static void bo_unmap_locked(struct vsvm_bo *bo)
  * Gets the pages (back from shmem, after an eviction) and DMA-maps them.
  * Never called from a notifier: it allocates.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOMEM, or -ENODEV after the device's unplug.
  */
 int vsvm_bo_map_locked(struct vsvm_bo *bo)
 {
@@ -84,6 +85,9 @@ int vsvm_bo_map_locked(struct vsvm_bo *bo)
 	dma_resv_assert_held(bo->base.base.resv);
 	if (bo->sgt)
 		return 0;
+	/* I8: nothing is mapped for an unplugged device (vsvm_gem_unplug()). */
+	if (drm_dev_is_unplugged(&vdev->drm))
+		return -ENODEV;
 	ret = drm_gem_shmem_pin_locked(&bo->base);
 	if (ret)
 		return ret == -ENOSPC ? -ENOMEM : ret;
@@ -183,6 +187,37 @@ unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo)
 	atomic64_inc(&vdev->shrink_stats.evictions);
 	atomic64_add(pages, &vdev->shrink_stats.evicted_pages);
 	return pages;
+}
+
+/**
+ * vsvm_gem_unplug() - Drop every object's DMA mapping, at the unplug
+ * @vdev: The device, unplugged and with every VM torn down.
+ *
+ * I8: the device maps no page after its unplug.  The objects keep their
+ * pages for the CPU and for importers (their own mappings); none is mapped
+ * for the device again (vsvm_bo_map_locked() refuses).
+ */
+void vsvm_gem_unplug(struct vsvm_device *vdev)
+{
+	struct vsvm_bo *bo;
+
+	for (;;) {
+		spin_lock(&vdev->lru_lock);
+		bo = list_first_entry_or_null(&vdev->lru, struct vsvm_bo, lru);
+		if (bo && !kref_get_unless_zero(&bo->base.base.refcount)) {
+			/* Being freed: vsvm_gem_free() takes it off. */
+			spin_unlock(&vdev->lru_lock);
+			cond_resched();
+			continue;
+		}
+		spin_unlock(&vdev->lru_lock);
+		if (!bo)
+			break;
+		dma_resv_lock(bo->base.base.resv, NULL);
+		bo_unmap_locked(bo);
+		dma_resv_unlock(bo->base.base.resv);
+		drm_gem_object_put(&bo->base.base);
+	}
 }
 
 static void vsvm_gem_free(struct drm_gem_object *obj)

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -102,6 +103,9 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	 * with a user fence still goes to the engine, which writes the fence
 	 * without running the job (see vsvm_job_write_user_fence()).
 	 */
+	/* I8: after the unplug, a job ends with -ENODEV without running. */
+	if (unlikely(drm_dev_is_unplugged(&q->vdev->drm)))
+		return ERR_PTR(-ENODEV);
 	if (unlikely(sched_job->s_fence->finished.error)) {
 		if (!job->eng.ufence)
 			return NULL;
@@ -270,6 +274,24 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
 		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
+	}
+}
+
+/**
+ * vsvm_queues_cancel() - End every job on a device's rings, at its unplug
+ * @vdev: The device, unplugged (drm_dev_unplug()).
+ *
+ * I8: the jobs in the rings end with -ENODEV (vsvm_hw_cancel()), and
+ * vsvm_run_job() ends every later one so.  Their fences, and the
+ * syncobjs carrying them, signal with that error.
+ */
+void vsvm_queues_cancel(struct vsvm_device *vdev)
+{
+	u32 i;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_hw_cancel(&vdev->queues[i].hw);
+		vsvm_hw_cancel(&vdev->queues[i].lr_hw);
 	}
 }
 

@@ -94,14 +94,15 @@ static ssize_t vsvm_cfs_u32_show(struct config_item *item, char *page, const u32
 }
 
 /*
- * Parses and range-checks a value for the attribute @attr, and stores it
- * unless the device is enabled.
+ * Parses a value for the attribute @attr, the field @val of the
+ * description, and stores it unless the device is enabled or the value is
+ * out of its range (vsvm_device_config_check(), which names the range).
  */
 static ssize_t vsvm_cfs_u32_store(struct config_item *item, const char *page, size_t count,
-				  u32 *val, u32 min, u32 max, const char *attr)
+				  u32 *val, const char *attr)
 {
 	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
-	u32 v;
+	u32 v, old;
 
 	guard(mutex)(&cd->lock);
 	if (cd->pdev) {
@@ -112,11 +113,13 @@ static ssize_t vsvm_cfs_u32_store(struct config_item *item, const char *page, si
 		cfs_dbg(item, "%s takes a number\n", attr);
 		return -EINVAL;
 	}
-	if (v < min || v > max) {
-		cfs_dbg(item, "%s=%u is outside %u..%u\n", attr, v, min, max);
+	old = *val;
+	*val = v;
+	if (vsvm_device_config_check(&cd->cfg)) {
+		*val = old;
+		cfs_dbg(item, "%s=%u is out of range\n", attr, v);
 		return -EINVAL;
 	}
-	*val = v;
 	return count;
 }
 
@@ -129,7 +132,7 @@ static ssize_t vsvm_cfs_num_queues_store(struct config_item *item, const char *p
 					 size_t count)
 {
 	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.num_queues,
-				  1, VSVM_MAX_QUEUES, "num_queues");
+				  "num_queues");
 }
 
 static ssize_t vsvm_cfs_job_timeout_ms_show(struct config_item *item, char *page)
@@ -141,7 +144,6 @@ static ssize_t vsvm_cfs_job_timeout_ms_store(struct config_item *item, const cha
 					     size_t count)
 {
 	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.job_timeout_ms,
-				  VSVM_JOB_TIMEOUT_MIN_MS, VSVM_JOB_TIMEOUT_MAX_MS,
 				  "job_timeout_ms");
 }
 
@@ -154,7 +156,7 @@ static ssize_t vsvm_cfs_max_vms_store(struct config_item *item, const char *page
 				      size_t count)
 {
 	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.max_vms,
-				  1, DRM_VSVM_MAX_VMS, "max_vms");
+				  "max_vms");
 }
 
 static ssize_t vsvm_cfs_max_mappings_show(struct config_item *item, char *page)
@@ -166,7 +168,7 @@ static ssize_t vsvm_cfs_max_mappings_store(struct config_item *item, const char 
 					   size_t count)
 {
 	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.max_mappings,
-				  1, DRM_VSVM_MAX_MAPPINGS, "max_mappings");
+				  "max_mappings");
 }
 
 static ssize_t vsvm_cfs_device_show(struct config_item *item, char *page)

@@ -20,6 +20,7 @@
 #include <drm/drm_print.h>
 
 #include "vsvm_bind.h"
+#include "vsvm_configfs.h"
 #include "vsvm_debugfs.h"
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
@@ -146,6 +147,8 @@ void vsvm_device_config_default(struct vsvm_device_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->num_queues = num_queues;
 	cfg->job_timeout_ms = job_timeout_ms;
+	cfg->max_vms = DRM_VSVM_MAX_VMS;
+	cfg->max_mappings = DRM_VSVM_MAX_MAPPINGS;
 }
 
 /**
@@ -164,6 +167,15 @@ int vsvm_device_config_check(const struct vsvm_device_config *cfg)
 	if (cfg->job_timeout_ms < 100 || cfg->job_timeout_ms > 60000) {
 		pr_debug("vsvm: job_timeout_ms=%u is outside 100..60000\n",
 			 cfg->job_timeout_ms);
+		return -EINVAL;
+	}
+	if (!cfg->max_vms || cfg->max_vms > DRM_VSVM_MAX_VMS) {
+		pr_debug("vsvm: max_vms=%u is outside 1..%d\n", cfg->max_vms, DRM_VSVM_MAX_VMS);
+		return -EINVAL;
+	}
+	if (!cfg->max_mappings || cfg->max_mappings > DRM_VSVM_MAX_MAPPINGS) {
+		pr_debug("vsvm: max_mappings=%u is outside 1..%d\n",
+			 cfg->max_mappings, DRM_VSVM_MAX_MAPPINGS);
 		return -EINVAL;
 	}
 	if (strnlen(cfg->name, sizeof(cfg->name)) == sizeof(cfg->name)) {
@@ -307,11 +319,31 @@ static void vsvm_remove(struct platform_device *pdev)
 	drm_info(&vdev->drm, "vsvm device %u unplugged\n", vdev->index);
 }
 
+/*
+ * configfs_name: the configfs directory that made the device (see the DOC
+ * on configfs), empty for the module's own devices.
+ */
+static ssize_t configfs_name_show(struct device *dev, struct device_attribute *attr,
+				  char *buf)
+{
+	const struct vsvm_device_config *cfg = dev_get_platdata(dev);
+
+	return sysfs_emit(buf, "%s\n", cfg ? cfg->name : "");
+}
+static DEVICE_ATTR_RO(configfs_name);
+
+static struct attribute *vsvm_dev_attrs[] = {
+	&dev_attr_configfs_name.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vsvm_dev);
+
 static struct platform_driver vsvm_platform_driver = {
 	.probe = vsvm_probe,
 	.remove = vsvm_remove,
 	.driver = {
 		.name = VSVM_DRIVER_NAME,
+		.dev_groups = vsvm_dev_groups,
 	},
 };
 
@@ -423,6 +455,12 @@ static int __init vsvm_init(void)
 		}
 		vsvm_pdevs[i] = pdev;
 	}
+	/* After the module's devices, which take the lowest ids. */
+	ret = vsvm_configfs_init();
+	if (ret) {
+		pr_err("vsvm: registering the configfs subsystem failed: %d\n", ret);
+		goto err_devices;
+	}
 	return 0;
 
 err_devices:
@@ -435,7 +473,11 @@ err_wq:
 
 static void __exit vsvm_exit(void)
 {
-	/* Every file is closed: the module is in use while one is open. */
+	/*
+	 * Every file is closed: the module is in use while one is open, and
+	 * while a configfs directory exists, so no configfs device is left.
+	 */
+	vsvm_configfs_fini();
 	vsvm_del_all();
 	platform_driver_unregister(&vsvm_platform_driver);
 	destroy_workqueue(vsvm_wq);

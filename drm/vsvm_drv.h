@@ -53,6 +53,10 @@ struct vsvm_device_config {
 	u32 num_queues;
 	/** @job_timeout_ms: A job running longer is killed, 100 .. 60000. */
 	u32 job_timeout_ms;
+	/** @max_vms: VMs one file may hold, 1 .. %DRM_VSVM_MAX_VMS. */
+	u32 max_vms;
+	/** @max_mappings: Mappings one VM may hold, 1 .. %DRM_VSVM_MAX_MAPPINGS. */
+	u32 max_mappings;
 };
 
 /**

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -294,6 +295,16 @@ static int __exec(struct ctx *c, uint32_t queue, uint32_t *s)
 	return ret;
 }
 
+/* EXECs what was emitted on @queue with no syncobj; 0 or -errno. */
+static int exec_nosync(struct ctx *c, uint32_t queue)
+{
+	struct drm_vsvm_exec e = {
+		.vm_id = c->vm, .queue = queue, .cs_addr = CMD_VA, .cs_size = c->n * 4,
+	};
+
+	return igt_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e) ? -errno : 0;
+}
+
 /* A STORE of @v on @queue, run and checked. */
 static void store_and_check(struct ctx *c, uint32_t queue, uint32_t v)
 {
@@ -550,15 +561,88 @@ static void test_too_many(void)
 	igt_assert_eq(count_pdevs(), before);
 }
 
+/* The driver keeps names of up to 31 bytes (VSVM_DEVICE_NAME_LEN). */
 static void test_name_too_long(void)
 {
-	char name[256], path[PATH_MAX];
+	char name[33], path[PATH_MAX];
 
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	memcpy(name, PFX, strlen(PFX));
 	snprintf(path, sizeof(path), CFS "/%s", name);
 	igt_assert_eq(mkdir(path, 0755) ? -errno : 0, -ENAMETOOLONG);
+	name[31] = '\0';
+	cfs_mkdir(name);
+	cfs_rmdir(name);
+}
+
+/* The status of a sync_file once it signals (2 s at most): 1 or its error. */
+static int sync_file_end(int sf)
+{
+	struct sync_file_info info = { 0 };
+	struct pollfd p = { .fd = sf, .events = POLLIN };
+
+	igt_assert_eq(poll(&p, 1, 2000), 1);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	return info.status;
+}
+
+/*
+ * I8: removing a device (rmdir, or enabled=0) with a file open, a job
+ * spinning on a queue and another queued behind it: the removal returns
+ * at once (not at the job timeout), both jobs end with -ENODEV, the file
+ * gets -ENODEV, and the module's devices keep working.
+ */
+static void test_remove_busy(int fd0, bool by_rmdir)
+{
+	static const char *const attrs[] = { "job_timeout_ms", "60000", NULL };
+	const char *name = PFX "remove-busy";
+	struct drm_vsvm_gem_create gc = { .size = PAGE };
+	int before = count_pdevs(), sf_spin, sf_behind;
+	uint32_t spin, behind;
+	struct ctx c, c0;
+	char pdev[64];
+	uint64_t t0;
+
+	ctx_init(&c, cfs_new(name, attrs));
+	cfs_device(name, pdev, sizeof(pdev));
+	c.n = 0;
+	vsvm_emit_spin(CS(&c), DATA_VA + 64, 1);
+	vsvm_emit_end(CS(&c));
+	igt_assert_eq(__exec(&c, 0, &spin), 0);
+	igt_assert_eq(__exec(&c, 0, &behind), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(c.fd, spin, &sf_spin), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(c.fd, behind, &sf_behind), 0);
+	usleep(50000);
+	igt_assert_eq(vsvm_fence_status(c.fd, spin), 0);
+
+	t0 = vsvm_now_ns();
+	if (by_rmdir)
+		cfs_rmdir(name);
+	else
+		igt_assert_eq(cfs_write(name, "enabled", "0"), 0);
+	igt_assert_f(vsvm_now_ns() - t0 < 10000000000ull, "the removal took %.1f s\n",
+		     (vsvm_now_ns() - t0) / 1e9);
+	igt_assert(!pdev_exists(pdev));
+	igt_assert_eq(count_pdevs(), before);
+
+	igt_assert_eq(sync_file_end(sf_spin), -ENODEV);
+	igt_assert_eq(sync_file_end(sf_behind), -ENODEV);
+	close(sf_spin);
+	close(sf_behind);
+	igt_assert_eq(igt_ioctl(c.fd, DRM_IOCTL_VSVM_GEM_CREATE, &gc) ? -errno : 0, -ENODEV);
+	igt_assert_eq(drmSyncobjCreate(c.fd, 0, &spin) ? -errno : 0, -ENODEV);
+	c.n = 0;
+	vsvm_emit_end(CS(&c));
+	igt_assert_eq(exec_nosync(&c, 0), -ENODEV);
+	ctx_fini(&c);
+	if (!by_rmdir)
+		cfs_rmdir(name);
+
+	/* The module's devices are untouched. */
+	ctx_init(&c0, dup(fd0));
+	store_and_check(&c0, 0, 0x600d);
+	ctx_fini(&c0);
 }
 
 /* Two writers toggle enabled at once: the state stays whole. */
@@ -620,7 +704,7 @@ static void test_race_rmdir(void)
 static void test_cycles(void)
 {
 	const char *env = getenv("VSVM_CONFIGFS_CYCLES");
-	int n = env ? atoi(env) : 40, before = count_pdevs(), i;
+	int n = env ? atoi(env) : 100, before = count_pdevs(), i;
 	const char *name = PFX "cycle";
 
 	igt_info("%d cycles\n", n);
@@ -723,6 +807,20 @@ igt_main
 		test_name_too_long();
 	}
 
+	igt_describe("I8: rmdir with a file open, a job spinning and one queued "
+		     "behind it returns at once; both jobs end with -ENODEV, the "
+		     "file gets -ENODEV, the module's devices keep working.");
+	igt_subtest("rmdir-with-job-running") {
+		cfs_cleanup();
+		test_remove_busy(fd, true);
+	}
+
+	igt_describe("I8: the same with enabled=0 instead of rmdir.");
+	igt_subtest("disable-with-job-running") {
+		cfs_cleanup();
+		test_remove_busy(fd, false);
+	}
+
 	igt_describe("Two writers toggling enabled at once leave one device or none.");
 	igt_subtest("race-enable-writers") {
 		cfs_cleanup();
@@ -736,7 +834,7 @@ igt_main
 	}
 
 	igt_describe("Create, enable, run a job, remove, many times "
-		     "(VSVM_CONFIGFS_CYCLES, default 40).");
+		     "(VSVM_CONFIGFS_CYCLES, default 100).");
 	igt_subtest("many-cycles") {
 		cfs_cleanup();
 		test_cycles();

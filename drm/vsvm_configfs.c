@@ -93,10 +93,18 @@ static ssize_t vsvm_cfs_u32_show(struct config_item *item, char *page, const u32
 	return sysfs_emit(page, "%u\n", *val);
 }
 
-/*
- * Parses a value for the attribute @attr, the field @val of the
- * description, and stores it unless the device is enabled or the value is
- * out of its range (vsvm_device_config_check(), which names the range).
+/**
+ * vsvm_cfs_u32_store() - Store a number in a description's field
+ * @item: The description's configfs item.
+ * @page: What was written.
+ * @count: Its length.
+ * @val: The field of &vsvm_cfs_dev.cfg the attribute sets.
+ * @attr: The attribute's name, for the debug message.
+ *
+ * The range is vsvm_device_config_check()'s, which probe() checks again.
+ *
+ * Return: @count; -EBUSY while the device is enabled; -EINVAL for a word
+ * that is not a number or a value out of its range.
  */
 static ssize_t vsvm_cfs_u32_store(struct config_item *item, const char *page, size_t count,
 				  u32 *val, const char *attr)
@@ -187,7 +195,15 @@ static ssize_t vsvm_cfs_enabled_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%d\n", !!cd->pdev);
 }
 
-/* Registers the described device; its driver binds it before this returns. */
+/**
+ * vsvm_cfs_enable_locked() - Add the described device
+ * @cd: The description, locked, not enabled.
+ *
+ * The platform driver binds the device before vsvm_device_add() returns.
+ *
+ * Return: 0, or vsvm_device_add()'s errno (-ENOSPC past %VSVM_MAX_DEVICES
+ * devices, -ENODEV if probe() failed).
+ */
 static int vsvm_cfs_enable_locked(struct vsvm_cfs_dev *cd)
 {
 	struct platform_device *pdev;
@@ -204,7 +220,14 @@ static int vsvm_cfs_enable_locked(struct vsvm_cfs_dev *cd)
 	return 0;
 }
 
-/* Removes the device, unplugging it if files are open (I8). */
+/**
+ * vsvm_cfs_disable_locked() - Remove the described device
+ * @cd: The description, locked, enabled.
+ *
+ * I8: vsvm_device_del() unbinds the driver, whose remove() unplugs the
+ * device even with files open, cancels its jobs (-ENODEV) and lets go of
+ * the files' state.
+ */
 static void vsvm_cfs_disable_locked(struct vsvm_cfs_dev *cd)
 {
 	lockdep_assert_held(&cd->lock);
@@ -212,6 +235,18 @@ static void vsvm_cfs_disable_locked(struct vsvm_cfs_dev *cd)
 	cd->pdev = NULL;
 }
 
+/**
+ * vsvm_cfs_enabled_store() - Add or remove the described device
+ * @item: The description's item.
+ * @page: What was written: a boolean (kstrtobool()).
+ * @count: Its length.
+ *
+ * Two writers are serialised by &vsvm_cfs_dev.lock; writing the current
+ * value does nothing.
+ *
+ * Return: @count, -EINVAL for a word that is not a boolean, or
+ * vsvm_cfs_enable_locked()'s errno.
+ */
 static ssize_t vsvm_cfs_enabled_store(struct config_item *item, const char *page,
 				      size_t count)
 {
@@ -272,6 +307,15 @@ static const struct config_item_type vsvm_cfs_dev_type = {
 	.ct_owner = THIS_MODULE,
 };
 
+/**
+ * vsvm_cfs_make_group() - mkdir of a description
+ * @parent: The subsystem's group.
+ * @name: The directory's name, kept as &vsvm_device_config.name.
+ *
+ * Return: The new description, with the module parameters' values;
+ * ERR_PTR(-ENAMETOOLONG) past %VSVM_DEVICE_NAME_LEN - 1 bytes, or
+ * ERR_PTR(-ENOMEM).
+ */
 static struct config_group *vsvm_cfs_make_group(struct config_group *parent,
 						const char *name)
 {
@@ -292,9 +336,14 @@ static struct config_group *vsvm_cfs_make_group(struct config_group *parent,
 	return &cd->group;
 }
 
-/*
- * rmdir, once the attribute writes in progress have ended and later ones
- * are refused: removes the device if it is enabled.
+/**
+ * vsvm_cfs_drop_item() - rmdir of a description
+ * @parent: The subsystem's group.
+ * @item: The description's item.
+ *
+ * configfs calls this once the attribute writes in progress have ended,
+ * and refuses later ones: the device, if enabled, is removed here (I8),
+ * and the description freed at its last reference.
  */
 static void vsvm_cfs_drop_item(struct config_group *parent, struct config_item *item)
 {

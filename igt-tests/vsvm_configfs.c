@@ -645,6 +645,42 @@ static void test_remove_busy(int fd0, bool by_rmdir)
 	ctx_fini(&c0);
 }
 
+/*
+ * Unbinding a configfs device through sysfs leaves its description enabled
+ * and its platform device in place; bind brings the DRM device back, with
+ * the description's settings; rmdir of an unbound device works.
+ */
+static void test_unbind(void)
+{
+	static const char *const attrs[] = { "num_queues", "1", NULL };
+	const char *name = PFX "unbind";
+	struct drm_vsvm_query_device dev;
+	char pdev[64], path[PATH_MAX];
+	int before = count_pdevs(), fd;
+	struct ctx c;
+
+	fd = cfs_new(name, attrs);
+	cfs_device(name, pdev, sizeof(pdev));
+	igt_assert_eq(write_file("/sys/bus/platform/drivers/vsvm/unbind", pdev), 0);
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm", pdev);
+	igt_assert(access(path, F_OK) != 0);
+	igt_assert_eq(cfs_read_long(name, "enabled"), 1);
+	igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &dev) ? -errno : 0, -ENODEV);
+	close(fd);
+
+	igt_assert_eq(write_file("/sys/bus/platform/drivers/vsvm/bind", pdev), 0);
+	ctx_init(&c, cfs_open(name));
+	igt_assert_eq(query_device(c.fd, &dev), 0);
+	igt_assert_eq_u32(dev.num_queues, 1);
+	store_and_check(&c, 0, 0x5eed);
+	ctx_fini(&c);
+
+	igt_assert_eq(write_file("/sys/bus/platform/drivers/vsvm/unbind", pdev), 0);
+	cfs_rmdir(name);
+	igt_assert(!pdev_exists(pdev));
+	igt_assert_eq(count_pdevs(), before);
+}
+
 /* Two writers toggle enabled at once: the state stays whole. */
 static void test_race_writers(void)
 {
@@ -719,6 +755,34 @@ static void test_cycles(void)
 		cfs_rmdir(name);
 		igt_assert_eq(count_pdevs(), before);
 	}
+}
+
+/*
+ * vsvm-info (libvsvm's vsvm_dev_configfs_name()) names the directory of a
+ * configfs device.  Skips where the tool is not installed.
+ */
+static void test_vsvm_info(void)
+{
+	const char *name = PFX "info";
+	char line[512];
+	bool seen = false;
+	FILE *p;
+	int fd, status;
+
+	igt_require_f(system("command -v vsvm-info > /dev/null 2>&1") == 0,
+		      "vsvm-info is not in PATH\n");
+	fd = cfs_new(name, NULL);
+	p = popen("vsvm-info 2>&1", "r");
+	igt_assert(p);
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, "configfs:") && strstr(line, name))
+			seen = true;
+	status = pclose(p);
+	close(fd);
+	cfs_rmdir(name);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "vsvm-info failed: status %#x\n", status);
+	igt_assert_f(seen, "vsvm-info does not name %s\n", name);
 }
 
 /*
@@ -821,6 +885,14 @@ igt_main
 		test_remove_busy(fd, false);
 	}
 
+	igt_describe("Unbinding a configfs device through sysfs keeps its "
+		     "description enabled; bind brings it back with its settings; "
+		     "rmdir of an unbound device removes it.");
+	igt_subtest("unbind-bind-rmdir") {
+		cfs_cleanup();
+		test_unbind();
+	}
+
 	igt_describe("Two writers toggling enabled at once leave one device or none.");
 	igt_subtest("race-enable-writers") {
 		cfs_cleanup();
@@ -838,6 +910,12 @@ igt_main
 	igt_subtest("many-cycles") {
 		cfs_cleanup();
 		test_cycles();
+	}
+
+	igt_describe("vsvm-info prints a configfs device's directory name.");
+	igt_subtest("vsvm-info") {
+		cfs_cleanup();
+		test_vsvm_info();
 	}
 
 	igt_fixture {

@@ -36,6 +36,10 @@
  * - ``echo 0 > enabled`` or ``rmdir`` removes the platform device, which
  *   unplugs the DRM device even with files open (they get -ENODEV).
  *
+ * Unbinding the driver from such a device through sysfs leaves its
+ * description enabled and its platform device in place; binding it again
+ * makes a new DRM device with the same settings.
+ *
  * A value outside its range, or a word that is not a number (a boolean for
  * ``enabled``), is refused with -EINVAL; any write to a description whose
  * device is enabled, except to ``enabled``, with -EBUSY; writing the value

@@ -278,6 +278,20 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 }
 
 /**
+ * vsvm_queues_drain() - Let a device's schedulers free their finished jobs
+ * @vdev: The device; every job has finished.
+ */
+void vsvm_queues_drain(struct vsvm_device *vdev)
+{
+	u32 i;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
+		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
+	}
+}
+
+/**
  * vsvm_queues_cancel() - End every job on a device's rings, at its unplug
  * @vdev: The device, unplugged (drm_dev_unplug()).
  *

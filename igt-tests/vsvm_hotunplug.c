@@ -419,6 +419,22 @@ static unsigned int env_uint(const char *var, unsigned int def)
 	return v && *v ? (unsigned int)strtoul(v, NULL, 0) : def;
 }
 
+/** A VM_DESTROY in a thread, which waits for the VM's jobs. */
+struct destroyer {
+	int fd;
+	uint32_t vm;
+	int ret;
+};
+
+static void *destroy_thread(void *arg)
+{
+	struct destroyer *d = arg;
+	struct drm_vsvm_vm_destroy vd = { .vm_id = d->vm };
+
+	d->ret = igt_ioctl(d->fd, DRM_IOCTL_VSVM_VM_DESTROY, &vd) ? -errno : 0;
+	return NULL;
+}
+
 static char name[32];
 
 igt_main
@@ -543,6 +559,39 @@ igt_main
 		close(sfd[0]);
 		close(sfd[1]);
 		assert_enodev(fd);
+		ctx_fini(&c);
+		bind(name);
+		healthcheck(name);
+	}
+
+	igt_describe("A VM_DESTROY waiting for a SPIN job when the device is "
+		     "unbound: the unplug stops the job at once, well before its "
+		     "timeout, rather than waiting for it.");
+	igt_subtest("destroy-waiting-spinner") {
+		int fd = open_dev(name, "renderD"), sfd;
+		struct destroyer d;
+		struct ctx c;
+		pthread_t thr;
+		uint64_t t;
+
+		igt_assert_lte(0, fd);
+		ctx_init(&c, fd);
+		emit_spinner(&c, 0, 1);
+		sfd = sync_fd_of(fd, submit(&c, 0, 0));
+		wait_started(&c, 0);
+		d.fd = fd;
+		d.vm = c.vm;
+		igt_assert_eq(pthread_create(&thr, NULL, destroy_thread, &d), 0);
+		usleep(100000);
+		t = vsvm_now_ns();
+		unbind(name);
+		t = vsvm_now_ns() - t;
+		pthread_join(thr, NULL);
+		igt_assert_eq(d.ret, 0);
+		igt_assert_eq(sync_fd_status(sfd, 10000), -ENODEV);
+		/* The job timeout is 2 s by default. */
+		igt_assert_f(t < 1000000000ull, "unbind took %.3f s\n", t / 1e9);
+		close(sfd);
 		ctx_fini(&c);
 		bind(name);
 		healthcheck(name);

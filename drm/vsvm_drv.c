@@ -100,14 +100,26 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 		return ret;
 	}
 	file->driver_priv = vfile;
+	mutex_init(&vfile->fini_lock);
+	mutex_lock(&to_vsvm_device(drm)->files_lock);
+	list_add_tail(&vfile->link, &to_vsvm_device(drm)->files);
+	mutex_unlock(&to_vsvm_device(drm)->files_lock);
 	return 0;
 }
 
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
+	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct vsvm_file *vfile = file->driver_priv;
 
+	/* I8: the unplug may be tearing the VMs down (vsvm_device_unplug()). */
+	mutex_lock(&vfile->fini_lock);
 	vsvm_file_fini(vfile);
+	mutex_unlock(&vfile->fini_lock);
+	mutex_lock(&vdev->files_lock);
+	list_del(&vfile->link);
+	mutex_unlock(&vdev->files_lock);
+	mutex_destroy(&vfile->fini_lock);
 	kfree(vfile);
 }
 
@@ -227,6 +239,13 @@ static int vsvm_probe(struct platform_device *pdev)
 	spin_lock_init(&vdev->fault_lock);
 	spin_lock_init(&vdev->lru_lock);
 	INIT_LIST_HEAD(&vdev->lru);
+	ret = drmm_mutex_init(&vdev->drm, &vdev->files_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&vdev->files);
+	spin_lock_init(&vdev->objects_lock);
+	INIT_LIST_HEAD(&vdev->userptrs);
+	INIT_LIST_HEAD(&vdev->imports);
 	vsvm_debug_init(vdev);
 	init_waitqueue_head(&vdev->ufence_wq);
 	vsvm_mm_ops_init(&vdev->mm_ops);
@@ -278,23 +297,39 @@ err_queues:
  *
  * I8: jobs end with -ENODEV, user-fence waiters wake and get -ENODEV, and
  * every VM of every open file is torn down now rather than at the file's
- * close (postclose then finds none): their jobs, mappings, userptr
- * bindings and pins, SVM bindings and imports' mappings go with them.
- * Last, the objects' own DMA mappings go.
+ * close (postclose then finds none): their jobs, mappings and SVM
+ * bindings go with them.  Then every userptr lets go of its notifier,
+ * pages, pins and address-space binding, every import gives its mapping
+ * back, and every object's DMA mapping goes.
  */
 void vsvm_device_unplug(struct vsvm_device *vdev)
 {
-	struct drm_file *file;
+	struct vsvm_file *vfile;
 
 	vsvm_queues_cancel(vdev);
 	wake_up_all(&vdev->ufence_wq);
 
-	/* A file off the list is being closed: its postclose tears it down. */
-	mutex_lock(&vdev->drm.filelist_mutex);
-	list_for_each_entry(file, &vdev->drm.filelist, lhead)
-		vsvm_file_fini(file->driver_priv);
-	mutex_unlock(&vdev->drm.filelist_mutex);
+	/*
+	 * Every file until its postclose is done, closing ones included: a
+	 * file being closed has left &drm_device.filelist before its VMs go.
+	 * Lock order: files_lock, then a file's fini_lock; postclose takes
+	 * them one after the other, never nested.
+	 */
+	mutex_lock(&vdev->files_lock);
+	list_for_each_entry(vfile, &vdev->files, link) {
+		mutex_lock(&vfile->fini_lock);
+		vsvm_file_fini(vfile);
+		mutex_unlock(&vfile->fini_lock);
+	}
+	mutex_unlock(&vdev->files_lock);
 
+	/* The VMs' last references go with their jobs: let those be freed. */
+	vsvm_queues_drain(vdev);
+	vsvm_sched_drain(vdev, &vdev->bind_sched);
+	flush_workqueue(vsvm_wq);
+
+	vsvm_userptr_unplug(vdev);
+	vsvm_prime_unplug(vdev);
 	vsvm_gem_unplug(vdev);
 }
 
@@ -311,10 +346,7 @@ static void vsvm_remove(struct platform_device *pdev)
 	drm_dev_unplug(&vdev->drm);
 	vsvm_device_unplug(vdev);
 	vsvm_queues_fini(vdev);
-	vsvm_sched_drain(vdev, &vdev->bind_sched);
 	vsvm_bind_sched_fini(vdev);
-	/* Finished bind jobs are freed from vsvm_wq. */
-	flush_workqueue(vsvm_wq);
 	vsvm_shrinker_fini(vdev);
 	drm_info(&vdev->drm, "vsvm device %u unplugged\n", vdev->index);
 }

@@ -142,6 +142,20 @@ struct vsvm_device {
 	 * fence a job writes (vsvm_job_write_user_fence()).
 	 */
 	wait_queue_head_t ufence_wq;
+	/** @files_lock: Protects @files. */
+	struct mutex files_lock;
+	/**
+	 * @files: The open files' state (&vsvm_file.link), until their
+	 * postclose has torn their VMs down; unlike &drm_device.filelist,
+	 * which a file leaves before that.
+	 */
+	struct list_head files;
+	/** @objects_lock: Protects @userptrs and @imports. */
+	spinlock_t objects_lock;
+	/** @userptrs: Live userptr objects (&vsvm_userptr.dev_link). */
+	struct list_head userptrs;
+	/** @imports: Live imported objects (&vsvm_import.dev_link). */
+	struct list_head imports;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };

@@ -6,6 +6,7 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
@@ -259,6 +260,44 @@ static size_t vsvm_gem_rss(struct drm_gem_object *obj)
 	return READ_ONCE(to_drm_gem_shmem_obj(obj)->pages) ? obj->size : 0;
 }
 
+/*
+ * I8: a CPU fault on a mapping made through the device's node after the
+ * unplug gets SIGBUS (drm_dev_unplug() zapped the mappings of the node
+ * and of the device's dma-bufs, which share its address space).  A
+ * mapping of the object's dma-buf faults its pages back in: importers
+ * keep the buffer working until they release it.
+ */
+static vm_fault_t vsvm_gem_fault(struct vm_fault *vmf)
+{
+	struct drm_gem_object *obj = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+	int idx;
+
+	if (vmf->vma->vm_file->f_op != obj->dev->driver->fops)
+		return drm_gem_shmem_vm_ops.fault(vmf);
+	if (!drm_dev_enter(obj->dev, &idx))
+		return VM_FAULT_SIGBUS;
+	ret = drm_gem_shmem_vm_ops.fault(vmf);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static void vsvm_gem_vm_open(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.open(vma);
+}
+
+static void vsvm_gem_vm_close(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.close(vma);
+}
+
+static const struct vm_operations_struct vsvm_gem_vm_ops = {
+	.fault = vsvm_gem_fault,
+	.open = vsvm_gem_vm_open,
+	.close = vsvm_gem_vm_close,
+};
+
 static const struct drm_gem_object_funcs vsvm_gem_funcs = {
 	.free = vsvm_gem_free,
 	.print_info = drm_gem_shmem_object_print_info,
@@ -271,7 +310,7 @@ static const struct drm_gem_object_funcs vsvm_gem_funcs = {
 	.export = vsvm_gem_prime_export,
 	.status = vsvm_gem_status,
 	.rss = vsvm_gem_rss,
-	.vm_ops = &drm_gem_shmem_vm_ops,
+	.vm_ops = &vsvm_gem_vm_ops,
 };
 
 /**

@@ -291,8 +291,8 @@ static int hw_thread(void *data)
  *
  * I8: the running job stops at its next preemption point, as a job killed
  * at its timeout does, and every job in the ring ends without running;
- * hw_run() gives them -ENODEV since the device is unplugged.  run_job()
- * refuses later jobs (vsvm_run_job()).
+ * hw_run() gives them -ENODEV since the device is unplugged, and runs no
+ * job handed over later.
  */
 void vsvm_hw_cancel(struct vsvm_hw *hw)
 {

@@ -9,7 +9,6 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
-#include <drm/drm_drv.h>
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -103,9 +102,6 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 	 * with a user fence still goes to the engine, which writes the fence
 	 * without running the job (see vsvm_job_write_user_fence()).
 	 */
-	/* I8: after the unplug, a job ends with -ENODEV without running. */
-	if (unlikely(drm_dev_is_unplugged(&q->vdev->drm)))
-		return ERR_PTR(-ENODEV);
 	if (unlikely(sched_job->s_fence->finished.error)) {
 		if (!job->eng.ufence)
 			return NULL;
@@ -278,12 +274,29 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 }
 
 /**
+ * vsvm_queues_drain() - Let a device's schedulers free their finished jobs
+ * @vdev: The device; every job has finished.
+ */
+void vsvm_queues_drain(struct vsvm_device *vdev)
+{
+	u32 i;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
+		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
+	}
+}
+
+/**
  * vsvm_queues_cancel() - End every job on a device's rings, at its unplug
  * @vdev: The device, unplugged (drm_dev_unplug()).
  *
- * I8: the jobs in the rings end with -ENODEV (vsvm_hw_cancel()), and
- * vsvm_run_job() ends every later one so.  Their fences, and the
- * syncobjs carrying them, signal with that error.
+ * I8: the jobs in the rings end with -ENODEV (vsvm_hw_cancel()), and so
+ * does every job handed to a ring later: hw_run() runs none after the
+ * unplug.  They still go through the ring, so that their fences signal
+ * in order: a VM's reservation keeps only the last fence of a context,
+ * and teardown must not see it signalled while an earlier job runs.
+ * Their fences, and the syncobjs carrying them, signal with -ENODEV.
  */
 void vsvm_queues_cancel(struct vsvm_device *vdev)
 {

@@ -635,8 +635,7 @@ static void test_remove_busy(int fd0, bool by_rmdir)
 	close(sf_behind);
 	igt_assert_eq(igt_ioctl(c.fd, DRM_IOCTL_VSVM_GEM_CREATE, &gc) ? -errno : 0, -ENODEV);
 	igt_assert_eq(drmSyncobjCreate(c.fd, 0, &spin) ? -errno : 0, -ENODEV);
-	c.n = 0;
-	vsvm_emit_end(CS(&c));
+	/* The command buffer's CPU mapping now faults (SIGBUS): not touched. */
 	igt_assert_eq(exec_nosync(&c, 0), -ENODEV);
 	ctx_fini(&c);
 	if (!by_rmdir)

@@ -37,6 +37,28 @@
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
 #define VSVM_MAX_DEVICES	16
 
+/** VSVM_DEVICE_NAME_LEN - Size of &vsvm_device_config.name, NUL included. */
+#define VSVM_DEVICE_NAME_LEN	32
+
+/**
+ * struct vsvm_device_config - The settings of one device
+ *
+ * Passed as platform data to the device's probe() (vsvm_device_add());
+ * a device without platform data takes vsvm_device_config_default().
+ */
+struct vsvm_device_config {
+	/** @name: A name given by whoever made the device (configfs), or "". */
+	char name[VSVM_DEVICE_NAME_LEN];
+	/** @num_queues: Hardware queues, 1 .. %VSVM_MAX_QUEUES. */
+	u32 num_queues;
+	/** @job_timeout_ms: A job running longer is killed, 100 .. 60000. */
+	u32 job_timeout_ms;
+	/** @max_vms: VMs one file may hold, 1 .. %DRM_VSVM_MAX_VMS. */
+	u32 max_vms;
+	/** @max_mappings: Mappings one VM may hold, 1 .. %DRM_VSVM_MAX_MAPPINGS. */
+	u32 max_mappings;
+};
+
 /**
  * struct vsvm_fault_record - One entry of a device's fault ring
  */
@@ -51,17 +73,19 @@ struct vsvm_fault_record {
  * struct vsvm_device - One virtual vsvm device
  *
  * Each device is a platform device with a DRM device (primary and render
- * node) on top.  It is allocated with devm_drm_dev_alloc(), so it lives until
- * the last reference to the DRM device is dropped, which may be after the
- * module's exit has unplugged it (open files keep it).
+ * node) on top.  It is allocated with devm_drm_dev_alloc() in probe(), so
+ * it lives until the last reference to the DRM device is dropped, which
+ * may be long after remove() has unplugged it (open files keep it).
  */
 struct vsvm_device {
 	/** @drm: The DRM device; &vsvm_device embeds it. */
 	struct drm_device drm;
 	/** @pdev: The platform device the DRM device hangs off. */
 	struct platform_device *pdev;
-	/** @index: This device's number, 0 .. num_devices - 1. */
+	/** @index: This device's number, the platform device's id. */
 	unsigned int index;
+	/** @config: The settings the device was made with. */
+	struct vsvm_device_config config;
 	/**
 	 * @bo_count: Number of live buffer objects created on this device,
 	 * shown in debugfs so that tests can see leaks.
@@ -128,11 +152,31 @@ struct vsvm_device {
 	 * that parked jobs (see vsvm_fault.c).
 	 */
 	struct workqueue_struct *fault_wq;
+	/** @files_lock: Protects @files. */
+	struct mutex files_lock;
+	/**
+	 * @files: The open files' state (&vsvm_file.link), until their
+	 * postclose has torn their VMs down; unlike &drm_device.filelist,
+	 * which a file leaves before that.
+	 */
+	struct list_head files;
+	/** @objects_lock: Protects @userptrs and @imports. */
+	spinlock_t objects_lock;
+	/** @userptrs: Live userptr objects (&vsvm_userptr.dev_link). */
+	struct list_head userptrs;
+	/** @imports: Live imported objects (&vsvm_import.dev_link). */
+	struct list_head imports;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };
 
 extern struct workqueue_struct *vsvm_wq;
+
+void vsvm_device_config_default(struct vsvm_device_config *cfg);
+int vsvm_device_config_check(const struct vsvm_device_config *cfg);
+struct platform_device *vsvm_device_add(const struct vsvm_device_config *cfg);
+void vsvm_device_del(struct platform_device *pdev);
+void vsvm_device_unplug(struct vsvm_device *vdev);
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 {

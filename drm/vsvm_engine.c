@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include <drm/drm_drv.h>
 #include <drm/vsvm_drm.h>
 
 #include <kunit/visibility.h>
@@ -203,11 +204,16 @@ static void *eng_map(struct eng *e, u64 va, bool write)
 	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
 }
 
-/* A preemption point (see vsvm_hw.c): may stop here for a reset. */
+/*
+ * A preemption point (see vsvm_hw.c): may stop here for a reset.  I8: the
+ * device's unplug kills the job too, at once, so that an ioctl waiting for
+ * it (VM_DESTROY) does not hold up drm_dev_unplug() until its timeout.
+ */
 static bool job_killed(struct vsvm_engine_job *job)
 {
 	vsvm_hw_preempt_point(job->hw);
-	return atomic_read(&job->killed);
+	return atomic_read(&job->killed) ||
+	       (job->vdev && drm_dev_is_unplugged(&job->vdev->drm));
 }
 
 static bool eng_killed(struct eng *e)

@@ -6,11 +6,13 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
@@ -73,7 +75,7 @@ static void bo_unmap_locked(struct vsvm_bo *bo)
  * Gets the pages (back from shmem, after an eviction) and DMA-maps them.
  * Never called from a notifier: it allocates.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOMEM, or -ENODEV after the device's unplug.
  */
 int vsvm_bo_map_locked(struct vsvm_bo *bo)
 {
@@ -84,6 +86,9 @@ int vsvm_bo_map_locked(struct vsvm_bo *bo)
 	dma_resv_assert_held(bo->base.base.resv);
 	if (bo->sgt)
 		return 0;
+	/* I8: nothing is mapped for an unplugged device (vsvm_gem_unplug()). */
+	if (drm_dev_is_unplugged(&vdev->drm))
+		return -ENODEV;
 	ret = drm_gem_shmem_pin_locked(&bo->base);
 	if (ret)
 		return ret == -ENOSPC ? -ENOMEM : ret;
@@ -185,6 +190,37 @@ unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo)
 	return pages;
 }
 
+/**
+ * vsvm_gem_unplug() - Drop every object's DMA mapping, at the unplug
+ * @vdev: The device, unplugged and with every VM torn down.
+ *
+ * I8: the device maps no page after its unplug.  The objects keep their
+ * pages for the CPU and for importers (their own mappings); none is mapped
+ * for the device again (vsvm_bo_map_locked() refuses).
+ */
+void vsvm_gem_unplug(struct vsvm_device *vdev)
+{
+	struct vsvm_bo *bo;
+
+	for (;;) {
+		spin_lock(&vdev->lru_lock);
+		bo = list_first_entry_or_null(&vdev->lru, struct vsvm_bo, lru);
+		if (bo && !kref_get_unless_zero(&bo->base.base.refcount)) {
+			/* Being freed: vsvm_gem_free() takes it off. */
+			spin_unlock(&vdev->lru_lock);
+			cond_resched();
+			continue;
+		}
+		spin_unlock(&vdev->lru_lock);
+		if (!bo)
+			break;
+		dma_resv_lock(bo->base.base.resv, NULL);
+		bo_unmap_locked(bo);
+		dma_resv_unlock(bo->base.base.resv);
+		drm_gem_object_put(&bo->base.base);
+	}
+}
+
 static void vsvm_gem_free(struct drm_gem_object *obj)
 {
 	struct vsvm_device *vdev = to_vsvm_device(obj->dev);
@@ -224,6 +260,44 @@ static size_t vsvm_gem_rss(struct drm_gem_object *obj)
 	return READ_ONCE(to_drm_gem_shmem_obj(obj)->pages) ? obj->size : 0;
 }
 
+/*
+ * I8: a CPU fault on a mapping made through the device's node after the
+ * unplug gets SIGBUS (drm_dev_unplug() zapped the mappings of the node
+ * and of the device's dma-bufs, which share its address space).  A
+ * mapping of the object's dma-buf faults its pages back in: importers
+ * keep the buffer working until they release it.
+ */
+static vm_fault_t vsvm_gem_fault(struct vm_fault *vmf)
+{
+	struct drm_gem_object *obj = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+	int idx;
+
+	if (vmf->vma->vm_file->f_op != obj->dev->driver->fops)
+		return drm_gem_shmem_vm_ops.fault(vmf);
+	if (!drm_dev_enter(obj->dev, &idx))
+		return VM_FAULT_SIGBUS;
+	ret = drm_gem_shmem_vm_ops.fault(vmf);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static void vsvm_gem_vm_open(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.open(vma);
+}
+
+static void vsvm_gem_vm_close(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.close(vma);
+}
+
+static const struct vm_operations_struct vsvm_gem_vm_ops = {
+	.fault = vsvm_gem_fault,
+	.open = vsvm_gem_vm_open,
+	.close = vsvm_gem_vm_close,
+};
+
 static const struct drm_gem_object_funcs vsvm_gem_funcs = {
 	.free = vsvm_gem_free,
 	.print_info = drm_gem_shmem_object_print_info,
@@ -236,7 +310,7 @@ static const struct drm_gem_object_funcs vsvm_gem_funcs = {
 	.export = vsvm_gem_prime_export,
 	.status = vsvm_gem_status,
 	.rss = vsvm_gem_rss,
-	.vm_ops = &drm_gem_shmem_vm_ops,
+	.vm_ops = &vsvm_gem_vm_ops,
 };
 
 /**

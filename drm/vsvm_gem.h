@@ -12,6 +12,7 @@
 struct dma_buf;
 struct drm_device;
 struct drm_file;
+struct vsvm_device;
 
 /**
  * struct vsvm_bo - A vsvm buffer object
@@ -71,5 +72,6 @@ int vsvm_bo_create_with_handle(struct drm_device *drm, struct drm_file *file,
 int vsvm_bo_mmap_offset(struct drm_file *file, u32 handle, u64 *offset);
 int vsvm_bo_map_locked(struct vsvm_bo *bo);
 unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo);
+void vsvm_gem_unplug(struct vsvm_device *vdev);
 
 #endif /* __VSVM_GEM_H__ */

@@ -9,6 +9,8 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include <drm/drm_drv.h>
+
 #include "vsvm_drv.h"
 #include "vsvm_fault.h"
 #include "vsvm_hw.h"
@@ -339,12 +341,17 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		err = r->ret;	/* only the user fence was left */
 	else if (job->eng.skip)
 		err = 0;	/* the scheduler fence has the error already */
+	else if (drm_dev_is_unplugged(&q->vdev->drm))
+		err = -ENODEV;	/* I8: nothing runs after the unplug */
 	else if (atomic_read(&job->eng.killed))
 		err = -ETIMEDOUT;
 	else if (READ_ONCE(job->ctx->banned))
 		err = -ECANCELED;
 	else
 		err = vsvm_engine_run(&job->eng);
+	/* I8: a job vsvm_hw_cancel() cut short ends with -ENODEV. */
+	if (err == -ETIMEDOUT && drm_dev_is_unplugged(&q->vdev->drm))
+		err = -ENODEV;
 	if (err != -EAGAIN) {
 		r->ended = true;
 		r->ret = err;
@@ -434,6 +441,26 @@ static int hw_thread(void *data)
 			break;
 	}
 	return 0;
+}
+
+/**
+ * vsvm_hw_cancel() - End every job of the ring, at the device's unplug
+ * @hw: The queue's hardware, its device unplugged.
+ *
+ * I8: the running job stops at its next preemption point, as a job killed
+ * at its timeout does, and every job in the ring ends without running;
+ * hw_run() gives them -ENODEV since the device is unplugged, and runs no
+ * job handed over later.
+ */
+void vsvm_hw_cancel(struct vsvm_hw *hw)
+{
+	struct vsvm_job *job;
+
+	spin_lock(&hw->lock);
+	list_for_each_entry(job, &hw->ring, hw_link)
+		atomic_set(&job->eng.killed, 1);
+	spin_unlock(&hw->lock);
+	wake_up_all(&hw->wq);
 }
 
 /**

@@ -68,6 +68,7 @@ struct vsvm_hw {
 
 int vsvm_hw_init(struct vsvm_hw *hw, const char *name);
 void vsvm_hw_fini(struct vsvm_hw *hw);
+void vsvm_hw_cancel(struct vsvm_hw *hw);
 struct dma_fence *vsvm_hw_fence_alloc(void);
 void vsvm_hw_fence_free(struct dma_fence *fence);
 struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job);

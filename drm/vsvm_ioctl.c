@@ -850,6 +850,12 @@ static int vsvm_ioctl_wait_user_fence(struct drm_device *drm, void *data,
 	 */
 	add_wait_queue(&vdev->ufence_wq, &wait);
 	for (;;) {
+		/* I8: woken by the unplug (vsvm_device_unplug()). */
+		if (drm_dev_is_unplugged(drm)) {
+			drm_dbg(drm, "WAIT_USER_FENCE: device unplugged\n");
+			ret = -ENODEV;
+			break;
+		}
 		if (get_user(cur, addr)) {
 			drm_dbg(drm, "WAIT_USER_FENCE: %#llx unreadable\n", args->addr);
 			ret = -EFAULT;
@@ -873,7 +879,47 @@ static int vsvm_ioctl_wait_user_fence(struct drm_device *drm, void *data,
 	return ret;
 }
 
+/*
+ * I8: every ioctl that reaches the device runs inside drm_dev_enter(), so
+ * that the unplug (drm_dev_unplug() in remove()) waits for it and it never
+ * sees the device torn down; once unplugged, it fails with -ENODEV.
+ * WAIT_USER_FENCE, which may sleep for long, checks for the unplug instead.
+ */
+static int vsvm_ioctl_enter(struct drm_device *drm, void *data, struct drm_file *file,
+			    drm_ioctl_t *func)
+{
+	int idx, ret;
+
+	if (!drm_dev_enter(drm, &idx)) {
+		drm_dbg(drm, "ioctl on an unplugged device\n");
+		return -ENODEV;
+	}
+	ret = func(drm, data, file);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+#define VSVM_IOCTL_ENTER(func)						\
+static int vsvm_ioctl_##func##_enter(struct drm_device *drm, void *data,	\
+				     struct drm_file *file)		\
+{									\
+	return vsvm_ioctl_enter(drm, data, file, vsvm_ioctl_##func);	\
+}
+
+VSVM_IOCTL_ENTER(gem_create)
+VSVM_IOCTL_ENTER(gem_mmap_offset)
+VSVM_IOCTL_ENTER(vm_create)
+VSVM_IOCTL_ENTER(vm_destroy)
+VSVM_IOCTL_ENTER(vm_bind)
+VSVM_IOCTL_ENTER(query)
+VSVM_IOCTL_ENTER(exec)
+VSVM_IOCTL_ENTER(gem_info)
+VSVM_IOCTL_ENTER(gem_userptr)
+VSVM_IOCTL_ENTER(svm_prefetch)
+
 #define VSVM_IOCTL(name, func) \
+	DRM_IOCTL_DEF_DRV(VSVM_##name, vsvm_ioctl_##func##_enter, DRM_RENDER_ALLOW)
+#define VSVM_IOCTL_NOENTER(name, func) \
 	DRM_IOCTL_DEF_DRV(VSVM_##name, vsvm_ioctl_##func, DRM_RENDER_ALLOW)
 
 /** vsvm_ioctls - vsvm's driver-private ioctls, indexed by DRM_VSVM_* */
@@ -888,5 +934,5 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(GEM_INFO, gem_info),
 	VSVM_IOCTL(GEM_USERPTR, gem_userptr),
 	VSVM_IOCTL(SVM_PREFETCH, svm_prefetch),
-	VSVM_IOCTL(WAIT_USER_FENCE, wait_user_fence),
+	VSVM_IOCTL_NOENTER(WAIT_USER_FENCE, wait_user_fence),
 };

@@ -370,6 +370,9 @@ static int import_map_locked(struct vsvm_import *imp)
 	dma_resv_assert_held(imp->base.resv);
 	if (imp->sgt)
 		return 0;
+	/* I8: nothing is mapped for an unplugged device (vsvm_prime_unplug()). */
+	if (drm_dev_is_unplugged(imp->base.dev))
+		return -ENODEV;
 	sgt = dma_buf_map_attachment(imp->base.import_attach, DMA_BIDIRECTIONAL);
 	if (IS_ERR(sgt)) {
 		drm_dbg(imp->base.dev, "imported dma-buf: mapping failed: %pe\n", sgt);
@@ -472,6 +475,49 @@ void vsvm_import_vma_detach_locked(struct vsvm_vma *vma)
 	list_del_init(&vma->up_link);
 }
 
+/* Gives the attachment's mapping back, if it has one. */
+static void import_unmap(struct vsvm_import *imp)
+{
+	struct drm_gem_object *obj = &imp->base;
+
+	dma_resv_lock(obj->resv, NULL);
+	if (imp->sgt) {
+		vsvm_dmachk_unmap_sgt(&to_vsvm_device(obj->dev)->dmachk, imp->sgt, imp, false);
+		dma_buf_unmap_attachment(obj->import_attach, imp->sgt, DMA_BIDIRECTIONAL);
+		imp->sgt = NULL;
+	}
+	dma_resv_unlock(obj->resv);
+}
+
+/**
+ * vsvm_prime_unplug() - Give back every import's mapping, at the unplug
+ * @vdev: The device, unplugged and with every VM torn down.
+ *
+ * I8: the exporter's buffer is no longer mapped for this device; the
+ * attachment, which maps nothing now, is detached when the object is
+ * freed (its handles closed), and import_map_locked() refuses to map it
+ * again.
+ */
+void vsvm_prime_unplug(struct vsvm_device *vdev)
+{
+	struct vsvm_import *imp, *prev = NULL;
+
+	spin_lock(&vdev->objects_lock);
+	list_for_each_entry(imp, &vdev->imports, dev_link) {
+		if (!kref_get_unless_zero(&imp->base.refcount))
+			continue;	/* being freed: its free unmaps it */
+		spin_unlock(&vdev->objects_lock);
+		if (prev)
+			drm_gem_object_put(&prev->base);
+		import_unmap(imp);
+		prev = imp;
+		spin_lock(&vdev->objects_lock);
+	}
+	spin_unlock(&vdev->objects_lock);
+	if (prev)
+		drm_gem_object_put(&prev->base);
+}
+
 static void vsvm_import_free(struct drm_gem_object *obj)
 {
 	struct vsvm_import *imp = to_vsvm_import(obj);
@@ -481,13 +527,10 @@ static void vsvm_import_free(struct drm_gem_object *obj)
 
 	/* Every mapping held a reference: none is left. */
 	WARN_ON(!list_empty(&imp->vmas));
-	if (imp->sgt) {
-		dma_resv_lock(obj->resv, NULL);
-		vsvm_dmachk_unmap_sgt(&to_vsvm_device(imp->base.dev)->dmachk, imp->sgt, imp, false);
-		dma_buf_unmap_attachment(attach, imp->sgt, DMA_BIDIRECTIONAL);
-		imp->sgt = NULL;
-		dma_resv_unlock(obj->resv);
-	}
+	spin_lock(&vdev->objects_lock);
+	list_del(&imp->dev_link);
+	spin_unlock(&vdev->objects_lock);
+	import_unmap(imp);
 	dma_buf_detach(dma_buf, attach);
 	dma_buf_put(dma_buf);
 	atomic64_dec(&vdev->prime_stats.imports);
@@ -557,6 +600,9 @@ struct drm_gem_object *vsvm_gem_prime_import(struct drm_device *drm, struct dma_
 	/* I9: one reservation, the exporter's, so fences go both ways. */
 	imp->base.resv = dma_buf->resv;
 	atomic64_inc(&to_vsvm_device(drm)->prime_stats.imports);
+	spin_lock(&to_vsvm_device(drm)->objects_lock);
+	list_add_tail(&imp->dev_link, &to_vsvm_device(drm)->imports);
+	spin_unlock(&to_vsvm_device(drm)->objects_lock);
 	return &imp->base;
 }
 

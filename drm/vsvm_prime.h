@@ -33,6 +33,8 @@ struct vsvm_import {
 	struct sg_table *sgt;
 	/** @vmas: Mappings of the object (&vsvm_vma.up_link). */
 	struct list_head vmas;
+	/** @dev_link: Entry in &vsvm_device.imports. */
+	struct list_head dev_link;
 };
 
 /**
@@ -52,6 +54,7 @@ struct vsvm_prime_stats {
 };
 
 bool vsvm_gem_is_import(struct drm_gem_object *obj);
+void vsvm_prime_unplug(struct vsvm_device *vdev);
 struct vsvm_import *to_vsvm_import(struct drm_gem_object *obj);
 
 struct dma_buf *vsvm_gem_prime_export(struct drm_gem_object *obj, int flags);

@@ -322,6 +322,41 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 }
 
 /**
+ * vsvm_queues_drain() - Let a device's schedulers free their finished jobs
+ * @vdev: The device; every job has finished.
+ */
+void vsvm_queues_drain(struct vsvm_device *vdev)
+{
+	u32 i;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
+		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
+	}
+}
+
+/**
+ * vsvm_queues_cancel() - End every job on a device's rings, at its unplug
+ * @vdev: The device, unplugged (drm_dev_unplug()).
+ *
+ * I8: the jobs in the rings end with -ENODEV (vsvm_hw_cancel()), and so
+ * does every job handed to a ring later: hw_run() runs none after the
+ * unplug.  They still go through the ring, so that their fences signal
+ * in order: a VM's reservation keeps only the last fence of a context,
+ * and teardown must not see it signalled while an earlier job runs.
+ * Their fences, and the syncobjs carrying them, signal with -ENODEV.
+ */
+void vsvm_queues_cancel(struct vsvm_device *vdev)
+{
+	u32 i;
+
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_hw_cancel(&vdev->queues[i].hw);
+		vsvm_hw_cancel(&vdev->queues[i].lr_hw);
+	}
+}
+
+/**
  * vsvm_sched_drain() - Let a scheduler free its finished jobs
  * @vdev: The device.
  * @sched: One of its schedulers, every job of which has finished.

@@ -151,6 +151,8 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
 
 int vsvm_queues_init(struct vsvm_device *vdev);
 void vsvm_queues_fini(struct vsvm_device *vdev);
+void vsvm_queues_cancel(struct vsvm_device *vdev);
+void vsvm_queues_drain(struct vsvm_device *vdev);
 void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched);
 void vsvm_ctx_fini(struct vsvm_ctx *ctx);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,

@@ -877,6 +877,86 @@ static void up_release_work(struct work_struct *work)
 	drm_gem_object_put(&up->base);
 }
 
+/*
+ * I8: at the unplug, @up lets go of the device: its interval notifier, its
+ * pages (I1 order), its pins and their pinned_vm (I11), and its binding to
+ * the address space.  An exported registration that an importer still
+ * maps or pins keeps its pages until it gives them back, as at the mm's
+ * release (up_release_work()).  No ioctl can use the object afterwards.
+ */
+static void up_unplug(struct vsvm_userptr *up)
+{
+	unsigned long n = 0;
+	bool keep = false;
+
+	/* Waits for invalidations in progress; takes no lock of ours. */
+	if (up->notifier.mm) {
+		mmu_interval_notifier_remove(&up->notifier);
+		up->notifier.mm = NULL;
+	}
+	if (!up->vmm)
+		return;
+	if (up_longterm(up)) {
+		mutex_lock(&up->vmm->lock);
+		if (up->dma_buf) {
+			/*
+			 * Exported: importers give the pages back first (I9),
+			 * and the dma-buf's release needs the binding.
+			 */
+			up->release_pending = !!up->pages;
+			keep = true;
+		} else {
+			list_del_init(&up->pinned_link);
+		}
+		mutex_unlock(&up->vmm->lock);
+		if (keep) {
+			/* move_notify now: dynamic importers unmap at once. */
+			up_queue_release(up);
+			flush_work(&up->release_work);
+			return;
+		}
+	}
+	mutex_lock(up_lock(up));
+	if (up->pages)
+		n = up_npages(up);
+	up_drop_pages_locked(up, true);
+	mutex_unlock(up_lock(up));
+	if (up_longterm(up))
+		atomic64_sub(n, &up->mm->pinned_vm);
+	vsvm_mm_put(up->vmm);
+	up->vmm = NULL;
+}
+
+/**
+ * vsvm_userptr_unplug() - Let every userptr of a device go, at the unplug
+ * @vdev: The device, unplugged and with every VM torn down.
+ *
+ * I8: notifiers, pages, pins and address-space bindings go at the unplug,
+ * not when the objects' handles are closed (see up_unplug()).  Lock order:
+ * the mm's own locks (mmap_lock, an invalidation in progress) are never
+ * held while this runs, and this holds no lock of the device's while it
+ * waits for one of them (see the lock order in docs/internals.rst).
+ */
+void vsvm_userptr_unplug(struct vsvm_device *vdev)
+{
+	struct vsvm_userptr *up, *prev = NULL;
+
+	spin_lock(&vdev->objects_lock);
+	list_for_each_entry(up, &vdev->userptrs, dev_link) {
+		if (!kref_get_unless_zero(&up->base.refcount))
+			continue;	/* being freed: its free lets go */
+		spin_unlock(&vdev->objects_lock);
+		if (prev)
+			drm_gem_object_put(&prev->base);
+		up_unplug(up);
+		prev = up;
+		spin_lock(&vdev->objects_lock);
+	}
+	spin_unlock(&vdev->objects_lock);
+	if (prev)
+		drm_gem_object_put(&prev->base);
+}
+
 static void vsvm_userptr_free(struct drm_gem_object *obj)
 {
 	struct vsvm_userptr *up = to_vsvm_userptr(obj);
@@ -905,8 +985,12 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		vsvm_mm_put(up->vmm);
 	if (up->mm)
 		mmdrop(up->mm);
-	if (up->counted)
+	if (up->counted) {
 		atomic64_dec(&vdev->up_stats.userptrs);
+		spin_lock(&vdev->objects_lock);
+		list_del(&up->dev_link);
+		spin_unlock(&vdev->objects_lock);
+	}
 	drm_gem_object_release(obj);
 	kmem_cache_free(vsvm_userptr_cache, up);
 }
@@ -1209,6 +1293,9 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	}
 	up->counted = true;
 	atomic64_inc(&vdev->up_stats.userptrs);
+	spin_lock(&vdev->objects_lock);
+	list_add_tail(&up->dev_link, &vdev->userptrs);
+	spin_unlock(&vdev->objects_lock);
 
 	ret = drm_gem_handle_create(file, &up->base, handle);
 out_put:

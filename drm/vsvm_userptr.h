@@ -86,6 +86,8 @@ struct vsvm_userptr {
 	bool release_pending;
 	/** @release_work: Lets an exported registration's pages go (I6). */
 	struct work_struct release_work;
+	/** @dev_link: Entry in &vsvm_device.userptrs while @counted. */
+	struct list_head dev_link;
 };
 
 /**
@@ -126,6 +128,7 @@ int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma);
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma);
 void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned);
+void vsvm_userptr_unplug(struct vsvm_device *vdev);
 void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m);
 
 #endif /* __VSVM_USERPTR_H__ */

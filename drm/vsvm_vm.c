@@ -362,11 +362,11 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	 * Never 0: the uapi says a VM id is not zero (see vm_id_check()).  Ids
 	 * are reused lowest first: the id limit bounds the file's VMs.
 	 */
-	ret = xa_alloc(&vfile->vms, &vm->id, vm, XA_LIMIT(1, DRM_VSVM_MAX_VMS), GFP_KERNEL);
+	ret = xa_alloc(&vfile->vms, &vm->id, vm, XA_LIMIT(1, vdev->config.max_vms), GFP_KERNEL);
 	if (ret) {
 		if (ret == -EBUSY) {
-			drm_dbg(&vdev->drm, "VM_CREATE: the file has %d VMs already\n",
-				DRM_VSVM_MAX_VMS);
+			drm_dbg(&vdev->drm, "VM_CREATE: the file has %u VMs already\n",
+				vdev->config.max_vms);
 			ret = -ENOSPC;
 		}
 		vsvm_svm_fini(vm);
@@ -680,9 +680,9 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 			op->read_only = true;
 	}
 
-	if (vm->nr_vmas >= DRM_VSVM_MAX_MAPPINGS) {
-		drm_dbg(drm, "VM_BIND: VM %u has %d mappings already\n", vm->id,
-			DRM_VSVM_MAX_MAPPINGS);
+	if (vm->nr_vmas >= vm->vdev->config.max_mappings) {
+		drm_dbg(drm, "VM_BIND: VM %u has %u mappings already\n", vm->id,
+			vm->vdev->config.max_mappings);
 		return -ENOSPC;
 	}
 	vma = kzalloc(sizeof(*vma), GFP_KERNEL_ACCOUNT);
@@ -1006,9 +1006,9 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	/* Cutting a mapping in two leaves one mapping more. */
 	va = drm_gpuva_find_first(&vm->gpuvm, op->addr, op->range);
 	if (va && va->va.addr < op->addr && va->va.addr + va->va.range > op->addr + op->range &&
-	    vm->nr_vmas >= DRM_VSVM_MAX_MAPPINGS) {
-		drm_dbg(drm, "VM_BIND: UNMAP [%#llx, +%#llx) cuts a mapping in two, and VM %u has %d mappings already\n",
-			op->addr, op->range, vm->id, DRM_VSVM_MAX_MAPPINGS);
+	    vm->nr_vmas >= vm->vdev->config.max_mappings) {
+		drm_dbg(drm, "VM_BIND: UNMAP [%#llx, +%#llx) cuts a mapping in two, and VM %u has %u mappings already\n",
+			op->addr, op->range, vm->id, vm->vdev->config.max_mappings);
 		return -ENOSPC;
 	}
 

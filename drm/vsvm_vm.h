@@ -124,6 +124,13 @@ struct vsvm_file {
 	struct xarray vms;
 	/** @retired_ns: Engine time of the file's destroyed VMs, per queue. */
 	atomic64_t retired_ns[VSVM_MAX_QUEUES];
+	/**
+	 * @fini_lock: Serialises the teardown of the file's VMs at its close
+	 * and at the device's unplug (I8).
+	 */
+	struct mutex fini_lock;
+	/** @link: Entry in &vsvm_device.files, from open to postclose. */
+	struct list_head link;
 };
 
 /**

@@ -18,7 +18,10 @@ stock)
 	modbase=$VSVM_STOCK_ROOT
 	krel=$VSVM_KREL
 	[ -d "$modbase/lib/modules/$krel" ] || modbase="$VSVM_STOCK_ROOT/usr"
-	extra_modules=(vgem)
+	# configfs: vsvm loads it as a dependency; it is here in its own right
+	# so that vsvm_configfs can tell a vsvm without configfs devices from a
+	# kernel without configfs.
+	extra_modules=(vgem configfs)
 	# P3's reference: ibv_reg_mr on soft-RoCE over a dummy netdev.
 	bench_modules=(rdma_rxe ib_uverbs dummy crc32_generic)
 	;;

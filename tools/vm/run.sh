@@ -65,10 +65,11 @@ cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=
 [ -n "$guest" ] && cmdline="$cmdline vsvmtest.suites=$guest"
 # Only these IGT programs (the fast loop); all of them by default.
 [ -n "$igt" ] && cmdline="$cmdline vsvmtest.igt=$igt"
-# vsvm_fuzz's settings: the kernel hands NAME=value parameters to /init's
+# vsvm_fuzz's and vsvm_hotunplug's settings: the kernel hands NAME=value parameters to /init's
 # environment, and the tests inherit it.
-# VSVM_BENCH=p2 (or p7): the bench suite runs that figure alone.
-for v in VSVM_FUZZ_SEED VSVM_FUZZ_ITERS VSVM_FUZZ_SECONDS VSVM_BENCH; do
+# VSVM_BENCH=p2 (or p6, p7): the bench suite runs that figure alone.
+for v in VSVM_FUZZ_SEED VSVM_FUZZ_ITERS VSVM_FUZZ_SECONDS VSVM_HOTUNPLUG_CYCLES VSVM_HOTUNPLUG_RACES \
+	 VSVM_BENCH; do
 	[ -n "${!v:-}" ] && cmdline="$cmdline $v=${!v}"
 done
 

@@ -384,7 +384,9 @@ struct drm_vsvm_gem_userptr {
 /**
  * DRM_VSVM_MAX_VMS - The most VMs one DRM file holds at once
  *
- * VM_CREATE fails with -ENOSPC past it; VM_DESTROY makes room again.
+ * VM_CREATE fails with -ENOSPC past it; VM_DESTROY makes room again.  A
+ * device made at run time through configfs may have a lower limit (its
+ * ``max_vms`` attribute).
  */
 #define DRM_VSVM_MAX_VMS 64
 
@@ -393,7 +395,9 @@ struct drm_vsvm_gem_userptr {
  *
  * A VM_BIND MAP fails with -ENOSPC past it, and so does an UNMAP that would
  * cut one mapping in two (which leaves one mapping more); an UNMAP of whole
- * mappings, or of either end of one, always makes room.  The kernel memory
+ * mappings, or of either end of one, always makes room.  A device made at
+ * run time through configfs may have a lower limit (its ``max_mappings``
+ * attribute).  The kernel memory
  * behind a file's VMs, their mappings and their GPU page tables is charged
  * to the memory cgroup of the task that asked for it, and page-table pages
  * that no mapping needs any more are freed.
@@ -441,7 +445,8 @@ struct drm_vsvm_gem_userptr {
  * - -EINVAL: @flags has an unknown flag, or an extension is refused;
  * - -E2BIG: the extension chain is too long;
  * - -EFAULT: @extensions points to memory that cannot be read;
- * - -ENOSPC: the file has %DRM_VSVM_MAX_VMS VMs already;
+ * - -ENOSPC: the file has %DRM_VSVM_MAX_VMS VMs already (or the device's
+ *   lower limit, see %DRM_VSVM_MAX_VMS);
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */
@@ -643,8 +648,9 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -ENOENT: @vm_id is not a VM of this file (0 never is), a MAP @handle
  *   is not a GEM handle of this file, or an UNMAP range is not fully mapped;
  * - -EEXIST: a MAP range overlaps an existing mapping;
- * - -ENOSPC: the VM has %DRM_VSVM_MAX_MAPPINGS mappings already, and the
- *   op is a MAP or an UNMAP that would cut one mapping in two;
+ * - -ENOSPC: the VM has %DRM_VSVM_MAX_MAPPINGS mappings already (or the
+ *   device's lower limit, see %DRM_VSVM_MAX_MAPPINGS), and the op is a MAP
+ *   or an UNMAP that would cut one mapping in two;
  * - -EINVAL: the VM is an SVM VM, which mirrors its process and has
  *   nothing bound (version 1.5);
  * - -EPERM: a MAP object is a userptr of another process's address space

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,6 +174,36 @@ void vsvm_dev_close(struct vsvm_dev *dev)
 int vsvm_dev_fd(const struct vsvm_dev *dev)
 {
 	return dev->fd;
+}
+
+int vsvm_dev_configfs_name(const struct vsvm_dev *dev, char *name, size_t len)
+{
+	char path[96], buf[64];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (fstat(dev->fd, &st))
+		return fail(errno, "fstat");
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/configfs_name",
+		 major(st.st_rdev), minor(st.st_rdev));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open %s", path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		return fail(err, "read %s", path);
+	}
+	close(fd);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strlen(buf) >= len)
+		return fail(ENAMETOOLONG, "configfs name %s", buf);
+	memcpy(name, buf, strlen(buf) + 1);
+	return 0;
 }
 
 int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out)

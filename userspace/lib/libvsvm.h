@@ -10,6 +10,7 @@
 #define LIBVSVM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vsvm_drm.h"
@@ -41,6 +42,13 @@ int vsvm_enumerate(struct vsvm_device_info *infos, int max);
 int vsvm_dev_open(int index, bool render, struct vsvm_dev **out);
 void vsvm_dev_close(struct vsvm_dev *dev);
 int vsvm_dev_fd(const struct vsvm_dev *dev);
+/*
+ * The name of the configfs directory that made the device
+ * (/sys/kernel/config/vsvm/<name>), from its platform device's sysfs
+ * attribute configfs_name: "" for a device the module made (num_devices).
+ * Returns 0, -ENAMETOOLONG if @len is too small, or -errno.
+ */
+int vsvm_dev_configfs_name(const struct vsvm_dev *dev, char *name, size_t len);
 
 int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out);
 /*

@@ -56,9 +56,13 @@
  *     its idle, populated 64 MiB userptr, 50 ms after process A (same
  *     device, its own file) started to munmap its own userptr that a
  *     1-second job is using, against B's munmap alone.  Goal: <= 1.5x.
+ * U1: unplug latency: the sysfs unbind of the last vsvm device with a file
+ *     open and 0, 10 and 100 jobs in flight (a SPIN and the rest queued
+ *     behind it); the device is bound again after each.  No goal.
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1363,6 +1367,105 @@ static void p7(void)
 	       a * 1e3, b * 1e3, b / a);
 }
 
+/*
+ * U1, self-contained: raw ioctls on the last vsvm platform device, found
+ * through sysfs (which libvsvm's device index does not name), since it
+ * is unbound and bound again.
+ */
+static double u1_unbind(const char *name, unsigned int jobs)
+{
+	static const char drv[] = "/sys/bus/platform/drivers/vsvm";
+	struct drm_vsvm_gem_create bo = { .size = CMD_SIZE };
+	struct drm_vsvm_gem_mmap_offset mo = { 0 };
+	struct drm_vsvm_vm_create vc = { 0 };
+	struct drm_vsvm_vm_bind_op op = { .op = DRM_VSVM_BIND_OP_MAP, .addr = CMD_VA,
+					  .range = CMD_SIZE };
+	struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op };
+	struct drm_vsvm_exec e = { .cs_addr = CMD_VA };
+	char path[300], node[300] = "";
+	struct dirent *d;
+	struct vsvm_cs cs;
+	unsigned int i;
+	double t = -1;
+	int fd, f;
+	DIR *dir;
+	void *p;
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm", name);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir)))
+		if (!strncmp(d->d_name, "renderD", 7))
+			snprintf(node, sizeof(node), "/dev/dri/%s", d->d_name);
+	if (dir)
+		closedir(dir);
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &bo) ||
+	    ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &vc))
+		goto out;
+	mo.handle = bo.handle;
+	op.handle = bo.handle;
+	b.vm_id = vc.vm_id;
+	e.vm_id = vc.vm_id;
+	if (ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &mo) ||
+	    ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b))
+		goto out;
+	p = mmap(NULL, CMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	if (p == MAP_FAILED)
+		goto out;
+	/* Word 0 is the SPIN's semaphore; the stream starts at 64. */
+	vsvm_cs_init(&cs, (uint8_t *)p + 64, CMD_SIZE - 64);
+	vsvm_cs_spin(&cs, CMD_VA, 1);
+	vsvm_cs_end(&cs);
+	e.cs_addr = CMD_VA + 64;
+	e.cs_size = vsvm_cs_finish(&cs);
+	for (i = 0; i < jobs; i++)
+		if (ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e))
+			break;
+	munmap(p, CMD_SIZE);
+	snprintf(path, sizeof(path), "%s/unbind", drv);
+	f = open(path, O_WRONLY);
+	t = now();
+	if (f < 0 || write(f, name, strlen(name)) < 0)
+		t = -1;
+	else
+		t = now() - t;
+	if (f >= 0)
+		close(f);
+	snprintf(path, sizeof(path), "%s/bind", drv);
+	f = open(path, O_WRONLY);
+	if (f < 0 || write(f, name, strlen(name)) < 0)
+		t = -1;
+	if (f >= 0)
+		close(f);
+out:
+	if (fd >= 0)
+		close(fd);
+	return t;
+}
+
+static void u1(void)
+{
+	static const unsigned int jobs[] = { 0, 10, 100 };
+	char name[32] = "";
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "/sys/bus/platform/drivers/vsvm/vsvm.%u", i);
+		if (!access(path, F_OK))
+			snprintf(name, sizeof(name), "vsvm.%u", i);
+	}
+	if (!name[0]) {
+		printf("U1 unplug latency: no vsvm platform device bound, skipped\n");
+		return;
+	}
+	printf("U1 unplug latency (sysfs unbind of %s, a file open):", name);
+	for (i = 0; i < 3; i++)
+		printf(" %u jobs in flight %.2f ms%s", jobs[i], u1_unbind(name, jobs[i]) * 1e3,
+		       i < 2 ? "," : "\n");
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;
@@ -1404,6 +1507,7 @@ int main(int argc, char **argv)
 	p6();
 	fault_service(dev, 256ull << 20);
 	p7();
+	u1();
 
 out:
 	vsvm_vm_destroy(dev, vm);

@@ -123,6 +123,10 @@ int main(void)
 			continue;
 		}
 		fd = vsvm_dev_fd(dev);
+		if (vsvm_dev_configfs_name(dev, path, sizeof(path)))
+			printf("    configfs:      (%s)\n", vsvm_last_error());
+		else
+			printf("    configfs:      %s\n", path[0] ? path : "(none: a num_devices device)");
 		v = drmGetVersion(fd);
 		if (v) {
 			printf("    driver:        %s %d.%d.%d \"%s\"\n", v->name,

@@ -222,7 +222,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	 */
 	if (!svm)
 		cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_exec(q->index, seqno);
+	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
 	start = ktime_get_ns();
 	if (job->eng.skip)
 		err = 0;	/* the scheduler fence has the error already */
@@ -233,7 +233,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	else
 		err = vsvm_engine_run(&job->eng);
 	ns = ktime_get_ns() - start;
-	trace_vsvm_job_done(q->index, seqno, err, ns);
+	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err, ns);
 	atomic64_inc(&q->jobs);
 	atomic64_add(ns, &q->busy_ns);
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);

@@ -167,32 +167,16 @@ TRACE_EVENT(vsvm_userptr_invalidate,
 		      __entry->event, __entry->blockable, __entry->wait_ns, __entry->dirtied)
 );
 
-/* The I1 steps of an invalidation that drops a userptr's pages, as each ends. */
-#define VSVM_UP_STAGES					\
-	EM(VSVM_UP_STAGE_BEGIN, "begin")		\
-	EM(VSVM_UP_STAGE_GPU_IDLE, "gpu-idle")		\
-	EM(VSVM_UP_STAGE_ZAPPED, "zapped")		\
-	EMe(VSVM_UP_STAGE_RELEASED, "released")
-
-#ifndef __VSVM_UP_STAGE_ENUM
-#define __VSVM_UP_STAGE_ENUM
-#undef EM
-#undef EMe
-#define EM(a, b) a,
-#define EMe(a, b) a
-/* The stages of vsvm_userptr_stage. */
-enum vsvm_up_stage { VSVM_UP_STAGES };
+/* The I1 steps of dropping a userptr's pages, as each ends (vsvm_userptr_stage). */
+#ifndef __VSVM_UP_STAGE
+#define __VSVM_UP_STAGE
+enum vsvm_up_stage {
+	VSVM_UP_STAGE_BEGIN = 0,
+	VSVM_UP_STAGE_GPU_IDLE = 1,
+	VSVM_UP_STAGE_ZAPPED = 2,
+	VSVM_UP_STAGE_RELEASED = 3,
+};
 #endif
-
-#undef EM
-#undef EMe
-#define EM(a, b) TRACE_DEFINE_ENUM(a);
-#define EMe(a, b) TRACE_DEFINE_ENUM(a);
-VSVM_UP_STAGES
-#undef EM
-#undef EMe
-#define EM(a, b) { a, b },
-#define EMe(a, b) { a, b }
 
 TRACE_EVENT(vsvm_userptr_stage,
 	    TP_PROTO(u32 dev, u64 client, unsigned long addr, size_t size, int stage),
@@ -209,7 +193,8 @@ TRACE_EVENT(vsvm_userptr_stage,
 			   __entry->stage = stage;),
 	    TP_printk("dev=%u client=%llu 0x%lx+0x%zx %s", __entry->dev, __entry->client,
 		      __entry->addr, __entry->size,
-		      __print_symbolic(__entry->stage, VSVM_UP_STAGES))
+		      __print_symbolic(__entry->stage, { 0, "begin" }, { 1, "gpu-idle" },
+				       { 2, "zapped" }, { 3, "released" }))
 );
 
 /* A userptr's pages populated (or not), and a populate that raced and retries. */

@@ -175,8 +175,11 @@ static struct vsvm_device *up_vdev(struct vsvm_userptr *up)
 }
 
 /* Fires a userptr event (vsvm_trace.h): device, client, range, then @arg. */
-#define up_trace(up, event, arg) \
-	event(up_vdev(up)->index, (up)->client_id, (up)->addr, (up)->base.size, arg)
+#define up_trace(up, event, arg) do { \
+	struct vsvm_userptr *__up = (up); \
+	\
+	event(up_vdev(__up)->index, __up->client_id, __up->addr, __up->base.size, arg); \
+} while (0)
 
 static bool up_longterm(struct vsvm_userptr *up)
 {

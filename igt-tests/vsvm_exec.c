@@ -1400,7 +1400,8 @@ igt_main
 
 	igt_describe("The tracepoints fire, each with the device's index and the file's "
 		     "client id: job submit, run (hand-off), exec (engine start) and done, "
-		     "bind, bind job, TLB flush, and a userptr's invalidation stage by stage.");
+		     "bind, bind job, TLB flush, and a userptr's invalidation stage by stage, "
+		     "in the I1 order.");
 	igt_subtest("tracepoints") {
 		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_exec:",
 					 "vsvm_job_done:", "vsvm_bind:", "vsvm_bind_run:",
@@ -1408,6 +1409,7 @@ igt_main
 					 "vsvm_userptr_invalidate:" };
 		const char *stages[] = { " begin", " gpu-idle", " zapped", " released" };
 		static char buf[1 << 17];
+		const char *at, *prev = NULL;
 		long long client;
 		unsigned int i;
 		uint32_t up;
@@ -1437,8 +1439,13 @@ igt_main
 
 		for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
 			vsvm_trace_assert(buf, events[i], dev, client, NULL);
-		for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-			vsvm_trace_assert(buf, "vsvm_userptr_stage:", dev, client, stages[i]);
+		/* I1: the invalidation's steps, in their order. */
+		for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+			at = vsvm_trace_assert(buf, "vsvm_userptr_stage:", dev, client, stages[i]);
+			igt_assert_f(at > prev, "I1: stage%s out of order in:\n%.3000s\n",
+				     stages[i], buf);
+			prev = at;
+		}
 	}
 
 	igt_describe("QUERY: the size protocol, device information and refusals.");

@@ -545,8 +545,9 @@ static inline void vsvm_trace_stop(char *buf, size_t len)
  * Asserts that the trace in @buf has an @event line ("vsvm_x:") whose
  * fields start with "dev=@dev client=@client" and contain @has (if not
  * NULL); every vsvm event carries the device's index and the DRM client id.
+ * Returns the first such line, for tests of the events' order.
  */
-static inline void vsvm_trace_assert(const char *buf, const char *event, int dev,
+static inline const char *vsvm_trace_assert(const char *buf, const char *event, int dev,
 				     long long client, const char *has)
 {
 	char want[96], line[512];
@@ -560,9 +561,10 @@ static inline void vsvm_trace_assert(const char *buf, const char *event, int dev
 		memcpy(line, p, n);
 		line[n] = '\0';
 		if (!has || strstr(line, has))
-			return;
+			return p;
 	}
 	igt_assert_f(false, "no \"%s...%s\" event in:\n%.3000s\n", want, has ?: "", buf);
+	return NULL;
 }
 
 #endif /* VSVM_IGT_TESTS_H */

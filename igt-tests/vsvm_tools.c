@@ -97,6 +97,7 @@ static const char *json_container(const char *p, int depth, char close, bool key
 	if (*p == close)
 		return p + 1;
 	for (;;) {
+		p = ws(p);
 		if (keys) {
 			p = json_string(p);
 			if (!p)

@@ -101,7 +101,8 @@ static struct dma_fence *vsvm_bind_run_job(struct drm_sched_job *sched_job)
 		ret = vsvm_vm_pt_map_sgt(vm, job->sgt, job->offset, job->addr, job->range,
 					 VSVM_PT_NOALLOC | job->pt_flags);
 	}
-	trace_vsvm_bind_run(vm->id, job->unmap, job->addr, job->range, ret);
+	trace_vsvm_bind_run(vm->vdev->index, vm->client_id, vm->id, job->unmap, job->addr,
+			    job->range, ret);
 	dma_fence_end_signalling(cookie);
 	return ret ? ERR_PTR(ret) : NULL;
 }

@@ -24,6 +24,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_prime.h"
+#include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
 /**
@@ -185,6 +186,7 @@ unsigned long vsvm_bo_evict_locked(struct vsvm_bo *bo)
 	}
 	bo_unmap_locked(bo);
 	bo->evicted = true;
+	trace_vsvm_evict(vdev->index, 0, obj->size, pages);
 	atomic64_inc(&vdev->shrink_stats.evictions);
 	atomic64_add(pages, &vdev->shrink_stats.evicted_pages);
 	return pages;

@@ -335,7 +335,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	 */
 	if (!svm)
 		cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_exec(q->index, seqno);
+	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
 	start = ktime_get_ns();
 	if (r->ended)
 		err = r->ret;	/* only the user fence was left */
@@ -367,7 +367,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		return;
 	}
 	err = r->ret;
-	trace_vsvm_job_done(q->index, seqno, err, ns);
+	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err, ns);
 	atomic64_inc(&q->jobs);
 
 	/* The job may be freed once its fence signals: off the ring first. */

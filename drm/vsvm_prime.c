@@ -23,6 +23,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_prime.h"
+#include "vsvm_trace.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
 
@@ -408,6 +409,7 @@ static void vsvm_import_move_notify(struct dma_buf_attachment *attach)
 
 	dma_resv_assert_held(imp->base.resv);
 	atomic64_inc(&vdev->prime_stats.move_notifies);
+	trace_vsvm_move_notify(vdev->index, 0, imp->base.size, imp->sgt);
 	if (!imp->sgt)
 		return;
 	/*

@@ -841,7 +841,7 @@ static void tlb_flush(struct vsvm_tlb *tlb, u64 first, u64 last, bool wait)
 	spin_lock(&tlb->lock);
 	tlb->gen++;
 	tlb->flushes++;
-	trace_vsvm_tlb_flush(first, last, tlb->gen);
+	trace_vsvm_tlb_flush(tlb->trace_dev, tlb->trace_client, first, last, tlb->gen);
 	for (i = 0; i < VSVM_TLB_ENTRIES; i++)
 		if (tlb->entries[i].vpn >= first && tlb->entries[i].vpn <= last)
 			tlb->entries[i].vpn = U64_MAX;

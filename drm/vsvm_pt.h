@@ -148,6 +148,10 @@ struct vsvm_tlb {
 	u64 misses;
 	/** @flushes: Number of flushes. */
 	u64 flushes;
+	/** @trace_dev: The device's index, for the vsvm_tlb_flush event. */
+	u32 trace_dev;
+	/** @trace_client: The owning file's DRM client id, for that event. */
+	u64 trace_client;
 };
 
 int vsvm_tlb_init(struct vsvm_tlb *tlb);

@@ -121,7 +121,8 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 		job->eng.skip = true;
 	}
 
-	trace_vsvm_job_run(q->index, sched_job->s_fence->finished.seqno);
+	trace_vsvm_job_run(q->vdev->index, job->eng.vm->client_id, q->index,
+			   sched_job->s_fence->finished.seqno);
 	return vsvm_hw_submit(job->eng.hw, job);
 }
 
@@ -697,7 +698,8 @@ retry:
 
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
-	trace_vsvm_job_submit(vm->id, queue, cs_addr, cs_size, fence->context, fence->seqno);
+	trace_vsvm_job_submit(vm->vdev->index, vm->client_id, vm->id, queue, cs_addr, cs_size,
+			      fence->context, fence->seqno);
 	if (vm->svm) {
 		/* I2, long-running mode: the fence goes nowhere; teardown counts. */
 		job->lr = true;

@@ -17,6 +17,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_mm.h"
 #include "vsvm_svm.h"
+#include "vsvm_trace.h"
 #include "vsvm_vm.h"
 
 /**
@@ -325,12 +326,15 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	if (!prefetch)
 		vsvm_inject(vdev, VSVM_INJECT_SVM_FAULT);
 
+	trace_vsvm_svm_fault_begin(vdev->index, vm->client_id, vm->id, addr, write, prefetch);
 	/*
 	 * I6: after the mm's release the PASID has no context entry: a quiet
 	 * not-present fault.  I4: the mm only while resolving.
 	 */
 	if (!READ_ONCE(svm->vmm->pasid_live) || !mmget_not_zero(svm->mm)) {
 		atomic64_inc(&svm->unrecoverable);
+		trace_vsvm_svm_fault_end(vdev->index, vm->client_id, vm->id, addr, 0, 0, -EFAULT,
+					 ktime_get_ns() - t0);
 		return -EFAULT;
 	}
 	mmap_read_lock(svm->mm);
@@ -478,6 +482,8 @@ out:
 	kvfree(pfns);
 	kvfree(dmas);
 	mmput(svm->mm);
+	trace_vsvm_svm_fault_end(vdev->index, vm->client_id, vm->id, addr, start,
+				 ret ? 0 : end - start, ret, ktime_get_ns() - t0);
 	return ret;
 }
 

@@ -207,6 +207,13 @@ static struct vsvm_device *up_vdev(struct vsvm_userptr *up)
 	return to_vsvm_device(up->base.dev);
 }
 
+/* Fires a userptr event (vsvm_trace.h): device, client, range, then @arg. */
+#define up_trace(up, event, arg) do { \
+	struct vsvm_userptr *__up = (up); \
+	\
+	event(up_vdev(__up)->index, __up->client_id, __up->addr, __up->base.size, arg); \
+} while (0)
+
 static bool up_longterm(struct vsvm_userptr *up)
 {
 	return up->flags & DRM_VSVM_USERPTR_PIN_LONGTERM;
@@ -536,13 +543,17 @@ static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 		goto out;
 
 	/* (2) Every job that may reach the pages has finished. */
+	up_trace(up, trace_vsvm_userptr_stage, VSVM_UP_STAGE_BEGIN);
 	waited = up_i1_wait(up, block);
 	if (!up->pages)
 		return waited;	/* a concurrent invalidation dropped them */
+	up_trace(up, trace_vsvm_userptr_stage, VSVM_UP_STAGE_GPU_IDLE);
 	up_i1_stale(up);
 	up_i1_zap(up, block);		/* (3) */
+	up_trace(up, trace_vsvm_userptr_stage, VSVM_UP_STAGE_ZAPPED);
 	up_i1_unmap(up);		/* (4) */
 	up_i1_release(up, block);	/* (5) */
+	up_trace(up, trace_vsvm_userptr_stage, VSVM_UP_STAGE_RELEASED);
 out:
 	up->pages = NULL;
 	up->stale = false;
@@ -625,7 +636,8 @@ static bool vsvm_userptr_invalidate(struct mmu_interval_notifier *mni,
 		if (waited)
 			atomic64_inc(&vdev->up_stats.invalidation_waits);
 	}
-	trace_vsvm_userptr_invalidate(range->start, range->end, range->event, block,
+	trace_vsvm_userptr_invalidate(vdev->index, up->client_id, range->start, range->end,
+				      range->event, block,
 				      ktime_get_ns() - start, up_read_only(up) ? 0 : npages);
 	return true;
 }
@@ -708,7 +720,7 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 
 		seq = mmu_interval_read_begin(&up->notifier);
 		ret = up_get_pages(up, &pages, &sgt);
-		trace_vsvm_userptr_populate(up->addr, up->base.size, ret);
+		up_trace(up, trace_vsvm_userptr_populate, ret);
 		if (ret)
 			return ret;
 
@@ -730,7 +742,7 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 		up_dma_unmap(up, &sgt, pages, false);
 		up_release_pages(up, pages, false, false, true);
 		atomic64_inc(&vdev->up_stats.retries);
-		trace_vsvm_userptr_retry(up->addr, up->base.size);
+		up_trace(up, trace_vsvm_userptr_retry, -EAGAIN);
 	}
 }
 
@@ -1240,6 +1252,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	drm_gem_gpuva_init(&up->base);
 	up->addr = addr;
 	up->flags = flags;
+	up->client_id = file->client_id;
 	INIT_LIST_HEAD(&up->vmas);
 	INIT_LIST_HEAD(&up->pinned_link);
 	INIT_WORK(&up->release_work, up_release_work);
@@ -1265,7 +1278,7 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 		if (ret)
 			goto out_put;
 		ret = up_get_pages(up, &pages, &up->sgt);
-		trace_vsvm_userptr_populate(up->addr, up->base.size, ret);
+		up_trace(up, trace_vsvm_userptr_populate, ret);
 		if (ret) {
 			atomic64_sub(up_npages(up), &up->mm->pinned_vm);
 			goto out_put;

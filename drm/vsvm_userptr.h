@@ -39,6 +39,8 @@ struct vsvm_userptr {
 	unsigned long addr;
 	/** @flags: DRM_VSVM_USERPTR_* it was created with. */
 	u32 flags;
+	/** @client_id: The DRM client id of the file that made it (tracepoints). */
+	u64 client_id;
 	/** @notifier: Notifier mode: the interval notifier over the range. */
 	struct mmu_interval_notifier notifier;
 	/** @pinned_link: Registration mode: entry in &vsvm_mm.pinned. */

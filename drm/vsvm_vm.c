@@ -339,6 +339,8 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	ret = vsvm_tlb_init(&vm->tlb);
 	if (ret)
 		goto err_pt;
+	vm->tlb.trace_dev = vdev->index;
+	vm->tlb.trace_client = client_id;
 	r_obj = drm_gpuvm_resv_object_alloc(&vdev->drm);
 	if (!r_obj) {
 		ret = -ENOMEM;
@@ -1147,7 +1149,8 @@ int vsvm_vm_bind(struct vsvm_vm *vm, struct vsvm_bind_op *ops, u32 count, u32 *d
 	for (i = 0; i < count && !ret; i++) {
 		ret = ops[i].unmap ? vm_unmap_locked(vm, &ops[i], NULL) :
 				     vm_map_locked(vm, &ops[i], NULL);
-		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
+		trace_vsvm_bind(vm->vdev->index, vm->client_id, vm->id, ops[i].unmap,
+				ops[i].addr, ops[i].range, ret);
 		if (!ret)
 			(*done)++;
 	}
@@ -1199,7 +1202,8 @@ int vsvm_vm_bind_async(struct vsvm_vm *vm, struct drm_file *file,
 		/* Not pushed: nothing was changed, or armed. */
 		if (job)
 			vsvm_bind_job_abort(job);
-		trace_vsvm_bind(vm->id, ops[i].unmap, ops[i].addr, ops[i].range, ret);
+		trace_vsvm_bind(vm->vdev->index, vm->client_id, vm->id, ops[i].unmap,
+				ops[i].addr, ops[i].range, ret);
 		if (!ret)
 			(*done)++;
 	}

@@ -33,6 +33,7 @@
 #define RO_VA 0x3000000ull
 #define SHARED_VA 0x4000000ull
 #define UNMAPPED_VA 0x7000000ull
+#define UP_VA 0x5000000ull
 
 /** A test's setup: a file, a VM, a command buffer and two data buffers. */
 struct ctx {
@@ -1400,43 +1401,54 @@ igt_main
 		ctx_fini(&c);
 	}
 
-	igt_describe("The tracepoints fire: job submit, run (hand-off), exec (engine "
-		     "start) and done, bind, bind job, TLB flush.");
+	igt_describe("The tracepoints fire, each with the device's index and the file's "
+		     "client id: job submit, run (hand-off), exec (engine start) and done, "
+		     "bind, bind job, TLB flush, and a userptr's invalidation stage by stage, "
+		     "in the I1 order.");
 	igt_subtest("tracepoints") {
 		const char *events[] = { "vsvm_job_submit:", "vsvm_job_run:", "vsvm_job_exec:",
 					 "vsvm_job_done:", "vsvm_bind:", "vsvm_bind_run:",
-					 "vsvm_tlb_flush:" };
-		static char buf[1 << 16];
+					 "vsvm_tlb_flush:", "vsvm_userptr_populate:",
+					 "vsvm_userptr_invalidate:" };
+		const char *stages[] = { " begin", " gpu-idle", " zapped", " released" };
+		static char buf[1 << 17];
+		const char *at, *prev = NULL;
+		long long client;
 		unsigned int i;
-		int f, n, total = 0;
+		uint32_t up;
+		int dev;
+		void *p;
 
-		igt_require_f(!access("/sys/kernel/tracing/events/vsvm/enable", W_OK),
-			      "no tracefs with vsvm's events\n");
-		f = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
-		igt_assert_fd(f);
-		close(f);
-		f = open("/sys/kernel/tracing/events/vsvm/enable", O_WRONLY);
-		igt_assert_fd(f);
-		igt_assert_eq(write(f, "1", 1), 1);
-
+		vsvm_trace_start();
 		ctx_init(&c);
+		client = vsvm_fdinfo_value(c.fd, "drm-client-id");
+		dev = vsvm_info_get(c.fd, "index");
 		vsvm_emit_store32(CS(&c), DATA_VA, 1);
 		igt_assert_eq(run(&c, 0), 1);
 		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, DATA_VA, PAGE), 0);
 		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, DATA_VA + PAGE, PAGE, 0, 0), 0);
+		/* A notifier-mode userptr the GPU writes, then munmap'ed. */
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(p != MAP_FAILED);
+		up = vsvm_gem_userptr(c.fd, p, PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, up, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 7);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq(*(volatile uint32_t *)p, 7);
+		munmap(p, PAGE);
+		vsvm_trace_stop(buf, sizeof(buf));
+		vsvm_gem_close(c.fd, up);
 		ctx_fini(&c);
 
-		igt_assert_eq(write(f, "0", 1), 1);
-		close(f);
-		f = open("/sys/kernel/tracing/trace", O_RDONLY);
-		igt_assert_fd(f);
-		while ((n = read(f, buf + total, sizeof(buf) - 1 - total)) > 0)
-			total += n;
-		close(f);
-		buf[total] = '\0';
 		for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-			igt_assert_f(strstr(buf, events[i]), "no %s event in:\n%.2000s\n",
-				     events[i], buf);
+			vsvm_trace_assert(buf, events[i], dev, client, NULL);
+		/* I1: the invalidation's steps, in their order. */
+		for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+			at = vsvm_trace_assert(buf, "vsvm_userptr_stage:", dev, client, stages[i]);
+			igt_assert_f(at > prev, "I1: stage%s out of order in:\n%.3000s\n",
+				     stages[i], buf);
+			prev = at;
+		}
 	}
 
 	igt_describe("Submission latency (benchmark P2): run_job runs on the CPU whose "

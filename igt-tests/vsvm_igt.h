@@ -506,4 +506,65 @@ static inline int vsvm_wait_child_ms(pid_t pid, unsigned int ms)
 	return -1;
 }
 
+/* Empties the trace and enables vsvm's events; skips without tracefs. */
+static inline void vsvm_trace_start(void)
+{
+	int f;
+
+	igt_require_f(!access("/sys/kernel/tracing/events/vsvm/enable", W_OK),
+		      "no tracefs with vsvm's events\n");
+	f = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+	igt_assert_fd(f);
+	close(f);
+	f = open("/sys/kernel/tracing/events/vsvm/enable", O_WRONLY);
+	igt_assert_fd(f);
+	igt_assert_eq(write(f, "1", 1), 1);
+	close(f);
+}
+
+/* Disables vsvm's events and reads the trace into @buf (NUL-terminated). */
+static inline void vsvm_trace_stop(char *buf, size_t len)
+{
+	size_t total = 0;
+	ssize_t n;
+	int f;
+
+	f = open("/sys/kernel/tracing/events/vsvm/enable", O_WRONLY);
+	igt_assert_fd(f);
+	igt_assert_eq(write(f, "0", 1), 1);
+	close(f);
+	f = open("/sys/kernel/tracing/trace", O_RDONLY);
+	igt_assert_fd(f);
+	while (total < len - 1 && (n = read(f, buf + total, len - 1 - total)) > 0)
+		total += n;
+	close(f);
+	buf[total] = '\0';
+}
+
+/*
+ * Asserts that the trace in @buf has an @event line ("vsvm_x:") whose
+ * fields start with "dev=@dev client=@client" and contain @has (if not
+ * NULL); every vsvm event carries the device's index and the DRM client id.
+ * Returns the first such line, for tests of the events' order.
+ */
+static inline const char *vsvm_trace_assert(const char *buf, const char *event, int dev,
+				     long long client, const char *has)
+{
+	char want[96], line[512];
+	const char *p, *eol;
+	size_t n;
+
+	snprintf(want, sizeof(want), "%s dev=%d client=%lld ", event, dev, client);
+	for (p = strstr(buf, want); p; p = strstr(eol, want)) {
+		eol = strchr(p, '\n') ?: p + strlen(p);
+		n = eol - p < (long)sizeof(line) ? (size_t)(eol - p) : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (!has || strstr(line, has))
+			return p;
+	}
+	igt_assert_f(false, "no \"%s...%s\" event in:\n%.3000s\n", want, has ?: "", buf);
+	return NULL;
+}
+
 #endif /* VSVM_IGT_TESTS_H */

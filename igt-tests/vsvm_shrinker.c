@@ -297,6 +297,44 @@ igt_main
 		ctx_fini(&a);
 	}
 
+	igt_describe("The eviction tracepoints: the shrinker's vsvm_evict on the exporting "
+		     "device and the importer's vsvm_move_notify on the other, first (I9), "
+		     "each with its device's index and client 0 (an object's event).");
+	igt_subtest("tracepoints") {
+		static char buf[1 << 17];
+		const char *evict, *move;
+		struct ctx a, b;
+		uint32_t bo, imported;
+		int dmabuf, fd1;
+
+		fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		igt_require_f(fd1 >= 0, "one vsvm device only\n");
+		ctx_init(&a, drm_open_driver(DRIVER_VSVM));
+		ctx_init(&b, fd1);
+		igt_require_f(vsvm_debugfs_get(a.fd, "vsvm_prime", "move_notify") == 1,
+			      "no CONFIG_DMABUF_MOVE_NOTIFY: importers pin\n");
+		bo = bo_with_pattern(a.fd, SIZE, 23);
+		igt_assert_eq(vsvm_vm_map(a.fd, a.vm, bo, 0, SRC_VA, SIZE, 0), 0);
+		igt_assert_eq(drmPrimeHandleToFD(a.fd, bo, DRM_CLOEXEC, &dmabuf), 0);
+		igt_assert_eq(drmPrimeFDToHandle(b.fd, dmabuf, &imported), 0);
+		close(dmabuf);
+		igt_assert_eq(vsvm_vm_map(b.fd, b.vm, imported, 0, SRC_VA, SIZE, 0), 0);
+		vsvm_emit_copy(CS(&b), DST_VA, SRC_VA, SIZE);
+		igt_assert_eq(run(&b), 1);
+
+		vsvm_trace_start();
+		drop_caches();
+		vsvm_trace_stop(buf, sizeof(buf));
+		evict = vsvm_trace_assert(buf, "vsvm_evict:", vsvm_info_get(a.fd, "index"), 0,
+					  "size=0x10000 pages=16");
+		move = vsvm_trace_assert(buf, "vsvm_move_notify:", vsvm_info_get(b.fd, "index"),
+					 0, "size=0x10000 mapped=1");
+		/* I9: the importer lets go before the exporter's pages go. */
+		igt_assert_f(move < evict, "I9: move_notify after the eviction:\n%.3000s\n", buf);
+		ctx_fini(&b);
+		ctx_fini(&a);
+	}
+
 	/*
 	 * I9: an object whose GEM handles are all closed still has its
 	 * dma-buf, and an importer that maps it: eviction must tell it.

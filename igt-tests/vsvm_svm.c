@@ -937,6 +937,42 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("The SVM fault tracepoints: vsvm_svm_fault_begin and _end, with the "
+		     "device's index, the file's client id, the address, the chunk mapped "
+		     "and the result (0, and -EFAULT for an unmapped address).");
+	igt_subtest("tracepoints") {
+		static char buf[1 << 17];
+		uint8_t *src = malloc(BUF), *dst = malloc(BUF);
+		char has[64];
+		long long client;
+		struct ctx c;
+		int dev;
+
+		igt_assert(src && dst);
+		vsvm_trace_start();
+		ctx_init(&c);
+		client = vsvm_fdinfo_value(c.fd, "drm-client-id");
+		dev = vsvm_info_get(c.fd, "index");
+		fill_pat(src, 0, BUF, 6);
+		vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)src, BUF);
+		igt_assert_eq(run(&c), 1);
+		vsvm_emit_store32(CS(&c), 0x7ff000000000ull, 1);
+		igt_assert_eq(run(&c), -EFAULT);
+		vsvm_trace_stop(buf, sizeof(buf));
+		ctx_fini(&c);
+		assert_pat(dst, 0, BUF, 6);
+
+		snprintf(has, sizeof(has), "addr=0x%llx read", (unsigned long long)(uintptr_t)src);
+		vsvm_trace_assert(buf, "vsvm_svm_fault_begin:", dev, client, has);
+		snprintf(has, sizeof(has), "addr=0x%llx write", (unsigned long long)(uintptr_t)dst);
+		vsvm_trace_assert(buf, "vsvm_svm_fault_begin:", dev, client, has);
+		vsvm_trace_assert(buf, "vsvm_svm_fault_end:", dev, client, " ret=0 ");
+		vsvm_trace_assert(buf, "vsvm_svm_fault_end:", dev, client,
+				  "addr=0x7ff000000000 chunk=0x0+0x0 ret=-14 ");
+		free(src);
+		free(dst);
+	}
+
 	/* uapi: nothing is bound into an SVM VM. */
 	igt_describe("VM_BIND into an SVM VM fails with EINVAL.");
 	igt_subtest("bind-refused") {

@@ -10,6 +10,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libibverbs-dev ibverbs-providers iproute2
 	dkms python3-sphinx graphviz
+	groff-base
 )
 
 missing=()

@@ -5,7 +5,8 @@
 #   build without the test knobs (which must then be absent from vsvm.ko),
 #   the uapi header compiled standalone for 64-bit, 32-bit and C++ with
 #   layout asserts, the HTML documentation (Sphinx, warnings as errors),
-#   a DKMS build against the stock headers, and the files' license tags.
+#   a DKMS build against the stock headers, the files' license tags, and
+#   the tools' man pages through groff -ww.
 # Any finding fails its check.  Counts go to build/static/counts.
 set -uo pipefail
 . "$(dirname "$0")/../kernel/common.sh"
@@ -151,6 +152,15 @@ licenses() {
 	return $bad
 }
 check licenses licenses
+
+# The tools' man pages: groff with every warning on; any warning fails.
+manpages() {
+	local f
+	for f in userspace/man/*.1; do
+		groff -man -ww -z "$f" || return 1
+	done
+}
+check man-pages silent manpages
 
 echo "$pass $fail 0" > "$out/counts"
 echo "static: $pass passed, $fail failed"

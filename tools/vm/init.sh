@@ -68,9 +68,13 @@ load vsvm dmachk=1
 load vgem
 
 if [ "$demo" = 1 ]; then
+	# The report (vsvm-info), then the four steps of vsvm-demo.
 	section DEMO
-	vsvm-info > $R 2>&1
-	section DEMO-END $?
+	vsvm-info --selftest > $R 2>&1
+	info=$?
+	echo > $R
+	vsvm-demo > $R 2>&1
+	section DEMO-END $info $?
 fi
 
 for suite in $suites; do

@@ -189,6 +189,8 @@ def main():
                 print(line)
         elif kind == "DEMO-END":
             run.result("PASS" if header[1] == "0" else "FAIL", "demo/vsvm-info")
+            if len(header) > 2:
+                run.result("PASS" if header[2] == "0" else "FAIL", "demo/vsvm-demo")
         elif kind == "END":
             finished = True
         if kind == "TEST":

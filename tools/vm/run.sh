@@ -67,7 +67,7 @@ cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=
 [ -n "$igt" ] && cmdline="$cmdline vsvmtest.igt=$igt"
 # vsvm_fuzz's and vsvm_hotunplug's settings: the kernel hands NAME=value parameters to /init's
 # environment, and the tests inherit it.
-# VSVM_BENCH=p2 (or p6, p7): the bench suite runs that figure alone.
+# VSVM_BENCH=p7 (a name of vsvm-bench --list): the bench suite runs that alone.
 for v in VSVM_FUZZ_SEED VSVM_FUZZ_ITERS VSVM_FUZZ_SECONDS VSVM_HOTUNPLUG_CYCLES VSVM_HOTUNPLUG_RACES \
 	 VSVM_BENCH; do
 	[ -n "${!v:-}" ] && cmdline="$cmdline $v=${!v}"

@@ -113,19 +113,27 @@ int vsvm_enumerate(struct vsvm_device_info *infos, int max)
 		if (index < 0)
 			continue;
 		snprintf(info->card, sizeof(info->card), "/dev/dri/card%d", minor);
+		find_render(minor, info->render, sizeof(info->render));
+		info->index = index;
 		fd = open(info->card, O_RDWR | O_CLOEXEC);
+		if (fd < 0 && errno == EACCES && info->render[0])
+			fd = open(info->render, O_RDWR | O_CLOEXEC);
+		if (fd < 0 && errno == EACCES) {
+			/* Listed all the same; the version is unknown (-1). */
+			info->major = info->minor = info->patchlevel = -1;
+			n++;
+			continue;
+		}
 		if (fd < 0)
 			return fail(errno, "open %s", info->card);
 		v = drmGetVersion(fd);
 		close(fd);
 		if (!v)
 			return fail(EIO, "DRM_IOCTL_VERSION on %s", info->card);
-		info->index = index;
 		info->major = v->version_major;
 		info->minor = v->version_minor;
 		info->patchlevel = v->version_patchlevel;
 		drmFreeVersion(v);
-		find_render(minor, info->render, sizeof(info->render));
 		n++;
 	}
 	qsort(infos, n, sizeof(*infos), cmp_index);

@@ -27,7 +27,7 @@ struct vsvm_device_info {
 	int index;		/* the device's number, from "vsvm.<index>" */
 	char card[32];		/* primary node, e.g. /dev/dri/card0 */
 	char render[32];	/* render node, e.g. /dev/dri/renderD128 */
-	int major, minor, patchlevel;	/* driver version */
+	int major, minor, patchlevel;	/* driver version; -1 if no node may be opened */
 };
 
 struct vsvm_dev;
@@ -36,7 +36,10 @@ struct vsvm_bo;
 /* The message of the last failure in this thread. */
 const char *vsvm_last_error(void);
 
-/* Fills up to @max entries, sorted by index; returns how many or -errno. */
+/*
+ * Fills up to @max entries, sorted by index; returns how many or -errno.  A
+ * device whose nodes the caller may not open is listed with version -1.
+ */
 int vsvm_enumerate(struct vsvm_device_info *infos, int max);
 
 int vsvm_dev_open(int index, bool render, struct vsvm_dev **out);

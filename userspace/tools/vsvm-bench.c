@@ -4,6 +4,16 @@
  *
  * vsvm-bench: figures, not pass/fail.  `make bench` runs it in the test VM.
  *
+ *   vsvm-bench [--json] [--progress] [MiB] [NAME...]
+ *   vsvm-bench --list [--json]
+ *
+ * Runs the benchmarks of benches[] (all, or those named, in the table's
+ * order) on vsvm device 0; MiB sizes P1 and FILL (default 256).  Text lines
+ * go to stdout, line-buffered; with --json, stdout carries one JSON object
+ * per line and per figure instead (see figure()), and the text goes to
+ * stderr.  A benchmark is one function taking the shared &struct bench_ctx
+ * and one line in benches[].  See vsvm-bench(1).
+ *
  * P1: engine COPY of 256 MiB between two objects, on one queue and split
  *     over all queues, against CPU memcpy of the same size in the same guest.
  *     Goals: >= 0.9x memcpy on one queue, >= 1.5x with all queues.
@@ -64,6 +74,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -71,6 +82,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -104,6 +116,60 @@ static double now(void)
 		exit(1); \
 	} \
 } while (0)
+
+/* With --json: where the figures go (stdout), and the text goes to stderr. */
+static FILE *json_out;
+/* The benchmark running now, for figure()'s "bench" key. */
+static const char *cur_bench = "";
+
+/* A figure's goal: none, value >= goal, value <= goal. */
+enum goal { GOAL_NONE, GOAL_GE, GOAL_LE };
+
+/* Prints @s as a JSON string. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/*
+ * One figure of the running benchmark, for --json (the text lines are
+ * printed by the benchmark itself):
+ *   {"bench": "p1", "figure": "...", "value": 1.2, "unit": "x",
+ *    "goal": ">= 0.9", "met": true}
+ * with "goal" and "met" null when the figure has no goal.
+ */
+static void figure(const char *name, double value, const char *unit, enum goal op,
+		   double goal)
+{
+	if (!json_out)
+		return;
+	fputs("{\"bench\": ", json_out);
+	json_str(json_out, cur_bench);
+	fputs(", \"figure\": ", json_out);
+	json_str(json_out, name);
+	/* JSON has no NaN or infinity. */
+	if (value == value && value < 1e300 && value > -1e300)
+		fprintf(json_out, ", \"value\": %.6g, \"unit\": ", value);
+	else
+		fputs(", \"value\": null, \"unit\": ", json_out);
+	json_str(json_out, unit);
+	if (op == GOAL_NONE)
+		fputs(", \"goal\": null, \"met\": null}\n", json_out);
+	else
+		fprintf(json_out, ", \"goal\": \"%s %g\", \"met\": %s}\n",
+			op == GOAL_GE ? ">=" : "<=", goal,
+			(op == GOAL_GE ? value >= goal : value <= goal) ? "true" : "false");
+	fflush(json_out);
+}
 
 /* Runs @n jobs (one per queue, each copying a slice) and waits for all. */
 static double engine_copy(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd,
@@ -175,6 +241,9 @@ static void p1(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size,
 	       one * 1e3, size / one / 1e9, cpu / one);
 	printf("P1   engine, %u queues: %.1f ms (%.2f GB/s), %.2fx memcpy (goal >= 1.5x)\n",
 	       queues, all * 1e3, size / all / 1e9, cpu / all);
+	figure("memcpy", size / cpu / 1e9, "GB/s", GOAL_NONE, 0);
+	figure("engine_1_queue_vs_memcpy", cpu / one, "x", GOAL_GE, 0.9);
+	figure("engine_all_queues_vs_memcpy", cpu / all, "x", GOAL_GE, 1.5);
 
 	CHECK(vsvm_vm_unmap(dev, vm, SRC_VA, size));
 	CHECK(vsvm_vm_unmap(dev, vm, DST_VA, size));
@@ -216,6 +285,7 @@ static void fill_bench(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t
 	printf("FILL %llu MiB (best of 3): cpu memset %.1f ms (%.2f GB/s), engine FILL %.1f ms (%.2f GB/s): %.2fx memset (goal >= 0.8x)\n",
 	       (unsigned long long)size >> 20, cpu * 1e3, size / cpu / 1e9,
 	       eng * 1e3, (size - 1) / eng / 1e9, cpu / eng);
+	figure("engine_fill_vs_memset", cpu / eng, "x", GOAL_GE, 0.8);
 	CHECK(vsvm_vm_unmap(dev, vm, DST_VA, size));
 	vsvm_bo_destroy(bo);
 }
@@ -497,6 +567,9 @@ static void p2(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters, const
 		       cross * 1e6, cross_med * 1e6, vsvm / cross);
 	else
 		printf(", vgem not available: no ratio\n");
+	figure("exec_nop_round_trip", vsvm * 1e6, "us", GOAL_NONE, 0);
+	if (vgem > 0)
+		figure("exec_round_trip_vs_vgem", vsvm / vgem, "x", GOAL_LE, 3);
 	p2_stages(dev, vm, 50);
 }
 
@@ -548,6 +621,8 @@ static void b1(struct vsvm_dev *dev, uint32_t vm, int iters)
 	async_s = (now() - async_s) / iters;
 	printf("B1 VM_BIND MAP + UNMAP of 64 KiB over %d: synchronous %.1f us, "
 	       "asynchronous + wait %.1f us\n", iters, sync_s * 1e6, async_s * 1e6);
+	figure("bind_sync", sync_s * 1e6, "us", GOAL_NONE, 0);
+	figure("bind_async_wait", async_s * 1e6, "us", GOAL_NONE, 0);
 	vsvm_syncobj_destroy(dev, out.handle);
 	vsvm_bo_destroy(bo);
 }
@@ -609,6 +684,22 @@ static double rxe_reg(struct ibv_pd *pd, void *p, uint64_t size)
 }
 #endif
 
+/* P3's figures for @size: the three times in @t (rxe's < 0 when there is none). */
+static void p3_figures(uint64_t size, const double *t)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "notifier_%llu_KiB", (unsigned long long)size >> 10);
+	figure(name, size / t[0] / 1048576, "MiB/s", GOAL_NONE, 0);
+	snprintf(name, sizeof(name), "registration_%llu_KiB", (unsigned long long)size >> 10);
+	figure(name, size / t[1] / 1048576, "MiB/s", GOAL_NONE, 0);
+	if (t[2] > 0) {
+		snprintf(name, sizeof(name), "registration_vs_rxe_%llu_KiB",
+			 (unsigned long long)size >> 10);
+		figure(name, t[2] / t[1], "x", GOAL_GE, 2);
+	}
+}
+
 static void p3(struct vsvm_dev *dev, uint32_t vm, uint64_t max)
 {
 	static const uint32_t modes[] = { 0, DRM_VSVM_USERPTR_PIN_LONGTERM };
@@ -658,6 +749,7 @@ static void p3(struct vsvm_dev *dev, uint32_t vm, uint64_t max)
 			       size / t[2] / 1048576, t[2] / t[1]);
 		else
 			printf(" %22s %8s\n", "-", "-");
+		p3_figures(size, t);
 		if (size < max && size * 16 > max)
 			size = max / 16;
 	}
@@ -693,6 +785,7 @@ static void p4(struct vsvm_dev *dev, uint32_t vm, uint64_t size)
 	b = median(bound, 3);
 	printf("P4 munmap of %llu MiB (medians of 3): unbound %.1f ms, bound to an idle GPU mapping %.1f ms: %.2fx (goal <= 1.5x)\n",
 	       (unsigned long long)size >> 20, u * 1e3, b * 1e3, b / u);
+	figure("munmap_bound_vs_unbound", b / u, "x", GOAL_LE, 1.5);
 }
 
 #define SHARED_VA 0x400000000ull
@@ -739,6 +832,7 @@ static void d1_d2(struct vsvm_dev *dev0, uint32_t vm0, uint8_t *cmd0)
 	struct vsvm_bo *shared, *local0, *local1, *imported, *cmd1_bo;
 	double same[3], cross[3];
 	struct vsvm_dev *dev1;
+	char name[64];
 	uint8_t *cmd1, *p;
 	uint32_t vm1;
 	unsigned int r;
@@ -768,6 +862,8 @@ static void d1_d2(struct vsvm_dev *dev0, uint32_t vm0, uint8_t *cmd0)
 	printf("D1 copy %llu MiB (medians of 3): same device %.1f ms, from the other device's dma-buf %.1f ms: %.2fx (should approach 1)\n",
 	       (unsigned long long)size >> 20, median(same, 3) * 1e3, median(cross, 3) * 1e3,
 	       median(cross, 3) / median(same, 3));
+	figure("d1_copy_dmabuf_vs_same_device", median(cross, 3) / median(same, 3), "x",
+	       GOAL_NONE, 0);
 	CHECK(vsvm_vm_unmap(dev0, vm0, SHARED_VA, size));
 	CHECK(vsvm_vm_unmap(dev0, vm0, LOCAL_VA, size));
 	CHECK(vsvm_vm_unmap(dev1, vm1, SHARED_VA, size));
@@ -797,6 +893,9 @@ static void d1_d2(struct vsvm_dev *dev0, uint32_t vm0, uint8_t *cmd0)
 		}
 		printf("D2   %9llu KiB %9.1f us\n", (unsigned long long)s2 >> 10,
 		       median(t, 5) * 1e6);
+		snprintf(name, sizeof(name), "d2_import_bind_%llu_KiB",
+			 (unsigned long long)s2 >> 10);
+		figure(name, median(t, 5) * 1e6, "us", GOAL_NONE, 0);
 		if (s2 < (256ull << 20) && s2 * 16 > (256ull << 20))
 			s2 = (256ull << 20) / 16;
 	}
@@ -906,6 +1005,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 	static const char * const names[] = { "2 MiB", "64 KiB", "4 KiB" };
 	const char *dir = vsvm0_debugfs();
 	volatile uint8_t *cpu;
+	char name[64];
 	struct vsvm_bo *up;
 	double t, tp;
 	uint32_t svm;
@@ -934,6 +1034,8 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		       (svm_stat(dir, "svm_pagefault_count") ?: 1),
 		       (double)svm_stat(dir, "svm_bind_us") /
 		       (svm_stat(dir, "svm_pagefault_count") ?: 1));
+		snprintf(name, sizeof(name), "svm_fault_fill_%s_chunks", caps[k]);
+		figure(name, size / t / (1 << 30), "GiB/s", GOAL_NONE, 0);
 		CHECK(vsvm_vm_destroy(dev, svm));
 		munmap(buf, size);
 		munmap(svm_cmd, 4096);
@@ -958,6 +1060,8 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		t = fill_once(dev, svm, svm_cmd, (uintptr_t)svm_cmd, buf, (uintptr_t)buf, size);
 		printf("P5   SVM prefetch %8.1f ms, then FILL %8.1f ms %6.2f GiB/s, %lld faults\n",
 		       tp * 1e3, t * 1e3, size / t / (1 << 30), svm_stat(dir, "svm_pagefault_count"));
+		figure("svm_prefetch", tp * 1e3, "ms", GOAL_NONE, 0);
+		figure("svm_fill_after_prefetch", size / t / (1 << 30), "GiB/s", GOAL_NONE, 0);
 		CHECK(vsvm_vm_destroy(dev, svm));
 		munmap(buf, size);
 		munmap(svm_cmd, 4096);
@@ -971,6 +1075,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 	t = now() - t;
 	printf("P5   CPU first read: %.1f ms %.2f GiB/s (sum %llu)\n", t * 1e3,
 	       size / t / (1 << 30), (unsigned long long)sum);
+	figure("cpu_first_read", size / t / (1 << 30), "GiB/s", GOAL_NONE, 0);
 	tp = now();
 	CHECK(vsvm_userptr_create(dev, (void *)cpu, size, 0, &up));
 	CHECK(vsvm_vm_map(dev, vm, up, 0, UP_VA, size, false));
@@ -978,6 +1083,8 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 	t = fill_once(dev, vm, (uint32_t *)cmd, CMD_VA, (void *)cpu, UP_VA, size);
 	printf("P5   notifier userptr: create + bind %.1f ms, then FILL %.1f ms %.2f GiB/s\n",
 	       tp * 1e3, t * 1e3, size / t / (1 << 30));
+	figure("userptr_create_bind", tp * 1e3, "ms", GOAL_NONE, 0);
+	figure("userptr_fill", size / t / (1 << 30), "GiB/s", GOAL_NONE, 0);
 	CHECK(vsvm_vm_unmap(dev, vm, UP_VA, size));
 	vsvm_bo_destroy(up);
 	munmap((void *)cpu, size);
@@ -1179,6 +1286,10 @@ static void p6(void)
 		       ns[i], res->munmap * 1e3, res->munmap / base.munmap,
 		       res->mprotect * 1e3, res->mprotect / base.mprotect,
 		       res->exec * 1e3, res->exec / base.exec, exit_s * 1e3);
+		if (ns[i] == 10000) {
+			figure("exec_store_n10000_vs_n1", res->exec / base.exec, "x", GOAL_LE, 2);
+			figure("exit_n10000", exit_s * 1e3, "ms", GOAL_LE, 1000);
+		}
 		/* /proc/meminfo counts KiB: one userptr is below its grain. */
 		if (ns[i] >= 1000)
 			printf(" %7.2f KiB\n", (double)res->slab_kib / ns[i]);
@@ -1192,6 +1303,7 @@ static void p6(void)
 	off = p6_range(false);
 	printf("P6 munmap of a range under %u bound 4 KiB userptrs: entries written and used %.1f ms, never written (asynchronous MAP) %.1f ms: %.2fx (goal <= 2x)\n",
 	       P6_RANGE, on * 1e3, off * 1e3, on / off);
+	figure("munmap_range_written_vs_never", on / off, "x", GOAL_LE, 2);
 	printf("P6 took %.1f s\n", now() - t0);
 }
 
@@ -1240,6 +1352,7 @@ static void fault_service(struct vsvm_dev *dev, uint64_t size)
 	munmap(buf, size);
 	printf("F1 fault service, first touch of %llu MiB in 2 MiB chunks: GPU (SVM FILL) %.1f ms, CPU (write) %.1f ms: %.2fx (goal >= 0.5x)\n",
 	       (unsigned long long)size >> 20, tg * 1e3, tc * 1e3, tc / tg);
+	figure("gpu_first_touch_vs_cpu", tc / tg, "x", GOAL_GE, 0.5);
 	printf("F1   per fault (%.0f queued): delivery %.1f us, get pages %.1f us, bind %.1f us, replay %.1f us\n",
 	       queued, delivery, get_pages, bind, replay);
 }
@@ -1365,6 +1478,7 @@ static void p7(void)
 	b = median(busy, 3);
 	printf("P7 munmap of B's idle 64 MiB userptr (medians of 3): alone %.1f ms, while process A's munmap waits for its 1 s job %.1f ms: %.2fx (goal <= 1.5x)\n",
 	       a * 1e3, b * 1e3, b / a);
+	figure("munmap_while_other_waits_vs_alone", b / a, "x", GOAL_LE, 1.5);
 }
 
 /*
@@ -1461,57 +1575,253 @@ static void u1(void)
 		return;
 	}
 	printf("U1 unplug latency (sysfs unbind of %s, a file open):", name);
-	for (i = 0; i < 3; i++)
-		printf(" %u jobs in flight %.2f ms%s", jobs[i], u1_unbind(name, jobs[i]) * 1e3,
-		       i < 2 ? "," : "\n");
+	for (i = 0; i < 3; i++) {
+		double t = u1_unbind(name, jobs[i]);
+		char fig[32];
+
+		printf(" %u jobs in flight %.2f ms%s", jobs[i], t * 1e3, i < 2 ? "," : "\n");
+		snprintf(fig, sizeof(fig), "unplug_%u_jobs", jobs[i]);
+		figure(fig, t * 1e3, "ms", GOAL_NONE, 0);
+	}
+}
+
+/**
+ * struct bench_ctx - what every benchmark is given
+ * @dev: vsvm device 0.
+ * @vm: a VM of @dev with @cmd mapped at CMD_VA.
+ * @cmd: the command buffer's CPU mapping (CMD_SIZE bytes).
+ * @size: the size of P1 and FILL, from the command line (MiB, default 256).
+ * @queues: the queues P1 splits its copy over (the device's, at most 8).
+ */
+struct bench_ctx {
+	struct vsvm_dev *dev;
+	uint32_t vm;
+	uint8_t *cmd;
+	uint64_t size;
+	uint32_t queues;
+};
+
+static void run_p1(struct bench_ctx *c)
+{
+	p1(c->dev, c->vm, c->cmd, c->size, c->queues);
+}
+
+static void run_fill(struct bench_ctx *c)
+{
+	fill_bench(c->dev, c->vm, c->cmd, c->size);
+}
+
+static void run_p2(struct bench_ctx *c)
+{
+	p2(c->dev, c->vm, c->cmd, 200, "");
+}
+
+static void run_p2_cpus(struct bench_ctx *c)
+{
+	p2_only(c->dev, c->vm, c->cmd);
+}
+
+static void run_b1(struct bench_ctx *c)
+{
+	b1(c->dev, c->vm, 100);
+}
+
+static void run_p3(struct bench_ctx *c)
+{
+	p3(c->dev, c->vm, 1ull << 30);
+}
+
+static void run_p4(struct bench_ctx *c)
+{
+	p4(c->dev, c->vm, 1ull << 30);
+}
+
+static void run_d1(struct bench_ctx *c)
+{
+	d1_d2(c->dev, c->vm, c->cmd);
+}
+
+static void run_p5(struct bench_ctx *c)
+{
+	p5(c->dev, c->vm, c->cmd, 256ull << 20);
+}
+
+static void run_p6(struct bench_ctx *c)
+{
+	p6();
+}
+
+static void run_f1(struct bench_ctx *c)
+{
+	fault_service(c->dev, 256ull << 20);
+}
+
+static void run_p7(struct bench_ctx *c)
+{
+	p7();
+}
+
+static void run_u1(struct bench_ctx *c)
+{
+	u1();
+}
+
+/**
+ * struct bench - one benchmark of the table
+ * @name: what the command line and --json call it (lower case).
+ * @desc: one line for --list.
+ * @run: runs it and prints its figures (text lines, and figure() for --json).
+ * @by_name: runs only when named, never in a full run.
+ */
+struct bench {
+	const char *name;
+	const char *desc;
+	void (*run)(struct bench_ctx *c);
+	bool by_name;
+};
+
+/* Every benchmark, in the order a full run runs them: add one line here. */
+static const struct bench benches[] = {
+	{ "p1", "engine COPY against memcpy, one queue and all queues", run_p1 },
+	{ "fill", "engine FILL against memset", run_fill },
+	{ "p2", "EXEC NOP round trip against vgem, and its stages", run_p2 },
+	{ "b1", "synchronous against asynchronous VM_BIND", run_b1 },
+	{ "p3", "userptr create + first bind against ibv_reg_mr on rxe", run_p3 },
+	{ "p4", "munmap of a range bound to an idle GPU mapping", run_p4 },
+	{ "d1", "dma-buf copy across devices (D1) and PRIME import + bind (D2)", run_d1 },
+	{ "p5", "SVM first touch by fault and prefetch against CPU and userptr", run_p5 },
+	{ "p6", "munmap, mprotect, EXEC and exit beside N unrelated bound userptrs", run_p6 },
+	{ "f1", "SVM fault service against the CPU's first touch, stage by stage", run_f1 },
+	{ "p7", "one process's munmap while another's waits for its job", run_p7 },
+	{ "u1", "unplug latency with 0, 10 and 100 jobs in flight", run_u1 },
+	{ "p2-cpus", "P2 on both CPUs, then with CPU 1 offline (only when named)", run_p2_cpus,
+	  true },
+};
+
+#define NUM_BENCHES (sizeof(benches) / sizeof(benches[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vsvm-bench [--json] [--progress] [MiB] [NAME...]\n"
+		"       vsvm-bench --list [--json]\n"
+		"Runs vsvm's benchmarks (all, or those named) on vsvm device 0 and prints\n"
+		"their figures and goals; MiB sizes P1 and FILL (default 256).\n"
+		"  --list      the benchmarks' names and what they measure\n"
+		"  --json      one JSON object per line and figure on stdout (text on stderr)\n"
+		"  --progress  a progress line on stderr (the default when it is a terminal)\n"
+		"  -h, --help  this text\n");
+}
+
+static void list(bool json)
+{
+	unsigned int i;
+
+	for (i = 0; i < NUM_BENCHES; i++) {
+		if (json) {
+			fputs("{\"name\": ", stdout);
+			json_str(stdout, benches[i].name);
+			fputs(", \"description\": ", stdout);
+			json_str(stdout, benches[i].desc);
+			fputs("}\n", stdout);
+		} else {
+			printf("%-6s %s\n", benches[i].name, benches[i].desc);
+		}
+	}
+}
+
+/* The index of benchmark @name in benches[], or -1. */
+static int find_bench(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NUM_BENCHES; i++)
+		if (!strcasecmp(benches[i].name, name))
+			return i;
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	uint64_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;
+	bool json = false, do_list = false, progress = isatty(2), chosen[NUM_BENCHES] = { 0 };
 	struct drm_vsvm_query_device info;
+	struct bench_ctx c = { .size = 256ull << 20 };
+	unsigned int i, n = 0, done = 0;
 	struct vsvm_bo *cmd_bo;
-	struct vsvm_dev *dev;
-	uint8_t *cmd;
-	uint32_t vm;
+	double t0 = now();
+	int a, b;
 
-	/* "vsvm-bench <MiB> p7" (or p2): that figure alone. */
-	if (argc > 2 && !strcmp(argv[2], "p7")) {
-		p7();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (a = 1; a < argc; a++) {
+		char *end;
+
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[a], "--list")) {
+			do_list = true;
+		} else if (!strcmp(argv[a], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[a], "--progress")) {
+			progress = true;
+		} else if (argv[a][0] >= '0' && argv[a][0] <= '9') {
+			c.size = strtoull(argv[a], &end, 0) << 20;
+			if (*end || !c.size) {
+				fprintf(stderr, "vsvm-bench: bad size '%s' (MiB)\n", argv[a]);
+				return 2;
+			}
+		} else if ((b = find_bench(argv[a])) >= 0) {
+			n += !chosen[b];
+			chosen[b] = true;
+		} else {
+			fprintf(stderr, "vsvm-bench: unknown benchmark or option '%s'\n", argv[a]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (do_list) {
+		list(json);
 		return 0;
 	}
-	/* "vsvm-bench <MiB> p6": that figure alone. */
-	if (argc > 2 && !strcmp(argv[2], "p6")) {
-		p6();
-		return 0;
+	if (!n) {
+		for (i = 0; i < NUM_BENCHES; i++) {
+			chosen[i] = !benches[i].by_name;
+			n += chosen[i];
+		}
 	}
-	CHECK(vsvm_dev_open(0, true, &dev));
-	CHECK(vsvm_query_device(dev, &info));
-	CHECK(vsvm_vm_create(dev, &vm));
-	CHECK(vsvm_bo_create(dev, CMD_SIZE, &cmd_bo));
-	CHECK(vsvm_bo_map(cmd_bo, (void **)&cmd));
-	CHECK(vsvm_vm_map(dev, vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));
-
-	if (argc > 2 && !strcmp(argv[2], "p2")) {
-		p2_only(dev, vm, cmd);
-		goto out;
+	if (json) {
+		/* The figures on the real stdout, every text line on stderr. */
+		a = dup(1);
+		json_out = a < 0 ? NULL : fdopen(a, "w");
+		if (!json_out || dup2(2, 1) < 0) {
+			perror("vsvm-bench: --json");
+			return 1;
+		}
 	}
-	p1(dev, vm, cmd, size, info.num_queues < 8 ? info.num_queues : 8);
-	fill_bench(dev, vm, cmd, size);
-	p2(dev, vm, cmd, 200, "");
-	b1(dev, vm, 100);
-	p3(dev, vm, 1ull << 30);
-	p4(dev, vm, 1ull << 30);
-	d1_d2(dev, vm, cmd);
-	p5(dev, vm, cmd, 256ull << 20);
-	p6();
-	fault_service(dev, 256ull << 20);
-	p7();
-	u1();
 
-out:
-	vsvm_vm_destroy(dev, vm);
+	CHECK(vsvm_dev_open(0, true, &c.dev));
+	CHECK(vsvm_query_device(c.dev, &info));
+	c.queues = info.num_queues < 8 ? info.num_queues : 8;
+	CHECK(vsvm_vm_create(c.dev, &c.vm));
+	CHECK(vsvm_bo_create(c.dev, CMD_SIZE, &cmd_bo));
+	CHECK(vsvm_bo_map(cmd_bo, (void **)&c.cmd));
+	CHECK(vsvm_vm_map(c.dev, c.vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));
+
+	for (i = 0; i < NUM_BENCHES; i++) {
+		if (!chosen[i])
+			continue;
+		if (progress)
+			fprintf(stderr, "vsvm-bench: [%u/%u] %s (%.0f s so far)\n", done + 1, n,
+				benches[i].name, now() - t0);
+		cur_bench = benches[i].name;
+		benches[i].run(&c);
+		done++;
+	}
+	if (progress)
+		fprintf(stderr, "vsvm-bench: %u benchmarks in %.0f s\n", done, now() - t0);
+
+	vsvm_vm_destroy(c.dev, c.vm);
 	vsvm_bo_destroy(cmd_bo);
-	vsvm_dev_close(dev);
+	vsvm_dev_close(c.dev);
 	return 0;
 }

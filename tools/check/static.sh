@@ -4,8 +4,9 @@
 #   W=1 -Werror plus sparse (C=2) builds for both kernels and for a user's
 #   build without the test knobs (which must then be absent from vsvm.ko),
 #   the uapi header compiled standalone for 64-bit, 32-bit and C++ with
-#   layout asserts, the HTML documentation (Sphinx, warnings as errors),
-#   a DKMS build against the stock headers, and the files' license tags.
+#   layout asserts, libvsvm's exported symbols against its headers, the
+#   HTML documentation (Sphinx, warnings as errors), a DKMS build against
+#   the stock headers, and the files' license tags.
 # Any finding fails its check.  Counts go to build/static/counts.
 set -uo pipefail
 . "$(dirname "$0")/../kernel/common.sh"
@@ -91,6 +92,13 @@ uapi() {
 		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c
 }
 check uapi-header uapi
+
+# libvsvm exports exactly its headers' public functions (the version script
+# userspace/lib/libvsvm.map), so that its ABI changes only on purpose.
+libvsvm_exports() {
+	make --no-print-directory libvsvm >/dev/null && bash tools/check/libvsvm-exports.sh
+}
+check libvsvm-exports libvsvm_exports
 
 # The documentation renders as HTML with no Sphinx or kernel-doc warning
 # (warnings are errors; --keep-going reports them all).

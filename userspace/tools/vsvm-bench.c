@@ -54,7 +54,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <drm/vgem_drm.h>
+#include "vgem_uapi.h"
 #include <xf86drm.h>
 #ifdef HAVE_IBVERBS
 #include <infiniband/verbs.h>
@@ -640,7 +640,7 @@ static uint32_t dev_vm(struct vsvm_dev *dev, struct vsvm_bo **cmd_bo, uint8_t **
 {
 	uint32_t vm;
 
-	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_vm_create(dev, 0, &vm));
 	CHECK(vsvm_bo_create(dev, CMD_SIZE, cmd_bo));
 	CHECK(vsvm_bo_map(*cmd_bo, (void **)cmd));
 	CHECK(vsvm_vm_map(dev, vm, *cmd_bo, 0, CMD_VA, CMD_SIZE, true));
@@ -837,7 +837,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		uint32_t *svm_cmd = anon(4096);
 
 		debugfs_write(dir, "svm_chunk", caps[k]);
-		CHECK(vsvm_vm_create_svm(dev, &svm));
+		CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
 		buf = anon(size);
 		t = fill_once(dev, svm, svm_cmd, (uintptr_t)svm_cmd, buf, (uintptr_t)buf, size);
 		printf("P5   SVM fault, %6s chunks: %8.1f ms %6.2f GiB/s, %lld faults, %.1f us per fault (get pages %.1f, bind %.1f)\n",
@@ -859,7 +859,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		uint32_t *svm_cmd = anon(4096);
 		uint64_t *uf = (uint64_t *)(svm_cmd + 64);
 
-		CHECK(vsvm_vm_create_svm(dev, &svm));
+		CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
 		buf = anon(size);
 
 		*uf = 0;
@@ -951,7 +951,7 @@ static void p7_b(struct p7_shared *sh)
 	double t;
 
 	CHECK(vsvm_dev_open(0, true, &dev));
-	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_vm_create(dev, 0, &vm));
 	userptr_bind(dev, vm, p, size, 0, &up);
 	sh->b_ready = 1;
 	while (!sh->go)
@@ -1036,7 +1036,7 @@ int main(int argc, char **argv)
 	}
 	CHECK(vsvm_dev_open(0, true, &dev));
 	CHECK(vsvm_query_device(dev, &info));
-	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_vm_create(dev, 0, &vm));
 	CHECK(vsvm_bo_create(dev, CMD_SIZE, &cmd_bo));
 	CHECK(vsvm_bo_map(cmd_bo, (void **)&cmd));
 	CHECK(vsvm_vm_map(dev, vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));

@@ -113,7 +113,7 @@ htmldocs:
 static: host-deps
 	@bash tools/check/static.sh
 
-userspace: libvsvm $(TOOLS) $(IGT_TESTS)
+userspace: libvsvm $(TOOLS) $(IGT_TESTS) $(BUILD)/igt/vsvm_install
 
 libvsvm: $(LIBVSVM) $(LIBVSVM_SO) $(LIBVSVM_PC)
 
@@ -133,10 +133,12 @@ $(LIBVSVM_SO): $(LIBVSVM_OBJS) userspace/lib/libvsvm.map
 	ln -sf $(notdir $@) $(BUILD)/user/libvsvm.so.$(LIBVSVM_SOMAJOR)
 	ln -sf libvsvm.so.$(LIBVSVM_SOMAJOR) $(BUILD)/user/libvsvm.so
 
+# For this PREFIX; `make install` writes it again for its own.
+PC_SED := -e 's|@prefix@|$(PREFIX)|; s|@libdir@|$(LIBDIR)|; s|@includedir@|$(INCLUDEDIR)|' \
+	-e 's|@version@|$(LIBVSVM_VERSION)|'
 $(LIBVSVM_PC): userspace/lib/libvsvm.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@prefix@|$(PREFIX)|; s|@libdir@|$(LIBDIR)|; s|@includedir@|$(INCLUDEDIR)|' \
-		-e 's|@version@|$(LIBVSVM_VERSION)|' $< > $@
+	sed $(PC_SED) $< > $@
 
 # The tools and tests link libvsvm statically: they run from build/ and in
 # the test VM without a library path (the install test checks the shared one).
@@ -156,10 +158,16 @@ install: libvsvm $(TOOLS)
 	ln -sf libvsvm.so.$(LIBVSVM_VERSION) $(DESTDIR)$(LIBDIR)/libvsvm.so.$(LIBVSVM_SOMAJOR)
 	ln -sf libvsvm.so.$(LIBVSVM_SOMAJOR) $(DESTDIR)$(LIBDIR)/libvsvm.so
 	install -m 0644 $(LIBVSVM_HEADERS) $(DESTDIR)$(INCLUDEDIR)/vsvm/
-	install -m 0644 $(LIBVSVM_PC) $(DESTDIR)$(PKGCONFIGDIR)/
+	sed $(PC_SED) userspace/lib/libvsvm.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvsvm.pc
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	$(if $(MAN1),install -d $(DESTDIR)$(MANDIR)/man1 && \
 		install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+
+# A user's program against libvsvm installed in a DESTDIR, found with
+# pkg-config alone; the VM runs it with the IGT tests.
+$(BUILD)/igt/vsvm_install: userspace/tests/vsvm_install.c tools/check/install-test.sh libvsvm \
+		$(TOOLS)
+	bash tools/check/install-test.sh $@
 
 $(BUILD)/igt-lib/%.o: igt-tests/lib/%.c igt-tests/lib/igt.h | user-deps
 	@mkdir -p $(dir $@)

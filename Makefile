@@ -165,7 +165,8 @@ install: libvsvm $(TOOLS)
 
 # A user's program against libvsvm installed in a DESTDIR, found with
 # pkg-config alone; the VM runs it with the IGT tests.
-$(BUILD)/igt/vsvm_install: userspace/tests/vsvm_install.c tools/check/install-test.sh libvsvm \
+$(BUILD)/igt/vsvm_install: userspace/tests/vsvm_install.c tools/check/install-test.sh \
+		$(LIBVSVM) $(LIBVSVM_SO) userspace/lib/libvsvm.pc.in \
 		$(TOOLS)
 	bash tools/check/install-test.sh $@
 

@@ -1454,7 +1454,7 @@ igt_main
 		q.pad = 1;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
 		q.pad = 0;
-		q.query = 2;
+		q.query = DRM_VSVM_QUERY_CAPS + 1;	/* the first unknown query */
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
 		q.query = DRM_VSVM_QUERY_DEVICE;
 		do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);

@@ -549,7 +549,7 @@ static void fuzz_query(struct fuzz *f)
 {
 	struct drm_vsvm_query a = {
 		.extensions = rnd_ext(f, false),
-		.query = !spoil(f) ? below(f, 2) : rnd_u32(f),
+		.query = !spoil(f) ? below(f, DRM_VSVM_QUERY_CAPS + 1) : rnd_u32(f),
 		.size = chance(f, 30) ? 0 : !spoil(f) ? 2048 : rnd_u32(f),
 		.data = !spoil(f) ? (uintptr_t)f->scratch : bad_ptr(f),
 		.pad = rnd_pad(f),

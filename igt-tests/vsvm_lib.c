@@ -5,9 +5,9 @@
 
 /**
  * TEST: vsvm lib
- * Category: Software building block
+ * Category: Core
  * Mega feature: General Core features
- * Sub-category: uapi
+ * Sub-category: vsvm
  * Functionality: libvsvm
  * Description: libvsvm as its users call it: enumeration on render nodes
  *		by an unprivileged user, a device from an open fd, one object
@@ -16,23 +16,21 @@
  *		command-stream encoder's bounds.
  *
  * SUBTEST: enumerate-unprivileged
- * Description: uid 65534 with only the render nodes readable enumerates
- *		every vsvm device, opens one and runs a STORE.
+ * Description: Enumeration opens render nodes only: an unprivileged user with access
+ *		to them finds every device and runs a job.
  *
  * SUBTEST: dev-from-fd
- * Description: vsvm_dev_from_fd() works on its own copy of a vsvm fd and
- *		refuses another driver's fd with -ENODEV.
+ * Description: vsvm_dev_from_fd() on a render node fd, and on another driver's.
  *
  * SUBTEST: import-twice
- * Description: importing one dma-buf twice returns one object; destroying
- *		it once leaves the handle open for the other user.
+ * Description: Importing a dma-buf twice returns one object, refcounted: destroying
+ *		it once does not close the handle under the other user.
  *
  * SUBTEST: query-caps
- * Description: QUERY_CAPS answers SVM, registration, long-running mode,
- *		move_notify as the kernel has it and no display; its errnos.
+ * Description: QUERY_CAPS (uapi 1.8): what the device can do, and its errnos.
  *
  * SUBTEST: encoder-bounds
- * Description: the encoder writes nothing past the buffer and says so.
+ * Description: The encoder writes nothing past its buffer and leaves *n at max + 1.
  */
 
 #include <dirent.h>

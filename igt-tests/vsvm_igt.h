@@ -196,13 +196,28 @@ static inline void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size)
 	return ptr;
 }
 
+/*
+ * VM_CREATE with @flags (0 or DRM_VSVM_VM_CREATE_SVM): 0 and the id in
+ * *@vm_id, or -errno.  The shape of libvsvm's vsvm_vm_create() and of the
+ * driver's, on an fd; vsvm_vm_create() below asserts and returns the id.
+ */
+static inline int __vsvm_vm_create(int fd, uint32_t flags, uint32_t *vm_id)
+{
+	struct drm_vsvm_vm_create c = { .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c))
+		return -errno;
+	*vm_id = c.vm_id;
+	return 0;
+}
+
 static inline uint32_t vsvm_vm_create(int fd)
 {
-	struct drm_vsvm_vm_create c = { 0 };
+	uint32_t vm_id = 0;
 
-	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
-	igt_assert_neq_u32(c.vm_id, 0);
-	return c.vm_id;
+	igt_assert_eq(__vsvm_vm_create(fd, 0, &vm_id), 0);
+	igt_assert_neq_u32(vm_id, 0);
+	return vm_id;
 }
 
 /* Maps [offset, offset + range) of @bo at @addr; returns 0 or -errno. */

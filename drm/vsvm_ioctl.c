@@ -576,6 +576,7 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_query *args = data;
 	struct drm_vsvm_query_device dev;
+	struct drm_vsvm_query_caps caps;
 	int ret;
 
 	if (args->pad) {
@@ -601,6 +602,14 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 		return query_reply(drm, args, &dev, sizeof(dev));
 	case DRM_VSVM_QUERY_FAULTS:
 		return query_faults(drm, file, args);
+	case DRM_VSVM_QUERY_CAPS:
+		caps = (struct drm_vsvm_query_caps){
+			.caps = DRM_VSVM_CAP_SVM | DRM_VSVM_CAP_USERPTR_REGISTRATION |
+				DRM_VSVM_CAP_LONG_RUNNING |
+				(IS_ENABLED(CONFIG_DMABUF_MOVE_NOTIFY) ?
+				 DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY : 0),
+		};
+		return query_reply(drm, args, &caps, sizeof(caps));
 	default:
 		drm_dbg(drm, "QUERY: unknown query %u\n", args->query);
 		return -EINVAL;

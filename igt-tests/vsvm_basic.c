@@ -5,9 +5,56 @@
 
 /**
  * TEST: vsvm basic
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: GEM objects
  * Description: The vsvm driver's devices, nodes, version, GEM objects
  *		(create, mmap offset, CPU mmap, close), syncobjs, debugfs and
  *		fdinfo, and every errno of GEM_CREATE and GEM_MMAP_OFFSET.
+ *
+ * SUBTEST: driver-version
+ * Description: The driver is named vsvm and reports version 1.x.
+ *
+ * SUBTEST: devices-and-nodes
+ * Description: num_devices devices exist, each with a primary and a render node.
+ *
+ * SUBTEST: render-node
+ * Description: GEM objects work on the render node.
+ *
+ * SUBTEST: syncobj
+ * Description: Binary and timeline syncobjs are supported.
+ *
+ * SUBTEST: gem-create-mmap-close
+ * Description: A GEM object's size is page-aligned, its pages are shared by all CPU
+ *		mappings, and its handle dies with GEM_CLOSE.
+ *
+ * SUBTEST: gem-create-bad-flags
+ * Description: GEM_CREATE refuses every unknown flag with EINVAL.
+ *
+ * SUBTEST: gem-create-bad-size
+ * Description: GEM_CREATE: a zero or overflowing size is EINVAL, one above
+ *		DRM_VSVM_GEM_MAX_SIZE is E2BIG.
+ *
+ * SUBTEST: extensions
+ * Description: The extension chain: an unreadable link is EFAULT, an unknown name or
+ *		a non-zero pad EINVAL.  (Version 1.0 defines no extension, so every
+ *		name is unknown; the E2BIG length limit is covered by the
+ *		vsvm_extensions KUnit suite.)
+ *
+ * SUBTEST: mmap-offset-bad
+ * Description: GEM_MMAP_OFFSET: unknown flags are EINVAL, unknown handles ENOENT.
+ *
+ * SUBTEST: no-leak-on-close
+ * Description: Objects are freed when their handle is closed, and when the file is
+ *		closed with handles still open (debugfs bo_count).
+ *
+ * SUBTEST: gem-info
+ * Description: GEM_INFO describes an object; refuses pads, extensions and bad
+ *		handles.
+ *
+ * SUBTEST: fdinfo
+ * Description: fdinfo names the driver and counts total and resident memory.
  */
 
 #include <fcntl.h>

@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm dmachk
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: DMA checker
  * Description: The DMA checker catches a broken invalidation order.  Each
  *	subtest has the driver break I1 on purpose (debugfs dmachk_break) with
  *	the checker's warnings turned into counts (dmachk_expect), and checks
@@ -12,6 +16,33 @@
  *	reached released pages, that the job faulted instead.  Other subtests
  *	check that it does not report what is legal when several objects map
  *	the same page (I1, I10): it keeps its records per mapping.
+ *
+ * SUBTEST: unpin-before-pte-clear
+ * Description: An invalidation that unpins before clearing the GPU page table is
+ *		counted as release_while_mapped.
+ *
+ * SUBTEST: dma-unmap-before-pte-clear
+ * Description: An invalidation that DMA-unmaps before clearing the GPU page table is
+ *		counted as unmap_while_mapped.
+ *
+ * SUBTEST: release-while-other-maps
+ * Description: A userptr that lets go of a page in the right order is not reported
+ *		while another userptr still maps the same page.
+ *
+ * SUBTEST: unpin-before-pte-clear-other-maps
+ * Description: A userptr that unpins a page before clearing its own mappings is
+ *		counted as release_while_mapped even though another userptr maps the
+ *		same page.
+ *
+ * SUBTEST: write-after-read-only-closed
+ * Description: After the read-only one of two userptrs over a page is closed, a GPU
+ *		write through the writable one succeeds and is not counted as
+ *		write_read_only.
+ *
+ * SUBTEST: access-after-release
+ * Description: With an invalidation that neither waits for the GPU nor clears the
+ *		page table, a COPY that resumes after it faults, and the checker
+ *		counts access_unmapped.
  */
 
 #define _GNU_SOURCE

@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm exec
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: DMA engine
  * Description: The simulated DMA engine: every command checked byte by byte
  *		(unaligned and page-crossing included), GPU faults, bad
  *		commands, SPIN release, job timeout and context ban, syncobj
@@ -12,6 +16,151 @@
  *		jobs, synchronous and asynchronous binds with syncs, QUERY,
  *		every errno of EXEC, asynchronous VM_BIND and QUERY, and the
  *		scheduler's hand-off on the submitting CPU.
+ *
+ * SUBTEST: store-fill-copy
+ * Description: STORE, FILL and COPY write exactly their bytes, at unaligned addresses
+ *		and across pages.
+ *
+ * SUBTEST: atomics
+ * Description: ATOMIC add, cmpxchg and xchg, 32- and 64-bit, return the old value.
+ *
+ * SUBTEST: timestamp
+ * Description: TIMESTAMP writes the engine clock, which moves forward.
+ *
+ * SUBTEST: fault-not-present
+ * Description: An access to an unmapped address is a recorded GPU fault (-EFAULT),
+ *		and the commands after it do not run.
+ *
+ * SUBTEST: fault-read-only
+ * Description: A write through a read-only mapping faults and changes nothing;
+ *		reading it works.
+ *
+ * SUBTEST: bad-commands
+ * Description: Unknown opcodes, wrong lengths and truncated commands end the job with
+ *		-EINVAL and a bad-command fault.
+ *
+ * SUBTEST: spin-release
+ * Description: SPIN waits until the CPU writes the semaphore.
+ *
+ * SUBTEST: hang-timeout-ban
+ * Description: A hung job is killed at the timeout (-ETIMEDOUT), its context (VM,
+ *		queue) is banned (-EIO), and other contexts still run.
+ *
+ * SUBTEST: hang-cancels-banned-keeps-innocent
+ * Description: A reset bans the hung job's context: its jobs queued behind the hung
+ *		one end with -ECANCELED and do not run, while another context's job
+ *		queued behind it on the same queue is restarted and runs.
+ *
+ * SUBTEST: spin-other-queue
+ * Description: A SPIN on queue 0 does not delay a job on queue 1: each queue has its
+ *		own engine (the two jobs share no object).
+ *
+ * SUBTEST: hang-timeout-other-queue-busy
+ * Description: The reset of queue 0 recovers a hung job while queue 1 keeps running
+ *		another file's jobs, each of which completes.
+ *
+ * SUBTEST: ring-fence-errors
+ * Description: Jobs queued together in the ring each end with their own status:
+ *		-EFAULT, -EFAULT (read-only), -EINVAL, success.
+ *
+ * SUBTEST: prefetch-banned
+ * Description: SVM_PREFETCH on a context banned after a timeout fails with -EIO.
+ *
+ * SUBTEST: syncobj-chain
+ * Description: A job waits for its in-syncs: binary and timeline, across queues.
+ *
+ * SUBTEST: in-sync-timeline-64bit
+ * Description: An EXEC in-sync at timeline point 2^32 + 5 waits for that point: the
+ *		job does not run when point 5 signals, and runs when 2^32 + 5 does.
+ *
+ * SUBTEST: unmap-waits-for-job
+ * Description: VM_BIND UNMAP of a range waits for the VM's running jobs.
+ *
+ * SUBTEST: concurrent-exec-bind
+ * Description: Processes sharing one file and VM exec on two queues while another
+ *		binds and unbinds: jobs see memory or fault, never anything else, and
+ *		the kernel stays clean.
+ *
+ * SUBTEST: close-with-job-in-flight
+ * Description: Closing the file with a job spinning ends cleanly.
+ *
+ * SUBTEST: implicit-sync-prime
+ * Description: Implicit sync between two files sharing an object through PRIME: the
+ *		reader's job waits for the writer's.
+ *
+ * SUBTEST: dmabuf-sync-file
+ * Description: sync_file interop on a vsvm dma-buf: EXPORT_SYNC_FILE reflects a vsvm
+ *		job, and a vsvm job waits for an IMPORT_SYNC_FILE fence.
+ *
+ * SUBTEST: fdinfo-engine
+ * Description: fdinfo reports the engine time of the file's jobs per queue.
+ *
+ * SUBTEST: bind-syncs
+ * Description: VM_BIND with the syncs extension waits for its in-syncs and signals
+ *		its out-syncs; its refusals.
+ *
+ * SUBTEST: bind-async
+ * Description: An asynchronous VM_BIND returns while its in-sync is pending; its MAP
+ *		and UNMAP take effect in order when their jobs run, and an EXEC
+ *		waiting on the out-sync sees both.
+ *
+ * SUBTEST: bind-async-exec-depends
+ * Description: EXEC behind an asynchronous MAP that waits for a spinning job returns
+ *		at once: the bind is a dependency of its job, not a wait in the ioctl;
+ *		the job then writes the newly mapped object.
+ *
+ * SUBTEST: bind-async-unmap-waits
+ * Description: An asynchronous UNMAP of a range a queued job uses returns at once;
+ *		its job waits for that job, which completes unharmed.
+ *
+ * SUBTEST: bind-async-remap
+ * Description: One asynchronous VM_BIND of two ops, an UNMAP of the middle of a
+ *		mapping and a MAP of another object into the hole, queued behind a
+ *		job: both run in order, the pieces keep their pages.
+ *
+ * SUBTEST: bind-async-userptr
+ * Description: Asynchronous binds of a userptr: the MAP's entries are there for the
+ *		EXEC after it; the UNMAP's job waits for a job reading the memory, and
+ *		munmap of the memory waits for both.
+ *
+ * SUBTEST: bind-async-in-sync-timeline-64bit
+ * Description: An asynchronous VM_BIND in-sync at timeline point 2^32 + 5 waits for
+ *		that point: the bind job does not run when point 5 signals, and runs
+ *		when 2^32 + 5 does.
+ *
+ * SUBTEST: bind-async-errors
+ * Description: Errors of asynchronous VM_BIND: unknown flags, a taken range, a hole,
+ *		bad in-syncs; ops before a failing one stay queued.
+ *
+ * SUBTEST: bind-async-close
+ * Description: Closing the file with asynchronous binds queued behind a spinning job
+ *		waits for them and frees everything.
+ *
+ * SUBTEST: cross-device-syncobj
+ * Description: A job on one vsvm device waits for a job on another, through a
+ *		sync_file moved between their syncobjs.
+ *
+ * SUBTEST: throttle
+ * Description: debugfs engine_bytes_per_sec slows COPY and FILL to its rate.
+ *
+ * SUBTEST: tracepoints
+ * Description: The tracepoints fire: job submit, run (hand-off), exec (engine start)
+ *		and done, bind, bind job, TLB flush.
+ *
+ * SUBTEST: query
+ * Description: QUERY: the size protocol, device information and refusals.
+ *
+ * SUBTEST: exec-errors
+ * Description: EXEC's errnos: flags, pads, queue, command stream, syncs, VM.
+ *
+ * SUBTEST: unload-with-jobs-in-flight
+ * Description: I8: closing files with jobs in flight on both queues (a hung SPIN,
+ *		throttled FILLs), then unloading and loading the module, ends cleanly
+ *		and the new module runs jobs.
+ *
+ * SUBTEST: hand-off-on-submit-cpu
+ * Description: run_job runs on the CPU that submitted the job (the scheduler's
+ *		per-CPU high-priority workqueue), so no idle CPU is woken for it.
  */
 
 #define _GNU_SOURCE
@@ -1565,7 +1714,7 @@ igt_main
 		q.pad = 1;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
 		q.pad = 0;
-		q.query = 2;
+		q.query = DRM_VSVM_QUERY_CAPS + 1;	/* the first unknown query */
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_QUERY, &q, EINVAL);
 		q.query = DRM_VSVM_QUERY_DEVICE;
 		do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);

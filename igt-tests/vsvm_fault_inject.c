@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm fault inject
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: fault injection
  * Description: Every slab and page allocation each vsvm ioctl makes is
  *		failed in turn (failslab and fail_page_alloc, through
  *		/proc/thread-self/fail-nth): the ioctl must fail with
@@ -16,6 +20,67 @@
  *		A failed UNMAP must leave its mappings as they were: a
  *		userptr it did not unmap is still invalidated when its
  *		memory goes (the DMA checker stays silent).
+ *
+ * SUBTEST: gem
+ * Description: GEM_CREATE, GEM_MMAP_OFFSET and GEM_INFO under failing allocations.
+ *
+ * SUBTEST: vm-bind
+ * Description: VM_CREATE, VM_BIND (map, and an unmap that splits) and VM_DESTROY
+ *		under failing allocations.
+ *
+ * SUBTEST: unmap-split-userptr
+ * Description: A synchronous UNMAP that splits a 2 MiB leaf and covers a userptr
+ *		mapping, each allocation failed in turn: a failed UNMAP leaves the
+ *		userptr mapped and still invalidated by munmap (the DMA checker stays
+ *		silent); a job then faults or cannot be submitted.
+ *
+ * SUBTEST: vm-bind-async
+ * Description: Asynchronous VM_BIND (a map, an unmap that splits, with an out-
+ *		syncobj) under failing allocations: each op is queued or fails with
+ *		-ENOMEM, and what was queued runs.
+ *
+ * SUBTEST: exec
+ * Description: EXEC with syncobjs and QUERY under failing allocations.
+ *
+ * SUBTEST: svm-fault-store
+ * Description: An SVM prefetch over a mapped page while non-sleeping xarray node
+ *		allocations fail; after a munmap of the page, a GPU copy from it
+ *		faults (it does not read the freed page) and the DMA checker stays
+ *		silent.
+ *
+ * SUBTEST: gem-mmap-fault
+ * Description: GEM_CREATE, GEM_MMAP_OFFSET, mmap() and the first CPU access under
+ *		failing allocations; the device runs a job after each.
+ *
+ * SUBTEST: userptr
+ * Description: GEM_USERPTR in notifier mode, with PROBE and with PIN_LONGTERM, and a
+ *		synchronous VM_BIND MAP and UNMAP of it, under failing allocations: no
+ *		userptr, pin or pinned page is left.
+ *
+ * SUBTEST: vm-svm-prefetch
+ * Description: VM_CREATE, plain and SVM, SVM_PREFETCH and VM_DESTROY under failing
+ *		allocations: VM_DESTROY never fails.
+ *
+ * SUBTEST: prime-bind-import
+ * Description: PRIME export on device 0 of an object and of a registration
+ *		(GEM_USERPTR with PIN_LONGTERM), import on device 1, and a synchronous
+ *		VM_BIND MAP and UNMAP of the import, under failing allocations: no
+ *		import, object or pin is left on either device.
+ *
+ * SUBTEST: exec-import-remap
+ * Description: EXEC on device 1 storing into an import whose exporter (device 0)
+ *		moved it, so that EXEC maps it again, under failing allocations; the
+ *		exporter reads the value back.
+ *
+ * SUBTEST: vm-bind-ops
+ * Description: A VM_BIND of three MAPs (one across a 1 GiB boundary, one of a 2 MiB
+ *		object at a 2 MiB boundary), synchronous and asynchronous, under
+ *		failing allocations: exactly the num_done first ops are done.
+ *
+ * SUBTEST: exec-first-userptr
+ * Description: The first EXEC on a context, with binary and timeline in- and out-
+ *		syncobjs, storing into a userptr whose pages must be faulted in again,
+ *		then QUERY, under failing allocations; the job's data is checked.
  */
 
 #include <fcntl.h>

@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm fuzz
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: ioctl fuzzing
  * Description: A structured, bounded fuzzer of every vsvm ioctl: random and
  *		boundary values in every field, ioctl sizes, flags, user
  *		pointers (NULL, kernel, unmapped, read-only, wrapping,
@@ -22,6 +26,18 @@
  * - VSVM_FUZZ_SECONDS: stop a subtest's loop after this long, 0 for no
  *   limit (default 25).  A loop cut short prints how many ioctls it made;
  *   that count and the seed repeat it.
+ *
+ * SUBTEST: documented-errnos
+ * Description: Each ioctl's documented extension-chain errnos, on otherwise valid
+ *		calls, and -EINVAL for an unknown ioctl number.
+ *
+ * SUBTEST: root
+ * Description: Every vsvm ioctl, fuzzed as root; every failure has a documented
+ *		errno, the device still runs a job and its object counts come back.
+ *
+ * SUBTEST: unprivileged
+ * Description: The same as an unprivileged user (uid 65534) on the render nodes, with
+ *		a file of root's inherited (I7: its VMs are root's).
  */
 
 #include <fcntl.h>
@@ -549,7 +565,7 @@ static void fuzz_query(struct fuzz *f)
 {
 	struct drm_vsvm_query a = {
 		.extensions = rnd_ext(f, false),
-		.query = !spoil(f) ? below(f, 2) : rnd_u32(f),
+		.query = !spoil(f) ? below(f, DRM_VSVM_QUERY_CAPS + 1) : rnd_u32(f),
 		.size = chance(f, 30) ? 0 : !spoil(f) ? 2048 : rnd_u32(f),
 		.data = !spoil(f) ? (uintptr_t)f->scratch : bad_ptr(f),
 		.pad = rnd_pad(f),

@@ -80,88 +80,32 @@ static inline bool vsvm_is_vsvm(int fd)
 #include "vsvm_drm.h"
 
 /*
- * Command-stream emitters over a CPU-mapped command buffer: @cmd holds the
- * words, *@n counts those emitted (and is advanced), @max is the buffer's
- * size in words.  Tests wrap the first three in a macro of their own, e.g.
- * CS(c) for (c)->cmd, &(c)->n, CMD_WORDS.
+ * Command-stream emitters over a CPU-mapped command buffer are libvsvm's
+ * (libvsvm_cs.h: vsvm_emit_store32(cmd, &n, max, ...) and the others):
+ * @cmd holds the words, *@n counts those emitted (and is advanced), @max
+ * is the buffer's size in words.  Tests wrap the first three in a macro of
+ * their own, e.g. CS(c) for (c)->cmd, &(c)->n, CMD_WORDS.  libvsvm writes
+ * nothing past @max and leaves *@n at @max + 1 instead; the macros below
+ * make each call site assert that its command fitted, as a test should
+ * (they take the arguments whole, so that a CS() macro expands first).
  */
-static inline void vsvm_emit(uint32_t *cmd, unsigned int *n, unsigned int max, uint32_t w)
-{
-	igt_assert(*n < max);
-	cmd[(*n)++] = w;
-}
+#include "libvsvm_cs.h"
 
-static inline void vsvm_emit64(uint32_t *cmd, unsigned int *n, unsigned int max, uint64_t v)
-{
-	vsvm_emit(cmd, n, max, (uint32_t)v);
-	vsvm_emit(cmd, n, max, v >> 32);
-}
-
-static inline void vsvm_emit_store32(uint32_t *cmd, unsigned int *n, unsigned int max,
-				     uint64_t va, uint32_t v)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4));
-	vsvm_emit64(cmd, n, max, va);
-	vsvm_emit(cmd, n, max, v);
-}
-
-static inline void vsvm_emit_store64(uint32_t *cmd, unsigned int *n, unsigned int max,
-				     uint64_t va, uint64_t v)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5));
-	vsvm_emit64(cmd, n, max, va);
-	vsvm_emit64(cmd, n, max, v);
-}
-
-static inline void vsvm_emit_copy(uint32_t *cmd, unsigned int *n, unsigned int max,
-				  uint64_t dst, uint64_t src, uint64_t size)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7));
-	vsvm_emit64(cmd, n, max, src);
-	vsvm_emit64(cmd, n, max, dst);
-	vsvm_emit64(cmd, n, max, size);
-}
-
-static inline void vsvm_emit_fill(uint32_t *cmd, unsigned int *n, unsigned int max,
-				  uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6));
-	vsvm_emit64(cmd, n, max, dst);
-	vsvm_emit(cmd, n, max, pattern);
-	vsvm_emit64(cmd, n, max, size);
-}
-
-static inline void vsvm_emit_atomic(uint32_t *cmd, unsigned int *n, unsigned int max,
-				    uint8_t flags, uint64_t dst, uint64_t operand,
-				    uint64_t compare, uint64_t result)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, flags, 9));
-	vsvm_emit64(cmd, n, max, dst);
-	vsvm_emit64(cmd, n, max, operand);
-	vsvm_emit64(cmd, n, max, compare);
-	vsvm_emit64(cmd, n, max, result);
-}
-
-static inline void vsvm_emit_timestamp(uint32_t *cmd, unsigned int *n, unsigned int max,
-				       uint64_t dst)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3));
-	vsvm_emit64(cmd, n, max, dst);
-}
-
-/* SPIN until the 32-bit word at @sem equals @value. */
-static inline void vsvm_emit_spin(uint32_t *cmd, unsigned int *n, unsigned int max,
-				  uint64_t sem, uint32_t value)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4));
-	vsvm_emit64(cmd, n, max, sem);
-	vsvm_emit(cmd, n, max, value);
-}
-
-static inline void vsvm_emit_end(uint32_t *cmd, unsigned int *n, unsigned int max)
-{
-	vsvm_emit(cmd, n, max, DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1));
-}
+#define VSVM_EMIT_FITS(call, cmd, n, max, ...) do { \
+		call(cmd, n, max, ##__VA_ARGS__); \
+		igt_assert_f(*(n) <= (max), "command buffer of %u words too small\n", \
+			     (unsigned int)(max)); \
+	} while (0)
+#define vsvm_emit(...) VSVM_EMIT_FITS(vsvm_emit, __VA_ARGS__)
+#define vsvm_emit64(...) VSVM_EMIT_FITS(vsvm_emit64, __VA_ARGS__)
+#define vsvm_emit_store32(...) VSVM_EMIT_FITS(vsvm_emit_store32, __VA_ARGS__)
+#define vsvm_emit_store64(...) VSVM_EMIT_FITS(vsvm_emit_store64, __VA_ARGS__)
+#define vsvm_emit_copy(...) VSVM_EMIT_FITS(vsvm_emit_copy, __VA_ARGS__)
+#define vsvm_emit_fill(...) VSVM_EMIT_FITS(vsvm_emit_fill, __VA_ARGS__)
+#define vsvm_emit_atomic(...) VSVM_EMIT_FITS(vsvm_emit_atomic, __VA_ARGS__)
+#define vsvm_emit_timestamp(...) VSVM_EMIT_FITS(vsvm_emit_timestamp, __VA_ARGS__)
+#define vsvm_emit_spin(...) VSVM_EMIT_FITS(vsvm_emit_spin, __VA_ARGS__)
+#define vsvm_emit_end(...) VSVM_EMIT_FITS(vsvm_emit_end, __VA_ARGS__)
 
 /* Test patterns, and assertions that name the first wrong byte. */
 
@@ -252,13 +196,28 @@ static inline void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size)
 	return ptr;
 }
 
+/*
+ * VM_CREATE with @flags (0 or DRM_VSVM_VM_CREATE_SVM): 0 and the id in
+ * *@vm_id, or -errno.  The shape of libvsvm's vsvm_vm_create() and of the
+ * driver's, on an fd; vsvm_vm_create() below asserts and returns the id.
+ */
+static inline int __vsvm_vm_create(int fd, uint32_t flags, uint32_t *vm_id)
+{
+	struct drm_vsvm_vm_create c = { .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c))
+		return -errno;
+	*vm_id = c.vm_id;
+	return 0;
+}
+
 static inline uint32_t vsvm_vm_create(int fd)
 {
-	struct drm_vsvm_vm_create c = { 0 };
+	uint32_t vm_id = 0;
 
-	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
-	igt_assert_neq_u32(c.vm_id, 0);
-	return c.vm_id;
+	igt_assert_eq(__vsvm_vm_create(fd, 0, &vm_id), 0);
+	igt_assert_neq_u32(vm_id, 0);
+	return vm_id;
 }
 
 /* Maps [offset, offset + range) of @bo at @addr; returns 0 or -errno. */

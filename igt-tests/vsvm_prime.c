@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm prime
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: dma-buf
  * Description: dma-buf sharing (I9): vsvm exports its buffer objects as
  *		dynamic dma-bufs sharing the object's reservation, and imports
  *		any dma-buf dynamically.  Checked byte by byte with GPU copies
@@ -20,6 +24,128 @@
  *		fd or the exporter's file closes first.  The DMA checker (debugfs dmachk) must see
  *		no violation on either device, and every subtest gives back
  *		all its objects and imports.
+ *
+ * SUBTEST: vsvm-to-vsvm
+ * Description: A buffer of one vsvm device imported into the other, both ways: GPU
+ *		copies on both sides read and write it, each CPU sees the other GPU's
+ *		writes byte by byte; a read-only mapping of the import faults on
+ *		write.
+ *
+ * SUBTEST: self-import
+ * Description: Importing a dma-buf of the same device gives the same object: the same
+ *		handle in the exporting file, a handle to the same memory in another
+ *		file, no import, no attachment mapping.
+ *
+ * SUBTEST: vgem-to-vsvm
+ * Description: A vgem buffer imported into vsvm: GPU copies read and write it, vgem's
+ *		CPU mapping agrees; a vsvm job waits for vgem's write fence and sees
+ *		what was written before it signalled; a running vsvm job's fence is in
+ *		vgem's reservation.
+ *
+ * SUBTEST: udmabuf-to-vsvm
+ * Description: A udmabuf of a memfd range, imported into vsvm: GPU copies read and
+ *		write exactly the memfd's pages of that range, before and after the
+ *		CPU rewrites them.
+ *
+ * SUBTEST: dmabuf-cpu-mmap
+ * Description: CPU mmap of a vsvm dma-buf with DMA_BUF_IOCTL_SYNC: the CPU sees the
+ *		GPU's writes and the GPU the CPU's; SYNC_START waits for a running GPU
+ *		writer, which poll() reports.
+ *
+ * SUBTEST: implicit-sync-cross-device
+ * Description: A job on one device that reads the shared buffer waits for a job of
+ *		the other device that writes it (held by SPIN), in both directions,
+ *		and reads the writer's data.
+ *
+ * SUBTEST: export-sync-file
+ * Description: DMA_BUF_IOCTL_EXPORT_SYNC_FILE on a vsvm dma-buf reflects a running
+ *		job of the exporter and of the importing device, with the right usage:
+ *		a job mapping the buffer read-only is a reader, not a writer.
+ *
+ * SUBTEST: import-sync-file
+ * Description: DMA_BUF_IOCTL_IMPORT_SYNC_FILE of another device's spinning job: as a
+ *		read fence, a read-only job of the buffer runs and a writer waits; as
+ *		a write fence, every job of the buffer waits, on the importing and on
+ *		the exporting device, and reads what was written before the fence
+ *		signalled.
+ *
+ * SUBTEST: move-notify-idle
+ * Description: The exporter evicts (prime_evict) a buffer the other device has bound:
+ *		the importer gets move_notify and drops its mapping; its next job maps
+ *		it again and reads the current bytes; eviction of an import that is
+ *		not mapped is harmless.
+ *
+ * SUBTEST: move-notify-queued-job
+ * Description: The exporter evicts a buffer while the importer's jobs that use it are
+ *		queued behind a SPIN: the jobs complete and read and write the right
+ *		bytes, and the importer maps the buffer again.
+ *
+ * SUBTEST: move-notify-map-after-queued-job
+ * Description: The importer queues a job (behind a SPIN) that writes an address, then
+ *		maps an imported buffer there synchronously; the exporter evicts it:
+ *		move_notify waits for that job, which ends well, and its write is in
+ *		the buffer.
+ *
+ * SUBTEST: move-notify-pinned
+ * Description: A buffer that vgem (a static importer) imported is pinned: prime_evict
+ *		skips it and its dynamic importers get no move_notify; once vgem lets
+ *		it go, it is evicted like the others.
+ *
+ * SUBTEST: userptr-export-refused
+ * Description: PRIME export of a userptr is refused with -EINVAL, in notifier and in
+ *		registration (PIN_LONGTERM) mode and read-only; the userptr still
+ *		works, and nothing was exported.
+ *
+ * SUBTEST: registration-export
+ * Description: A registration-mode userptr exports: the other device imports it,
+ *		reads what the CPU wrote there and writes where the CPU sees it;
+ *		everything is let go of at the end.
+ *
+ * SUBTEST: registration-export-mm-exit
+ * Description: The registering process exits while another device's VM maps its
+ *		exported registration: with move_notify the importer drops it (its
+ *		next EXEC fails with EFAULT) and the pins go at once; without, the
+ *		importer keeps the pages until it unbinds them.
+ *
+ * SUBTEST: registration-export-read-only
+ * Description: uid 65534 registers (READ_ONLY | PIN_LONGTERM) a read-only MAP_SHARED
+ *		mapping of a root-owned 0644 file and tries to export it, import it on
+ *		the other device and FILL it there: the export fails with EACCES and
+ *		the file is unchanged.  The owner root gets EACCES too.
+ *
+ * SUBTEST: registration-export-other-mm
+ * Description: A registration exported from another address space: a child using the
+ *		inherited file, then (after the owner exported it itself) a child that
+ *		received the file over a unix socket; both get EPERM, and the
+ *		registering process's memory is unchanged.
+ *
+ * SUBTEST: registration-export-exit-unpin
+ * Description: 160 times: a child registers and exports, vgem imports (pins) it, and
+ *		the child exits while vgem unpins (vgem's file is the child's, closed
+ *		by its exit, or the parent's, closed at varying points of the exit);
+ *		every registration and its long-term pins are given back.
+ *
+ * SUBTEST: sync-file-timeline
+ * Description: Timeline syncobj conversion: a vsvm job's timeline point, transferred
+ *		to a binary syncobj and imported into the dma-buf, holds the other
+ *		device's job; the dma-buf's exported sync_file, imported at a timeline
+ *		point, holds a job that waits on that point.
+ *
+ * SUBTEST: close-dmabuf-fd-while-bound
+ * Description: Closing the dma-buf fd, then the importer's handle, while the import
+ *		is bound: the importer's jobs still read and write the buffer;
+ *		unbinding frees the import.
+ *
+ * SUBTEST: close-exporter-first
+ * Description: Closing the exporter's file while the other device holds the import:
+ *		the buffer lives on, the importer's jobs read the exporter's data and
+ *		write the buffer; then everything is freed.
+ *
+ * SUBTEST: gem-info-imported
+ * Description: GEM_INFO reports imported=1, the size and no flags for objects
+ *		imported from the other vsvm device, vgem and udmabuf; 0 for objects
+ *		of the device, self-imports and userptrs; re-importing into a file
+ *		gives the same handle and no new import.
  */
 
 #define _GNU_SOURCE

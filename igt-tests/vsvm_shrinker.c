@@ -5,12 +5,47 @@
 
 /**
  * TEST: vsvm shrinker
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: shrinker
  * Description: Under memory pressure (drop_caches=2 runs every shrinker)
  *	idle buffer objects give their pages back to shmem and come back on
  *	next use with their contents; busy, pinned and CPU-mapped ones stay;
  *	importers of an evicted object re-map it (I9), also when the
  *	exporter closed its last GEM handle; the shrinker only
  *	try-locks (I2) and the DMA checker stays silent (I10).
+ *
+ * SUBTEST: evict-and-restore
+ * Description: An idle, bound BO is evicted by the shrinker (its pages go back to
+ *		shmem) and restored on the next EXEC with its contents, both what the
+ *		CPU wrote and what the GPU wrote.
+ *
+ * SUBTEST: busy-not-evicted
+ * Description: A BO a spinning job may use is not evicted; the job then runs to
+ *		completion with correct results.
+ *
+ * SUBTEST: cpu-mapped-not-evicted
+ * Description: A bound BO that is also CPU-mapped is not evicted.
+ *
+ * SUBTEST: evict-exported
+ * Description: An evicted BO exported to the other vsvm device: the importer gets
+ *		move_notify, drops its mapping and maps it again for its next job,
+ *		which reads the right data.
+ *
+ * SUBTEST: evict-exported-handle-closed
+ * Description: A BO bound on both devices whose exporter closed its GEM handle (only
+ *		its mapping and the import keep it): the shrinker tells the importer
+ *		(move_notify) before the pages go, with no warning, and both GPUs then
+ *		read the right data.
+ *
+ * SUBTEST: unmap-after-evict
+ * Description: A mapping evicted, then cut in the middle by UNMAP: the pieces left
+ *		are restored by the next EXEC and read right; the hole faults.
+ *
+ * SUBTEST: pressure-loop
+ * Description: Eight BOs bound while the shrinker runs between jobs, 2 s: every copy
+ *		right, the checker silent, everything freed at the end.
  */
 
 #include <linux/sync_file.h>

@@ -5,12 +5,129 @@
 
 /**
  * TEST: vsvm svm
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: shared virtual memory
  * Description: Shared-virtual-memory VMs (DRM_VSVM_VM_CREATE_SVM): GPU jobs
  *	use the process's own pointers, faults are resolved from the CPU's page
  *	tables with the CPU's rights, and every change of the CPU mapping
  *	reaches the GPU (I1, I3); another address space cannot drive the VM
  *	(I7), and a process exiting with work pending tears down quietly (I6).
  *	A process's SVM VMs on a device share one binding and PASID (I5).
+ *
+ * SUBTEST: malloc-copy
+ * Description: GPU copy between two malloc'd buffers, the command stream itself in
+ *		malloc'd memory; faults are counted and resolved.
+ *
+ * SUBTEST: stack-and-file
+ * Description: GPU writes land on the stack and in a shared memfd mapping (read back
+ *		with pread), and reads a private file mapping.
+ *
+ * SUBTEST: thp
+ * Description: A copy across a 2 MiB MADV_HUGEPAGE region.
+ *
+ * SUBTEST: munmap-remap
+ * Description: After munmap, a GPU read faults (job -EFAULT, fault NOT_PRESENT at the
+ *		address); mapped again with other contents, the GPU reads those.
+ *
+ * SUBTEST: mremap-partial-private
+ * Description: mremap moves the memory (old address faults, new address reads the
+ *		data); munmap of 64 KiB inside a faulted 2 MiB chunk faults only
+ *		there; a private file mapping is read.
+ *
+ * SUBTEST: mprotect-and-dontneed
+ * Description: After mprotect(PROT_READ) a GPU write faults READ_ONLY and changes
+ *		nothing, a read works; MADV_DONTNEED makes the GPU read zeros.
+ *
+ * SUBTEST: remap-while-running
+ * Description: A job spins, then copies a buffer; while it spins the CPU maps other
+ *		contents over the buffer; the copy reads the new contents.
+ *
+ * SUBTEST: prefetch
+ * Description: SVM_PREFETCH of the command stream, source and destination; the copy
+ *		after it takes no GPU fault; prefetching an unmapped range fails the
+ *		job with EFAULT; and every errno of the ioctl.
+ *
+ * SUBTEST: chunk-sizes
+ * Description: A first touch inside a 2 MiB-aligned window of a large mapping maps a
+ *		2 MiB chunk, a small mapping 4 KiB ones; debugfs svm_chunk caps the
+ *		chunk at 64 KiB or 4 KiB; fdinfo counts the faults.
+ *
+ * SUBTEST: unmapped-address
+ * Description: A GPU access to an address the process never mapped is an
+ *		unrecoverable fault, recorded.
+ *
+ * SUBTEST: bind-refused
+ * Description: VM_BIND into an SVM VM fails with EINVAL.
+ *
+ * SUBTEST: fork-eperm
+ * Description: A child after fork() gets EPERM for EXEC on the parent's SVM VM,
+ *		through the inherited file.
+ *
+ * SUBTEST: threads
+ * Description: Four threads submit copies to their own buffers on one SVM VM.
+ *
+ * SUBTEST: two-devices
+ * Description: Both vsvm devices mirror this process; each writes half of a buffer; a
+ *		munmap invalidates both, and both then fault.
+ *
+ * SUBTEST: one-binding-per-mm
+ * Description: Three SVM VMs of one process on one device, two in one file and one in
+ *		another, show one PASID in debugfs vsvm_svm; a child process's SVM VM
+ *		shows a different one while both are alive.
+ *
+ * SUBTEST: destroy-while-reading
+ * Description: For 3 s one thread creates and destroys SVM VMs while another reads
+ *		debugfs vsvm_svm and the file's fdinfo: no use-after-free (KASAN),
+ *		every ioctl succeeds.
+ *
+ * SUBTEST: exit-with-file-shared
+ * Description: A process exits with an SVM job spinning on its own memory while its
+ *		file lives on in another process: the job ends with EFAULT, no
+ *		warning, the VM's PASID shows its mm gone, and the file still works.
+ *
+ * SUBTEST: exit-with-job-pending
+ * Description: A process exits while its SVM job spins on its own memory: the job
+ *		ends, the VM goes, nothing is reported.
+ *
+ * SUBTEST: munmap-deadlock-cross-process
+ * Description: Process A's SVM job faults while process B, whose userptr job is
+ *		queued behind it on the same queue, munmaps that userptr: both finish
+ *		(the munmap waits for B's job only, without a lock that A's fault
+ *		needs), within a bounded time.
+ *
+ * SUBTEST: munmap-deadlock-single-process
+ * Description: One process: its SVM job faults while it munmaps a userptr whose job
+ *		(another VM of the same file) was queued behind it on the same queue;
+ *		the SVM notifier covers the whole address space, so the fault waits
+ *		for that munmap: both jobs end, munmap returns, within a bounded time.
+ *
+ * SUBTEST: lr-out-sync-refused
+ * Description: EXEC on an SVM VM refuses binary and timeline out-syncs with EINVAL;
+ *		in-syncs stay allowed; a user fence is refused on an ordinary VM and
+ *		for a bad address, a second one, or an unreadable extension.
+ *
+ * SUBTEST: user-fence-wait
+ * Description: A job spinning on a semaphore writes its user fence in malloc'd memory
+ *		once released: WAIT_USER_FENCE times out with ETIME before, and
+ *		returns once the value lands, woken rather than timed out; every op
+ *		and the mask.
+ *
+ * SUBTEST: user-fence-untouched-memory
+ * Description: A job's user fence in fresh memory the GPU never touched: the write
+ *		faults, is resolved, and lands; SVM_PREFETCH's user fence too.
+ *
+ * SUBTEST: wait-user-fence-errors
+ * Description: Every errno of WAIT_USER_FENCE: EINVAL for flags, pad, op, address,
+ *		negative timeout, zero mask and a refused extension; EFAULT for an
+ *		unreadable address or extension; ETIME; EINTR on a signal; and it
+ *		works on the render node.
+ *
+ * SUBTEST: destroy-with-lr-job
+ * Description: VM_DESTROY of an SVM VM with a job spinning on it returns only once
+ *		the job ended (released by another thread), its user fence written;
+ *		closing the file with a job queued is quiet.
  */
 
 #define _GNU_SOURCE

@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm userptr
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: userptr
  * Description: GEM_USERPTR in both modes (notifier and registration):
  *		every errno of GEM_USERPTR, coherency of GPU and CPU views
  *		byte by byte, invalidation between jobs (munmap, MAP_FIXED,
@@ -16,6 +20,229 @@
  *		device mmap inside a registered range, deterministic races at
  *		the driver's injection points, and bounded stress.  The DMA
  *		checker (debugfs dmachk) must see no violation in any subtest.
+ *
+ * SUBTEST: create-invalid
+ * Description: GEM_USERPTR refuses unknown flags, misaligned or zero sizes and
+ *		addresses, overflowing and too large ranges, NULL and kernel addresses
+ *		and extensions, and creates nothing when it does.
+ *
+ * SUBTEST: create-probe
+ * Description: PROBE (and PIN_LONGTERM) refuse unmapped pages, device mappings and
+ *		read-only memory for a writable userptr (-EFAULT); READ_ONLY over
+ *		PROT_READ memory is accepted.
+ *
+ * SUBTEST: bind-over-gem-mmap
+ * Description: A userptr over a vsvm GEM mmap, made without PROBE, fails at VM_BIND
+ *		with -EFAULT and maps nothing.
+ *
+ * SUBTEST: mmap-offset-refused
+ * Description: GEM_MMAP_OFFSET refuses a userptr (-EINVAL), in either mode.
+ *
+ * SUBTEST: gem-info-flags
+ * Description: GEM_INFO reports a userptr's size and USERPTR with its creation flags;
+ *		debugfs counts userptrs and long-term pages.
+ *
+ * SUBTEST: copy-userptr-to-bo
+ * Description: The GPU copies a userptr, whole and through a partial binding at an
+ *		offset, into a BO: every byte as the CPU wrote it.
+ *
+ * SUBTEST: copy-bo-to-userptr
+ * Description: The GPU copies a BO into a userptr, then fills and stores into it: the
+ *		CPU reads every byte.
+ *
+ * SUBTEST: cpu-writes-seen
+ * Description: Rounds of CPU writes and GPU writes to one bound userptr: each job
+ *		sees the CPU's latest bytes and the CPU sees the job's.
+ *
+ * SUBTEST: unaligned-copy
+ * Description: Unaligned, page-crossing COPY, FILL and STOREs within a userptr and
+ *		out to a BO write exactly their bytes.
+ *
+ * SUBTEST: munmap-then-exec
+ * Description: After munmap of a bound userptr's range, EXEC on its VM fails with
+ *		-EFAULT (whatever the job touches) and the pins are dropped; unbinding
+ *		it makes the VM usable again.
+ *
+ * SUBTEST: remap-fixed
+ * Description: MAP_FIXED over a bound userptr: the next job reads the new pages and
+ *		writes into them, transparently.
+ *
+ * SUBTEST: mprotect-read-only
+ * Description: mprotect(PROT_READ) under a writable and a read-only userptr: EXEC
+ *		with the writable one fails -EFAULT, the read-only one still reads;
+ *		PROT_WRITE back makes the writable one work again.
+ *
+ * SUBTEST: partial-munmap
+ * Description: munmap of the middle of a bound userptr: EXEC fails -EFAULT even for a
+ *		job touching only its first page; mapping the hole again makes the job
+ *		see old and new pages.
+ *
+ * SUBTEST: overlapping-userptrs
+ * Description: Two overlapping userptrs share pages; munmap of a page only one covers
+ *		stops only VMs mapping that one, a page in the overlap stops both, and
+ *		remapping brings both back.
+ *
+ * SUBTEST: madvise-dontneed
+ * Description: madvise(MADV_DONTNEED) on part of a bound userptr: the next job reads
+ *		zeros there, and its writes reach the new pages.
+ *
+ * SUBTEST: thp-partial-munmap
+ * Description: A userptr over a 2 MiB transparent huge page; munmap of one 4 KiB page
+ *		in it (splitting it) stops EXEC with -EFAULT; mapping the page again,
+ *		jobs see the old bytes around it and the new in it.
+ *
+ * SUBTEST: mremap
+ * Description: mremap moves a bound userptr's pages away: EXEC at the old address
+ *		fails -EFAULT; a userptr at the new address reads them.
+ *
+ * SUBTEST: munmap-while-busy
+ * Description: munmap of a userptr a spinning job will read blocks until the job is
+ *		released and done; the job read the old pages.
+ *
+ * SUBTEST: mprotect-while-busy
+ * Description: mprotect(PROT_READ) of a userptr a spinning job will read and write
+ *		blocks until the job is done; the job's writes are in memory, and the
+ *		next EXEC fails -EFAULT.
+ *
+ * SUBTEST: read-only
+ * Description: A READ_ONLY userptr is bound read-only even when the bind does not
+ *		ask: STORE, FILL and COPY into it fault (READ_ONLY) and change no
+ *		byte, reading works, also over PROT_READ memory.
+ *
+ * SUBTEST: fork-eperm
+ * Description: A child using the parent's file: VM_BIND of the parent's userptr and
+ *		EXEC on a VM mapping it fail with -EPERM and change nothing; the
+ *		parent's jobs still work.
+ *
+ * SUBTEST: fork-cow
+ * Description: fork with a bound userptr, the parent writes a page: the parent's next
+ *		job reads the parent's new data, its GPU writes reach the parent (also
+ *		on a page still shared copy-on-write), not the child.
+ *
+ * SUBTEST: fork-dontfork
+ * Description: A MADV_DONTFORK userptr range: fork does not invalidate it, the child
+ *		does not map it, and the parent's jobs read and write it.
+ *
+ * SUBTEST: scm-rights-eperm
+ * Description: A process that got the file over a unix socket (SCM_RIGHTS) gets
+ *		-EPERM for VM_BIND of the sender's userptr and EXEC on a VM mapping
+ *		it; nothing ran.
+ *
+ * SUBTEST: exit-with-busy-job
+ * Description: Children exit with a userptr bound and a job spinning (on the userptr
+ *		itself, or on a BO and then reading the userptr): every userptr, pin
+ *		and BO is released, and the device still works.
+ *
+ * SUBTEST: close-fd-before-munmap
+ * Description: Close the file with bound userptrs (notifier and long-term) over a
+ *		range, then munmap it: pins and VmPin are released at close.
+ *
+ * SUBTEST: munmap-before-close
+ * Description: munmap a range under bound userptrs (notifier and long-term), then
+ *		close the file: notifier pins go at munmap, long-term at close.
+ *
+ * SUBTEST: longterm-rlimit
+ * Description: Without CAP_IPC_LOCK, PIN_LONGTERM past RLIMIT_MEMLOCK fails with
+ *		-ENOMEM (up to the limit works, notifier mode is not counted, closing
+ *		gives the room back); with CAP_IPC_LOCK it works.
+ *
+ * SUBTEST: longterm-survives-munmap
+ * Description: PIN_LONGTERM pages stay with the GPU: after MAP_FIXED over the range
+ *		and after munmap of it, jobs still read the old data and write without
+ *		faulting; VmPin stays counted until the object goes.
+ *
+ * SUBTEST: longterm-release-gem-close
+ * Description: VmPin and debugfs longterm_pages go back at GEM close: at once for an
+ *		unbound object, at unbind for one a VM mapping keeps alive.
+ *
+ * SUBTEST: longterm-release-fd-close
+ * Description: VmPin and debugfs longterm_pages go back when the file is closed with
+ *		long-term userptrs open, bound or not.
+ *
+ * SUBTEST: longterm-release-exit
+ * Description: A child exits with long-term userptrs open (one bound, after a job):
+ *		debugfs longterm_pages and userptrs go back.
+ *
+ * SUBTEST: mm-exit-before-fd-close
+ * Description: A child hands its file to the parent and exits: its address space is
+ *		gone, so its long-term and notifier pins are released while the file
+ *		stays open; the parent's EXEC on its VM is -EPERM.
+ *
+ * SUBTEST: device-mmap-in-range-exit
+ * Description: A child maps a vsvm BO (MAP_FIXED) inside the range of its bound long-
+ *		term and notifier userptrs, then exits with everything open: the mm,
+ *		file, userptrs and pins are all released.
+ *
+ * SUBTEST: inject-populate-retry
+ * Description: Inject point 1: VM_BIND (then EXEC) stalls between getting the pages
+ *		and the retry check; MAP_FIXED new memory meanwhile; the ioctl retries
+ *		and the GPU uses the new pages. With munmap meanwhile, the bind fails
+ *		-EFAULT.
+ *
+ * SUBTEST: inject-job-stall
+ * Description: Inject point 2: a job stalls after its PTEs are written, before it
+ *		starts; munmap of its userptr blocks until the job is released and
+ *		done, and the job read the old pages.
+ *
+ * SUBTEST: inject-copy-stall
+ * Description: Inject point 3: a COPY stalls after its first page; munmap (COPY from
+ *		the userptr) or mprotect (COPY into it) blocks until it is released
+ *		and done; every page was copied, the writes are in memory.
+ *
+ * SUBTEST: inject-nonblock
+ * Description: Inject point 4: an invalidation also runs the non-blockable (OOM
+ *		reaper) check: with no job pending it passes, with a job pending it
+ *		counts would_block; the blocking invalidation still waits.
+ *
+ * SUBTEST: stress-mmap-munmap
+ * Description: A thread maps, replaces and unmaps a 2 MiB range for 2 s while
+ *		userptrs over it are made, bound and copied from: only -EFAULT is
+ *		refused, and each job reads one whole generation of data.
+ *
+ * SUBTEST: fork-storm
+ * Description: 20 forks while userptr jobs run (the first spinning): every job
+ *		completes with the right data, the children see their copy, and the
+ *		parent's next jobs see its new writes.
+ *
+ * SUBTEST: signal-interrupt
+ * Description: For 2 s under a 1 ms SIGALRM, create userptrs (both modes), bind,
+ *		copy, unbind and close: interrupted ioctls restart, data is right, and
+ *		no pin or object is left.
+ *
+ * SUBTEST: memory-pressure
+ * Description: Copies through bound userptrs (notifier and registration) stay right
+ *		while another process eats memory and compaction runs; counters come
+ *		back and the DMA checker stays silent.
+ *
+ * SUBTEST: fdinfo-counts
+ * Description: fdinfo's vsvm-userptr-pages counts the file's userptr pages, and vsvm-
+ *		pinned-pages those pinned now: after a bind, and after munmap.
+ *
+ * SUBTEST: tracepoints
+ * Description: vsvm_userptr_populate, _retry and _invalidate are emitted: a bind, a
+ *		populate raced by an munmap (injection point 1), an invalidation.
+ *
+ * SUBTEST: map-after-queued-job
+ * Description: A job queued (spinning) before a synchronous MAP of a userptr, whose
+ *		commands write the userptr after the spin: munmap of the userptr
+ *		returns only after that job ended, the job ends well, and its write is
+ *		in the memory (a second mapping of the memfd sees it).
+ *
+ * SUBTEST: file-dirty
+ * Description: The GPU fills a userptr over a tmpfs file (memfd); after munmap the
+ *		file holds the GPU's data.
+ *
+ * SUBTEST: madv-free-dirty
+ * Description: MADV_FREE a userptr's memory, have the GPU fill it, release the
+ *		object, then MADV_PAGEOUT: the GPU's data is still there (the GPU's
+ *		writes dirtied the folios, so reclaim kept them).
+ *
+ * SUBTEST: oom-reaper-nonblock
+ * Description: A process in a 32 MiB memory cgroup has a job queued (behind an
+ *		unsignalled fence) before a synchronous MAP of a userptr, and a thread
+ *		stalled in the driver so that the process cannot exit; it is OOM-
+ *		killed, and the OOM reaper's non-blockable invalidation of the userptr
+ *		is refused (would_block) until the job has run.
  */
 
 #define _GNU_SOURCE

@@ -5,11 +5,73 @@
 
 /**
  * TEST: vsvm vm
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: GPU address spaces
  * Description: GPU address spaces: VM_CREATE, VM_DESTROY and VM_BIND, with
  *		what the GPU's page table holds after each (debugfs vsvm_vms),
  *		and every errno of the three ioctls; page-table pages freed
  *		when unmapping leaves them empty, and the limits on VMs per
  *		file and mappings per VM.
+ *
+ * SUBTEST: create-destroy
+ * Description: VMs are created with distinct non-zero ids and destroyed once.
+ *
+ * SUBTEST: create-destroy-errors
+ * Description: VM_CREATE and VM_DESTROY refuse unknown flags, pads, ids and
+ *		extensions.
+ *
+ * SUBTEST: vm-id-zero
+ * Description: VM id 0 is never a VM: VM_DESTROY, VM_BIND, EXEC and SVM_PREFETCH of
+ *		it fail with -ENOENT, and VM_CREATE never returns it, before or after.
+ *
+ * SUBTEST: vm-per-file
+ * Description: A VM belongs to its file: another file cannot use or destroy it.
+ *
+ * SUBTEST: map-unmap-page-table
+ * Description: MAP writes page-table entries (2 MiB where aligned, read-only when
+ *		asked); UNMAP clears them and splits what it cuts.
+ *
+ * SUBTEST: unmap-across-mappings
+ * Description: UNMAP may span several mappings when no hole lies between them.
+ *
+ * SUBTEST: mapping-holds-object
+ * Description: A mapping keeps its object alive after the handle is closed;
+ *		unmapping, VM_DESTROY and closing the file all release it.
+ *
+ * SUBTEST: bind-errors
+ * Description: VM_BIND's errnos: flags, pads, counts, ops, handles, ranges, overlaps
+ *		and holes; a failed op leaves the ones before it done.
+ *
+ * SUBTEST: table-pages-bounded
+ * Description: Many MAP/UNMAP pairs at distinct 2 MiB slots, next to a mapping that
+ *		stays: the table pages go back to their number before each batch, and
+ *		to the empty VM's once everything is unmapped.
+ *
+ * SUBTEST: table-pages-userptr
+ * Description: An invalidated userptr's empty tables stay when a neighbour in the
+ *		same table is unmapped, and the next job writes through it.
+ *
+ * SUBTEST: table-pages-memcg
+ * Description: The table pages of 1024 mappings at distinct 2 MiB slots are charged
+ *		to the memory cgroup of the task that mapped them.
+ *
+ * SUBTEST: table-pages-async
+ * Description: The tables that asynchronous UNMAPs leave empty are freed by the next
+ *		synchronous VM_BIND.
+ *
+ * SUBTEST: vm-limit
+ * Description: A file holds at most DRM_VSVM_MAX_VMS VMs: VM_CREATE then fails with
+ *		-ENOSPC until one is destroyed.
+ *
+ * SUBTEST: mapping-limit
+ * Description: A VM holds at most DRM_VSVM_MAX_MAPPINGS mappings: a MAP, or an UNMAP
+ *		that would cut a mapping in two, then fails with -ENOSPC and changes
+ *		nothing; unmapping whole mappings makes room.
+ *
+ * SUBTEST: concurrent-binds
+ * Description: Binds from several processes into their own VMs run side by side.
  */
 
 #include <fcntl.h>

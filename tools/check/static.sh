@@ -4,9 +4,10 @@
 #   W=1 -Werror plus sparse (C=2) builds for both kernels and for a user's
 #   build without the test knobs (which must then be absent from vsvm.ko),
 #   the uapi header compiled standalone for 64-bit, 32-bit and C++ with
-#   layout asserts, the HTML documentation (Sphinx, warnings as errors),
-#   a DKMS build against the stock headers, the files' license tags, and
-#   the tools' man pages through groff -ww.
+#   layout asserts, libvsvm's exported symbols against its headers, the
+#   HTML documentation (Sphinx, warnings as errors), a DKMS build against
+#   the stock headers, the files' license tags, and the tools' man pages
+#   through groff -ww.
 # Any finding fails its check.  Counts go to build/static/counts.
 set -uo pipefail
 . "$(dirname "$0")/../kernel/common.sh"
@@ -92,6 +93,13 @@ uapi() {
 		-D_Static_assert=static_assert -fsyntax-only tools/check/uapi_test.c
 }
 check uapi-header uapi
+
+# libvsvm exports exactly its headers' public functions (the version script
+# userspace/lib/libvsvm.map), so that its ABI changes only on purpose.
+libvsvm_exports() {
+	make --no-print-directory libvsvm >/dev/null && bash tools/check/libvsvm-exports.sh
+}
+check libvsvm-exports libvsvm_exports
 
 # The documentation renders as HTML with no Sphinx or kernel-doc warning
 # (warnings are errors; --keep-going reports them all).

@@ -67,6 +67,7 @@ CHECK_AT(drm_vsvm_query, pad, 24);
 CHECK_SIZE(drm_vsvm_query_device, 40);
 CHECK_AT(drm_vsvm_query_device, max_bo_size, 8);
 CHECK_AT(drm_vsvm_query_device, max_cs_size, 32);
+CHECK_SIZE(drm_vsvm_query_caps, 8);
 
 CHECK_SIZE(drm_vsvm_fault, 32);
 CHECK_AT(drm_vsvm_fault, addr, 8);

@@ -65,6 +65,12 @@ for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u)
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done
+# libvsvm as `make install PREFIX=/usr` installs it (tools/check/install-test.sh):
+# vsvm_install loads libvsvm.so.1 from /usr/lib, as a user's program would.
+if [ -d "$build/install/usr/lib" ]; then
+	mkdir -p "$stage/usr/lib"
+	cp -a "$build"/install/usr/lib/libvsvm.so* "$stage/usr/lib/"
+fi
 
 # glibc loads libgcc_s with dlopen() to unwind a thread that is cancelled
 # or exits with pthread_exit() (as igt_assert in a thread does): no ldd

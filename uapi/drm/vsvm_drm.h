@@ -55,6 +55,7 @@ extern "C" {
  *   the VM's mapping limits (%DRM_VSVM_MAX_VMS, %DRM_VSVM_MAX_MAPPINGS);
  *   PRIME export of a registration fails with -EPERM from another address
  *   space and with -EACCES for a read-only one.
+ * - 1.8.0: %DRM_VSVM_QUERY_CAPS, what the device can do (DRM_VSVM_CAP_*).
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -688,6 +689,8 @@ struct drm_vsvm_vm_bind {
 #define DRM_VSVM_QUERY_DEVICE		0
 /** DRM_VSVM_QUERY_FAULTS - Query &struct drm_vsvm_query_faults. */
 #define DRM_VSVM_QUERY_FAULTS		1
+/** DRM_VSVM_QUERY_CAPS - Query &struct drm_vsvm_query_caps (uapi 1.8). */
+#define DRM_VSVM_QUERY_CAPS		2
 
 /**
  * struct drm_vsvm_query - Read information from the device
@@ -709,7 +712,7 @@ struct drm_vsvm_vm_bind {
 struct drm_vsvm_query {
 	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
 	__u64 extensions;
-	/** @query: %DRM_VSVM_QUERY_DEVICE or %DRM_VSVM_QUERY_FAULTS. */
+	/** @query: %DRM_VSVM_QUERY_DEVICE, %DRM_VSVM_QUERY_FAULTS or %DRM_VSVM_QUERY_CAPS. */
 	__u32 query;
 	/** @size: In: size of the buffer at @data, or 0.  Out: bytes needed/written. */
 	__u32 size;
@@ -744,6 +747,32 @@ struct drm_vsvm_query_device {
 	__u32 max_syncs;
 	/** @max_cs_size: Largest command stream one EXEC runs, in bytes. */
 	__u64 max_cs_size;
+};
+
+/** DRM_VSVM_CAP_SVM - Shared-virtual-memory VMs (%DRM_VSVM_VM_CREATE_SVM). */
+#define DRM_VSVM_CAP_SVM			(1ull << 0)
+/** DRM_VSVM_CAP_USERPTR_REGISTRATION - GEM_USERPTR's registration mode. */
+#define DRM_VSVM_CAP_USERPTR_REGISTRATION	(1ull << 1)
+/**
+ * DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY - Imports are dynamic: the exporter may
+ * move a buffer and tell its importers (the kernel's
+ * CONFIG_DMABUF_MOVE_NOTIFY).  Without it an import pins the buffer.
+ */
+#define DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY		(1ull << 2)
+/**
+ * DRM_VSVM_CAP_LONG_RUNNING - Long-running mode for SVM VMs: user fences
+ * and WAIT_USER_FENCE instead of dma-fences.
+ */
+#define DRM_VSVM_CAP_LONG_RUNNING		(1ull << 3)
+/** DRM_VSVM_CAP_DISPLAY - A display (KMS); vsvm has none, so never set. */
+#define DRM_VSVM_CAP_DISPLAY			(1ull << 4)
+
+/**
+ * struct drm_vsvm_query_caps - What %DRM_VSVM_QUERY_CAPS answers
+ */
+struct drm_vsvm_query_caps {
+	/** @caps: DRM_VSVM_CAP_* bits; bits not defined here are zero. */
+	__u64 caps;
 };
 
 /** DRM_VSVM_FAULT_NOT_PRESENT - The address had no valid page-table entry. */

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,22 @@
 #include "libvsvm.h"
 #include "vsvm_drm.h"
 
+/* Buckets of a device's handle table (a power of two). */
+#define BO_BUCKETS 64
+
 struct vsvm_dev {
 	int fd;
 	int index;
+	/* The driver's version, from DRM_IOCTL_VERSION. */
+	int major, minor;
+	/*
+	 * Every object of this device by GEM handle, so that a handle has one
+	 * struct vsvm_bo however often it is imported: a second import of a
+	 * dma-buf returns the same handle (drmPrimeFDToHandle), and closing
+	 * it for one user would close it for the other.
+	 */
+	pthread_mutex_t lock;
+	struct vsvm_bo *bos[BO_BUCKETS];
 };
 
 struct vsvm_bo {
@@ -37,6 +51,10 @@ struct vsvm_bo {
 	void *map;
 	/* A userptr: @map is the caller's memory, never unmapped here. */
 	bool userptr;
+	/* Users of this handle (vsvm_bo_destroy() drops one), under dev->lock. */
+	unsigned int refs;
+	/* Next in the device's bucket. */
+	struct vsvm_bo *next;
 };
 
 static __thread char last_error[256];
@@ -60,13 +78,19 @@ static int __attribute__((format(printf, 2, 3))) fail(int err, const char *fmt, 
 	return -err;
 }
 
-/* The index of the vsvm platform device behind /dev/dri/card<minor>, or -1. */
-static int card_index(int minor)
+/*
+ * The index of the vsvm platform device of character device @rdev (from its
+ * name "vsvm.<index>"), or -1; @card gets its primary node's path, if any.
+ */
+static int node_index(dev_t rdev, char *card, size_t len)
 {
-	char path[64], link[256], *name;
+	char path[96], link[256], *name;
+	struct dirent *e;
 	ssize_t n;
+	DIR *d;
 
-	snprintf(path, sizeof(path), "/sys/class/drm/card%d/device", minor);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(rdev), minor(rdev));
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
 		return -1;
@@ -75,24 +99,18 @@ static int card_index(int minor)
 	name = name ? name + 1 : link;
 	if (strncmp(name, "vsvm.", 5))
 		return -1;
+	if (card) {
+		card[0] = '\0';
+		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/drm",
+			 major(rdev), minor(rdev));
+		d = opendir(path);
+		while (d && (e = readdir(d)))
+			if (!strncmp(e->d_name, "card", 4) && strlen(e->d_name) < 16)
+				snprintf(card, len, "/dev/dri/%.15s", e->d_name);
+		if (d)
+			closedir(d);
+	}
 	return atoi(name + 5);
-}
-
-static void find_render(int minor, char *out, size_t len)
-{
-	char path[64];
-	struct dirent *e;
-	DIR *d;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/drm/card%d/device/drm", minor);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "renderD", 7) && strlen(e->d_name) < 16)
-			snprintf(out, len, "/dev/dri/%.15s", e->d_name);
-	closedir(d);
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -101,51 +119,100 @@ static int cmp_index(const void *a, const void *b)
 	       ((const struct vsvm_device_info *)b)->index;
 }
 
+/*
+ * Render nodes only: a user in the render group needs neither root nor the
+ * video group that the primary nodes (/dev/dri/card*) belong to.  The list
+ * is read from /dev/dri rather than drmGetDevices2(), which folds platform
+ * devices of one name (every vsvm device is "vsvm" to libdrm) into one.
+ */
 int vsvm_enumerate(struct vsvm_device_info *infos, int max)
 {
-	int minor, n = 0;
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
 
-	for (minor = 0; minor < 64 && n < max; minor++) {
+	d = opendir("/dev/dri");
+	if (!d)
+		return errno == ENOENT ? 0 : fail(errno, "opendir /dev/dri");
+	while (n < max && (e = readdir(d))) {
 		struct vsvm_device_info *info = &infos[n];
 		drmVersionPtr v;
-		int fd, index = card_index(minor);
+		struct stat st;
+		int fd, index;
 
+		if (strncmp(e->d_name, "renderD", 7) || strlen(e->d_name) >= 16)
+			continue;
+		snprintf(info->render, sizeof(info->render), "/dev/dri/%.15s", e->d_name);
+		if (stat(info->render, &st) || !S_ISCHR(st.st_mode))
+			continue;
+		index = node_index(st.st_rdev, info->card, sizeof(info->card));
 		if (index < 0)
 			continue;
-		snprintf(info->card, sizeof(info->card), "/dev/dri/card%d", minor);
-		find_render(minor, info->render, sizeof(info->render));
-		info->index = index;
-		fd = open(info->card, O_RDWR | O_CLOEXEC);
-		if (fd < 0 && errno == EACCES && info->render[0])
-			fd = open(info->render, O_RDWR | O_CLOEXEC);
+		fd = open(info->render, O_RDWR | O_CLOEXEC);
 		if (fd < 0 && errno == EACCES) {
 			/* Listed all the same; the version is unknown (-1). */
+			info->index = index;
 			info->major = info->minor = info->patchlevel = -1;
 			n++;
 			continue;
 		}
-		if (fd < 0)
-			return fail(errno, "open %s", info->card);
+		if (fd < 0) {
+			int err = errno;
+
+			closedir(d);
+			return fail(err, "open %s", info->render);
+		}
 		v = drmGetVersion(fd);
 		close(fd);
-		if (!v)
-			return fail(EIO, "DRM_IOCTL_VERSION on %s", info->card);
+		if (!v) {
+			closedir(d);
+			return fail(EIO, "DRM_IOCTL_VERSION on %s", info->render);
+		}
+		info->index = index;
 		info->major = v->version_major;
 		info->minor = v->version_minor;
 		info->patchlevel = v->version_patchlevel;
 		drmFreeVersion(v);
 		n++;
 	}
+	closedir(d);
 	qsort(infos, n, sizeof(*infos), cmp_index);
 	return n;
+}
+
+/* A device of @fd, which it owns; checks that the driver is vsvm. */
+static int dev_new(int fd, int index, struct vsvm_dev **out)
+{
+	struct vsvm_dev *dev;
+	drmVersionPtr v;
+
+	v = drmGetVersion(fd);
+	if (!v)
+		return fail(ENODEV, "DRM_IOCTL_VERSION on fd %d", fd);
+	if (strcmp(v->name, "vsvm")) {
+		drmFreeVersion(v);
+		return fail(ENODEV, "fd %d is no vsvm device", fd);
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		drmFreeVersion(v);
+		return fail(ENOMEM, "vsvm_dev_open");
+	}
+	dev->fd = fd;
+	dev->index = index;
+	dev->major = v->version_major;
+	dev->minor = v->version_minor;
+	drmFreeVersion(v);
+	pthread_mutex_init(&dev->lock, NULL);
+	*out = dev;
+	return 0;
 }
 
 int vsvm_dev_open(int index, bool render, struct vsvm_dev **out)
 {
 	struct vsvm_device_info infos[VSVM_MAX_DEVICES];
 	const char *node = NULL;
-	struct vsvm_dev *dev;
-	int i, n;
+	int i, n, fd, ret;
 
 	n = vsvm_enumerate(infos, VSVM_MAX_DEVICES);
 	if (n < 0)
@@ -156,19 +223,36 @@ int vsvm_dev_open(int index, bool render, struct vsvm_dev **out)
 	if (!node || !node[0])
 		return fail(ENODEV, "no vsvm device %d (%d found)", index, n);
 
-	dev = calloc(1, sizeof(*dev));
-	if (!dev)
-		return fail(ENOMEM, "vsvm_dev_open");
-	dev->fd = open(node, O_RDWR | O_CLOEXEC);
-	if (dev->fd < 0) {
-		int err = errno;
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open %s", node);
+	ret = dev_new(fd, index, out);
+	if (ret)
+		close(fd);
+	return ret;
+}
 
-		free(dev);
-		return fail(err, "open %s", node);
-	}
-	dev->index = index;
-	*out = dev;
-	return 0;
+int vsvm_dev_from_fd(int fd, struct vsvm_dev **out)
+{
+	struct stat st;
+	int dup_fd, ret, index = -1;
+
+	if (fstat(fd, &st))
+		return fail(errno, "fstat of fd %d", fd);
+	if (S_ISCHR(st.st_mode))
+		index = node_index(st.st_rdev, NULL, 0);
+	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dup_fd < 0)
+		return fail(errno, "dup of fd %d", fd);
+	ret = dev_new(dup_fd, index, out);
+	if (ret)
+		close(dup_fd);
+	return ret;
+}
+
+int vsvm_dev_index(const struct vsvm_dev *dev)
+{
+	return dev->index;
 }
 
 void vsvm_dev_close(struct vsvm_dev *dev)
@@ -176,6 +260,7 @@ void vsvm_dev_close(struct vsvm_dev *dev)
 	if (!dev)
 		return;
 	close(dev->fd);
+	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 }
 
@@ -214,23 +299,98 @@ int vsvm_dev_configfs_name(const struct vsvm_dev *dev, char *name, size_t len)
 	return 0;
 }
 
+int vsvm_query_caps(struct vsvm_dev *dev, uint64_t *caps)
+{
+	struct drm_vsvm_query_caps c = { 0 };
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(c), .data = (uintptr_t)&c,
+	};
+
+	if (dev->major > 1 || dev->minor >= 8) {
+		if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_QUERY, &q))
+			return fail(errno, "QUERY_CAPS");
+		*caps = c.caps;
+		return 0;
+	}
+	/* Older drivers: what their version had (move_notify unknown: 0). */
+	*caps = 0;
+	if (dev->minor >= 4)
+		*caps |= DRM_VSVM_CAP_USERPTR_REGISTRATION;
+	if (dev->minor >= 5)
+		*caps |= DRM_VSVM_CAP_SVM;
+	if (dev->minor >= 7)
+		*caps |= DRM_VSVM_CAP_LONG_RUNNING;
+	return 0;
+}
+
+/* The bucket of @handle in @dev's table. */
+static struct vsvm_bo **bucket(struct vsvm_dev *dev, uint32_t handle)
+{
+	return &dev->bos[handle & (BO_BUCKETS - 1)];
+}
+
+/* @dev's object of @handle with a reference more, or NULL; dev->lock held. */
+static struct vsvm_bo *bo_get_locked(struct vsvm_dev *dev, uint32_t handle)
+{
+	struct vsvm_bo *bo;
+
+	for (bo = *bucket(dev, handle); bo; bo = bo->next)
+		if (bo->handle == handle) {
+			bo->refs++;
+			return bo;
+		}
+	return NULL;
+}
+
+/*
+ * The object of a handle @dev's file just got: the table's, with a
+ * reference more, if the handle has one already (the kernel returned the
+ * same handle again); else a new one of @size.  NULL when out of memory.
+ * dev->lock is held across the ioctl that made the handle and this call,
+ * as vsvm_bo_destroy() holds it across GEM_CLOSE: an import never returns
+ * a handle that a racing destroy is about to close.
+ */
+static struct vsvm_bo *bo_add_locked(struct vsvm_dev *dev, uint32_t handle, uint64_t size)
+{
+	struct vsvm_bo *bo = bo_get_locked(dev, handle);
+
+	if (bo)
+		return bo;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return NULL;
+	bo->dev = dev;
+	bo->handle = handle;
+	bo->size = size;
+	bo->refs = 1;
+	bo->next = *bucket(dev, handle);
+	*bucket(dev, handle) = bo;
+	return bo;
+}
+
+static void gem_close(struct vsvm_dev *dev, uint32_t handle)
+{
+	struct drm_gem_close args = { .handle = handle };
+
+	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &args);
+}
+
 int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out)
 {
 	struct drm_vsvm_gem_create args = { .size = size };
 	struct vsvm_bo *bo;
 
-	bo = calloc(1, sizeof(*bo));
+	pthread_mutex_lock(&dev->lock);
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_GEM_CREATE, &args)) {
+		pthread_mutex_unlock(&dev->lock);
+		return fail(errno, "GEM_CREATE of %llu bytes", (unsigned long long)size);
+	}
+	bo = bo_add_locked(dev, args.handle, args.size);
+	if (!bo)
+		gem_close(dev, args.handle);
+	pthread_mutex_unlock(&dev->lock);
 	if (!bo)
 		return fail(ENOMEM, "vsvm_bo_create");
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_GEM_CREATE, &args)) {
-		int err = errno;
-
-		free(bo);
-		return fail(err, "GEM_CREATE of %llu bytes", (unsigned long long)size);
-	}
-	bo->dev = dev;
-	bo->handle = args.handle;
-	bo->size = args.size;
 	*out = bo;
 	return 0;
 }
@@ -243,21 +403,22 @@ int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t
 	};
 	struct vsvm_bo *bo;
 
-	bo = calloc(1, sizeof(*bo));
-	if (!bo)
-		return fail(ENOMEM, "vsvm_userptr_create");
+	pthread_mutex_lock(&dev->lock);
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_GEM_USERPTR, &args)) {
-		int err = errno;
-
-		free(bo);
-		return fail(err, "GEM_USERPTR of %llu bytes at %p (flags %#x)",
+		pthread_mutex_unlock(&dev->lock);
+		return fail(errno, "GEM_USERPTR of %llu bytes at %p (flags %#x)",
 			    (unsigned long long)size, ptr, flags);
 	}
-	bo->dev = dev;
-	bo->handle = args.handle;
-	bo->size = size;
-	bo->map = ptr;
-	bo->userptr = true;
+	bo = bo_add_locked(dev, args.handle, size);
+	if (bo) {
+		bo->map = ptr;
+		bo->userptr = true;
+	} else {
+		gem_close(dev, args.handle);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	if (!bo)
+		return fail(ENOMEM, "vsvm_userptr_create");
 	*out = bo;
 	return 0;
 }
@@ -272,22 +433,24 @@ int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd)
 int vsvm_bo_import(struct vsvm_dev *dev, int dmabuf_fd, struct vsvm_bo **out)
 {
 	struct vsvm_bo *bo;
+	uint32_t handle;
 	off_t size;
 
 	size = lseek(dmabuf_fd, 0, SEEK_END);
 	if (size < 0)
 		return fail(errno, "size of dma-buf fd %d", dmabuf_fd);
-	bo = calloc(1, sizeof(*bo));
+	pthread_mutex_lock(&dev->lock);
+	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &handle)) {
+		pthread_mutex_unlock(&dev->lock);
+		return fail(errno, "PRIME import of dma-buf fd %d", dmabuf_fd);
+	}
+	bo = bo_add_locked(dev, handle, size);
+	/* A handle of its own (no other object had it): give it back. */
+	if (!bo)
+		gem_close(dev, handle);
+	pthread_mutex_unlock(&dev->lock);
 	if (!bo)
 		return fail(ENOMEM, "vsvm_bo_import");
-	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &bo->handle)) {
-		int err = errno;
-
-		free(bo);
-		return fail(err, "PRIME import of dma-buf fd %d", dmabuf_fd);
-	}
-	bo->dev = dev;
-	bo->size = size;
 	*out = bo;
 	return 0;
 }
@@ -296,18 +459,27 @@ int vsvm_bo_map(struct vsvm_bo *bo, void **ptr)
 {
 	struct drm_vsvm_gem_mmap_offset args = { .handle = bo->handle };
 	void *map;
+	int ret = 0;
 
+	/* Under the lock: two users of one imported object map it once. */
+	pthread_mutex_lock(&bo->dev->lock);
 	if (!bo->map) {
-		if (drmIoctl(bo->dev->fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &args))
-			return fail(errno, "GEM_MMAP_OFFSET of handle %u", bo->handle);
+		if (drmIoctl(bo->dev->fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &args)) {
+			ret = fail(errno, "GEM_MMAP_OFFSET of handle %u", bo->handle);
+			goto out;
+		}
 		map = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			   bo->dev->fd, args.offset);
-		if (map == MAP_FAILED)
-			return fail(errno, "mmap of handle %u", bo->handle);
+		if (map == MAP_FAILED) {
+			ret = fail(errno, "mmap of handle %u", bo->handle);
+			goto out;
+		}
 		bo->map = map;
 	}
 	*ptr = bo->map;
-	return 0;
+out:
+	pthread_mutex_unlock(&bo->dev->lock);
+	return ret;
 }
 
 uint32_t vsvm_bo_handle(const struct vsvm_bo *bo)
@@ -322,33 +494,33 @@ uint64_t vsvm_bo_size(const struct vsvm_bo *bo)
 
 void vsvm_bo_destroy(struct vsvm_bo *bo)
 {
-	struct drm_gem_close args;
+	struct vsvm_dev *dev;
+	struct vsvm_bo **p;
 
 	if (!bo)
 		return;
+	dev = bo->dev;
+	pthread_mutex_lock(&dev->lock);
+	if (--bo->refs) {
+		pthread_mutex_unlock(&dev->lock);
+		return;
+	}
+	for (p = bucket(dev, bo->handle); *p != bo; p = &(*p)->next)
+		;
+	*p = bo->next;
+	gem_close(dev, bo->handle);
+	pthread_mutex_unlock(&dev->lock);
 	if (bo->map && !bo->userptr)
 		munmap(bo->map, bo->size);
-	args = (struct drm_gem_close){ .handle = bo->handle };
-	drmIoctl(bo->dev->fd, DRM_IOCTL_GEM_CLOSE, &args);
 	free(bo);
 }
 
-int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id)
+int vsvm_vm_create(struct vsvm_dev *dev, uint32_t flags, uint32_t *vm_id)
 {
-	struct drm_vsvm_vm_create args = { 0 };
+	struct drm_vsvm_vm_create args = { .flags = flags };
 
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &args))
-		return fail(errno, "VM_CREATE");
-	*vm_id = args.vm_id;
-	return 0;
-}
-
-int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id)
-{
-	struct drm_vsvm_vm_create args = { .flags = DRM_VSVM_VM_CREATE_SVM };
-
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &args))
-		return fail(errno, "VM_CREATE (SVM)");
+		return fail(errno, "VM_CREATE (flags %#x)", flags);
 	*vm_id = args.vm_id;
 	return 0;
 }
@@ -445,98 +617,6 @@ int vsvm_query_device(struct vsvm_dev *dev, struct drm_vsvm_query_device *info)
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_QUERY, &q))
 		return fail(errno, "QUERY_DEVICE");
 	return 0;
-}
-
-void vsvm_cs_init(struct vsvm_cs *cs, void *buf, uint64_t bytes)
-{
-	cs->words = buf;
-	cs->len = 0;
-	cs->cap = bytes / 4;
-	cs->error = 0;
-}
-
-static void cs_emit(struct vsvm_cs *cs, const uint32_t *w, uint32_t n)
-{
-	if (cs->error || cs->len + n > cs->cap) {
-		cs->error = -ENOSPC;
-		return;
-	}
-	memcpy(&cs->words[cs->len], w, n * 4);
-	cs->len += n;
-}
-
-#define LO(v) ((uint32_t)(v))
-#define HI(v) ((uint32_t)((uint64_t)(v) >> 32))
-
-void vsvm_cs_nop(struct vsvm_cs *cs)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1) };
-
-	cs_emit(cs, w, 1);
-}
-
-void vsvm_cs_copy(struct vsvm_cs *cs, uint64_t dst, uint64_t src, uint64_t size)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_COPY, 0, 7), LO(src), HI(src),
-			       LO(dst), HI(dst), LO(size), HI(size) };
-
-	cs_emit(cs, w, 7);
-}
-
-void vsvm_cs_fill(struct vsvm_cs *cs, uint64_t dst, uint32_t pattern, uint64_t size)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_FILL, 0, 6), LO(dst), HI(dst),
-			       pattern, LO(size), HI(size) };
-
-	cs_emit(cs, w, 6);
-}
-
-void vsvm_cs_store32(struct vsvm_cs *cs, uint64_t dst, uint32_t value)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, 0, 4), LO(dst), HI(dst), value };
-
-	cs_emit(cs, w, 4);
-}
-
-void vsvm_cs_store64(struct vsvm_cs *cs, uint64_t dst, uint64_t value)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_STORE, DRM_VSVM_CMD_64BIT, 5),
-			       LO(dst), HI(dst), LO(value), HI(value) };
-
-	cs_emit(cs, w, 5);
-}
-
-void vsvm_cs_atomic(struct vsvm_cs *cs, uint8_t op, bool is64, uint64_t dst,
-		    uint64_t operand, uint64_t compare, uint64_t result)
-{
-	const uint32_t w[] = {
-		DRM_VSVM_CMD(DRM_VSVM_CMD_ATOMIC, op | (is64 ? DRM_VSVM_CMD_64BIT : 0), 9),
-		LO(dst), HI(dst), LO(operand), HI(operand), LO(compare), HI(compare),
-		LO(result), HI(result),
-	};
-
-	cs_emit(cs, w, 9);
-}
-
-void vsvm_cs_timestamp(struct vsvm_cs *cs, uint64_t dst)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_TIMESTAMP, 0, 3), LO(dst), HI(dst) };
-
-	cs_emit(cs, w, 3);
-}
-
-void vsvm_cs_spin(struct vsvm_cs *cs, uint64_t sem, uint32_t value)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_SPIN, 0, 4), LO(sem), HI(sem), value };
-
-	cs_emit(cs, w, 4);
-}
-
-void vsvm_cs_end(struct vsvm_cs *cs)
-{
-	const uint32_t w[] = { DRM_VSVM_CMD(DRM_VSVM_CMD_END, 0, 1) };
-
-	cs_emit(cs, w, 1);
 }
 
 int64_t vsvm_cs_finish(struct vsvm_cs *cs)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "vsvm_drm.h"
+#include "libvsvm_cs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,7 +43,19 @@ const char *vsvm_last_error(void);
  */
 int vsvm_enumerate(struct vsvm_device_info *infos, int max);
 
+/*
+ * Opens device @index's render node (or, with @render false, its primary
+ * node, which needs root or the video group).
+ */
 int vsvm_dev_open(int index, bool render, struct vsvm_dev **out);
+/*
+ * A device of an open vsvm node @fd (any DRM fd of the vsvm driver, e.g.
+ * from drmOpenWithType() or a compositor): the library works on its own
+ * duplicate of @fd, which vsvm_dev_close() closes; @fd stays the caller's.
+ * -ENODEV if @fd is not vsvm's.
+ */
+int vsvm_dev_from_fd(int fd, struct vsvm_dev **out);
+/* Closes the device; destroy its objects first. */
 void vsvm_dev_close(struct vsvm_dev *dev);
 int vsvm_dev_fd(const struct vsvm_dev *dev);
 /*
@@ -52,7 +65,23 @@ int vsvm_dev_fd(const struct vsvm_dev *dev);
  * Returns 0, -ENAMETOOLONG if @len is too small, or -errno.
  */
 int vsvm_dev_configfs_name(const struct vsvm_dev *dev, char *name, size_t len);
+/* The device's index ("vsvm.<index>"), or -1 if sysfs does not say. */
+int vsvm_dev_index(const struct vsvm_dev *dev);
 
+/*
+ * What the device can do: DRM_VSVM_CAP_* bits (QUERY_CAPS, uapi 1.8; for
+ * an older driver, what its version had, without
+ * DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY).
+ */
+int vsvm_query_caps(struct vsvm_dev *dev, uint64_t *caps);
+
+/*
+ * Objects are refcounted per GEM handle: when the kernel returns a handle
+ * the device already has an object of (a dma-buf imported twice, or one of
+ * the device's own objects imported back), the call returns that object
+ * with a reference more, and each vsvm_bo_destroy() drops one; the handle
+ * is closed with the last.
+ */
 int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out);
 /*
  * Makes an object of [@ptr, @ptr + @size) of the caller's memory
@@ -63,20 +92,25 @@ int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t
 			struct vsvm_bo **out);
 /* A dma-buf of the object (PRIME export); close the fd when done. */
 int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd);
-/* The object of a dma-buf (PRIME import), from any device or driver. */
+/*
+ * The object of a dma-buf (PRIME import), from any device or driver; the
+ * same object as an earlier import of that dma-buf (see above).
+ */
 int vsvm_bo_import(struct vsvm_dev *dev, int dmabuf_fd, struct vsvm_bo **out);
 /* CPU-maps the object (once; later calls return the same mapping). */
 int vsvm_bo_map(struct vsvm_bo *bo, void **ptr);
 uint32_t vsvm_bo_handle(const struct vsvm_bo *bo);
 uint64_t vsvm_bo_size(const struct vsvm_bo *bo);
-/* Unmaps and closes the object. */
+/* Drops a reference; the last unmaps and closes the object. */
 void vsvm_bo_destroy(struct vsvm_bo *bo);
 
-/* GPU address spaces (VMs), identified by their id in the device's file. */
-int vsvm_vm_create(struct vsvm_dev *dev, uint32_t *vm_id);
+/*
+ * GPU address spaces (VMs), identified by their id in the device's file.
+ * @flags are VM_CREATE's: 0, or DRM_VSVM_VM_CREATE_SVM for a VM mirroring
+ * this process (GPU VA == CPU VA, see the uapi's DOC on SVM).
+ */
+int vsvm_vm_create(struct vsvm_dev *dev, uint32_t flags, uint32_t *vm_id);
 int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
-/* A VM mirroring this process (GPU VA == CPU VA): see the uapi's DOC on SVM. */
-int vsvm_vm_create_svm(struct vsvm_dev *dev, uint32_t *vm_id);
 /*
  * Maps [@addr, +@size) of an SVM VM ahead of use; a job, like EXEC.  It
  * exports no fence: if @ufence is not NULL, the job writes @value there
@@ -99,31 +133,6 @@ int vsvm_vm_bind(struct vsvm_dev *dev, uint32_t vm_id, struct drm_vsvm_vm_bind_o
 		 const struct drm_vsvm_sync *out, uint32_t num_out, uint32_t *num_done);
 
 int vsvm_query_device(struct vsvm_dev *dev, struct drm_vsvm_query_device *info);
-
-/*
- * A command-stream builder writing into a CPU mapping (of a buffer object
- * that is also mapped in a VM).  Emitting past the end sets an error that
- * vsvm_cs_finish() reports; the words already emitted stay valid.
- */
-struct vsvm_cs {
-	uint32_t *words;
-	uint32_t len, cap;
-	int error;
-};
-
-void vsvm_cs_init(struct vsvm_cs *cs, void *buf, uint64_t bytes);
-void vsvm_cs_nop(struct vsvm_cs *cs);
-void vsvm_cs_copy(struct vsvm_cs *cs, uint64_t dst, uint64_t src, uint64_t size);
-void vsvm_cs_fill(struct vsvm_cs *cs, uint64_t dst, uint32_t pattern, uint64_t size);
-void vsvm_cs_store32(struct vsvm_cs *cs, uint64_t dst, uint32_t value);
-void vsvm_cs_store64(struct vsvm_cs *cs, uint64_t dst, uint64_t value);
-void vsvm_cs_atomic(struct vsvm_cs *cs, uint8_t op, bool is64, uint64_t dst,
-		    uint64_t operand, uint64_t compare, uint64_t result);
-void vsvm_cs_timestamp(struct vsvm_cs *cs, uint64_t dst);
-void vsvm_cs_spin(struct vsvm_cs *cs, uint64_t sem, uint32_t value);
-void vsvm_cs_end(struct vsvm_cs *cs);
-/* The stream's size in bytes, or -ENOSPC if it overflowed its buffer. */
-int64_t vsvm_cs_finish(struct vsvm_cs *cs);
 
 /* Syncobjs and waits (timeouts relative, in ns; 0 = poll). */
 int vsvm_syncobj_create(struct vsvm_dev *dev, uint32_t *handle);

@@ -89,7 +89,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <drm/vgem_drm.h>
+#include "vgem_uapi.h"
 #include <xf86drm.h>
 #ifdef HAVE_IBVERBS
 #include <infiniband/verbs.h>
@@ -819,7 +819,7 @@ static uint32_t dev_vm(struct vsvm_dev *dev, struct vsvm_bo **cmd_bo, uint8_t **
 {
 	uint32_t vm;
 
-	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_vm_create(dev, 0, &vm));
 	CHECK(vsvm_bo_create(dev, CMD_SIZE, cmd_bo));
 	CHECK(vsvm_bo_map(*cmd_bo, (void **)cmd));
 	CHECK(vsvm_vm_map(dev, vm, *cmd_bo, 0, CMD_VA, CMD_SIZE, true));
@@ -1023,7 +1023,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		uint32_t *svm_cmd = anon(4096);
 
 		debugfs_write(dir, "svm_chunk", caps[k]);
-		CHECK(vsvm_vm_create_svm(dev, &svm));
+		CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
 		buf = anon(size);
 		t = fill_once(dev, svm, svm_cmd, (uintptr_t)svm_cmd, buf, (uintptr_t)buf, size);
 		printf("P5   SVM fault, %6s chunks: %8.1f ms %6.2f GiB/s, %lld faults, %.1f us per fault (get pages %.1f, bind %.1f)\n",
@@ -1047,7 +1047,7 @@ static void p5(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t size)
 		uint32_t *svm_cmd = anon(4096);
 		uint64_t *uf = (uint64_t *)(svm_cmd + 64);
 
-		CHECK(vsvm_vm_create_svm(dev, &svm));
+		CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
 		buf = anon(size);
 
 		*uf = 0;
@@ -1329,7 +1329,7 @@ static void fault_service(struct vsvm_dev *dev, uint64_t size)
 	}
 	cmd = anon(4096);
 	debugfs_write(dir, "svm_chunk", "2097152");
-	CHECK(vsvm_vm_create_svm(dev, &svm));
+	CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
 	buf = anon(size);
 	tg = fill_once(dev, svm, cmd, (uintptr_t)cmd, buf, (uintptr_t)buf, size);
 	queued = svm_stat(dir, "svm_fault_queued");
@@ -1411,7 +1411,7 @@ static void p7_b(struct p7_shared *sh)
 	double t;
 
 	CHECK(vsvm_dev_open(0, true, &dev));
-	CHECK(vsvm_vm_create(dev, &vm));
+	CHECK(vsvm_vm_create(dev, 0, &vm));
 	userptr_bind(dev, vm, p, size, 0, &up);
 	sh->b_ready = 1;
 	while (!sh->go)
@@ -1802,7 +1802,7 @@ int main(int argc, char **argv)
 	CHECK(vsvm_dev_open(0, true, &c.dev));
 	CHECK(vsvm_query_device(c.dev, &info));
 	c.queues = info.num_queues < 8 ? info.num_queues : 8;
-	CHECK(vsvm_vm_create(c.dev, &c.vm));
+	CHECK(vsvm_vm_create(c.dev, 0, &c.vm));
 	CHECK(vsvm_bo_create(c.dev, CMD_SIZE, &cmd_bo));
 	CHECK(vsvm_bo_map(cmd_bo, (void **)&c.cmd));
 	CHECK(vsvm_vm_map(c.dev, c.vm, cmd_bo, 0, CMD_VA, CMD_SIZE, true));

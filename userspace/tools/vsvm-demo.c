@@ -112,7 +112,7 @@ static double trace_ts(const char *line, const char *ev)
 /* A VM of @dev with a command buffer at CMD_VA. */
 static int dev_vm(struct vsvm_dev *dev, uint32_t *vm, struct vsvm_bo **cmd_bo, void **cmd)
 {
-	int ret = vsvm_vm_create(dev, vm);
+	int ret = vsvm_vm_create(dev, 0, vm);
 
 	if (!ret)
 		ret = vsvm_bo_create(dev, CMD_SIZE, cmd_bo);
@@ -410,7 +410,7 @@ static int step_c(struct vsvm_dev *dev)
 		return failed("malloc", ENOMEM);
 	memset(buf, 0, size);
 	memset(cmd, 0, 4096);
-	TRY(vsvm_vm_create_svm(dev, &vm), "VM_CREATE with SVM");
+	TRY(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &vm), "VM_CREATE with SVM");
 	faults0 = fdinfo(dev, "vsvm-svm-pagefaults");
 	uf = (uint64_t *)(cmd + 512);
 	*uf = 0;

@@ -63,7 +63,7 @@ static int vm_smoke(struct vsvm_dev *dev, struct vsvm_bo *bo)
 	uint32_t vm;
 	int ret;
 
-	ret = vsvm_vm_create(dev, &vm);
+	ret = vsvm_vm_create(dev, 0, &vm);
 	if (ret)
 		return ret;
 	ret = vsvm_vm_map(dev, vm, bo, 0, addr, size, false);

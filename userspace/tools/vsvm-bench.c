@@ -1029,7 +1029,7 @@ static void p7(void)
  * through sysfs (which libvsvm's device index does not name), since it
  * is unbound and bound again.
  */
-static double u1_unbind(const char *name, unsigned int jobs)
+static double u1_unbind(const char *name, unsigned int jobs, unsigned int *queued)
 {
 	static const char drv[] = "/sys/bus/platform/drivers/vsvm";
 	struct drm_vsvm_gem_create bo = { .size = CMD_SIZE };
@@ -1078,6 +1078,7 @@ static double u1_unbind(const char *name, unsigned int jobs)
 	for (i = 0; i < jobs; i++)
 		if (ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e))
 			break;
+	*queued = i;
 	munmap(p, CMD_SIZE);
 	snprintf(path, sizeof(path), "%s/unbind", drv);
 	f = open(path, O_WRONLY);
@@ -1117,10 +1118,16 @@ static void u1(void)
 		printf("U1 unplug latency: no vsvm platform device bound, skipped\n");
 		return;
 	}
-	printf("U1 unplug latency (sysfs unbind of %s, a file open):", name);
-	for (i = 0; i < 3; i++)
-		printf(" %u jobs in flight %.2f ms%s", jobs[i], u1_unbind(name, jobs[i]) * 1e3,
+	printf("U1 unplug latency (sysfs unbind of %s, a file open, medians of 5):", name);
+	for (i = 0; i < 3; i++) {
+		unsigned int r, queued = 0;
+		double t[5];
+
+		for (r = 0; r < 5; r++)
+			t[r] = u1_unbind(name, jobs[i], &queued);
+		printf(" %u jobs in flight %.2f ms%s", queued, median(t, 5) * 1e3,
 		       i < 2 ? "," : "\n");
+	}
 }
 
 int main(int argc, char **argv)

@@ -1152,27 +1152,32 @@ static double p6_store(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t
 /*
  * @n userptrs of 4 KiB over @p, bound at @va on: with @exec, synchronously
  * and then used by a job; else asynchronously (pinned, and no entry is
- * written until an EXEC).
+ * written until an EXEC).  Returns the objects (libvsvm's, to destroy), in
+ * an array of @n the caller frees.
  */
-static void p6_bind(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint8_t *p,
-		    unsigned int n, uint64_t va, bool exec)
+static struct vsvm_bo **p6_bind(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint8_t *p,
+				unsigned int n, uint64_t va, bool exec)
 {
+	struct vsvm_bo **ups = calloc(n, sizeof(*ups));
 	struct drm_vsvm_vm_bind_op op;
-	struct vsvm_bo *up;
 	unsigned int i;
 
+	if (!ups) {
+		fprintf(stderr, "vsvm-bench: P6: out of memory\n");
+		exit(1);
+	}
 	for (i = 0; i < n; i++) {
-		CHECK(vsvm_userptr_create(dev, p + ((size_t)i << 12), 4096, 0, &up));
+		CHECK(vsvm_userptr_create(dev, p + ((size_t)i << 12), 4096, 0, &ups[i]));
 		op = (struct drm_vsvm_vm_bind_op){
-			.op = DRM_VSVM_BIND_OP_MAP, .handle = vsvm_bo_handle(up),
+			.op = DRM_VSVM_BIND_OP_MAP, .handle = vsvm_bo_handle(ups[i]),
 			.addr = va + ((uint64_t)i << 12), .range = 4096,
 		};
 		CHECK(vsvm_vm_bind(dev, vm, &op, 1, exec ? 0 : DRM_VSVM_VM_BIND_ASYNC,
 				   NULL, 0, NULL, 0, NULL));
-		free(up);	/* the handle stays, and so does the object */
 	}
 	if (exec)
 		p6_store(dev, vm, cmd, va);	/* uses every userptr */
+	return ups;
 }
 
 /* One more bound userptr: seconds to munmap it, or to mprotect it read-only. */
@@ -1213,7 +1218,7 @@ static void p6_child(unsigned int n, struct p6_res *res)
 	vm = dev_vm(dev, &cmd_bo, &cmd);
 	p = p6_pages(n);
 	slab = p6_slab_kib();
-	p6_bind(dev, vm, cmd, p, n, P6_VA, true);
+	p6_bind(dev, vm, cmd, p, n, P6_VA, true);	/* kept until the exit */
 	res->slab_kib = p6_slab_kib() - slab;
 	for (r = 0; r < P6_RUNS; r++) {
 		mu[r] = p6_one(dev, vm, cmd, false);
@@ -1230,20 +1235,24 @@ static void p6_child(unsigned int n, struct p6_res *res)
 /* Seconds to munmap a range under %P6_RANGE bound userptrs, entries written or not. */
 static double p6_range(bool written)
 {
-	struct vsvm_bo *cmd_bo;
+	struct vsvm_bo *cmd_bo, **ups;
 	struct vsvm_dev *dev;
 	uint8_t *cmd, *p;
+	unsigned int i;
 	uint32_t vm;
 	double t;
 
 	CHECK(vsvm_dev_open(0, true, &dev));
 	vm = dev_vm(dev, &cmd_bo, &cmd);
 	p = p6_pages(P6_RANGE);
-	p6_bind(dev, vm, cmd, p, P6_RANGE, P6_VA, written);
+	ups = p6_bind(dev, vm, cmd, p, P6_RANGE, P6_VA, written);
 	t = now();
 	munmap(p, (size_t)P6_RANGE << 12);
 	t = now() - t;
 	vsvm_vm_destroy(dev, vm);
+	for (i = 0; i < P6_RANGE; i++)
+		vsvm_bo_destroy(ups[i]);
+	free(ups);
 	vsvm_bo_destroy(cmd_bo);
 	vsvm_dev_close(dev);
 	return t;

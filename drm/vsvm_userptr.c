@@ -524,13 +524,21 @@ static const struct vsvm_i1_steps up_i1_steps = {
 static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_device *vdev = up_vdev(up);
+	struct vsvm_vma *vma;
 	bool waited = false;
 
 	lockdep_assert_held(up_lock(up));
 	if (!up->pages)
 		return false;
 
+	/*
+	 * (1), with the caller's mmu_interval_set_seq(): no EXEC or MAP uses
+	 * the pages any more, and each VM that maps them has the mappings on
+	 * its list of those the next EXEC must check and write again.
+	 */
 	up->dropping = true;
+	list_for_each_entry(vma, &up->vmas, up_link)
+		vsvm_vm_userptr_invalidated(vma);
 	/* A test may have the steps run out of order (debugfs dmachk_break). */
 	if (vsvm_debug_i1_broken(vdev, up, block, &up_i1_steps, &waited))
 		goto out;
@@ -1235,4 +1243,5 @@ void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m)
 	seq_printf(m, "revalidations: %lld\n", (long long)atomic64_read(&s->revalidations));
 	seq_printf(m, "retries: %lld\n", (long long)atomic64_read(&s->retries));
 	seq_printf(m, "would_block: %lld\n", (long long)atomic64_read(&s->would_block));
+	seq_printf(m, "exec_checked: %lld\n", (long long)atomic64_read(&s->exec_checked));
 }

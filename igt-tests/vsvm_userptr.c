@@ -1407,6 +1407,66 @@ igt_main
 		finish(&base);
 	}
 
+	/*
+	 * I3, at scale: EXEC checks and writes only the userptr mappings that
+	 * were mapped or invalidated since the VM's last EXEC (the VM's
+	 * invalidated list, vsvm_vm_userptr_commit_locked()), and a job after
+	 * an invalidation of one of many userptrs still reaches the new pages.
+	 */
+	igt_describe("With 256 bound 4 KiB userptrs, an EXEC checks all of them once "
+		     "after MAP, none on the next EXEC, and only the one that "
+		     "madvise(MADV_DONTNEED) invalidated after that; its STORE "
+		     "reaches the new page.");
+	igt_subtest("exec-invalidated-only") {
+		const unsigned int n = 256, k = 100;
+		struct up_stats base = stats_now();
+		uint32_t *h = calloc(n, sizeof(*h));
+		uint8_t *buf = anon(n * PAGE);
+		long long checked;
+		struct ctx c;
+		unsigned int i;
+		uint32_t v;
+
+		igt_assert(h);
+		ctx_init(&c);
+		madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
+		memset(buf, 1, n * PAGE);
+		for (i = 0; i < n; i++) {
+			h[i] = vsvm_gem_userptr(c.fd, buf + i * PAGE, PAGE, 0);
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
+						  PAGE, 0), 0);
+		}
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
+
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
+
+		igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
+		memcpy(&v, buf + k * PAGE + 8, 4);
+		igt_assert_eq_u32(v, 0xbeef);
+		memcpy(&v, buf, 4);
+		igt_assert_eq_u32(v, 1);
+		memcpy(&v, buf + (n - 1) * PAGE, 4);
+		igt_assert_eq_u32(v, 2);
+		assert_bytes(buf + k * PAGE, 8, 0);
+
+		for (i = 0; i < n; i++)
+			vsvm_gem_close(c.fd, h[i]);
+		free(h);
+		ctx_fini(&c);
+		munmap(buf, n * PAGE);
+		finish(&base);
+	}
+
 	/* I3: the GPU follows the CPU to the zero-filled pages. */
 	igt_describe("madvise(MADV_DONTNEED) on part of a bound userptr: the next job "
 		     "reads zeros there, and its writes reach the new pages.");

@@ -64,7 +64,10 @@
  * invalidation are dropped and got again.  EXEC then locks the
  * reservations, takes the notifier lock, checks again that no invalidation
  * dropped the pages or is dropping them (&vsvm_userptr.dropping), writes
- * the GPU page-table entries, adds its fence to the VM's and the object's
+ * the GPU page-table entries (of the mappings on the VM's list of those
+ * mapped or invalidated since its last EXEC: an invalidation lists the
+ * mappings of the pages it drops at step 1, &vsvm_vm.up_invalidated),
+ * adds its fence to the VM's and the object's
  * reservations and queues the job, all before dropping the notifier lock.
  * So an invalidation either comes first, and EXEC starts over, or comes
  * after, and finds the job's fence to wait for.

@@ -75,9 +75,13 @@
  * tables of its range, each userptr mapping is on its object's list
  * (&vsvm_vma.up_link) with a flag saying whether its entries are written
  * (&vsvm_vma.ptes_valid), and both change only under the notifier lock of
- * the object's address space (&vsvm_mm.notifier_lock).  EXEC writes the
- * entries of every userptr mapping whose entries were cleared
- * (vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
+ * the object's address space (&vsvm_mm.notifier_lock).  EXEC checks and
+ * writes the entries of only the userptr mappings on the VM's list
+ * (&vsvm_vm.up_invalidated): MAP and the cuts of an UNMAP put mappings on
+ * it, and so does an invalidation for every mapping of the pages it drops,
+ * at I1 step 1 under the notifier lock, so that EXEC's cost does not grow
+ * with the number of userptrs a VM maps (vsvm_vm_userptr_prepare(),
+ * vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
  * a userptr mapping off its object's list, clearing its entries, before
  * removing it; the pieces a partial UNMAP leaves join the list with no
  * entries, and the next EXEC writes them.

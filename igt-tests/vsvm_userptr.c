@@ -1772,6 +1772,56 @@ igt_main
 		finish(&base);
 	}
 
+	/*
+	 * I7 without a walk: EXEC checks the VM's counts of its userptr
+	 * mappings per address space (vsvm_vm.up_vmm), which must follow
+	 * mappings of two address spaces in one VM as they come and go.
+	 */
+	igt_describe("A VM that maps userptrs of a parent and of its forked child "
+		     "refuses EXEC to both (-EPERM); once the parent's mapping is "
+		     "unmapped the child's EXEC runs, and once the child's is, the "
+		     "parent's does.");
+	igt_subtest("exec-two-address-spaces") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(PAGE);
+		struct ctx c;
+		uint32_t h, v;
+
+		ctx_init(&c);
+		h = vsvm_gem_userptr(c.fd, buf, PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		igt_assert_eq(run(&c), 1);
+
+		igt_fork(child, 1) {
+			uint8_t *cbuf = anon(PAGE);
+			uint32_t hc = vsvm_gem_userptr(c.fd, cbuf, PAGE, 0);
+
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hc, 0, UP2_VA, PAGE, 0), 0);
+			vsvm_emit_store32(CS(&c), UP2_VA, 2);
+			igt_assert_eq(exec_err(&c, c.vm), -EPERM);
+			igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, PAGE), 0);
+			vsvm_emit_store32(CS(&c), UP2_VA, 3);
+			igt_assert_eq(run(&c), 1);
+			memcpy(&v, cbuf, 4);
+			igt_assert_eq_u32(v, 3);
+		}
+		igt_waitchildren();
+
+		c.n = 0;
+		vsvm_emit_store32(CS(&c), BO_VA, 4);
+		igt_assert_eq(exec_err(&c, c.vm), -EPERM);
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP2_VA, PAGE), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 5);
+		igt_assert_eq(run(&c), 1);
+		memcpy(&v, buf, 4);
+		igt_assert_eq_u32(v, 5);
+		ctx_fini(&c);
+		munmap(buf, PAGE);
+		finish(&base);
+	}
+
 	/* I3: after fork's COW the GPU uses the parent's pages, never the child's. */
 	igt_describe("fork with a bound userptr, the parent writes a page: the parent's "
 		     "next job reads the parent's new data, its GPU writes reach the "

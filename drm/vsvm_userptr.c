@@ -64,7 +64,10 @@
  * invalidation are dropped and got again.  EXEC then locks the
  * reservations, takes the notifier lock, checks again that no invalidation
  * dropped the pages or is dropping them (&vsvm_userptr.dropping), writes
- * the GPU page-table entries, adds its fence to the VM's and the object's
+ * the GPU page-table entries (of the mappings on the VM's list of those
+ * mapped or invalidated since its last EXEC: an invalidation lists the
+ * mappings of the pages it drops at step 1, &vsvm_vm.up_invalidated),
+ * adds its fence to the VM's and the object's
  * reservations and queues the job, all before dropping the notifier lock.
  * So an invalidation either comes first, and EXEC starts over, or comes
  * after, and finds the job's fence to wait for.
@@ -531,13 +534,21 @@ static const struct vsvm_i1_steps up_i1_steps = {
 static bool up_drop_pages_locked(struct vsvm_userptr *up, bool block)
 {
 	struct vsvm_device *vdev = up_vdev(up);
+	struct vsvm_vma *vma;
 	bool waited = false;
 
 	lockdep_assert_held(up_lock(up));
 	if (!up->pages)
 		return false;
 
+	/*
+	 * (1), with the caller's mmu_interval_set_seq(): no EXEC or MAP uses
+	 * the pages any more, and each VM that maps them has the mappings on
+	 * its list of those the next EXEC must check and write again.
+	 */
 	up->dropping = true;
+	list_for_each_entry(vma, &up->vmas, up_link)
+		vsvm_vm_userptr_invalidated(vma);
 	/* A test may have the steps run out of order (debugfs dmachk_break). */
 	if (vsvm_debug_i1_broken(vdev, up, block, &up_i1_steps, &waited))
 		goto out;
@@ -1335,4 +1346,5 @@ void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m)
 	seq_printf(m, "revalidations: %lld\n", (long long)atomic64_read(&s->revalidations));
 	seq_printf(m, "retries: %lld\n", (long long)atomic64_read(&s->retries));
 	seq_printf(m, "would_block: %lld\n", (long long)atomic64_read(&s->would_block));
+	seq_printf(m, "exec_checked: %lld\n", (long long)atomic64_read(&s->exec_checked));
 }

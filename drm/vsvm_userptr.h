@@ -112,6 +112,12 @@ struct vsvm_userptr_stats {
 	atomic64_t retries;
 	/** @would_block: Non-blockable invalidations refused (-EAGAIN). */
 	atomic64_t would_block;
+	/**
+	 * @exec_checked: Userptr mappings EXEC checked and wrote because they
+	 * were on their VM's &vsvm_vm.up_invalidated (mapped, cut, or
+	 * invalidated since the VM's last EXEC); the others it does not touch.
+	 */
+	atomic64_t exec_checked;
 };
 
 int vsvm_userptr_module_init(void);

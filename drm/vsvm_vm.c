@@ -75,9 +75,13 @@
  * tables of its range, each userptr mapping is on its object's list
  * (&vsvm_vma.up_link) with a flag saying whether its entries are written
  * (&vsvm_vma.ptes_valid), and both change only under the notifier lock of
- * the object's address space (&vsvm_mm.notifier_lock).  EXEC writes the
- * entries of every userptr mapping whose entries were cleared
- * (vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
+ * the object's address space (&vsvm_mm.notifier_lock).  EXEC checks and
+ * writes the entries of only the userptr mappings on the VM's list
+ * (&vsvm_vm.up_invalidated): MAP and the cuts of an UNMAP put mappings on
+ * it, and so does an invalidation for every mapping of the pages it drops,
+ * at I1 step 1 under the notifier lock, so that EXEC's cost does not grow
+ * with the number of userptrs a VM maps (vsvm_vm_userptr_prepare(),
+ * vsvm_vm_userptr_commit_locked()).  UNMAP and teardown take
  * a userptr mapping off its object's list, clearing its entries, before
  * removing it; the pieces a partial UNMAP leaves join the list with no
  * entries, and the next EXEC writes them.
@@ -138,22 +142,91 @@ static struct mutex *vma_list_lock(struct drm_gem_object *obj)
 }
 
 /*
+ * Puts a userptr mapping on its VM's list of mappings the next EXEC must
+ * check and write (&vsvm_vm.up_invalidated), if not on it already.
+ */
+static void vm_up_invalidated(struct vsvm_vm *vm, struct vsvm_vma *vma)
+{
+	spin_lock(&vm->up_inval_lock);
+	if (list_empty(&vma->inval_link))
+		list_add_tail(&vma->inval_link, &vm->up_invalidated);
+	spin_unlock(&vm->up_inval_lock);
+}
+
+/**
+ * vsvm_vm_userptr_invalidated() - Tell a mapping's VM its pages are going
+ * @vma: A userptr mapping, on its object's list.
+ *
+ * Called with &vsvm_mm.notifier_lock of the object's address space held,
+ * at I1 step 1 (up_drop_pages_locked()): the next EXEC on the mapping's VM
+ * must get the pages again and write the entries before a job may use
+ * them (I3), and it looks only at the mappings so listed.  Neither sleeps
+ * nor allocates (I2).
+ */
+void vsvm_vm_userptr_invalidated(struct vsvm_vma *vma)
+{
+	vm_up_invalidated(container_of(vma->base.vm, struct vsvm_vm, gpuvm), vma);
+}
+
+/*
+ * Counts @n userptr mappings of @obj in or out of @vm (I7 without a walk,
+ * see &vsvm_vm.up_vmm); nothing for other objects.  @vm's lock held.
+ */
+static void vm_up_account(struct vsvm_vm *vm, struct drm_gem_object *obj, int n)
+{
+	struct vsvm_mm *vmm;
+
+	if (!vsvm_gem_is_userptr(obj) || vm->up_recount)
+		return;
+	vmm = to_vsvm_userptr(obj)->vmm;
+	if (!vm->up_vmm)
+		vm->up_vmm = vmm;
+	if (vmm == vm->up_vmm)
+		vm->nr_up_vmas += n;
+	else
+		vm->nr_up_other += n;
+	if (!vm->nr_up_vmas) {
+		vm->up_vmm = NULL;
+		vm->up_recount = vm->nr_up_other;
+	}
+}
+
+/* Counts the VM's userptr mappings again (see &vsvm_vm.up_recount). */
+static void vm_up_recount(struct vsvm_vm *vm)
+{
+	struct drm_gpuva *va;
+
+	vm->up_vmm = NULL;
+	vm->nr_up_vmas = 0;
+	vm->nr_up_other = 0;
+	vm->up_recount = false;
+	drm_gpuvm_for_each_va(va, &vm->gpuvm)
+		vm_up_account(vm, va->gem.obj, 1);
+}
+
+/*
  * Unlinks a removed mapping and queues it on @dead, keeping its object
  * alive until vsvm_vm_free_dead() runs with no reservation held.
  */
 static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 {
+	struct vsvm_vm *vm = container_of(va->vm, struct vsvm_vm, gpuvm);
 	struct mutex *lock = vma_list_lock(va->gem.obj);
 	struct vsvm_vma *vma = to_vsvm_vma(va);
 
-	container_of(va->vm, struct vsvm_vm, gpuvm)->nr_vmas--;
+	vm->nr_vmas--;
+	vm_up_account(vm, va->gem.obj, -1);
 	drm_gem_object_get(va->gem.obj);
-	/* Off its object's list, if still on it. */
+	/* Off its object's list, and its VM's, if still on them. */
 	if (lock)
 		mutex_lock(lock);
 	list_del_init(&vma->up_link);
-	if (lock)
+	if (lock) {
+		spin_lock(&vm->up_inval_lock);
+		list_del_init(&vma->inval_link);
+		spin_unlock(&vm->up_inval_lock);
 		mutex_unlock(lock);
+	}
 	drm_gpuva_unlink(va);
 	list_add(&vma->dead, dead);
 }
@@ -200,6 +273,7 @@ static int vsvm_sm_step_map(struct drm_gpuva_op *op, void *priv)
 static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 {
 	struct drm_gpuva *old = op->remap.unmap->va;
+	struct vsvm_vm *vm = container_of(old->vm, struct vsvm_vm, gpuvm);
 	struct vsvm_unmap_ctx *ctx = priv;
 	struct vsvm_vma *prev = NULL, *next = NULL;
 	bool read_only = to_vsvm_vma(old)->read_only;
@@ -225,7 +299,8 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	}
 
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
-	container_of(old->vm, struct vsvm_vm, gpuvm)->nr_vmas += !!prev + !!next;
+	vm->nr_vmas += !!prev + !!next;
+	vm_up_account(vm, old->gem.obj, !!prev + !!next);
 
 	/*
 	 * The pieces take @old's place on its object's list, in one step under
@@ -243,10 +318,15 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	if (prev) {
 		prev->ptes_valid = valid;
 		list_add(&prev->up_link, list);
+		/* A userptr's pieces: the next EXEC checks and uses them. */
+		if (lock)
+			vm_up_invalidated(vm, prev);
 	}
 	if (next) {
 		next->ptes_valid = valid;
 		list_add(&next->up_link, list);
+		if (lock)
+			vm_up_invalidated(vm, next);
 	}
 	if (lock)
 		mutex_unlock(lock);
@@ -329,6 +409,8 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 	if (!vm)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->up_inval_lock);
+	INIT_LIST_HEAD(&vm->up_invalidated);
 	vm->vdev = vdev;
 	vm->client_id = client_id;
 
@@ -545,6 +627,8 @@ static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
 	 */
 	mutex_lock(&up->vmm->notifier_lock);
 	list_add(&vma->up_link, &up->vmas);
+	/* The next EXEC marks the pages used by its job (and checks them). */
+	vm_up_invalidated(vm, vma);
 	if (!vsvm_userptr_vma_bind_locked(up, vm, vma) &&
 	    !dma_resv_test_signaled(drm_gpuvm_resv(&vm->gpuvm), DMA_RESV_USAGE_BOOKKEEP))
 		vsvm_userptr_vma_used_locked(up, vma);
@@ -691,6 +775,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	if (!vma)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&vma->up_link);
+	INIT_LIST_HEAD(&vma->inval_link);
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ret = vm_lock_range(vm, &exec, op->obj, 0, 0);
@@ -757,6 +842,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
 	vm->nr_vmas++;
+	vm_up_account(vm, op->obj, 1);
 	if (job) {
 		job->addr = op->addr;
 		job->range = op->range;
@@ -776,8 +862,10 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 			if (lock)
 				mutex_lock(lock);
 			list_add(&vma->up_link, vma_list(op->obj));
-			if (lock)
+			if (lock) {
+				vm_up_invalidated(vm, vma);
 				mutex_unlock(lock);
+			}
 		}
 		vm_bind_job_arm(job, &exec);
 		vsvm_bind_job_push(job);
@@ -825,8 +913,13 @@ static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
  * @vm: The VM, its lock held.
  *
  * I7 and the first half of I3: every userptr the VM maps must belong to
- * the caller's address space and have its pages.  No reservation may be
- * held (populating may fault in pages, and reclaim may call notifiers).
+ * the caller's address space, checked against the counts of
+ * &vsvm_vm.up_vmm; and the userptrs of the mappings on
+ * &vsvm_vm.up_invalidated must have their pages.  Every other userptr
+ * mapping has its entries written from pages no invalidation has started
+ * to drop, since an invalidation lists the mappings of the pages it drops
+ * first (I1 step 1).  No reservation may be held (populating may fault in
+ * pages, and reclaim may call notifiers).
  *
  * Return: 0; -EPERM for a userptr of another mm; -EFAULT if a userptr's
  * pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
@@ -834,28 +927,45 @@ static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm)
 {
 	struct drm_gem_object *last = NULL;
-	struct drm_gpuva *va;
-	int ret;
+	struct vsvm_vma *vma;
+	int ret = 0;
 
 	lockdep_assert_held(&vm->lock);
-	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
-		struct vsvm_userptr *up;
-
-		/* Mappings of one object are often adjacent: skip repeats. */
-		if (va->gem.obj == last || !vsvm_gem_is_userptr(va->gem.obj))
-			continue;
-		last = va->gem.obj;
-		up = to_vsvm_userptr(va->gem.obj);
-		ret = vsvm_userptr_check_mm(up);
-		if (ret)
-			return ret;
-		ret = vsvm_userptr_populate(up);
-		if (ret) {
-			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: userptr at %#llx: %d\n",
-				vm->id, va->va.addr, ret);
-			return ret;
-		}
+	if (vm->up_recount)
+		vm_up_recount(vm);
+	/* I7: every userptr mapping must be of the caller's address space. */
+	if (vm->nr_up_other ||
+	    (vm->up_vmm && vm->up_vmm->notifier.mm != current->mm)) {
+		drm_dbg(&vm->vdev->drm,
+			"EXEC: VM %u maps a userptr of another address space\n", vm->id);
+		return -EPERM;
 	}
+
+	/*
+	 * Entries are only removed with @vm->lock held, which we hold, and
+	 * added at the tail: the walk may drop the spinlock around populating.
+	 */
+	spin_lock(&vm->up_inval_lock);
+	vma = list_first_entry_or_null(&vm->up_invalidated, struct vsvm_vma, inval_link);
+	while (vma) {
+		struct drm_gem_object *obj = vma->base.gem.obj;
+
+		spin_unlock(&vm->up_inval_lock);
+		/* Mappings of one object are often adjacent: skip repeats. */
+		if (obj != last) {
+			last = obj;
+			ret = vsvm_userptr_populate(to_vsvm_userptr(obj));
+			if (ret) {
+				drm_dbg(&vm->vdev->drm, "EXEC: VM %u: userptr at %#llx: %d\n",
+					vm->id, vma->base.va.addr, ret);
+				return ret;
+			}
+		}
+		spin_lock(&vm->up_inval_lock);
+		vma = list_is_last(&vma->inval_link, &vm->up_invalidated) ? NULL :
+		      list_next_entry(vma, inval_link);
+	}
+	spin_unlock(&vm->up_inval_lock);
 	return 0;
 }
 
@@ -923,13 +1033,8 @@ int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
  */
 struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm)
 {
-	struct drm_gpuva *va;
-
 	lockdep_assert_held(&vm->lock);
-	drm_gpuvm_for_each_va(va, &vm->gpuvm)
-		if (vsvm_gem_is_userptr(va->gem.obj))
-			return vma_list_lock(va->gem.obj);
-	return NULL;
+	return vm->up_vmm ? &vm->up_vmm->notifier_lock : NULL;
 }
 
 /**
@@ -939,33 +1044,47 @@ struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm)
  *
  * The second half of I3: the pages got by vsvm_vm_userptr_prepare() must
  * still be there, and no invalidation be dropping them, now that the
- * notifier lock is held; then the entries of every userptr mapping are
- * (re)written, and the job may be queued before the notifier lock is
- * dropped, so that an invalidation that comes later finds its fence in the
- * VM's reservation.
+ * notifier lock is held; then the entries of every userptr mapping on
+ * &vsvm_vm.up_invalidated are (re)written, their pages marked as used by
+ * the job, and the mapping taken off the list; and the job may be queued
+ * before the notifier lock is dropped, so that an invalidation that comes
+ * later finds its fence in the VM's reservation.  A mapping not on the
+ * list has its entries written from pages that no invalidation has
+ * started to drop (it would have listed the mapping, under the notifier
+ * lock held here), and already marked as used.
  *
  * Return: 0; -EAGAIN if a userptr was invalidated since it was prepared:
  * drop every lock but @vm's and prepare again.
  */
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm)
 {
-	struct drm_gpuva *va;
+	struct vsvm_vma *vma;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
-		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
-		struct vsvm_userptr *up;
+	if (!vm->up_vmm)
+		return 0;
+	lockdep_assert_held(&vm->up_vmm->notifier_lock);
+	/*
+	 * Only the notifier lock held here and @vm->lock add entries (all the
+	 * VM's userptrs are of one address space, I7), and only @vm->lock
+	 * removes them: the list stays as it is while the entries are written.
+	 */
+	spin_lock(&vm->up_inval_lock);
+	while ((vma = list_first_entry_or_null(&vm->up_invalidated, struct vsvm_vma,
+					       inval_link))) {
+		struct vsvm_userptr *up = to_vsvm_userptr(vma->base.gem.obj);
 
-		if (!vsvm_gem_is_userptr(va->gem.obj))
-			continue;
-		up = to_vsvm_userptr(va->gem.obj);
-		lockdep_assert_held(vma_list_lock(va->gem.obj));
+		spin_unlock(&vm->up_inval_lock);
 		ret = vsvm_userptr_vma_bind_locked(up, vm, vma);
 		if (ret)
 			return ret;
 		vsvm_userptr_vma_used_locked(up, vma);
+		atomic64_inc(&vm->vdev->up_stats.exec_checked);
+		spin_lock(&vm->up_inval_lock);
+		list_del_init(&vma->inval_link);
 	}
+	spin_unlock(&vm->up_inval_lock);
 	return 0;
 }
 
@@ -1035,6 +1154,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 			goto out_free;
 		}
 		INIT_LIST_HEAD(&ctx.spare[i]->up_link);
+		INIT_LIST_HEAD(&ctx.spare[i]->inval_link);
 	}
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);

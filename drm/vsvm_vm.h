@@ -5,7 +5,9 @@
 #ifndef __VSVM_VM_H__
 #define __VSVM_VM_H__
 
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -86,6 +88,41 @@ struct vsvm_vm {
 	u64 prune_start;
 	/** @prune_end: End of that range; equal to @prune_start if none. */
 	u64 prune_end;
+	/**
+	 * @up_inval_lock: Protects @up_invalidated and &vsvm_vma.inval_link.
+	 * Taken inside &vsvm_mm.notifier_lock, by the MMU notifier too: held
+	 * only to add or take an entry, never while sleeping.
+	 */
+	spinlock_t up_inval_lock;
+	/**
+	 * @up_invalidated: The userptr mappings whose entries EXEC must write
+	 * again and whose pages it must check (&vsvm_vma.inval_link): those
+	 * mapped, or cut by an UNMAP, since the last EXEC, and those whose
+	 * pages an invalidation started to drop (I1 step 1).  EXEC takes an
+	 * entry off once it has written its entries under the notifier lock
+	 * (vsvm_vm_userptr_commit_locked()), so it touches only these, not
+	 * every mapping of the VM.  Entries are added at the tail and removed
+	 * only with @lock held.
+	 */
+	struct list_head up_invalidated;
+	/**
+	 * @up_vmm: The address-space binding of the VM's userptr mappings
+	 * counted in @nr_up_vmas (the first one mapped), or NULL; under @lock.
+	 * I7 is checked against it without a walk (vsvm_vm_userptr_prepare()).
+	 */
+	struct vsvm_mm *up_vmm;
+	/** @nr_up_vmas: Userptr mappings of @up_vmm; under @lock. */
+	unsigned int nr_up_vmas;
+	/**
+	 * @nr_up_other: Userptr mappings of another address space than
+	 * @up_vmm, which EXEC refuses (I7); under @lock.
+	 */
+	unsigned int nr_up_other;
+	/**
+	 * @up_recount: @nr_up_vmas dropped to zero while @nr_up_other did not:
+	 * the counts are stale until the next EXEC counts the mappings again.
+	 */
+	bool up_recount;
 };
 
 /**
@@ -109,6 +146,11 @@ struct vsvm_vma {
 	 * or &vsvm_import.vmas, under the same lock as @ptes_valid.
 	 */
 	struct list_head up_link;
+	/**
+	 * @inval_link: Userptr mappings: entry in &vsvm_vm.up_invalidated,
+	 * under &vsvm_vm.up_inval_lock; empty when the mapping is not on it.
+	 */
+	struct list_head inval_link;
 	/**
 	 * @dead: Entry in a list of removed mappings, freed (with the object
 	 * reference they hold) once no reservation is held any more.
@@ -161,6 +203,7 @@ int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);
 int vsvm_vm_import_commit_locked(struct vsvm_vm *vm);
+void vsvm_vm_userptr_invalidated(struct vsvm_vma *vma);
 int vsvm_vm_pt_map_sgt(struct vsvm_vm *vm, struct sg_table *sgt, u64 offset,
 		       u64 addr, u64 range, u32 flags);
 int vsvm_vm_destroy(struct vsvm_file *vfile, u32 id);

@@ -1634,6 +1634,66 @@ igt_main
 		finish(&base);
 	}
 
+	/*
+	 * I3, at scale: EXEC checks and writes only the userptr mappings that
+	 * were mapped or invalidated since the VM's last EXEC (the VM's
+	 * invalidated list, vsvm_vm_userptr_commit_locked()), and a job after
+	 * an invalidation of one of many userptrs still reaches the new pages.
+	 */
+	igt_describe("With 256 bound 4 KiB userptrs, an EXEC checks all of them once "
+		     "after MAP, none on the next EXEC, and only the one that "
+		     "madvise(MADV_DONTNEED) invalidated after that; its STORE "
+		     "reaches the new page.");
+	igt_subtest("exec-invalidated-only") {
+		const unsigned int n = 256, k = 100;
+		struct up_stats base = stats_now();
+		uint32_t *h = calloc(n, sizeof(*h));
+		uint8_t *buf = anon(n * PAGE);
+		long long checked;
+		struct ctx c;
+		unsigned int i;
+		uint32_t v;
+
+		igt_assert(h);
+		ctx_init(&c);
+		madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
+		memset(buf, 1, n * PAGE);
+		for (i = 0; i < n; i++) {
+			h[i] = vsvm_gem_userptr(c.fd, buf + i * PAGE, PAGE, 0);
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
+						  PAGE, 0), 0);
+		}
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
+
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
+
+		igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
+		memcpy(&v, buf + k * PAGE + 8, 4);
+		igt_assert_eq_u32(v, 0xbeef);
+		memcpy(&v, buf, 4);
+		igt_assert_eq_u32(v, 1);
+		memcpy(&v, buf + (n - 1) * PAGE, 4);
+		igt_assert_eq_u32(v, 2);
+		assert_bytes(buf + k * PAGE, 8, 0);
+
+		for (i = 0; i < n; i++)
+			vsvm_gem_close(c.fd, h[i]);
+		free(h);
+		ctx_fini(&c);
+		munmap(buf, n * PAGE);
+		finish(&base);
+	}
+
 	/* I3: the GPU follows the CPU to the zero-filled pages. */
 	igt_describe("madvise(MADV_DONTNEED) on part of a bound userptr: the next job "
 		     "reads zeros there, and its writes reach the new pages.");
@@ -1936,6 +1996,56 @@ igt_main
 		assert_pat(c.bo_map, 0, 8 * PAGE, 22);
 		ctx_fini(&c);
 		munmap(buf, 8 * PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I7 without a walk: EXEC checks the VM's counts of its userptr
+	 * mappings per address space (vsvm_vm.up_vmm), which must follow
+	 * mappings of two address spaces in one VM as they come and go.
+	 */
+	igt_describe("A VM that maps userptrs of a parent and of its forked child "
+		     "refuses EXEC to both (-EPERM); once the parent's mapping is "
+		     "unmapped the child's EXEC runs, and once the child's is, the "
+		     "parent's does.");
+	igt_subtest("exec-two-address-spaces") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(PAGE);
+		struct ctx c;
+		uint32_t h, v;
+
+		ctx_init(&c);
+		h = vsvm_gem_userptr(c.fd, buf, PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		igt_assert_eq(run(&c), 1);
+
+		igt_fork(child, 1) {
+			uint8_t *cbuf = anon(PAGE);
+			uint32_t hc = vsvm_gem_userptr(c.fd, cbuf, PAGE, 0);
+
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, hc, 0, UP2_VA, PAGE, 0), 0);
+			vsvm_emit_store32(CS(&c), UP2_VA, 2);
+			igt_assert_eq(exec_err(&c, c.vm), -EPERM);
+			igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, PAGE), 0);
+			vsvm_emit_store32(CS(&c), UP2_VA, 3);
+			igt_assert_eq(run(&c), 1);
+			memcpy(&v, cbuf, 4);
+			igt_assert_eq_u32(v, 3);
+		}
+		igt_waitchildren();
+
+		c.n = 0;
+		vsvm_emit_store32(CS(&c), BO_VA, 4);
+		igt_assert_eq(exec_err(&c, c.vm), -EPERM);
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP2_VA, PAGE), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 5);
+		igt_assert_eq(run(&c), 1);
+		memcpy(&v, buf, 4);
+		igt_assert_eq_u32(v, 5);
+		ctx_fini(&c);
+		munmap(buf, PAGE);
 		finish(&base);
 	}
 

@@ -5,11 +5,76 @@
 
 /**
  * TEST: vsvm configfs
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: configfs
  * Description: vsvm devices made and removed at run time through configfs
  *		(/sys/kernel/config/vsvm/<name>): the device appears, runs
  *		jobs and keeps its description's queues and limits; every
  *		errno of the attributes; rmdir and disable with files open and
  *		jobs running; races between writers and rmdir; many cycles.
+ *
+ * SUBTEST: lifecycle
+ * Description: mkdir makes a description and no device; enabled=1 makes a device
+ *		with a render node, a platform device past the num_devices ones and its
+ *		configfs_name in sysfs, which runs jobs on each queue; enabled=0 removes it;
+ *		enabled again, it works again; rmdir removes it.
+ *
+ * SUBTEST: defaults
+ * Description: The num_devices devices are not in configfs, and a new description
+ *		starts at the module parameters' values.
+ *
+ * SUBTEST: attributes-respected
+ * Description: A device keeps its description's queues, job timeout, and VM and
+ *		mapping limits (EINVAL for queue 1 of 1, ENOSPC past the limits), and QUERY
+ *		reports them.
+ *
+ * SUBTEST: bad-values
+ * Description: Values out of range or not numbers are refused with EINVAL and
+ *		change nothing; the bounds are accepted.
+ *
+ * SUBTEST: busy-while-enabled
+ * Description: While enabled, every attribute but enabled is refused with EBUSY;
+ *		enabled=1 again changes nothing.
+ *
+ * SUBTEST: too-many-devices
+ * Description: Past the device limit, enabled=1 fails with ENOSPC; an id given
+ *		back is taken again.
+ *
+ * SUBTEST: name-too-long
+ * Description: mkdir with a name longer than the driver keeps fails with
+ *		ENAMETOOLONG.
+ *
+ * SUBTEST: rmdir-with-job-running
+ * Description: I8: rmdir with a file open, a job spinning and one queued behind it
+ *		returns at once; both jobs end with -ENODEV, the file gets -ENODEV, the module's
+ *		devices keep working.
+ *
+ * SUBTEST: disable-with-job-running
+ * Description: I8: the same with enabled=0 instead of rmdir.
+ *
+ * SUBTEST: unbind-bind-rmdir
+ * Description: Unbinding a configfs device through sysfs keeps its description
+ *		enabled; bind brings it back with its settings; rmdir of an unbound device
+ *		removes it.
+ *
+ * SUBTEST: race-enable-writers
+ * Description: Two writers toggling enabled at once leave one device or none.
+ *
+ * SUBTEST: race-rmdir-enable
+ * Description: rmdir racing a write of enabled=1 leaves no device behind.
+ *
+ * SUBTEST: many-cycles
+ * Description: Create, enable, run a job, remove, many times
+ *		(VSVM_CONFIGFS_CYCLES, default 100).
+ *
+ * SUBTEST: vsvm-info
+ * Description: vsvm-info prints a configfs device's directory name.
+ *
+ * SUBTEST: unload-while-directory
+ * Description: A configfs directory holds a module reference: vsvm cannot be
+ *		unloaded while one exists (EWOULDBLOCK).
  */
 
 #include <dirent.h>

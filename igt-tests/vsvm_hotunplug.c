@@ -5,6 +5,10 @@
 
 /**
  * TEST: vsvm hotunplug
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: hotunplug
  * Description: I8, hot-unplug: the vsvm platform driver is unbound from a
  *		device (sysfs unbind) with nothing open, with an idle file
  *		open, and with work of every kind live on it, and bound again.
@@ -12,6 +16,63 @@
  *		with -ENODEV, the rebound device works, and the other device
  *		works throughout.  The subtests of IGT's core_hotunplug that
  *		apply to a platform device are mirrored.
+ *
+ * SUBTEST: unbind-rebind
+ * Description: core_hotunplug's unbind-rebind: unbind with nothing open, rebind.
+ *
+ * SUBTEST: hotunbind-rebind
+ * Description: core_hotunplug's hotunbind-rebind: unbind with an idle file open,
+ *		-ENODEV on it, close it, rebind.
+ *
+ * SUBTEST: hotrebind
+ * Description: core_hotunplug's hotrebind: unbind with an idle file open, rebind
+ *		while it is open, the new device works, then close the old file.
+ *
+ * SUBTEST: hotrebind-lateclose
+ * Description: core_hotunplug's hotrebind-lateclose: unbind with files open,
+ *		rebind, use the new device, close the old files last.
+ *
+ * SUBTEST: mmap-being-read
+ * Description: A BO mapped by the CPU and being read when the device is unbound:
+ *		the reader gets SIGBUS, the file -ENODEV; the device works after rebind.
+ *
+ * SUBTEST: spin-and-queued
+ * Description: A SPIN job running and one queued behind it: both fences, and the
+ *		syncobjs carrying them, signal with -ENODEV at the unbind; a waiter on the
+ *		syncobj wakes.
+ *
+ * SUBTEST: destroy-waiting-spinner
+ * Description: A VM_DESTROY waiting for a SPIN job when the device is unbound: the
+ *		unplug stops the job at once, well before its timeout, rather than waiting for
+ *		it.
+ *
+ * SUBTEST: userptr-bound
+ * Description: Notifier-mode and registration userptrs mapped and used by a job:
+ *		the unbind unpins the registration (VmPin back to its start value) with the file
+ *		still open; munmap and close after are quiet.
+ *
+ * SUBTEST: svm-faulting
+ * Description: An SVM VM with a long-running job faulting and spinning on process
+ *		memory, and a WAIT_USER_FENCE waiter: the waiter gets -ENODEV at the unbind.
+ *
+ * SUBTEST: prime-exported
+ * Description: A BO exported to the other vsvm device and to vgem: the other
+ *		device's GPU and the dma-buf's CPU mapping still read it after the exporter is
+ *		unbound; an import into the unbound device from the other one is detached
+ *		quietly; the other device's counts are back to their start values.
+ *
+ * SUBTEST: exit-race
+ * Description: A process with userptrs, an SVM VM and a job exits while the device
+ *		is unbound, many times: no lock inversion (lockdep), nothing left behind.
+ *
+ * SUBTEST: soak
+ * Description: Soak: VSVM_HOTUNPLUG_CYCLES (default 100) unbind/rebind cycles with
+ *		an open file and jobs in flight.
+ *
+ * SUBTEST: unplug-rescan
+ * Description: core_hotunplug's unplug-rescan, hotunplug-rescan, hotreplug and
+ *		hotreplug-lateclose remove and rescan a PCI device: a platform device has no
+ *		such thing.
  */
 
 #include <ctype.h>

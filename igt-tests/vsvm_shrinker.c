@@ -46,6 +46,11 @@
  * SUBTEST: pressure-loop
  * Description: Eight BOs bound while the shrinker runs between jobs, 2 s: every copy
  *		right, the checker silent, everything freed at the end.
+ *
+ * SUBTEST: tracepoints
+ * Description: The eviction tracepoints: the shrinker's vsvm_evict on the
+ *		exporting device and the importer's vsvm_move_notify on the other, first (I9),
+ *		each with its device's index and client 0 (an object's event).
  */
 
 #include <linux/sync_file.h>

@@ -128,6 +128,28 @@
  * Description: VM_DESTROY of an SVM VM with a job spinning on it returns only once
  *		the job ended (released by another thread), its user fence written;
  *		closing the file with a job queued is quiet.
+ *
+ * SUBTEST: tracepoints
+ * Description: The SVM fault tracepoints: vsvm_svm_fault_begin and _end, with the
+ *		device's index, the file's client id, the address, the chunk mapped and the
+ *		result (0, and -EFAULT for an unmapped address).
+ *
+ * SUBTEST: fault-stall-other-context
+ * Description: I2: with context A's GPU fault held in the fault queue, context B's
+ *		job on the same queue (the same long-running ring) completes while A stays
+ *		parked; then A resumes at its faulting FILL and completes it.
+ *
+ * SUBTEST: fault-stall-reset
+ * Description: A reset while a context is parked on a fault: a SPIN job of another
+ *		context on the same queue runs meanwhile and is killed at the timeout (its
+ *		context banned: -EIO; its user fence, in fresh memory, written through a fault
+ *		resolved after the kill), and the parked context completes once its fault is
+ *		resolved, not banned.
+ *
+ * SUBTEST: fault-queued-teardown
+ * Description: VM_DESTROY, the file's close and the process's exit while a context
+ *		is parked on a fault in the fault queue: no hang (destroy and close wait for the
+ *		job, the exit's job ends with -EFAULT), no leak.
  */
 
 #define _GNU_SOURCE

@@ -1,14 +1,45 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm tools
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: tools
+ * Description: The tools' machine-readable output.  Runs vsvm-info --json
+ *		(as root and as an unprivileged user), vsvm-bench --list --json
+ *		and vsvm-bench --json on short benchmarks, and vsvm-top --once
+ *		--json on this process, and checks that each is valid JSON (a
+ *		small parser here: the test VM has no python) with the keys and
+ *		values the man pages promise.  The tools are looked up in
+ *		/opt/vsvm/bin (the test VM) or on PATH; without them the
+ *		subtests skip.
  *
- * vsvm_tools: the tools' machine-readable output.  Runs vsvm-info --json
- * (as root and as an unprivileged user), vsvm-bench --list --json and
- * vsvm-bench --json on short benchmarks, and vsvm-top --once --json on
- * this process, and checks that each is valid JSON (a small parser here:
- * the test VM has no python) with the keys and values the man pages
- * promise.  The tools are looked up in /opt/vsvm/bin (the test VM) or on
- * PATH; without them the subtests skip.
+ * SUBTEST: info-json
+ * Description: vsvm-info --json as root: one JSON document listing device 0,
+ *		opened, with its driver, QUERY and debugfs details; it changes nothing (no
+ *		object is left, none is made without --selftest).
+ *
+ * SUBTEST: info-json-unprivileged
+ * Description: vsvm-info --json as uid 65534 (render node 0600, debugfs root-
+ *		only): exit 0, every device listed, the open refusal reported, and debugfs null
+ *		with a note saying it needs root.
+ *
+ * SUBTEST: bench-list-json
+ * Description: vsvm-bench --list --json: one JSON object per benchmark and line,
+ *		with name and description; p1 among them.
+ *
+ * SUBTEST: bench-json
+ * Description: vsvm-bench --json 16 p1 b1: one JSON object per figure and line,
+ *		with bench, figure, value, unit, goal and met; p1's ratios carry goals.
+ *
+ * SUBTEST: top-json
+ * Description: vsvm-top --once --json -p <this process>: one JSON document whose
+ *		client is this file (its drm-client-id and device), with the engine time of a
+ *		job it ran and its resident memory.
  */
 
 #include <ctype.h>

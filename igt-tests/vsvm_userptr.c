@@ -243,6 +243,21 @@
  *		stalled in the driver so that the process cannot exit; it is OOM-
  *		killed, and the OOM reaper's non-blockable invalidation of the userptr
  *		is refused (would_block) until the job has run.
+ *
+ * SUBTEST: exec-invalidated-only
+ * Description: With 256 bound 4 KiB userptrs, an EXEC checks all of them once
+ *		after MAP, none on the next EXEC, and only the one that madvise(MADV_DONTNEED)
+ *		invalidated after that; its STORE reaches the new page.
+ *
+ * SUBTEST: munmap-many-bound
+ * Description: munmap of a range under 400 bound 4 KiB userptrs that a job used
+ *		costs about what it costs when their entries were never written: no wait per
+ *		object for the TLB.
+ *
+ * SUBTEST: exec-two-address-spaces
+ * Description: A VM that maps userptrs of a parent and of its forked child refuses
+ *		EXEC to both (-EPERM); once the parent's mapping is unmapped the child's EXEC
+ *		runs, and once the child's is, the parent's does.
  */
 
 #define _GNU_SOURCE

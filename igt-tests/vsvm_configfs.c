@@ -326,7 +326,7 @@ static int query_device(int fd, struct drm_vsvm_query_device *dev)
 static void ctx_init(struct ctx *c, int fd)
 {
 	c->fd = fd;
-	c->vm = vsvm_vm_create(fd);
+	c->vm = vsvm_vm_create(fd, 0);
 	c->cmd_bo = vsvm_gem_create(fd, BO_SIZE);
 	c->data_bo = vsvm_gem_create(fd, BO_SIZE);
 	igt_assert_eq(vsvm_vm_map(fd, c->vm, c->cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);

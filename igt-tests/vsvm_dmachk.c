@@ -76,7 +76,7 @@ struct ctx {
 static void ctx_init(struct ctx *c)
 {
 	c->fd = drm_open_driver(DRIVER_VSVM);
-	c->vm = vsvm_vm_create(c->fd);
+	c->vm = vsvm_vm_create(c->fd, 0);
 	c->cmd_bo = vsvm_gem_create(c->fd, PAGE);
 	c->bo = vsvm_gem_create(c->fd, NPAGES * PAGE);
 	igt_assert_eq(vsvm_vm_map(c->fd, c->vm, c->cmd_bo, 0, CMD_VA, PAGE, 0), 0);

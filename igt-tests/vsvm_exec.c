@@ -201,7 +201,7 @@ struct ctx {
 static void ctx_init(struct ctx *c)
 {
 	c->fd = drm_open_driver(DRIVER_VSVM);
-	c->vm = vsvm_vm_create(c->fd);
+	c->vm = vsvm_vm_create(c->fd, 0);
 	c->cmd_bo = vsvm_gem_create(c->fd, BO_SIZE);
 	c->data_bo = vsvm_gem_create(c->fd, BO_SIZE);
 	c->ro_bo = vsvm_gem_create(c->fd, BO_SIZE);
@@ -336,7 +336,7 @@ static void tl_two_points(int fd, struct spinner *sp, uint32_t tl)
 				   .out_syncs = (uintptr_t)&low, .num_out_syncs = 1 };
 	unsigned int n = 0;
 
-	sp->vm = vsvm_vm_create(fd);
+	sp->vm = vsvm_vm_create(fd, 0);
 	sp->bo = vsvm_gem_create(fd, PAGE);
 	sp->map = vsvm_gem_mmap(fd, sp->bo, PAGE);
 	igt_assert_eq(vsvm_vm_map(fd, sp->vm, sp->bo, 0, CMD_VA, PAGE, 0), 0);
@@ -597,7 +597,7 @@ igt_main
 		vsvm_emit_store32(CS(&c), DATA_VA, 11);
 		igt_assert_eq(run(&c, 1), 1);
 		igt_assert_eq_u32(((uint32_t *)c.data)[0], 11);
-		other_vm = vsvm_vm_create(c.fd);
+		other_vm = vsvm_vm_create(c.fd, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
 		c.vm = other_vm;
@@ -621,7 +621,7 @@ igt_main
 		dev = query_device(c.fd);
 		resets = engine_stat(c.fd, 0, "resets");
 		stop_timeouts = engine_stat(c.fd, 0, "stop_timeouts");
-		other_vm = vsvm_vm_create(c.fd);
+		other_vm = vsvm_vm_create(c.fd, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.data_bo, 0, DATA_VA, BO_SIZE, 0), 0);
 
@@ -1023,7 +1023,7 @@ igt_main
 		 * made a writer of it; a job writing the object waits for it.
 		 */
 		((volatile uint32_t *)c.data)[32] = 0;
-		other_vm = vsvm_vm_create(c.fd);
+		other_vm = vsvm_vm_create(c.fd, 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
 		igt_assert_eq(vsvm_vm_map(c.fd, other_vm, c.ro_bo, 0, DATA_VA, BO_SIZE, 0), 0);
 		c.n = 0;
@@ -1489,7 +1489,7 @@ igt_main
 		igt_assert_eq(drmSyncobjExportSyncFile(c.fd, s0, &sync_fd), 0);
 
 		/* Device 1: store, after device 0's job. */
-		vm1 = vsvm_vm_create(fd1);
+		vm1 = vsvm_vm_create(fd1, 0);
 		cmd1 = vsvm_gem_create(fd1, PAGE);
 		data1 = vsvm_gem_create(fd1, PAGE);
 		igt_assert_eq(vsvm_vm_map(fd1, vm1, cmd1, 0, CMD_VA, PAGE, 0), 0);

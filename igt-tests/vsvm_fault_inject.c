@@ -301,7 +301,7 @@ static int sysfs_write(const char *path, const char *val)
 /* The device still works: a job stores a value, read back by the CPU. */
 static void check_device_works(int fd)
 {
-	uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);
+	uint32_t vm = vsvm_vm_create(fd, 0), cmd = vsvm_gem_create(fd, PAGE);
 	uint32_t data = vsvm_gem_create(fd, PAGE), s;
 	uint32_t *c = vsvm_gem_mmap(fd, cmd, PAGE), *d = vsvm_gem_mmap(fd, data, PAGE);
 	struct drm_vsvm_sync out = { 0 };
@@ -401,7 +401,7 @@ struct probe {
 
 static void probe_init(int fd, struct probe *p)
 {
-	p->vm = vsvm_vm_create(fd);
+	p->vm = vsvm_vm_create(fd, 0);
 	p->cmd = vsvm_gem_create(fd, PAGE);
 	p->data = vsvm_gem_create(fd, PAGE);
 	p->c = vsvm_gem_mmap(fd, p->cmd, PAGE);
@@ -569,7 +569,7 @@ igt_main
 		const uint64_t bo_va = 0x40000000, up_va = bo_va + 4 * MIB, up_size = 16 * PAGE;
 		const uint64_t cut = bo_va + 3 * MIB, cut_size = up_va + up_size - cut;
 		long long chk = vsvm_debugfs_get(fd, "dmachk", "violations");
-		uint32_t bo, cmd, dst, vm0 = vsvm_vm_create(fd);
+		uint32_t bo, cmd, dst, vm0 = vsvm_vm_create(fd, 0);
 		char thp_old[64] = "";
 		int injected = 0, failed = 0, f;
 		bool huge, reaches;
@@ -599,7 +599,7 @@ igt_main
 		c = vsvm_gem_mmap(fd, cmd, PAGE);
 		d = vsvm_gem_mmap(fd, dst, up_size);
 		FOR_EACH_ALLOCATION(n, more) {
-			uint32_t vm = vsvm_vm_create(fd), up, s;
+			uint32_t vm = vsvm_vm_create(fd, 0), up, s;
 			struct drm_vsvm_sync out = { 0 };
 			struct drm_vsvm_exec e = { .vm_id = vm, .cs_addr = CMD_VA,
 						   .out_syncs = (uintptr_t)&out,
@@ -681,7 +681,7 @@ igt_main
 		     "out-syncobj) under failing allocations: each op is queued or "
 		     "fails with -ENOMEM, and what was queued runs.");
 	igt_subtest("vm-bind-async") {
-		uint32_t bo = vsvm_gem_create(fd, 64 * PAGE), vm = vsvm_vm_create(fd), s;
+		uint32_t bo = vsvm_gem_create(fd, 64 * PAGE), vm = vsvm_vm_create(fd, 0), s;
 		int injected = 0;
 
 		igt_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
@@ -719,7 +719,7 @@ igt_main
 
 	igt_describe("EXEC with syncobjs and QUERY under failing allocations.");
 	igt_subtest("exec") {
-		uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);
+		uint32_t vm = vsvm_vm_create(fd, 0), cmd = vsvm_gem_create(fd, PAGE);
 		uint32_t *c = vsvm_gem_mmap(fd, cmd, PAGE), bin, tl;
 		int injected = 0;
 
@@ -1069,7 +1069,7 @@ igt_main
 		d = vsvm_gem_mmap(fd, bo, PAGE);
 		igt_assert_eq(drmPrimeHandleToFD(fd, bo, DRM_CLOEXEC | DRM_RDWR, &dmabuf), 0);
 		igt_assert_eq(drmPrimeFDToHandle(fd1, dmabuf, &h), 0);
-		vm = vsvm_vm_create(fd1);
+		vm = vsvm_vm_create(fd1, 0);
 		cmd = vsvm_gem_create(fd1, PAGE);
 		c = vsvm_gem_mmap(fd1, cmd, PAGE);
 		igt_assert_eq(vsvm_vm_map(fd1, vm, cmd, 0, CMD_VA, PAGE, 0), 0);
@@ -1192,7 +1192,7 @@ igt_main
 		igt_assert_eq(drmSyncobjCreate(fd, 0, &out_tl), 0);
 		fail_user_pages(true);
 		FOR_EACH_POINT(n, more) {
-			uint32_t vm = vsvm_vm_create(fd);
+			uint32_t vm = vsvm_vm_create(fd, 0);
 			struct drm_vsvm_sync in[2] = {
 				{ .handle = in_bin },
 				{ .handle = in_tl, .flags = DRM_VSVM_SYNC_TIMELINE, .point = 1 },

@@ -791,14 +791,14 @@ static void fuzz_setup(struct fuzz *f, uint64_t seed, int foreign_fd)
 	igt_assert_eq(mprotect(f->ro_page, PAGE, PROT_READ), 0);
 
 	/* Ids collide across files on purpose: this file's 1 is vm_fuzz. */
-	f->vm_fuzz = vsvm_vm_create(f->fd);
-	f->vm_exec = vsvm_vm_create(f->fd);
+	f->vm_fuzz = vsvm_vm_create(f->fd, 0);
+	f->vm_exec = vsvm_vm_create(f->fd, 0);
 	{
 		struct drm_vsvm_vm_create c = { .flags = DRM_VSVM_VM_CREATE_SVM };
 
 		f->vm_svm = igt_ioctl(f->fd, DRM_IOCTL_VSVM_VM_CREATE, &c) ? 0 : c.vm_id;
 	}
-	f->vm_other = vsvm_vm_create(f->other_fd);
+	f->vm_other = vsvm_vm_create(f->other_fd, 0);
 	f->cmd_bo = vsvm_gem_create(f->fd, CMD_SIZE);
 	f->data_bo = vsvm_gem_create(f->fd, DATA_SIZE);
 	igt_assert_eq(vsvm_vm_map(f->fd, f->vm_exec, f->cmd_bo, 0, CMD_VA, CMD_SIZE,
@@ -937,7 +937,7 @@ static void check_counts(int fd, const struct counts *before)
 static void check_device_works(void)
 {
 	int fd = drm_open_driver(DRIVER_VSVM);
-	uint32_t vm = vsvm_vm_create(fd), cmd = vsvm_gem_create(fd, PAGE);
+	uint32_t vm = vsvm_vm_create(fd, 0), cmd = vsvm_gem_create(fd, PAGE);
 	uint32_t data = vsvm_gem_create(fd, PAGE), q;
 	uint32_t *c = vsvm_gem_mmap(fd, cmd, PAGE), *d = vsvm_gem_mmap(fd, data, PAGE);
 
@@ -1054,7 +1054,7 @@ igt_main
 		unsigned int i;
 		void *mem;
 
-		vm = vsvm_vm_create(fd);
+		vm = vsvm_vm_create(fd, 0);
 		bo = vsvm_gem_create(fd, PAGE);
 		cmd = vsvm_gem_mmap(fd, bo, PAGE);
 		cmd[0] = DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1);
@@ -1095,7 +1095,7 @@ igt_main
 			if (ioctls[i].nr == DRM_VSVM_VM_BIND)
 				igt_assert_eq(vsvm_vm_unmap(fd, vm, FUZZ_VA, PAGE), 0);
 			if (ioctls[i].nr == DRM_VSVM_VM_DESTROY) {
-				vm = vsvm_vm_create(fd);
+				vm = vsvm_vm_create(fd, 0);
 				igt_assert_eq(vsvm_vm_map(fd, vm, bo, 0, CMD_VA, PAGE, 0), 0);
 			}
 		}
@@ -1139,7 +1139,7 @@ igt_main
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		igt_assert(foreign_mem != MAP_FAILED);
 		up = vsvm_gem_userptr(foreign, foreign_mem, PAGE, 0);
-		igt_assert_eq(vsvm_vm_map(foreign, vsvm_vm_create(foreign), up, 0, CMD_VA, PAGE, 0),
+		igt_assert_eq(vsvm_vm_map(foreign, vsvm_vm_create(foreign, 0), up, 0, CMD_VA, PAGE, 0),
 			      0);
 		{
 			struct drm_vsvm_vm_create c = { .flags = DRM_VSVM_VM_CREATE_SVM };

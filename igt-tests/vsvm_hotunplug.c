@@ -218,7 +218,7 @@ struct ctx {
 static void ctx_init(struct ctx *c, int fd)
 {
 	c->fd = fd;
-	c->vm = vsvm_vm_create(fd);
+	c->vm = vsvm_vm_create(fd, 0);
 	c->cmd_bo = vsvm_gem_create(fd, BO_SIZE);
 	c->data_bo = vsvm_gem_create(fd, BO_SIZE);
 	igt_assert_eq(vsvm_vm_map(fd, c->vm, c->cmd_bo, 0, CMD_VA, BO_SIZE, 0), 0);
@@ -782,7 +782,7 @@ igt_main
 		igt_assert_eq(drmPrimeHandleToFD(ofd, obo, DRM_CLOEXEC | DRM_RDWR, &odbuf), 0);
 		igt_assert_eq(drmPrimeFDToHandle(fd, odbuf, &oimp), 0);
 		{
-			uint32_t vm = vsvm_vm_create(fd);
+			uint32_t vm = vsvm_vm_create(fd, 0);
 
 			igt_assert_eq(vsvm_vm_map(fd, vm, oimp, 0, DATA_VA, BO_SIZE, 0), 0);
 		}

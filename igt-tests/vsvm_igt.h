@@ -199,7 +199,8 @@ static inline void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size)
 /*
  * VM_CREATE with @flags (0 or DRM_VSVM_VM_CREATE_SVM): 0 and the id in
  * *@vm_id, or -errno.  The shape of libvsvm's vsvm_vm_create() and of the
- * driver's, on an fd; vsvm_vm_create() below asserts and returns the id.
+ * driver's, on an fd; vsvm_vm_create() below takes the same flags, asserts
+ * and returns the id (IGT's pair, as __xe_vm_create() and xe_vm_create()).
  */
 static inline int __vsvm_vm_create(int fd, uint32_t flags, uint32_t *vm_id)
 {
@@ -211,11 +212,11 @@ static inline int __vsvm_vm_create(int fd, uint32_t flags, uint32_t *vm_id)
 	return 0;
 }
 
-static inline uint32_t vsvm_vm_create(int fd)
+static inline uint32_t vsvm_vm_create(int fd, uint32_t flags)
 {
 	uint32_t vm_id = 0;
 
-	igt_assert_eq(__vsvm_vm_create(fd, 0, &vm_id), 0);
+	igt_assert_eq(__vsvm_vm_create(fd, flags, &vm_id), 0);
 	igt_assert_neq_u32(vm_id, 0);
 	return vm_id;
 }

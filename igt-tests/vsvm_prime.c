@@ -270,7 +270,7 @@ struct ctx {
 /* A further VM of @c's file with the command buffer and the data BO mapped. */
 static uint32_t ctx_new_vm(struct ctx *c)
 {
-	uint32_t vm = vsvm_vm_create(c->fd);
+	uint32_t vm = vsvm_vm_create(c->fd, 0);
 
 	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->cmd_bo, 0, CMD_VA, CMD_SIZE, 0), 0);
 	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->bo, 0, BO_VA, BO_SIZE, 0), 0);
@@ -839,7 +839,7 @@ static int fill_import(int fd, int dmabuf, uint64_t size, uint32_t pattern)
 
 	if (drmPrimeFDToHandle(fd, dmabuf, &h))
 		return -errno;
-	e.vm_id = vsvm_vm_create(fd);
+	e.vm_id = vsvm_vm_create(fd, 0);
 	cmd_bo = vsvm_gem_create(fd, CMD_SIZE);
 	cmd = vsvm_gem_mmap(fd, cmd_bo, CMD_SIZE);
 	ret = vsvm_vm_map(fd, e.vm_id, cmd_bo, 0, CMD_VA, CMD_SIZE, 0);

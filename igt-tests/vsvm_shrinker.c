@@ -82,7 +82,7 @@ struct ctx {
 static void ctx_init(struct ctx *c, int fd)
 {
 	c->fd = fd;
-	c->vm = vsvm_vm_create(fd);
+	c->vm = vsvm_vm_create(fd, 0);
 	c->cmd_bo = vsvm_gem_create(fd, PAGE);
 	c->dst_bo = vsvm_gem_create(fd, SIZE);
 	c->sem_bo = vsvm_gem_create(fd, PAGE);

@@ -1455,7 +1455,7 @@ igt_main
 		if (b == 0) {
 			int fd = drm_open_driver(DRIVER_VSVM);
 			uint8_t *buf;
-			uint32_t s = queue_userptr_job(fd, vsvm_vm_create(fd), &buf);
+			uint32_t s = queue_userptr_job(fd, vsvm_vm_create(fd, 0), &buf);
 
 			igt_assert_eq(write(pb[1], "b", 1), 1);
 			if (munmap(buf, UP_PAGES * PAGE))
@@ -1511,7 +1511,7 @@ igt_main
 			ctx_init(&c);
 			s = queue_faulting_job(&c, sem, &src, &dst);
 			usleep(100000);	/* on the hardware, spinning */
-			u = queue_userptr_job(c.fd, vsvm_vm_create(c.fd), &buf);
+			u = queue_userptr_job(c.fd, vsvm_vm_create(c.fd, 0), &buf);
 			igt_assert_eq(write(p[1], "p", 1), 1);
 			if (munmap(buf, UP_PAGES * PAGE))
 				_exit(20);

@@ -351,7 +351,7 @@ igt_main
 		char args[64], want[96];
 		unsigned int n = 0;
 
-		vm = vsvm_vm_create(fd);
+		vm = vsvm_vm_create(fd, 0);
 		cmd_bo = vsvm_gem_create(fd, PAGE);
 		data_bo = vsvm_gem_create(fd, 64 * PAGE);
 		igt_assert_eq(vsvm_vm_map(fd, vm, cmd_bo, 0, CMD_VA, PAGE, 0), 0);

@@ -323,7 +323,7 @@ struct ctx {
 /* A further VM of @c's file with the command buffer and the BO mapped. */
 static uint32_t ctx_new_vm(struct ctx *c)
 {
-	uint32_t vm = vsvm_vm_create(c->fd);
+	uint32_t vm = vsvm_vm_create(c->fd, 0);
 
 	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->cmd_bo, 0, CMD_VA, CMD_SIZE, 0), 0);
 	igt_assert_eq(vsvm_vm_map(c->fd, vm, c->bo, 0, BO_VA, BO_SIZE, 0), 0);
@@ -1130,7 +1130,7 @@ igt_main
 	igt_subtest("create-probe") {
 		struct up_stats base = stats_now();
 		int fd = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(fd), h, bo;
+		uint32_t vm = vsvm_vm_create(fd, 0), h, bo;
 		uint8_t *hole = anon(4 * PAGE), *gm, *mixed, *rd;
 		const uint32_t refused[] = {
 			UP_PROBE, UP_PROBE | UP_RO, UP_LONGTERM, UP_LONGTERM | UP_RO,
@@ -2181,7 +2181,7 @@ igt_main
 			fd = recv_fd(sv[1], &got, sizeof(got));
 			igt_assert_eq(vsvm_vm_map(fd, got.vm, got.handle, 0, UP2_VA, 8 * PAGE, 0),
 				      -EPERM);
-			vm2 = vsvm_vm_create(fd);
+			vm2 = vsvm_vm_create(fd, 0);
 			igt_assert_eq(vsvm_vm_map(fd, vm2, got.handle, 0, UP_VA, 8 * PAGE, 0),
 				      -EPERM);
 			igt_assert_eq(drmSyncobjCreate(fd, 0, &out.handle), 0);
@@ -2333,7 +2333,7 @@ igt_main
 		igt_fork(child, 1) {
 			int fd = drm_open_driver(DRIVER_VSVM);
 			uint8_t *buf = anon(64 * PAGE);
-			uint32_t vm = vsvm_vm_create(fd), h1, h2, h3, hn;
+			uint32_t vm = vsvm_vm_create(fd, 0), h1, h2, h3, hn;
 			struct rlimit rl;
 			long long pin0;
 

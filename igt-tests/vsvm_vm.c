@@ -311,7 +311,7 @@ igt_main
 
 	igt_describe("VMs are created with distinct non-zero ids and destroyed once.");
 	igt_subtest("create-destroy") {
-		uint32_t a = vsvm_vm_create(fd), b = vsvm_vm_create(fd);
+		uint32_t a = vsvm_vm_create(fd, 0), b = vsvm_vm_create(fd, 0);
 
 		igt_assert_neq_u32(a, b);
 		igt_assert_eq(__vm_destroy(fd, a), 0);
@@ -337,7 +337,7 @@ igt_main
 		c.extensions = 8;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_CREATE, &c, EFAULT);
 
-		d.vm_id = vsvm_vm_create(fd);
+		d.vm_id = vsvm_vm_create(fd, 0);
 		d.pad = 1;
 		do_ioctl_err(fd, DRM_IOCTL_VSVM_VM_DESTROY, &d, EINVAL);
 		d.pad = 0;
@@ -384,7 +384,7 @@ igt_main
 			for (i = 0; i < 4; i++)
 				igt_assert_eq(__vm_destroy(f, ids[i]), 0);
 			if (!round)
-				vsvm_vm_create(f);
+				vsvm_vm_create(f, 0);
 		}
 		close(f);
 	}
@@ -392,7 +392,7 @@ igt_main
 	igt_describe("A VM belongs to its file: another file cannot use or destroy it.");
 	igt_subtest("vm-per-file") {
 		int other = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(fd);
+		uint32_t vm = vsvm_vm_create(fd, 0);
 		uint32_t bo = vsvm_gem_create(other, PAGE);
 
 		igt_assert_eq(bind1(other, vm, map_op(bo, 0, 0, PAGE, 0)), -ENOENT);
@@ -405,7 +405,7 @@ igt_main
 		     "when asked); UNMAP clears them and splits what it cuts.");
 	igt_subtest("map-unmap-page-table") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f);
+		uint32_t vm = vsvm_vm_create(f, 0);
 		uint32_t bo = vsvm_gem_create(f, 4 * HUGE_2M);
 		struct drm_vsvm_vm_bind_op ops[2];
 		uint32_t done;
@@ -437,7 +437,7 @@ igt_main
 	igt_describe("UNMAP may span several mappings when no hole lies between them.");
 	igt_subtest("unmap-across-mappings") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f);
+		uint32_t vm = vsvm_vm_create(f, 0);
 		uint32_t bo = vsvm_gem_create(f, 16 * PAGE);
 
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0x10000, 4 * PAGE, 0)), 0);
@@ -454,7 +454,7 @@ igt_main
 	igt_subtest("mapping-holds-object") {
 		long long base = vsvm_info_get(fd, "bo_count");
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 2 * PAGE);
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, 2 * PAGE);
 
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, 2 * PAGE, 0)), 0);
 		vsvm_gem_close(f, bo);
@@ -470,7 +470,7 @@ igt_main
 		igt_assert_eq(__vm_destroy(f, vm), 0);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 
-		vm = vsvm_vm_create(f);
+		vm = vsvm_vm_create(f, 0);
 		bo = vsvm_gem_create(f, HUGE_2M);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, HUGE_2M, HUGE_2M, 0)), 0);
 		igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, HUGE_2M, 0)), 0);
@@ -482,7 +482,7 @@ igt_main
 		     "overlaps and holes; a failed op leaves the ones before it done.");
 	igt_subtest("bind-errors") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 4 * PAGE), done = 99;
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, 4 * PAGE), done = 99;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS + 1];
 		/* Name 2 is no VM_BIND extension (1 is the syncs extension). */
 		struct drm_vsvm_user_extension ext = { .name = 2 };
@@ -582,7 +582,7 @@ igt_main
 		     "each batch, and to the empty VM's once everything is unmapped.");
 	igt_subtest("table-pages-bounded") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE), done;
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, PAGE), done;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
 		long long empty = table_pages(f, vm), kept;
 		uint64_t t0 = vsvm_now_ns();
@@ -622,7 +622,7 @@ igt_main
 		     "the same table is unmapped, and the next job writes through it.");
 	igt_subtest("table-pages-userptr") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE);
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, PAGE);
 		uint32_t cmd = vsvm_gem_create(f, PAGE), *c = vsvm_gem_mmap(f, cmd, PAGE), up;
 		const uint64_t slot = 4 * HUGE_2M, up_va = slot + 16 * PAGE;
 		uint32_t *mem = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
@@ -679,7 +679,7 @@ igt_main
 
 			igt_assert_eq(write_file(CGROUP_TEST "/cgroup.procs", "0"), 0);
 			f = drm_open_driver(DRIVER_VSVM);
-			vm = vsvm_vm_create(f);
+			vm = vsvm_vm_create(f, 0);
 			bo = vsvm_gem_create(f, PAGE);
 			igt_assert_eq(bind1(f, vm, map_op(bo, 0, 0, PAGE, 0)), 0);
 			tables = table_pages(f, vm);
@@ -710,7 +710,7 @@ igt_main
 		     "next synchronous VM_BIND.");
 	igt_subtest("table-pages-async") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, PAGE), s;
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, PAGE), s;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
 		long long empty = table_pages(f, vm);
 		unsigned int i;
@@ -741,15 +741,15 @@ igt_main
 		unsigned int i;
 
 		for (i = 0; i < DRM_VSVM_MAX_VMS; i++)
-			ids[i] = vsvm_vm_create(f);
+			ids[i] = vsvm_vm_create(f, 0);
 		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
 		c.flags = DRM_VSVM_VM_CREATE_SVM;
 		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
 		igt_assert_eq(__vm_destroy(f, ids[7]), 0);
-		ids[7] = vsvm_vm_create(f);
+		ids[7] = vsvm_vm_create(f, 0);
 		do_ioctl_err(f, DRM_IOCTL_VSVM_VM_CREATE, &c, ENOSPC);
 		/* Per file: another file still creates VMs. */
-		igt_assert_eq(__vm_destroy(fd, vsvm_vm_create(fd)), 0);
+		igt_assert_eq(__vm_destroy(fd, vsvm_vm_create(fd, 0)), 0);
 		close(f);
 	}
 
@@ -758,7 +758,7 @@ igt_main
 		     "and changes nothing; unmapping whole mappings makes room.");
 	igt_subtest("mapping-limit") {
 		int f = drm_open_driver(DRIVER_VSVM);
-		uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 3 * PAGE), done;
+		uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, 3 * PAGE), done;
 		struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
 		unsigned int i, k = 1;
 
@@ -785,7 +785,7 @@ igt_main
 	igt_subtest("concurrent-binds") {
 		igt_fork(child, 4) {
 			int f = drm_open_driver(DRIVER_VSVM);
-			uint32_t vm = vsvm_vm_create(f), bo = vsvm_gem_create(f, 64 * PAGE);
+			uint32_t vm = vsvm_vm_create(f, 0), bo = vsvm_gem_create(f, 64 * PAGE);
 			int i;
 
 			for (i = 0; i < 200; i++) {

@@ -541,7 +541,12 @@ int vsvm_engine_prefetch(struct vsvm_engine_job *job)
 	int ret;
 
 	while (va < end) {
-		if (atomic_read(&job->killed))
+		/*
+		 * I8: the unplug stops a prefetch at once (hw_run() then ends
+		 * it with -ENODEV): an ioctl waiting for the VM's jobs, which
+		 * the unplug waits for, must not wait for a long range.
+		 */
+		if (atomic_read(&job->killed) || drm_dev_is_unplugged(&job->vdev->drm))
 			return -ETIMEDOUT;
 		ret = vsvm_svm_fault(job->vm, va, false, true, &next);
 		if (ret) {

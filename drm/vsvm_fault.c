@@ -3,8 +3,12 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
+
+#include <drm/drm_drv.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_fault.h"
@@ -74,13 +78,23 @@ static void fault_work(struct work_struct *work)
 	struct vsvm_engine_job *ej = &job->eng;
 	struct vsvm_engine_resume *r = &ej->resume;
 	struct vsvm_svm *svm = ej->vm->svm;
+	struct mem_cgroup *memcg, *old_memcg;
 
 	atomic64_add(ktime_get_ns() - f->posted_ns, &svm->delivery_ns);
 	atomic64_inc(&svm->queued_faults);
+	/*
+	 * What resolving allocates (page tables, GFP_KERNEL_ACCOUNT) is
+	 * charged to the memory cgroup of the process whose address space the
+	 * VM mirrors, as a VM_BIND's is to its caller's, not to nobody: this
+	 * worker has no mm of its own.
+	 */
+	memcg = get_mem_cgroup_from_mm(svm->mm);
+	old_memcg = set_active_memcg(memcg);
 	if (ej->prefetch && !r->ended) {
 		r->ret = vsvm_engine_prefetch(ej);
 		r->prefetched = true;
-	} else if (r->ended || (!atomic_read(&ej->killed) && !READ_ONCE(job->ctx->banned))) {
+	} else if (r->ended || (!atomic_read(&ej->killed) && !READ_ONCE(job->ctx->banned) &&
+				!drm_dev_is_unplugged(&ej->vdev->drm))) {
 		/*
 		 * A killed or banned job ends at its replay without running:
 		 * only its user fence, written whatever happened, still needs
@@ -98,6 +112,8 @@ static void fault_work(struct work_struct *work)
 			r->fault_ret = vsvm_svm_fault(ej->vm, f->addr, f->write, false, NULL);
 		}
 	}
+	set_active_memcg(old_memcg);
+	mem_cgroup_put(memcg);
 	f->resolved_ns = ktime_get_ns();
 	/* The job may end and be freed from here on. */
 	vsvm_hw_replay(ej->hw, job);

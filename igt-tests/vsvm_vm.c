@@ -57,6 +57,11 @@
  * Description: The table pages of 1024 mappings at distinct 2 MiB slots are charged
  *		to the memory cgroup of the task that mapped them.
  *
+ * SUBTEST: table-pages-memcg-svm
+ * Description: The table pages that GPU faults of an SVM VM allocate (a 4 KiB write
+ *		in each of 1024 2 MiB slots, 4 KiB chunks) are charged to the memory
+ *		cgroup of the process the VM mirrors.
+ *
  * SUBTEST: table-pages-async
  * Description: The tables that asynchronous UNMAPs leave empty are freed by the next
  *		synchronous VM_BIND.
@@ -698,6 +703,86 @@ igt_main
 			igt_assert_f(after - before >= tables * (long long)PAGE * 9 / 10,
 				     "memory.current grew by %lld bytes for %lld table pages\n",
 				     after - before, tables);
+			close(f);
+		}
+		igt_waitchildren();
+		rmdir(CGROUP_TEST);
+		if (mounted)
+			umount(CGROUP);
+	}
+
+	/*
+	 * An SVM VM's tables are allocated by the fault queue's workers, which
+	 * have no mm: they are charged to the mirrored process's memory cgroup.
+	 */
+	igt_describe("The table pages that GPU faults of an SVM VM allocate (a 4 KiB write "
+		     "in each of 1024 2 MiB slots, 4 KiB chunks) are charged to the memory "
+		     "cgroup of the process the VM mirrors.");
+	igt_subtest("table-pages-memcg-svm") {
+		bool mounted = false;
+
+		if (access(CGROUP "/cgroup.controllers", F_OK)) {
+			igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
+				      "cannot mount cgroup2: %s\n", strerror(errno));
+			mounted = true;
+		}
+		igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
+			      "no memory controller\n");
+		igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+		igt_fork(child, 1) {
+			const unsigned int slots = 1024, max = slots * 8 + 16;
+			long long before, after, tables;
+			volatile uint64_t *fence;
+			uint32_t *cmd, vm;
+			uint8_t *src, *dst;
+			unsigned int i, n = 0;
+			struct drm_vsvm_exec_ext_user_fence uf;
+			struct drm_vsvm_exec e = { 0 };
+			int f;
+
+			igt_assert_eq(write_file(CGROUP_TEST "/cgroup.procs", "0"), 0);
+			f = drm_open_driver(DRIVER_VSVM);
+			vm = vsvm_vm_create(f, DRM_VSVM_VM_CREATE_SVM);
+			src = mmap(NULL, (size_t)slots << 21, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			cmd = mmap(NULL, max * 4 + 8192, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			igt_assert(src != MAP_FAILED && cmd != MAP_FAILED);
+			/* 4 KiB data pages, not a 2 MiB THP per slot. */
+			igt_assert_eq(madvise(src, (size_t)slots << 21, MADV_NOHUGEPAGE), 0);
+			dst = (uint8_t *)cmd + max * 4;
+			fence = (volatile uint64_t *)(dst + 4096);
+			/* One 4 KiB page per fault: 4 MiB of memory, 1024 tables. */
+			igt_assert_eq(vsvm_debugfs_write(f, "svm_chunk", "4096"), 0);
+			for (i = 0; i < slots; i++)
+				vsvm_emit_store32(cmd, &n, max, (uintptr_t)src +
+						  ((uint64_t)i << 21), i);
+			vsvm_emit_end(cmd, &n, max);
+			/* The command stream's own tables first: then only src's count. */
+			tables = table_pages(f, vm);
+			before = read_number(CGROUP_TEST "/memory.current");
+			uf = vsvm_ufence_ext(fence, 1);
+			e.extensions = (uintptr_t)&uf;
+			e.vm_id = vm;
+			e.cs_addr = (uintptr_t)cmd;
+			e.cs_size = n * 4;
+			igt_assert_eq(igt_ioctl(f, DRM_IOCTL_VSVM_EXEC, &e), 0);
+			igt_assert_eq(vsvm_ufence_wait_ms(f, fence, 1, 60000), 0);
+			igt_assert_eq(vsvm_debugfs_write(f, "svm_chunk", "0"), 0);
+			igt_assert_eq_u32(((uint32_t *)src)[1023u << 19], 1023);
+			after = read_number(CGROUP_TEST "/memory.current");
+			tables = table_pages(f, vm) - tables;
+			igt_info("%lld table pages more; memory.current %lld -> %lld\n", tables,
+				 before, after);
+			igt_assert_lte(slots, tables);
+			/*
+			 * The 1024 data pages are the process's own faults'; the
+			 * tables must come on top.  Charges are batched per CPU:
+			 * allow for a stock taken before.
+			 */
+			igt_assert_f(after - before >= (slots + tables * 9 / 10) * (long long)PAGE,
+				     "memory.current grew by %lld bytes for %u pages and %lld table pages\n",
+				     after - before, slots, tables);
 			close(f);
 		}
 		igt_waitchildren();

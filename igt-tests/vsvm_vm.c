@@ -284,6 +284,33 @@ static long long read_number(const char *path)
 	return n > 0 ? atoll(buf) : -1;
 }
 
+/*
+ * Makes CGROUP_TEST, a memory cgroup for a test's child to join (mounting
+ * cgroup2 if needed); returns whether it mounted it.
+ */
+static bool memcg_test_setup(void)
+{
+	bool mounted = false;
+
+	if (access(CGROUP "/cgroup.controllers", F_OK)) {
+		igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
+			      "cannot mount cgroup2: %s\n", strerror(errno));
+		mounted = true;
+	}
+	igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
+		      "no memory controller\n");
+	igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
+	return mounted;
+}
+
+/* Undoes memcg_test_setup(), once its children have exited. */
+static void memcg_test_cleanup(bool mounted)
+{
+	rmdir(CGROUP_TEST);
+	if (mounted)
+		umount(CGROUP);
+}
+
 /* Runs a job of @n words at CMD_VA (@cmd's mapping) on @vm: its status. */
 static int run_job(int fd, uint32_t vm, unsigned int n)
 {
@@ -665,16 +692,8 @@ igt_main
 	igt_describe("The table pages of 1024 mappings at distinct 2 MiB slots are "
 		     "charged to the memory cgroup of the task that mapped them.");
 	igt_subtest("table-pages-memcg") {
-		bool mounted = false;
+		bool mounted = memcg_test_setup();
 
-		if (access(CGROUP "/cgroup.controllers", F_OK)) {
-			igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
-				      "cannot mount cgroup2: %s\n", strerror(errno));
-			mounted = true;
-		}
-		igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
-			      "no memory controller\n");
-		igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
 		igt_fork(child, 1) {
 			struct drm_vsvm_vm_bind_op ops[DRM_VSVM_MAX_BIND_OPS];
 			long long before, after, tables;
@@ -706,9 +725,7 @@ igt_main
 			close(f);
 		}
 		igt_waitchildren();
-		rmdir(CGROUP_TEST);
-		if (mounted)
-			umount(CGROUP);
+		memcg_test_cleanup(mounted);
 	}
 
 	/*
@@ -719,16 +736,8 @@ igt_main
 		     "in each of 1024 2 MiB slots, 4 KiB chunks) are charged to the memory "
 		     "cgroup of the process the VM mirrors.");
 	igt_subtest("table-pages-memcg-svm") {
-		bool mounted = false;
+		bool mounted = memcg_test_setup();
 
-		if (access(CGROUP "/cgroup.controllers", F_OK)) {
-			igt_require_f(!mount("cgroup2", CGROUP, "cgroup2", 0, NULL),
-				      "cannot mount cgroup2: %s\n", strerror(errno));
-			mounted = true;
-		}
-		igt_require_f(!write_file(CGROUP "/cgroup.subtree_control", "+memory"),
-			      "no memory controller\n");
-		igt_assert(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST);
 		igt_fork(child, 1) {
 			const unsigned int slots = 1024, max = slots * 8 + 16;
 			long long before, after, tables;
@@ -786,9 +795,7 @@ igt_main
 			close(f);
 		}
 		igt_waitchildren();
-		rmdir(CGROUP_TEST);
-		if (mounted)
-			umount(CGROUP);
+		memcg_test_cleanup(mounted);
 	}
 
 	igt_describe("The tables that asynchronous UNMAPs leave empty are freed by the "

@@ -55,6 +55,22 @@ for f in "$build"/igt/*; do
 	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/opt/vsvm/igt/" && bins+=("$f")
 done
 [ ${#bins[@]} -gt 0 ] || vsvm_die "no userspace binaries in $build: run 'make userspace'"
+# Upstream IGT binaries named by the list in VSVM_UPSTREAM_LIST (run.sh
+# --upstream): each line "PATH [ARGS...]" is a program the suite runs, a
+# line "+PATH" a file it only copies (a helper a listed script runs); both
+# go to /opt/upstream/bin, and /opt/upstream/list names what to run.
+if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
+	mkdir -p "$stage/opt/upstream/bin"
+	: > "$stage/opt/upstream/list"
+	while read -r path args; do
+		case "$path" in ''|'#'*) continue ;; esac
+		copy_only=
+		case "$path" in +*) copy_only=1; path=${path#+} ;; esac
+		[ -f "$path" ] || vsvm_die "$VSVM_UPSTREAM_LIST: $path: no such file"
+		cp "$path" "$stage/opt/upstream/bin/" && bins+=("$path")
+		[ -n "$copy_only" ] || echo "${path##*/} $args" >> "$stage/opt/upstream/list"
+	done < "$VSVM_UPSTREAM_LIST"
+fi
 # iproute2's ip and rdma, to make the rxe device P3 compares with.
 for f in /usr/bin/rdma /bin/ip /sbin/ip; do
 	if [ -x "$f" ]; then
@@ -105,6 +121,8 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$modbase/lib/modules/$krel/$f" ] && cp "$modbase/lib/modules/$krel/$f" "$moddst/"
 done
 wanted=("${extra_modules[@]}")
+# The driver the upstream suite tests (run.sh --upstream-driver), if any.
+[ -n "${VSVM_UPSTREAM_DRIVER:-}" ] && wanted+=("$VSVM_UPSTREAM_DRIVER")
 for m in "${kmods[@]}"; do
 	IFS=, read -r -a deps <<< "$(modinfo -F depends "$m")"
 	wanted+=("${deps[@]}")

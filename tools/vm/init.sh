@@ -102,9 +102,17 @@ for suite in $suites; do
 		# each bounded by up_timeout seconds (then killed: its
 		# unfinished subtest fails), against the driver loaded here
 		# and IGT's device filter, if given.
-		[ -n "$up_driver" ] && [ "$up_driver" != vsvm ] && load "$up_driver"
+		# up_driver: MODULE[,PARAM=VALUE...]
+		mod=${up_driver%%,*}
+		if [ -n "$mod" ] && [ "$mod" != vsvm ]; then
+			# shellcheck disable=SC2046
+			load "$mod" $(echo "${up_driver#"$mod"}" | tr , ' ')
+		fi
 		[ -n "$up_device" ] && export IGT_DEVICE="$up_device"
 		while read -r name args; do
+			case "$name" in
+			*=*) export "$name"; continue ;;	# NAME=VALUE
+			esac
 			section TEST upstream "$name"
 			echo "(timeout -s KILL $up_timeout $name $args)" > $R
 			# shellcheck disable=SC2086
@@ -112,7 +120,7 @@ for suite in $suites; do
 				"/opt/upstream/bin/$name" $args < /dev/null > $R 2>&1
 			section TEST-END upstream "$name" $?
 		done < /opt/upstream/list
-		unset IGT_DEVICE
+		unset IGT_DEVICE LD_PRELOAD
 		;;
 	kunit)
 		# The KUnit suites run when their module loads; their KTAP

@@ -57,13 +57,18 @@ done
 [ ${#bins[@]} -gt 0 ] || vsvm_die "no userspace binaries in $build: run 'make userspace'"
 # Upstream IGT binaries named by the list in VSVM_UPSTREAM_LIST (run.sh
 # --upstream): each line "PATH [ARGS...]" is a program the suite runs, a
-# line "+PATH" a file it only copies (a helper a listed script runs); both
-# go to /opt/upstream/bin, and /opt/upstream/list names what to run.
+# line "+PATH" a file it only copies (a helper a listed script runs, a
+# library to preload); both go to /opt/upstream/bin, and
+# /opt/upstream/list names what to run.  A line "NAME=VALUE" sets an
+# environment variable for the programs after it.
 if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
 	mkdir -p "$stage/opt/upstream/bin"
 	: > "$stage/opt/upstream/list"
 	while read -r path args; do
 		case "$path" in ''|'#'*) continue ;; esac
+		case "$path" in
+		[A-Za-z_]*=*) echo "$path" >> "$stage/opt/upstream/list"; continue ;;
+		esac
 		copy_only=
 		case "$path" in +*) copy_only=1; path=${path#+} ;; esac
 		[ -f "$path" ] || vsvm_die "$VSVM_UPSTREAM_LIST: $path: no such file"
@@ -122,7 +127,7 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 wanted=("${extra_modules[@]}")
 # The driver the upstream suite tests (run.sh --upstream-driver), if any.
-[ -n "${VSVM_UPSTREAM_DRIVER:-}" ] && wanted+=("$VSVM_UPSTREAM_DRIVER")
+[ -n "${VSVM_UPSTREAM_DRIVER:-}" ] && wanted+=("${VSVM_UPSTREAM_DRIVER%%,*}")
 for m in "${kmods[@]}"; do
 	IFS=, read -r -a deps <<< "$(modinfo -F depends "$m")"
 	wanted+=("${deps[@]}")

@@ -111,7 +111,7 @@ for suite in $suites; do
 		[ -n "$up_device" ] && export IGT_DEVICE="$up_device"
 		while read -r name args; do
 			case "$name" in
-			*=*) export "$name"; continue ;;	# NAME=VALUE
+			*=*) export "${name?}"; continue ;;	# NAME=VALUE
 			esac
 			section TEST upstream "$name"
 			echo "(timeout -s KILL $up_timeout $name $args)" > $R

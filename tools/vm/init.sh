@@ -116,7 +116,8 @@ for suite in $suites; do
 			section TEST upstream "$name"
 			echo "(timeout -s KILL $up_timeout $name $args)" > $R
 			# shellcheck disable=SC2086
-			PATH=$PATH:/opt/upstream/bin timeout -s KILL "$up_timeout" \
+			PATH=$PATH:/opt/upstream/bin \
+			LD_LIBRARY_PATH=/opt/upstream/lib:$LD_LIBRARY_PATH timeout -s KILL "$up_timeout" \
 				"/opt/upstream/bin/$name" $args < /dev/null > $R 2>&1
 			section TEST-END upstream "$name" $?
 		done < /opt/upstream/list

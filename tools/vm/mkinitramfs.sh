@@ -61,6 +61,7 @@ done
 # library to preload); both go to /opt/upstream/bin, and
 # /opt/upstream/list names what to run.  A line "NAME=VALUE" sets an
 # environment variable for the programs after it.
+up_bins=()
 if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
 	mkdir -p "$stage/opt/upstream/bin"
 	: > "$stage/opt/upstream/list"
@@ -72,9 +73,17 @@ if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
 		copy_only=
 		case "$path" in +*) copy_only=1; path=${path#+} ;; esac
 		[ -f "$path" ] || vsvm_die "$VSVM_UPSTREAM_LIST: $path: no such file"
-		cp "$path" "$stage/opt/upstream/bin/" && bins+=("$path")
+		cp "$path" "$stage/opt/upstream/bin/" && bins+=("$path") && up_bins+=("$path")
 		[ -n "$copy_only" ] || echo "${path##*/} $args" >> "$stage/opt/upstream/list"
 	done < "$VSVM_UPSTREAM_LIST"
+	# Their own libraries (an IGT build's libigt.so, found through a
+	# RUNPATH relative to the build tree) go to /opt/upstream/lib, which
+	# the suite puts on LD_LIBRARY_PATH; the system's go where they were.
+	mkdir -p "$stage/opt/upstream/lib"
+	for lib in $(ldd "${up_bins[@]}" 2>/dev/null | grep -v ":$" | grep -o '/[^ ]*\.so[^ ]*' |
+		     grep -Ev '^/(usr/)?lib(64|32)?/' | sort -u); do
+		cp -L "$lib" "$stage/opt/upstream/lib/"
+	done
 fi
 # iproute2's ip and rdma, to make the rxe device P3 compares with.
 for f in /usr/bin/rdma /bin/ip /sbin/ip; do
@@ -82,7 +91,8 @@ for f in /usr/bin/rdma /bin/ip /sbin/ip; do
 		cp "$f" "$stage/opt/vsvm/bin/${f##*/}" && bins+=("$f")
 	fi
 done
-for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+# (ldd names each file on a line of its own, ending with a colon.)
+for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -v ":$" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done

@@ -86,7 +86,7 @@ def parse_igt(run, name, body, rc, suite="igt"):
     for sub in started:
         if sub not in ended:
             run.result("FAIL", f"{suite}/{name}/{sub} (no result: the test died)", body[-40:])
-    if not started:
+    if not started and not ended:
         if rc == 77:
             run.result("SKIP", f"{suite}/{name}")
         elif rc == 0 and suite == "upstream":

@@ -121,7 +121,7 @@ for suite in $suites; do
 				"/opt/upstream/bin/$name" $args < /dev/null > $R 2>&1
 			section TEST-END upstream "$name" $?
 		done < /opt/upstream/list
-		unset IGT_DEVICE LD_PRELOAD
+		unset IGT_DEVICE LD_PRELOAD VSVM_IGT_ANY_DRIVER
 		;;
 	kunit)
 		# The KUnit suites run when their module loads; their KTAP

@@ -80,6 +80,11 @@ if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
 	# RUNPATH relative to the build tree) go to /opt/upstream/lib, which
 	# the suite puts on LD_LIBRARY_PATH; the system's go where they were.
 	mkdir -p "$stage/opt/upstream/lib"
+	# For programs that must reach a driver IGT's DRIVER_ANY leaves out
+	# (LD_PRELOAD=/opt/upstream/lib/igt-driver-any.so, see the file).
+	read -r -a drm_cflags <<< "$(pkg-config --cflags libdrm)"
+	gcc -shared -fPIC -O2 -Wall -Wextra -Werror "${drm_cflags[@]}" \
+		-o "$stage/opt/upstream/lib/igt-driver-any.so" "$VSVM_TOP/tools/vm/igt-driver-any.c" -ldl
 	for lib in $(ldd "${up_bins[@]}" 2>/dev/null | grep -v ":$" | grep -o '/[^ ]*\.so[^ ]*' |
 		     grep -Ev '^/(usr/)?lib(64|32)?/' | sort -u); do
 		cp -L "$lib" "$stage/opt/upstream/lib/"

@@ -597,8 +597,8 @@ struct drm_vsvm_svm_prefetch {
  * - -EINVAL: @flags is not zero; @attr is unknown; @value is not a value of
  *   @attr; @addr or @size is not page aligned, @size is zero, or
  *   [@addr, @addr + @size) overflows or is past the GPU address space; the
- *   VM is not an SVM VM; or an extension is refused;
- * - -E2BIG: the extension chain is too long;
+ *   VM is not an SVM VM; or an extension is refused (no extension is
+ *   defined, so any is);
  * - -EFAULT: @extensions cannot be read;
  * - -ENOENT: @vm_id is not a VM of this file (0 never is);
  * - -EPERM: the VM mirrors another address space;
@@ -673,9 +673,9 @@ struct drm_vsvm_svm_madvise {
  *
  * - -EINVAL: @flags or @pad is not zero; @addr or @size is not page
  *   aligned, or [@addr, @addr + @size) overflows or is past the GPU
- *   address space; the VM is not an SVM VM; or an extension is refused;
- * - -E2BIG: @size is larger than %DRM_VSVM_SVM_QUERY_MAX_SIZE, or the
- *   extension chain is too long;
+ *   address space; the VM is not an SVM VM; or an extension is refused
+ *   (no extension is defined, so any is);
+ * - -E2BIG: @size is larger than %DRM_VSVM_SVM_QUERY_MAX_SIZE;
  * - -EFAULT: @pages cannot be written, or @extensions cannot be read;
  * - -ENOENT: @vm_id is not a VM of this file (0 never is);
  * - -EPERM: the VM mirrors another address space;

@@ -178,6 +178,26 @@ bool vsvm_svm_attr_read_only(struct vsvm_vm *vm, u64 addr)
 	return a.read_only;
 }
 
+/**
+ * vsvm_svm_attr_atomic_ready() - Whether the engine may run an ATOMIC now
+ * @vm: The SVM VM.
+ * @addr: The ATOMIC's address, which the VM maps.
+ *
+ * Called by the engine inside a TLB access section.
+ *
+ * Return: false if @addr is in a range in device atomic mode and its page
+ * is not held exclusive (%VSVM_SVM_EXCLUSIVE): the engine then faults, and
+ * the fault queue takes the page (vsvm_svm_fault_exclusive()).
+ */
+bool vsvm_svm_attr_atomic_ready(struct vsvm_vm *vm, u64 addr)
+{
+	struct vsvm_svm_attr a;
+
+	vsvm_svm_attr_get(vm, addr, &a, NULL, NULL);
+	return a.atomic != VSVM_ATOMIC_DEVICE ||
+	       xa_get_mark(&vm->svm->dma, addr >> PAGE_SHIFT, VSVM_SVM_EXCLUSIVE);
+}
+
 /* Sets one attribute of @a; the value was checked. */
 static void attr_set(struct vsvm_svm_attr *a, u32 attr, u32 value)
 {
@@ -272,6 +292,8 @@ int vsvm_svm_madvise(struct vsvm_vm *vm, u64 start, u64 end, u32 attr, u32 value
 	return ret;
 }
 
+#define SYS_PAGE	(DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM)
+
 /* Where a present page is, as a DRM_VSVM_MEM_* value. */
 static u8 snapshot_loc(struct vsvm_vm *vm, struct page *page)
 {
@@ -326,6 +348,16 @@ static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long 
 		struct page *page;
 		u8 b;
 
+		/*
+		 * A page the device holds exclusive has no CPU entry (hmm
+		 * reports it not present) but is the process's, in system
+		 * memory.
+		 */
+		if (xa_get_mark(&svm->dma, va >> PAGE_SHIFT, VSVM_SVM_EXCLUSIVE)) {
+			pages[i] = SYS_PAGE | DRM_VSVM_SVM_PAGE_GPU_MAPPED |
+				   DRM_VSVM_SVM_PAGE_EXCLUSIVE;
+			continue;
+		}
 		if (!(pfn & HMM_PFN_VALID) || (pfn & HMM_PFN_ERROR)) {
 			pages[i] = 0;
 			continue;

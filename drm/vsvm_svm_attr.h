@@ -8,6 +8,7 @@
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 struct vsvm_vm;
 
@@ -76,12 +77,20 @@ struct vsvm_svm_attrs {
 	struct maple_tree tree;
 };
 
+/**
+ * VSVM_SVM_EXCLUSIVE - Mark of a page's tracking entry (&vsvm_svm.dma): the
+ * device holds the page exclusive for its atomics (%VSVM_ATOMIC_DEVICE).
+ * Set by vsvm_svm_fault_exclusive(), cleared with the entry.
+ */
+#define VSVM_SVM_EXCLUSIVE	XA_MARK_0
+
 void vsvm_svm_attr_init(struct vsvm_svm_attrs *attrs);
 void vsvm_svm_attr_fini(struct vsvm_svm_attrs *attrs);
 void vsvm_svm_attr_get(struct vsvm_vm *vm, u64 addr, struct vsvm_svm_attr *attr,
 		       u64 *start, u64 *end);
 enum vsvm_mem_loc vsvm_svm_attr_preferred(struct vsvm_vm *vm, u64 addr);
 bool vsvm_svm_attr_read_only(struct vsvm_vm *vm, u64 addr);
+bool vsvm_svm_attr_atomic_ready(struct vsvm_vm *vm, u64 addr);
 int vsvm_svm_madvise(struct vsvm_vm *vm, u64 start, u64 end, u32 attr, u32 value);
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end, u8 *pages);
 

@@ -81,9 +81,29 @@
  * SUBTEST: hmm-file-write
  * Description: hmm-tests file_write: the GPU writes a shared file mapping, pread
  *		sees the data.
+ *
+ * SUBTEST: atomic-exclusive
+ * Description: hmm-tests exclusive: in device atomic mode a GPU ATOMIC takes the page
+ *		exclusive (the snapshot says so), a CPU read takes it back, and GPU
+ *		atomic adds interleaved with a CPU thread's atomic increments give the
+ *		exact total while the page goes back and forth.
+ *
+ * SUBTEST: atomic-exclusive-mprotect
+ * Description: hmm-tests exclusive_mprotect: after mprotect(PROT_READ) of a page the
+ *		device held exclusive, a GPU ATOMIC faults READ_ONLY and changes nothing.
+ *
+ * SUBTEST: atomic-exclusive-cow
+ * Description: hmm-tests exclusive_cow: fork() of a process whose page the device
+ *		holds exclusive: the child reads the values, the parent's later CPU and
+ *		GPU atomics change only the parent's page.
+ *
+ * SUBTEST: atomic-read-only-range
+ * Description: Device atomic mode in a read-only range: the ATOMIC faults READ_ONLY,
+ *		and the page is not taken.
  */
 
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -216,16 +236,56 @@ static struct drm_vsvm_svm_query query(struct ctx *c, const void *addr, uint64_t
 	igt_assert_eq_u32(q_.atomic, atom);					\
 } while (0)
 
-/* One page's snapshot byte. */
+/* The snapshot byte of the page of @addr. */
 static uint8_t snap1(struct ctx *c, const void *addr)
 {
 	uint8_t b = 0xff;
 
-	query(c, addr, 1, &b);
+	query(c, (void *)((uintptr_t)addr & ~(PAGE - 1)), 1, &b);
 	return b;
 }
 
 #define SYS_PRESENT (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM)
+
+/* Emits @n 64-bit ATOMIC adds of 1 to @dst. */
+static void emit_adds(struct ctx *c, uint64_t *dst, unsigned int n)
+{
+	while (n--)
+		vsvm_emit_atomic(CS(c), DRM_VSVM_ATOMIC_ADD | DRM_VSVM_CMD_64BIT,
+				 (uintptr_t)dst, 1, 0, 0);
+}
+
+/*
+ * Puts [@addr, +@size) in device atomic mode; skips where the kernel has
+ * no device-private memory (no make_device_exclusive_range()).
+ */
+static void require_device_atomics(struct ctx *c, const void *addr, uint64_t size)
+{
+	int ret = __madvise(c->fd, c->vm, (uintptr_t)addr, size, DRM_VSVM_SVM_ATTR_ATOMIC,
+			    DRM_VSVM_ATOMIC_MODE_DEVICE);
+
+	igt_require_f(ret != -EOPNOTSUPP,
+		      "no device atomic mode: the kernel has no CONFIG_DEVICE_PRIVATE\n");
+	igt_assert_eq(ret, 0);
+}
+
+/* A CPU thread's atomic increments (atomic-exclusive). */
+struct incr {
+	uint64_t *word;
+	unsigned int n;
+};
+
+static void *incr_fn(void *arg)
+{
+	struct incr *in = arg;
+	unsigned int i;
+
+	for (i = 0; i < in->n; i++) {
+		__atomic_fetch_add(in->word, 1, __ATOMIC_SEQ_CST);
+		usleep(100);
+	}
+	return NULL;
+}
 
 static bool has_device_memory(int fd)
 {
@@ -247,6 +307,14 @@ static bool has_device_memory(int fd)
 	igt_waitchildren();						\
 } while (0)
 
+/*
+ * A subtest on a fresh file and SVM VM in @c, closed after it (or, when it
+ * fails, at the next subtest's start).
+ */
+#define attr_subtest(name)						\
+	igt_subtest(name)						\
+		for (int once_ = (ctx_init(&c), 1); once_; once_ = (ctx_fini(&c), 0))
+
 static void ext_errors(int fd, unsigned long cmd, void *arg, __u64 *extensions)
 {
 	struct drm_vsvm_user_extension ext = { .name = 0 };
@@ -262,7 +330,7 @@ igt_main
 {
 	struct ctx c = { .fd = -1 };
 
-	igt_fixture {
+		igt_fixture {
 		int fd = drm_open_driver(DRIVER_VSVM);
 		struct drm_vsvm_svm_query q = { 0 };
 
@@ -271,7 +339,6 @@ igt_main
 			      errno != ENOTTY && errno != EINVAL,
 			      "no SVM_QUERY (vsvm before 1.9)\n");
 		close(fd);
-		ctx_init(&c);
 	}
 
 	igt_describe("Every errno of SVM_MADVISE: EINVAL for flags, an unknown attribute or "
@@ -279,7 +346,7 @@ igt_main
 		     "VM and a refused extension; EFAULT for an unreadable extension; ENOENT "
 		     "for VM 0 and an unknown VM; EPERM from a child after fork(); device "
 		     "values work, or are EOPNOTSUPP without device memory.");
-	igt_subtest("madvise-errors") {
+	attr_subtest("madvise-errors") {
 		uint8_t *buf = anon(4 * PAGE);
 		uint64_t a = (uintptr_t)buf;
 		struct drm_vsvm_svm_madvise m = {
@@ -328,10 +395,17 @@ igt_main
 						 DRM_VSVM_SVM_ATTR_READ_ONLY, 0), -EPERM));
 		assert_range(&c, buf, a, a + PAGE, DRM_VSVM_MEM_SYSTEM, 1, 0);
 
-		dev = has_device_memory(c.fd) ? 0 : -EOPNOTSUPP;
-		igt_info("device memory: %s\n", dev ? "no (EOPNOTSUPP)" : "yes");
-		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
-					DRM_VSVM_MEM_DEVICE), dev);
+		/*
+		 * Device values need device-private memory: refused with
+		 * EOPNOTSUPP without it, accepted where the device has VRAM
+		 * (DRM_VSVM_CAP_DEVICE_MEMORY), and all three alike.
+		 */
+		dev = __madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+				DRM_VSVM_MEM_DEVICE);
+		igt_info("device values: %s\n", dev ? "EOPNOTSUPP" : "accepted");
+		igt_assert(dev == 0 || dev == -EOPNOTSUPP);
+		if (has_device_memory(c.fd))
+			igt_assert_eq(dev, 0);
 		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
 					DRM_VSVM_MEM_OTHER_DEVICE), dev);
 		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
@@ -351,7 +425,7 @@ igt_main
 		     "overflowing or too high range, an ordinary VM and a refused extension; "
 		     "E2BIG past DRM_VSVM_SVM_QUERY_MAX_SIZE; EFAULT for unwritable pages or "
 		     "an unreadable extension; ENOENT; EPERM from a child after fork().");
-	igt_subtest("query-errors") {
+	attr_subtest("query-errors") {
 		uint8_t *buf = anon(4 * PAGE), pages[4];
 		uint8_t *ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		uint32_t plain = vsvm_vm_create(c.fd, 0);
@@ -427,7 +501,7 @@ igt_main
 	igt_describe("Attributes set on overlapping ranges split the ranges at their ends, "
 		     "keep each range's other attributes, and merge equal neighbours; clearing "
 		     "them all gives back one default range over the whole address space.");
-	igt_subtest("split-merge") {
+	attr_subtest("split-merge") {
 		uint8_t *b = anon(16 * PAGE);
 		uint64_t a = (uintptr_t)b;
 		int i;
@@ -478,7 +552,7 @@ igt_main
 	igt_describe("I10: a GPU write to a read-only range faults READ_ONLY and changes "
 		     "nothing, while reads work and the CPU still writes; a range the GPU "
 		     "had mapped writable is write-protected at once; cleared, writes work.");
-	igt_subtest("read-only") {
+	attr_subtest("read-only") {
 		uint32_t *b = anon(8 * PAGE), *dst = anon(PAGE);
 		uint32_t reason = 0;
 
@@ -522,7 +596,7 @@ igt_main
 	igt_describe("A read-only page inside a 2 MiB chunk: a GPU write of the chunk's "
 		     "other pages works, the read-only page's faults, and the snapshot shows "
 		     "only that page read-only.");
-	igt_subtest("read-only-partial-chunk") {
+	attr_subtest("read-only-partial-chunk") {
 		uint64_t sz = 4ull << 20;
 		uint8_t *m = anon(sz), *b = (uint8_t *)(((uintptr_t)m + (2 << 20) - 1) &
 						      ~((2ull << 20) - 1));
@@ -549,7 +623,7 @@ igt_main
 	igt_describe("The snapshot of never-touched, unmapped, zero, written, mprotect'd and "
 		     "GPU-mapped pages, of a read-only range, and of a range a munmap took "
 		     "away from the GPU.");
-	igt_subtest("snapshot") {
+	attr_subtest("snapshot") {
 		uint8_t *b = anon(8 * PAGE), pages[8];
 		volatile uint8_t v;
 
@@ -589,7 +663,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_read: the GPU reads private anonymous memory the CPU "
 		     "wrote.");
-	igt_subtest("hmm-anon-read") {
+	attr_subtest("hmm-anon-read") {
 		uint64_t sz = 1 << 20;
 		uint32_t *b = anon(sz), *d = anon(sz);
 		uint64_t i;
@@ -606,7 +680,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_write: the GPU writes private anonymous memory, the "
 		     "CPU reads it.");
-	igt_subtest("hmm-anon-write") {
+	attr_subtest("hmm-anon-write") {
 		uint64_t sz = 1 << 20;
 		uint32_t *b = anon(sz), *s = anon(sz);
 		uint64_t i;
@@ -622,7 +696,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_read_prot: PROT_NONE memory is not read by the GPU; "
 		     "once PROT_READ it is, and a GPU write faults READ_ONLY.");
-	igt_subtest("hmm-anon-read-prot") {
+	attr_subtest("hmm-anon-read-prot") {
 		uint32_t *b = anon(4 * PAGE), *d = anon(4 * PAGE);
 		int i;
 
@@ -644,7 +718,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_write_prot: PROT_READ memory the GPU may not write; "
 		     "once PROT_WRITE too it may.");
-	igt_subtest("hmm-anon-write-prot") {
+	attr_subtest("hmm-anon-write-prot") {
 		uint32_t *b = anon(4 * PAGE);
 		volatile uint32_t v;
 
@@ -661,7 +735,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_write_child: after fork() the child's GPU writes its "
 		     "own copy and the parent's memory keeps its values.");
-	igt_subtest("hmm-anon-write-child") {
+	attr_subtest("hmm-anon-write-child") {
 		uint32_t *b = anon(16 * PAGE);
 		int i;
 
@@ -690,7 +764,7 @@ igt_main
 
 	igt_describe("hmm-tests anon_write_child_shared: after fork() the child's GPU "
 		     "writes a MAP_SHARED mapping and the parent sees the values.");
-	igt_subtest("hmm-anon-write-child-shared") {
+	attr_subtest("hmm-anon-write-child-shared") {
 		uint32_t *b = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
 				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		int i;
@@ -713,7 +787,7 @@ igt_main
 	}
 
 	igt_describe("hmm-tests anon_write_huge: the GPU writes a transparent huge page.");
-	igt_subtest("hmm-anon-write-huge") {
+	attr_subtest("hmm-anon-write-huge") {
 		uint64_t sz = 4ull << 20;
 		uint8_t *m = anon(sz), *b = (uint8_t *)(((uintptr_t)m + (2 << 20) - 1) &
 						      ~((2ull << 20) - 1));
@@ -732,9 +806,118 @@ igt_main
 		munmap(m, sz);
 	}
 
+	igt_describe("hmm-tests exclusive: in device atomic mode a GPU ATOMIC takes the page "
+		     "exclusive (the snapshot says so), a CPU read takes it back, and GPU "
+		     "atomic adds interleaved with a CPU thread's atomic increments give the "
+		     "exact total while the page goes back and forth.");
+	attr_subtest("atomic-exclusive") {
+		uint64_t *w = anon(2 * PAGE), old = 0;
+		struct incr in = { .word = w, .n = 400 };
+		long long ex0, ex1;
+		pthread_t thr;
+		int i;
+
+		require_device_atomics(&c, w, PAGE);
+		w[0] = 0;
+		w[512] = 5;	/* the next page: ATOMIC mode ANY */
+		ex0 = vsvm_debugfs_get(c.fd, "vsvm_svm", "svm_exclusive_count");
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD | DRM_VSVM_CMD_64BIT, (uintptr_t)w,
+				 1, 0, (uintptr_t)&w[1]);
+		igt_assert_eq(run(&c), 1);
+		/* The device holds it: the CPU has no entry, the GPU has. */
+		igt_assert_eq(snap1(&c, w), SYS_PRESENT | DRM_VSVM_SVM_PAGE_GPU_MAPPED |
+			      DRM_VSVM_SVM_PAGE_EXCLUSIVE);
+		ex1 = vsvm_debugfs_get(c.fd, "vsvm_svm", "svm_exclusive_count");
+		igt_assert_eq(ex1, ex0 + 1);
+		/* The CPU's read faults it back; the GPU's entry went. */
+		old = w[0];
+		igt_assert_eq_u64(old, 1);
+		igt_assert_eq(snap1(&c, w), SYS_PRESENT);
+		/* Outside the range, ATOMIC takes nothing. */
+		emit_adds(&c, &w[512], 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert(!(snap1(&c, &w[512]) & DRM_VSVM_SVM_PAGE_EXCLUSIVE));
+		igt_assert_eq_u64(w[512], 6);
+
+		/* GPU adds and CPU increments at once: none lost. */
+		pthread_create(&thr, NULL, incr_fn, &in);
+		for (i = 0; i < 20; i++) {
+			emit_adds(&c, w, 50);
+			igt_assert_eq(run(&c), 1);
+		}
+		pthread_join(thr, NULL);
+		igt_assert_eq_u64(w[0], 1 + 20 * 50 + in.n);
+		ex1 = vsvm_debugfs_get(c.fd, "vsvm_svm", "svm_exclusive_count");
+		igt_info("pages taken exclusive: %lld\n", ex1 - ex0);
+		igt_assert_lt(ex0 + 2, ex1);
+		munmap(w, 2 * PAGE);
+	}
+
+	igt_describe("hmm-tests exclusive_mprotect: after mprotect(PROT_READ) of a page the "
+		     "device held exclusive, a GPU ATOMIC faults READ_ONLY and changes nothing.");
+	attr_subtest("atomic-exclusive-mprotect") {
+		uint64_t *w = anon(PAGE);
+
+		require_device_atomics(&c, w, PAGE);
+		w[0] = 10;
+		emit_adds(&c, w, 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert(snap1(&c, w) & DRM_VSVM_SVM_PAGE_EXCLUSIVE);
+		igt_assert_eq(mprotect(w, PAGE, PROT_READ), 0);
+		igt_assert(!(snap1(&c, w) & DRM_VSVM_SVM_PAGE_EXCLUSIVE));
+		emit_adds(&c, w, 1);
+		igt_assert_eq(run(&c), -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u64(w[0], 11);
+		munmap(w, PAGE);
+	}
+
+	igt_describe("hmm-tests exclusive_cow: fork() of a process whose page the device "
+		     "holds exclusive: the child reads the values, the parent's later CPU and "
+		     "GPU atomics change only the parent's page.");
+	attr_subtest("atomic-exclusive-cow") {
+		uint64_t *w = anon(PAGE);
+
+		require_device_atomics(&c, w, PAGE);
+		w[0] = 100;
+		w[1] = 7;
+		emit_adds(&c, w, 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert(snap1(&c, w) & DRM_VSVM_SVM_PAGE_EXCLUSIVE);
+		igt_fork(child, 1) {
+			igt_assert_eq_u64(w[0], 101);
+			igt_assert_eq_u64(w[1], 7);
+			usleep(200000);
+			/* The parent's changes after fork() are not the child's. */
+			igt_assert_eq_u64(w[0], 101);
+			igt_assert_eq_u64(w[1], 7);
+		}
+		w[1] = 8;
+		emit_adds(&c, w, 3);
+		igt_assert_eq(run(&c), 1);
+		igt_waitchildren();
+		igt_assert_eq_u64(w[0], 104);
+		igt_assert_eq_u64(w[1], 8);
+		munmap(w, PAGE);
+	}
+
+	igt_describe("Device atomic mode in a read-only range: the ATOMIC faults READ_ONLY, "
+		     "and the page is not taken.");
+	attr_subtest("atomic-read-only-range") {
+		uint64_t *w = anon(PAGE);
+
+		require_device_atomics(&c, w, PAGE);
+		w[0] = 1;
+		madv(&c, w, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		emit_adds(&c, w, 1);
+		igt_assert_eq(run(&c), -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u64(w[0], 1);
+		igt_assert(!(snap1(&c, w) & DRM_VSVM_SVM_PAGE_EXCLUSIVE));
+		munmap(w, PAGE);
+	}
+
 	igt_describe("hmm-tests file_read: the GPU reads a file mapping written with "
 		     "pwrite.");
-	igt_subtest("hmm-file-read") {
+	attr_subtest("hmm-file-read") {
 		int mfd = memfd_create("vsvm-attr", 0);
 		uint32_t buf[4096], *d = anon(4 * PAGE), *f;
 		int i;
@@ -754,7 +937,7 @@ igt_main
 
 	igt_describe("hmm-tests file_write: the GPU writes a shared file mapping, pread sees "
 		     "the data.");
-	igt_subtest("hmm-file-write") {
+	attr_subtest("hmm-file-write") {
 		int mfd = memfd_create("vsvm-attr", 0);
 		uint32_t buf[4096], *f;
 		int i;
@@ -771,6 +954,4 @@ igt_main
 		close(mfd);
 	}
 
-	igt_fixture
-		ctx_fini(&c);
 }

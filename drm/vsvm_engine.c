@@ -22,6 +22,7 @@
 #include "vsvm_engine.h"
 #include "vsvm_hw.h"
 #include "vsvm_svm.h"
+#include "vsvm_svm_attr.h"
 #include "vsvm_vm.h"
 
 /**
@@ -170,6 +171,8 @@ struct eng {
 	u64 fault_addr;
 	/** @fault_write: Whether the faulting access was a write. */
 	bool fault_write;
+	/** @fault_atomic: An ATOMIC that needs the page exclusive. */
+	bool fault_atomic;
 	/** @reason: DRM_VSVM_FAULT_*, or 0. */
 	u32 reason;
 	/** @final: Writing the user fence: resolve faults even for a killed job. */
@@ -186,6 +189,7 @@ static void *eng_map(struct eng *e, u64 va, bool write)
 	u64 dma;
 	int ret;
 
+	e->fault_atomic = false;
 	ret = vsvm_tlb_translate(&vm->tlb, &vm->pt, va, write, &dma);
 	if (ret) {
 		e->fault_addr = va;
@@ -247,6 +251,7 @@ static void eng_fault(struct eng *e)
 		return;
 	r->fault_addr = e->fault_addr;
 	r->fault_write = e->fault_write;
+	r->fault_atomic = e->fault_atomic;
 	r->fault_ret = 0;
 	e->park = true;
 }
@@ -412,6 +417,20 @@ static int eng_atomic(struct eng *e, const struct vsvm_cmd *cmd, u64 *old)
 
 	idx = vsvm_tlb_access_begin(tlb);
 	p = eng_map(e, cmd->dst, true);
+	/*
+	 * An SVM range in device atomic mode: the page must be the device's
+	 * alone (make_device_exclusive_range()), else the fault queue takes
+	 * it.  Checked inside the access section: the CPU's access that
+	 * takes it back waits for this one in the TLB flush.
+	 */
+	if (p && e->vm->svm && !vsvm_svm_attr_atomic_ready(e->vm, cmd->dst)) {
+		kunmap_local(p);
+		p = NULL;
+		e->fault_addr = cmd->dst;
+		e->fault_write = true;
+		e->fault_atomic = true;
+		e->reason = DRM_VSVM_FAULT_NOT_PRESENT;
+	}
 	if (p) {
 		if (is64) {
 			atomic64_t *v = p;

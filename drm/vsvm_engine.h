@@ -71,6 +71,8 @@ struct vsvm_engine_resume {
 	u64 fault_addr;
 	/** @fault_write: Whether that access writes. */
 	bool fault_write;
+	/** @fault_atomic: An ATOMIC that needs the page exclusive (SVM_MADVISE). */
+	bool fault_atomic;
 	/**
 	 * @fault_ret: 0, or what vsvm_svm_fault() gave for the fault at
 	 * @fault_addr: when the replay takes it again, it stands.

@@ -105,8 +105,12 @@ static void fault_work(struct work_struct *work)
 		 * something else, such as the DMA checker, refused the access,
 		 * and resolving it afresh maps the pages again).
 		 */
-		if (r->spurious_addr != f->addr &&
-		    vsvm_svm_mapped(ej->vm, f->addr, f->write)) {
+		if (r->fault_atomic) {
+			/* Taking the page exclusive is never spurious. */
+			r->spurious_addr = U64_MAX;
+			r->fault_ret = vsvm_svm_fault_exclusive(ej->vm, f->addr);
+		} else if (r->spurious_addr != f->addr &&
+			   vsvm_svm_mapped(ej->vm, f->addr, f->write)) {
 			r->spurious_addr = f->addr;
 			r->fault_ret = 0;
 		} else {

@@ -6,6 +6,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -142,6 +144,8 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dma, PAGE_SIZE, false);
 		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, svm_entry_dir(entry),
 				     DMA_ATTR_SKIP_CPU_SYNC);
+		/* The page is the CPU's again (if it was the device's alone). */
+		xa_clear_mark(&svm->dma, idx, VSVM_SVM_EXCLUSIVE);
 		if (reserve)
 			xa_cmpxchg(&svm->dma, idx, entry, XA_ZERO_ENTRY, GFP_NOWAIT);
 		else
@@ -157,6 +161,16 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 	struct vsvm_vm *vm = svm->vm;
 	struct mutex *lock = &svm->vmm->notifier_lock;
 	unsigned long first = range->start >> PAGE_SHIFT;
+
+	/*
+	 * Our own make_device_exclusive_range() replacing the CPU's entries
+	 * of a page the device is about to hold exclusive (as nouveau does):
+	 * the page stays, and vsvm_svm_fault_exclusive() writes its entry
+	 * under the notifier lock.  The CPU's access that takes it back is
+	 * another event, with no owner, and clears the entry below.
+	 */
+	if (range->event == MMU_NOTIFY_EXCLUSIVE && range->owner == vm->vdev)
+		return true;
 
 	/*
 	 * Never waits for the VM's jobs: a job that reaches the range again
@@ -203,6 +217,7 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 	svm->vm = vm;
 	svm->mm = current->mm;
 	xa_init(&svm->dma);
+	vsvm_svm_attr_init(&svm->attrs);
 	svm->vmm = vsvm_mm_get(vm->vdev, current->mm);
 	if (IS_ERR(svm->vmm)) {
 		ret = PTR_ERR(svm->vmm);
@@ -218,6 +233,7 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 err_put:
 	vsvm_mm_put(svm->vmm);
 err_free:
+	vsvm_svm_attr_fini(&svm->attrs);
 	kfree(svm);
 	return ret;
 }
@@ -258,6 +274,7 @@ void vsvm_svm_free(struct vsvm_vm *vm)
 	if (!svm)
 		return;
 	xa_destroy(&svm->dma);
+	vsvm_svm_attr_fini(&svm->attrs);
 	vsvm_mm_put(svm->vmm);
 	vm->svm = NULL;
 	kfree(svm);
@@ -340,7 +357,7 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
- * memory the CPU may not write; -ENOMEM.
+ * memory the CPU may not write, or to a read-only range; -ENOMEM.
  */
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out)
 {
@@ -352,7 +369,9 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
 	unsigned long *pfns = NULL;
+	struct vsvm_svm_attr attr;
 	dma_addr_t *dmas = NULL;
+	u64 ro_end = 0;
 	int ret;
 
 	/* Injection: hold a GPU fault as its resolution starts. */
@@ -378,12 +397,22 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		goto out;
 	}
 	/*
+	 * I10: a write to a range the process made read-only for the GPU
+	 * (SVM_MADVISE) is refused like a write to a read-only VMA.
+	 */
+	if (write && vsvm_svm_attr_read_only(vm, addr)) {
+		mmap_read_unlock(svm->mm);
+		drm_dbg(&vdev->drm, "SVM fault at %#llx: write to a read-only range\n", addr);
+		ret = -EPERM;
+		goto out;
+	}
+	/*
 	 * Where the CPU may write, map for writing even on a read fault: the
 	 * pages are then the process's own, never the shared zero page (which
 	 * every read of untouched memory would otherwise DMA-map again and
 	 * again), and a later GPU write needs no second fault.
 	 */
-	if (vma->vm_flags & VM_WRITE)
+	if ((vma->vm_flags & VM_WRITE) && !vsvm_svm_attr_read_only(vm, addr))
 		write = true;
 	/*
 	 * The chunk, as drm_gpusvm chooses it: the largest of 2 MiB, 64 KiB
@@ -460,6 +489,17 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	svm_unmap_range_locked(vm, start, end, true);
 	for (i = 0; i < n; i++) {
 		u64 va = start + ((u64)i << PAGE_SHIFT);
+		u32 flags = pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0;
+
+		/*
+		 * I10: rights are the CPU's and the range's, read under the
+		 * notifier lock: SVM_MADVISE stores a read-only attribute
+		 * before it clears the range's entries under this lock.
+		 */
+		if (va >= ro_end)
+			vsvm_svm_attr_get(vm, va, &attr, NULL, &ro_end);
+		if (attr.read_only)
+			flags = 0;
 
 		/*
 		 * I1, I10: the tracking entry before the page-table entry, as
@@ -476,8 +516,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 				va, ret);
 			break;
 		}
-		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE,
-					pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0);
+		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE, flags);
 		if (WARN_ON(ret)) {
 			i++;	/* its tracking entry owns the DMA mapping */
 			break;
@@ -520,6 +559,147 @@ out:
 	return ret;
 }
 
+#if IS_ENABLED(CONFIG_DEVICE_PRIVATE)
+/*
+ * Takes the page at @va exclusive to the device; returns it locked and
+ * referenced, or an error.  make_device_exclusive_range() refuses a page it
+ * cannot lock now (retried) and a page of a large or file-backed folio
+ * (6.12 makes only small anonymous folios exclusive; retried until the
+ * timeout, then -EBUSY).
+ */
+static int svm_make_exclusive(struct vsvm_vm *vm, u64 va, unsigned long *seq,
+			      struct page **page)
+{
+	struct vsvm_svm *svm = vm->svm;
+	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	struct vm_area_struct *vma;
+	int n;
+
+	for (;;) {
+		*seq = mmu_interval_read_begin(&svm->notifier);
+		mmap_read_lock(svm->mm);
+		vma = vma_lookup(svm->mm, va);
+		if (!vma || !(vma->vm_flags & VM_WRITE)) {
+			mmap_read_unlock(svm->mm);
+			return vma ? -EPERM : -EFAULT;
+		}
+		*page = NULL;
+		n = make_device_exclusive_range(svm->mm, va, va + PAGE_SIZE, page, vm->vdev);
+		mmap_read_unlock(svm->mm);
+		if (n < 0)
+			return n;
+		if (n == 1 && *page)
+			return 0;
+		if (time_after(jiffies, timeout))
+			return -EBUSY;
+		cond_resched();
+	}
+}
+
+/**
+ * vsvm_svm_fault_exclusive() - Take a page exclusive for the device's atomics
+ * @vm: The SVM VM.
+ * @addr: The address of an ATOMIC in a range in device atomic mode.
+ *
+ * Like nouveau's atomic faults: make_device_exclusive_range() replaces the
+ * CPU's entries of the page by device-exclusive ones (which our notifier
+ * lets through, see svm_invalidate()), and, under the notifier lock once
+ * mmu_interval_read_retry() says nothing came between (I3), the page gets
+ * a writable entry whose tracking entry is marked %VSVM_SVM_EXCLUSIVE.  The
+ * CPU's next access restores its own entry after an invalidation that
+ * clears ours, and the next ATOMIC faults here again.  May sleep: called by
+ * the fault queue's workers.
+ *
+ * Return: 0; -EFAULT for an unmapped address or a gone mm; -EPERM for
+ * memory the CPU may not write, or a read-only range; -EBUSY if the page
+ * cannot be made exclusive (see svm_make_exclusive()); -ENOMEM.
+ */
+int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr)
+{
+	struct vsvm_svm *svm = vm->svm;
+	struct vsvm_device *vdev = vm->vdev;
+	struct device *dev = vdev->drm.dev;
+	u64 va = addr & PAGE_MASK;
+	unsigned long idx = va >> PAGE_SHIFT, seq;
+	struct page *page;
+	dma_addr_t dma;
+	int ret;
+
+	if (!READ_ONCE(svm->vmm->pasid_live) || !mmget_not_zero(svm->mm)) {
+		atomic64_inc(&svm->unrecoverable);
+		return -EFAULT;
+	}
+	if (vsvm_svm_attr_read_only(vm, va)) {
+		drm_dbg(&vdev->drm, "SVM atomic at %#llx: read-only range\n", addr);
+		ret = -EPERM;
+		goto out_put;
+	}
+	mutex_lock(&vm->pt.lock);
+	ret = vsvm_pt_prealloc_locked(&vm->pt, va, PAGE_SIZE);
+	mutex_unlock(&vm->pt.lock);
+	if (!ret)
+		ret = xa_reserve(&svm->dma, idx, GFP_KERNEL);
+	if (ret)
+		goto out_put;
+again:
+	ret = svm_make_exclusive(vm, va, &seq, &page);
+	if (ret) {
+		drm_dbg(&vdev->drm, "SVM atomic at %#llx: no exclusive access: %d\n", addr, ret);
+		goto out;
+	}
+	dma = dma_map_page_attrs(dev, page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL,
+				 DMA_ATTR_SKIP_CPU_SYNC);
+	if (dma_mapping_error(dev, dma)) {
+		ret = -ENOMEM;
+		goto out_page;
+	}
+	if (vsvm_dmachk_map(&vdev->dmachk, vm, dma, PAGE_SIZE, false)) {
+		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     DMA_ATTR_SKIP_CPU_SYNC);
+		ret = -ENOMEM;
+		goto out_page;
+	}
+	mutex_lock(&svm->vmm->notifier_lock);
+	if (mmu_interval_read_retry(&svm->notifier, seq)) {
+		mutex_unlock(&svm->vmm->notifier_lock);
+		svm_unmap_pages(vm, &dma, 1);
+		folio_unlock(page_folio(page));
+		put_page(page);
+		goto again;
+	}
+	/* I1, I10: as vsvm_svm_fault(), the tracking entry first. */
+	svm_unmap_range_locked(vm, va, va + PAGE_SIZE, true);
+	ret = xa_err(xa_store(&svm->dma, idx, xa_mk_value(dma >> PAGE_SHIFT), GFP_NOWAIT));
+	if (!ret) {
+		xa_set_mark(&svm->dma, idx, VSVM_SVM_EXCLUSIVE);
+		/* Its tracking entry owns the DMA mapping from here on. */
+		WARN_ON(vsvm_pt_map_owned(&vm->pt, va, dma, PAGE_SIZE, VSVM_PT_WRITE));
+	}
+	mutex_unlock(&svm->vmm->notifier_lock);
+	if (ret)
+		svm_unmap_pages(vm, &dma, 1);
+	else
+		atomic64_inc(&svm->exclusive_faults);
+out_page:
+	/* The CPU may take the page back from here on. */
+	folio_unlock(page_folio(page));
+	put_page(page);
+out:
+	xa_release(&svm->dma, idx);
+out_put:
+	if (ret)
+		atomic64_inc(&svm->unrecoverable);
+	mmput(svm->mm);
+	return ret;
+}
+#else
+int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr)
+{
+	/* SVM_MADVISE refuses the device atomic mode without device memory. */
+	return -EFAULT;
+}
+#endif
+
 /**
  * vsvm_svm_mapped() - Whether an SVM VM's address is mapped already
  * @vm: The SVM VM.
@@ -544,6 +724,22 @@ bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write)
 		 (!write || (walk.pte & VSVM_PTE_WRITE));
 	mutex_unlock(&vm->svm->vmm->notifier_lock);
 	return mapped;
+}
+
+/**
+ * vsvm_svm_unmap() - Clear an SVM VM's entries of a range
+ * @vm: The SVM VM.
+ * @start: Start of the range.
+ * @end: Its end.
+ *
+ * The next GPU access to the range faults and maps it again with what
+ * holds then (a range made read-only by SVM_MADVISE, I10).
+ */
+void vsvm_svm_unmap(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	mutex_lock(&vm->svm->vmm->notifier_lock);
+	svm_unmap_range_locked(vm, start, end, false);
+	mutex_unlock(&vm->svm->vmm->notifier_lock);
 }
 
 /**
@@ -583,4 +779,6 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 		   (long long)atomic64_read(&svm->prefetch_pages));
 	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));
 	seq_printf(m, "svm_invalidations: %lld\n", (long long)atomic64_read(&svm->invalidations));
+	seq_printf(m, "svm_exclusive_count: %lld\n",
+		   (long long)atomic64_read(&svm->exclusive_faults));
 }

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "vsvm_svm_attr.h"
+
 struct mm_struct;
 struct seq_file;
 struct vsvm_device;
@@ -70,6 +72,10 @@ struct vsvm_svm {
 	atomic64_t unrecoverable;
 	/** @invalidations: Invalidations that cleared entries. */
 	atomic64_t invalidations;
+	/** @exclusive_faults: Pages taken exclusive for the device's atomics. */
+	atomic64_t exclusive_faults;
+	/** @attrs: The range attributes (SVM_MADVISE), see vsvm_svm_attr.c. */
+	struct vsvm_svm_attrs attrs;
 };
 
 int vsvm_svm_init(struct vsvm_vm *vm);
@@ -78,6 +84,8 @@ void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
 bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write);
+void vsvm_svm_unmap(struct vsvm_vm *vm, u64 start, u64 end);
+int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 
 #endif /* __VSVM_SVM_H__ */

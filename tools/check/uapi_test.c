@@ -131,6 +131,27 @@ CHECK_AT(drm_vsvm_wait_user_fence, op, 40);
 CHECK_AT(drm_vsvm_wait_user_fence, flags, 42);
 CHECK_AT(drm_vsvm_wait_user_fence, pad, 44);
 
+CHECK_SIZE(drm_vsvm_svm_madvise, 40);
+CHECK_AT(drm_vsvm_svm_madvise, vm_id, 8);
+CHECK_AT(drm_vsvm_svm_madvise, attr, 12);
+CHECK_AT(drm_vsvm_svm_madvise, addr, 16);
+CHECK_AT(drm_vsvm_svm_madvise, size, 24);
+CHECK_AT(drm_vsvm_svm_madvise, value, 32);
+CHECK_AT(drm_vsvm_svm_madvise, flags, 36);
+
+CHECK_SIZE(drm_vsvm_svm_query, 72);
+CHECK_AT(drm_vsvm_svm_query, vm_id, 8);
+CHECK_AT(drm_vsvm_svm_query, flags, 12);
+CHECK_AT(drm_vsvm_svm_query, addr, 16);
+CHECK_AT(drm_vsvm_svm_query, size, 24);
+CHECK_AT(drm_vsvm_svm_query, pages, 32);
+CHECK_AT(drm_vsvm_svm_query, range_start, 40);
+CHECK_AT(drm_vsvm_svm_query, range_end, 48);
+CHECK_AT(drm_vsvm_svm_query, preferred_loc, 56);
+CHECK_AT(drm_vsvm_svm_query, atomic, 60);
+CHECK_AT(drm_vsvm_svm_query, read_only, 64);
+CHECK_AT(drm_vsvm_svm_query, pad, 68);
+
 /* The ioctl numbers encode the struct sizes; they must not change either. */
 _Static_assert(DRM_IOCTL_VSVM_GEM_CREATE == 0xc0186440, "GEM_CREATE number changed");
 _Static_assert(DRM_IOCTL_VSVM_GEM_MMAP_OFFSET == 0xc0186441, "GEM_MMAP_OFFSET number changed");
@@ -143,6 +164,8 @@ _Static_assert(DRM_IOCTL_VSVM_GEM_INFO == 0xc0206447, "GEM_INFO number changed")
 _Static_assert(DRM_IOCTL_VSVM_GEM_USERPTR == 0xc0206448, "GEM_USERPTR number changed");
 _Static_assert(DRM_IOCTL_VSVM_SVM_PREFETCH == 0x40306449, "SVM_PREFETCH number changed");
 _Static_assert(DRM_IOCTL_VSVM_WAIT_USER_FENCE == 0x4030644a, "WAIT_USER_FENCE number changed");
+_Static_assert(DRM_IOCTL_VSVM_SVM_MADVISE == 0x4028644b, "SVM_MADVISE number changed");
+_Static_assert(DRM_IOCTL_VSVM_SVM_QUERY == 0xc048644c, "SVM_QUERY number changed");
 
 int main(void)
 {

@@ -621,6 +621,8 @@ int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr)
 	struct device *dev = vdev->drm.dev;
 	u64 va = addr & PAGE_MASK;
 	unsigned long idx = va >> PAGE_SHIFT, seq;
+	/* The exclusive page is mapped writable: its direction for the undo. */
+	unsigned long pfn = HMM_PFN_WRITE;
 	struct page *page;
 	dma_addr_t dma;
 	int ret;
@@ -662,14 +664,14 @@ again:
 	mutex_lock(&svm->vmm->notifier_lock);
 	if (mmu_interval_read_retry(&svm->notifier, seq)) {
 		mutex_unlock(&svm->vmm->notifier_lock);
-		svm_unmap_pages(vm, &dma, 1);
+		svm_unmap_pages(vm, &pfn, &dma, 1);
 		folio_unlock(page_folio(page));
 		put_page(page);
 		goto again;
 	}
 	/* I1, I10: as vsvm_svm_fault(), the tracking entry first. */
 	svm_unmap_range_locked(vm, va, va + PAGE_SIZE, true);
-	ret = xa_err(xa_store(&svm->dma, idx, xa_mk_value(dma >> PAGE_SHIFT), GFP_NOWAIT));
+	ret = xa_err(xa_store(&svm->dma, idx, svm_entry(dma, true), GFP_NOWAIT));
 	if (!ret) {
 		xa_set_mark(&svm->dma, idx, VSVM_SVM_EXCLUSIVE);
 		/* Its tracking entry owns the DMA mapping from here on. */
@@ -677,7 +679,7 @@ again:
 	}
 	mutex_unlock(&svm->vmm->notifier_lock);
 	if (ret)
-		svm_unmap_pages(vm, &dma, 1);
+		svm_unmap_pages(vm, &pfn, &dma, 1);
 	else
 		atomic64_inc(&svm->exclusive_faults);
 out_page:

@@ -69,8 +69,12 @@
  * Planes are unscaled (the KMS code rejects scaling in its atomic check).
  * A plane rotated by 90 or 270 degrees is read a column strip at a time:
  * %VSVM_COMPOSE_STRIP_LINES lines of the frame from one read per source
- * line, so that no read is ever one pixel.  The memory the composer holds
- * is a few line buffers and, per rotated plane, one strip: never a frame.
+ * line, so that no read is ever one pixel.  The memory the composer uses
+ * is a few line buffers and, per rotated plane, one strip (never a frame),
+ * in a &struct vsvm_compose_buf that the caller reserves beforehand
+ * (vsvm_compose_buf_reserve()) and keeps from frame to frame: composing
+ * allocates nothing, so that it may run inside the fence-signalling
+ * section in which the framebuffers' memory is held for it (vsvm_fb.h).
  *
  * A read that fails (the range is gone, or out of bounds) makes that piece
  * of the plane transparent (one line, or one strip of a rotated plane):
@@ -777,45 +781,125 @@ static int compose_check(const struct vsvm_compose_frame *f)
 	return 0;
 }
 
-static void compose_free(struct compose_ctx *ctx)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->nplanes; i++)
-		kvfree(ctx->planes[i].strip);
-	kvfree(ctx->line);
-}
-
-static int compose_init(struct compose_ctx *ctx, const struct vsvm_compose_frame *f)
+/*
+ * Where the plane's strip goes if it is rotated by 90 or 270 degrees: its
+ * destination clipped to the frame, or false if it is not visible.
+ */
+static bool compose_clip(const struct vsvm_compose_frame *f, const struct vsvm_compose_plane *p,
+			 struct drm_rect *clip)
 {
 	struct drm_rect frame = DRM_RECT_INIT(0, 0, f->width, f->height);
-	size_t w = f->width, n;
+
+	*clip = p->dst_rect;
+	return drm_rect_intersect(clip, &frame);
+}
+
+static bool compose_column(const struct vsvm_compose_plane *p)
+{
+	unsigned int rot = p->rotation & DRM_MODE_ROTATE_MASK;
+
+	return rot == DRM_MODE_ROTATE_90 || rot == DRM_MODE_ROTATE_270;
+}
+
+/* The line buffers' length in pixels: a frame line, or a strip's. */
+static size_t compose_line_len(const struct vsvm_compose_frame *f)
+{
+	return max_t(size_t, f->width, VSVM_COMPOSE_STRIP_LINES);
+}
+
+/* The bytes of &vsvm_compose_buf that composing @f needs. */
+static size_t compose_buf_need(const struct vsvm_compose_frame *f)
+{
+	size_t need = ALIGN(sizeof(struct compose_ctx), sizeof(u64));
+	struct drm_rect clip;
 	unsigned int i;
+
+	/* line (frame width), tmp and raw (the longer of a line and a strip). */
+	need += (f->width + 2 * compose_line_len(f)) * sizeof(u64);
+	for (i = 0; i < f->nplanes; i++)
+		if (compose_column(&f->planes[i]) && compose_clip(f, &f->planes[i], &clip))
+			need += (size_t)drm_rect_width(&clip) * VSVM_COMPOSE_STRIP_LINES *
+				sizeof(u64);
+	return need;
+}
+
+/**
+ * vsvm_compose_buf_reserve() - Make a composition buffer big enough for a frame
+ * @buf: The buffer: zeroed at first, then kept from frame to frame.
+ * @f: The frame about to be composed; only its size and its planes'
+ *	rectangles and rotations count.
+ *
+ * Grows @buf to what vsvm_compose_frame() needs for @f: a few lines of the
+ * frame, and a strip of 16 lines per plane rotated by 90 or 270 degrees.
+ * It allocates, so call it before the composition's fence-signalling
+ * section (see vsvm_fb.h); vsvm_compose_frame() itself never allocates.
+ *
+ * Return: 0, -EINVAL if @f's size or plane count is out of range, or
+ * -ENOMEM (@buf is then as it was).
+ */
+int vsvm_compose_buf_reserve(struct vsvm_compose_buf *buf, const struct vsvm_compose_frame *f)
+{
+	size_t need;
+	void *mem;
+
+	if (!f->width || f->width > VSVM_COMPOSE_MAX_WIDTH || !f->height ||
+	    f->height > VSVM_COMPOSE_MAX_HEIGHT || f->nplanes > VSVM_COMPOSE_MAX_PLANES)
+		return -EINVAL;
+	need = compose_buf_need(f);
+	if (need <= buf->size)
+		return 0;
+	mem = kvmalloc(need, GFP_KERNEL);
+	if (!mem)
+		return -ENOMEM;
+	kvfree(buf->mem);
+	buf->mem = mem;
+	buf->size = need;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_buf_reserve);
+
+/**
+ * vsvm_compose_buf_fini() - Free a composition buffer
+ * @buf: The buffer; it is left empty, ready for another reserve.
+ */
+void vsvm_compose_buf_fini(struct vsvm_compose_buf *buf)
+{
+	kvfree(buf->mem);
+	buf->mem = NULL;
+	buf->size = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_buf_fini);
+
+/* Lays the composition out in @buf, which compose_buf_need() sized. */
+static struct compose_ctx *compose_init(const struct vsvm_compose_frame *f,
+					struct vsvm_compose_buf *buf)
+{
+	struct compose_ctx *ctx = buf->mem;
+	size_t n = compose_line_len(f);
+	unsigned int i;
+	u64 *next;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->f = f;
 	if (f->wb)
 		ctx->wb = compose_format(f->wb_format);
-
-	/*
-	 * line: the frame's line; tmp and raw: one line of a plane or one
-	 * strip's worth of a source line, in the widest format (8 bytes).
-	 */
-	n = max_t(size_t, w, VSVM_COMPOSE_STRIP_LINES);
-	ctx->line = kvmalloc_array(w + 2 * n, sizeof(u64), GFP_KERNEL);
-	if (!ctx->line)
-		return -ENOMEM;
-	ctx->tmp = ctx->line + w;
+	ctx->line = (u64 *)((u8 *)buf->mem + ALIGN(sizeof(*ctx), sizeof(u64)));
+	ctx->tmp = ctx->line + f->width;
 	ctx->raw = (u8 *)(ctx->tmp + n);
+	next = ctx->tmp + 2 * n;
 
 	for (i = 0; i < f->nplanes; i++) {
 		const struct vsvm_compose_plane *p = &f->planes[i];
 		struct compose_plane *cp = &ctx->planes[ctx->nplanes];
-		unsigned int rot = p->rotation & DRM_MODE_ROTATE_MASK;
 
-		cp->clip = p->dst_rect;
-		if (!drm_rect_intersect(&cp->clip, &frame))
+		if (!compose_clip(f, p, &cp->clip))
 			continue;
+		/* Its strip is reserved even when it is not read. */
+		cp->column = compose_column(p);
+		if (cp->column) {
+			cp->strip = next;
+			next += (size_t)drm_rect_width(&cp->clip) * VSVM_COMPOSE_STRIP_LINES;
+		}
 		/* A transparent plane changes nothing, whatever its blend mode. */
 		if (!p->alpha)
 			continue;
@@ -827,39 +911,31 @@ static int compose_init(struct compose_ctx *ctx, const struct vsvm_compose_frame
 		cp->sh = (p->src_rect.y2 >> 16) - cp->sy;
 		cp->dw = drm_rect_width(&p->dst_rect);
 		cp->dh = drm_rect_height(&p->dst_rect);
-		cp->column = rot == DRM_MODE_ROTATE_90 || rot == DRM_MODE_ROTATE_270;
 		cp->copy = p->alpha == 0xffff && !cp->fmt->alpha;
-		if (cp->column) {
-			cp->strip = kvmalloc_array(drm_rect_width(&cp->clip),
-						   VSVM_COMPOSE_STRIP_LINES * sizeof(u64),
-						   GFP_KERNEL);
-			if (!cp->strip) {
-				ctx->nplanes++;
-				compose_free(ctx);
-				return -ENOMEM;
-			}
-		}
 		ctx->nplanes++;
 	}
-	return 0;
+	return ctx;
 }
 
 /**
  * vsvm_compose_frame() - Compose a frame
  * @f: The frame.
+ * @buf: A buffer vsvm_compose_buf_reserve() made big enough for @f.
  * @crc: Where its CRC goes (see the DOC on the composer), or NULL.
  * @stats: Where to count what failed, or NULL.
  *
  * Composes @f line by line, bottom plane to top over opaque black, through
  * the gamma LUT, into its CRC and writeback.  Reads and writes go through
  * the planes' &vsvm_pixel_src and the &vsvm_pixel_dst only; their errors
- * do not stop the frame (see &struct vsvm_compose_stats).  May sleep.
+ * do not stop the frame (see &struct vsvm_compose_stats).  It allocates no
+ * memory and waits for nothing but its callbacks, so that it may run in
+ * the fence-signalling section that vsvm_fb_begin_access() opens.
  *
  * Return: 0, -EINVAL if @f is not a frame the composer takes (see
- * vsvm_compose_check_plane()), or -ENOMEM.
+ * vsvm_compose_check_plane()), or -ENOSPC if @buf was not reserved for it.
  */
-int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
-		       struct vsvm_compose_stats *stats)
+int vsvm_compose_frame(const struct vsvm_compose_frame *f, struct vsvm_compose_buf *buf,
+		       u32 *crc, struct vsvm_compose_stats *stats)
 {
 	struct compose_ctx *ctx;
 	u32 y, i, c = 0;
@@ -868,12 +944,9 @@ int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
 	ret = compose_check(f);
 	if (ret)
 		return ret;
-	ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
-	ret = compose_init(ctx, f);
-	if (ret)
-		goto out_free;
+	if (!buf->mem || buf->size < compose_buf_need(f))
+		return -ENOSPC;
+	ctx = compose_init(f, buf);
 
 	for (y = 0; y < f->height; y++) {
 		for (i = 0; i < f->width; i++)
@@ -899,9 +972,6 @@ int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
 		*crc = c;
 	if (stats)
 		*stats = ctx->stats;
-	compose_free(ctx);
-out_free:
-	kfree(ctx);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_frame);

@@ -122,11 +122,24 @@ static u64 wb_px(struct membuf *wb, u32 width, u32 x, u32 y)
 	return get_unaligned_le64(wb->data + ((size_t)y * width + x) * 8);
 }
 
+/* Composes @f with a buffer reserved for it, as the KMS code does. */
+static int compose(struct vsvm_compose_frame *f, u32 *crc, struct vsvm_compose_stats *stats)
+{
+	struct vsvm_compose_buf buf = {};
+	int ret;
+
+	ret = vsvm_compose_buf_reserve(&buf, f);
+	if (!ret)
+		ret = vsvm_compose_frame(f, &buf, crc, stats);
+	vsvm_compose_buf_fini(&buf);
+	return ret;
+}
+
 static void compose_ok(struct kunit *test, struct vsvm_compose_frame *f, u32 *crc)
 {
 	struct vsvm_compose_stats stats;
 
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, crc, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, crc, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 0);
 	KUNIT_EXPECT_EQ(test, stats.write_errors, 0);
 }
@@ -522,7 +535,7 @@ static void vsvm_test_compose_read_error(struct kunit *test)
 	top->fail_from = 3 * w * 4;
 	top->fail_to = 5 * w * 4;
 
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, NULL, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, NULL, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 2);
 	KUNIT_EXPECT_EQ(test, stats.failed_planes, BIT(1));
 	for (y = 0; y < h; y++)
@@ -540,7 +553,7 @@ static void vsvm_test_compose_read_error(struct kunit *test)
 	pt->dst_rect = DRM_RECT_INIT(0, 0, w, w);
 	pt->rotation = DRM_MODE_ROTATE_90;
 	memset(wb->data, 0, wb->size);
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, NULL, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, NULL, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 1);
 	for (y = 0; y < h; y++)
 		KUNIT_EXPECT_EQ_MSG(test, get_unaligned_le32(wb->data + y * w * 4), 0xff111111,
@@ -680,13 +693,13 @@ static void vsvm_test_compose_refused(struct kunit *test)
 	p = add_plane(f, src, DRM_FORMAT_XRGB8888, 16 * 4, 0, 0, 16, 8);
 	good = *p;
 	KUNIT_EXPECT_EQ(test, vsvm_compose_check_plane(p), 0);
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), 0);
 
 #define REFUSED(what) do {							\
 		*p = good;							\
 		what;								\
 		KUNIT_EXPECT_EQ_MSG(test, vsvm_compose_check_plane(p), -EINVAL, #what); \
-		KUNIT_EXPECT_EQ_MSG(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL, #what); \
+		KUNIT_EXPECT_EQ_MSG(test, compose(f, NULL, NULL), -EINVAL, #what); \
 	} while (0)
 	REFUSED(p->format = DRM_FORMAT_NV12);
 	REFUSED(p->format = 0);
@@ -708,26 +721,26 @@ static void vsvm_test_compose_refused(struct kunit *test)
 	*p = good;
 
 	f->width = 0;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->width = VSVM_COMPOSE_MAX_WIDTH + 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->width = 16;
 	f->nplanes = VSVM_COMPOSE_MAX_PLANES + 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->nplanes = 1;
 	f->gamma = lut;
 	f->gamma_size = 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->gamma = NULL;
 
 	add_wb(test, f, DRM_FORMAT_NV12, 4);
 	KUNIT_EXPECT_FALSE(test, vsvm_compose_wb_format_supported(DRM_FORMAT_NV12));
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	add_wb(test, f, DRM_FORMAT_XRGB8888, 4);
 	f->wb_pitch = 16 * 4 - 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->wb_pitch = 16 * 4;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), 0);
 }
 
 /* A writeback that fails is counted, and the CRC is still the frame's. */
@@ -742,9 +755,47 @@ static void vsvm_test_compose_write_error(struct kunit *test)
 	compose_ok(test, f, &crc1);
 	wb = add_wb(test, f, DRM_FORMAT_XRGB8888, 4);
 	wb->size = 2 * 16;	/* lines 2 and 3 do not fit */
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, &crc2, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, &crc2, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.write_errors, 2);
 	KUNIT_EXPECT_EQ(test, crc1, crc2);
+}
+
+/*
+ * vsvm_compose_frame() refuses a buffer not reserved for the frame (it
+ * never allocates one itself); a reserved buffer only grows, and one
+ * reserved for a larger frame serves a smaller one.
+ */
+static void vsvm_test_compose_buf(struct kunit *test)
+{
+	struct vsvm_compose_frame *f = frame_new(test, 64, 64);
+	struct membuf *src = membuf_new(test, 64 * 64 * 4);
+	struct vsvm_compose_plane *p;
+	struct vsvm_compose_buf buf = {};
+	size_t size;
+
+	p = add_plane(f, src, DRM_FORMAT_XRGB8888, 64 * 4, 0, 0, 64, 64);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+	size = buf.size;
+
+	/* A rotated plane needs its strip. */
+	p->rotation = DRM_MODE_ROTATE_270;
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_GT(test, buf.size, size);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+	size = buf.size;
+
+	f->width = 32;
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_EQ(test, buf.size, size);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+
+	f->width = VSVM_COMPOSE_MAX_WIDTH + 1;
+	KUNIT_EXPECT_EQ(test, vsvm_compose_buf_reserve(&buf, f), -EINVAL);
+	vsvm_compose_buf_fini(&buf);
+	KUNIT_EXPECT_NULL(test, buf.mem);
 }
 
 static struct kunit_case vsvm_compose_cases[] = {
@@ -761,6 +812,7 @@ static struct kunit_case vsvm_compose_cases[] = {
 	KUNIT_CASE(vsvm_test_compose_gamma),
 	KUNIT_CASE(vsvm_test_compose_refused),
 	KUNIT_CASE(vsvm_test_compose_write_error),
+	KUNIT_CASE(vsvm_test_compose_buf),
 	{}
 };
 

@@ -701,6 +701,11 @@ static void compose_plane_line(struct compose_ctx *ctx, struct compose_plane *cp
 	}
 	if (!compose_fetch(ctx, cp, y, ctx->tmp))
 		return;
+	/* Opaque pixels (fa = 1): the three modes are the same sum. */
+	if (!cp->fmt->alpha) {
+		blend_none(dst, ctx->tmp, n, pa);
+		return;
+	}
 	switch (cp->p->blend_mode) {
 	case DRM_MODE_BLEND_PIXEL_NONE:
 		blend_none(dst, ctx->tmp, n, pa);
@@ -929,7 +934,8 @@ static struct compose_ctx *compose_init(const struct vsvm_compose_frame *f,
  * the planes' &vsvm_pixel_src and the &vsvm_pixel_dst only; their errors
  * do not stop the frame (see &struct vsvm_compose_stats).  It allocates no
  * memory and waits for nothing but its callbacks, so that it may run in
- * the fence-signalling section that vsvm_fb_begin_access() opens.
+ * the fence-signalling section that vsvm_fb_begin_access() opens (I2: a
+ * userptr invalidation or an eviction may be waiting for that fence).
  *
  * Return: 0, -EINVAL if @f is not a frame the composer takes (see
  * vsvm_compose_check_plane()), or -ENOSPC if @buf was not reserved for it.

@@ -10,6 +10,7 @@
  */
 
 #include <linux/crc32.h>
+#include <linux/dma-fence.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -798,6 +799,44 @@ static void vsvm_test_compose_buf(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, buf.mem);
 }
 
+/*
+ * I2: the composer runs inside the fence-signalling section of the
+ * composition's fence (vsvm_fb_begin_access()), which a userptr
+ * invalidation or an eviction may wait for: it must not allocate there.
+ * Composing a frame with a rotated plane, gamma and a writeback inside
+ * dma_fence_begin_signalling() is a lockdep report on the debug kernel
+ * (reclaim is primed against fence waits at boot, dma_resv_lockdep()) if
+ * it allocates with GFP_KERNEL; the run's judge fails on that report.
+ */
+static void vsvm_test_compose_signalling(struct kunit *test)
+{
+	struct vsvm_compose_frame *f = frame_new(test, 40, 24);
+	struct membuf *src = membuf_new(test, 24 * 24 * 4);
+	struct vsvm_compose_buf buf = {};
+	struct drm_color_lut lut[2] = { { 0, 0, 0 }, { 0xffff, 0xffff, 0xffff } };
+	struct vsvm_compose_plane *p;
+	bool cookie;
+	u32 crc;
+	int ret;
+
+	add_plane(f, src, DRM_FORMAT_XRGB8888, 24 * 4, 0, 0, 40, 24);
+	p = add_plane(f, src, DRM_FORMAT_ARGB8888, 24 * 4, 8, 0, 24, 24);
+	p->rotation = DRM_MODE_ROTATE_90 | DRM_MODE_REFLECT_X;
+	f->planes[0].src_rect = DRM_RECT_INIT(0, 0, 24 << 16, 24 << 16);
+	f->planes[0].dst_rect = DRM_RECT_INIT(0, 0, 24, 24);
+	f->gamma = lut;
+	f->gamma_size = 2;
+	add_wb(test, f, DRM_FORMAT_XRGB2101010, 4);
+
+	/* Reserved outside the section, as the KMS code does. */
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	cookie = dma_fence_begin_signalling();
+	ret = vsvm_compose_frame(f, &buf, &crc, NULL);
+	dma_fence_end_signalling(cookie);
+	vsvm_compose_buf_fini(&buf);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
 static struct kunit_case vsvm_compose_cases[] = {
 	KUNIT_CASE_PARAM(vsvm_test_compose_format_read, format_gen_params),
 	KUNIT_CASE_PARAM(vsvm_test_compose_format_roundtrip, format_gen_params),
@@ -813,6 +852,7 @@ static struct kunit_case vsvm_compose_cases[] = {
 	KUNIT_CASE(vsvm_test_compose_refused),
 	KUNIT_CASE(vsvm_test_compose_write_error),
 	KUNIT_CASE(vsvm_test_compose_buf),
+	KUNIT_CASE(vsvm_test_compose_signalling),
 	{}
 };
 

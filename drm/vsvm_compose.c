@@ -24,7 +24,7 @@
 /**
  * DOC: composer
  *
- * The composer (drm/vsvm_compose.c) turns the planes of a CRTC into one
+ * The composer turns the planes of a CRTC into one
  * frame, one line at a time, for the CRC and the writeback connector.  It
  * is pure pixel work: the KMS code describes the frame
  * (&struct vsvm_compose_frame) and the framebuffer code gives it a
@@ -644,34 +644,33 @@ static bool compose_fetch(struct compose_ctx *ctx, struct compose_plane *cp, int
 	return true;
 }
 
+/* An opaque pixel: fg * fw + bg * bw per color channel, saturated. */
+static inline u64 blend_px(u64 fg, u32 fw, u64 bg, u32 bw)
+{
+	u64 out = A16_OPAQUE;
+	unsigned int c;
+
+	for (c = 0; c < 3; c++)
+		out |= (u64)min(mul16(PX_CH(fg, c), fw) + mul16(PX_CH(bg, c), bw), 0xffffu) <<
+		       (16 * c);
+	return out;
+}
+
 static void blend_none(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 {
 	u32 ba = 0xffff - pa;
-	unsigned int i, c;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-
-		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(PX_CH(fg, c), pa) + mul16(PX_CH(bg, c), ba), 0xffffu) <<
-			       (16 * c);
-		dst[i] = out;
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = blend_px(src[i], pa, dst[i], ba);
 }
 
 static void blend_premulti(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 {
-	unsigned int i, c;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-		u32 ba = 0xffff - mul16(PX_CH(fg, 3), pa);
-
-		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(PX_CH(fg, c), pa) + mul16(PX_CH(bg, c), ba), 0xffffu) <<
-			       (16 * c);
-		dst[i] = out;
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = blend_px(src[i], pa, dst[i], 0xffff - mul16(PX_CH(src[i], 3), pa));
 }
 
 static void blend_coverage(u64 *dst, const u64 *src, unsigned int n, u32 pa)
@@ -679,13 +678,13 @@ static void blend_coverage(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 	unsigned int i, c;
 
 	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-		u32 fa = PX_CH(fg, 3), ba = 0xffff - mul16(fa, pa);
+		u64 fg = src[i], pre = 0;
+		u32 fa = PX_CH(fg, 3);
 
+		/* fg * fa first, then as PREMULTI: the DOC's order of products. */
 		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(mul16(PX_CH(fg, c), fa), pa) +
-					mul16(PX_CH(bg, c), ba), 0xffffu) << (16 * c);
-		dst[i] = out;
+			pre |= (u64)mul16(PX_CH(fg, c), fa) << (16 * c);
+		dst[i] = blend_px(pre, pa, dst[i], 0xffff - mul16(fa, pa));
 	}
 }
 

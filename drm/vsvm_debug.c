@@ -263,8 +263,10 @@ static int compose_bench_cmp(const void *a, const void *b)
 
 static int compose_bench_open(struct inode *inode, struct file *file)
 {
-	file->private_data = kzalloc(sizeof(struct compose_bench), GFP_KERNEL);
-	return file->private_data ? 0 : -ENOMEM;
+	struct compose_bench *cb = kzalloc(sizeof(*cb), GFP_KERNEL);
+
+	file->private_data = cb;
+	return cb ? 0 : -ENOMEM;
 }
 
 static int compose_bench_release(struct inode *inode, struct file *file)
@@ -330,13 +332,13 @@ static ssize_t compose_bench_write(struct file *file, const char __user *ubuf, s
 	f->nplanes = np;
 	for (i = 0; i < np; i++) {
 		struct vsvm_compose_plane *p = &f->planes[i];
-		u32 *px;
+		__le32 *px;
 
 		pl[i].size = (size_t)w * h * 4;
 		pl[i].mem = vmalloc(pl[i].size);
 		if (!pl[i].mem)
 			goto out_free;
-		px = (u32 *)pl[i].mem;
+		px = (__le32 *)pl[i].mem;
 		for (y = 0; y < h; y++)
 			for (x = 0; x < w; x++)
 				px[y * w + x] = cpu_to_le32(((x + 64 * i) & 0xff) << 16 |

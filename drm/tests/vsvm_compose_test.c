@@ -374,6 +374,14 @@ static void vsvm_test_compose_blend(struct kunit *test)
 		put_unaligned_le16(0, mid->data + 8 * i + 6);
 		put_unaligned_le16(0xffff, top->data + 8 * i + 6);
 	}
+	/*
+	 * Products where the rounding shows: 0x7fff * 1 is 0, not 1, and so
+	 * is 0x7fff times the weight 1 that an alpha of 0xfffe leaves below.
+	 */
+	put_unaligned_le64(PX(0xffff, 0x7fff, 0x7fff, 0x7fff), mid->data + 8);
+	put_unaligned_le64(PX(0xffff, 0x7fff, 0x7fff, 0x7fff), top->data + 8);
+	put_unaligned_le64(PX(0xffff, 0x7fff, 0x7fff, 0x7fff), bot->data + 16);
+	put_unaligned_le64(PX(0xffff, 0, 0, 0), mid->data + 16);
 	add_plane(f, bot, DRM_FORMAT_XRGB16161616, w * 8, 0, 0, w, h);
 	pm = add_plane(f, mid, DRM_FORMAT_ARGB16161616, w * 8, 0, 0, w, h);
 	pt = add_plane(f, top, DRM_FORMAT_ARGB16161616, w * 8, 0, 0, w, h);

@@ -76,8 +76,9 @@
  *     in the same guest, whose CRC must be the kernel's (the composer's
  *     documented arithmetic and byte layout), and against a plain 8-bit
  *     blend.  Then the vblank period over 10 s at 60 Hz on vsvm device 0's
- *     CRTC: the drift of the vblank timestamps from the mode's period, and
- *     the longest gap between two vblanks.  No goals.
+ *     CRTC: the drift of the vblank timestamps from the mode's period, the
+ *     longest gap between two vblanks, and how long after its vblank the
+ *     waiter woke.  No goals.
  */
 
 #define _GNU_SOURCE
@@ -1744,33 +1745,6 @@ static double k1_kernel(const char *dir, bool crc_on, unsigned int frames, uint3
 	return med;
 }
 
-/* Opens the primary node of vsvm device 0 (unique "vsvm.0"), or returns -1. */
-static int k1_open_card(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		drmVersionPtr v;
-		char *busid;
-		bool ok;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		busid = drmGetBusid(fd);
-		ok = v && !strcmp(v->name, "vsvm") && busid && strstr(busid, "vsvm.0");
-		drmFreeVersion(v);
-		drmFreeBusid(busid);
-		if (ok)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /*
  * Lights vsvm device 0's first CRTC with a 60 Hz mode and a dumb buffer,
  * and waits for each vblank for 10 s.
@@ -1781,16 +1755,23 @@ static void k1_vblank(void)
 	struct drm_mode_destroy_dumb destroy = { 0 };
 	drmModeConnectorPtr conn = NULL;
 	drmModeModeInfoPtr mode = NULL;
-	double first_ts = 0, prev_ts = 0, ts = 0, max_gap = 0, period, t0;
+	double first_ts = 0, prev_ts = 0, ts = 0, max_gap = 0, period, t0, late = 0, max_late = 0;
 	unsigned int first_seq = 0, seq = 0, waits = 0;
 	uint32_t fb = 0, crtc;
+	struct vsvm_dev *card;
 	drmModeResPtr res;
 	int fd, i;
 
-	fd = k1_open_card();
-	res = fd < 0 ? NULL : drmModeGetResources(fd);
+	if (vsvm_dev_open(0, false, &card) < 0) {
+		printf("K1 vblank: no primary node of vsvm device 0 (%s), skipped\n",
+		       vsvm_last_error());
+		return;
+	}
+	fd = vsvm_dev_fd(card);
+	res = drmModeGetResources(fd);
 	if (!res || !res->count_crtcs || !res->count_connectors) {
-		printf("K1 vblank: vsvm device 0 has no display, skipped\n");
+		printf("K1 vblank: vsvm device 0 has no display (%s), skipped\n",
+		       res ? "no CRTC or connector" : strerror(errno));
 		goto out;
 	}
 	crtc = res->crtcs[0];
@@ -1835,6 +1816,10 @@ static void k1_vblank(void)
 		}
 		ts = vbl.reply.tval_sec + vbl.reply.tval_usec / 1e6;
 		seq = vbl.reply.sequence;
+		/* Both CLOCK_MONOTONIC: how long after the vblank the waiter woke. */
+		late += now() - ts;
+		if (now() - ts > max_late)
+			max_late = now() - ts;
 		if (!waits++) {
 			first_ts = ts;
 			first_seq = seq;
@@ -1847,12 +1832,15 @@ static void k1_vblank(void)
 		double drift = (ts - first_ts) - (seq - first_seq) * period;
 
 		printf("K1 vblank %ux%u@%u (period %.3f ms): %u vblanks in %.3f s (%u waited for), "
-		       "drift %.1f us over them, longest gap %.3f ms\n",
+		       "drift %.1f us over them, longest gap %.3f ms; the waiter woke %.0f us "
+		       "after the vblank on average, %.0f us at most\n",
 		       mode->hdisplay, mode->vdisplay, mode->vrefresh, period * 1e3, seq - first_seq,
-		       ts - first_ts, waits - 1, drift * 1e6, max_gap * 1e3);
+		       ts - first_ts, waits - 1, drift * 1e6, max_gap * 1e3, late / waits * 1e6,
+		       max_late * 1e6);
 		figure("vblank_drift_10s", drift * 1e6, "us", GOAL_NONE, 0);
 		figure("vblank_longest_gap", max_gap * 1e3, "ms", GOAL_NONE, 0);
 		figure("vblank_missed", (seq - first_seq) - (waits - 1), "vblanks", GOAL_NONE, 0);
+		figure("vblank_wakeup_mean", late / waits * 1e6, "us", GOAL_NONE, 0);
 	}
 	drmModeSetCrtc(fd, crtc, 0, 0, 0, NULL, 0, NULL);
 out:
@@ -1864,8 +1852,7 @@ out:
 	}
 	drmModeFreeConnector(conn);
 	drmModeFreeResources(res);
-	if (fd >= 0)
-		close(fd);
+	vsvm_dev_close(card);
 }
 
 static void k1(void)

@@ -19,6 +19,7 @@
 struct dma_fence;
 struct drm_exec;
 struct drm_file;
+struct drm_gem_object;
 struct drm_vsvm_sync;
 struct seq_file;
 struct sg_table;
@@ -199,6 +200,10 @@ void vsvm_file_fini(struct vsvm_file *vfile);
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		   u64 client_id, bool svm, u32 *id);
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
+int vsvm_vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
+		       struct drm_gem_object *extra, u64 addr, u64 range);
+void vsvm_vm_up_invalidated(struct vsvm_vm *vm, struct vsvm_vma *vma);
+void vsvm_vm_up_account(struct vsvm_vm *vm, struct drm_gem_object *obj, int n);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);

@@ -195,6 +195,23 @@ bool vsvm_gem_is_userptr(struct drm_gem_object *obj)
 }
 
 /**
+ * vsvm_gem_vm_root() - The VM a GEM object is private to
+ * @obj: The object.
+ *
+ * A VM-private object shares its VM's reservation (the reservation object
+ * of its drm_gpuvm) and may be mapped in that VM only; drm_gpuvm counts it
+ * as none of the VM's external objects, so EXEC neither locks nor walks
+ * it.  Only userptrs are made private so far.
+ *
+ * Return: The reservation object of the VM @obj is private to, or NULL if
+ * @obj is not private.
+ */
+struct drm_gem_object *vsvm_gem_vm_root(struct drm_gem_object *obj)
+{
+	return vsvm_gem_is_userptr(obj) ? to_vsvm_userptr(obj)->vm_root : NULL;
+}
+
+/**
  * to_vsvm_userptr() - The userptr of a GEM object
  * @obj: A userptr's GEM object.
  *
@@ -1015,6 +1032,9 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		spin_unlock(&vdev->objects_lock);
 	}
 	drm_gem_object_release(obj);
+	/* Last: the reservation was the VM's, which this keeps. */
+	if (up->vm_root)
+		drm_gem_object_put(up->vm_root);
 	kmem_cache_free(vsvm_userptr_cache, up);
 }
 
@@ -1158,6 +1178,11 @@ static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags
 	struct dma_buf *dma_buf;
 	int ret;
 
+	/* Its reservation is its VM's, which no other device may wait on. */
+	if (up->vm_root) {
+		drm_dbg(obj->dev, "PRIME export: a VM-private object cannot be exported\n");
+		return ERR_PTR(-EINVAL);
+	}
 	if (!up_longterm(up)) {
 		drm_dbg(obj->dev, "PRIME export: a notifier-mode userptr cannot be exported\n");
 		return ERR_PTR(-EINVAL);
@@ -1243,12 +1268,17 @@ static int up_account(struct vsvm_userptr *up, unsigned long n)
  * @addr: Start of the range in the caller's address space (checked).
  * @size: Its length (checked).
  * @flags: DRM_VSVM_USERPTR_* (checked).
+ * @vm: The VM the userptr is private to (checked: an ordinary VM, and
+ *      @flags without %DRM_VSVM_USERPTR_PIN_LONGTERM), or NULL.
  * @handle: Out: the new handle.
+ *
+ * A private userptr takes its VM's reservation before the object is
+ * initialised, so that it never has one of its own.
  *
  * Return: 0, or a negative errno as the uapi lists for GEM_USERPTR.
  */
 int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
-			u64 addr, u64 size, u32 flags, u32 *handle)
+			u64 addr, u64 size, u32 flags, struct vsvm_vm *vm, u32 *handle)
 {
 	struct vsvm_userptr *up;
 	struct page **pages;
@@ -1258,6 +1288,11 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	up = kmem_cache_zalloc(vsvm_userptr_cache, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
+	if (vm) {
+		up->vm_root = drm_gpuvm_resv_obj(&vm->gpuvm);
+		drm_gem_object_get(up->vm_root);
+		up->base.resv = up->vm_root->resv;
+	}
 	drm_gem_private_object_init(&vdev->drm, &up->base, size);
 	up->base.funcs = &vsvm_userptr_funcs;
 	drm_gem_gpuva_init(&up->base);

@@ -142,6 +142,21 @@ static struct mutex *vma_list_lock(struct drm_gem_object *obj)
 }
 
 /*
+ * Counts @n mappings of @obj, read-only or not, in or out of @vm's
+ * mappings of VM-private objects (&vsvm_vm.nr_priv_vmas); nothing for
+ * other objects.  @vm's lock held.
+ */
+static void vm_priv_account(struct vsvm_vm *vm, struct drm_gem_object *obj, bool read_only,
+			    int n)
+{
+	if (!vsvm_gem_vm_root(obj))
+		return;
+	vm->nr_priv_vmas += n;
+	if (!read_only)
+		vm->nr_priv_writable += n;
+}
+
+/*
  * Unlinks a removed mapping and queues it on @dead, keeping its object
  * alive until vsvm_vm_free_dead() runs with no reservation held.
  */
@@ -153,6 +168,7 @@ static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 
 	vm->nr_vmas--;
 	vsvm_vm_up_account(vm, va->gem.obj, -1);
+	vm_priv_account(vm, va->gem.obj, vma->read_only, -1);
 	drm_gem_object_get(va->gem.obj);
 	/* Off its object's list, and its VM's, if still on them. */
 	if (lock)
@@ -238,6 +254,7 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
 	vm->nr_vmas += !!prev + !!next;
 	vsvm_vm_up_account(vm, old->gem.obj, !!prev + !!next);
+	vm_priv_account(vm, old->gem.obj, read_only, !!prev + !!next);
 
 	/*
 	 * The pieces take @old's place on its object's list, in one step under
@@ -697,6 +714,13 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		ret = PTR_ERR(vm_bo);
 		goto out;
 	}
+	/*
+	 * An object with a reservation of its own goes on drm_gpuvm's list of
+	 * external objects, which EXEC locks; a VM-private one does not: the
+	 * VM's reservation is its (see vsvm_vm_lock_objects()).  It leaves
+	 * the list with its last mapping (drm_gpuvm_bo_put()).
+	 */
+	drm_gpuvm_bo_extobj_add(vm_bo);
 
 	if (userptr || import || job) {
 		/* Entries are written and cleared later without allocating. */
@@ -733,6 +757,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	drm_gpuvm_bo_put(vm_bo);
 	vm->nr_vmas++;
 	vsvm_vm_up_account(vm, op->obj, 1);
+	vm_priv_account(vm, op->obj, vma->read_only, 1);
 	if (job) {
 		job->addr = op->addr;
 		job->range = op->range;

@@ -138,16 +138,59 @@ int vsvm_vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
 }
 
 /**
- * vsvm_vm_lock_objects() - Lock the reservations of a VM and all it maps
+ * vsvm_vm_lock_objects() - Lock the reservations EXEC on a VM needs
  * @vm: The VM, its lock held.
  * @exec: An initialised drm_exec that ignores duplicates.
+ *
+ * Locks the VM's reservation, which is also that of every VM-private
+ * object it maps (vsvm_gem_vm_root()), and those of its external objects
+ * (drm_gpuvm's extobj list, which MAP fills with drm_gpuvm_bo_extobj_add()
+ * and which a mapping's removal empties), each with room for one fence.
+ * So EXEC's cost does not grow with the number of private objects: it
+ * neither locks nor walks them.
  *
  * Return: 0 on success, -EINTR/-ERESTARTSYS if interrupted, -ENOMEM.
  */
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
 {
+	int ret = 0;
+
 	lockdep_assert_held(&vm->lock);
-	return vsvm_vm_lock_range(vm, exec, NULL, 0, BIT_ULL(VSVM_VA_BITS));
+	drm_exec_until_all_locked(exec) {
+		ret = drm_gpuvm_prepare_vm(&vm->gpuvm, exec, 1);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+		ret = drm_gpuvm_prepare_objects(&vm->gpuvm, exec, 1);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
+/**
+ * vsvm_vm_private_usage() - What a job of a VM does to its private objects
+ * @vm: The VM, its lock held.
+ *
+ * A VM-private object has the VM's reservation, so a job's fence for it
+ * goes there, once for all of them, with the usage of the most a job may
+ * do to one: EXEC adds it with this usage and makes the job wait for the
+ * reservation's fences as for an object with that usage.  Implicit sync of
+ * private objects is thus the VM's own: only the VM's jobs (and binds)
+ * order against each other, which is all there is, since no other VM,
+ * device or driver uses a private object.
+ *
+ * Return: %DMA_RESV_USAGE_WRITE if the VM maps a private object writable,
+ * %DMA_RESV_USAGE_READ if it maps private objects read-only only, else
+ * %DMA_RESV_USAGE_BOOKKEEP (the VM's own fence, which no job waits for).
+ */
+enum dma_resv_usage vsvm_vm_private_usage(struct vsvm_vm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+	if (vm->nr_priv_writable)
+		return DMA_RESV_USAGE_WRITE;
+	return vm->nr_priv_vmas ? DMA_RESV_USAGE_READ : DMA_RESV_USAGE_BOOKKEEP;
 }
 
 /**
@@ -236,27 +279,39 @@ static int vm_bo_vma_restore_locked(struct vsvm_vm *vm, struct vsvm_vma *vma)
  * entries of their mappings are rewritten, and the job then waits for the
  * reservation's fences, the exporter's included.
  *
+ * Only the external objects are walked (drm_gpuvm's extobj list): the
+ * VM-private ones are userptrs, which are neither evicted nor moved.  The
+ * list changes only with @vm's lock held (MAP, UNMAP, teardown), so it is
+ * walked under that lock, without drm_gpuvm's spinlock, which may not be
+ * held while an attachment is mapped.
+ *
  * Return: 0, or the error of mapping an attachment.
  */
 int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
 {
+	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gpuva *va;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
-		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
-
-		if (vsvm_gem_is_userptr(va->gem.obj) || vma->ptes_valid)
+	list_for_each_entry(vm_bo, &vm->gpuvm.extobj.list, list.entry.extobj) {
+		if (vsvm_gem_is_userptr(vm_bo->obj))
 			continue;
-		if (vsvm_gem_is_import(va->gem.obj))
-			ret = vsvm_import_vma_bind_locked(to_vsvm_import(va->gem.obj), vm, vma);
-		else
-			ret = vm_bo_vma_restore_locked(vm, vma);
-		if (ret) {
-			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: imported object at %#llx: %d\n",
-				vm->id, va->va.addr, ret);
-			return ret;
+		drm_gpuvm_bo_for_each_va(va, vm_bo) {
+			struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
+
+			if (vma->ptes_valid)
+				continue;
+			if (vsvm_gem_is_import(va->gem.obj))
+				ret = vsvm_import_vma_bind_locked(to_vsvm_import(va->gem.obj),
+								  vm, vma);
+			else
+				ret = vm_bo_vma_restore_locked(vm, vma);
+			if (ret) {
+				drm_dbg(&vm->vdev->drm, "EXEC: VM %u: imported object at %#llx: %d\n",
+					vm->id, va->va.addr, ret);
+				return ret;
+			}
 		}
 	}
 	return 0;

@@ -666,8 +666,8 @@ retry:
 	if (ret)
 		goto err_exec;
 	/*
-	 * The VM's reservation and the external objects' only, with room for
-	 * the job's fence: the VM's covers its private objects.
+	 * I9: the VM's reservation and the external objects' only, with room
+	 * for the job's fence: the VM's covers its private objects.
 	 */
 	drm_exec_for_each_locked_object(&exec, obj) {
 		enum dma_resv_usage usage = exec_usage(vm, obj);

@@ -147,6 +147,20 @@
  * not to export it.  The registration's dma-buf ops refuse a writable
  * mapping of a read-only registration besides (vsvm_up_dmabuf_map()).
  *
+ * **VM-private userptrs** (%DRM_VSVM_GEM_EXT_VM_PRIVATE, uapi 1.9).  The
+ * object's reservation is its VM's (that of the drm_gpuvm's resv object,
+ * &vsvm_userptr.vm_root, which the object holds a reference to), so EXEC
+ * locks it and adds its fence once for all of the VM's private objects
+ * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  Nothing of I1 to I3
+ * changes: the invalidation already waits for the fences of every VM that
+ * maps the object (step 2), which is now also the object's reservation;
+ * EXEC still writes entries only under the notifier lock.  A private
+ * userptr is mapped in its VM only (VM_BIND: -EINVAL elsewhere, also once
+ * the VM is gone), never exported (-EINVAL: no other device may wait on,
+ * or add to, the VM's reservation), and never a registration (-EINVAL at
+ * creation: a registration is there to be shared).  An SVM VM has none
+ * (-EINVAL): its jobs put no fence in its reservation.
+ *
  * **Injection** (debugfs ``userptr_inject``, vsvm_inject(), only with
  * CONFIG_DRM_VSVM_DEBUG: see vsvm_debug.c).  Named points where the driver
  * stalls until the test releases it, so that tests can change the mm at

@@ -173,7 +173,8 @@ int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
  * vsvm_vm_private_usage() - What a job of a VM does to its private objects
  * @vm: The VM, its lock held.
  *
- * A VM-private object has the VM's reservation, so a job's fence for it
+ * I9 for private objects: a VM-private object has the VM's reservation, so
+ * a job's fence for it
  * goes there, once for all of them, with the usage of the most a job may
  * do to one: EXEC adds it with this usage and makes the job wait for the
  * reservation's fences as for an object with that usage.  Implicit sync of

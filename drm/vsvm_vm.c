@@ -383,7 +383,13 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		goto err_tlb;
 	}
 
-	drm_gpuvm_init(&vm->gpuvm, "vsvm", 0, &vdev->drm, r_obj, 0,
+	/*
+	 * The VM's reservation protects drm_gpuvm's lists (the external
+	 * objects'): every mapping comes and goes with it held (MAP, UNMAP,
+	 * teardown lock it first, vsvm_vm_lock_range()), and EXEC walks the
+	 * list with it held, without a spinlock and a reference per object.
+	 */
+	drm_gpuvm_init(&vm->gpuvm, "vsvm", DRM_GPUVM_RESV_PROTECTED, &vdev->drm, r_obj, 0,
 		       BIT_ULL(VSVM_VA_BITS), 0, 0, &vsvm_gpuvm_ops);
 	/* The gpuvm holds its own reference to the resv object. */
 	drm_gem_object_put(r_obj);

@@ -282,9 +282,8 @@ static int vm_bo_vma_restore_locked(struct vsvm_vm *vm, struct vsvm_vma *vma)
  *
  * Only the external objects are walked (drm_gpuvm's extobj list): the
  * VM-private ones are userptrs, which are neither evicted nor moved.  The
- * list changes only with @vm's lock held (MAP, UNMAP, teardown), so it is
- * walked under that lock, without drm_gpuvm's spinlock, which may not be
- * held while an attachment is mapped.
+ * list is protected by the VM's reservation (%DRM_GPUVM_RESV_PROTECTED),
+ * which EXEC holds.
  *
  * Return: 0, or the error of mapping an attachment.
  */
@@ -295,6 +294,7 @@ int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_resv_assert_held(&vm->gpuvm);
 	list_for_each_entry(vm_bo, &vm->gpuvm.extobj.list, list.entry.extobj) {
 		if (vsvm_gem_is_userptr(vm_bo->obj))
 			continue;

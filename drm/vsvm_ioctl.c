@@ -137,10 +137,78 @@ static int vsvm_ioctl_gem_create(struct drm_device *drm, void *data,
 #define VSVM_USERPTR_FLAGS (DRM_VSVM_USERPTR_READ_ONLY | DRM_VSVM_USERPTR_PROBE | \
 			    DRM_VSVM_USERPTR_PIN_LONGTERM)
 
+/**
+ * struct gem_vm_private - A GEM object's %DRM_VSVM_GEM_EXT_VM_PRIVATE
+ */
+struct gem_vm_private {
+	/** @ioctl: The ioctl's name, for debug messages. */
+	const char *ioctl;
+	/** @seen: Whether the extension was given (once at most). */
+	bool seen;
+	/** @vm_id: The VM the object is private to. */
+	u32 vm_id;
+};
+
+static int vsvm_gem_ext_vm_private(struct drm_device *drm, u64 ext, void *data)
+{
+	struct drm_vsvm_gem_ext_vm_private args;
+	struct gem_vm_private *vp = data;
+
+	if (vp->seen) {
+		drm_dbg(drm, "%s: a second VM-private extension\n", vp->ioctl);
+		return -EINVAL;
+	}
+	vp->seen = true;
+	if (copy_from_user(&args, u64_to_user_ptr(ext), sizeof(args))) {
+		drm_dbg(drm, "%s: VM-private extension at %#llx unreadable\n", vp->ioctl, ext);
+		return -EFAULT;
+	}
+	if (args.pad) {
+		drm_dbg(drm, "%s: VM-private extension has a non-zero pad\n", vp->ioctl);
+		return -EINVAL;
+	}
+	vp->vm_id = args.vm_id;
+	return 0;
+}
+
+static const vsvm_ext_fn vsvm_gem_exts[] = {
+	[DRM_VSVM_GEM_EXT_VM_PRIVATE] = vsvm_gem_ext_vm_private,
+};
+
+/*
+ * The VM a new object is to be private to, referenced: one of the file's
+ * ordinary VMs.  -ENOENT for an unknown id, -EINVAL for an SVM VM, whose
+ * jobs put no fence in its reservation (long-running mode), so that the
+ * reservation could not order anything for the object.
+ */
+static struct vsvm_vm *gem_vm_private_lookup(struct drm_device *drm, struct drm_file *file,
+					     const struct gem_vm_private *vp)
+{
+	struct vsvm_vm *vm;
+	int ret;
+
+	ret = vm_id_check(drm, vp->ioctl, vp->vm_id);
+	if (ret)
+		return ERR_PTR(ret);
+	vm = vsvm_vm_lookup(file->driver_priv, vp->vm_id);
+	if (!vm) {
+		drm_dbg(drm, "%s: VM-private: no VM %u\n", vp->ioctl, vp->vm_id);
+		return ERR_PTR(-ENOENT);
+	}
+	if (vm->svm) {
+		drm_dbg(drm, "%s: VM-private: VM %u is an SVM VM\n", vp->ioctl, vp->vm_id);
+		vsvm_vm_put(vm);
+		return ERR_PTR(-EINVAL);
+	}
+	return vm;
+}
+
 static int vsvm_ioctl_gem_userptr(struct drm_device *drm, void *data,
 				  struct drm_file *file)
 {
 	struct drm_vsvm_gem_userptr *args = data;
+	struct gem_vm_private vp = { .ioctl = "GEM_USERPTR" };
+	struct vsvm_vm *vm = NULL;
 	u64 end;
 	int ret;
 
@@ -148,9 +216,18 @@ static int vsvm_ioctl_gem_userptr(struct drm_device *drm, void *data,
 		drm_dbg(drm, "GEM_USERPTR: unknown flags %#x\n", args->flags);
 		return -EINVAL;
 	}
-	ret = vsvm_ext_walk(drm, "GEM_USERPTR", args->extensions, NULL, 0, NULL);
+	ret = vsvm_ext_walk(drm, "GEM_USERPTR", args->extensions, vsvm_gem_exts,
+			    ARRAY_SIZE(vsvm_gem_exts), &vp);
 	if (ret)
 		return ret;
+	/*
+	 * A registration is there to be shared (exported, like an RDMA memory
+	 * region), and a private object never is.
+	 */
+	if (vp.seen && (args->flags & DRM_VSVM_USERPTR_PIN_LONGTERM)) {
+		drm_dbg(drm, "GEM_USERPTR: a registration cannot be VM-private\n");
+		return -EINVAL;
+	}
 	if (!args->size || !PAGE_ALIGNED(args->addr) || !PAGE_ALIGNED(args->size)) {
 		drm_dbg(drm, "GEM_USERPTR: [%#llx, +%#llx) is empty or not page aligned\n",
 			args->addr, args->size);
@@ -171,8 +248,16 @@ static int vsvm_ioctl_gem_userptr(struct drm_device *drm, void *data,
 		return -EFAULT;
 	}
 
-	return vsvm_userptr_create(to_vsvm_device(drm), file, args->addr, args->size,
-				   args->flags, &args->handle);
+	if (vp.seen) {
+		vm = gem_vm_private_lookup(drm, file, &vp);
+		if (IS_ERR(vm))
+			return PTR_ERR(vm);
+	}
+	ret = vsvm_userptr_create(to_vsvm_device(drm), file, args->addr, args->size,
+				  args->flags, vm, &args->handle);
+	if (vm)
+		vsvm_vm_put(vm);
+	return ret;
 }
 
 static int vsvm_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
@@ -464,6 +549,18 @@ static int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data,
 		vsvm_vm_put(vm);
 		ret = -EINVAL;
 		goto out_ops;
+	}
+	/* A VM-private object shares its VM's reservation: no other VM maps it. */
+	for (i = 0; i < args->num_ops; i++) {
+		struct drm_gem_object *root = ops[i].obj ? vsvm_gem_vm_root(ops[i].obj) : NULL;
+
+		if (root && root != drm_gpuvm_resv_obj(&vm->gpuvm)) {
+			drm_dbg(drm, "VM_BIND: op %u: the object is private to another VM than %u\n",
+				i, args->vm_id);
+			vsvm_vm_put(vm);
+			ret = -EINVAL;
+			goto out_ops;
+		}
 	}
 	/* Out-syncs are looked up first, so that signalling them cannot fail. */
 	ret = vsvm_out_syncs_prepare(&out, file, bs.out, bs.num_out);

@@ -427,6 +427,18 @@ static bool vm_writes(struct vsvm_vm *vm, struct drm_gem_object *obj)
 	return false;
 }
 
+/*
+ * The usage of a job's fence in a reservation EXEC locked: for an external
+ * object, by its mappings; for the VM's own, by its private objects
+ * (vsvm_vm_private_usage(), %DMA_RESV_USAGE_BOOKKEEP if it maps none).
+ */
+static enum dma_resv_usage exec_usage(struct vsvm_vm *vm, struct drm_gem_object *obj)
+{
+	if (obj == drm_gpuvm_resv_obj(&vm->gpuvm))
+		return vsvm_vm_private_usage(vm);
+	return vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ;
+}
+
 /**
  * vsvm_out_syncs_prepare() - Look up out-syncobjs and preallocate chain links
  * @out: Out: the prepared syncs; release with vsvm_out_syncs_release().
@@ -570,7 +582,6 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	      const struct drm_vsvm_sync *out, u32 num_out,
 	      const struct vsvm_ufence *ufence)
 {
-	struct drm_gem_object *vm_obj = drm_gpuvm_resv_obj(&vm->gpuvm);
 	/* The notifier lock of the VM's userptrs, if it maps any. */
 	struct mutex *up_lock;
 	struct vsvm_out_syncs syncs;
@@ -672,14 +683,18 @@ retry:
 	ret = vsvm_vm_lock_objects(vm, &exec);
 	if (ret)
 		goto err_exec;
+	/*
+	 * I9: the VM's reservation and the external objects' only, with room
+	 * for the job's fence: the VM's covers its private objects.
+	 */
 	drm_exec_for_each_locked_object(&exec, obj) {
-		ret = dma_resv_reserve_fences(obj->resv, 1);
-		if (ret)
-			goto err_exec;
-		if (obj == vm_obj)
+		enum dma_resv_usage usage = exec_usage(vm, obj);
+
+		/* The VM's own fences: binds are ordered by @vm->last_bind. */
+		if (usage == DMA_RESV_USAGE_BOOKKEEP)
 			continue;
 		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
-							  vm_writes(vm, obj) ?
+							  usage == DMA_RESV_USAGE_WRITE ?
 							  DMA_RESV_USAGE_READ :
 							  DMA_RESV_USAGE_WRITE);
 		if (ret)
@@ -724,10 +739,7 @@ retry:
 		atomic_inc(&vm->lr_jobs);
 	} else {
 		drm_exec_for_each_locked_object(&exec, obj)
-			dma_resv_add_fence(obj->resv, fence,
-					   obj == vm_obj ? DMA_RESV_USAGE_BOOKKEEP :
-					   vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE :
-					   DMA_RESV_USAGE_READ);
+			dma_resv_add_fence(obj->resv, fence, exec_usage(vm, obj));
 	}
 	drm_sched_entity_push_job(&job->base);
 	if (up_lock)

@@ -147,6 +147,20 @@
  * not to export it.  The registration's dma-buf ops refuse a writable
  * mapping of a read-only registration besides (vsvm_up_dmabuf_map()).
  *
+ * **VM-private userptrs** (%DRM_VSVM_GEM_EXT_VM_PRIVATE, uapi 1.9).  The
+ * object's reservation is its VM's (that of the drm_gpuvm's resv object,
+ * &vsvm_userptr.vm_root, which the object holds a reference to), so EXEC
+ * locks it and adds its fence once for all of the VM's private objects
+ * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  Nothing of I1 to I3
+ * changes: the invalidation already waits for the fences of every VM that
+ * maps the object (step 2), which is now also the object's reservation;
+ * EXEC still writes entries only under the notifier lock.  A private
+ * userptr is mapped in its VM only (VM_BIND: -EINVAL elsewhere, also once
+ * the VM is gone), never exported (-EINVAL: no other device may wait on,
+ * or add to, the VM's reservation), and never a registration (-EINVAL at
+ * creation: a registration is there to be shared).  An SVM VM has none
+ * (-EINVAL): its jobs put no fence in its reservation.
+ *
  * **Injection** (debugfs ``userptr_inject``, vsvm_inject(), only with
  * CONFIG_DRM_VSVM_DEBUG: see vsvm_debug.c).  Named points where the driver
  * stalls until the test releases it, so that tests can change the mm at
@@ -192,6 +206,23 @@ void vsvm_userptr_module_exit(void)
 bool vsvm_gem_is_userptr(struct drm_gem_object *obj)
 {
 	return obj->funcs == &vsvm_userptr_funcs;
+}
+
+/**
+ * vsvm_gem_vm_root() - The VM a GEM object is private to
+ * @obj: The object.
+ *
+ * A VM-private object shares its VM's reservation (the reservation object
+ * of its drm_gpuvm) and may be mapped in that VM only; drm_gpuvm counts it
+ * as none of the VM's external objects, so EXEC neither locks nor walks
+ * it.  Only userptrs are made private so far.
+ *
+ * Return: The reservation object of the VM @obj is private to, or NULL if
+ * @obj is not private.
+ */
+struct drm_gem_object *vsvm_gem_vm_root(struct drm_gem_object *obj)
+{
+	return vsvm_gem_is_userptr(obj) ? to_vsvm_userptr(obj)->vm_root : NULL;
 }
 
 /**
@@ -1015,6 +1046,9 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		spin_unlock(&vdev->objects_lock);
 	}
 	drm_gem_object_release(obj);
+	/* Last: the reservation was the VM's, which this keeps. */
+	if (up->vm_root)
+		drm_gem_object_put(up->vm_root);
 	kmem_cache_free(vsvm_userptr_cache, up);
 }
 
@@ -1158,6 +1192,11 @@ static struct dma_buf *vsvm_userptr_export(struct drm_gem_object *obj, int flags
 	struct dma_buf *dma_buf;
 	int ret;
 
+	/* Its reservation is its VM's, which no other device may wait on. */
+	if (up->vm_root) {
+		drm_dbg(obj->dev, "PRIME export: a VM-private object cannot be exported\n");
+		return ERR_PTR(-EINVAL);
+	}
 	if (!up_longterm(up)) {
 		drm_dbg(obj->dev, "PRIME export: a notifier-mode userptr cannot be exported\n");
 		return ERR_PTR(-EINVAL);
@@ -1243,12 +1282,17 @@ static int up_account(struct vsvm_userptr *up, unsigned long n)
  * @addr: Start of the range in the caller's address space (checked).
  * @size: Its length (checked).
  * @flags: DRM_VSVM_USERPTR_* (checked).
+ * @vm: The VM the userptr is private to (checked: an ordinary VM, and
+ *      @flags without %DRM_VSVM_USERPTR_PIN_LONGTERM), or NULL.
  * @handle: Out: the new handle.
+ *
+ * A private userptr takes its VM's reservation before the object is
+ * initialised, so that it never has one of its own.
  *
  * Return: 0, or a negative errno as the uapi lists for GEM_USERPTR.
  */
 int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
-			u64 addr, u64 size, u32 flags, u32 *handle)
+			u64 addr, u64 size, u32 flags, struct vsvm_vm *vm, u32 *handle)
 {
 	struct vsvm_userptr *up;
 	struct page **pages;
@@ -1258,6 +1302,11 @@ int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
 	up = kmem_cache_zalloc(vsvm_userptr_cache, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
+	if (vm) {
+		up->vm_root = drm_gpuvm_resv_obj(&vm->gpuvm);
+		drm_gem_object_get(up->vm_root);
+		up->base.resv = up->vm_root->resv;
+	}
 	drm_gem_private_object_init(&vdev->drm, &up->base, size);
 	up->base.funcs = &vsvm_userptr_funcs;
 	drm_gem_gpuva_init(&up->base);

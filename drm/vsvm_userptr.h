@@ -90,6 +90,14 @@ struct vsvm_userptr {
 	struct work_struct release_work;
 	/** @dev_link: Entry in &vsvm_device.userptrs while @counted. */
 	struct list_head dev_link;
+	/**
+	 * @vm_root: A VM-private userptr (%DRM_VSVM_GEM_EXT_VM_PRIVATE): the
+	 * reservation object of its VM (drm_gpuvm_resv_obj()), referenced,
+	 * whose reservation is the userptr's; else NULL.  The object holds
+	 * this, not the VM, so that it outlives the VM safely and keeps no
+	 * VM alive.
+	 */
+	struct drm_gem_object *vm_root;
 };
 
 /**
@@ -123,11 +131,12 @@ struct vsvm_userptr_stats {
 int vsvm_userptr_module_init(void);
 void vsvm_userptr_module_exit(void);
 bool vsvm_gem_is_userptr(struct drm_gem_object *obj);
+struct drm_gem_object *vsvm_gem_vm_root(struct drm_gem_object *obj);
 bool vsvm_userptr_is_dmabuf(struct dma_buf *dma_buf);
 struct vsvm_userptr *to_vsvm_userptr(struct drm_gem_object *obj);
 
 int vsvm_userptr_create(struct vsvm_device *vdev, struct drm_file *file,
-			u64 addr, u64 size, u32 flags, u32 *handle);
+			u64 addr, u64 size, u32 flags, struct vsvm_vm *vm, u32 *handle);
 int vsvm_userptr_check_mm(struct vsvm_userptr *up);
 int vsvm_userptr_check_export(struct vsvm_userptr *up);
 int vsvm_userptr_populate(struct vsvm_userptr *up);

@@ -142,66 +142,18 @@ static struct mutex *vma_list_lock(struct drm_gem_object *obj)
 }
 
 /*
- * Puts a userptr mapping on its VM's list of mappings the next EXEC must
- * check and write (&vsvm_vm.up_invalidated), if not on it already.
+ * Counts @n mappings of @obj, read-only or not, in or out of @vm's
+ * mappings of VM-private objects (&vsvm_vm.nr_priv_vmas); nothing for
+ * other objects.  @vm's lock held.
  */
-static void vm_up_invalidated(struct vsvm_vm *vm, struct vsvm_vma *vma)
+static void vm_priv_account(struct vsvm_vm *vm, struct drm_gem_object *obj, bool read_only,
+			    int n)
 {
-	spin_lock(&vm->up_inval_lock);
-	if (list_empty(&vma->inval_link))
-		list_add_tail(&vma->inval_link, &vm->up_invalidated);
-	spin_unlock(&vm->up_inval_lock);
-}
-
-/**
- * vsvm_vm_userptr_invalidated() - Tell a mapping's VM its pages are going
- * @vma: A userptr mapping, on its object's list.
- *
- * Called with &vsvm_mm.notifier_lock of the object's address space held,
- * at I1 step 1 (up_drop_pages_locked()): the next EXEC on the mapping's VM
- * must get the pages again and write the entries before a job may use
- * them (I3), and it looks only at the mappings so listed.  Neither sleeps
- * nor allocates (I2).
- */
-void vsvm_vm_userptr_invalidated(struct vsvm_vma *vma)
-{
-	vm_up_invalidated(container_of(vma->base.vm, struct vsvm_vm, gpuvm), vma);
-}
-
-/*
- * Counts @n userptr mappings of @obj in or out of @vm (I7 without a walk,
- * see &vsvm_vm.up_vmm); nothing for other objects.  @vm's lock held.
- */
-static void vm_up_account(struct vsvm_vm *vm, struct drm_gem_object *obj, int n)
-{
-	struct vsvm_mm *vmm;
-
-	if (!vsvm_gem_is_userptr(obj) || vm->up_recount)
+	if (!vsvm_gem_vm_root(obj))
 		return;
-	vmm = to_vsvm_userptr(obj)->vmm;
-	if (!vm->up_vmm)
-		vm->up_vmm = vmm;
-	if (vmm == vm->up_vmm)
-		vm->nr_up_vmas += n;
-	else
-		vm->nr_up_other += n;
-	if (!vm->nr_up_vmas) {
-		vm->up_vmm = NULL;
-		vm->up_recount = vm->nr_up_other;
-	}
-}
-
-/* Counts the VM's userptr mappings again (see &vsvm_vm.up_recount). */
-static void vm_up_recount(struct vsvm_vm *vm)
-{
-	struct drm_gpuva *va;
-
-	vm->up_vmm = NULL;
-	vm->nr_up_vmas = 0;
-	vm->nr_up_other = 0;
-	vm->up_recount = false;
-	drm_gpuvm_for_each_va(va, &vm->gpuvm)
-		vm_up_account(vm, va->gem.obj, 1);
+	vm->nr_priv_vmas += n;
+	if (!read_only)
+		vm->nr_priv_writable += n;
 }
 
 /*
@@ -215,7 +167,8 @@ static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 	struct vsvm_vma *vma = to_vsvm_vma(va);
 
 	vm->nr_vmas--;
-	vm_up_account(vm, va->gem.obj, -1);
+	vsvm_vm_up_account(vm, va->gem.obj, -1);
+	vm_priv_account(vm, va->gem.obj, vma->read_only, -1);
 	drm_gem_object_get(va->gem.obj);
 	/* Off its object's list, and its VM's, if still on them. */
 	if (lock)
@@ -300,7 +253,8 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 
 	drm_gpuva_remap(prev ? &prev->base : NULL, next ? &next->base : NULL, &op->remap);
 	vm->nr_vmas += !!prev + !!next;
-	vm_up_account(vm, old->gem.obj, !!prev + !!next);
+	vsvm_vm_up_account(vm, old->gem.obj, !!prev + !!next);
+	vm_priv_account(vm, old->gem.obj, read_only, !!prev + !!next);
 
 	/*
 	 * The pieces take @old's place on its object's list, in one step under
@@ -320,13 +274,13 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 		list_add(&prev->up_link, list);
 		/* A userptr's pieces: the next EXEC checks and uses them. */
 		if (lock)
-			vm_up_invalidated(vm, prev);
+			vsvm_vm_up_invalidated(vm, prev);
 	}
 	if (next) {
 		next->ptes_valid = valid;
 		list_add(&next->up_link, list);
 		if (lock)
-			vm_up_invalidated(vm, next);
+			vsvm_vm_up_invalidated(vm, next);
 	}
 	if (lock)
 		mutex_unlock(lock);
@@ -429,7 +383,13 @@ int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		goto err_tlb;
 	}
 
-	drm_gpuvm_init(&vm->gpuvm, "vsvm", 0, &vdev->drm, r_obj, 0,
+	/*
+	 * The VM's reservation protects drm_gpuvm's lists (the external
+	 * objects'): every mapping comes and goes with it held (MAP, UNMAP,
+	 * teardown lock it first, vsvm_vm_lock_range()), and EXEC walks the
+	 * list with it held, without a spinlock and a reference per object.
+	 */
+	drm_gpuvm_init(&vm->gpuvm, "vsvm", DRM_GPUVM_RESV_PROTECTED, &vdev->drm, r_obj, 0,
 		       BIT_ULL(VSVM_VA_BITS), 0, 0, &vsvm_gpuvm_ops);
 	/* The gpuvm holds its own reference to the resv object. */
 	drm_gem_object_put(r_obj);
@@ -496,53 +456,6 @@ struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vfile, u32 id)
 void vsvm_vm_put(struct vsvm_vm *vm)
 {
 	drm_gpuvm_put(&vm->gpuvm);
-}
-
-/*
- * Locks the VM's reservation, @extra's if given, and those of the objects
- * mapped in [@addr, @addr + @range) (none for @range 0).  Several mappings
- * of one object are common: @exec must ignore duplicates.
- */
-static int vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
-			 struct drm_gem_object *extra, u64 addr, u64 range)
-{
-	struct drm_gpuva *va;
-	int ret = 0;
-
-	drm_exec_until_all_locked(exec) {
-		ret = drm_exec_lock_obj(exec, drm_gpuvm_resv_obj(&vm->gpuvm));
-		drm_exec_retry_on_contention(exec);
-		if (ret)
-			break;
-		if (extra) {
-			ret = drm_exec_lock_obj(exec, extra);
-			drm_exec_retry_on_contention(exec);
-			if (ret)
-				break;
-		}
-		drm_gpuvm_for_each_va_range(va, &vm->gpuvm, addr, addr + range) {
-			ret = drm_exec_lock_obj(exec, va->gem.obj);
-			drm_exec_retry_on_contention(exec);
-			if (ret)
-				break;
-		}
-		if (ret)
-			break;
-	}
-	return ret;
-}
-
-/**
- * vsvm_vm_lock_objects() - Lock the reservations of a VM and all it maps
- * @vm: The VM, its lock held.
- * @exec: An initialised drm_exec that ignores duplicates.
- *
- * Return: 0 on success, -EINTR/-ERESTARTSYS if interrupted, -ENOMEM.
- */
-int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec)
-{
-	lockdep_assert_held(&vm->lock);
-	return vm_lock_range(vm, exec, NULL, 0, BIT_ULL(VSVM_VA_BITS));
 }
 
 /*
@@ -628,7 +541,7 @@ static void vm_map_userptr(struct vsvm_vm *vm, struct vsvm_vma *vma)
 	mutex_lock(&up->vmm->notifier_lock);
 	list_add(&vma->up_link, &up->vmas);
 	/* The next EXEC marks the pages used by its job (and checks them). */
-	vm_up_invalidated(vm, vma);
+	vsvm_vm_up_invalidated(vm, vma);
 	if (!vsvm_userptr_vma_bind_locked(up, vm, vma) &&
 	    !dma_resv_test_signaled(drm_gpuvm_resv(&vm->gpuvm), DMA_RESV_USAGE_BOOKKEEP))
 		vsvm_userptr_vma_used_locked(up, vma);
@@ -778,7 +691,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	INIT_LIST_HEAD(&vma->inval_link);
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
-	ret = vm_lock_range(vm, &exec, op->obj, 0, 0);
+	ret = vsvm_vm_lock_range(vm, &exec, op->obj, 0, 0);
 	if (ret)
 		goto out;
 
@@ -807,6 +720,13 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		ret = PTR_ERR(vm_bo);
 		goto out;
 	}
+	/*
+	 * An object with a reservation of its own goes on drm_gpuvm's list of
+	 * external objects, which EXEC locks; a VM-private one does not: the
+	 * VM's reservation is its (see vsvm_vm_lock_objects()).  It leaves
+	 * the list with its last mapping (drm_gpuvm_bo_put()).
+	 */
+	drm_gpuvm_bo_extobj_add(vm_bo);
 
 	if (userptr || import || job) {
 		/* Entries are written and cleared later without allocating. */
@@ -842,7 +762,8 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	drm_gpuva_link(&vma->base, vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
 	vm->nr_vmas++;
-	vm_up_account(vm, op->obj, 1);
+	vsvm_vm_up_account(vm, op->obj, 1);
+	vm_priv_account(vm, op->obj, vma->read_only, 1);
 	if (job) {
 		job->addr = op->addr;
 		job->range = op->range;
@@ -863,7 +784,7 @@ static int vm_map_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 				mutex_lock(lock);
 			list_add(&vma->up_link, vma_list(op->obj));
 			if (lock) {
-				vm_up_invalidated(vm, vma);
+				vsvm_vm_up_invalidated(vm, vma);
 				mutex_unlock(lock);
 			}
 		}
@@ -906,186 +827,6 @@ static void vm_detach_userptrs(struct vsvm_vm *vm, u64 addr, u64 range)
 			vsvm_import_vma_detach_locked(container_of(va, struct vsvm_vma, base));
 		}
 	}
-}
-
-/**
- * vsvm_vm_userptr_prepare() - Check and populate a VM's userptrs for EXEC
- * @vm: The VM, its lock held.
- *
- * I7 and the first half of I3: every userptr the VM maps must belong to
- * the caller's address space, checked against the counts of
- * &vsvm_vm.up_vmm; and the userptrs of the mappings on
- * &vsvm_vm.up_invalidated must have their pages.  Every other userptr
- * mapping has its entries written from pages no invalidation has started
- * to drop, since an invalidation lists the mappings of the pages it drops
- * first (I1 step 1).  No reservation may be held (populating may fault in
- * pages, and reclaim may call notifiers).
- *
- * Return: 0; -EPERM for a userptr of another mm; -EFAULT if a userptr's
- * pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
- */
-int vsvm_vm_userptr_prepare(struct vsvm_vm *vm)
-{
-	struct drm_gem_object *last = NULL;
-	struct vsvm_vma *vma;
-	int ret = 0;
-
-	lockdep_assert_held(&vm->lock);
-	if (vm->up_recount)
-		vm_up_recount(vm);
-	/* I7: every userptr mapping must be of the caller's address space. */
-	if (vm->nr_up_other ||
-	    (vm->up_vmm && vm->up_vmm->notifier.mm != current->mm)) {
-		drm_dbg(&vm->vdev->drm,
-			"EXEC: VM %u maps a userptr of another address space\n", vm->id);
-		return -EPERM;
-	}
-
-	/*
-	 * Entries are only removed with @vm->lock held, which we hold, and
-	 * added at the tail: the walk may drop the spinlock around populating.
-	 */
-	spin_lock(&vm->up_inval_lock);
-	vma = list_first_entry_or_null(&vm->up_invalidated, struct vsvm_vma, inval_link);
-	while (vma) {
-		struct drm_gem_object *obj = vma->base.gem.obj;
-
-		spin_unlock(&vm->up_inval_lock);
-		/* Mappings of one object are often adjacent: skip repeats. */
-		if (obj != last) {
-			last = obj;
-			ret = vsvm_userptr_populate(to_vsvm_userptr(obj));
-			if (ret) {
-				drm_dbg(&vm->vdev->drm, "EXEC: VM %u: userptr at %#llx: %d\n",
-					vm->id, vma->base.va.addr, ret);
-				return ret;
-			}
-		}
-		spin_lock(&vm->up_inval_lock);
-		vma = list_is_last(&vma->inval_link, &vm->up_invalidated) ? NULL :
-		      list_next_entry(vma, inval_link);
-	}
-	spin_unlock(&vm->up_inval_lock);
-	return 0;
-}
-
-/* An evicted object's mapping: get the pages back, rewrite the entries. */
-static int vm_bo_vma_restore_locked(struct vsvm_vm *vm, struct vsvm_vma *vma)
-{
-	struct vsvm_bo *bo = to_vsvm_bo(vma->base.gem.obj);
-	int ret;
-
-	ret = vsvm_bo_map_locked(bo);
-	if (ret)
-		return ret;
-	ret = vsvm_vm_pt_map_sgt(vm, bo->sgt, vma->base.gem.offset, vma->base.va.addr,
-				 vma->base.va.range, vma->read_only ? 0 : VSVM_PT_WRITE);
-	if (!ret)
-		vma->ptes_valid = true;
-	return ret;
-}
-
-/**
- * vsvm_vm_import_commit_locked() - Map a VM's evicted and moved objects
- * @vm: The VM, its lock and its objects' reservations held.
- *
- * I9: an imported object whose exporter moved it (move_notify) is mapped
- * again, and an object the shrinker evicted gets its pages back; the
- * entries of their mappings are rewritten, and the job then waits for the
- * reservation's fences, the exporter's included.
- *
- * Return: 0, or the error of mapping an attachment.
- */
-int vsvm_vm_import_commit_locked(struct vsvm_vm *vm)
-{
-	struct drm_gpuva *va;
-	int ret;
-
-	lockdep_assert_held(&vm->lock);
-	drm_gpuvm_for_each_va(va, &vm->gpuvm) {
-		struct vsvm_vma *vma = container_of(va, struct vsvm_vma, base);
-
-		if (vsvm_gem_is_userptr(va->gem.obj) || vma->ptes_valid)
-			continue;
-		if (vsvm_gem_is_import(va->gem.obj))
-			ret = vsvm_import_vma_bind_locked(to_vsvm_import(va->gem.obj), vm, vma);
-		else
-			ret = vm_bo_vma_restore_locked(vm, vma);
-		if (ret) {
-			drm_dbg(&vm->vdev->drm, "EXEC: VM %u: imported object at %#llx: %d\n",
-				vm->id, va->va.addr, ret);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/**
- * vsvm_vm_userptr_lock() - The notifier lock that EXEC on a VM takes
- * @vm: The VM, its lock held, its userptrs prepared
- *      (vsvm_vm_userptr_prepare()).
- *
- * Every userptr the VM maps belongs to the caller's address space (I7,
- * checked by vsvm_vm_userptr_prepare()), so one lock, that address space's
- * &vsvm_mm.notifier_lock, covers them all.
- *
- * Return: That lock, or NULL if the VM maps no userptr.
- */
-struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm)
-{
-	lockdep_assert_held(&vm->lock);
-	return vm->up_vmm ? &vm->up_vmm->notifier_lock : NULL;
-}
-
-/**
- * vsvm_vm_userptr_commit_locked() - Write the entries of a VM's userptrs
- * @vm: The VM, its lock and reservations held, and the notifier lock of
- *      its userptrs' address space (vsvm_vm_userptr_lock()).
- *
- * The second half of I3: the pages got by vsvm_vm_userptr_prepare() must
- * still be there, and no invalidation be dropping them, now that the
- * notifier lock is held; then the entries of every userptr mapping on
- * &vsvm_vm.up_invalidated are (re)written, their pages marked as used by
- * the job, and the mapping taken off the list; and the job may be queued
- * before the notifier lock is dropped, so that an invalidation that comes
- * later finds its fence in the VM's reservation.  A mapping not on the
- * list has its entries written from pages that no invalidation has
- * started to drop (it would have listed the mapping, under the notifier
- * lock held here), and already marked as used.
- *
- * Return: 0; -EAGAIN if a userptr was invalidated since it was prepared:
- * drop every lock but @vm's and prepare again.
- */
-int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm)
-{
-	struct vsvm_vma *vma;
-	int ret;
-
-	lockdep_assert_held(&vm->lock);
-	if (!vm->up_vmm)
-		return 0;
-	lockdep_assert_held(&vm->up_vmm->notifier_lock);
-	/*
-	 * Only the notifier lock held here and @vm->lock add entries (all the
-	 * VM's userptrs are of one address space, I7), and only @vm->lock
-	 * removes them: the list stays as it is while the entries are written.
-	 */
-	spin_lock(&vm->up_inval_lock);
-	while ((vma = list_first_entry_or_null(&vm->up_invalidated, struct vsvm_vma,
-					       inval_link))) {
-		struct vsvm_userptr *up = to_vsvm_userptr(vma->base.gem.obj);
-
-		spin_unlock(&vm->up_inval_lock);
-		ret = vsvm_userptr_vma_bind_locked(up, vm, vma);
-		if (ret)
-			return ret;
-		vsvm_userptr_vma_used_locked(up, vma);
-		atomic64_inc(&vm->vdev->up_stats.exec_checked);
-		spin_lock(&vm->up_inval_lock);
-		list_del_init(&vma->inval_link);
-	}
-	spin_unlock(&vm->up_inval_lock);
-	return 0;
 }
 
 /* Whether mappings cover [@addr, @addr + @range) with no hole. */
@@ -1158,7 +899,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 	}
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
-	ret = vm_lock_range(vm, &exec, NULL, op->addr, op->range);
+	ret = vsvm_vm_lock_range(vm, &exec, NULL, op->addr, op->range);
 	if (ret)
 		goto out;
 
@@ -1352,7 +1093,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 
 	/* Uninterruptible: teardown also runs when a file is closed. */
 	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
-	WARN_ON(vm_lock_range(vm, &exec, NULL, 0, BIT_ULL(VSVM_VA_BITS)));
+	WARN_ON(vsvm_vm_lock_range(vm, &exec, NULL, 0, BIT_ULL(VSVM_VA_BITS)));
 
 	vm_detach_userptrs(vm, 0, BIT_ULL(VSVM_VA_BITS));
 	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {

@@ -5,6 +5,7 @@
 #ifndef __VSVM_VM_H__
 #define __VSVM_VM_H__
 
+#include <linux/dma-resv.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -19,6 +20,7 @@
 struct dma_fence;
 struct drm_exec;
 struct drm_file;
+struct drm_gem_object;
 struct drm_vsvm_sync;
 struct seq_file;
 struct sg_table;
@@ -81,6 +83,15 @@ struct vsvm_vm {
 	atomic_t lr_jobs;
 	/** @nr_vmas: Number of mappings, at most %DRM_VSVM_MAX_MAPPINGS; under @lock. */
 	unsigned int nr_vmas;
+	/**
+	 * @nr_priv_vmas: Mappings of VM-private objects, which share the VM's
+	 * reservation (vsvm_gem_vm_root()); under @lock.  EXEC puts its fence
+	 * in that reservation for them, and orders the job after the VM's
+	 * earlier jobs, with the usage they say (vsvm_vm_private_usage()).
+	 */
+	unsigned int nr_priv_vmas;
+	/** @nr_priv_writable: Of @nr_priv_vmas, the writable ones; under @lock. */
+	unsigned int nr_priv_writable;
 	/**
 	 * @prune_start: Start of the range asynchronous UNMAPs cleared since
 	 * the last synchronous VM_BIND, whose empty tables it frees; under @lock.
@@ -199,6 +210,11 @@ void vsvm_file_fini(struct vsvm_file *vfile);
 int vsvm_vm_create(struct vsvm_device *vdev, struct vsvm_file *vfile,
 		   u64 client_id, bool svm, u32 *id);
 int vsvm_vm_lock_objects(struct vsvm_vm *vm, struct drm_exec *exec);
+enum dma_resv_usage vsvm_vm_private_usage(struct vsvm_vm *vm);
+int vsvm_vm_lock_range(struct vsvm_vm *vm, struct drm_exec *exec,
+		       struct drm_gem_object *extra, u64 addr, u64 range);
+void vsvm_vm_up_invalidated(struct vsvm_vm *vm, struct vsvm_vma *vma);
+void vsvm_vm_up_account(struct vsvm_vm *vm, struct drm_gem_object *obj, int n);
 int vsvm_vm_userptr_prepare(struct vsvm_vm *vm);
 struct mutex *vsvm_vm_userptr_lock(struct vsvm_vm *vm);
 int vsvm_vm_userptr_commit_locked(struct vsvm_vm *vm);

@@ -96,7 +96,8 @@ static const struct {
 	{ "GEM_INFO", DRM_VSVM_GEM_INFO, DRM_IOCTL_VSVM_GEM_INFO,
 	  sizeof(struct drm_vsvm_gem_info), CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) },
 	{ "GEM_USERPTR", DRM_VSVM_GEM_USERPTR, DRM_IOCTL_VSVM_GEM_USERPTR,
-	  sizeof(struct drm_vsvm_gem_userptr), CORE_ERRS | EXT_ERRS },
+	  /* -ENOENT: the VM-private extension's VM (uapi 1.9). */
+	  sizeof(struct drm_vsvm_gem_userptr), CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) },
 	{ "SVM_PREFETCH", DRM_VSVM_SVM_PREFETCH, DRM_IOCTL_VSVM_SVM_PREFETCH,
 	  sizeof(struct drm_vsvm_svm_prefetch),
 	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) },

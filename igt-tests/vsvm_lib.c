@@ -32,6 +32,10 @@
  * SUBTEST: svm-madvise-query
  * Description: vsvm_svm_madvise() and vsvm_svm_query() (libvsvm 1.1): a read-only
  *		page's attributes and range, a snapshot, and an error with its message.
+ * SUBTEST: userptr-private
+ * Description: vsvm_userptr_create_private() (uapi 1.9): the userptr maps and is
+ *		written in its VM; another VM's MAP and its export fail with -EINVAL,
+ *		an unknown VM with -ENOENT.
  *
  * SUBTEST: encoder-bounds
  * Description: The encoder writes nothing past its buffer and leaves *n at max + 1.
@@ -342,6 +346,46 @@ igt_main
 		igt_assert(strstr(vsvm_last_error(), "SVM_MADVISE"));
 		CHECK(vsvm_vm_destroy(dev0, vm));
 		munmap(b, 2 * PAGE);
+	}
+
+	igt_describe("vsvm_userptr_create_private(): the userptr maps and is written in "
+		     "its VM; another VM's MAP and its export fail with -EINVAL, an "
+		     "unknown VM with -ENOENT.");
+	igt_subtest("userptr-private") {
+		struct drm_vsvm_sync out = { 0 };
+		struct vsvm_bo *cmd_bo, *up, *none;
+		uint32_t *cmd, *mem, vm, vm2;
+		unsigned int n = 0;
+		int dmabuf;
+
+		mem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		igt_assert(mem != MAP_FAILED);
+		mem[0] = 0;
+		CHECK(vsvm_bo_create(dev0, PAGE, &cmd_bo));
+		CHECK(vsvm_bo_map(cmd_bo, (void **)&cmd));
+		CHECK(vsvm_vm_create(dev0, 0, &vm));
+		CHECK(vsvm_vm_create(dev0, 0, &vm2));
+		igt_assert_eq(vsvm_userptr_create_private(dev0, 4000, mem, PAGE, 0, &none),
+			      -ENOENT);
+		CHECK(vsvm_userptr_create_private(dev0, vm, mem, PAGE, 0, &up));
+		igt_assert_eq(vsvm_vm_map(dev0, vm2, up, 0, DATA_VA, PAGE, false), -EINVAL);
+		igt_assert_eq(vsvm_bo_export(up, &dmabuf), -EINVAL);
+		CHECK(vsvm_vm_map(dev0, vm, cmd_bo, 0, CMD_VA, PAGE, true));
+		CHECK(vsvm_vm_map(dev0, vm, up, 0, DATA_VA, PAGE, false));
+		vsvm_emit_store32(cmd, &n, PAGE / 4, DATA_VA, 0x5eed);
+		vsvm_emit_end(cmd, &n, PAGE / 4);
+		CHECK(vsvm_syncobj_create(dev0, &out.handle));
+		CHECK(vsvm_exec(dev0, vm, 0, CMD_VA, n * 4, NULL, 0, &out, 1));
+		CHECK(vsvm_syncobj_wait(dev0, out.handle, 0, 20000000000ull));
+		igt_assert_eq(vsvm_syncobj_error(dev0, out.handle), 0);
+		igt_assert_eq_u32(mem[0], 0x5eed);
+		vsvm_syncobj_destroy(dev0, out.handle);
+		CHECK(vsvm_vm_destroy(dev0, vm2));
+		CHECK(vsvm_vm_destroy(dev0, vm));
+		vsvm_bo_destroy(up);
+		vsvm_bo_destroy(cmd_bo);
+		munmap(mem, PAGE);
 	}
 
 	igt_describe("The encoder writes nothing past its buffer and leaves *n at max + 1.");

@@ -258,6 +258,31 @@
  * Description: A VM that maps userptrs of a parent and of its forked child refuses
  *		EXEC to both (-EPERM); once the parent's mapping is unmapped the child's EXEC
  *		runs, and once the child's is, the parent's does.
+ *
+ * SUBTEST: private-invalid
+ * Description: Every errno of a VM-private userptr (uapi 1.9): GEM_USERPTR with
+ *		VM id 0 or an unknown VM (-ENOENT), an SVM VM, a non-zero pad, a
+ *		registration or the extension twice (-EINVAL), an unreadable extension
+ *		(-EFAULT), creating nothing; VM_BIND of it into another VM and its PRIME
+ *		export fail with -EINVAL, while it maps and runs in its own VM.
+ *
+ * SUBTEST: private-exec-dontneed
+ * Description: With 64 bound 4 KiB userptrs private to the VM, an EXEC checks all
+ *		of them once after MAP, none on the next EXEC, and only the one that
+ *		madvise(MADV_DONTNEED) invalidated after that; its STORE reaches the new
+ *		page.
+ *
+ * SUBTEST: private-implicit-sync
+ * Description: The fence of a job writing a private userptr is in its VM's
+ *		reservation: a job on another queue reading that userptr waits for
+ *		it, although the VM maps nothing else writable, and reads what the
+ *		first job wrote.
+ *
+ * SUBTEST: private-outlives-vm
+ * Description: A private userptr's VM is destroyed, and a file closed with a VM
+ *		whose private userptr was just used: the object stays valid (GEM_INFO,
+ *		munmap of its memory, close), maps into no other VM (-EINVAL), and
+ *		nothing is left behind.
  */
 
 #define _GNU_SOURCE
@@ -629,6 +654,37 @@ static void finish(const struct up_stats *base)
 {
 	stats_wait(base, 3000);
 	check_dmachk();
+}
+
+/* --- VM-private userptrs (uapi 1.9) --------------------------------------- */
+
+/*
+ * GEM_USERPTR of [@addr, +@size) private to @vm, the extension's pad set to
+ * @pad: 0 and the handle in @handle, or -errno.
+ */
+static int __up_private(int fd, uint64_t addr, uint64_t size, uint32_t flags, uint32_t vm,
+			uint32_t pad, uint32_t *handle)
+{
+	struct drm_vsvm_gem_ext_vm_private ext = {
+		.base.name = DRM_VSVM_GEM_EXT_VM_PRIVATE, .vm_id = vm, .pad = pad,
+	};
+	struct drm_vsvm_gem_userptr u = {
+		.extensions = (uintptr_t)&ext, .addr = addr, .size = size, .flags = flags,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_GEM_USERPTR, &u))
+		return -errno;
+	*handle = u.handle;
+	return 0;
+}
+
+static uint32_t up_private(int fd, void *addr, uint64_t size, uint32_t vm)
+{
+	uint32_t h = 0;
+
+	igt_assert_eq(__up_private(fd, (uintptr_t)addr, size, 0, vm, 0, &h), 0);
+	igt_assert_neq_u32(h, 0);
+	return h;
 }
 
 static void inject(const char *point)
@@ -1074,7 +1130,8 @@ igt_main
 		     "addresses and extensions, and creates nothing when it does.");
 	igt_subtest("create-invalid") {
 		struct up_stats base = stats_now();
-		struct drm_vsvm_user_extension ext = { .name = 1 };
+		/* 1 is DRM_VSVM_GEM_EXT_VM_PRIVATE since uapi 1.9 (private-invalid). */
+		struct drm_vsvm_user_extension ext = { .name = DRM_VSVM_GEM_EXT_VM_PRIVATE + 1 };
 		int fd = drm_open_driver(DRIVER_VSVM);
 		uint8_t *buf = anon(4 * PAGE);
 		uint64_t a = (uintptr_t)buf;
@@ -1099,7 +1156,7 @@ igt_main
 		igt_assert_eq(__vsvm_gem_userptr(fd, 0xffffffffff600000ull, PAGE, UP_RO, &h),
 			      -EFAULT);
 
-		/* Extensions: none is defined, an unreadable chain faults. */
+		/* Extensions: an unknown name, a pad, an unreadable chain. */
 		{
 			struct drm_vsvm_gem_userptr u = { .addr = a, .size = PAGE };
 
@@ -3446,6 +3503,243 @@ igt_main
 		close(p[0]);
 		rmdir(OOM_CG);
 		check_dmachk();
+	}
+
+	/*
+	 * uapi (DOC: VM-private objects): every errno of the extension, of
+	 * VM_BIND into another VM, and of PRIME export.
+	 */
+	igt_describe("Every errno of a VM-private userptr: unknown VM (-ENOENT), SVM VM, "
+		     "pad, registration, twice (-EINVAL), unreadable (-EFAULT); VM_BIND "
+		     "into another VM and PRIME export fail with -EINVAL.");
+	igt_subtest("private-invalid") {
+		struct up_stats base = stats_now();
+		struct drm_vsvm_gem_ext_vm_private two[2];
+		struct drm_vsvm_gem_userptr u = { .size = PAGE };
+		uint8_t *buf = anon(4 * PAGE), *pg;
+		uint32_t h, h2, svm, vm2;
+		struct ctx c;
+		int dmabuf = -1;
+
+		ctx_init(&c);
+		u.addr = (uintptr_t)buf;
+		memset(buf, 0, 4 * PAGE);
+		igt_assert_eq(__up_private(c.fd, u.addr, PAGE, 0, 0, 0, &h), -ENOENT);
+		igt_assert_eq(__up_private(c.fd, u.addr, PAGE, 0, 4000, 0, &h), -ENOENT);
+		igt_assert_eq(__vsvm_vm_create(c.fd, DRM_VSVM_VM_CREATE_SVM, &svm), 0);
+		igt_assert_eq(__up_private(c.fd, u.addr, PAGE, 0, svm, 0, &h), -EINVAL);
+		igt_assert_eq(__up_private(c.fd, u.addr, PAGE, 0, c.vm, 1, &h), -EINVAL);
+		igt_assert_eq(__up_private(c.fd, u.addr, PAGE, UP_LONGTERM, c.vm, 0, &h),
+			      -EINVAL);
+		/* Twice in one chain. */
+		memset(two, 0, sizeof(two));
+		two[0].base.name = DRM_VSVM_GEM_EXT_VM_PRIVATE;
+		two[0].base.next_extension = (uintptr_t)&two[1];
+		two[0].vm_id = c.vm;
+		two[1] = two[0];
+		two[1].base.next_extension = 0;
+		u.extensions = (uintptr_t)&two[0];
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_GEM_USERPTR, &u, EINVAL);
+		/* The header readable, the rest of the extension not. */
+		pg = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+		igt_assert(pg != MAP_FAILED);
+		igt_assert_eq(mprotect(pg + PAGE, PAGE, PROT_NONE), 0);
+		memcpy(pg + PAGE - sizeof(two[1].base), &two[1].base, sizeof(two[1].base));
+		u.extensions = (uintptr_t)(pg + PAGE - sizeof(two[1].base));
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_GEM_USERPTR, &u, EFAULT);
+		munmap(pg, 2 * PAGE);
+		igt_assert_eq_s64(up_stat("userptrs"), base.userptrs);
+
+		/* Its own VM maps and runs it; another VM does not map it. */
+		h = up_private(c.fd, buf, 4 * PAGE, c.vm);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 4 * PAGE, 0), 0);
+		vm2 = ctx_new_vm(&c);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm2, h, 0, UP_VA, 4 * PAGE, 0), -EINVAL);
+		h2 = up_private(c.fd, buf, 4 * PAGE, vm2);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h2, 0, UP2_VA, 4 * PAGE, 0), -EINVAL);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm2, h2, 0, UP2_VA, 4 * PAGE, 0), 0);
+		/* Not exported: its reservation is the VM's. */
+		igt_assert_eq(drmPrimeHandleToFD(c.fd, h, DRM_CLOEXEC | DRM_RDWR, &dmabuf), -1);
+		igt_assert_eq(errno, EINVAL);
+		igt_assert_eq(drmPrimeHandleToFD(c.fd, h2, DRM_CLOEXEC, &dmabuf), -1);
+		igt_assert_eq(errno, EINVAL);
+
+		vsvm_emit_store32(CS(&c), UP_VA + PAGE + 4, 0x9e1f);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_u32(*(uint32_t *)(buf + PAGE + 4), 0x9e1f);
+		vsvm_emit_store32(CS(&c), UP2_VA + 2 * PAGE, 0x9e2f);
+		igt_assert_eq(run_vm(&c, vm2), 1);
+		igt_assert_eq_u32(*(uint32_t *)(buf + 2 * PAGE), 0x9e2f);
+		ctx_fini(&c);
+		munmap(buf, 4 * PAGE);
+		finish(&base);
+	}
+
+	/* I1, I3: a private userptr is invalidated and revalidated like any. */
+	igt_describe("With 64 bound userptrs private to the VM, EXEC checks them once, "
+		     "then none, then only the one MADV_DONTNEED invalidated; its STORE "
+		     "reaches the new page.");
+	igt_subtest("private-exec-dontneed") {
+		const unsigned int n = 64, k = 40;
+		struct up_stats base = stats_now();
+		uint32_t *h = calloc(n, sizeof(*h));
+		uint8_t *buf = anon(n * PAGE);
+		long long checked;
+		struct ctx c;
+		unsigned int i;
+		uint32_t v;
+
+		igt_assert(h);
+		ctx_init(&c);
+		madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
+		memset(buf, 1, n * PAGE);
+		for (i = 0; i < n; i++) {
+			h[i] = up_private(c.fd, buf + i * PAGE, PAGE, c.vm);
+			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
+						  PAGE, 0), 0);
+		}
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
+
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
+
+		igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
+		checked = up_stat("exec_checked");
+		vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
+		memcpy(&v, buf + k * PAGE + 8, 4);
+		igt_assert_eq_u32(v, 0xbeef);
+		memcpy(&v, buf, 4);
+		igt_assert_eq_u32(v, 1);
+		memcpy(&v, buf + (n - 1) * PAGE, 4);
+		igt_assert_eq_u32(v, 2);
+		assert_bytes(buf + k * PAGE, 8, 0);
+
+		for (i = 0; i < n; i++)
+			vsvm_gem_close(c.fd, h[i]);
+		free(h);
+		ctx_fini(&c);
+		munmap(buf, n * PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I9 for private objects: the job's fence is in the VM's reservation,
+	 * with the usage of its writes, so the VM's next job using the object
+	 * waits for it.  The VM maps its command buffer and semaphore BO
+	 * read-only, so that no other object orders the two jobs.
+	 */
+	igt_describe("A job on another queue reading a private userptr waits for the "
+		     "job that writes it, through the VM's reservation, and reads its write.");
+	igt_subtest("private-implicit-sync") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(PAGE);
+		struct drm_vsvm_query_device dev;
+		struct drm_vsvm_query q = {
+			.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(dev),
+			.data = (uintptr_t)&dev,
+		};
+		uint32_t vm, h, s1, s2, first;
+		struct ctx c;
+
+		ctx_init(&c);
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_QUERY, &q);
+		igt_require_f(dev.num_queues >= 2, "one hardware queue\n");
+		vm = vsvm_vm_create(c.fd, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm, c.cmd_bo, 0, CMD_VA, CMD_SIZE,
+					  DRM_VSVM_BIND_READ_ONLY), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm, c.bo, 0, BO_VA, BO_SIZE,
+					  DRM_VSVM_BIND_READ_ONLY), 0);
+		memset(buf, 0, PAGE);
+		h = up_private(c.fd, buf, PAGE, vm);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm, h, 0, UP_VA, PAGE, 0), 0);
+
+		sem_set(&c, 0);
+		c.queue = 0;
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_store32(CS(&c), UP_VA, 0xa11ce);
+		igt_assert_eq(__submit(&c, vm, 0, &s1), 0);
+		first = c.n;
+		c.queue = 1;
+		vsvm_emit_copy(CS(&c), UP_VA + 64, UP_VA, 4);
+		igt_assert_eq(__submit(&c, vm, first, &s2), 0);
+		c.n = 0;
+
+		usleep(300000);
+		igt_assert_f(vsvm_wait_ms(c.fd, s2, 0) != 0,
+			     "a job reading a private userptr ran before the job writing it (I9: its fence is not in the VM's reservation)\n");
+		igt_assert_eq_u32(*(volatile uint32_t *)(buf + 64), 0);
+		sem_set(&c, 1);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 20000), 0);
+		igt_assert_eq(vsvm_wait_ms(c.fd, s2, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s1), 1);
+		igt_assert_eq(vsvm_fence_status(c.fd, s2), 1);
+		igt_assert_eq_u32(*(uint32_t *)(buf + 64), 0xa11ce);
+		drmSyncobjDestroy(c.fd, s1);
+		drmSyncobjDestroy(c.fd, s2);
+		ctx_fini(&c);
+		munmap(buf, PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * The object holds its VM's reservation object, not the VM: the VM
+	 * goes with its last reference, and the object keeps working (KASAN on
+	 * the debug kernel sees any use after free).
+	 */
+	igt_describe("A private userptr outlives its destroyed VM, and a file closed with "
+		     "both: GEM_INFO, munmap and close work, no other VM maps it.");
+	igt_subtest("private-outlives-vm") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(4 * PAGE), *buf2 = anon(4 * PAGE);
+		struct drm_vsvm_vm_destroy d = { 0 };
+		struct drm_vsvm_gem_info gi = { 0 };
+		uint32_t vm2, h, h2, s;
+		struct ctx c, k;
+
+		ctx_init(&c);
+		memset(buf, 0, 4 * PAGE);
+		vm2 = ctx_new_vm(&c);
+		h = up_private(c.fd, buf, 4 * PAGE, vm2);
+		h2 = up_private(c.fd, buf, PAGE, vm2);	/* never mapped */
+		igt_assert_eq(vsvm_vm_map(c.fd, vm2, h, 0, UP_VA, 4 * PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA + 3 * PAGE, 0x0dd);
+		igt_assert_eq(run_vm(&c, vm2), 1);
+		igt_assert_eq_u32(*(uint32_t *)(buf + 3 * PAGE), 0x0dd);
+
+		d.vm_id = vm2;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_VM_DESTROY, &d);
+		gi.handle = h;
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_GEM_INFO, &gi);
+		igt_assert_eq_u64(gi.size, 4 * PAGE);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, 4 * PAGE, 0), -EINVAL);
+		/* A new VM may get the old id: still not the object's VM. */
+		vm2 = vsvm_vm_create(c.fd, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, vm2, h, 0, UP_VA, 4 * PAGE, 0), -EINVAL);
+		igt_assert_eq(munmap(buf, 4 * PAGE), 0);	/* invalidates, VM gone */
+		vsvm_gem_close(c.fd, h);
+		vsvm_gem_close(c.fd, h2);
+
+		/* A file closed with a VM, its private userptr and a job just done. */
+		ctx_init(&k);
+		memset(buf2, 0, 4 * PAGE);
+		h = up_private(k.fd, buf2, 4 * PAGE, k.vm);
+		igt_assert_eq(vsvm_vm_map(k.fd, k.vm, h, 0, UP_VA, 4 * PAGE, 0), 0);
+		vsvm_emit_fill(CS(&k), UP_VA, 0x5a5a5a5a, 4 * PAGE);
+		s = submit(&k, 0);
+		igt_assert_eq(vsvm_wait_ms(k.fd, s, 20000), 0);
+		ctx_fini(&k);
+		assert_bytes(buf2, 4 * PAGE, 0x5a);
+		ctx_fini(&c);
+		munmap(buf2, 4 * PAGE);
+		finish(&base);
 	}
 
 	igt_fixture {

@@ -57,7 +57,9 @@ extern "C" {
  *   space and with -EACCES for a read-only one.
  * - 1.8.0: %DRM_VSVM_QUERY_CAPS, what the device can do (DRM_VSVM_CAP_*).
  * - 1.9.0: SVM range attributes: SVM_MADVISE and SVM_QUERY (see the DOC on
- *   SVM range attributes).
+ *   SVM range attributes).  VM-private userptrs (%DRM_VSVM_GEM_EXT_VM_PRIVATE); VM_BIND
+ *   fails with -EINVAL for a MAP of one into another VM, and PRIME export
+ *   of one with -EINVAL.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -122,8 +124,9 @@ extern "C" {
  * - -E2BIG: the chain is longer than %DRM_VSVM_MAX_EXTENSIONS (this also
  *   ends a chain that loops back on itself).
  *
- * VM_BIND's %DRM_VSVM_VM_BIND_EXT_SYNCS (version 1.3) and EXEC's and
- * SVM_PREFETCH's %DRM_VSVM_EXEC_EXT_USER_FENCE (version 1.7) are the only
+ * VM_BIND's %DRM_VSVM_VM_BIND_EXT_SYNCS (version 1.3), EXEC's and
+ * SVM_PREFETCH's %DRM_VSVM_EXEC_EXT_USER_FENCE (version 1.7) and
+ * GEM_USERPTR's %DRM_VSVM_GEM_EXT_VM_PRIVATE (version 1.9) are the only
  * extensions so far: any other ioctl refuses a non-zero ``extensions`` with one of the
  * errors above.
  */
@@ -311,6 +314,14 @@ struct drm_vsvm_gem_info {
  *   the range would take the process's pinned memory past RLIMIT_MEMLOCK
  *   (unless it has CAP_IPC_LOCK);
  * - -ENODEV: the device was unplugged.
+ *
+ * With %DRM_VSVM_GEM_EXT_VM_PRIVATE (version 1.9), also:
+ *
+ * - -ENOENT: &drm_vsvm_gem_ext_vm_private.vm_id is not a VM of this file;
+ * - -EINVAL: that VM is an SVM VM (%DRM_VSVM_VM_CREATE_SVM);
+ *   &drm_vsvm_gem_ext_vm_private.pad is not zero; @flags has
+ *   %DRM_VSVM_USERPTR_PIN_LONGTERM; or the extension is given twice;
+ * - -EFAULT: the extension cannot be read.
  */
 struct drm_vsvm_gem_userptr {
 	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
@@ -323,6 +334,55 @@ struct drm_vsvm_gem_userptr {
 	__u32 flags;
 	/** @handle: Out: the new object's GEM handle. */
 	__u32 handle;
+};
+
+/**
+ * DOC: VM-private objects
+ *
+ * A userptr made with %DRM_VSVM_GEM_EXT_VM_PRIVATE is private to one VM of
+ * the file: it shares that VM's reservation (dma_resv) and may be mapped
+ * in that VM only.  An EXEC then locks, and puts its fence in, the VM's
+ * reservation once for all of the VM's private objects, however many there
+ * are, rather than once per object: use it for the many objects only one
+ * VM uses (a VM with thousands of userptrs).
+ *
+ * What changes for such an object:
+ *
+ * - VM_BIND of it into another VM fails with -EINVAL, also once its VM is
+ *   destroyed (the object stays valid and can still be closed);
+ * - PRIME export of it (DRM_IOCTL_PRIME_HANDLE_TO_FD) fails with -EINVAL:
+ *   no other device or driver may wait on, or add to, the VM's
+ *   reservation;
+ * - implicit sync is the VM's: a job of the VM waits for the earlier jobs
+ *   of the VM that may write one of its private objects, whichever object
+ *   it uses, and binds order against the VM's jobs as for any object.
+ *   Since no other VM, device or process can use the object, nothing else
+ *   orders against it;
+ * - it cannot be a registration (%DRM_VSVM_USERPTR_PIN_LONGTERM, -EINVAL):
+ *   a registration exists to be shared, and a private object never is.
+ *
+ * Everything else is as for any userptr: invalidation, the -EPERM and
+ * -EFAULT of VM_BIND and EXEC, the mapping limits.
+ */
+
+/** DRM_VSVM_GEM_EXT_VM_PRIVATE - GEM_USERPTR extension: &struct drm_vsvm_gem_ext_vm_private. */
+#define DRM_VSVM_GEM_EXT_VM_PRIVATE	1
+
+/**
+ * struct drm_vsvm_gem_ext_vm_private - Make a new object private to a VM
+ *
+ * An extension of &struct drm_vsvm_gem_userptr (version 1.9): see the DOC
+ * on VM-private objects, and &struct drm_vsvm_gem_userptr for its errors
+ * (-ENOENT for an unknown @vm_id; -EINVAL for an SVM VM, a non-zero @pad,
+ * a registration, or a second such extension; -EFAULT if unreadable).
+ */
+struct drm_vsvm_gem_ext_vm_private {
+	/** @base: name = %DRM_VSVM_GEM_EXT_VM_PRIVATE. */
+	struct drm_vsvm_user_extension base;
+	/** @vm_id: A VM of this file, not an SVM VM (-ENOENT, -EINVAL). */
+	__u32 vm_id;
+	/** @pad: Must be zero (-EINVAL). */
+	__u32 pad;
 };
 
 /**
@@ -359,7 +419,7 @@ struct drm_vsvm_gem_userptr {
  * (vgem, udmabuf's users, other drivers) would honour.
  * DRM_IOCTL_PRIME_HANDLE_TO_FD of a userptr fails with:
  *
- * - -EINVAL: the userptr is in notifier mode;
+ * - -EINVAL: the userptr is in notifier mode, or VM-private (version 1.9);
  * - -EPERM: the caller's address space is not the one that created the
  *   userptr (a child after fork() using the inherited file, or a process
  *   that received the file over a unix socket), even if the registering
@@ -853,6 +913,8 @@ struct drm_vsvm_vm_bind_ext_syncs {
  *   or an UNMAP that would cut one mapping in two;
  * - -EINVAL: the VM is an SVM VM, which mirrors its process and has
  *   nothing bound (version 1.5);
+ * - -EINVAL: a MAP object is private to another VM (version 1.9; see the
+ *   DOC on VM-private objects), checked before any op is done;
  * - -EPERM: a MAP object is a userptr of another process's address space
  *   (version 1.4; see the DOC on userptr);
  * - -EFAULT: the pages of a MAP userptr cannot be had: part of its range is

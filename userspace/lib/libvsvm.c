@@ -395,10 +395,12 @@ int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out)
 	return 0;
 }
 
-int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
-			struct vsvm_bo **out)
+static int userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
+			  const struct drm_vsvm_gem_ext_vm_private *vm_private,
+			  struct vsvm_bo **out)
 {
 	struct drm_vsvm_gem_userptr args = {
+		.extensions = (uintptr_t)vm_private,
 		.addr = (uintptr_t)ptr, .size = size, .flags = flags,
 	};
 	struct vsvm_bo *bo;
@@ -406,6 +408,9 @@ int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t
 	pthread_mutex_lock(&dev->lock);
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_GEM_USERPTR, &args)) {
 		pthread_mutex_unlock(&dev->lock);
+		if (vm_private)
+			return fail(errno, "GEM_USERPTR of %llu bytes at %p (flags %#x), private to VM %u",
+				    (unsigned long long)size, ptr, flags, vm_private->vm_id);
 		return fail(errno, "GEM_USERPTR of %llu bytes at %p (flags %#x)",
 			    (unsigned long long)size, ptr, flags);
 	}
@@ -421,6 +426,23 @@ int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t
 		return fail(ENOMEM, "vsvm_userptr_create");
 	*out = bo;
 	return 0;
+}
+
+int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
+			struct vsvm_bo **out)
+{
+	return userptr_create(dev, ptr, size, flags, NULL, out);
+}
+
+int vsvm_userptr_create_private(struct vsvm_dev *dev, uint32_t vm_id, void *ptr,
+				uint64_t size, uint32_t flags, struct vsvm_bo **out)
+{
+	struct drm_vsvm_gem_ext_vm_private ext = {
+		.base.name = DRM_VSVM_GEM_EXT_VM_PRIVATE,
+		.vm_id = vm_id,
+	};
+
+	return userptr_create(dev, ptr, size, flags, &ext, out);
 }
 
 int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd)

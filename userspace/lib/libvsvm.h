@@ -90,6 +90,15 @@ int vsvm_bo_create(struct vsvm_dev *dev, uint64_t size, struct vsvm_bo **out);
  */
 int vsvm_userptr_create(struct vsvm_dev *dev, void *ptr, uint64_t size, uint32_t flags,
 			struct vsvm_bo **out);
+/*
+ * As vsvm_userptr_create(), but the object is private to the VM @vm_id
+ * (DRM_VSVM_GEM_EXT_VM_PRIVATE, uapi 1.9): it shares the VM's reservation,
+ * so an EXEC on the VM costs the same however many private objects it
+ * maps; it can be mapped in that VM only and cannot be exported, nor be a
+ * registration (DRM_VSVM_USERPTR_PIN_LONGTERM).
+ */
+int vsvm_userptr_create_private(struct vsvm_dev *dev, uint32_t vm_id, void *ptr,
+				uint64_t size, uint32_t flags, struct vsvm_bo **out);
 /* A dma-buf of the object (PRIME export); close the fd when done. */
 int vsvm_bo_export(struct vsvm_bo *bo, int *dmabuf_fd);
 /*

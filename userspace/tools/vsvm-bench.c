@@ -52,12 +52,15 @@
  *     one object, three modes.  (256 MiB rather than 1 GiB keeps the
  *     emulated test VM's run short.)
  * P6: what one operation costs beside N = 1, 1,000 and 10,000 other bound
- *     4 KiB userptrs of the process, as ratios against N = 1: munmap and
- *     mprotect of one more bound userptr (goal ~1x), EXEC of one STORE
- *     (goal <= 2x), the process's exit (goal < 1 s at 10,000), and the
- *     kernel's slab growth per userptr; and munmap of a range under 1,000
- *     bound 4 KiB userptrs, against the same munmap with their entries never
- *     written (goal <= 2x).
+ *     4 KiB userptrs of the process, private to the VM (uapi 1.9), as
+ *     ratios against N = 1: munmap and mprotect of one more bound userptr
+ *     (goal ~1x), EXEC of one STORE (goal <= 2x), the process's exit (goal
+ *     < 1 s at 10,000), and the kernel's slab growth per userptr; the same
+ *     at N = 1 and 10,000 with ordinary userptrs, each with a reservation
+ *     of its own that EXEC locks (no goal: the shape before private
+ *     objects); and munmap of a range under 1,000 bound 4 KiB userptrs,
+ *     against the same munmap with their entries never written (goal <=
+ *     2x).
  * F1: fault service: SVM first touch of 256 MiB of fresh memory by one GPU
  *     FILL in 2 MiB chunks (faults resolved by the fault queue) against the
  *     CPU's first-touch write of the same size, with the mean time of each
@@ -1163,11 +1166,11 @@ static double p6_store(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint64_t
 /*
  * @n userptrs of 4 KiB over @p, bound at @va on: with @exec, synchronously
  * and then used by a job; else asynchronously (pinned, and no entry is
- * written until an EXEC).  Returns the objects (libvsvm's, to destroy), in
- * an array of @n the caller frees.
+ * written until an EXEC).  With @priv, private to @vm.  Returns the
+ * objects (libvsvm's, to destroy), in an array of @n the caller frees.
  */
 static struct vsvm_bo **p6_bind(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, uint8_t *p,
-				unsigned int n, uint64_t va, bool exec)
+				unsigned int n, uint64_t va, bool exec, bool priv)
 {
 	struct vsvm_bo **ups = calloc(n, sizeof(*ups));
 	struct drm_vsvm_vm_bind_op op;
@@ -1178,7 +1181,11 @@ static struct vsvm_bo **p6_bind(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd,
 		exit(1);
 	}
 	for (i = 0; i < n; i++) {
-		CHECK(vsvm_userptr_create(dev, p + ((size_t)i << 12), 4096, 0, &ups[i]));
+		if (priv)
+			CHECK(vsvm_userptr_create_private(dev, vm, p + ((size_t)i << 12), 4096, 0,
+							  &ups[i]));
+		else
+			CHECK(vsvm_userptr_create(dev, p + ((size_t)i << 12), 4096, 0, &ups[i]));
 		op = (struct drm_vsvm_vm_bind_op){
 			.op = DRM_VSVM_BIND_OP_MAP, .handle = vsvm_bo_handle(ups[i]),
 			.addr = va + ((uint64_t)i << 12), .range = 4096,
@@ -1214,8 +1221,11 @@ static double p6_one(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, bool prot)
 	return t;
 }
 
-/* A process with @n bound userptrs measures, then exits without cleaning up. */
-static void p6_child(unsigned int n, struct p6_res *res)
+/*
+ * A process with @n bound userptrs (private to the VM with @priv)
+ * measures, then exits without cleaning up.
+ */
+static void p6_child(unsigned int n, bool priv, struct p6_res *res)
 {
 	double mu[P6_RUNS], mp[P6_RUNS], ex[P6_RUNS];
 	struct vsvm_bo *cmd_bo;
@@ -1229,7 +1239,7 @@ static void p6_child(unsigned int n, struct p6_res *res)
 	vm = dev_vm(dev, &cmd_bo, &cmd);
 	p = p6_pages(n);
 	slab = p6_slab_kib();
-	p6_bind(dev, vm, cmd, p, n, P6_VA, true);	/* kept until the exit */
+	p6_bind(dev, vm, cmd, p, n, P6_VA, true, priv);	/* kept until the exit */
 	res->slab_kib = p6_slab_kib() - slab;
 	for (r = 0; r < P6_RUNS; r++) {
 		mu[r] = p6_one(dev, vm, cmd, false);
@@ -1256,7 +1266,7 @@ static double p6_range(bool written)
 	CHECK(vsvm_dev_open(0, true, &dev));
 	vm = dev_vm(dev, &cmd_bo, &cmd);
 	p = p6_pages(P6_RANGE);
-	ups = p6_bind(dev, vm, cmd, p, P6_RANGE, P6_VA, written);
+	ups = p6_bind(dev, vm, cmd, p, P6_RANGE, P6_VA, written, false);
 	t = now();
 	munmap(p, (size_t)P6_RANGE << 12);
 	t = now() - t;
@@ -1269,17 +1279,52 @@ static double p6_range(bool written)
 	return t;
 }
 
+/* One P6 row: a process with @n bound userptrs; @base is N = 1's. */
+static void p6_row(unsigned int n, bool priv, struct p6_res *res, struct p6_res *base)
+{
+	double exit_s;
+	pid_t pid;
+	int st;
+
+	memset(res, 0, sizeof(*res));
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		p6_child(n, priv, res);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "vsvm-bench: P6: the process failed\n");
+		exit(1);
+	}
+	exit_s = now() - res->exit_t0;
+	if (n == 1)
+		*base = *res;
+	printf("P6 %-7s %6u %9.2f ms %6.2fx %9.2f ms %6.2fx %9.2f ms %6.2fx %8.1f ms",
+	       priv ? "private" : "shared", n, res->munmap * 1e3, res->munmap / base->munmap,
+	       res->mprotect * 1e3, res->mprotect / base->mprotect,
+	       res->exec * 1e3, res->exec / base->exec, exit_s * 1e3);
+	if (n == 10000 && priv) {
+		figure("exec_store_n10000_vs_n1", res->exec / base->exec, "x", GOAL_LE, 2);
+		figure("exit_n10000", exit_s * 1e3, "ms", GOAL_LE, 1000);
+	} else if (n == 10000) {
+		figure("exec_store_shared_n10000_vs_n1", res->exec / base->exec, "x",
+		       GOAL_NONE, 0);
+	}
+	/* /proc/meminfo counts KiB: one userptr is below its grain. */
+	if (n >= 1000)
+		printf(" %7.2f KiB\n", (double)res->slab_kib / n);
+	else
+		printf(" %11s\n", "-");
+}
+
 static void p6(void)
 {
 	/* 100,000 would need seven VMs and minutes of the emulated guest. */
 	static const unsigned int ns[] = { 1, 1000, 10000 };
 	struct p6_res *res = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct p6_res base = { 0 };
-	double exit_s, on, off, t0 = now();
+	struct p6_res base = { 0 }, shared_base = { 0 }, priv, shared;
+	double on, off, t0 = now();
 	unsigned int i;
-	pid_t pid;
-	int st;
 
 	if (res == MAP_FAILED) {
 		perror("vsvm-bench: mmap");
@@ -1287,36 +1332,18 @@ static void p6(void)
 	}
 	printf("P6 costs beside N other bound 4 KiB userptrs, medians of %u (N = 100,000 not run: it takes minutes in the emulated guest):\n",
 	       P6_RUNS);
-	printf("P6   %6s %22s %22s %22s %10s %12s\n", "N", "munmap one more",
+	printf("P6 %-7s %6s %22s %22s %22s %10s %12s\n", "objects", "N", "munmap one more",
 	       "mprotect one more", "EXEC of one STORE", "exit", "slab/userptr");
-	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-		memset(res, 0, sizeof(*res));
-		fflush(stdout);
-		pid = fork();
-		if (!pid)
-			p6_child(ns[i], res);
-		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
-			fprintf(stderr, "vsvm-bench: P6: the process failed\n");
-			exit(1);
-		}
-		exit_s = now() - res->exit_t0;
-		if (!i)
-			base = *res;
-		printf("P6   %6u %9.2f ms %6.2fx %9.2f ms %6.2fx %9.2f ms %6.2fx %8.1f ms",
-		       ns[i], res->munmap * 1e3, res->munmap / base.munmap,
-		       res->mprotect * 1e3, res->mprotect / base.mprotect,
-		       res->exec * 1e3, res->exec / base.exec, exit_s * 1e3);
-		if (ns[i] == 10000) {
-			figure("exec_store_n10000_vs_n1", res->exec / base.exec, "x", GOAL_LE, 2);
-			figure("exit_n10000", exit_s * 1e3, "ms", GOAL_LE, 1000);
-		}
-		/* /proc/meminfo counts KiB: one userptr is below its grain. */
-		if (ns[i] >= 1000)
-			printf(" %7.2f KiB\n", (double)res->slab_kib / ns[i]);
-		else
-			printf(" %11s\n", "-");
-	}
-	printf("P6   goals: munmap and mprotect ~1x, EXEC <= 2x, exit with 10,000 < 1 s\n");
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		p6_row(ns[i], true, res, &base);
+	priv = *res;
+	/* The shape before VM-private objects: EXEC locks every userptr. */
+	p6_row(1, false, res, &shared_base);
+	p6_row(10000, false, res, &shared_base);
+	shared = *res;
+	printf("P6   goals (private): munmap and mprotect ~1x, EXEC <= 2x, exit with 10,000 < 1 s\n");
+	printf("P6   EXEC at N = 10,000 against N = 1: private %.2fx (goal <= 2x), shared %.2fx\n",
+	       priv.exec / base.exec, shared.exec / shared_base.exec);
 	munmap(res, 4096);
 
 	on = p6_range(true);

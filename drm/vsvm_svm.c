@@ -15,10 +15,12 @@
 
 #include "vsvm_dmachk.h"
 #include "vsvm_drv.h"
+#include "vsvm_migrate.h"
 #include "vsvm_mm.h"
 #include "vsvm_svm.h"
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 /**
  * DOC: shared virtual memory
@@ -272,7 +274,11 @@ static void svm_unmap_pages(struct vsvm_vm *vm, dma_addr_t *dmas, unsigned long 
 	}
 }
 
-/* DMA-maps the faulted pages, telling the checker; returns how many. */
+/*
+ * DMA-maps the faulted pages, telling the checker; returns how many.  A
+ * page in the device's VRAM is reached through its backing page, which
+ * holds its data (see vsvm_vram.c).
+ */
 static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
 				   unsigned long n)
 {
@@ -280,7 +286,10 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		dmas[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+		struct page *backing = vsvm_vram_backing(vm->vdev, page);
+
+		dmas[i] = dma_map_page_attrs(dev, backing ?: page, 0, PAGE_SIZE,
 					     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 		if (dma_mapping_error(dev, dmas[i]))
 			break;
@@ -301,21 +310,45 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
  * @end_out: Out, if not NULL: the end of the chunk mapped.
  *
+ * vsvm_svm_fault_at() with the pages left where they are
+ * (%VSVM_SVM_LOC_ANY).
+ *
+ * Return: as vsvm_svm_fault_at().
+ */
+int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out)
+{
+	return vsvm_svm_fault_at(vm, addr, write, prefetch, VSVM_SVM_LOC_ANY, end_out);
+}
+
+/**
+ * vsvm_svm_fault_at() - Resolve a GPU fault of an SVM VM, placing its chunk
+ * @vm: The SVM VM.
+ * @addr: The faulting address.
+ * @write: Whether the access writes.
+ * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
+ * @loc: Where the chunk's pages go first (&enum vsvm_svm_loc).
+ * @end_out: Out, if not NULL: the end of the chunk mapped.
+ *
  * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
- * tables; see the DOC section.  May sleep and allocate: called by the fault
- * queue's workers (vsvm_fault.c), never by an engine thread.
+ * tables; see the DOC section.  With %VSVM_SVM_LOC_VRAM its pages move to
+ * the device's VRAM first, with %VSVM_SVM_LOC_SYSTEM those in VRAM move
+ * back (vsvm_migrate.c); pages in this device's VRAM are mapped there
+ * unless @loc is %VSVM_SVM_LOC_SYSTEM.  May sleep and allocate: called by
+ * the fault queue's workers (vsvm_fault.c), never by an engine thread.
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
  * memory the CPU may not write; -ENOMEM.
  */
-int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out)
+int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
+		      enum vsvm_svm_loc loc, u64 *end_out)
 {
 	struct vsvm_svm *svm = vm->svm;
 	struct vsvm_device *vdev = vm->vdev;
 	unsigned long start = 0, end = 0, n = 0, i, timeout, mapped = 0, chunk, max;
 	unsigned int size_idx;
-	u64 t0 = ktime_get_ns(), t1 = t0, t2;
+	u64 t0 = ktime_get_ns(), t1 = t0, t2, tm = 0, copy_ns = 0;
+	long migrated = 0;
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
 	unsigned long *pfns = NULL;
@@ -368,6 +401,16 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	chunk = svm_chunk_sizes[size_idx];
 	start = ALIGN_DOWN(addr, chunk);
 	end = start + chunk;
+	/*
+	 * Placement: the chunk's pages move before they are looked up (the
+	 * migration's invalidation clears the GPU's entries of the pages
+	 * that move, I1).  A chunk that cannot move is mapped where it is.
+	 */
+	if (loc == VSVM_SVM_LOC_VRAM && vdev->vram)
+		migrated = vsvm_migrate_to_vram(vm, vma, start, end, &copy_ns);
+	else if (loc == VSVM_SVM_LOC_SYSTEM)
+		vsvm_migrate_range_to_ram(vm, vma, start, end);
+	tm = ktime_get_ns();
 	mmap_read_unlock(svm->mm);
 
 	n = (end - start) >> PAGE_SHIFT;
@@ -392,6 +435,12 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		.end = end,
 		.hmm_pfns = pfns,
 		.default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
+		/*
+		 * The device's own VRAM pages come back as they are; another
+		 * device's, and all of them for a move to system memory, are
+		 * faulted, which moves them back (their migrate_to_ram).
+		 */
+		.dev_private_owner = loc != VSVM_SVM_LOC_SYSTEM && vdev->vram ? vdev : NULL,
 	};
 	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	for (;;) {
@@ -461,6 +510,15 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 
 	if (end_out)
 		*end_out = end;
+	if (migrated > 0) {
+		struct vsvm_vram_stats *vs = &vdev->vram->stats[size_idx];
+
+		atomic64_inc(&vs->faults);
+		atomic64_add(tm - t0, &vs->migrate_ns);
+		atomic64_add(copy_ns, &vs->copy_ns);
+		atomic64_add(t1 - tm, &vs->get_pages_ns);
+		atomic64_add(t2 - t1, &vs->bind_ns);
+	}
 	if (prefetch) {
 		atomic64_add(n, &svm->prefetch_pages);
 	} else {

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "vsvm_migrate.h"
+
 struct mm_struct;
 struct seq_file;
 struct vsvm_device;
@@ -74,6 +76,8 @@ void vsvm_svm_fini(struct vsvm_vm *vm);
 void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
+int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
+		      enum vsvm_svm_loc loc, u64 *end_out);
 bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 

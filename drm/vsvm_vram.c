@@ -33,7 +33,9 @@
  * page, through the GPU page table and its DMA address, so that the page
  * tables, the TLB and the DMA checker treat VRAM as they treat system
  * memory.  The backing is allocated as the page is, so only VRAM in use
- * costs memory; the pagemap itself costs its struct pages.
+ * costs memory; the pagemap itself costs its struct pages, over a range
+ * rounded up to whole memory sections (128 MiB on x86-64), of which only
+ * the first ``vram_mb`` are handed out.
  *
  * The allocator is a free list of device pages (&vsvm_vram.free) under a
  * spinlock: page_free may run wherever the core mm drops a page's last
@@ -174,8 +176,12 @@ int vsvm_vram_init(struct vsvm_device *vdev, u32 size_mb)
 		ret = PTR_ERR(ptr);
 		goto err_release;
 	}
+	/*
+	 * The range is whole memory sections (128 MiB on x86-64): only its
+	 * first @size_mb are VRAM, the rest of its pages are never handed out.
+	 */
 	first = PHYS_PFN(vram->res->start);
-	vram->npages = resource_size(vram->res) >> PAGE_SHIFT;
+	vram->npages = ((unsigned long)size_mb * SZ_1M) >> PAGE_SHIFT;
 	for (pfn = first + vram->npages; pfn-- > first; ) {
 		struct page *page = pfn_to_page(pfn);
 

@@ -49,9 +49,9 @@
  *		for it) and writes its copy; the parent's GPU still reads its own data.
  *
  * SUBTEST: gup-migrates-back
- * Description: A kernel access to a VRAM page through get_user_pages
- *		(process_vm_readv) and through copy_from_user (write to a pipe) moves it
- *		back first, with its data.
+ * Description: A kernel access to a VRAM page through get_user_pages (vmsplice)
+ *		and through copy_from_user (write to a pipe) moves it back first, with
+ *		its data.
  *
  * SUBTEST: file-backed-stays
  * Description: A shared memfd mapping cannot move to VRAM: the prefetch leaves it in
@@ -587,7 +587,7 @@ igt_main
 	igt_describe("get_user_pages and copy_from_user on VRAM pages move them back.");
 	igt_subtest("gup-migrates-back") {
 		uint8_t *a, *back = malloc(PAGE);
-		struct iovec local, remote;
+		struct iovec iov;
 		int pipefd[2];
 		struct ctx c;
 
@@ -597,11 +597,12 @@ igt_main
 		fill_pat(a, 0, 2 * MB, 17);
 		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
 		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
-		local = (struct iovec){ .iov_base = back, .iov_len = PAGE };
-		remote = (struct iovec){ .iov_base = a + 5 * PAGE, .iov_len = PAGE };
-		igt_assert_eq(process_vm_readv(getpid(), &local, 1, &remote, 1, 0), (ssize_t)PAGE);
-		assert_pat(back, 5 * PAGE, PAGE, 17);
 		igt_assert_eq(pipe(pipefd), 0);
+		/* vmsplice takes references to the pages (get_user_pages). */
+		iov = (struct iovec){ .iov_base = a + 5 * PAGE, .iov_len = PAGE };
+		igt_assert_eq(vmsplice(pipefd[1], &iov, 1, 0), (ssize_t)PAGE);
+		igt_assert_eq(read(pipefd[0], back, PAGE), (ssize_t)PAGE);
+		assert_pat(back, 5 * PAGE, PAGE, 17);
 		igt_assert_eq(write(pipefd[1], a + 9 * PAGE, PAGE), (ssize_t)PAGE);
 		igt_assert_eq(read(pipefd[0], back, PAGE), (ssize_t)PAGE);
 		assert_pat(back, 9 * PAGE, PAGE, 17);

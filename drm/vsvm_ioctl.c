@@ -819,6 +819,164 @@ out_free:
 	return ret;
 }
 
+/*
+ * Looks up the SVM VM of SVM_MADVISE and SVM_QUERY, of the caller's
+ * address space (I7: a range's attributes and pages are its process's).
+ */
+static struct vsvm_vm *svm_vm_get(struct drm_device *drm, struct drm_file *file,
+				  const char *ioctl, u32 vm_id)
+{
+	struct vsvm_vm *vm;
+	int ret;
+
+	ret = vm_id_check(drm, ioctl, vm_id);
+	if (ret)
+		return ERR_PTR(ret);
+	vm = vsvm_vm_lookup(file->driver_priv, vm_id);
+	if (!vm) {
+		drm_dbg(drm, "%s: no VM %u\n", ioctl, vm_id);
+		return ERR_PTR(-ENOENT);
+	}
+	if (!vm->svm) {
+		drm_dbg(drm, "%s: VM %u is not an SVM VM\n", ioctl, vm_id);
+		ret = -EINVAL;
+	} else if (current->mm != vm->svm->mm) {
+		drm_dbg(drm, "%s: SVM VM %u mirrors another address space\n", ioctl, vm_id);
+		ret = -EPERM;
+	}
+	if (ret) {
+		vsvm_vm_put(vm);
+		return ERR_PTR(ret);
+	}
+	return vm;
+}
+
+/* Checks an SVM range of SVM_MADVISE or SVM_QUERY; @size may be zero. */
+static int svm_range_check(struct drm_device *drm, const char *ioctl, u64 addr, u64 size,
+			   u64 *end)
+{
+	if (!PAGE_ALIGNED(addr | size) || check_add_overflow(addr, size, end) ||
+	    *end > BIT_ULL(DRM_VSVM_VA_BITS) || addr >= BIT_ULL(DRM_VSVM_VA_BITS)) {
+		drm_dbg(drm, "%s: bad range [%#llx, +%#llx)\n", ioctl, addr, size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vsvm_ioctl_svm_madvise(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_vsvm_svm_madvise *args = data;
+	bool device = false;
+	struct vsvm_vm *vm;
+	u32 max;
+	u64 end;
+	int ret;
+
+	if (args->flags) {
+		drm_dbg(drm, "SVM_MADVISE: unknown flags %#x\n", args->flags);
+		return -EINVAL;
+	}
+	switch (args->attr) {
+	case DRM_VSVM_SVM_ATTR_PREFERRED_LOC:
+		max = DRM_VSVM_MEM_OTHER_DEVICE;
+		device = args->value != DRM_VSVM_MEM_SYSTEM;
+		break;
+	case DRM_VSVM_SVM_ATTR_READ_ONLY:
+		max = 1;
+		break;
+	case DRM_VSVM_SVM_ATTR_ATOMIC:
+		max = DRM_VSVM_ATOMIC_MODE_SYSTEM;
+		device = args->value == DRM_VSVM_ATOMIC_MODE_DEVICE;
+		break;
+	default:
+		drm_dbg(drm, "SVM_MADVISE: unknown attribute %u\n", args->attr);
+		return -EINVAL;
+	}
+	if (args->value > max) {
+		drm_dbg(drm, "SVM_MADVISE: attribute %u has no value %u\n", args->attr,
+			args->value);
+		return -EINVAL;
+	}
+	if (!args->size) {
+		drm_dbg(drm, "SVM_MADVISE: empty range\n");
+		return -EINVAL;
+	}
+	ret = svm_range_check(drm, "SVM_MADVISE", args->addr, args->size, &end);
+	if (ret)
+		return ret;
+	ret = vsvm_ext_walk(drm, "SVM_MADVISE", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	vm = svm_vm_get(drm, file, "SVM_MADVISE", args->vm_id);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	/* Device memory and exclusive access need device-private pages. */
+	if (device && !IS_ENABLED(CONFIG_DEVICE_PRIVATE)) {
+		drm_dbg(drm, "SVM_MADVISE: attribute %u value %u needs CONFIG_DEVICE_PRIVATE\n",
+			args->attr, args->value);
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = vsvm_svm_madvise(vm, args->addr, end, args->attr, args->value);
+	}
+	vsvm_vm_put(vm);
+	return ret;
+}
+
+static int vsvm_ioctl_svm_query(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_vsvm_svm_query *args = data;
+	struct vsvm_svm_attr attr;
+	struct vsvm_vm *vm;
+	u8 *pages = NULL;
+	u64 end;
+	int ret;
+
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "SVM_QUERY: non-zero flags or pad\n");
+		return -EINVAL;
+	}
+	ret = svm_range_check(drm, "SVM_QUERY", args->addr, args->size, &end);
+	if (ret)
+		return ret;
+	if (args->size > DRM_VSVM_SVM_QUERY_MAX_SIZE) {
+		drm_dbg(drm, "SVM_QUERY: %#llx bytes is more than one query snapshots\n",
+			args->size);
+		return -E2BIG;
+	}
+	ret = vsvm_ext_walk(drm, "SVM_QUERY", args->extensions, NULL, 0, NULL);
+	if (ret)
+		return ret;
+	vm = svm_vm_get(drm, file, "SVM_QUERY", args->vm_id);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	if (args->size) {
+		pages = kvmalloc(args->size >> PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
+		if (!pages) {
+			ret = -ENOMEM;
+			goto out_put;
+		}
+		ret = vsvm_svm_snapshot(vm, args->addr, end, pages);
+		if (ret) {
+			drm_dbg(drm, "SVM_QUERY: snapshot failed: %d\n", ret);
+			goto out_free;
+		}
+		if (copy_to_user(u64_to_user_ptr(args->pages), pages, args->size >> PAGE_SHIFT)) {
+			drm_dbg(drm, "SVM_QUERY: pages at %#llx not writable\n", args->pages);
+			ret = -EFAULT;
+			goto out_free;
+		}
+	}
+	vsvm_svm_attr_get(vm, args->addr, &attr, &args->range_start, &args->range_end);
+	args->preferred_loc = attr.preferred;
+	args->atomic = attr.atomic;
+	args->read_only = attr.read_only;
+out_free:
+	kvfree(pages);
+out_put:
+	vsvm_vm_put(vm);
+	return ret;
+}
+
 /* Whether *@addr, masked, compares with @value as @op says. */
 static bool ufence_holds(u64 cur, u64 value, u64 mask, u16 op)
 {
@@ -946,6 +1104,8 @@ VSVM_IOCTL_ENTER(exec)
 VSVM_IOCTL_ENTER(gem_info)
 VSVM_IOCTL_ENTER(gem_userptr)
 VSVM_IOCTL_ENTER(svm_prefetch)
+VSVM_IOCTL_ENTER(svm_madvise)
+VSVM_IOCTL_ENTER(svm_query)
 
 #define VSVM_IOCTL(name, func) \
 	DRM_IOCTL_DEF_DRV(VSVM_##name, vsvm_ioctl_##func##_enter, DRM_RENDER_ALLOW)
@@ -965,4 +1125,6 @@ const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS] = {
 	VSVM_IOCTL(GEM_USERPTR, gem_userptr),
 	VSVM_IOCTL(SVM_PREFETCH, svm_prefetch),
 	VSVM_IOCTL_NOENTER(WAIT_USER_FENCE, wait_user_fence),
+	VSVM_IOCTL(SVM_MADVISE, svm_madvise),
+	VSVM_IOCTL(SVM_QUERY, svm_query),
 };

@@ -27,7 +27,7 @@ int vsvm_ext_walk(struct drm_device *drm, const char *ioctl, u64 ext,
 		  const vsvm_ext_fn *fns, unsigned int count, void *data);
 
 /* Number of driver ioctls: the highest DRM_VSVM_* number plus one. */
-#define VSVM_NUM_IOCTLS (DRM_VSVM_WAIT_USER_FENCE + 1)
+#define VSVM_NUM_IOCTLS (DRM_VSVM_SVM_QUERY + 1)
 
 extern const struct drm_ioctl_desc vsvm_ioctls[VSVM_NUM_IOCTLS];
 

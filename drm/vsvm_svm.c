@@ -186,6 +186,7 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 	svm->vm = vm;
 	svm->mm = current->mm;
 	xa_init(&svm->dma);
+	vsvm_svm_attr_init(&svm->attrs);
 	svm->vmm = vsvm_mm_get(vm->vdev, current->mm);
 	if (IS_ERR(svm->vmm)) {
 		ret = PTR_ERR(svm->vmm);
@@ -201,6 +202,7 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 err_put:
 	vsvm_mm_put(svm->vmm);
 err_free:
+	vsvm_svm_attr_fini(&svm->attrs);
 	kfree(svm);
 	return ret;
 }
@@ -241,6 +243,7 @@ void vsvm_svm_free(struct vsvm_vm *vm)
 	if (!svm)
 		return;
 	xa_destroy(&svm->dma);
+	vsvm_svm_attr_fini(&svm->attrs);
 	vsvm_mm_put(svm->vmm);
 	vm->svm = NULL;
 	kfree(svm);
@@ -338,7 +341,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
  * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
- * memory the CPU may not write; -ENOMEM.
+ * memory the CPU may not write, or to a read-only range; -ENOMEM.
  */
 int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		      enum vsvm_svm_loc loc, u64 *end_out)
@@ -352,7 +355,9 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
 	unsigned long *pfns = NULL;
+	struct vsvm_svm_attr attr;
 	dma_addr_t *dmas = NULL;
+	u64 ro_end = 0;
 	int ret;
 
 	/* Injection: hold a GPU fault as its resolution starts. */
@@ -378,12 +383,22 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		goto out;
 	}
 	/*
+	 * I10: a write to a range the process made read-only for the GPU
+	 * (SVM_MADVISE) is refused like a write to a read-only VMA.
+	 */
+	if (write && vsvm_svm_attr_read_only(vm, addr)) {
+		mmap_read_unlock(svm->mm);
+		drm_dbg(&vdev->drm, "SVM fault at %#llx: write to a read-only range\n", addr);
+		ret = -EPERM;
+		goto out;
+	}
+	/*
 	 * Where the CPU may write, map for writing even on a read fault: the
 	 * pages are then the process's own, never the shared zero page (which
 	 * every read of untouched memory would otherwise DMA-map again and
 	 * again), and a later GPU write needs no second fault.
 	 */
-	if (vma->vm_flags & VM_WRITE)
+	if ((vma->vm_flags & VM_WRITE) && !vsvm_svm_attr_read_only(vm, addr))
 		write = true;
 	/*
 	 * The chunk, as drm_gpusvm chooses it: the largest of 2 MiB, 64 KiB
@@ -476,6 +491,17 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	svm_unmap_range_locked(vm, start, end, true);
 	for (i = 0; i < n; i++) {
 		u64 va = start + ((u64)i << PAGE_SHIFT);
+		u32 flags = pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0;
+
+		/*
+		 * I10: rights are the CPU's and the range's, read under the
+		 * notifier lock: SVM_MADVISE stores a read-only attribute
+		 * before it clears the range's entries under this lock.
+		 */
+		if (va >= ro_end)
+			vsvm_svm_attr_get(vm, va, &attr, NULL, &ro_end);
+		if (attr.read_only)
+			flags = 0;
 
 		/*
 		 * I1, I10: the tracking entry before the page-table entry, as
@@ -492,8 +518,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 				va, ret);
 			break;
 		}
-		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE,
-					pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0);
+		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE, flags);
 		if (WARN_ON(ret)) {
 			i++;	/* its tracking entry owns the DMA mapping */
 			break;
@@ -569,6 +594,22 @@ bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write)
 		 (!write || (walk.pte & VSVM_PTE_WRITE));
 	mutex_unlock(&vm->svm->vmm->notifier_lock);
 	return mapped;
+}
+
+/**
+ * vsvm_svm_unmap() - Clear an SVM VM's entries of a range
+ * @vm: The SVM VM.
+ * @start: Start of the range.
+ * @end: Its end.
+ *
+ * The next GPU access to the range faults and maps it again with what
+ * holds then (a range made read-only by SVM_MADVISE, I10).
+ */
+void vsvm_svm_unmap(struct vsvm_vm *vm, u64 start, u64 end)
+{
+	mutex_lock(&vm->svm->vmm->notifier_lock);
+	svm_unmap_range_locked(vm, start, end, false);
+	mutex_unlock(&vm->svm->vmm->notifier_lock);
 }
 
 /**

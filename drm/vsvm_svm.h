@@ -11,6 +11,7 @@
 #include <linux/xarray.h>
 
 #include "vsvm_migrate.h"
+#include "vsvm_svm_attr.h"
 
 struct mm_struct;
 struct seq_file;
@@ -69,6 +70,8 @@ struct vsvm_svm {
 	atomic64_t unrecoverable;
 	/** @invalidations: Invalidations that cleared entries. */
 	atomic64_t invalidations;
+	/** @attrs: The range attributes (SVM_MADVISE), see vsvm_svm_attr.c. */
+	struct vsvm_svm_attrs attrs;
 };
 
 int vsvm_svm_init(struct vsvm_vm *vm);
@@ -79,6 +82,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		      enum vsvm_svm_loc loc, u64 *end_out);
 bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write);
+void vsvm_svm_unmap(struct vsvm_vm *vm, u64 start, u64 end);
 void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m);
 
 #endif /* __VSVM_SVM_H__ */

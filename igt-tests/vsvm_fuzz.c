@@ -61,8 +61,8 @@
 #define POOL 8
 #define MAX_ERRNO 136
 
-/* An errno's bit; EOPNOTSUPP (95) takes bit 63, which no errno below it uses here. */
-#define BIT_E(e) ((e) == EOPNOTSUPP ? 1ull << 63 : (e) < 63 ? 1ull << ((e) & 63) : 0)
+/* Errno masks: 128 bits, as EOPNOTSUPP is 95. */
+#define BIT_E(e) ((unsigned __int128)1 << (e))
 /* Errnos every ioctl may return from the DRM core (copying its argument). */
 #define CORE_ERRS (BIT_E(EFAULT) | BIT_E(ENOMEM) | BIT_E(ENODEV))
 #define EXT_ERRS (BIT_E(EINVAL) | BIT_E(E2BIG) | BIT_E(EFAULT))
@@ -76,7 +76,7 @@ static const struct {
 	unsigned long nr;
 	unsigned long cmd;
 	unsigned int size;
-	uint64_t errs;
+	unsigned __int128 errs;
 } ioctls[] = {
 	{ "GEM_CREATE", DRM_VSVM_GEM_CREATE, DRM_IOCTL_VSVM_GEM_CREATE,
 	  sizeof(struct drm_vsvm_gem_create), CORE_ERRS | EXT_ERRS },
@@ -103,6 +103,12 @@ static const struct {
 	{ "WAIT_USER_FENCE", DRM_VSVM_WAIT_USER_FENCE, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
 	  sizeof(struct drm_vsvm_wait_user_fence),
 	  CORE_ERRS | EXT_ERRS | BIT_E(ETIME) | BIT_E(EINTR) },
+	{ "SVM_MADVISE", DRM_VSVM_SVM_MADVISE, DRM_IOCTL_VSVM_SVM_MADVISE,
+	  sizeof(struct drm_vsvm_svm_madvise),
+	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EOPNOTSUPP) },
+	{ "SVM_QUERY", DRM_VSVM_SVM_QUERY, DRM_IOCTL_VSVM_SVM_QUERY,
+	  sizeof(struct drm_vsvm_svm_query),
+	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EINTR) },
 };
 
 #define NUM_IOCTLS (sizeof(ioctls) / sizeof(ioctls[0]))
@@ -702,6 +708,46 @@ static void fuzz_wait_ufence(struct fuzz *f)
 	do_fuzz_ioctl(f, pick_fd(f), 10, &a);
 }
 
+/*
+ * SVM_MADVISE of a few pages of the scratch memory (or anywhere, spoilt):
+ * attributes change what later jobs may do there, never whether they end.
+ */
+static void fuzz_madvise(struct fuzz *f)
+{
+	struct drm_vsvm_svm_madvise a = {
+		.extensions = rnd_ext(f, false),
+		.vm_id = !spoil(f) ? f->vm_svm : rnd_vm(f),
+		.attr = !spoil(f) ? below(f, DRM_VSVM_SVM_ATTR_ATOMIC + 1) : rnd_u32(f),
+		.addr = !spoil(f) ? (uintptr_t)f->scratch : rnd_u64(f),
+		.size = !spoil(f) ? (1 + below(f, 4)) * PAGE : rnd_u64(f),
+		.value = !spoil(f) ? below(f, 3) : rnd_u32(f),
+		.flags = rnd_flags(f, 0),
+	};
+
+	do_fuzz_ioctl(f, pick_fd(f), 11, &a);
+}
+
+/* SVM_QUERY of a few pages, the snapshot into the scratch memory's end. */
+static void fuzz_svm_query(struct fuzz *f)
+{
+	struct drm_vsvm_svm_query a = {
+		.extensions = rnd_ext(f, false),
+		.vm_id = !spoil(f) ? f->vm_svm : rnd_vm(f),
+		.addr = !spoil(f) ? (uintptr_t)f->scratch : rnd_u64(f),
+		.size = !spoil(f) ? below(f, 16) * PAGE : rnd_u64(f),
+		.pages = !spoil(f) ? (uintptr_t)f->scratch + SCRATCH_SIZE - 16 : bad_ptr(f),
+		.flags = rnd_flags(f, 0),
+		.pad = rnd_pad(f),
+	};
+
+	/* Bounded work: at most 1 MiB snapshotted. */
+	if (a.size > (1 << 20) && a.size <= DRM_VSVM_SVM_QUERY_MAX_SIZE)
+		a.size = 1 << 20;
+	if (spoil(f) && chance(f, 30))
+		a.pages = (uintptr_t)f->ro_page;
+	do_fuzz_ioctl(f, pick_fd(f), 12, &a);
+}
+
 /* An ioctl number past vsvm's: the DRM core refuses it with -EINVAL. */
 static void fuzz_unknown_nr(struct fuzz *f)
 {
@@ -719,7 +765,7 @@ static void fuzz_one(struct fuzz *f)
 
 	/* Some calls are valid, most have one field or a few spoilt. */
 	f->rate = rates[below(f, sizeof(rates) / sizeof(rates[0]))];
-	switch (below(f, 22)) {
+	switch (below(f, 24)) {
 	case 0: fuzz_gem_create(f); break;
 	case 1: fuzz_mmap_offset(f); break;
 	case 2: fuzz_vm_create(f); break;
@@ -731,6 +777,8 @@ static void fuzz_one(struct fuzz *f)
 	case 14: case 15: fuzz_userptr(f); break;
 	case 16: case 17: fuzz_prefetch(f); break;
 	case 21: fuzz_wait_ufence(f); break;
+	case 22: fuzz_madvise(f); break;
+	case 23: fuzz_svm_query(f); break;
 	case 18:
 		/* Rewrite the command buffer now and then. */
 		fill_cmds(f, f->cmd, CMD_SIZE / 4);
@@ -1003,6 +1051,15 @@ static void valid_arg(unsigned int i, void *arg, uint32_t vm, uint32_t svm_vm, u
 		*(struct drm_vsvm_svm_prefetch *)arg = (struct drm_vsvm_svm_prefetch){
 			.vm_id = svm_vm, .addr = (uintptr_t)mem, .size = PAGE };
 		break;
+	case DRM_VSVM_SVM_MADVISE:
+		*(struct drm_vsvm_svm_madvise *)arg = (struct drm_vsvm_svm_madvise){
+			.vm_id = svm_vm, .attr = DRM_VSVM_SVM_ATTR_READ_ONLY,
+			.addr = (uintptr_t)mem, .size = PAGE };
+		break;
+	case DRM_VSVM_SVM_QUERY:
+		*(struct drm_vsvm_svm_query *)arg = (struct drm_vsvm_svm_query){
+			.vm_id = svm_vm, .addr = (uintptr_t)mem };
+		break;
 	case DRM_VSVM_WAIT_USER_FENCE:
 		/* The word holds what it is compared with: no wait. */
 		*(struct drm_vsvm_wait_user_fence *)arg = (struct drm_vsvm_wait_user_fence){
@@ -1067,7 +1124,9 @@ igt_main
 		loop.base.next_extension = (uintptr_t)&loop;
 
 		for (i = 0; i < NUM_IOCTLS; i++) {
-			if (ioctls[i].nr == DRM_VSVM_SVM_PREFETCH && !svm.vm_id)
+			if ((ioctls[i].nr == DRM_VSVM_SVM_PREFETCH ||
+			     ioctls[i].nr == DRM_VSVM_SVM_MADVISE ||
+			     ioctls[i].nr == DRM_VSVM_SVM_QUERY) && !svm.vm_id)
 				continue;
 			valid_arg(i, arg, vm, svm.vm_id, bo, mem, &op);
 			arg[0] = 8;

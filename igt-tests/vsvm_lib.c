@@ -29,12 +29,17 @@
  * SUBTEST: query-caps
  * Description: QUERY_CAPS (uapi 1.8): what the device can do, and its errnos.
  *
+ * SUBTEST: svm-madvise-query
+ * Description: vsvm_svm_madvise() and vsvm_svm_query() (libvsvm 1.1): a read-only
+ *		page's attributes and range, a snapshot, and an error with its message.
+ *
  * SUBTEST: encoder-bounds
  * Description: The encoder writes nothing past its buffer and leaves *n at max + 1.
  */
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "igt.h"
@@ -311,6 +316,32 @@ igt_main
 		igt_assert_lte(0, mn);
 		igt_assert_eq(!!(caps & DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), mn);
 		igt_assert_eq_u64(caps & ~(want | DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), 0);
+	}
+
+	igt_describe("vsvm_svm_madvise() and vsvm_svm_query() (libvsvm 1.1): a read-only "
+		     "page's attributes and range, a snapshot, and an error with its message.");
+	igt_subtest("svm-madvise-query") {
+		uint8_t *b = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct drm_vsvm_svm_query q;
+		uint8_t pages[2];
+		uint32_t vm;
+
+		igt_assert(b != MAP_FAILED);
+		b[0] = 1;
+		CHECK(vsvm_vm_create(dev0, DRM_VSVM_VM_CREATE_SVM, &vm));
+		CHECK(vsvm_svm_madvise(dev0, vm, b + PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1));
+		CHECK(vsvm_svm_query(dev0, vm, b + PAGE, 0, NULL, &q));
+		igt_assert_eq_u32(q.read_only, 1);
+		igt_assert_eq_u64(q.range_start, (uintptr_t)b + PAGE);
+		igt_assert_eq_u64(q.range_end, (uintptr_t)b + 2 * PAGE);
+		CHECK(vsvm_svm_query(dev0, vm, b, 2 * PAGE, pages, NULL));
+		igt_assert_eq(pages[0], DRM_VSVM_SVM_PAGE_PRESENT);
+		igt_assert_eq(pages[1], 0);
+		igt_assert_eq(vsvm_svm_madvise(dev0, vm, b, PAGE, 7, 0), -EINVAL);
+		igt_assert(strstr(vsvm_last_error(), "SVM_MADVISE"));
+		CHECK(vsvm_vm_destroy(dev0, vm));
+		munmap(b, 2 * PAGE);
 	}
 
 	igt_describe("The encoder writes nothing past its buffer and leaves *n at max + 1.");

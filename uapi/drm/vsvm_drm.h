@@ -60,6 +60,8 @@ extern "C" {
  *   SVM_PREFETCH to a location (%DRM_VSVM_SVM_PREFETCH_VRAM,
  *   %DRM_VSVM_SVM_PREFETCH_SYSTEM; -EOPNOTSUPP for VRAM on a device without
  *   it) and %DRM_VSVM_QUERY_VRAM.
+ *   Also new in 1.9: SVM range attributes: SVM_MADVISE and SVM_QUERY (see
+ *   the DOC on SVM range attributes).
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -79,6 +81,8 @@ extern "C" {
 #define DRM_VSVM_GEM_USERPTR		0x08
 #define DRM_VSVM_SVM_PREFETCH		0x09
 #define DRM_VSVM_WAIT_USER_FENCE	0x0a
+#define DRM_VSVM_SVM_MADVISE		0x0b
+#define DRM_VSVM_SVM_QUERY		0x0c
 
 #define DRM_IOCTL_VSVM_GEM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
@@ -102,6 +106,10 @@ extern "C" {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_PREFETCH, struct drm_vsvm_svm_prefetch)
 #define DRM_IOCTL_VSVM_WAIT_USER_FENCE \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, struct drm_vsvm_wait_user_fence)
+#define DRM_IOCTL_VSVM_SVM_MADVISE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_MADVISE, struct drm_vsvm_svm_madvise)
+#define DRM_IOCTL_VSVM_SVM_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_QUERY, struct drm_vsvm_svm_query)
 
 /**
  * struct drm_vsvm_user_extension - Header of one link of an extension chain
@@ -548,6 +556,197 @@ struct drm_vsvm_svm_prefetch {
 #define DRM_VSVM_SVM_PREFETCH_VRAM	(1u << 0)
 /** DRM_VSVM_SVM_PREFETCH_SYSTEM - &drm_vsvm_svm_prefetch.flags: move it to system memory. */
 #define DRM_VSVM_SVM_PREFETCH_SYSTEM	(1u << 1)
+
+/**
+ * DOC: SVM range attributes
+ *
+ * Since version 1.9, a process advises the driver about ranges of an SVM
+ * VM (%DRM_IOCTL_VSVM_SVM_MADVISE), as madvise() does the kernel, and reads
+ * the attributes back together with a snapshot of where each page of a
+ * range is (%DRM_IOCTL_VSVM_SVM_QUERY), as lib/test_hmm.c's snapshot does.
+ * Every address has three attributes; an address nobody advised has the
+ * defaults (all zero):
+ *
+ * - the preferred location (DRM_VSVM_MEM_*): where a GPU fault or a
+ *   prefetch puts the pages: system memory (the default), this device's
+ *   VRAM, or the VRAM of the other vsvm device mirroring the process;
+ * - read-only: the GPU may read the range but not write it, whatever the
+ *   CPU may do: a GPU write faults, is recorded with
+ *   %DRM_VSVM_FAULT_READ_ONLY and ends the job with -EFAULT, and writable
+ *   GPU mappings of the range go when the attribute is set;
+ * - the atomic mode (DRM_VSVM_ATOMIC_MODE_*): how the engine's ATOMIC
+ *   commands reach the range.
+ *
+ * Each SVM_MADVISE sets one attribute over a range and keeps the others:
+ * the driver splits the ranges it already has at the ends of the new one
+ * and merges neighbours that end up with the same attributes, so SVM_QUERY
+ * reports the largest range around an address with that address's
+ * attributes.  The attributes belong to the VM and go with it; they survive
+ * munmap() and mmap() of the memory under them (a GPU address range, not a
+ * CPU mapping, has them).
+ *
+ * The device locations and the device atomic mode need a kernel with
+ * device-private memory (CONFIG_DEVICE_PRIVATE, reported by
+ * %DRM_VSVM_CAP_DEVICE_MEMORY): without it SVM_MADVISE refuses them with
+ * -EOPNOTSUPP.
+ */
+
+/** DRM_VSVM_MEM_SYSTEM - A location: system memory. */
+#define DRM_VSVM_MEM_SYSTEM		0
+/** DRM_VSVM_MEM_DEVICE - A location: the VRAM of the device the VM is on. */
+#define DRM_VSVM_MEM_DEVICE		1
+/**
+ * DRM_VSVM_MEM_OTHER_DEVICE - A location: the VRAM of the other vsvm device
+ * that mirrors the same process.
+ */
+#define DRM_VSVM_MEM_OTHER_DEVICE	2
+
+/** DRM_VSVM_ATOMIC_MODE_ANY - ATOMIC works wherever the page is (default). */
+#define DRM_VSVM_ATOMIC_MODE_ANY	0
+/**
+ * DRM_VSVM_ATOMIC_MODE_DEVICE - ATOMIC first takes the page exclusive to the
+ * device (the kernel's make_device_exclusive_range()): the CPU's next
+ * access to the page faults it back, and the next ATOMIC takes it again.
+ */
+#define DRM_VSVM_ATOMIC_MODE_DEVICE	1
+/**
+ * DRM_VSVM_ATOMIC_MODE_SYSTEM - ATOMIC works on the page in system memory
+ * only, coherent with the CPU's atomics: a page in VRAM goes back first.
+ */
+#define DRM_VSVM_ATOMIC_MODE_SYSTEM	2
+
+/** DRM_VSVM_SVM_ATTR_PREFERRED_LOC - SVM_MADVISE: the preferred location. */
+#define DRM_VSVM_SVM_ATTR_PREFERRED_LOC	0
+/** DRM_VSVM_SVM_ATTR_READ_ONLY - SVM_MADVISE: 1 read-only, 0 not. */
+#define DRM_VSVM_SVM_ATTR_READ_ONLY	1
+/** DRM_VSVM_SVM_ATTR_ATOMIC - SVM_MADVISE: the atomic mode. */
+#define DRM_VSVM_SVM_ATTR_ATOMIC	2
+
+/**
+ * struct drm_vsvm_svm_madvise - Set an attribute of a range of an SVM VM
+ *
+ * Used with %DRM_IOCTL_VSVM_SVM_MADVISE (version 1.9).  Sets attribute
+ * @attr of [@addr, @addr + @size) to @value; the range's other attributes
+ * stay as they were.  See the DOC on SVM range attributes.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @flags is not zero; @attr is unknown; @value is not a value of
+ *   @attr; @addr or @size is not page aligned, @size is zero, or
+ *   [@addr, @addr + @size) overflows or is past the GPU address space; the
+ *   VM is not an SVM VM; or an extension is refused (no extension is
+ *   defined, so any is);
+ * - -EFAULT: @extensions cannot be read;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is);
+ * - -EPERM: the VM mirrors another address space;
+ * - -EOPNOTSUPP: @value is a device location or
+ *   %DRM_VSVM_ATOMIC_MODE_DEVICE, and the kernel has no device-private
+ *   memory (no %DRM_VSVM_CAP_DEVICE_MEMORY);
+ * - -ENOMEM: out of memory;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_svm_madvise {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @vm_id: The SVM VM. */
+	__u32 vm_id;
+	/** @attr: DRM_VSVM_SVM_ATTR_*: the attribute to set. */
+	__u32 attr;
+	/** @addr: Start of the range, a process address, page aligned. */
+	__u64 addr;
+	/** @size: Length of the range, page aligned, not zero. */
+	__u64 size;
+	/**
+	 * @value: For %DRM_VSVM_SVM_ATTR_PREFERRED_LOC a DRM_VSVM_MEM_*; for
+	 * %DRM_VSVM_SVM_ATTR_READ_ONLY 0 or 1; for %DRM_VSVM_SVM_ATTR_ATOMIC a
+	 * DRM_VSVM_ATOMIC_MODE_*.
+	 */
+	__u32 value;
+	/** @flags: Must be zero: no flag is defined yet. */
+	__u32 flags;
+};
+
+/**
+ * DRM_VSVM_SVM_PAGE_LOC_MASK - SVM_QUERY page byte: where a present page is
+ * (DRM_VSVM_MEM_*).
+ */
+#define DRM_VSVM_SVM_PAGE_LOC_MASK	0x03
+/** DRM_VSVM_SVM_PAGE_PRESENT - SVM_QUERY page byte: the process has the page. */
+#define DRM_VSVM_SVM_PAGE_PRESENT	(1u << 2)
+/**
+ * DRM_VSVM_SVM_PAGE_READ_ONLY - SVM_QUERY page byte: the GPU may only read
+ * the page: the CPU maps it read-only, or its range is read-only.
+ */
+#define DRM_VSVM_SVM_PAGE_READ_ONLY	(1u << 3)
+/** DRM_VSVM_SVM_PAGE_ZERO - SVM_QUERY page byte: the shared zero page. */
+#define DRM_VSVM_SVM_PAGE_ZERO		(1u << 4)
+/** DRM_VSVM_SVM_PAGE_GPU_MAPPED - SVM_QUERY page byte: the VM maps the page. */
+#define DRM_VSVM_SVM_PAGE_GPU_MAPPED	(1u << 5)
+/**
+ * DRM_VSVM_SVM_PAGE_EXCLUSIVE - SVM_QUERY page byte: the device holds the
+ * page exclusive for its atomics (%DRM_VSVM_ATOMIC_MODE_DEVICE).
+ */
+#define DRM_VSVM_SVM_PAGE_EXCLUSIVE	(1u << 6)
+
+/**
+ * DRM_VSVM_SVM_QUERY_MAX_SIZE - The largest range one SVM_QUERY snapshots
+ */
+#define DRM_VSVM_SVM_QUERY_MAX_SIZE	(1ull << 30)
+
+/**
+ * struct drm_vsvm_svm_query - Read the attributes and pages of a range
+ *
+ * Used with %DRM_IOCTL_VSVM_SVM_QUERY (version 1.9).  Reports the
+ * attributes of @addr and the largest range around it that has the same
+ * attributes, and, if @size is not zero, writes one byte per page of
+ * [@addr, @addr + @size) to @pages: 0 for a page the process does not have
+ * (never touched, swapped out, unmapped, or a page of the other device's
+ * VRAM that this device cannot see), else %DRM_VSVM_SVM_PAGE_PRESENT with
+ * the page's location and the other DRM_VSVM_SVM_PAGE_* bits that hold.
+ * Nothing is faulted in: the snapshot is what the CPU's and the GPU's page
+ * tables hold at one moment.
+ *
+ * Errors:
+ *
+ * - -EINVAL: @flags or @pad is not zero; @addr or @size is not page
+ *   aligned, or [@addr, @addr + @size) overflows or is past the GPU
+ *   address space; the VM is not an SVM VM; or an extension is refused
+ *   (no extension is defined, so any is);
+ * - -E2BIG: @size is larger than %DRM_VSVM_SVM_QUERY_MAX_SIZE;
+ * - -EFAULT: @pages cannot be written, or @extensions cannot be read;
+ * - -ENOENT: @vm_id is not a VM of this file (0 never is);
+ * - -EPERM: the VM mirrors another address space;
+ * - -ENOMEM: out of memory;
+ * - -EINTR: a fatal signal arrived while the snapshot retried behind
+ *   invalidations;
+ * - -ENODEV: the device was unplugged.
+ */
+struct drm_vsvm_svm_query {
+	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
+	__u64 extensions;
+	/** @vm_id: The SVM VM. */
+	__u32 vm_id;
+	/** @flags: Must be zero: no flag is defined yet. */
+	__u32 flags;
+	/** @addr: The address whose attributes are read, page aligned. */
+	__u64 addr;
+	/** @size: Length of the range to snapshot from @addr, page aligned, or 0. */
+	__u64 size;
+	/** @pages: User address of @size / 4096 bytes, written; unused if @size is 0. */
+	__u64 pages;
+	/** @range_start: Out: start of the largest range with @addr's attributes. */
+	__u64 range_start;
+	/** @range_end: Out: its end (exclusive). */
+	__u64 range_end;
+	/** @preferred_loc: Out: @addr's preferred location, DRM_VSVM_MEM_*. */
+	__u32 preferred_loc;
+	/** @atomic: Out: @addr's atomic mode, DRM_VSVM_ATOMIC_MODE_*. */
+	__u32 atomic;
+	/** @read_only: Out: 1 if @addr is read-only for the GPU, else 0. */
+	__u32 read_only;
+	/** @pad: Must be zero. */
+	__u32 pad;
+};
 
 /**
  * struct drm_vsvm_vm_destroy - Destroy a GPU address space

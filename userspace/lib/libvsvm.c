@@ -543,6 +543,35 @@ int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, cons
 	return 0;
 }
 
+int vsvm_svm_madvise(struct vsvm_dev *dev, uint32_t vm_id, const void *addr, uint64_t size,
+		     uint32_t attr, uint32_t value)
+{
+	struct drm_vsvm_svm_madvise args = {
+		.vm_id = vm_id, .attr = attr, .addr = (uintptr_t)addr, .size = size,
+		.value = value,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_SVM_MADVISE, &args))
+		return fail(errno, "SVM_MADVISE of attribute %u to %u over %llu bytes at %p on VM %u",
+			    attr, value, (unsigned long long)size, addr, vm_id);
+	return 0;
+}
+
+int vsvm_svm_query(struct vsvm_dev *dev, uint32_t vm_id, const void *addr, uint64_t size,
+		   uint8_t *pages, struct drm_vsvm_svm_query *out)
+{
+	struct drm_vsvm_svm_query args = {
+		.vm_id = vm_id, .addr = (uintptr_t)addr, .size = size, .pages = (uintptr_t)pages,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_SVM_QUERY, &args))
+		return fail(errno, "SVM_QUERY of %llu bytes at %p on VM %u",
+			    (unsigned long long)size, addr, vm_id);
+	if (out)
+		*out = args;
+	return 0;
+}
+
 int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id)
 {
 	struct drm_vsvm_vm_destroy args = { .vm_id = vm_id };

@@ -118,6 +118,19 @@ int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
  */
 int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
 		      uint64_t size, uint64_t *ufence, uint64_t value);
+/*
+ * Sets attribute @attr (DRM_VSVM_SVM_ATTR_*) of [@addr, +@size) of an SVM
+ * VM to @value (uapi 1.9, see the uapi's DOC on SVM range attributes).
+ */
+int vsvm_svm_madvise(struct vsvm_dev *dev, uint32_t vm_id, const void *addr, uint64_t size,
+		     uint32_t attr, uint32_t value);
+/*
+ * Reads the attributes of @addr into *@out (if not NULL: its range_*,
+ * preferred_loc, atomic and read_only fields) and, if @size is not zero,
+ * one DRM_VSVM_SVM_PAGE_* byte per page of [@addr, +@size) into @pages.
+ */
+int vsvm_svm_query(struct vsvm_dev *dev, uint32_t vm_id, const void *addr, uint64_t size,
+		   uint8_t *pages, struct drm_vsvm_svm_query *out);
 /* Maps [offset, offset + size) of @bo at GPU address @addr. */
 int vsvm_vm_map(struct vsvm_dev *dev, uint32_t vm_id, struct vsvm_bo *bo,
 		uint64_t offset, uint64_t addr, uint64_t size, bool read_only);

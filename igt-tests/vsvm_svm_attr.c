@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm svm attr
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: shared virtual memory range attributes
+ * Description: SVM range attributes (SVM_MADVISE) and the per-page snapshot
+ *	(SVM_QUERY): every errno, how ranges split and merge, read-only ranges
+ *	the GPU may not write (I10), and the scenarios of the kernel's
+ *	hmm-tests with the GPU doing the accesses.
+ *
+ * SUBTEST: madvise-errors
+ * Description: Every errno of SVM_MADVISE: EINVAL for flags, an unknown attribute or
+ *		value, a misaligned, empty, overflowing or too high range, an ordinary
+ *		VM and a refused extension; EFAULT for an unreadable extension; ENOENT
+ *		for VM 0 and an unknown VM; EPERM from a child after fork(); device
+ *		values work, or are EOPNOTSUPP without device memory.
+ *
+ * SUBTEST: query-errors
+ * Description: Every errno of SVM_QUERY: EINVAL for flags, pad, a misaligned,
+ *		overflowing or too high range, an ordinary VM and a refused extension;
+ *		E2BIG past DRM_VSVM_SVM_QUERY_MAX_SIZE; EFAULT for unwritable pages or
+ *		an unreadable extension; ENOENT; EPERM from a child after fork().
+ *
+ * SUBTEST: split-merge
+ * Description: Attributes set on overlapping ranges split the ranges at their ends,
+ *		keep each range's other attributes, and merge equal neighbours; clearing
+ *		them all gives back one default range over the whole address space.
+ *
+ * SUBTEST: read-only
+ * Description: I10: a GPU write to a read-only range faults READ_ONLY and changes
+ *		nothing, while reads work and the CPU still writes; a range the GPU
+ *		had mapped writable is write-protected at once; cleared, writes work.
+ *
+ * SUBTEST: read-only-partial-chunk
+ * Description: A read-only page inside a 2 MiB chunk: a GPU write of the chunk's
+ *		other pages works, the read-only page's faults, and the snapshot shows
+ *		only that page read-only.
+ *
+ * SUBTEST: snapshot
+ * Description: The snapshot of never-touched, unmapped, zero, written, mprotect'd and
+ *		GPU-mapped pages, of a read-only range, and of a range a munmap took
+ *		away from the GPU.
+ *
+ * SUBTEST: hmm-anon-read
+ * Description: hmm-tests anon_read: the GPU reads private anonymous memory the CPU
+ *		wrote.
+ *
+ * SUBTEST: hmm-anon-write
+ * Description: hmm-tests anon_write: the GPU writes private anonymous memory, the
+ *		CPU reads it.
+ *
+ * SUBTEST: hmm-anon-read-prot
+ * Description: hmm-tests anon_read_prot: PROT_NONE memory is not read by the GPU; once
+ *		PROT_READ it is, and a GPU write faults READ_ONLY.
+ *
+ * SUBTEST: hmm-anon-write-prot
+ * Description: hmm-tests anon_write_prot: PROT_READ memory the GPU may not write; once
+ *		PROT_WRITE too it may.
+ *
+ * SUBTEST: hmm-anon-write-child
+ * Description: hmm-tests anon_write_child: after fork() the child's GPU writes its
+ *		own copy and the parent's memory keeps its values.
+ *
+ * SUBTEST: hmm-anon-write-child-shared
+ * Description: hmm-tests anon_write_child_shared: after fork() the child's GPU writes
+ *		a MAP_SHARED mapping and the parent sees the values.
+ *
+ * SUBTEST: hmm-anon-write-huge
+ * Description: hmm-tests anon_write_huge: the GPU writes a transparent huge page.
+ *
+ * SUBTEST: hmm-file-read
+ * Description: hmm-tests file_read: the GPU reads a file mapping written with
+ *		pwrite.
+ *
+ * SUBTEST: hmm-file-write
+ * Description: hmm-tests file_write: the GPU writes a shared file mapping, pread
+ *		sees the data.
+ */
+
+#define _GNU_SOURCE
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define CMD_WORDS 1024
+#define VA_END (1ull << DRM_VSVM_VA_BITS)
+#define JOB_DONE 0x600df00dcafe0002ull
+
+/* A file with an SVM VM and a command stream in ordinary memory. */
+struct ctx {
+	int fd;
+	uint32_t vm;
+	uint32_t *cmd;
+	unsigned int n;
+	uint64_t *ufence;
+};
+
+#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
+
+static void *anon(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+static void ctx_init(struct ctx *c)
+{
+	struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
+
+	c->fd = drm_open_driver(DRIVER_VSVM);
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_VM_CREATE, &vc);
+	c->vm = vc.vm_id;
+	c->cmd = anon(CMD_WORDS * 4);
+	c->ufence = anon(PAGE);
+	c->n = 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	close(c->fd);
+	munmap(c->cmd, CMD_WORDS * 4);
+	munmap(c->ufence, PAGE);
+}
+
+/*
+ * Runs what was emitted with a user fence, waits up to 20 s for it, and
+ * returns 1, or the reason (DRM_VSVM_FAULT_*) negated of a fault recorded
+ * since.
+ */
+static int run(struct ctx *c)
+{
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(c->ufence, JOB_DONE);
+	struct drm_vsvm_exec e = {
+		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
+		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
+	};
+	uint64_t mark = vsvm_newest_fault(c->fd, NULL);
+	uint32_t reason = 0;
+
+	*c->ufence = 0;
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
+	igt_assert_eq(vsvm_ufence_wait_ms(c->fd, c->ufence, JOB_DONE, 20000), 0);
+	c->n = 0;
+	if (vsvm_newest_fault(c->fd, &reason) == mark)
+		return 1;
+	return -(int)reason;
+}
+
+/* GPU copy of @size bytes; see run(). */
+static int gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
+{
+	vsvm_emit_copy(CS(c), (uintptr_t)dst, (uintptr_t)src, size);
+	return run(c);
+}
+
+/* GPU fill of @size bytes with @v; see run(). */
+static int gpu_fill(struct ctx *c, void *dst, uint32_t v, uint64_t size)
+{
+	vsvm_emit_fill(CS(c), (uintptr_t)dst, v, size);
+	return run(c);
+}
+
+static int __madvise(int fd, uint32_t vm, uint64_t addr, uint64_t size, uint32_t attr,
+		     uint32_t value)
+{
+	struct drm_vsvm_svm_madvise m = {
+		.vm_id = vm, .attr = attr, .addr = addr, .size = size, .value = value,
+	};
+
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m) ? -errno : 0;
+}
+
+static void madv(struct ctx *c, const void *addr, uint64_t size, uint32_t attr, uint32_t value)
+{
+	igt_assert_eq(__madvise(c->fd, c->vm, (uintptr_t)addr, size, attr, value), 0);
+}
+
+static int __query(int fd, struct drm_vsvm_svm_query *q)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VSVM_SVM_QUERY, q) ? -errno : 0;
+}
+
+/* The attributes of @addr, and a snapshot of @npages pages into @pages. */
+static struct drm_vsvm_svm_query query(struct ctx *c, const void *addr, uint64_t npages,
+				       uint8_t *pages)
+{
+	struct drm_vsvm_svm_query q = {
+		.vm_id = c->vm, .addr = (uintptr_t)addr, .size = npages * PAGE,
+		.pages = (uintptr_t)pages,
+	};
+
+	igt_assert_eq(__query(c->fd, &q), 0);
+	return q;
+}
+
+/* Asserts the range around @addr and its attributes. */
+#define assert_range(c, addr, start, end, loc, ro, atom) do {			\
+	struct drm_vsvm_svm_query q_ = query(c, addr, 0, NULL);			\
+	igt_assert_eq_u64(q_.range_start, (uint64_t)(start));			\
+	igt_assert_eq_u64(q_.range_end, (uint64_t)(end));			\
+	igt_assert_eq_u32(q_.preferred_loc, loc);				\
+	igt_assert_eq_u32(q_.read_only, ro);					\
+	igt_assert_eq_u32(q_.atomic, atom);					\
+} while (0)
+
+/* One page's snapshot byte. */
+static uint8_t snap1(struct ctx *c, const void *addr)
+{
+	uint8_t b = 0xff;
+
+	query(c, addr, 1, &b);
+	return b;
+}
+
+#define SYS_PRESENT (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM)
+
+static bool has_device_memory(int fd)
+{
+	struct drm_vsvm_query_caps caps = { 0 };
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(caps), .data = (uintptr_t)&caps,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	/* DRM_VSVM_CAP_DEVICE_MEMORY */
+	return caps.caps & (1ull << 5);
+}
+
+/* Runs @body in a child process (igt_fork()) and waits for it. */
+#define in_child(body) do {						\
+	igt_fork(child_, 1) {						\
+		body;							\
+	}								\
+	igt_waitchildren();						\
+} while (0)
+
+static void ext_errors(int fd, unsigned long cmd, void *arg, __u64 *extensions)
+{
+	struct drm_vsvm_user_extension ext = { .name = 0 };
+
+	*extensions = (uintptr_t)&ext;
+	igt_assert(igt_ioctl(fd, cmd, arg) && errno == EINVAL);
+	*extensions = 8;
+	igt_assert(igt_ioctl(fd, cmd, arg) && errno == EFAULT);
+	*extensions = 0;
+}
+
+igt_main
+{
+	struct ctx c = { .fd = -1 };
+
+	igt_fixture {
+		int fd = drm_open_driver(DRIVER_VSVM);
+		struct drm_vsvm_svm_query q = { 0 };
+
+		igt_require(vsvm_is_vsvm(fd));
+		igt_require_f(igt_ioctl(fd, DRM_IOCTL_VSVM_SVM_QUERY, &q) == -1 &&
+			      errno != ENOTTY && errno != EINVAL,
+			      "no SVM_QUERY (vsvm before 1.9)\n");
+		close(fd);
+		ctx_init(&c);
+	}
+
+	igt_describe("Every errno of SVM_MADVISE: EINVAL for flags, an unknown attribute or "
+		     "value, a misaligned, empty, overflowing or too high range, an ordinary "
+		     "VM and a refused extension; EFAULT for an unreadable extension; ENOENT "
+		     "for VM 0 and an unknown VM; EPERM from a child after fork(); device "
+		     "values work, or are EOPNOTSUPP without device memory.");
+	igt_subtest("madvise-errors") {
+		uint8_t *buf = anon(4 * PAGE);
+		uint64_t a = (uintptr_t)buf;
+		struct drm_vsvm_svm_madvise m = {
+			.vm_id = c.vm, .attr = DRM_VSVM_SVM_ATTR_READ_ONLY, .addr = a,
+			.size = PAGE, .value = 1,
+		};
+		uint32_t plain = vsvm_vm_create(c.fd, 0);
+		int dev;
+
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+		m.flags = 1;
+		igt_assert(igt_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m) && errno == EINVAL);
+		m.flags = 0;
+		ext_errors(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m, &m.extensions);
+
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, 3, 0), -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 2),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC, 3),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_ATOMIC, 3),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a + 1, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE + 1, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, 0, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, -PAGE, 2 * PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY,
+					1), -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, VA_END - PAGE, 2 * PAGE,
+					DRM_VSVM_SVM_ATTR_READ_ONLY, 1), -EINVAL);
+		igt_assert_eq(__madvise(c.fd, c.vm, VA_END, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -EINVAL);
+		/* The last page of the address space is a range like any. */
+		igt_assert_eq(__madvise(c.fd, c.vm, VA_END - PAGE, PAGE,
+					DRM_VSVM_SVM_ATTR_READ_ONLY, 1), 0);
+		igt_assert_eq(__madvise(c.fd, plain, a, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -EINVAL);
+		igt_assert_eq(__madvise(c.fd, 0, a, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -ENOENT);
+		igt_assert_eq(__madvise(c.fd, 1000, a, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -ENOENT);
+		/* I7: the range's attributes are its address space's. */
+		in_child(igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE,
+						 DRM_VSVM_SVM_ATTR_READ_ONLY, 0), -EPERM));
+		assert_range(&c, buf, a, a + PAGE, DRM_VSVM_MEM_SYSTEM, 1, 0);
+
+		dev = has_device_memory(c.fd) ? 0 : -EOPNOTSUPP;
+		igt_info("device memory: %s\n", dev ? "no (EOPNOTSUPP)" : "yes");
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+					DRM_VSVM_MEM_DEVICE), dev);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+					DRM_VSVM_MEM_OTHER_DEVICE), dev);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
+					DRM_VSVM_ATOMIC_MODE_DEVICE), dev);
+		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
+					DRM_VSVM_ATOMIC_MODE_SYSTEM), 0);
+		/* Back to the defaults. */
+		madv(&c, buf, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		madv(&c, buf, PAGE, DRM_VSVM_SVM_ATTR_ATOMIC, 0);
+		madv(&c, buf, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC, 0);
+		madv(&c, (void *)(uintptr_t)(VA_END - PAGE), PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		assert_range(&c, buf, 0, VA_END, DRM_VSVM_MEM_SYSTEM, 0, 0);
+		munmap(buf, 4 * PAGE);
+	}
+
+	igt_describe("Every errno of SVM_QUERY: EINVAL for flags, pad, a misaligned, "
+		     "overflowing or too high range, an ordinary VM and a refused extension; "
+		     "E2BIG past DRM_VSVM_SVM_QUERY_MAX_SIZE; EFAULT for unwritable pages or "
+		     "an unreadable extension; ENOENT; EPERM from a child after fork().");
+	igt_subtest("query-errors") {
+		uint8_t *buf = anon(4 * PAGE), pages[4];
+		uint8_t *ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint32_t plain = vsvm_vm_create(c.fd, 0);
+		struct drm_vsvm_svm_query q0 = {
+			.vm_id = c.vm, .addr = (uintptr_t)buf, .size = 4 * PAGE,
+			.pages = (uintptr_t)pages,
+		}, q;
+
+		igt_assert(ro != MAP_FAILED);
+		q = q0;
+		igt_assert_eq(__query(c.fd, &q), 0);
+		q = q0;
+		q.flags = 1;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.pad = 1;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		ext_errors(c.fd, DRM_IOCTL_VSVM_SVM_QUERY, &q, &q.extensions);
+		q = q0;
+		q.addr += 1;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.size = 1;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.addr = -PAGE;
+		q.size = 2 * PAGE;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.addr = VA_END;
+		q.size = 0;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.addr = VA_END - PAGE;
+		q.size = 2 * PAGE;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.addr = 0;
+		q.size = DRM_VSVM_SVM_QUERY_MAX_SIZE + PAGE;
+		igt_assert_eq(__query(c.fd, &q), -E2BIG);
+		q = q0;
+		q.pages = (uintptr_t)ro;
+		igt_assert_eq(__query(c.fd, &q), -EFAULT);
+		q = q0;
+		q.pages = 8;
+		igt_assert_eq(__query(c.fd, &q), -EFAULT);
+		q = q0;
+		q.vm_id = plain;
+		igt_assert_eq(__query(c.fd, &q), -EINVAL);
+		q = q0;
+		q.vm_id = 0;
+		igt_assert_eq(__query(c.fd, &q), -ENOENT);
+		q = q0;
+		q.vm_id = 1000;
+		igt_assert_eq(__query(c.fd, &q), -ENOENT);
+		q = q0;
+		in_child(igt_assert_eq(__query(c.fd, &q), -EPERM));
+		/* Size 0: the attributes only, @pages unused. */
+		q = q0;
+		q.size = 0;
+		q.pages = 8;
+		igt_assert_eq(__query(c.fd, &q), 0);
+		/* The last page, and a range of holes: all not present. */
+		q = q0;
+		q.addr = VA_END - 4 * PAGE;
+		igt_assert_eq(__query(c.fd, &q), 0);
+		igt_assert(!pages[0] && !pages[1] && !pages[2] && !pages[3]);
+		munmap(buf, 4 * PAGE);
+		munmap(ro, PAGE);
+	}
+
+	igt_describe("Attributes set on overlapping ranges split the ranges at their ends, "
+		     "keep each range's other attributes, and merge equal neighbours; clearing "
+		     "them all gives back one default range over the whole address space.");
+	igt_subtest("split-merge") {
+		uint8_t *b = anon(16 * PAGE);
+		uint64_t a = (uintptr_t)b;
+		int i;
+
+		assert_range(&c, b, 0, VA_END, 0, 0, 0);
+		madv(&c, b + 4 * PAGE, 4 * PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, b, 0, a + 4 * PAGE, 0, 0, 0);
+		assert_range(&c, b + 5 * PAGE, a + 4 * PAGE, a + 8 * PAGE, 0, 1, 0);
+		assert_range(&c, b + 8 * PAGE, a + 8 * PAGE, VA_END, 0, 0, 0);
+
+		/* Overlapping the end: [4,6) RO, [6,8) RO+atomic, [8,12) atomic. */
+		madv(&c, b + 6 * PAGE, 6 * PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
+		     DRM_VSVM_ATOMIC_MODE_SYSTEM);
+		assert_range(&c, b + 4 * PAGE, a + 4 * PAGE, a + 6 * PAGE, 0, 1, 0);
+		assert_range(&c, b + 7 * PAGE, a + 6 * PAGE, a + 8 * PAGE, 0, 1, 2);
+		assert_range(&c, b + 11 * PAGE, a + 8 * PAGE, a + 12 * PAGE, 0, 0, 2);
+		assert_range(&c, b + 12 * PAGE, a + 12 * PAGE, VA_END, 0, 0, 0);
+
+		/* Inside one range: [8,9) atomic, [9,10) atomic+RO, [10,12) atomic. */
+		madv(&c, b + 9 * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, b + 8 * PAGE, a + 8 * PAGE, a + 9 * PAGE, 0, 0, 2);
+		assert_range(&c, b + 9 * PAGE, a + 9 * PAGE, a + 10 * PAGE, 0, 1, 2);
+		assert_range(&c, b + 10 * PAGE, a + 10 * PAGE, a + 12 * PAGE, 0, 0, 2);
+
+		/* Equal again: merged with both neighbours, [6,12) RO+atomic. */
+		madv(&c, b + 8 * PAGE, 4 * PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, b + 8 * PAGE, a + 6 * PAGE, a + 12 * PAGE, 0, 1, 2);
+		/* And [4,6) too: [4,12) RO+atomic, one range. */
+		madv(&c, b + 4 * PAGE, 2 * PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
+		     DRM_VSVM_ATOMIC_MODE_SYSTEM);
+		assert_range(&c, b + 11 * PAGE, a + 4 * PAGE, a + 12 * PAGE, 0, 1, 2);
+
+		/* Page by page, alternating, then all equal: one range. */
+		for (i = 0; i < 16; i += 2)
+			madv(&c, b + i * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		assert_range(&c, b + 5 * PAGE, a + 5 * PAGE, a + 6 * PAGE, 0, 1, 2);
+		for (i = 1; i < 16; i += 2)
+			madv(&c, b + i * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		assert_range(&c, b + 5 * PAGE, a + 4 * PAGE, a + 12 * PAGE, 0, 0, 2);
+
+		/* The attributes are the VM's: munmap leaves them. */
+		munmap(b, 16 * PAGE);
+		assert_range(&c, b + 5 * PAGE, a + 4 * PAGE, a + 12 * PAGE, 0, 0, 2);
+		madv(&c, b, 16 * PAGE, DRM_VSVM_SVM_ATTR_ATOMIC, 0);
+		assert_range(&c, b + 5 * PAGE, 0, VA_END, 0, 0, 0);
+	}
+
+	igt_describe("I10: a GPU write to a read-only range faults READ_ONLY and changes "
+		     "nothing, while reads work and the CPU still writes; a range the GPU "
+		     "had mapped writable is write-protected at once; cleared, writes work.");
+	igt_subtest("read-only") {
+		uint32_t *b = anon(8 * PAGE), *dst = anon(PAGE);
+		uint32_t reason = 0;
+
+		memset(b, 0x11, 8 * PAGE);
+		/* Mapped writable by a first GPU write. */
+		igt_assert_eq(gpu_fill(&c, b, 0x22222222, 8 * PAGE), 1);
+		igt_assert_eq_u32(b[1024], 0x22222222);
+		igt_assert(snap1(&c, b + 1024) & DRM_VSVM_SVM_PAGE_GPU_MAPPED);
+
+		madv(&c, b + 1024, 2 * PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		/* The writable entries went with the attribute. */
+		igt_assert_eq(snap1(&c, b + 1024), SYS_PRESENT | DRM_VSVM_SVM_PAGE_READ_ONLY);
+		igt_assert_eq(gpu_fill(&c, b + 1024, 0x33333333, PAGE), -DRM_VSVM_FAULT_READ_ONLY);
+		vsvm_newest_fault(c.fd, &reason);
+		igt_assert_eq_u32(reason, DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u32(b[1024], 0x22222222);
+		igt_assert_eq_u32(b[2047], 0x22222222);
+		/* A write ending in the range faults there, after its start. */
+		igt_assert_eq(gpu_fill(&c, b + 1000, 0x44444444, 100 * 4),
+			      -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u32(b[1023], 0x44444444);
+		igt_assert_eq_u32(b[1024], 0x22222222);
+		/* Reads work, and the CPU writes as before. */
+		b[1500] = 0x55555555;
+		igt_assert_eq(gpu_copy(&c, dst, b + 1500, 4), 1);
+		igt_assert_eq_u32(dst[0], 0x55555555);
+		igt_assert_eq(snap1(&c, b + 1500),
+			      SYS_PRESENT | DRM_VSVM_SVM_PAGE_READ_ONLY |
+			      DRM_VSVM_SVM_PAGE_GPU_MAPPED);
+		/* Outside the range, writes work. */
+		igt_assert_eq(gpu_fill(&c, b + 3 * 1024, 0x66666666, PAGE), 1);
+		igt_assert_eq_u32(b[3 * 1024], 0x66666666);
+		/* Cleared: writes work again. */
+		madv(&c, b + 1024, 2 * PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		igt_assert_eq(gpu_fill(&c, b + 1024, 0x77777777, 2 * PAGE), 1);
+		igt_assert_eq_u32(b[2047], 0x77777777);
+		munmap(b, 8 * PAGE);
+		munmap(dst, PAGE);
+	}
+
+	igt_describe("A read-only page inside a 2 MiB chunk: a GPU write of the chunk's "
+		     "other pages works, the read-only page's faults, and the snapshot shows "
+		     "only that page read-only.");
+	igt_subtest("read-only-partial-chunk") {
+		uint64_t sz = 4ull << 20;
+		uint8_t *m = anon(sz), *b = (uint8_t *)(((uintptr_t)m + (2 << 20) - 1) &
+						      ~((2ull << 20) - 1));
+		uint8_t pages[512];
+		int i;
+
+		memset(b, 1, 2 << 20);
+		madv(&c, b + 100 * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		igt_assert_eq(gpu_fill(&c, b, 0x02020202, 100 * PAGE), 1);
+		igt_assert_eq(gpu_fill(&c, b + 101 * PAGE, 0x03030303, 411 * PAGE), 1);
+		igt_assert_eq(gpu_fill(&c, b + 100 * PAGE, 0x04040404, PAGE),
+			      -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq(b[100 * PAGE], 1);
+		igt_assert_eq(b[99 * PAGE], 2);
+		igt_assert_eq(b[101 * PAGE], 3);
+		query(&c, b, 512, pages);
+		for (i = 0; i < 512; i++)
+			igt_assert_f((pages[i] & DRM_VSVM_SVM_PAGE_READ_ONLY) == (i == 100 ?
+				     DRM_VSVM_SVM_PAGE_READ_ONLY : 0), "page %d: %#x\n", i, pages[i]);
+		madv(&c, b + 100 * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		munmap(m, sz);
+	}
+
+	igt_describe("The snapshot of never-touched, unmapped, zero, written, mprotect'd and "
+		     "GPU-mapped pages, of a read-only range, and of a range a munmap took "
+		     "away from the GPU.");
+	igt_subtest("snapshot") {
+		uint8_t *b = anon(8 * PAGE), pages[8];
+		volatile uint8_t v;
+
+		munmap(b + 7 * PAGE, PAGE);
+		v = b[PAGE];			/* page 1: the zero page */
+		(void)v;
+		b[2 * PAGE] = 1;		/* page 2: written */
+		b[3 * PAGE] = 1;		/* page 3: written, then read-only */
+		mprotect(b + 3 * PAGE, PAGE, PROT_READ);
+		b[4 * PAGE] = 1;		/* page 4: read-only range */
+		madv(&c, b + 4 * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		b[5 * PAGE] = 1;		/* page 5: the GPU maps it */
+		igt_assert_eq(gpu_fill(&c, b + 5 * PAGE, 7, 4), 1);
+		query(&c, b, 8, pages);
+		igt_info("snapshot: %02x %02x %02x %02x %02x %02x %02x %02x\n", pages[0],
+			 pages[1], pages[2], pages[3], pages[4], pages[5], pages[6], pages[7]);
+		/*
+		 * Page 0 was never touched.  The GPU's fault maps a whole
+		 * chunk, here the VMA's pages around page 5 (4 KiB chunks:
+		 * the VMA is smaller than 64 KiB), only page 5.
+		 */
+		igt_assert_eq(pages[0], 0);
+		igt_assert_eq(pages[1], SYS_PRESENT | DRM_VSVM_SVM_PAGE_ZERO |
+			      DRM_VSVM_SVM_PAGE_READ_ONLY);
+		igt_assert_eq(pages[2], SYS_PRESENT);
+		igt_assert_eq(pages[3], SYS_PRESENT | DRM_VSVM_SVM_PAGE_READ_ONLY);
+		igt_assert_eq(pages[4], SYS_PRESENT | DRM_VSVM_SVM_PAGE_READ_ONLY);
+		igt_assert_eq(pages[5], SYS_PRESENT | DRM_VSVM_SVM_PAGE_GPU_MAPPED);
+		igt_assert_eq(pages[6], 0);
+		igt_assert_eq(pages[7], 0);	/* unmapped */
+		/* munmap took the GPU's entry and the page. */
+		munmap(b + 5 * PAGE, PAGE);
+		igt_assert_eq(snap1(&c, b + 5 * PAGE), 0);
+		madv(&c, b + 4 * PAGE, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		munmap(b, 5 * PAGE);
+	}
+
+	igt_describe("hmm-tests anon_read: the GPU reads private anonymous memory the CPU "
+		     "wrote.");
+	igt_subtest("hmm-anon-read") {
+		uint64_t sz = 1 << 20;
+		uint32_t *b = anon(sz), *d = anon(sz);
+		uint64_t i;
+
+		for (i = 0; i < sz / 4; i++)
+			b[i] = i;
+		igt_assert_eq(gpu_copy(&c, d, b, sz), 1);
+		for (i = 0; i < sz / 4; i++)
+			igt_assert_eq_u32(d[i], i);
+		igt_assert(snap1(&c, b) & DRM_VSVM_SVM_PAGE_GPU_MAPPED);
+		munmap(b, sz);
+		munmap(d, sz);
+	}
+
+	igt_describe("hmm-tests anon_write: the GPU writes private anonymous memory, the "
+		     "CPU reads it.");
+	igt_subtest("hmm-anon-write") {
+		uint64_t sz = 1 << 20;
+		uint32_t *b = anon(sz), *s = anon(sz);
+		uint64_t i;
+
+		for (i = 0; i < sz / 4; i++)
+			s[i] = i;
+		igt_assert_eq(gpu_copy(&c, b, s, sz), 1);
+		for (i = 0; i < sz / 4; i++)
+			igt_assert_eq_u32(b[i], i);
+		munmap(b, sz);
+		munmap(s, sz);
+	}
+
+	igt_describe("hmm-tests anon_read_prot: PROT_NONE memory is not read by the GPU; "
+		     "once PROT_READ it is, and a GPU write faults READ_ONLY.");
+	igt_subtest("hmm-anon-read-prot") {
+		uint32_t *b = anon(4 * PAGE), *d = anon(4 * PAGE);
+		int i;
+
+		for (i = 0; i < 4096; i++)
+			b[i] = i;
+		igt_assert_eq(mprotect(b, 4 * PAGE, PROT_NONE), 0);
+		igt_assert_eq(gpu_copy(&c, d, b, 4 * PAGE), -DRM_VSVM_FAULT_NOT_PRESENT);
+		igt_assert_eq_u32(d[0], 0);
+		igt_assert_eq(mprotect(b, 4 * PAGE, PROT_READ), 0);
+		igt_assert_eq(gpu_copy(&c, d, b, 4 * PAGE), 1);
+		for (i = 0; i < 4096; i++)
+			igt_assert_eq_u32(d[i], i);
+		igt_assert_eq(gpu_fill(&c, b, 0, 4), -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u32(b[0], 0);
+		igt_assert_eq_u32(b[1], 1);
+		munmap(b, 4 * PAGE);
+		munmap(d, 4 * PAGE);
+	}
+
+	igt_describe("hmm-tests anon_write_prot: PROT_READ memory the GPU may not write; "
+		     "once PROT_WRITE too it may.");
+	igt_subtest("hmm-anon-write-prot") {
+		uint32_t *b = anon(4 * PAGE);
+		volatile uint32_t v;
+
+		v = b[0];	/* the zero page, read-only for the CPU too */
+		(void)v;
+		igt_assert_eq(mprotect(b, 4 * PAGE, PROT_READ), 0);
+		igt_assert_eq(gpu_fill(&c, b, 0x12345678, 4 * PAGE), -DRM_VSVM_FAULT_READ_ONLY);
+		igt_assert_eq_u32(b[0], 0);
+		igt_assert_eq(mprotect(b, 4 * PAGE, PROT_READ | PROT_WRITE), 0);
+		igt_assert_eq(gpu_fill(&c, b, 0x12345678, 4 * PAGE), 1);
+		igt_assert_eq_u32(b[4095], 0x12345678);
+		munmap(b, 4 * PAGE);
+	}
+
+	igt_describe("hmm-tests anon_write_child: after fork() the child's GPU writes its "
+		     "own copy and the parent's memory keeps its values.");
+	igt_subtest("hmm-anon-write-child") {
+		uint32_t *b = anon(16 * PAGE);
+		int i;
+
+		for (i = 0; i < 16 * 1024; i++)
+			b[i] = i;
+		/* The parent's GPU has it mapped too: fork() write-protects it. */
+		igt_assert_eq(gpu_fill(&c, b + 16 * 1024 - 1, 16 * 1024 - 1, 4), 1);
+		in_child({
+			struct ctx cc;
+
+			ctx_init(&cc);
+			for (i = 0; i < 16 * 1024; i++)
+				igt_assert_eq_u32(b[i], i);
+			igt_assert_eq(gpu_fill(&cc, b, 0xc0c0c0c0, 16 * PAGE), 1);
+			for (i = 0; i < 16 * 1024; i++)
+				igt_assert_eq_u32(b[i], 0xc0c0c0c0);
+			ctx_fini(&cc);
+		});
+		for (i = 0; i < 16 * 1024; i++)
+			igt_assert_eq_u32(b[i], i);
+		/* And the parent's GPU writes its own copy still. */
+		igt_assert_eq(gpu_fill(&c, b, 0xaaaaaaaa, PAGE), 1);
+		igt_assert_eq_u32(b[0], 0xaaaaaaaa);
+		munmap(b, 16 * PAGE);
+	}
+
+	igt_describe("hmm-tests anon_write_child_shared: after fork() the child's GPU "
+		     "writes a MAP_SHARED mapping and the parent sees the values.");
+	igt_subtest("hmm-anon-write-child-shared") {
+		uint32_t *b = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		int i;
+
+		igt_assert(b != MAP_FAILED);
+		for (i = 0; i < 16 * 1024; i++)
+			b[i] = i;
+		in_child({
+			struct ctx cc;
+
+			ctx_init(&cc);
+			igt_assert_eq(gpu_fill(&cc, b, 0xc0c0c0c0, 16 * PAGE), 1);
+			ctx_fini(&cc);
+		});
+		for (i = 0; i < 16 * 1024; i++)
+			igt_assert_eq_u32(b[i], 0xc0c0c0c0);
+		igt_assert_eq(gpu_fill(&c, b, 0xaaaaaaaa, PAGE), 1);
+		igt_assert_eq_u32(b[0], 0xaaaaaaaa);
+		munmap(b, 16 * PAGE);
+	}
+
+	igt_describe("hmm-tests anon_write_huge: the GPU writes a transparent huge page.");
+	igt_subtest("hmm-anon-write-huge") {
+		uint64_t sz = 4ull << 20;
+		uint8_t *m = anon(sz), *b = (uint8_t *)(((uintptr_t)m + (2 << 20) - 1) &
+						      ~((2ull << 20) - 1));
+		uint32_t *w = (uint32_t *)b;
+		uint8_t pages[512];
+		int i;
+
+		madvise(b, 2 << 20, MADV_HUGEPAGE);
+		b[0] = 1;
+		igt_assert_eq(gpu_fill(&c, b, 0x5a5a5a5a, 2 << 20), 1);
+		for (i = 0; i < (2 << 20) / 4; i++)
+			igt_assert_eq_u32(w[i], 0x5a5a5a5a);
+		query(&c, b, 512, pages);
+		for (i = 0; i < 512; i++)
+			igt_assert_eq(pages[i], SYS_PRESENT | DRM_VSVM_SVM_PAGE_GPU_MAPPED);
+		munmap(m, sz);
+	}
+
+	igt_describe("hmm-tests file_read: the GPU reads a file mapping written with "
+		     "pwrite.");
+	igt_subtest("hmm-file-read") {
+		int mfd = memfd_create("vsvm-attr", 0);
+		uint32_t buf[4096], *d = anon(4 * PAGE), *f;
+		int i;
+
+		igt_assert(mfd >= 0);
+		for (i = 0; i < 4096; i++)
+			buf[i] = i * 3;
+		igt_assert_eq(pwrite(mfd, buf, sizeof(buf), 0), sizeof(buf));
+		f = mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, mfd, 0);
+		igt_assert(f != MAP_FAILED);
+		igt_assert_eq(gpu_copy(&c, d, f, 4 * PAGE), 1);
+		igt_assert(!memcmp(d, buf, sizeof(buf)));
+		munmap(f, 4 * PAGE);
+		munmap(d, 4 * PAGE);
+		close(mfd);
+	}
+
+	igt_describe("hmm-tests file_write: the GPU writes a shared file mapping, pread sees "
+		     "the data.");
+	igt_subtest("hmm-file-write") {
+		int mfd = memfd_create("vsvm-attr", 0);
+		uint32_t buf[4096], *f;
+		int i;
+
+		igt_assert(mfd >= 0);
+		igt_assert_eq(ftruncate(mfd, 4 * PAGE), 0);
+		f = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(f != MAP_FAILED);
+		igt_assert_eq(gpu_fill(&c, f, 0x0f0f0f0f, 4 * PAGE), 1);
+		igt_assert_eq(pread(mfd, buf, sizeof(buf), 0), sizeof(buf));
+		for (i = 0; i < 4096; i++)
+			igt_assert_eq_u32(buf[i], 0x0f0f0f0f);
+		munmap(f, 4 * PAGE);
+		close(mfd);
+	}
+
+	igt_fixture
+		ctx_fini(&c);
+}

@@ -336,7 +336,8 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
  * tables; see the DOC section.  With %VSVM_SVM_LOC_VRAM its pages move to
  * the device's VRAM first, with %VSVM_SVM_LOC_SYSTEM those in VRAM move
  * back (vsvm_migrate.c); pages in this device's VRAM are mapped there
- * unless @loc is %VSVM_SVM_LOC_SYSTEM.  May sleep and allocate: called by
+ * unless @loc is %VSVM_SVM_LOC_SYSTEM.  %VSVM_SVM_LOC_ANY follows the
+ * range's preferred location (vsvm_svm_attr_preferred()).  May sleep and allocate: called by
  * the fault queue's workers (vsvm_fault.c), never by an engine thread.
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
@@ -359,6 +360,17 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	dma_addr_t *dmas = NULL;
 	u64 ro_end = 0;
 	int ret;
+
+	/*
+	 * Placement policy: a fault, or a prefetch given no location, puts
+	 * the chunk where the range's preferred location says (SVM_MADVISE):
+	 * this device's VRAM, or else where its pages are.  The other
+	 * device's VRAM is not reachable from this one: its pages are faulted
+	 * back to system memory by hmm_range_fault() below.
+	 */
+	if (loc == VSVM_SVM_LOC_ANY && vdev->vram &&
+	    vsvm_svm_attr_preferred(vm, addr) == VSVM_MEM_DEVICE_SELF)
+		loc = VSVM_SVM_LOC_VRAM;
 
 	/* Injection: hold a GPU fault as its resolution starts. */
 	if (!prefetch)

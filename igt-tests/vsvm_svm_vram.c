@@ -69,6 +69,11 @@
  * Description: Device 1's GPU reads pages in device 0's VRAM: they move back to
  *		system memory first (device 0's migrate_to_ram), and the data is right.
  *
+ * SUBTEST: fault-policy
+ * Description: A range whose preferred location is the device (SVM_MADVISE) moves to
+ *		VRAM at the GPU's first fault on it; another range stays in system memory;
+ *		the data is right on both sides.
+ *
  * SUBTEST: eviction
  * Description: A device made with 4 MiB of VRAM (configfs vram_mb) gets 12 MiB
  *		prefetched to it: older pages are evicted to system memory, none is
@@ -729,6 +734,45 @@ igt_main
 		ctx_fini(&c1);
 		munmap(a, 2 * MB);
 		munmap(out, 2 * MB);
+	}
+
+	igt_describe("A range preferring the device moves to VRAM at its GPU fault.");
+	igt_subtest("fault-policy") {
+		struct drm_vsvm_query_vram v0, v1;
+		uint8_t *a, *b, *out;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		b = anon_aligned(2 * MB);
+		out = anon(4 * MB);
+		fill_pat(a, 0, 2 * MB, 23);
+		fill_pat(b, 0, 2 * MB, 24);
+		{
+			struct drm_vsvm_svm_madvise m = {
+				.vm_id = c.vm, .attr = DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+				.addr = (uintptr_t)a, .size = 2 * MB, .value = DRM_VSVM_MEM_DEVICE,
+			};
+
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+		}
+		v0 = vram(fd);
+		gpu_copy(&c, out, a, 2 * MB);
+		gpu_copy(&c, out + 2 * MB, b, 2 * MB);
+		v1 = vram(fd);
+		igt_assert_eq_u64(v1.used - v0.used, 2 * MB);
+		igt_assert_eq_u64(v1.chunks[0].migrations - v0.chunks[0].migrations, 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 0);
+		assert_pat(out, 0, 2 * MB, 23);
+		assert_pat(out + 2 * MB, 0, 2 * MB, 24);
+		assert_pat(a, 0, 2 * MB, 23);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap(b, 2 * MB);
+		munmap(out, 4 * MB);
+		assert_used_back(fd, v0.used);
 	}
 
 	igt_describe("12 MiB prefetched to 4 MiB of VRAM: older pages are evicted, none lost.");

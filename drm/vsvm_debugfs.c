@@ -321,7 +321,7 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	u32 i;
 
 	struct vsvm_file *vfile = file->driver_priv;
-	u64 up_pages = 0, pinned = 0, svm_faults = 0, svm_ns = 0;
+	u64 up_pages = 0, pinned = 0, svm_faults = 0, svm_ns = 0, vram_pages = 0;
 	struct drm_gem_object *obj;
 	struct vsvm_vm *vm;
 	unsigned long id;
@@ -356,9 +356,23 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		if (vm->svm) {
 			svm_faults += atomic64_read(&vm->svm->faults);
 			svm_ns += atomic64_read(&vm->svm->fault_ns);
+			vram_pages += atomic64_read(&vm->svm->vram_pages);
 		}
 		vsvm_vm_put(vm);
 	}
 	drm_printf(p, "vsvm-svm-pagefaults:\t%llu\n", svm_faults);
 	drm_printf(p, "vsvm-svm-pagefault-time:\t%llu ns\n", svm_ns);
+	/*
+	 * drm-usage-stats' VRAM region: what the file's SVM VMs map from the
+	 * device's VRAM (pages are the process's, not the file's: this is
+	 * the VRAM the file's GPU work reaches, all of it resident).
+	 */
+	if (vdev->vram) {
+		struct drm_memory_stats vram = {
+			.private = vram_pages << PAGE_SHIFT,
+			.resident = vram_pages << PAGE_SHIFT,
+		};
+
+		drm_print_memory_stats(p, &vram, DRM_GEM_OBJECT_RESIDENT, "vram");
+	}
 }

@@ -90,6 +90,13 @@
  * waits on them as on any other.
  */
 
+/*
+ * A tracking entry (&vsvm_svm.dma) is the page's DMA page number, with this
+ * bit set when the page is in the device's VRAM (its backing page is what
+ * is mapped), so that fdinfo can count the VRAM a VM maps.
+ */
+#define SVM_DMA_VRAM	BIT(60)
+
 /* Fault chunk sizes, largest first (see vsvm_svm_fault()). */
 static const unsigned long svm_chunk_sizes[VSVM_SVM_CHUNK_SIZES] = { SZ_2M, SZ_64K, SZ_4K };
 
@@ -120,7 +127,11 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 		return false;
 	vsvm_tlb_flush_range(&vm->tlb, start, end - start);
 	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
-		dma_addr_t dma = (dma_addr_t)xa_to_value(entry) << PAGE_SHIFT;
+		unsigned long v = xa_to_value(entry);
+		dma_addr_t dma = (dma_addr_t)(v & ~SVM_DMA_VRAM) << PAGE_SHIFT;
+
+		if (v & SVM_DMA_VRAM)
+			atomic64_dec(&svm->vram_pages);
 
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dma, PAGE_SIZE, false);
 		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
@@ -504,6 +515,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	for (i = 0; i < n; i++) {
 		u64 va = start + ((u64)i << PAGE_SHIFT);
 		u32 flags = pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0;
+		bool in_vram = vsvm_vram_backing(vdev, hmm_pfn_to_page(pfns[i]));
 
 		/*
 		 * I10: rights are the CPU's and the range's, read under the
@@ -524,12 +536,15 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		 * fault fails.
 		 */
 		ret = xa_err(xa_store(&svm->dma, va >> PAGE_SHIFT,
-				      xa_mk_value(dmas[i] >> PAGE_SHIFT), GFP_NOWAIT));
+				      xa_mk_value((dmas[i] >> PAGE_SHIFT) |
+						  (in_vram ? SVM_DMA_VRAM : 0)), GFP_NOWAIT));
 		if (ret) {
 			drm_dbg(&vdev->drm, "SVM fault at %#llx: no tracking entry: %d\n",
 				va, ret);
 			break;
 		}
+		if (in_vram)
+			atomic64_inc(&svm->vram_pages);
 		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE, flags);
 		if (WARN_ON(ret)) {
 			i++;	/* its tracking entry owns the DMA mapping */

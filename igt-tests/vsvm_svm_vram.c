@@ -24,7 +24,8 @@
  *
  * SUBTEST: prefetch-roundtrip
  * Description: A prefetch moves 2 MiB to VRAM (QUERY_VRAM counts it); the GPU copies
- *		between two buffers in VRAM and fills one; the CPU then reads the data
+ *		between two buffers in VRAM and fills one (fdinfo's drm-total-vram and
+ *		drm-resident-vram count what the VM maps); the CPU then reads the data
  *		right, each page moving back at its CPU fault (migrate_to_ram).
  *
  * SUBTEST: prefetch-system
@@ -407,8 +408,10 @@ igt_main
 		vsvm_emit_fill(CS(&c), (uintptr_t)b + MB, 0x5a5a5a5a, MB);
 		igt_assert_eq(run(&c), 1);
 		gpu_copy(&c, out, b, 2 * MB);
-		/* Still in VRAM: no CPU access yet. */
+		/* Still in VRAM: no CPU access yet; fdinfo counts what the VM maps. */
 		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 512);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-total-vram"), 4 * MB);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-vram"), 4 * MB);
 		assert_pat(out, 0, MB, 11);
 		assert_bytes(out + MB, MB, 0x5a);
 		/* The CPU reads: each page moves back. */
@@ -420,6 +423,7 @@ igt_main
 		igt_assert_cmpu64(v1.cpu_faults + 1024, <=, >, v2.cpu_faults);
 		igt_assert_eq_u64(v2.migrated_to_ram - v1.migrated_to_ram, 1024);
 		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 0);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-vram"), 0);
 		ctx_fini(&c);
 		munmap(a, 2 * MB);
 		munmap(b, 2 * MB);

@@ -352,8 +352,10 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
  * the fault queue's workers (vsvm_fault.c), never by an engine thread.
  *
  * Return: 0 when the chunk is mapped (the caller replays the access);
- * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
- * memory the CPU may not write, or to a read-only range; -ENOMEM.
+ * -EAGAIN when the range kept changing under hmm_range_fault() for
+ * HMM_RANGE_DEFAULT_TIMEOUT (the caller replays the access, which faults
+ * again); -EFAULT for an unmapped address or a gone mm; -EPERM for a write
+ * to memory the CPU may not write, or to a read-only range; -ENOMEM.
  */
 int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		      enum vsvm_svm_loc loc, u64 *end_out)
@@ -488,6 +490,16 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		mmap_read_unlock(svm->mm);
 		if (ret == -EBUSY && time_before(jiffies, timeout))
 			continue;
+		if (ret == -EBUSY) {
+			/*
+			 * The range kept changing for the whole timeout (the
+			 * CPU moving pages out of VRAM under the GPU, say):
+			 * not the GPU's fault.  The caller replays the access,
+			 * which faults again.
+			 */
+			atomic64_inc(&svm->busy);
+			ret = -EAGAIN;
+		}
 		if (ret)
 			goto out;
 
@@ -584,7 +596,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 out:
 	if (mapped)
 		svm_unmap_pages(vm, dmas, mapped);
-	if (ret)
+	if (ret && ret != -EAGAIN)
 		atomic64_inc(&svm->unrecoverable);
 	/* Slots reserved but not used go back (a no-op for stored ones). */
 	for (i = 0; pfns && dmas && i < n; i++)
@@ -675,5 +687,6 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 	seq_printf(m, "svm_prefetch_pages: %lld\n",
 		   (long long)atomic64_read(&svm->prefetch_pages));
 	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));
+	seq_printf(m, "svm_fault_busy: %lld\n", (long long)atomic64_read(&svm->busy));
 	seq_printf(m, "svm_invalidations: %lld\n", (long long)atomic64_read(&svm->invalidations));
 }

@@ -70,6 +70,8 @@ struct vsvm_svm {
 	atomic64_t unrecoverable;
 	/** @invalidations: Invalidations that cleared entries. */
 	atomic64_t invalidations;
+	/** @busy: Faults given up on after the range kept changing, replayed. */
+	atomic64_t busy;
 	/** @vram_pages: Pages mapped now from the device's VRAM (fdinfo). */
 	atomic64_t vram_pages;
 	/** @attrs: The range attributes (SVM_MADVISE), see vsvm_svm_attr.c. */

@@ -675,6 +675,8 @@ igt_main
 			igt_assert_eq(r.bad, 0);
 			assert_pat(out, 0, 8 * MB, 19);
 		}
+		igt_info("faults given up on as busy and replayed: %lld\n",
+			 vsvm_debugfs_get(c.fd, "vsvm_svm", "svm_fault_busy"));
 		assert_pat(a, 0, 8 * MB, 19);
 		ctx_fini(&c);
 		munmap(a, 8 * MB);

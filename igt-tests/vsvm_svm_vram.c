@@ -58,6 +58,11 @@
  * Description: A shared memfd mapping cannot move to VRAM: the prefetch leaves it in
  *		system memory, and the GPU job on it still works.
  *
+ * SUBTEST: file-private-mixed
+ * Description: A private file mapping, every other page written by the CPU: the
+ *		written pages (anonymous copies) move to VRAM, the file's own pages stay;
+ *		GPU and CPU read the mix right.
+ *
  * SUBTEST: cpu-fault-during-copy
  * Description: The CPU reads the source pages of a GPU copy out of VRAM while the
  *		engine copies them: both see the right data.
@@ -78,7 +83,8 @@
  * SUBTEST: eviction
  * Description: A device made with 4 MiB of VRAM (configfs vram_mb) gets 12 MiB
  *		prefetched to it: older pages are evicted to system memory, none is
- *		lost, and all the data reads back right.
+ *		lost, and all the data reads back right; then the device is removed
+ *		with its file open and pages in its VRAM, which move back first (I8).
  */
 
 #define _GNU_SOURCE
@@ -649,6 +655,45 @@ igt_main
 		close(mfd);
 	}
 
+	igt_describe("A private file mapping: written pages move to VRAM, the file's stay.");
+	igt_subtest("file-private-mixed") {
+		int mfd = memfd_create("vsvm-vram-private", 0);
+		uint8_t *s, *out;
+		uint64_t used, i;
+		struct ctx c;
+
+		require_vram(fd);
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		fill_pat(s, 0, 2 * MB, 25);
+		munmap(s, 2 * MB);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		out = anon(2 * MB);
+		/* Even pages: private copies with new data; odd pages: the file's. */
+		for (i = 0; i < 2 * MB; i += 2 * PAGE)
+			fill_pat(s + i, i, PAGE, 26);
+		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
+			igt_assert_eq(s[i], pat(i, 25));
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		used = vram(fd).used;
+		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(fd).used - used, MB);
+		igt_assert_eq_u64(pages_swapped_out(s, 2 * MB), 256);
+		gpu_copy(&c, out, s, 2 * MB);
+		for (i = 0; i < 2 * MB; i += PAGE) {
+			assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+			assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+		}
+		ctx_fini(&c);
+		munmap(s, 2 * MB);
+		munmap(out, 2 * MB);
+		close(mfd);
+		assert_used_back(fd, used);
+	}
+
 	igt_describe("The CPU reads a GPU copy's source out of VRAM while the engine copies.");
 	igt_subtest("cpu-fault-during-copy") {
 		struct reader r = { 0 };
@@ -811,11 +856,17 @@ igt_main
 		igt_assert_eq_u64(pages_swapped_out(a + 8 * MB, 4 * MB), 1024);
 		gpu_copy(&c, out, a, 12 * MB);
 		assert_pat(out, 0, 12 * MB, 22);
+		/*
+		 * I8: the device goes with its file open and 4 MiB of the
+		 * process in its VRAM: the removal moves them back first.
+		 */
+		igt_assert_eq_u64(pages_swapped_out(a + 8 * MB, 4 * MB), 1024);
+		cfs_write("enabled", "0");
+		igt_assert_eq_u64(pages_swapped_out(a, 12 * MB), 0);
 		assert_pat(a, 0, 12 * MB, 22);
 		ctx_fini(&c);
 		munmap(a, 12 * MB);
 		munmap(out, 12 * MB);
-		cfs_write("enabled", "0");
 		igt_assert_eq(rmdir(CFS_DIR), 0);
 	}
 

@@ -27,7 +27,10 @@
  *   (no device yet) whose attributes start at the module parameters'
  *   values: ``num_queues`` (1 to %VSVM_MAX_QUEUES), ``job_timeout_ms``
  *   (100 to 60000), ``max_vms`` (VMs per file, 1 to %DRM_VSVM_MAX_VMS) and
- *   ``max_mappings`` (mappings per VM, 1 to %DRM_VSVM_MAX_MAPPINGS);
+ *   ``max_mappings`` (mappings per VM, 1 to %DRM_VSVM_MAX_MAPPINGS) and
+ *   ``vram_mb`` (simulated VRAM in MiB, 0 to %VSVM_MAX_VRAM_MB, 0 for
+ *   none; without CONFIG_DEVICE_PRIVATE the device has none whatever it
+ *   says);
  * - ``echo 1 > enabled`` registers the platform device ``vsvm.<id>`` with
  *   that description, and the driver binds it: a DRM device appears, whose
  *   platform device's sysfs attribute ``configfs_name`` gives ``<name>``
@@ -183,6 +186,18 @@ static ssize_t vsvm_cfs_max_mappings_store(struct config_item *item, const char 
 				  "max_mappings");
 }
 
+static ssize_t vsvm_cfs_vram_mb_show(struct config_item *item, char *page)
+{
+	return vsvm_cfs_u32_show(item, page, &to_cfs_dev(item)->cfg.vram_mb);
+}
+
+static ssize_t vsvm_cfs_vram_mb_store(struct config_item *item, const char *page,
+				      size_t count)
+{
+	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.vram_mb,
+				  "vram_mb");
+}
+
 static ssize_t vsvm_cfs_device_show(struct config_item *item, char *page)
 {
 	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
@@ -282,6 +297,7 @@ CONFIGFS_ATTR(vsvm_cfs_, num_queues);
 CONFIGFS_ATTR(vsvm_cfs_, job_timeout_ms);
 CONFIGFS_ATTR(vsvm_cfs_, max_vms);
 CONFIGFS_ATTR(vsvm_cfs_, max_mappings);
+CONFIGFS_ATTR(vsvm_cfs_, vram_mb);
 
 static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_enabled,
@@ -290,6 +306,7 @@ static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_job_timeout_ms,
 	&vsvm_cfs_attr_max_vms,
 	&vsvm_cfs_attr_max_mappings,
+	&vsvm_cfs_attr_vram_mb,
 	NULL,
 };
 

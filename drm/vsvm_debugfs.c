@@ -13,6 +13,7 @@
 #include "vsvm_debugfs.h"
 #include "vsvm_drv.h"
 #include "vsvm_svm.h"
+#include "vsvm_vram.h"
 #include "vsvm_vm.h"
 
 /**
@@ -59,6 +60,11 @@
  * ``vsvm_svm``, ``svm_chunk``
  *	Each SVM VM's PASID and fault statistics, and the cap on fault chunks
  *	(see the DOC section on shared virtual memory).
+ *
+ * ``vsvm_vram``
+ *	The device's VRAM: size, use, migrations each way, CPU faults,
+ *	evictions, and per fault chunk size the migrations to VRAM and their
+ *	stage times (see the DOC section on simulated VRAM).
  *
  * Each open DRM file's fdinfo (``/proc/<pid>/fdinfo/<fd>``) follows
  * Documentation/gpu/drm-usage-stats.rst: drm_show_fdinfo() prints
@@ -108,6 +114,15 @@ static int vsvm_debugfs_vms(struct seq_file *m, void *data)
 		}
 	}
 	mutex_unlock(&drm->filelist_mutex);
+	return 0;
+}
+
+/* The device's VRAM and its migration statistics (see vsvm_vram.c). */
+static int vsvm_debugfs_vram(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_vram_debugfs_show(to_vsvm_device(entry->dev), m);
 	return 0;
 }
 
@@ -292,6 +307,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_prime", vsvm_debugfs_prime, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_shrinker", vsvm_debugfs_shrinker, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_svm", vsvm_debugfs_svm, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_vram", vsvm_debugfs_vram, NULL);
 }
 
 /**
@@ -305,7 +321,7 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	u32 i;
 
 	struct vsvm_file *vfile = file->driver_priv;
-	u64 up_pages = 0, pinned = 0, svm_faults = 0, svm_ns = 0;
+	u64 up_pages = 0, pinned = 0, svm_faults = 0, svm_ns = 0, vram_pages = 0;
 	struct drm_gem_object *obj;
 	struct vsvm_vm *vm;
 	unsigned long id;
@@ -340,9 +356,23 @@ void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		if (vm->svm) {
 			svm_faults += atomic64_read(&vm->svm->faults);
 			svm_ns += atomic64_read(&vm->svm->fault_ns);
+			vram_pages += atomic64_read(&vm->svm->vram_pages);
 		}
 		vsvm_vm_put(vm);
 	}
 	drm_printf(p, "vsvm-svm-pagefaults:\t%llu\n", svm_faults);
 	drm_printf(p, "vsvm-svm-pagefault-time:\t%llu ns\n", svm_ns);
+	/*
+	 * drm-usage-stats' VRAM region: what the file's SVM VMs map from the
+	 * device's VRAM (pages are the process's, not the file's: this is
+	 * the VRAM the file's GPU work reaches, all of it resident).
+	 */
+	if (vdev->vram) {
+		struct drm_memory_stats vram = {
+			.private = vram_pages << PAGE_SHIFT,
+			.resident = vram_pages << PAGE_SHIFT,
+		};
+
+		drm_print_memory_stats(p, &vram, DRM_GEM_OBJECT_RESIDENT, "vram");
+	}
 }

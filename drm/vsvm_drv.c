@@ -29,6 +29,7 @@
 #include "vsvm_prime.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 /**
  * DOC: overview
@@ -51,7 +52,8 @@
  * open files hold of it: jobs end with -ENODEV, WAIT_USER_FENCE wakes
  * with -ENODEV, every VM of every file is torn down (its jobs, mappings,
  * userptr bindings and pins, SVM binding, imports' mappings), and every
- * object's DMA mapping is dropped.  The queues and schedulers go last.
+ * object's DMA mapping is dropped.  The queues and schedulers go last,
+ * then the VRAM, whose pages still in use move back to system memory.
  * What is left (the &struct vsvm_device, GEM objects, handles and
  * syncobjs) is freed when the last file closes and the last dma-buf of the
  * device is released.  Files that are still open pin neither the module's
@@ -72,6 +74,11 @@ MODULE_PARM_DESC(num_queues,
 static unsigned int job_timeout_ms = 2000;
 module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms, "A job running longer is killed (100-60000 ms, default 2000)");
+
+static unsigned int vram_mb = 256;
+module_param(vram_mb, uint, 0444);
+MODULE_PARM_DESC(vram_mb, "Simulated VRAM of each device in MiB, 0 for none; needs "
+		 "CONFIG_DEVICE_PRIVATE (default 256)");
 
 static bool dmachk = IS_ENABLED(CONFIG_DEBUG_KERNEL);
 module_param(dmachk, bool, 0444);
@@ -162,6 +169,7 @@ void vsvm_device_config_default(struct vsvm_device_config *cfg)
 	cfg->job_timeout_ms = job_timeout_ms;
 	cfg->max_vms = DRM_VSVM_MAX_VMS;
 	cfg->max_mappings = DRM_VSVM_MAX_MAPPINGS;
+	cfg->vram_mb = vram_mb;
 }
 
 /**
@@ -189,6 +197,10 @@ int vsvm_device_config_check(const struct vsvm_device_config *cfg)
 	if (!cfg->max_mappings || cfg->max_mappings > DRM_VSVM_MAX_MAPPINGS) {
 		pr_debug("vsvm: max_mappings=%u is outside 1..%d\n",
 			 cfg->max_mappings, DRM_VSVM_MAX_MAPPINGS);
+		return -EINVAL;
+	}
+	if (cfg->vram_mb > VSVM_MAX_VRAM_MB) {
+		pr_debug("vsvm: vram_mb=%u is outside 0..%d\n", cfg->vram_mb, VSVM_MAX_VRAM_MB);
 		return -EINVAL;
 	}
 	if (strnlen(cfg->name, sizeof(cfg->name)) == sizeof(cfg->name)) {
@@ -270,6 +282,11 @@ static int vsvm_probe(struct platform_device *pdev)
 	ret = vsvm_shrinker_init(vdev);
 	if (ret)
 		goto err_bind;
+	ret = vsvm_vram_init(vdev, cfg.vram_mb);
+	if (ret) {
+		dev_err(&pdev->dev, "no %u MiB of VRAM: %d\n", cfg.vram_mb, ret);
+		goto err_shrinker_only;
+	}
 
 	vsvm_debugfs_init(vdev);
 
@@ -284,6 +301,8 @@ static int vsvm_probe(struct platform_device *pdev)
 	return 0;
 
 err_shrinker:
+	vsvm_vram_fini(vdev);
+err_shrinker_only:
 	vsvm_shrinker_fini(vdev);
 err_bind:
 	vsvm_bind_sched_fini(vdev);
@@ -348,6 +367,7 @@ static void vsvm_remove(struct platform_device *pdev)
 	vsvm_device_unplug(vdev);
 	vsvm_queues_fini(vdev);
 	vsvm_bind_sched_fini(vdev);
+	vsvm_vram_fini(vdev);
 	vsvm_shrinker_fini(vdev);
 	drm_info(&vdev->drm, "vsvm device %u unplugged\n", vdev->index);
 }

@@ -23,6 +23,8 @@
 #include "vsvm_shrinker.h"
 #include "vsvm_userptr.h"
 
+struct vsvm_vram;
+
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU for userptr, SVM and dma-buf"
 
@@ -36,6 +38,9 @@
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
 #define VSVM_MAX_DEVICES	16
+
+/** VSVM_MAX_VRAM_MB - Upper bound of a device's VRAM in MiB (vram_mb). */
+#define VSVM_MAX_VRAM_MB	4096
 
 /** VSVM_DEVICE_NAME_LEN - Size of &vsvm_device_config.name, NUL included. */
 #define VSVM_DEVICE_NAME_LEN	32
@@ -57,6 +62,8 @@ struct vsvm_device_config {
 	u32 max_vms;
 	/** @max_mappings: Mappings one VM may hold, 1 .. %DRM_VSVM_MAX_MAPPINGS. */
 	u32 max_mappings;
+	/** @vram_mb: Simulated VRAM in MiB, 0 .. %VSVM_MAX_VRAM_MB; 0 for none. */
+	u32 vram_mb;
 };
 
 /**
@@ -166,6 +173,11 @@ struct vsvm_device {
 	struct list_head userptrs;
 	/** @imports: Live imported objects (&vsvm_import.dev_link). */
 	struct list_head imports;
+	/**
+	 * @vram: The simulated VRAM (see vsvm_vram.c), or NULL: none
+	 * configured, or a kernel without CONFIG_DEVICE_PRIVATE.
+	 */
+	struct vsvm_vram *vram;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };

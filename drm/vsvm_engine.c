@@ -567,7 +567,10 @@ int vsvm_engine_prefetch(struct vsvm_engine_job *job)
 		 */
 		if (atomic_read(&job->killed) || drm_dev_is_unplugged(&job->vdev->drm))
 			return -ETIMEDOUT;
-		ret = vsvm_svm_fault(job->vm, va, false, true, &next);
+		ret = vsvm_svm_fault_at(job->vm, va, false, true, job->prefetch_loc, &next);
+		/* The range kept changing: the same chunk again. */
+		if (ret == -EAGAIN)
+			continue;
 		if (ret) {
 			vsvm_engine_record_fault(job->vdev, job->vm, job->queue, va, false,
 						 ret == -EPERM ? DRM_VSVM_FAULT_READ_ONLY :

@@ -8,6 +8,8 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
+#include "vsvm_migrate.h"
+
 struct vsvm_device;
 struct vsvm_hw;
 struct vsvm_vm;
@@ -108,6 +110,8 @@ struct vsvm_engine_job {
 	 * stream: map [@cs_addr, @cs_addr + @cs_size) of the mirrored mm.
 	 */
 	bool prefetch;
+	/** @prefetch_loc: Where a prefetch puts its range (&enum vsvm_svm_loc). */
+	enum vsvm_svm_loc prefetch_loc;
 	/**
 	 * @skip: The job is not run (a dependency failed, or its entity was
 	 * killed) and goes to the engine only to write its user fence.

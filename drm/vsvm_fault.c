@@ -116,6 +116,9 @@ static void fault_work(struct work_struct *work)
 		} else {
 			r->spurious_addr = U64_MAX;
 			r->fault_ret = vsvm_svm_fault(ej->vm, f->addr, f->write, false, NULL);
+			/* Busy, not failed: the replay faults again. */
+			if (r->fault_ret == -EAGAIN)
+				r->fault_ret = 0;
 		}
 	}
 	set_active_memcg(old_memcg);

@@ -28,6 +28,7 @@
 #include "vsvm_svm.h"
 #include "vsvm_userptr.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 /**
  * DOC: ioctl layer
@@ -673,6 +674,7 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_query *args = data;
 	struct drm_vsvm_query_device dev;
+	struct drm_vsvm_query_vram vram;
 	struct drm_vsvm_query_caps caps;
 	int ret;
 
@@ -704,9 +706,14 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 			.caps = DRM_VSVM_CAP_SVM | DRM_VSVM_CAP_USERPTR_REGISTRATION |
 				DRM_VSVM_CAP_LONG_RUNNING |
 				(IS_ENABLED(CONFIG_DMABUF_MOVE_NOTIFY) ?
-				 DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY : 0),
+				 DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY : 0) |
+				(vdev->vram ? DRM_VSVM_CAP_DEVICE_MEMORY : 0),
 		};
 		return query_reply(drm, args, &caps, sizeof(caps));
+	case DRM_VSVM_QUERY_VRAM:
+		memset(&vram, 0, sizeof(vram));
+		vsvm_vram_query(vdev, &vram);
+		return query_reply(drm, args, &vram, sizeof(vram));
 	default:
 		drm_dbg(drm, "QUERY: unknown query %u\n", args->query);
 		return -EINVAL;
@@ -825,7 +832,7 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 	ret = exec_lr_check(drm, "EXEC", vm, args->num_out_syncs, &eu);
 	if (!ret)
 		ret = vsvm_exec(vdev, file, vm, args->queue, args->cs_addr, args->cs_size,
-				false, in, args->num_in_syncs, out, args->num_out_syncs,
+				NULL, in, args->num_in_syncs, out, args->num_out_syncs,
 				eu.seen ? &eu.uf : NULL);
 	vsvm_vm_put(vm);
 out_out:
@@ -840,14 +847,28 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 	struct exec_ufence eu = { .ioctl = "SVM_PREFETCH" };
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_svm_prefetch *args = data;
+	enum vsvm_svm_loc loc = VSVM_SVM_LOC_ANY;
 	struct drm_vsvm_sync *out;
 	struct vsvm_vm *vm;
 	u64 end;
 	int ret;
 
-	if (args->flags) {
+	if (args->flags & ~(DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM)) {
 		drm_dbg(drm, "SVM_PREFETCH: unknown flags %#x\n", args->flags);
 		return -EINVAL;
+	}
+	if (args->flags == (DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM)) {
+		drm_dbg(drm, "SVM_PREFETCH: both VRAM and SYSTEM\n");
+		return -EINVAL;
+	}
+	if (args->flags & DRM_VSVM_SVM_PREFETCH_VRAM) {
+		if (!vdev->vram) {
+			drm_dbg(drm, "SVM_PREFETCH: to VRAM, but the device has no device memory\n");
+			return -EOPNOTSUPP;
+		}
+		loc = VSVM_SVM_LOC_VRAM;
+	} else if (args->flags & DRM_VSVM_SVM_PREFETCH_SYSTEM) {
+		loc = VSVM_SVM_LOC_SYSTEM;
 	}
 	if (args->queue >= vdev->num_queues) {
 		drm_dbg(drm, "SVM_PREFETCH: no queue %u\n", args->queue);
@@ -886,7 +907,7 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 		ret = exec_lr_check(drm, "SVM_PREFETCH", vm, args->num_out_syncs, &eu);
 		if (!ret)
 			ret = vsvm_exec(vdev, file, vm, args->queue, args->addr, args->size,
-					true, NULL, 0, out, args->num_out_syncs,
+					&loc, NULL, 0, out, args->num_out_syncs,
 					eu.seen ? &eu.uf : NULL);
 	}
 	vsvm_vm_put(vm);

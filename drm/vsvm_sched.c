@@ -560,8 +560,9 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
  * @queue: The hardware queue, checked.
  * @cs_addr: GPU address of the command stream, checked.
  * @cs_size: Its size in bytes, checked.
- * @prefetch: An SVM prefetch of [@cs_addr, +@cs_size) rather than a
- *            command stream (@vm is an SVM VM).
+ * @prefetch: For an SVM prefetch of [@cs_addr, +@cs_size) rather than a
+ *            command stream (@vm is an SVM VM): where its pages go
+ *            (&enum vsvm_svm_loc); NULL for a command stream.
  * @in: In-syncs, checked.
  * @num_in: Number of @in.
  * @out: Out-syncs, checked (none for an SVM VM).
@@ -577,7 +578,7 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
  * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
-	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
+	      u32 queue, u64 cs_addr, u64 cs_size, const enum vsvm_svm_loc *prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
 	      const struct drm_vsvm_sync *out, u32 num_out,
 	      const struct vsvm_ufence *ufence)
@@ -598,7 +599,8 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	drm_gpuvm_get(&vm->gpuvm);
 	job->eng = (struct vsvm_engine_job){
 		.vdev = vdev, .vm = vm, .queue = queue,
-		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = prefetch,
+		.cs_addr = cs_addr, .cs_size = cs_size, .prefetch = !!prefetch,
+		.prefetch_loc = prefetch ? *prefetch : VSVM_SVM_LOC_ANY,
 	};
 	job->eng.resume.spurious_addr = U64_MAX;
 	vsvm_fault_init(&job->fault);

@@ -156,7 +156,7 @@ void vsvm_queues_drain(struct vsvm_device *vdev);
 void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched);
 void vsvm_ctx_fini(struct vsvm_ctx *ctx);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
-	      u32 queue, u64 cs_addr, u64 cs_size, bool prefetch,
+	      u32 queue, u64 cs_addr, u64 cs_size, const enum vsvm_svm_loc *prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,
 	      const struct drm_vsvm_sync *out, u32 num_out,
 	      const struct vsvm_ufence *ufence);

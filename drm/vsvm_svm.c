@@ -17,10 +17,12 @@
 
 #include "vsvm_dmachk.h"
 #include "vsvm_drv.h"
+#include "vsvm_migrate.h"
 #include "vsvm_mm.h"
 #include "vsvm_svm.h"
 #include "vsvm_trace.h"
 #include "vsvm_vm.h"
+#include "vsvm_vram.h"
 
 /**
  * DOC: shared virtual memory
@@ -90,26 +92,42 @@
  * waits on them as on any other.
  */
 
+/*
+ * A tracking entry's bits (see svm_entry()): whether the GPU may write the
+ * page, and whether the page is in the device's VRAM (its backing page is
+ * what is mapped), so that fdinfo can count the VRAM a VM maps.
+ */
+#define SVM_ENTRY_WRITE	BIT(0)
+#define SVM_ENTRY_VRAM	BIT(1)
+#define SVM_ENTRY_SHIFT	2
+
 /* Fault chunk sizes, largest first (see vsvm_svm_fault()). */
 static const unsigned long svm_chunk_sizes[VSVM_SVM_CHUNK_SIZES] = { SZ_2M, SZ_64K, SZ_4K };
 
 /*
- * A tracking entry of &vsvm_svm.dma: the page's DMA address, and in bit 0
- * whether the GPU may write the page (its DMA direction, undone alike).
+ * A tracking entry of &vsvm_svm.dma: the page's DMA page number, whether
+ * the GPU may write the page (its DMA direction, undone alike) and whether
+ * it is in VRAM.
  */
-static void *svm_entry(dma_addr_t dma, bool write)
+static void *svm_entry(dma_addr_t dma, bool write, bool vram)
 {
-	return xa_mk_value((dma >> PAGE_SHIFT) << 1 | write);
+	return xa_mk_value((dma >> PAGE_SHIFT) << SVM_ENTRY_SHIFT |
+			   (write ? SVM_ENTRY_WRITE : 0) | (vram ? SVM_ENTRY_VRAM : 0));
 }
 
 static dma_addr_t svm_entry_dma(void *entry)
 {
-	return (dma_addr_t)(xa_to_value(entry) >> 1) << PAGE_SHIFT;
+	return (dma_addr_t)(xa_to_value(entry) >> SVM_ENTRY_SHIFT) << PAGE_SHIFT;
 }
 
 static enum dma_data_direction svm_entry_dir(void *entry)
 {
-	return xa_to_value(entry) & 1 ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+	return xa_to_value(entry) & SVM_ENTRY_WRITE ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+}
+
+static bool svm_entry_vram(void *entry)
+{
+	return xa_to_value(entry) & SVM_ENTRY_VRAM;
 }
 
 /*
@@ -140,6 +158,9 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 	vsvm_tlb_flush_range(&vm->tlb, start, end - start);
 	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
 		dma_addr_t dma = svm_entry_dma(entry);
+
+		if (svm_entry_vram(entry))
+			atomic64_dec(&svm->vram_pages);
 
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dma, PAGE_SIZE, false);
 		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, svm_entry_dir(entry),
@@ -322,7 +343,11 @@ static void svm_unmap_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t 
 	}
 }
 
-/* DMA-maps the faulted pages, telling the checker; returns how many. */
+/*
+ * DMA-maps the faulted pages, telling the checker; returns how many.  A
+ * page in the device's VRAM is reached through its backing page, which
+ * holds its data (see vsvm_vram.c).
+ */
 static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
 				   unsigned long n)
 {
@@ -330,7 +355,10 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
-		dmas[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+		struct page *backing = vsvm_vram_backing(vm->vdev, page);
+
+		dmas[i] = dma_map_page_attrs(dev, backing ?: page, 0, PAGE_SIZE,
 					     svm_pfn_dir(pfns[i]), DMA_ATTR_SKIP_CPU_SYNC);
 		if (dma_mapping_error(dev, dmas[i]))
 			break;
@@ -351,21 +379,48 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
  * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
  * @end_out: Out, if not NULL: the end of the chunk mapped.
  *
- * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
- * tables; see the DOC section.  May sleep and allocate: called by the fault
- * queue's workers (vsvm_fault.c), never by an engine thread.
+ * vsvm_svm_fault_at() with the pages left where they are
+ * (%VSVM_SVM_LOC_ANY).
  *
- * Return: 0 when the chunk is mapped (the caller replays the access);
- * -EFAULT for an unmapped address or a gone mm; -EPERM for a write to
- * memory the CPU may not write, or to a read-only range; -ENOMEM.
+ * Return: as vsvm_svm_fault_at().
  */
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out)
+{
+	return vsvm_svm_fault_at(vm, addr, write, prefetch, VSVM_SVM_LOC_ANY, end_out);
+}
+
+/**
+ * vsvm_svm_fault_at() - Resolve a GPU fault of an SVM VM, placing its chunk
+ * @vm: The SVM VM.
+ * @addr: The faulting address.
+ * @write: Whether the access writes.
+ * @prefetch: Mapping ahead of use (SVM_PREFETCH), counted apart.
+ * @loc: Where the chunk's pages go first (&enum vsvm_svm_loc).
+ * @end_out: Out, if not NULL: the end of the chunk mapped.
+ *
+ * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
+ * tables; see the DOC section.  With %VSVM_SVM_LOC_VRAM its pages move to
+ * the device's VRAM first, with %VSVM_SVM_LOC_SYSTEM those in VRAM move
+ * back (vsvm_migrate.c); pages in this device's VRAM are mapped there
+ * unless @loc is %VSVM_SVM_LOC_SYSTEM.  %VSVM_SVM_LOC_ANY follows the
+ * range's preferred location (vsvm_svm_attr_preferred()).  May sleep and allocate: called by
+ * the fault queue's workers (vsvm_fault.c), never by an engine thread.
+ *
+ * Return: 0 when the chunk is mapped (the caller replays the access);
+ * -EAGAIN when the range kept changing under hmm_range_fault() for
+ * HMM_RANGE_DEFAULT_TIMEOUT (the caller replays the access, which faults
+ * again); -EFAULT for an unmapped address or a gone mm; -EPERM for a write
+ * to memory the CPU may not write, or to a read-only range; -ENOMEM.
+ */
+int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
+		      enum vsvm_svm_loc loc, u64 *end_out)
 {
 	struct vsvm_svm *svm = vm->svm;
 	struct vsvm_device *vdev = vm->vdev;
 	unsigned long start = 0, end = 0, n = 0, i, timeout, mapped = 0, chunk, max;
 	unsigned int size_idx;
-	u64 t0 = ktime_get_ns(), t1 = t0, t2;
+	u64 t0 = ktime_get_ns(), t1 = t0, t2, tm = 0, copy_ns = 0;
+	long migrated = 0;
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
 	unsigned long *pfns = NULL;
@@ -373,6 +428,17 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	dma_addr_t *dmas = NULL;
 	u64 ro_end = 0;
 	int ret;
+
+	/*
+	 * Placement policy: a fault, or a prefetch given no location, puts
+	 * the chunk where the range's preferred location says (SVM_MADVISE):
+	 * this device's VRAM, or else where its pages are.  The other
+	 * device's VRAM is not reachable from this one: its pages are faulted
+	 * back to system memory by hmm_range_fault() below.
+	 */
+	if (loc == VSVM_SVM_LOC_ANY && vdev->vram &&
+	    vsvm_svm_attr_preferred(vm, addr) == VSVM_MEM_DEVICE_SELF)
+		loc = VSVM_SVM_LOC_VRAM;
 
 	/* Injection: hold a GPU fault as its resolution starts. */
 	if (!prefetch)
@@ -430,6 +496,16 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	chunk = svm_chunk_sizes[size_idx];
 	start = ALIGN_DOWN(addr, chunk);
 	end = start + chunk;
+	/*
+	 * Placement: the chunk's pages move before they are looked up (the
+	 * migration's invalidation clears the GPU's entries of the pages
+	 * that move, I1).  A chunk that cannot move is mapped where it is.
+	 */
+	if (loc == VSVM_SVM_LOC_VRAM && vdev->vram)
+		migrated = vsvm_migrate_to_vram(vm, vma, start, end, &copy_ns);
+	else if (loc == VSVM_SVM_LOC_SYSTEM)
+		vsvm_migrate_range_to_ram(vm, vma, start, end);
+	tm = ktime_get_ns();
 	mmap_read_unlock(svm->mm);
 
 	n = (end - start) >> PAGE_SHIFT;
@@ -454,6 +530,12 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		.end = end,
 		.hmm_pfns = pfns,
 		.default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
+		/*
+		 * The device's own VRAM pages come back as they are; another
+		 * device's, and all of them for a move to system memory, are
+		 * faulted, which moves them back (their migrate_to_ram).
+		 */
+		.dev_private_owner = loc != VSVM_SVM_LOC_SYSTEM && vdev->vram ? vdev : NULL,
 	};
 	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	for (;;) {
@@ -463,6 +545,16 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		mmap_read_unlock(svm->mm);
 		if (ret == -EBUSY && time_before(jiffies, timeout))
 			continue;
+		if (ret == -EBUSY) {
+			/*
+			 * The range kept changing for the whole timeout (the
+			 * CPU moving pages out of VRAM under the GPU, say):
+			 * not the GPU's fault.  The caller replays the access,
+			 * which faults again.
+			 */
+			atomic64_inc(&svm->busy);
+			ret = -EAGAIN;
+		}
 		if (ret)
 			goto out;
 
@@ -490,6 +582,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	for (i = 0; i < n; i++) {
 		u64 va = start + ((u64)i << PAGE_SHIFT);
 		u32 flags = pfns[i] & HMM_PFN_WRITE ? VSVM_PT_WRITE : 0;
+		bool in_vram = vsvm_vram_backing(vdev, hmm_pfn_to_page(pfns[i]));
 
 		/*
 		 * I10: rights are the CPU's and the range's, read under the
@@ -510,12 +603,15 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		 * fault fails.
 		 */
 		ret = xa_err(xa_store(&svm->dma, va >> PAGE_SHIFT,
-				      svm_entry(dmas[i], pfns[i] & HMM_PFN_WRITE), GFP_NOWAIT));
+				      svm_entry(dmas[i], pfns[i] & HMM_PFN_WRITE, in_vram),
+				      GFP_NOWAIT));
 		if (ret) {
 			drm_dbg(&vdev->drm, "SVM fault at %#llx: no tracking entry: %d\n",
 				va, ret);
 			break;
 		}
+		if (in_vram)
+			atomic64_inc(&svm->vram_pages);
 		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE, flags);
 		if (WARN_ON(ret)) {
 			i++;	/* its tracking entry owns the DMA mapping */
@@ -533,6 +629,15 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 
 	if (end_out)
 		*end_out = end;
+	if (migrated > 0) {
+		struct vsvm_vram_stats *vs = &vdev->vram->stats[size_idx];
+
+		atomic64_inc(&vs->faults);
+		atomic64_add(tm - t0, &vs->migrate_ns);
+		atomic64_add(copy_ns, &vs->copy_ns);
+		atomic64_add(t1 - tm, &vs->get_pages_ns);
+		atomic64_add(t2 - t1, &vs->bind_ns);
+	}
 	if (prefetch) {
 		atomic64_add(n, &svm->prefetch_pages);
 	} else {
@@ -546,7 +651,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 out:
 	if (mapped)
 		svm_unmap_pages(vm, pfns, dmas, mapped);
-	if (ret)
+	if (ret && ret != -EAGAIN)
 		atomic64_inc(&svm->unrecoverable);
 	/* Slots reserved but not used go back (a no-op for stored ones). */
 	for (i = 0; pfns && dmas && i < n; i++)
@@ -671,7 +776,7 @@ again:
 	}
 	/* I1, I10: as vsvm_svm_fault(), the tracking entry first. */
 	svm_unmap_range_locked(vm, va, va + PAGE_SIZE, true);
-	ret = xa_err(xa_store(&svm->dma, idx, svm_entry(dma, true), GFP_NOWAIT));
+	ret = xa_err(xa_store(&svm->dma, idx, svm_entry(dma, true, false), GFP_NOWAIT));
 	if (!ret) {
 		xa_set_mark(&svm->dma, idx, VSVM_SVM_EXCLUSIVE);
 		/* Its tracking entry owns the DMA mapping from here on. */
@@ -780,6 +885,7 @@ void vsvm_svm_debugfs_show(struct vsvm_vm *vm, struct seq_file *m)
 	seq_printf(m, "svm_prefetch_pages: %lld\n",
 		   (long long)atomic64_read(&svm->prefetch_pages));
 	seq_printf(m, "svm_unrecoverable: %lld\n", (long long)atomic64_read(&svm->unrecoverable));
+	seq_printf(m, "svm_fault_busy: %lld\n", (long long)atomic64_read(&svm->busy));
 	seq_printf(m, "svm_invalidations: %lld\n", (long long)atomic64_read(&svm->invalidations));
 	seq_printf(m, "svm_exclusive_count: %lld\n",
 		   (long long)atomic64_read(&svm->exclusive_faults));

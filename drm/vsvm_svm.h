@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "vsvm_migrate.h"
 #include "vsvm_svm_attr.h"
 
 struct mm_struct;
@@ -74,6 +75,10 @@ struct vsvm_svm {
 	atomic64_t invalidations;
 	/** @exclusive_faults: Pages taken exclusive for the device's atomics. */
 	atomic64_t exclusive_faults;
+	/** @busy: Faults given up on after the range kept changing, replayed. */
+	atomic64_t busy;
+	/** @vram_pages: Pages mapped now from the device's VRAM (fdinfo). */
+	atomic64_t vram_pages;
 	/** @attrs: The range attributes (SVM_MADVISE), see vsvm_svm_attr.c. */
 	struct vsvm_svm_attrs attrs;
 };
@@ -83,6 +88,8 @@ void vsvm_svm_fini(struct vsvm_vm *vm);
 void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
+int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
+		      enum vsvm_svm_loc loc, u64 *end_out);
 bool vsvm_svm_mapped(struct vsvm_vm *vm, u64 addr, bool write);
 void vsvm_svm_unmap(struct vsvm_vm *vm, u64 start, u64 end);
 int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr);

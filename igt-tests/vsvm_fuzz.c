@@ -100,7 +100,7 @@ static const struct {
 	  sizeof(struct drm_vsvm_gem_userptr), CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) },
 	{ "SVM_PREFETCH", DRM_VSVM_SVM_PREFETCH, DRM_IOCTL_VSVM_SVM_PREFETCH,
 	  sizeof(struct drm_vsvm_svm_prefetch),
-	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) },
+	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) | BIT_E(EOPNOTSUPP) },
 	{ "WAIT_USER_FENCE", DRM_VSVM_WAIT_USER_FENCE, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
 	  sizeof(struct drm_vsvm_wait_user_fence),
 	  CORE_ERRS | EXT_ERRS | BIT_E(ETIME) | BIT_E(EINTR) },
@@ -573,7 +573,7 @@ static void fuzz_query(struct fuzz *f)
 {
 	struct drm_vsvm_query a = {
 		.extensions = rnd_ext(f, false),
-		.query = !spoil(f) ? below(f, DRM_VSVM_QUERY_CAPS + 1) : rnd_u32(f),
+		.query = !spoil(f) ? below(f, DRM_VSVM_QUERY_VRAM + 1) : rnd_u32(f),
 		.size = chance(f, 30) ? 0 : !spoil(f) ? 2048 : rnd_u32(f),
 		.data = !spoil(f) ? (uintptr_t)f->scratch : bad_ptr(f),
 		.pad = rnd_pad(f),

@@ -980,7 +980,9 @@ igt_main
 
 		/* The ioctl's refusals. */
 		p = (struct drm_vsvm_svm_prefetch){ .vm_id = c.vm, .addr = (uintptr_t)src,
-						    .size = PAGE, .flags = 1 };
+						    .size = PAGE, .flags = 1u << 2 };
+		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
+		p.flags = DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
 		p.flags = 0;
 		p.size = 0;

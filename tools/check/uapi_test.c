@@ -68,6 +68,10 @@ CHECK_SIZE(drm_vsvm_query_device, 40);
 CHECK_AT(drm_vsvm_query_device, max_bo_size, 8);
 CHECK_AT(drm_vsvm_query_device, max_cs_size, 32);
 CHECK_SIZE(drm_vsvm_query_caps, 8);
+CHECK_SIZE(drm_vsvm_vram_chunk_stats, 48);
+CHECK_SIZE(drm_vsvm_query_vram, 192);
+CHECK_AT(drm_vsvm_query_vram, evictions, 40);
+CHECK_AT(drm_vsvm_query_vram, chunks, 48);
 
 CHECK_SIZE(drm_vsvm_fault, 32);
 CHECK_AT(drm_vsvm_fault, addr, 8);

@@ -57,9 +57,12 @@ extern "C" {
  *   space and with -EACCES for a read-only one.
  * - 1.8.0: %DRM_VSVM_QUERY_CAPS, what the device can do (DRM_VSVM_CAP_*).
  * - 1.9.0: SVM range attributes: SVM_MADVISE and SVM_QUERY (see the DOC on
- *   SVM range attributes).  VM-private userptrs (%DRM_VSVM_GEM_EXT_VM_PRIVATE); VM_BIND
- *   fails with -EINVAL for a MAP of one into another VM, and PRIME export
- *   of one with -EINVAL.
+ *   SVM range attributes).  Device memory for SVM VMs
+ *   (%DRM_VSVM_CAP_DEVICE_MEMORY): SVM_PREFETCH to a location
+ *   (%DRM_VSVM_SVM_PREFETCH_VRAM, %DRM_VSVM_SVM_PREFETCH_SYSTEM; -EOPNOTSUPP
+ *   for VRAM on a device without it) and %DRM_VSVM_QUERY_VRAM.  VM-private
+ *   userptrs (%DRM_VSVM_GEM_EXT_VM_PRIVATE); VM_BIND fails with -EINVAL for
+ *   a MAP of one into another VM, and PRIME export of one with -EINVAL.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -542,13 +545,20 @@ struct drm_vsvm_vm_create {
  * not mapped, the fault is recorded (before version 1.7, the job's fence
  * went into the out-syncs, with -EFAULT).
  *
+ * Since version 1.9 the prefetch may also move the range
+ * (%DRM_VSVM_SVM_PREFETCH_VRAM, %DRM_VSVM_SVM_PREFETCH_SYSTEM; see the DOC
+ * on device memory).  Without either flag, pages stay where they are.
+ *
  * Errors:
  *
- * - -EINVAL: @flags is not zero; @queue is out of range; @addr or @size is
+ * - -EINVAL: @flags has an unknown flag, or both location flags;
+ *   @queue is out of range; @addr or @size is
  *   not page aligned, @size is zero, or the range is past the GPU address
  *   space; the VM is not an SVM VM; @num_out_syncs is not zero (version
  *   1.7); a user-fence extension is refused (see
  *   &struct drm_vsvm_exec_ext_user_fence); or an extension is refused;
+ * - -EOPNOTSUPP: %DRM_VSVM_SVM_PREFETCH_VRAM on a device without device
+ *   memory (no %DRM_VSVM_CAP_DEVICE_MEMORY);
  * - -E2BIG: more out-syncs than &drm_vsvm_query_device.max_syncs, or the
  *   extension chain is too long;
  * - -EFAULT: @out_syncs or @extensions cannot be read;
@@ -576,9 +586,35 @@ struct drm_vsvm_svm_prefetch {
 	__u64 out_syncs;
 	/** @num_out_syncs: Must be zero (version 1.7): SVM jobs export no fence. */
 	__u32 num_out_syncs;
-	/** @flags: Must be zero. */
+	/**
+	 * @flags: %DRM_VSVM_SVM_PREFETCH_VRAM or %DRM_VSVM_SVM_PREFETCH_SYSTEM
+	 * (version 1.9), or 0.
+	 */
 	__u32 flags;
 };
+
+/**
+ * DOC: device memory
+ *
+ * A device with %DRM_VSVM_CAP_DEVICE_MEMORY (version 1.9; a kernel with
+ * CONFIG_DEVICE_PRIVATE and a device with a non-zero ``vram_mb``) has
+ * simulated VRAM that an SVM VM's pages can move to: the process keeps
+ * using the same addresses, and a CPU access to a page in VRAM moves it
+ * back to system memory first (the kernel's device-private memory, as
+ * lib/test_hmm.c has it).  %DRM_IOCTL_VSVM_SVM_PREFETCH with
+ * %DRM_VSVM_SVM_PREFETCH_VRAM moves the anonymous pages of its range to
+ * the device's VRAM (pages the kernel cannot move, such as those of a
+ * shared or file mapping, a pinned page, or those for which VRAM is short
+ * even after evicting other pages, stay in system memory and are mapped
+ * there), and %DRM_VSVM_SVM_PREFETCH_SYSTEM moves them back.  A GPU fault
+ * maps a page where it is.  %DRM_VSVM_QUERY_VRAM tells the VRAM's size,
+ * use and migration statistics.
+ */
+
+/** DRM_VSVM_SVM_PREFETCH_VRAM - &drm_vsvm_svm_prefetch.flags: move the range to VRAM. */
+#define DRM_VSVM_SVM_PREFETCH_VRAM	(1u << 0)
+/** DRM_VSVM_SVM_PREFETCH_SYSTEM - &drm_vsvm_svm_prefetch.flags: move it to system memory. */
+#define DRM_VSVM_SVM_PREFETCH_SYSTEM	(1u << 1)
 
 /**
  * DOC: SVM range attributes
@@ -952,6 +988,8 @@ struct drm_vsvm_vm_bind {
 #define DRM_VSVM_QUERY_FAULTS		1
 /** DRM_VSVM_QUERY_CAPS - Query &struct drm_vsvm_query_caps (uapi 1.8). */
 #define DRM_VSVM_QUERY_CAPS		2
+/** DRM_VSVM_QUERY_VRAM - Query &struct drm_vsvm_query_vram (uapi 1.9). */
+#define DRM_VSVM_QUERY_VRAM		3
 
 /**
  * struct drm_vsvm_query - Read information from the device
@@ -973,7 +1011,10 @@ struct drm_vsvm_vm_bind {
 struct drm_vsvm_query {
 	/** @extensions: Extension chain, see &struct drm_vsvm_user_extension. */
 	__u64 extensions;
-	/** @query: %DRM_VSVM_QUERY_DEVICE, %DRM_VSVM_QUERY_FAULTS or %DRM_VSVM_QUERY_CAPS. */
+	/**
+	 * @query: %DRM_VSVM_QUERY_DEVICE, %DRM_VSVM_QUERY_FAULTS,
+	 * %DRM_VSVM_QUERY_CAPS or %DRM_VSVM_QUERY_VRAM.
+	 */
 	__u32 query;
 	/** @size: In: size of the buffer at @data, or 0.  Out: bytes needed/written. */
 	__u32 size;
@@ -1027,6 +1068,11 @@ struct drm_vsvm_query_device {
 #define DRM_VSVM_CAP_LONG_RUNNING		(1ull << 3)
 /** DRM_VSVM_CAP_DISPLAY - A display (KMS); vsvm has none, so never set. */
 #define DRM_VSVM_CAP_DISPLAY			(1ull << 4)
+/**
+ * DRM_VSVM_CAP_DEVICE_MEMORY - Simulated VRAM for SVM VMs (see the DOC on
+ * device memory); needs the kernel's CONFIG_DEVICE_PRIVATE (uapi 1.9).
+ */
+#define DRM_VSVM_CAP_DEVICE_MEMORY		(1ull << 5)
 
 /**
  * struct drm_vsvm_query_caps - What %DRM_VSVM_QUERY_CAPS answers
@@ -1034,6 +1080,53 @@ struct drm_vsvm_query_device {
 struct drm_vsvm_query_caps {
 	/** @caps: DRM_VSVM_CAP_* bits; bits not defined here are zero. */
 	__u64 caps;
+};
+
+/** DRM_VSVM_VRAM_CHUNK_SIZES - Chunk sizes of &drm_vsvm_query_vram.chunks. */
+#define DRM_VSVM_VRAM_CHUNK_SIZES	3
+
+/**
+ * struct drm_vsvm_vram_chunk_stats - Migrations to VRAM of one chunk size
+ *
+ * Times are sums over @migrations, in microseconds.
+ */
+struct drm_vsvm_vram_chunk_stats {
+	/** @chunk_size: The chunk size in bytes: 2 MiB, 64 KiB, then 4 KiB. */
+	__u64 chunk_size;
+	/** @migrations: Chunks a GPU fault or a prefetch moved to VRAM. */
+	__u64 migrations;
+	/** @get_pages_us: Time getting and DMA-mapping their pages. */
+	__u64 get_pages_us;
+	/** @migrate_us: Time migrating them, the copy included. */
+	__u64 migrate_us;
+	/** @copy_us: Of which copying the data. */
+	__u64 copy_us;
+	/** @bind_us: Time writing their page-table entries. */
+	__u64 bind_us;
+};
+
+/**
+ * struct drm_vsvm_query_vram - What %DRM_VSVM_QUERY_VRAM answers
+ *
+ * The device's VRAM, all zero on a device without
+ * %DRM_VSVM_CAP_DEVICE_MEMORY.  Counts are of 4 KiB pages, since the
+ * device was made.
+ */
+struct drm_vsvm_query_vram {
+	/** @size: VRAM size in bytes. */
+	__u64 size;
+	/** @used: Bytes of it holding pages now. */
+	__u64 used;
+	/** @migrated_to_vram: Pages moved to VRAM. */
+	__u64 migrated_to_vram;
+	/** @migrated_to_ram: Pages moved back by CPU faults and prefetches. */
+	__u64 migrated_to_ram;
+	/** @cpu_faults: CPU faults on pages in VRAM. */
+	__u64 cpu_faults;
+	/** @evictions: Pages moved back to make room in VRAM. */
+	__u64 evictions;
+	/** @chunks: Per chunk size, largest first. */
+	struct drm_vsvm_vram_chunk_stats chunks[DRM_VSVM_VRAM_CHUNK_SIZES];
 };
 
 /** DRM_VSVM_FAULT_NOT_PRESENT - The address had no valid page-table entry. */

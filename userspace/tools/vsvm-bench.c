@@ -82,6 +82,13 @@
  *     CRTC: the drift of the vblank timestamps from the mode's period, the
  *     longest gap between two vblanks, and how long after its vblank the
  *     waiter woke.  No goals.
+ * V1: device memory (uapi 1.9): GPU faults on 32 MiB of resident memory
+ *     whose preferred location is the device, each 2 MiB fault moving its
+ *     chunk to VRAM: the mean time per fault, with its migration and copy,
+ *     against a CPU memcpy of 2 MiB; then SVM_PREFETCH of 256 MiB to VRAM
+ *     and back to system memory, in GiB/s, against memcpy of 256 MiB.  No
+ *     goal.  Without device memory (no CONFIG_DEVICE_PRIVATE) it prints
+ *     "skipped: no CONFIG_DEVICE_PRIVATE".
  */
 
 #define _GNU_SOURCE
@@ -1404,6 +1411,120 @@ static void fault_service(struct vsvm_dev *dev, uint64_t size)
 	       queued, delivery, get_pages, bind, replay);
 }
 
+/* V1: QUERY of @what into @buf. */
+static void v1_query(struct vsvm_dev *dev, uint32_t what, void *buf, uint32_t size)
+{
+	struct drm_vsvm_query q = { .query = what, .size = size, .data = (uintptr_t)buf };
+
+	if (drmIoctl(vsvm_dev_fd(dev), DRM_IOCTL_VSVM_QUERY, &q)) {
+		fprintf(stderr, "vsvm-bench: QUERY %u: %s\n", what, strerror(errno));
+		exit(1);
+	}
+}
+
+/* V1: SVM_PREFETCH of [@p, +@size) to a location, waited for; seconds. */
+static double v1_prefetch(struct vsvm_dev *dev, uint32_t vm, void *p, uint64_t size,
+			  uint32_t flags, uint64_t *uf)
+{
+	struct drm_vsvm_exec_ext_user_fence ext = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE, .addr = (uintptr_t)uf, .value = 1,
+	};
+	struct drm_vsvm_svm_prefetch args = {
+		.extensions = (uintptr_t)&ext, .vm_id = vm, .addr = (uintptr_t)p,
+		.size = size, .flags = flags,
+	};
+	double t = now();
+
+	*uf = 0;
+	if (drmIoctl(vsvm_dev_fd(dev), DRM_IOCTL_VSVM_SVM_PREFETCH, &args)) {
+		fprintf(stderr, "vsvm-bench: SVM_PREFETCH: %s\n", strerror(errno));
+		exit(1);
+	}
+	CHECK(vsvm_wait_user_fence(dev, uf, DRM_VSVM_UFENCE_OP_EQ, 1, ~0ull, 120000000000ll));
+	return now() - t;
+}
+
+/* V1: 2 MiB-aligned resident anonymous memory. */
+static uint8_t *v1_buf(uint64_t size)
+{
+	uint8_t *raw = anon(size + (2 << 20));
+	uint8_t *p = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~((uintptr_t)(2 << 20) - 1));
+
+	memset(p, 0x3c, size);
+	return p;
+}
+
+static void v1(struct vsvm_dev *dev)
+{
+	const uint64_t fsize = 32ull << 20, psize = 256ull << 20;
+	struct drm_vsvm_query_vram v0, v;
+	struct drm_vsvm_query_caps caps;
+	double t, tc, tto, tback;
+	uint8_t *buf, *dst;
+	uint32_t *cmd, svm;
+	uint64_t n, i;
+
+	v1_query(dev, DRM_VSVM_QUERY_CAPS, &caps, sizeof(caps));
+	if (!(caps.caps & DRM_VSVM_CAP_DEVICE_MEMORY)) {
+		printf("V1 skipped: no CONFIG_DEVICE_PRIVATE\n");
+		return;
+	}
+	cmd = anon(4096);
+	CHECK(vsvm_vm_create(dev, DRM_VSVM_VM_CREATE_SVM, &svm));
+
+	/* Faults moving 2 MiB chunks to VRAM. */
+	buf = v1_buf(fsize);
+	CHECK(vsvm_svm_madvise(dev, svm, buf, fsize, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+			       DRM_VSVM_MEM_DEVICE));
+	v1_query(dev, DRM_VSVM_QUERY_VRAM, &v0, sizeof(v0));
+	t = fill_once(dev, svm, cmd, (uintptr_t)cmd, buf, (uintptr_t)buf, fsize);
+	v1_query(dev, DRM_VSVM_QUERY_VRAM, &v, sizeof(v));
+	n = v.chunks[0].migrations - v0.chunks[0].migrations;
+	n = n ? n : 1;
+	/* The CPU's copy of resident memory (not @buf: the CPU would fault it back). */
+	dst = anon(4 << 20);
+	memset(dst, 1, 4 << 20);
+	tc = now();
+	for (i = 0; i < 16; i++)
+		memcpy(dst + ((i & 1) << 21), dst + (!(i & 1) << 21), 2 << 20);
+	tc = (now() - tc) / 16;
+	printf("V1 GPU faults moving 2 MiB to VRAM: %llu faults, FILL of %llu MiB in %.1f ms; per fault %.1f us (migrate %.1f, of which copy %.1f; get pages %.1f; bind %.1f); CPU memcpy of 2 MiB %.1f us\n",
+	       (unsigned long long)(v.chunks[0].migrations - v0.chunks[0].migrations),
+	       (unsigned long long)fsize >> 20, t * 1e3,
+	       (double)(v.chunks[0].migrate_us - v0.chunks[0].migrate_us +
+			v.chunks[0].get_pages_us - v0.chunks[0].get_pages_us +
+			v.chunks[0].bind_us - v0.chunks[0].bind_us) / n,
+	       (double)(v.chunks[0].migrate_us - v0.chunks[0].migrate_us) / n,
+	       (double)(v.chunks[0].copy_us - v0.chunks[0].copy_us) / n,
+	       (double)(v.chunks[0].get_pages_us - v0.chunks[0].get_pages_us) / n,
+	       (double)(v.chunks[0].bind_us - v0.chunks[0].bind_us) / n, tc * 1e6);
+	figure("fault_migrate_2m_us",
+	       (double)(v.chunks[0].migrate_us - v0.chunks[0].migrate_us) / n, "us",
+	       GOAL_NONE, 0);
+	figure("memcpy_2m_us", tc * 1e6, "us", GOAL_NONE, 0);
+	munmap(dst, 4 << 20);
+
+	/* Prefetch throughput, there and back. */
+	buf = v1_buf(psize);
+	tto = v1_prefetch(dev, svm, buf, psize, DRM_VSVM_SVM_PREFETCH_VRAM, (uint64_t *)(cmd + 512));
+	tback = v1_prefetch(dev, svm, buf, psize, DRM_VSVM_SVM_PREFETCH_SYSTEM,
+			    (uint64_t *)(cmd + 512));
+	dst = anon(psize);
+	memset(dst, 1, psize);
+	tc = now();
+	memcpy(dst, buf, psize);
+	tc = now() - tc;
+	printf("V1 SVM_PREFETCH of %llu MiB: to VRAM %.2f GiB/s, back %.2f GiB/s; CPU memcpy %.2f GiB/s\n",
+	       (unsigned long long)psize >> 20, psize / tto / (1 << 30),
+	       psize / tback / (1 << 30), psize / tc / (1 << 30));
+	figure("prefetch_to_vram_gibs", psize / tto / (1 << 30), "GiB/s", GOAL_NONE, 0);
+	figure("prefetch_to_system_gibs", psize / tback / (1 << 30), "GiB/s", GOAL_NONE, 0);
+	figure("memcpy_gibs", psize / tc / (1 << 30), "GiB/s", GOAL_NONE, 0);
+	munmap(dst, psize);
+	CHECK(vsvm_vm_destroy(dev, svm));
+	munmap(cmd, 4096);
+}
+
 /* P7: what processes A and B share (a MAP_SHARED page). */
 struct p7_shared {
 	volatile uint32_t sem;		/* A's job spins until it is 1 */
@@ -2033,6 +2154,11 @@ static void run_k1(struct bench_ctx *c)
 	k1();
 }
 
+static void run_v1(struct bench_ctx *c)
+{
+	v1(c->dev);
+}
+
 /**
  * struct bench - one benchmark of the table
  * @name: what the command line and --json call it (lower case).
@@ -2062,6 +2188,7 @@ static const struct bench benches[] = {
 	{ "p7", "one process's munmap while another's waits for its job", run_p7 },
 	{ "u1", "unplug latency with 0, 10 and 100 jobs in flight", run_u1 },
 	{ "k1", "display: composing a 1080p frame of 3 planes, and vblank drift", run_k1 },
+	{ "v1", "SVM faults and prefetches moving memory to VRAM and back", run_v1 },
 	{ "p2-cpus", "P2 on both CPUs, then with CPU 1 offline (only when named)", run_p2_cpus,
 	  true },
 };

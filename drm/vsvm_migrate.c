@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/highmem.h>
+#include <linux/memremap.h>
+#include <linux/migrate.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_migrate.h"
+#include "vsvm_svm.h"
+#include "vsvm_vm.h"
+#include "vsvm_vram.h"
+
+/**
+ * DOC: migration
+ *
+ * Pages move between system memory and a device's VRAM with the kernel's
+ * migrate_vma helpers, as lib/test_hmm.c and nouveau move them:
+ * migrate_vma_setup() collects and unmaps the source pages (the MMU
+ * notifier clears every GPU mapping of them first: svm_invalidate() in
+ * vsvm_svm.c, I1), the driver allocates the destination pages and copies,
+ * migrate_vma_pages() installs them, and migrate_vma_finalize() releases
+ * the sources.  Four ways:
+ *
+ * - to VRAM, by SVM_PREFETCH with %DRM_VSVM_SVM_PREFETCH_VRAM, a chunk at a
+ *   time, from the fault queue's worker (vsvm_migrate_to_vram());
+ * - to system memory by SVM_PREFETCH with %DRM_VSVM_SVM_PREFETCH_SYSTEM
+ *   (vsvm_migrate_range_to_ram());
+ * - to system memory on a CPU access to a page in VRAM (the pagemap's
+ *   migrate_to_ram, vsvm_migrate_to_ram(), one page), and on a GPU access
+ *   of another device (its hmm_range_fault() faults the page, which calls
+ *   this device's migrate_to_ram);
+ * - to system memory when VRAM is short (vsvm_migrate_evict(), with
+ *   migrate_device_range(), which only try-locks the pages) and at the
+ *   device's removal.
+ *
+ * The copy is a CPU copy, made where the migration runs, rather than an
+ * engine job: migrate_to_ram runs in the faulting CPU thread with the
+ * mmap lock and the page locked, and an engine job would queue behind
+ * jobs that may be parked on faults of the same address space, which
+ * wait for that lock; the engine reaches VRAM through its backing pages,
+ * which are system pages, so a job would copy exactly as the CPU does.
+ * The copy time is counted apart (``device_copy``).
+ *
+ * Pages the kernel cannot move stay where they are, and are mapped there:
+ * pages of file and shared mappings (migrate_vma moves only anonymous
+ * memory to device-private memory), pinned pages, and pages for which no
+ * VRAM page could be had even after an eviction.
+ */
+
+/* A chunk's worth of migrate pfns: 2 MiB in base pages. */
+#define MIGRATE_MAX_PAGES	(SZ_2M >> PAGE_SHIFT)
+
+/**
+ * vsvm_migrate_evict() - Move VRAM pages in use back to system memory
+ * @vram: The device's VRAM.
+ * @nr: How many pages to move at most.
+ *
+ * Scans the VRAM from where the last eviction stopped, a window at a time,
+ * at most once around, and moves the pages it can lock (it only
+ * try-locks: a page being migrated now is skipped).  Called when a
+ * migration to VRAM finds it short and at the device's removal.
+ *
+ * Return: the number of pages moved.
+ */
+unsigned long vsvm_migrate_evict(struct vsvm_vram *vram, unsigned long nr)
+{
+	unsigned long first = PHYS_PFN(vram->res->start), done = 0, scanned = 0;
+	unsigned long *src, *dst;
+
+	src = kvcalloc(MIGRATE_MAX_PAGES, sizeof(*src), GFP_KERNEL);
+	dst = kvcalloc(MIGRATE_MAX_PAGES, sizeof(*dst), GFP_KERNEL);
+	if (!src || !dst)
+		goto out;
+
+	while (done < nr && scanned < vram->npages) {
+		unsigned long off = READ_ONCE(vram->evict_cursor) % vram->npages;
+		unsigned long n = min(MIGRATE_MAX_PAGES, vram->npages - off), i;
+
+		WRITE_ONCE(vram->evict_cursor, off + n);
+		scanned += n;
+		memset(dst, 0, n * sizeof(*dst));
+		migrate_device_range(src, first + off, n);
+		for (i = 0; i < n; i++) {
+			struct page *spage = migrate_pfn_to_page(src[i]), *dpage;
+
+			if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+				continue;
+			dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN);
+			if (!dpage)
+				continue;
+			lock_page(dpage);
+			copy_highpage(dpage, spage->zone_device_data);
+			dst[i] = migrate_pfn(page_to_pfn(dpage)) |
+				 (src[i] & MIGRATE_PFN_WRITE);
+		}
+		migrate_device_pages(src, dst, n);
+		for (i = 0; i < n; i++) {
+			if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+				done++;
+		}
+		migrate_device_finalize(src, dst, n);
+	}
+	atomic64_add(done, &vram->evictions);
+out:
+	kvfree(src);
+	kvfree(dst);
+	return done;
+}
+
+/**
+ * vsvm_migrate_to_vram() - Move a chunk of an SVM VM's memory to VRAM
+ * @vm: The SVM VM, of a device with VRAM.
+ * @vma: The VMA holding [@start, @end), the mmap lock held for reading.
+ * @start: Start of the chunk, page aligned.
+ * @end: Its end, at most 2 MiB past @start.
+ * @copy_ns: Out: the time spent copying.
+ *
+ * Makes room first if VRAM is short (vsvm_migrate_evict()).  The pages
+ * that cannot move stay in system memory (see the DOC).
+ *
+ * Return: the number of pages moved, or -ENOMEM, or migrate_vma_setup()'s
+ * -EINVAL for a VMA it cannot migrate (a special or huge-TLB mapping).
+ */
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vm_area_struct *vma,
+			  unsigned long start, unsigned long end, u64 *copy_ns)
+{
+	struct vsvm_device *vdev = vm->vdev;
+	struct vsvm_vram *vram = vdev->vram;
+	unsigned long n = (end - start) >> PAGE_SHIFT, i, free;
+	struct migrate_vma args = {};
+	unsigned long *src, *dst;
+	long moved = 0;
+	u64 t0;
+	int ret;
+
+	*copy_ns = 0;
+	if (!vram || WARN_ON_ONCE(n > MIGRATE_MAX_PAGES))
+		return 0;
+	src = kvcalloc(n, sizeof(*src), GFP_KERNEL);
+	dst = kvcalloc(n, sizeof(*dst), GFP_KERNEL);
+	if (!src || !dst) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	/* VRAM pressure: evict other pages before taking these. */
+	spin_lock(&vram->lock);
+	free = vram->npages - vram->used;
+	spin_unlock(&vram->lock);
+	if (free < n)
+		vsvm_migrate_evict(vram, n - free);
+
+	args = (struct migrate_vma){
+		.vma = vma, .start = start, .end = end, .src = src, .dst = dst,
+		.pgmap_owner = vdev, .flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	ret = migrate_vma_setup(&args);
+	if (ret) {
+		drm_dbg(&vdev->drm, "SVM: migrate_vma_setup of [%#lx, %#lx): %d\n",
+			start, end, ret);
+		goto out;
+	}
+	t0 = ktime_get_ns();
+	for (i = 0; i < n && args.cpages; i++) {
+		struct page *spage = migrate_pfn_to_page(src[i]), *dpage;
+
+		if (!(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dpage = vsvm_vram_alloc_page(vram);
+		if (!dpage) {
+			atomic64_inc(&vram->alloc_failures);
+			continue;
+		}
+		if (spage)
+			copy_highpage(dpage->zone_device_data, spage);
+		else
+			clear_highpage(dpage->zone_device_data);
+		dst[i] = migrate_pfn(page_to_pfn(dpage));
+		if ((src[i] & MIGRATE_PFN_WRITE) || (!spage && (vma->vm_flags & VM_WRITE)))
+			dst[i] |= MIGRATE_PFN_WRITE;
+	}
+	*copy_ns = ktime_get_ns() - t0;
+	migrate_vma_pages(&args);
+	for (i = 0; i < n; i++) {
+		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
+	}
+	migrate_vma_finalize(&args);
+	atomic64_add(moved, &vram->to_vram);
+	ret = 0;
+out:
+	kvfree(src);
+	kvfree(dst);
+	return ret ?: moved;
+}
+
+/*
+ * Moves this device's VRAM pages of [@start, @end) of @vma back to system
+ * memory (@fault_page: the page a CPU fault is on, or NULL).  Returns the
+ * number moved, or -errno; -ENOMEM too when no page could be had for
+ * @fault_page.
+ */
+static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
+			   unsigned long start, unsigned long end, struct page *fault_page)
+{
+	unsigned long n = (end - start) >> PAGE_SHIFT, i;
+	unsigned long src_one = 0, dst_one = 0;
+	unsigned long *src = &src_one, *dst = &dst_one;
+	struct migrate_vma args;
+	bool fault_oom = false;
+	long moved = 0;
+	int ret;
+
+	if (n > 1) {
+		src = kvcalloc(n, sizeof(*src), GFP_KERNEL);
+		dst = kvcalloc(n, sizeof(*dst), GFP_KERNEL);
+		if (!src || !dst) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	args = (struct migrate_vma){
+		.vma = vma, .start = start, .end = end, .src = src, .dst = dst,
+		.pgmap_owner = vram->vdev, .flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+		.fault_page = fault_page,
+	};
+	ret = migrate_vma_setup(&args);
+	if (ret)
+		goto out;
+	for (i = 0; i < n && args.cpages; i++) {
+		struct page *spage = migrate_pfn_to_page(src[i]), *dpage;
+
+		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, vma,
+				       start + (i << PAGE_SHIFT));
+		if (!dpage) {
+			fault_oom |= spage == fault_page;
+			continue;
+		}
+		lock_page(dpage);
+		copy_highpage(dpage, spage->zone_device_data);
+		dst[i] = migrate_pfn(page_to_pfn(dpage)) | (src[i] & MIGRATE_PFN_WRITE);
+	}
+	migrate_vma_pages(&args);
+	for (i = 0; i < n; i++) {
+		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
+	}
+	migrate_vma_finalize(&args);
+	atomic64_add(moved, &vram->to_ram);
+	/* A page that did not move for another reason faults again. */
+	if (fault_oom)
+		ret = -ENOMEM;
+out:
+	if (n > 1) {
+		kvfree(src);
+		kvfree(dst);
+	}
+	return ret ?: moved;
+}
+
+/**
+ * vsvm_migrate_range_to_ram() - Move a range's VRAM pages back to system memory
+ * @vm: The SVM VM, whose device's VRAM pages move.
+ * @vma: The VMA holding [@start, @end), the mmap lock held for reading.
+ * @start: Start of the range, page aligned.
+ * @end: Its end, at most 2 MiB past @start.
+ *
+ * Return: the number of pages moved, or -errno.
+ */
+long vsvm_migrate_range_to_ram(struct vsvm_vm *vm, struct vm_area_struct *vma,
+			       unsigned long start, unsigned long end)
+{
+	if (!vm->vdev->vram)
+		return 0;
+	return migrate_to_ram(vm->vdev->vram, vma, start, end, NULL);
+}
+
+/**
+ * vsvm_migrate_to_ram() - &dev_pagemap_ops.migrate_to_ram of vsvm's VRAM
+ * @vmf: The CPU fault on a device-private page of a vsvm device.
+ *
+ * Moves the one page back (the CPU touches pages one at a time; a GPU
+ * prefetch to system memory moves a whole chunk).  The invalidation of
+ * migrate_vma_setup() clears the GPU mappings of the page, waiting for the
+ * engine's accesses in flight, before the data is copied (I1).
+ *
+ * Return: 0, VM_FAULT_SIGBUS if the page could not be collected, or
+ * VM_FAULT_OOM.
+ */
+vm_fault_t vsvm_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct vsvm_vram *vram = container_of(vmf->page->pgmap, struct vsvm_vram, pagemap);
+	unsigned long addr = vmf->address & PAGE_MASK;
+	long ret;
+
+	atomic64_inc(&vram->cpu_faults);
+	ret = migrate_to_ram(vram, vmf->vma, addr, addr + PAGE_SIZE, vmf->page);
+	if (ret == -ENOMEM)
+		return VM_FAULT_OOM;
+	return ret < 0 ? VM_FAULT_SIGBUS : 0;
+}

@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+/**
+ * TEST: vsvm svm vram
+ * Category: Core
+ * Mega feature: General Core features
+ * Sub-category: vsvm
+ * Functionality: shared virtual memory in device memory
+ * Description: SVM pages moved to the device's simulated VRAM
+ *	(device-private memory) and back: by SVM_PREFETCH to a location, by a
+ *	CPU access (migrate_to_ram), by another device's GPU access, by
+ *	eviction; the GPU reads and writes them where they are, the data is
+ *	never lost, and every page comes back to the VRAM's free list (munmap,
+ *	exit, fork).  Each migration clears the GPU's entries of the pages
+ *	before they move (I1).  On a kernel without CONFIG_DEVICE_PRIVATE every
+ *	subtest skips, saying so.
+ *
+ * SUBTEST: query
+ * Description: QUERY_CAPS and QUERY_VRAM agree: a device with device memory has VRAM
+ *		of a size, nothing used at rest; the prefetch flags' errnos.
+ *
+ * SUBTEST: prefetch-roundtrip
+ * Description: A prefetch moves 2 MiB to VRAM (QUERY_VRAM counts it); the GPU copies
+ *		between two buffers in VRAM and fills one (fdinfo's drm-total-vram and
+ *		drm-resident-vram count what the VM maps); the CPU then reads the data
+ *		right, each page moving back at its CPU fault (migrate_to_ram).
+ *
+ * SUBTEST: prefetch-system
+ * Description: A prefetch to system memory moves a range's VRAM pages back, with its
+ *		data, and the GPU job after it takes no fault.
+ *
+ * SUBTEST: gpu-write-cpu-read
+ * Description: The GPU writes pages in VRAM that were never touched by the CPU (the
+ *		prefetch allocates them zeroed in VRAM); the CPU reads zeros and the
+ *		GPU's data.
+ *
+ * SUBTEST: munmap-release
+ * Description: munmap of a range in VRAM gives its pages back (page_free): VRAM use
+ *		returns to where it was.
+ *
+ * SUBTEST: exit-release
+ * Description: A process exiting with pages in VRAM gives them back, with its file
+ *		still open elsewhere or not.
+ *
+ * SUBTEST: fork-cow
+ * Description: After fork, the child reads the parent's VRAM pages (they move back
+ *		for it) and writes its copy; the parent's GPU still reads its own data.
+ *
+ * SUBTEST: gup-migrates-back
+ * Description: A kernel access to a VRAM page through get_user_pages (vmsplice)
+ *		and through copy_from_user (write to a pipe) moves it back first, with
+ *		its data.
+ *
+ * SUBTEST: file-backed-stays
+ * Description: A shared memfd mapping cannot move to VRAM: the prefetch leaves it in
+ *		system memory, and the GPU job on it still works.
+ *
+ * SUBTEST: file-private-mixed
+ * Description: A private file mapping, every other page written by the CPU: only
+ *		written pages (anonymous copies) may move to VRAM, the file's own pages
+ *		stay; GPU and CPU read the mix right, and VRAM use comes back.
+ *
+ * SUBTEST: cpu-fault-during-copy
+ * Description: The CPU reads the source pages of a GPU copy out of VRAM while the
+ *		engine copies them: both see the right data.
+ *
+ * SUBTEST: munmap-during-migration
+ * Description: munmap of a range while a prefetch moves it to VRAM: no leak, no
+ *		warning, VRAM use returns to where it was.
+ *
+ * SUBTEST: two-devices
+ * Description: Device 1's GPU reads pages in device 0's VRAM: they move back to
+ *		system memory first (device 0's migrate_to_ram), and the data is right.
+ *
+ * SUBTEST: fault-policy
+ * Description: A range whose preferred location is the device (SVM_MADVISE) moves to
+ *		VRAM at the GPU's first fault on it; another range stays in system memory;
+ *		the data is right on both sides.
+ *
+ * SUBTEST: eviction
+ * Description: A device made with 4 MiB of VRAM (configfs vram_mb) gets 12 MiB
+ *		prefetched to it: older pages are evicted to system memory, none is
+ *		lost, and all the data reads back right; then the device is removed
+ *		with its file open and pages in its VRAM, which move back first (I8).
+ */
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "igt.h"
+#include "vsvm_drm.h"
+#include "vsvm_igt.h"
+
+#define PAGE 4096ull
+#define MB (1ull << 20)
+#define CMD_WORDS 1024
+
+struct ctx {
+	int fd;
+	uint32_t vm;
+	uint32_t *cmd;
+	unsigned int n;
+};
+
+#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
+
+#define JOB_DONE 0x600df00dcafe0002ull
+static uint64_t ufence __attribute__((aligned(4096)));
+
+static void *anon(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+/* 2 MiB-aligned anonymous memory, so that prefetches move 2 MiB chunks. */
+static void *anon_aligned(uint64_t size)
+{
+	uint8_t *raw = anon(size + 2 * MB);
+	uint8_t *p = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
+
+	if (p > raw)
+		munmap(raw, p - raw);
+	munmap(p + size, raw + size + 2 * MB - p - size);
+	igt_assert_eq(madvise(p, size, MADV_NOHUGEPAGE), 0);
+	return p;
+}
+
+static void ctx_init_fd(struct ctx *c, int fd)
+{
+	c->fd = fd;
+	c->vm = vsvm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM);
+	c->cmd = anon(CMD_WORDS * 4);
+	c->n = 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	close(c->fd);
+	munmap(c->cmd, CMD_WORDS * 4);
+}
+
+static struct drm_vsvm_fault newest_fault(int fd)
+{
+	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
+			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
+	};
+	struct drm_vsvm_query_faults *f = (void *)buf;
+	struct drm_vsvm_fault none = { 0 };
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return f->count ? f->faults[f->count - 1] : none;
+}
+
+/* Waits up to 20 s for the job's user fence: 1, or -EFAULT if it faulted. */
+static int job_end(int fd, uint64_t mark)
+{
+	igt_assert_eq(vsvm_ufence_wait_ms(fd, &ufence, JOB_DONE, 20000), 0);
+	return newest_fault(fd).seqno > mark ? -EFAULT : 1;
+}
+
+static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
+{
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
+	struct drm_vsvm_svm_prefetch p = {
+		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
+		.addr = (uintptr_t)addr, .size = size, .flags = flags,
+	};
+
+	ufence = 0;
+	return igt_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p) ? -errno : 0;
+}
+
+/* SVM_PREFETCH to a location; returns the job's status (1 or -EFAULT). */
+static int prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
+{
+	uint64_t mark = newest_fault(c->fd).seqno;
+
+	igt_assert_eq(__prefetch(c, addr, size, flags), 0);
+	return job_end(c->fd, mark);
+}
+
+/* Runs what was emitted; returns the job's status. */
+static int run(struct ctx *c)
+{
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
+	struct drm_vsvm_exec e = {
+		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
+		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
+	};
+	uint64_t mark = newest_fault(c->fd).seqno;
+
+	ufence = 0;
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
+	c->n = 0;
+	return job_end(c->fd, mark);
+}
+
+static uint64_t caps(int fd)
+{
+	struct drm_vsvm_query_caps cp = { 0 };
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(cp), .data = (uintptr_t)&cp,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return cp.caps;
+}
+
+static struct drm_vsvm_query_vram vram(int fd)
+{
+	struct drm_vsvm_query_vram v = { 0 };
+	struct drm_vsvm_query q = {
+		.query = DRM_VSVM_QUERY_VRAM, .size = sizeof(v), .data = (uintptr_t)&v,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
+	return v;
+}
+
+/* Waits up to 5 s for the device's VRAM use to come back to @used. */
+static void assert_used_back(int fd, uint64_t used)
+{
+	uint64_t now = 0;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		now = vram(fd).used;
+		if (now == used)
+			return;
+		usleep(10000);
+	}
+	igt_assert_f(now == used, "VRAM use %" PRIu64 " bytes, was %" PRIu64 " before\n",
+		     now, used);
+}
+
+static void require_vram(int fd)
+{
+	igt_require_f(caps(fd) & DRM_VSVM_CAP_DEVICE_MEMORY,
+		      "no device memory (no CONFIG_DEVICE_PRIVATE, or vram_mb=0)\n");
+}
+
+/* The pages of [@p, +@size) that are in VRAM now, from /proc/self/pagemap. */
+static uint64_t pages_swapped_out(const void *p, uint64_t size)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t i, n = 0, e;
+
+	igt_assert_fd(fd);
+	for (i = 0; i < size / PAGE; i++) {
+		igt_assert_eq(pread(fd, &e, 8, ((uintptr_t)p / PAGE + i) * 8), 8);
+		/* Not present, but an entry (a device-private swap entry). */
+		if (!(e >> 63 & 1) && (e >> 62 & 1))
+			n++;
+	}
+	close(fd);
+	return n;
+}
+
+/* A GPU copy reading @src: the data lands in @dst (system memory). */
+static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
+{
+	vsvm_emit_copy(CS(c), (uintptr_t)dst, (uintptr_t)src, size);
+	igt_assert_eq(run(c), 1);
+}
+
+struct reader {
+	volatile uint8_t *p;
+	uint64_t size;
+	unsigned int seed;
+	volatile bool stop;
+	int bad;
+};
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	uint64_t i;
+
+	while (!r->stop) {
+		for (i = 0; i < r->size; i += PAGE * 7)
+			if (r->p[i] != pat(i, r->seed))
+				r->bad++;
+	}
+	return NULL;
+}
+
+struct unmapper {
+	void *p;
+	uint64_t size;
+};
+
+static void *unmap_fn(void *arg)
+{
+	struct unmapper *u = arg;
+
+	usleep(2000);
+	munmap(u->p, u->size);
+	return NULL;
+}
+
+#define CFS_DIR "/sys/kernel/config/vsvm/igt-cfs-vram"
+
+static void cfs_write(const char *attr, const char *val)
+{
+	char path[256];
+	int f;
+
+	snprintf(path, sizeof(path), CFS_DIR "/%s", attr);
+	f = open(path, O_WRONLY);
+	igt_assert_f(f >= 0, "%s: %m\n", path);
+	igt_assert_eq(write(f, val, strlen(val)), (ssize_t)strlen(val));
+	close(f);
+}
+
+/* Opens the render node of the configfs device. */
+static int cfs_open(void)
+{
+	char path[512], pdev[64] = { 0 };
+	struct dirent *e;
+	int f = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), CFS_DIR "/device");
+	f = open(path, O_RDONLY);
+	igt_assert_fd(f);
+	igt_assert(read(f, pdev, sizeof(pdev) - 1) > 0);
+	close(f);
+	pdev[strcspn(pdev, "\n")] = 0;
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm", pdev);
+	d = opendir(path);
+	igt_assert_f(d, "%s: %m\n", path);
+	f = -1;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "renderD", 7)) {
+			snprintf(path, sizeof(path), "/dev/dri/%s", e->d_name);
+			f = open(path, O_RDWR | O_CLOEXEC);
+			break;
+		}
+	closedir(d);
+	igt_assert_f(f >= 0, "%s has no render node\n", pdev);
+	return f;
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = drm_open_driver(DRIVER_VSVM);
+		igt_require(vsvm_is_vsvm(fd));
+	}
+
+	igt_describe("QUERY_CAPS and QUERY_VRAM agree; the prefetch flags' errnos.");
+	igt_subtest("query") {
+		struct drm_vsvm_query_vram v;
+		struct ctx c;
+		void *p;
+
+		require_vram(fd);
+		v = vram(fd);
+		igt_assert_cmpu64(0, <, >=, v.size);
+		igt_assert_eq_u64(v.size % PAGE, 0);
+		igt_assert_cmpu64(v.used, <=, >, v.size);
+		igt_assert_eq_u64(v.chunks[0].chunk_size, 2 * MB);
+		igt_assert_eq_u64(v.chunks[2].chunk_size, PAGE);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		p = anon(PAGE);
+		igt_assert_eq(__prefetch(&c, p, PAGE, DRM_VSVM_SVM_PREFETCH_VRAM |
+					 DRM_VSVM_SVM_PREFETCH_SYSTEM), -EINVAL);
+		igt_assert_eq(__prefetch(&c, p, PAGE, 1u << 2), -EINVAL);
+		ctx_fini(&c);
+		munmap(p, PAGE);
+	}
+
+	igt_describe("A prefetch moves 2 MiB to VRAM; the GPU copies and fills there; the "
+		     "CPU reads it back right through migrate_to_ram.");
+	igt_subtest("prefetch-roundtrip") {
+		uint8_t *a, *b, *out;
+		struct drm_vsvm_query_vram v0, v1, v2;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		b = anon_aligned(2 * MB);
+		out = anon(2 * MB);
+		fill_pat(a, 0, 2 * MB, 11);
+		memset(b, 0, 2 * MB);
+		v0 = vram(fd);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq(prefetch(&c, b, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		v1 = vram(fd);
+		igt_assert_eq_u64(v1.used - v0.used, 4 * MB);
+		igt_assert_eq_u64(v1.migrated_to_vram - v0.migrated_to_vram, 1024);
+		igt_assert_cmpu64(v0.chunks[0].migrations + 2, <=, >, v1.chunks[0].migrations);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		/* GPU: VRAM to VRAM, a fill in VRAM, VRAM to system memory. */
+		vsvm_emit_copy(CS(&c), (uintptr_t)b, (uintptr_t)a, MB);
+		vsvm_emit_fill(CS(&c), (uintptr_t)b + MB, 0x5a5a5a5a, MB);
+		igt_assert_eq(run(&c), 1);
+		gpu_copy(&c, out, b, 2 * MB);
+		/* Still in VRAM: no CPU access yet; fdinfo counts what the VM maps. */
+		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 512);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-total-vram"), 4 * MB);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-vram"), 4 * MB);
+		assert_pat(out, 0, MB, 11);
+		assert_bytes(out + MB, MB, 0x5a);
+		/* The CPU reads: each page moves back. */
+		assert_pat(b, 0, MB, 11);
+		assert_bytes(b + MB, MB, 0x5a);
+		assert_pat(a, 0, 2 * MB, 11);
+		v2 = vram(fd);
+		igt_assert_eq_u64(v2.used, v0.used);
+		igt_assert_cmpu64(v1.cpu_faults + 1024, <=, >, v2.cpu_faults);
+		igt_assert_eq_u64(v2.migrated_to_ram - v1.migrated_to_ram, 1024);
+		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 0);
+		igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-resident-vram"), 0);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap(b, 2 * MB);
+		munmap(out, 2 * MB);
+	}
+
+	igt_describe("A prefetch to system memory moves a range's VRAM pages back.");
+	igt_subtest("prefetch-system") {
+		struct drm_vsvm_query_vram v0, v1;
+		uint8_t *a, *out;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(4 * MB);
+		out = anon(4 * MB);
+		fill_pat(a, 0, 4 * MB, 12);
+		v0 = vram(fd);
+		igt_assert_eq(prefetch(&c, a, 4 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(fd).used - v0.used, 4 * MB);
+		igt_assert_eq(prefetch(&c, a, 4 * MB, DRM_VSVM_SVM_PREFETCH_SYSTEM), 1);
+		v1 = vram(fd);
+		igt_assert_eq_u64(v1.used, v0.used);
+		igt_assert_eq_u64(v1.migrated_to_ram - v0.migrated_to_ram, 1024);
+		igt_assert_eq_u64(v1.cpu_faults, v0.cpu_faults);
+		igt_assert_eq_u64(pages_swapped_out(a, 4 * MB), 0);
+		gpu_copy(&c, out, a, 4 * MB);
+		assert_pat(out, 0, 4 * MB, 12);
+		assert_pat(a, 0, 4 * MB, 12);
+		ctx_fini(&c);
+		munmap(a, 4 * MB);
+		munmap(out, 4 * MB);
+	}
+
+	igt_describe("The GPU writes untouched pages that a prefetch put in VRAM.");
+	igt_subtest("gpu-write-cpu-read") {
+		struct drm_vsvm_query_vram v0;
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		v0 = vram(fd);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(fd).used - v0.used, 2 * MB);
+		vsvm_emit_fill(CS(&c), (uintptr_t)a + PAGE, 0x77777777, PAGE);
+		igt_assert_eq(run(&c), 1);
+		assert_bytes(a, PAGE, 0);
+		assert_bytes(a + PAGE, PAGE, 0x77);
+		assert_bytes(a + 2 * PAGE, 2 * MB - 2 * PAGE, 0);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		assert_used_back(fd, v0.used);
+	}
+
+	igt_describe("munmap of a range in VRAM gives its pages back.");
+	igt_subtest("munmap-release") {
+		uint64_t used;
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(4 * MB);
+		fill_pat(a, 0, 4 * MB, 13);
+		used = vram(fd).used;
+		igt_assert_eq(prefetch(&c, a, 4 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(fd).used - used, 4 * MB);
+		/* Half, then the rest with the file still open. */
+		munmap(a, 2 * MB);
+		assert_used_back(fd, used + 2 * MB);
+		munmap(a + 2 * MB, 2 * MB);
+		assert_used_back(fd, used);
+		ctx_fini(&c);
+	}
+
+	igt_describe("A process exiting with pages in VRAM gives them back.");
+	igt_subtest("exit-release") {
+		uint64_t used;
+		int sv[2];
+
+		require_vram(fd);
+		used = vram(fd).used;
+		/* The child's file dies with it. */
+		igt_fork(child, 1) {
+			struct ctx c;
+			uint8_t *a = anon_aligned(2 * MB);
+
+			ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+			fill_pat(a, 0, 2 * MB, 14);
+			igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+			igt_assert_eq_u64(vram(c.fd).used - used, 2 * MB);
+			_exit(0);
+		}
+		igt_waitchildren();
+		assert_used_back(fd, used);
+		/* The child's file outlives it: held by the parent. */
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		igt_fork(child, 1) {
+			struct ctx c;
+			uint8_t *a = anon_aligned(2 * MB);
+
+			ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+			igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+			{
+				char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+				char byte = 0;
+				struct iovec io = { .iov_base = &byte, .iov_len = 1 };
+				struct msghdr msg = { .msg_iov = &io, .msg_iovlen = 1,
+						      .msg_control = cbuf,
+						      .msg_controllen = sizeof(cbuf) };
+				struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+				cm->cmsg_level = SOL_SOCKET;
+				cm->cmsg_type = SCM_RIGHTS;
+				cm->cmsg_len = CMSG_LEN(sizeof(int));
+				memcpy(CMSG_DATA(cm), &c.fd, sizeof(int));
+				igt_assert_eq(sendmsg(sv[1], &msg, 0), 1);
+			}
+			_exit(0);
+		}
+		{
+			char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+			char byte;
+			int held;
+			struct iovec io = { .iov_base = &byte, .iov_len = 1 };
+			struct msghdr msg = { .msg_iov = &io, .msg_iovlen = 1,
+					      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+
+			igt_assert_eq(recvmsg(sv[0], &msg, 0), 1);
+			memcpy(&held, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+			igt_waitchildren();
+			assert_used_back(fd, used);
+			close(held);
+		}
+		close(sv[0]);
+		close(sv[1]);
+	}
+
+	igt_describe("After fork, the child reads the parent's VRAM pages and writes its "
+		     "copy; the parent's GPU still reads its own data.");
+	igt_subtest("fork-cow") {
+		uint8_t *a, *out;
+		uint64_t used;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		out = anon(2 * MB);
+		fill_pat(a, 0, 2 * MB, 15);
+		used = vram(fd).used;
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_fork(child, 1) {
+			assert_pat(a, 0, 2 * MB, 15);
+			fill_pat(a, 0, 2 * MB, 16);
+			assert_pat(a, 0, 2 * MB, 16);
+		}
+		igt_waitchildren();
+		gpu_copy(&c, out, a, 2 * MB);
+		assert_pat(out, 0, 2 * MB, 15);
+		assert_pat(a, 0, 2 * MB, 15);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap(out, 2 * MB);
+		assert_used_back(fd, used);
+	}
+
+	igt_describe("get_user_pages and copy_from_user on VRAM pages move them back.");
+	igt_subtest("gup-migrates-back") {
+		uint8_t *a, *back = malloc(PAGE);
+		struct iovec iov;
+		int pipefd[2];
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 17);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq(pipe(pipefd), 0);
+		/* vmsplice takes references to the pages (get_user_pages). */
+		iov = (struct iovec){ .iov_base = a + 5 * PAGE, .iov_len = PAGE };
+		igt_assert_eq(vmsplice(pipefd[1], &iov, 1, 0), (ssize_t)PAGE);
+		igt_assert_eq(read(pipefd[0], back, PAGE), (ssize_t)PAGE);
+		assert_pat(back, 5 * PAGE, PAGE, 17);
+		igt_assert_eq(write(pipefd[1], a + 9 * PAGE, PAGE), (ssize_t)PAGE);
+		igt_assert_eq(read(pipefd[0], back, PAGE), (ssize_t)PAGE);
+		assert_pat(back, 9 * PAGE, PAGE, 17);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 510);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		free(back);
+	}
+
+	igt_describe("A shared memfd mapping stays in system memory.");
+	igt_subtest("file-backed-stays") {
+		int mfd = memfd_create("vsvm-vram", 0);
+		uint8_t *s, *out;
+		uint64_t used;
+		struct ctx c;
+
+		require_vram(fd);
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		out = anon(2 * MB);
+		fill_pat(s, 0, 2 * MB, 18);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		used = vram(fd).used;
+		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(fd).used, used);
+		gpu_copy(&c, out, s, 2 * MB);
+		assert_pat(out, 0, 2 * MB, 18);
+		ctx_fini(&c);
+		munmap(s, 2 * MB);
+		munmap(out, 2 * MB);
+		close(mfd);
+	}
+
+	igt_describe("A private file mapping: only written pages may move, the file's stay.");
+	igt_subtest("file-private-mixed") {
+		int mfd = memfd_create("vsvm-vram-private", 0);
+		uint64_t used, i, moved;
+		uint8_t *s, *out;
+		struct ctx c;
+
+		require_vram(fd);
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		fill_pat(s, 0, 2 * MB, 25);
+		munmap(s, 2 * MB);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		out = anon(2 * MB);
+		/* Even pages: private copies with new data; odd pages: the file's. */
+		for (i = 0; i < 2 * MB; i += 2 * PAGE)
+			fill_pat(s + i, i, PAGE, 26);
+		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
+			igt_assert_eq(s[i], pat(i, 25));
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		used = vram(fd).used;
+		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		/*
+		 * Only private copies may move (the file's pages never do);
+		 * how many of them move is the kernel's best effort.
+		 */
+		moved = pages_swapped_out(s, 2 * MB);
+		igt_info("private copies moved to VRAM: %" PRIu64 " of 256\n", moved);
+		igt_assert_cmpu64(moved, <=, >, 256ull);
+		igt_assert_eq_u64(vram(fd).used - used, moved * PAGE);
+		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
+			igt_assert_eq_u64(pages_swapped_out(s + i, PAGE), 0);
+		gpu_copy(&c, out, s, 2 * MB);
+		for (i = 0; i < 2 * MB; i += PAGE) {
+			assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+			assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+		}
+		ctx_fini(&c);
+		munmap(s, 2 * MB);
+		munmap(out, 2 * MB);
+		close(mfd);
+		assert_used_back(fd, used);
+	}
+
+	igt_describe("The CPU reads a GPU copy's source out of VRAM while the engine copies.");
+	igt_subtest("cpu-fault-during-copy") {
+		struct reader r = { 0 };
+		pthread_t t;
+		uint8_t *a, *out;
+		uint64_t used;
+		struct ctx c;
+		int i;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(8 * MB);
+		out = anon(8 * MB);
+		fill_pat(a, 0, 8 * MB, 19);
+		used = vram(fd).used;
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(prefetch(&c, a, 8 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+			memset(out, 0, 8 * MB);
+			r = (struct reader){ .p = a, .size = 8 * MB, .seed = 19 };
+			igt_assert_eq(pthread_create(&t, NULL, reader_fn, &r), 0);
+			gpu_copy(&c, out, a, 8 * MB);
+			r.stop = true;
+			pthread_join(t, NULL);
+			igt_assert_eq(r.bad, 0);
+			assert_pat(out, 0, 8 * MB, 19);
+		}
+		igt_info("faults given up on as busy and replayed: %lld\n",
+			 vsvm_debugfs_get(c.fd, "vsvm_svm", "svm_fault_busy"));
+		assert_pat(a, 0, 8 * MB, 19);
+		ctx_fini(&c);
+		munmap(a, 8 * MB);
+		munmap(out, 8 * MB);
+		assert_used_back(fd, used);
+	}
+
+	igt_describe("munmap of a range while a prefetch moves it to VRAM.");
+	igt_subtest("munmap-during-migration") {
+		struct unmapper u;
+		pthread_t t;
+		uint64_t used;
+		struct ctx c;
+		int i, st;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		used = vram(fd).used;
+		for (i = 0; i < 5; i++) {
+			u.size = 16 * MB;
+			u.p = anon_aligned(u.size);
+			fill_pat(u.p, 0, u.size, 20);
+			igt_assert_eq(pthread_create(&t, NULL, unmap_fn, &u), 0);
+			st = prefetch(&c, u.p, u.size, DRM_VSVM_SVM_PREFETCH_VRAM);
+			igt_assert(st == 1 || st == -EFAULT);
+			pthread_join(t, NULL);
+			assert_used_back(fd, used);
+		}
+		ctx_fini(&c);
+	}
+
+	igt_describe("Device 1's GPU reads pages in device 0's VRAM: they move back first.");
+	igt_subtest("two-devices") {
+		struct drm_vsvm_query_vram v0, v1;
+		struct ctx c0, c1;
+		uint8_t *a, *out;
+		int fd1;
+
+		require_vram(fd);
+		fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+		igt_require(fd1 >= 0);
+		ctx_init_fd(&c0, drm_open_driver(DRIVER_VSVM));
+		ctx_init_fd(&c1, fd1);
+		a = anon_aligned(2 * MB);
+		out = anon(2 * MB);
+		fill_pat(a, 0, 2 * MB, 21);
+		v0 = vram(c0.fd);
+		igt_assert_eq(prefetch(&c0, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(vram(c0.fd).used - v0.used, 2 * MB);
+		gpu_copy(&c1, out, a, 2 * MB);
+		assert_pat(out, 0, 2 * MB, 21);
+		v1 = vram(c0.fd);
+		igt_assert_eq_u64(v1.used, v0.used);
+		igt_assert_eq_u64(v1.migrated_to_ram - v0.migrated_to_ram, 512);
+		/* Device 0 still reads it right, from system memory. */
+		memset(out, 0, 2 * MB);
+		gpu_copy(&c0, out, a, 2 * MB);
+		assert_pat(out, 0, 2 * MB, 21);
+		assert_pat(a, 0, 2 * MB, 21);
+		ctx_fini(&c0);
+		ctx_fini(&c1);
+		munmap(a, 2 * MB);
+		munmap(out, 2 * MB);
+	}
+
+	igt_describe("A range preferring the device moves to VRAM at its GPU fault.");
+	igt_subtest("fault-policy") {
+		struct drm_vsvm_query_vram v0, v1;
+		uint8_t *a, *b, *out;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		b = anon_aligned(2 * MB);
+		out = anon(4 * MB);
+		fill_pat(a, 0, 2 * MB, 23);
+		fill_pat(b, 0, 2 * MB, 24);
+		{
+			struct drm_vsvm_svm_madvise m = {
+				.vm_id = c.vm, .attr = DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
+				.addr = (uintptr_t)a, .size = 2 * MB, .value = DRM_VSVM_MEM_DEVICE,
+			};
+
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+		}
+		v0 = vram(fd);
+		gpu_copy(&c, out, a, 2 * MB);
+		gpu_copy(&c, out + 2 * MB, b, 2 * MB);
+		v1 = vram(fd);
+		igt_assert_eq_u64(v1.used - v0.used, 2 * MB);
+		igt_assert_eq_u64(v1.chunks[0].migrations - v0.chunks[0].migrations, 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq_u64(pages_swapped_out(b, 2 * MB), 0);
+		assert_pat(out, 0, 2 * MB, 23);
+		assert_pat(out + 2 * MB, 0, 2 * MB, 24);
+		assert_pat(a, 0, 2 * MB, 23);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap(b, 2 * MB);
+		munmap(out, 4 * MB);
+		assert_used_back(fd, v0.used);
+	}
+
+	igt_describe("12 MiB prefetched to 4 MiB of VRAM: older pages are evicted, none lost.");
+	igt_subtest("eviction") {
+		struct drm_vsvm_query_vram v;
+		uint8_t *a, *out;
+		struct ctx c;
+		int i;
+
+		require_vram(fd);
+		if (access("/sys/kernel/config/vsvm", F_OK))
+			mount("none", "/sys/kernel/config", "configfs", 0, NULL);
+		igt_require_f(!access("/sys/kernel/config/vsvm", F_OK), "no vsvm configfs\n");
+		rmdir(CFS_DIR);
+		igt_assert_eq(mkdir(CFS_DIR, 0755), 0);
+		cfs_write("vram_mb", "4");
+		cfs_write("enabled", "1");
+		ctx_init_fd(&c, cfs_open());
+		igt_assert_eq_u64(vram(c.fd).size, 4 * MB);
+		a = anon_aligned(12 * MB);
+		out = anon(12 * MB);
+		fill_pat(a, 0, 12 * MB, 22);
+		for (i = 0; i < 6; i++)
+			igt_assert_eq(prefetch(&c, a + i * 2 * MB, 2 * MB,
+					       DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		v = vram(c.fd);
+		igt_assert_eq_u64(v.used, 4 * MB);
+		igt_assert_cmpu64(8 * MB / PAGE, <=, >, v.evictions);
+		igt_assert_eq_u64(pages_swapped_out(a, 12 * MB), 1024);
+		igt_assert_eq_u64(pages_swapped_out(a + 8 * MB, 4 * MB), 1024);
+		gpu_copy(&c, out, a, 12 * MB);
+		assert_pat(out, 0, 12 * MB, 22);
+		/*
+		 * I8: the device goes with its file open and 4 MiB of the
+		 * process in its VRAM: the removal moves them back first.
+		 */
+		igt_assert_eq_u64(pages_swapped_out(a + 8 * MB, 4 * MB), 1024);
+		cfs_write("enabled", "0");
+		igt_assert_eq_u64(pages_swapped_out(a, 12 * MB), 0);
+		assert_pat(a, 0, 12 * MB, 22);
+		ctx_fini(&c);
+		munmap(a, 12 * MB);
+		munmap(out, 12 * MB);
+		igt_assert_eq(rmdir(CFS_DIR), 0);
+	}
+
+	igt_fixture
+		close(fd);
+}

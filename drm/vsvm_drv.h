@@ -18,6 +18,7 @@
 
 #include "vsvm_debug.h"
 #include "vsvm_dmachk.h"
+#include "vsvm_fb.h"
 #include "vsvm_kms.h"
 #include "vsvm_prime.h"
 #include "vsvm_sched.h"
@@ -138,6 +139,8 @@ struct vsvm_device {
 	struct vsvm_prime_stats prime_stats;
 	/** @up_stats: Userptr counters (debugfs ``vsvm_userptr``). */
 	struct vsvm_userptr_stats up_stats;
+	/** @fb_stats: Framebuffer counters (debugfs ``vsvm_fb``). */
+	struct vsvm_fb_stats fb_stats;
 	/** @dmachk: The DMA checker. */
 	struct vsvm_dmachk dmachk;
 	/**

@@ -77,10 +77,11 @@ struct vsvm_fb_access {
 	struct drm_framebuffer *fb;
 	struct drm_gem_object *obj;
 	bool write;
-	bool locked;
-	u64 first;
+	u64 start;
+	u64 end;
+	unsigned long first;
 	unsigned long npages;
-	u64 *dma;
+	dma_addr_t *dma;
 };
 
 /** VSVM_FB_FRAME_MAX - Framebuffers one composition may access. */
@@ -137,7 +138,6 @@ struct vsvm_fb_frame {
 struct drm_framebuffer *vsvm_fb_create(struct drm_device *drm, struct drm_file *file,
 				       const struct drm_mode_fb_cmd2 *mode_cmd);
 int vsvm_fb_prepare(struct drm_plane *plane, struct drm_plane_state *state);
-void vsvm_fb_cleanup(struct drm_plane *plane, struct drm_plane_state *state);
 int vsvm_fb_check_writeback(struct drm_framebuffer *fb);
 
 void vsvm_fb_frame_init(struct vsvm_fb_frame *frame, struct drm_device *drm);

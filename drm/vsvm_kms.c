@@ -849,14 +849,6 @@ static int vsvm_kms_debugfs(struct seq_file *m, void *data)
 	return 0;
 }
 
-static int vsvm_kms_debugfs_fb(struct seq_file *m, void *data)
-{
-	struct drm_debugfs_entry *entry = m->private;
-
-	vsvm_fb_debugfs_show(to_vsvm_device(entry->dev), m);
-	return 0;
-}
-
 static void vsvm_kms_release(struct drm_device *drm, void *arg)
 {
 	struct vsvm_kms *kms = arg;
@@ -952,7 +944,6 @@ int vsvm_kms_init(struct vsvm_device *vdev)
 		return ret;
 	drm_mode_config_reset(drm);
 	drm_debugfs_add_file(drm, "vsvm_kms", vsvm_kms_debugfs, NULL);
-	drm_debugfs_add_file(drm, "vsvm_fb", vsvm_kms_debugfs_fb, NULL);
 	return 0;
 }
 

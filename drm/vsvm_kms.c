@@ -937,6 +937,10 @@ int vsvm_kms_init(struct vsvm_device *vdev)
 					   drm_crtc_mask(&kms->crtc));
 	if (ret)
 		return ret;
+	/* The writeback may run beside the connector (a clone of its frame). */
+	kms->encoder.possible_clones = drm_encoder_mask(&kms->encoder) |
+				       drm_encoder_mask(&kms->wb.encoder);
+	kms->wb.encoder.possible_clones = kms->encoder.possible_clones;
 
 	ret = drm_vblank_init(drm, 1);
 	if (ret)

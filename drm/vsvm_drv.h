@@ -19,6 +19,7 @@
 #include "vsvm_debug.h"
 #include "vsvm_dmachk.h"
 #include "vsvm_fb.h"
+#include "vsvm_kms.h"
 #include "vsvm_prime.h"
 #include "vsvm_sched.h"
 #include "vsvm_shrinker.h"
@@ -32,7 +33,7 @@
  * every uapi addition and say what it added in uapi/drm/vsvm_drm.h.
  */
 #define VSVM_DRIVER_MAJOR	1
-#define VSVM_DRIVER_MINOR	8
+#define VSVM_DRIVER_MINOR	9
 #define VSVM_DRIVER_PATCHLEVEL	0
 
 /** VSVM_MAX_DEVICES - Upper bound of the num_devices module parameter. */
@@ -58,6 +59,8 @@ struct vsvm_device_config {
 	u32 max_vms;
 	/** @max_mappings: Mappings one VM may hold, 1 .. %DRM_VSVM_MAX_MAPPINGS. */
 	u32 max_mappings;
+	/** @display: The device has a display (KMS), see the DOC on the display. */
+	bool display;
 };
 
 /**
@@ -169,6 +172,8 @@ struct vsvm_device {
 	struct list_head userptrs;
 	/** @imports: Live imported objects (&vsvm_import.dev_link). */
 	struct list_head imports;
+	/** @kms: The display, when &vsvm_device_config.display. */
+	struct vsvm_kms kms;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };

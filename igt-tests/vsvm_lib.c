@@ -125,6 +125,19 @@ static long long debugfs_value(int fd, const char *file, const char *key)
 	return -1;
 }
 
+/* The module parameter display (uapi 1.9): whether devices have a display. */
+static bool module_display(void)
+{
+	char c = 0;
+	int fd = open("/sys/module/vsvm/parameters/display", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	igt_assert_eq(read(fd, &c, 1), 1);
+	close(fd);
+	return c == 'Y';
+}
+
 /* QUERY_CAPS by hand: 0 or -errno. */
 static int query_caps(int fd, uint32_t size, void *data)
 {
@@ -305,12 +318,15 @@ igt_main
 		want = DRM_VSVM_CAP_SVM | DRM_VSVM_CAP_USERPTR_REGISTRATION |
 		       DRM_VSVM_CAP_LONG_RUNNING;
 		igt_assert_eq_u64(caps & want, want);
-		igt_assert_eq_u64(caps & DRM_VSVM_CAP_DISPLAY, 0);
+		/* A display as the module parameter says (both devices alike). */
+		igt_assert_eq_u64(caps & DRM_VSVM_CAP_DISPLAY,
+				  module_display() ? DRM_VSVM_CAP_DISPLAY : 0);
 		/* move_notify as the kernel has it (debugfs, root only). */
 		mn = debugfs_value(fd, "vsvm_prime", "move_notify");
 		igt_assert_lte(0, mn);
 		igt_assert_eq(!!(caps & DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), mn);
-		igt_assert_eq_u64(caps & ~(want | DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), 0);
+		igt_assert_eq_u64(caps & ~(want | DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY |
+					   DRM_VSVM_CAP_DISPLAY), 0);
 	}
 
 	igt_describe("The encoder writes nothing past its buffer and leaves *n at max + 1.");

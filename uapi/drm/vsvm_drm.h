@@ -56,6 +56,8 @@ extern "C" {
  *   PRIME export of a registration fails with -EPERM from another address
  *   space and with -EACCES for a read-only one.
  * - 1.8.0: %DRM_VSVM_QUERY_CAPS, what the device can do (DRM_VSVM_CAP_*).
+ * - 1.9.0: a display (KMS: CRTC, planes, connector, writeback, dumb
+ *   buffers) on the primary node, reported by %DRM_VSVM_CAP_DISPLAY.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -764,7 +766,11 @@ struct drm_vsvm_query_device {
  * and WAIT_USER_FENCE instead of dma-fences.
  */
 #define DRM_VSVM_CAP_LONG_RUNNING		(1ull << 3)
-/** DRM_VSVM_CAP_DISPLAY - A display (KMS); vsvm has none, so never set. */
+/**
+ * DRM_VSVM_CAP_DISPLAY - The device has a display (KMS) on its primary node
+ * (since 1.9; set by the module parameter ``display`` or the configfs
+ * attribute of the same name).  Before 1.9 never set.
+ */
 #define DRM_VSVM_CAP_DISPLAY			(1ull << 4)
 
 /**

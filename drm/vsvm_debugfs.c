@@ -226,6 +226,14 @@ static int vsvm_debugfs_prime(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_fb(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_fb_debugfs_show(to_vsvm_device(entry->dev), m);
+	return 0;
+}
+
 static int vsvm_debugfs_shrinker(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -292,6 +300,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_prime", vsvm_debugfs_prime, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_shrinker", vsvm_debugfs_shrinker, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_svm", vsvm_debugfs_svm, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_fb", vsvm_debugfs_fb, NULL);
 }
 
 /**

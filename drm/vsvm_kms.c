@@ -614,7 +614,6 @@ static void vsvm_kms_plane_atomic_update(struct drm_plane *plane, struct drm_ato
 
 static const struct drm_plane_helper_funcs vsvm_kms_plane_helper_funcs = {
 	.prepare_fb = vsvm_fb_prepare,
-	.cleanup_fb = vsvm_fb_cleanup,
 	.atomic_check = vsvm_kms_plane_atomic_check,
 	.atomic_update = vsvm_kms_plane_atomic_update,
 };

@@ -345,7 +345,8 @@ static int fb_userptr_populate(struct vsvm_userptr *up, int other, bool *got)
  * and makes its memory resident and mapped for the device, as EXEC does
  * for a job (a userptr's pages only when the committing process owns it;
  * otherwise the first composition gets them).  Nothing is pinned: every
- * composition makes sure of the memory again (vsvm_fb_begin_access()).
+ * composition makes sure of the memory again (vsvm_fb_begin_access()), so
+ * there is no cleanup_fb (the atomic helpers drop the collected fence).
  *
  * Return: 0; -EFAULT when a userptr's memory is gone; -ENODEV after the
  * unplug; -ENOMEM; -EINTR.
@@ -379,19 +380,6 @@ int vsvm_fb_prepare(struct drm_plane *plane, struct drm_plane_state *state)
 		drm_dbg_kms(plane->dev, "plane %u: framebuffer %u: its memory: %d\n",
 			    plane->base.id, state->fb->base.id, ret);
 	return ret;
-}
-
-/**
- * vsvm_fb_cleanup() - &drm_plane_helper_funcs.cleanup_fb for vsvm planes
- * @plane: The plane.
- * @state: Its old state (or the new one of a failed commit).
- *
- * vsvm_fb_prepare() pins nothing and the atomic helpers drop the fence it
- * collected, so there is nothing to undo: a framebuffer's memory is held
- * for the device only while a composition uses it.
- */
-void vsvm_fb_cleanup(struct drm_plane *plane, struct drm_plane_state *state)
-{
 }
 
 /* Bounds of an access: [@off, +@len) inside what the framebuffer covers. */

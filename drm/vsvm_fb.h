@@ -138,7 +138,6 @@ struct vsvm_fb_frame {
 struct drm_framebuffer *vsvm_fb_create(struct drm_device *drm, struct drm_file *file,
 				       const struct drm_mode_fb_cmd2 *mode_cmd);
 int vsvm_fb_prepare(struct drm_plane *plane, struct drm_plane_state *state);
-void vsvm_fb_cleanup(struct drm_plane *plane, struct drm_plane_state *state);
 int vsvm_fb_check_writeback(struct drm_framebuffer *fb);
 
 void vsvm_fb_frame_init(struct vsvm_fb_frame *frame, struct drm_device *drm);

@@ -688,7 +688,11 @@ int vsvm_fb_begin_access(struct vsvm_fb_frame *frame)
 
 				if (acc->error)
 					continue;
-				ret = drm_exec_prepare_obj(&exec, acc->obj, 1);
+				/*
+				 * A slot per access: one object may be read
+				 * and written back (two usages of the fence).
+				 */
+				ret = drm_exec_prepare_obj(&exec, acc->obj, frame->count);
 				drm_exec_retry_on_contention(&exec);
 				if (ret)
 					acc->error = ret;

@@ -346,7 +346,7 @@ static int fb_userptr_populate(struct vsvm_userptr *up, int other, bool *got)
  * for a job (a userptr's pages only when the committing process owns it;
  * otherwise the first composition gets them).  Nothing is pinned: every
  * composition makes sure of the memory again (vsvm_fb_begin_access()), so
- * there is nothing for cleanup_fb to undo.
+ * there is no cleanup_fb (the atomic helpers drop the collected fence).
  *
  * Return: 0; -EFAULT when a userptr's memory is gone; -ENODEV after the
  * unplug; -ENOMEM; -EINTR.
@@ -688,7 +688,11 @@ int vsvm_fb_begin_access(struct vsvm_fb_frame *frame)
 
 				if (acc->error)
 					continue;
-				ret = drm_exec_prepare_obj(&exec, acc->obj, 1);
+				/*
+				 * A slot per access: one object may be read
+				 * and written back (two usages of the fence).
+				 */
+				ret = drm_exec_prepare_obj(&exec, acc->obj, frame->count);
 				drm_exec_retry_on_contention(&exec);
 				if (ret)
 					acc->error = ret;

@@ -24,7 +24,7 @@
 /**
  * DOC: composer
  *
- * The composer (drm/vsvm_compose.c) turns the planes of a CRTC into one
+ * The composer turns the planes of a CRTC into one
  * frame, one line at a time, for the CRC and the writeback connector.  It
  * is pure pixel work: the KMS code describes the frame
  * (&struct vsvm_compose_frame) and the framebuffer code gives it a
@@ -69,8 +69,12 @@
  * Planes are unscaled (the KMS code rejects scaling in its atomic check).
  * A plane rotated by 90 or 270 degrees is read a column strip at a time:
  * %VSVM_COMPOSE_STRIP_LINES lines of the frame from one read per source
- * line, so that no read is ever one pixel.  The memory the composer holds
- * is a few line buffers and, per rotated plane, one strip: never a frame.
+ * line, so that no read is ever one pixel.  The memory the composer uses
+ * is a few line buffers and, per rotated plane, one strip (never a frame),
+ * in a &struct vsvm_compose_buf that the caller reserves beforehand
+ * (vsvm_compose_buf_reserve()) and keeps from frame to frame: composing
+ * allocates nothing, so that it may run inside the fence-signalling
+ * section in which the framebuffers' memory is held for it (vsvm_fb.h).
  *
  * A read that fails (the range is gone, or out of bounds) makes that piece
  * of the plane transparent (one line, or one strip of a rotated plane):
@@ -640,34 +644,33 @@ static bool compose_fetch(struct compose_ctx *ctx, struct compose_plane *cp, int
 	return true;
 }
 
+/* An opaque pixel: fg * fw + bg * bw per color channel, saturated. */
+static inline u64 blend_px(u64 fg, u32 fw, u64 bg, u32 bw)
+{
+	u64 out = A16_OPAQUE;
+	unsigned int c;
+
+	for (c = 0; c < 3; c++)
+		out |= (u64)min(mul16(PX_CH(fg, c), fw) + mul16(PX_CH(bg, c), bw), 0xffffu) <<
+		       (16 * c);
+	return out;
+}
+
 static void blend_none(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 {
 	u32 ba = 0xffff - pa;
-	unsigned int i, c;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-
-		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(PX_CH(fg, c), pa) + mul16(PX_CH(bg, c), ba), 0xffffu) <<
-			       (16 * c);
-		dst[i] = out;
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = blend_px(src[i], pa, dst[i], ba);
 }
 
 static void blend_premulti(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 {
-	unsigned int i, c;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-		u32 ba = 0xffff - mul16(PX_CH(fg, 3), pa);
-
-		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(PX_CH(fg, c), pa) + mul16(PX_CH(bg, c), ba), 0xffffu) <<
-			       (16 * c);
-		dst[i] = out;
-	}
+	for (i = 0; i < n; i++)
+		dst[i] = blend_px(src[i], pa, dst[i], 0xffff - mul16(PX_CH(src[i], 3), pa));
 }
 
 static void blend_coverage(u64 *dst, const u64 *src, unsigned int n, u32 pa)
@@ -675,13 +678,13 @@ static void blend_coverage(u64 *dst, const u64 *src, unsigned int n, u32 pa)
 	unsigned int i, c;
 
 	for (i = 0; i < n; i++) {
-		u64 fg = src[i], bg = dst[i], out = A16_OPAQUE;
-		u32 fa = PX_CH(fg, 3), ba = 0xffff - mul16(fa, pa);
+		u64 fg = src[i], pre = 0;
+		u32 fa = PX_CH(fg, 3);
 
+		/* fg * fa first, then as PREMULTI: the DOC's order of products. */
 		for (c = 0; c < 3; c++)
-			out |= (u64)min(mul16(mul16(PX_CH(fg, c), fa), pa) +
-					mul16(PX_CH(bg, c), ba), 0xffffu) << (16 * c);
-		dst[i] = out;
+			pre |= (u64)mul16(PX_CH(fg, c), fa) << (16 * c);
+		dst[i] = blend_px(pre, pa, dst[i], 0xffff - mul16(fa, pa));
 	}
 }
 
@@ -697,6 +700,11 @@ static void compose_plane_line(struct compose_ctx *ctx, struct compose_plane *cp
 	}
 	if (!compose_fetch(ctx, cp, y, ctx->tmp))
 		return;
+	/* Opaque pixels (fa = 1): the three modes are the same sum. */
+	if (!cp->fmt->alpha) {
+		blend_none(dst, ctx->tmp, n, pa);
+		return;
+	}
 	switch (cp->p->blend_mode) {
 	case DRM_MODE_BLEND_PIXEL_NONE:
 		blend_none(dst, ctx->tmp, n, pa);
@@ -777,45 +785,125 @@ static int compose_check(const struct vsvm_compose_frame *f)
 	return 0;
 }
 
-static void compose_free(struct compose_ctx *ctx)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->nplanes; i++)
-		kvfree(ctx->planes[i].strip);
-	kvfree(ctx->line);
-}
-
-static int compose_init(struct compose_ctx *ctx, const struct vsvm_compose_frame *f)
+/*
+ * Where the plane's strip goes if it is rotated by 90 or 270 degrees: its
+ * destination clipped to the frame, or false if it is not visible.
+ */
+static bool compose_clip(const struct vsvm_compose_frame *f, const struct vsvm_compose_plane *p,
+			 struct drm_rect *clip)
 {
 	struct drm_rect frame = DRM_RECT_INIT(0, 0, f->width, f->height);
-	size_t w = f->width, n;
+
+	*clip = p->dst_rect;
+	return drm_rect_intersect(clip, &frame);
+}
+
+static bool compose_column(const struct vsvm_compose_plane *p)
+{
+	unsigned int rot = p->rotation & DRM_MODE_ROTATE_MASK;
+
+	return rot == DRM_MODE_ROTATE_90 || rot == DRM_MODE_ROTATE_270;
+}
+
+/* The line buffers' length in pixels: a frame line, or a strip's. */
+static size_t compose_line_len(const struct vsvm_compose_frame *f)
+{
+	return max_t(size_t, f->width, VSVM_COMPOSE_STRIP_LINES);
+}
+
+/* The bytes of &vsvm_compose_buf that composing @f needs. */
+static size_t compose_buf_need(const struct vsvm_compose_frame *f)
+{
+	size_t need = ALIGN(sizeof(struct compose_ctx), sizeof(u64));
+	struct drm_rect clip;
 	unsigned int i;
+
+	/* line (frame width), tmp and raw (the longer of a line and a strip). */
+	need += (f->width + 2 * compose_line_len(f)) * sizeof(u64);
+	for (i = 0; i < f->nplanes; i++)
+		if (compose_column(&f->planes[i]) && compose_clip(f, &f->planes[i], &clip))
+			need += (size_t)drm_rect_width(&clip) * VSVM_COMPOSE_STRIP_LINES *
+				sizeof(u64);
+	return need;
+}
+
+/**
+ * vsvm_compose_buf_reserve() - Make a composition buffer big enough for a frame
+ * @buf: The buffer: zeroed at first, then kept from frame to frame.
+ * @f: The frame about to be composed; only its size and its planes'
+ *	rectangles and rotations count.
+ *
+ * Grows @buf to what vsvm_compose_frame() needs for @f: a few lines of the
+ * frame, and a strip of 16 lines per plane rotated by 90 or 270 degrees.
+ * It allocates, so call it before the composition's fence-signalling
+ * section (see vsvm_fb.h); vsvm_compose_frame() itself never allocates.
+ *
+ * Return: 0, -EINVAL if @f's size or plane count is out of range, or
+ * -ENOMEM (@buf is then as it was).
+ */
+int vsvm_compose_buf_reserve(struct vsvm_compose_buf *buf, const struct vsvm_compose_frame *f)
+{
+	size_t need;
+	void *mem;
+
+	if (!f->width || f->width > VSVM_COMPOSE_MAX_WIDTH || !f->height ||
+	    f->height > VSVM_COMPOSE_MAX_HEIGHT || f->nplanes > VSVM_COMPOSE_MAX_PLANES)
+		return -EINVAL;
+	need = compose_buf_need(f);
+	if (need <= buf->size)
+		return 0;
+	mem = kvmalloc(need, GFP_KERNEL);
+	if (!mem)
+		return -ENOMEM;
+	kvfree(buf->mem);
+	buf->mem = mem;
+	buf->size = need;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_buf_reserve);
+
+/**
+ * vsvm_compose_buf_fini() - Free a composition buffer
+ * @buf: The buffer; it is left empty, ready for another reserve.
+ */
+void vsvm_compose_buf_fini(struct vsvm_compose_buf *buf)
+{
+	kvfree(buf->mem);
+	buf->mem = NULL;
+	buf->size = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_buf_fini);
+
+/* Lays the composition out in @buf, which compose_buf_need() sized. */
+static struct compose_ctx *compose_init(const struct vsvm_compose_frame *f,
+					struct vsvm_compose_buf *buf)
+{
+	struct compose_ctx *ctx = buf->mem;
+	size_t n = compose_line_len(f);
+	unsigned int i;
+	u64 *next;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->f = f;
 	if (f->wb)
 		ctx->wb = compose_format(f->wb_format);
-
-	/*
-	 * line: the frame's line; tmp and raw: one line of a plane or one
-	 * strip's worth of a source line, in the widest format (8 bytes).
-	 */
-	n = max_t(size_t, w, VSVM_COMPOSE_STRIP_LINES);
-	ctx->line = kvmalloc_array(w + 2 * n, sizeof(u64), GFP_KERNEL);
-	if (!ctx->line)
-		return -ENOMEM;
-	ctx->tmp = ctx->line + w;
+	ctx->line = (u64 *)((u8 *)buf->mem + ALIGN(sizeof(*ctx), sizeof(u64)));
+	ctx->tmp = ctx->line + f->width;
 	ctx->raw = (u8 *)(ctx->tmp + n);
+	next = ctx->tmp + 2 * n;
 
 	for (i = 0; i < f->nplanes; i++) {
 		const struct vsvm_compose_plane *p = &f->planes[i];
 		struct compose_plane *cp = &ctx->planes[ctx->nplanes];
-		unsigned int rot = p->rotation & DRM_MODE_ROTATE_MASK;
 
-		cp->clip = p->dst_rect;
-		if (!drm_rect_intersect(&cp->clip, &frame))
+		if (!compose_clip(f, p, &cp->clip))
 			continue;
+		/* Its strip is reserved even when it is not read. */
+		cp->column = compose_column(p);
+		if (cp->column) {
+			cp->strip = next;
+			next += (size_t)drm_rect_width(&cp->clip) * VSVM_COMPOSE_STRIP_LINES;
+		}
 		/* A transparent plane changes nothing, whatever its blend mode. */
 		if (!p->alpha)
 			continue;
@@ -827,39 +915,32 @@ static int compose_init(struct compose_ctx *ctx, const struct vsvm_compose_frame
 		cp->sh = (p->src_rect.y2 >> 16) - cp->sy;
 		cp->dw = drm_rect_width(&p->dst_rect);
 		cp->dh = drm_rect_height(&p->dst_rect);
-		cp->column = rot == DRM_MODE_ROTATE_90 || rot == DRM_MODE_ROTATE_270;
 		cp->copy = p->alpha == 0xffff && !cp->fmt->alpha;
-		if (cp->column) {
-			cp->strip = kvmalloc_array(drm_rect_width(&cp->clip),
-						   VSVM_COMPOSE_STRIP_LINES * sizeof(u64),
-						   GFP_KERNEL);
-			if (!cp->strip) {
-				ctx->nplanes++;
-				compose_free(ctx);
-				return -ENOMEM;
-			}
-		}
 		ctx->nplanes++;
 	}
-	return 0;
+	return ctx;
 }
 
 /**
  * vsvm_compose_frame() - Compose a frame
  * @f: The frame.
+ * @buf: A buffer vsvm_compose_buf_reserve() made big enough for @f.
  * @crc: Where its CRC goes (see the DOC on the composer), or NULL.
  * @stats: Where to count what failed, or NULL.
  *
  * Composes @f line by line, bottom plane to top over opaque black, through
  * the gamma LUT, into its CRC and writeback.  Reads and writes go through
  * the planes' &vsvm_pixel_src and the &vsvm_pixel_dst only; their errors
- * do not stop the frame (see &struct vsvm_compose_stats).  May sleep.
+ * do not stop the frame (see &struct vsvm_compose_stats).  It allocates no
+ * memory and waits for nothing but its callbacks, so that it may run in
+ * the fence-signalling section that vsvm_fb_begin_access() opens (I2: a
+ * userptr invalidation or an eviction may be waiting for that fence).
  *
  * Return: 0, -EINVAL if @f is not a frame the composer takes (see
- * vsvm_compose_check_plane()), or -ENOMEM.
+ * vsvm_compose_check_plane()), or -ENOSPC if @buf was not reserved for it.
  */
-int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
-		       struct vsvm_compose_stats *stats)
+int vsvm_compose_frame(const struct vsvm_compose_frame *f, struct vsvm_compose_buf *buf,
+		       u32 *crc, struct vsvm_compose_stats *stats)
 {
 	struct compose_ctx *ctx;
 	u32 y, i, c = 0;
@@ -868,12 +949,9 @@ int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
 	ret = compose_check(f);
 	if (ret)
 		return ret;
-	ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
-	ret = compose_init(ctx, f);
-	if (ret)
-		goto out_free;
+	if (!buf->mem || buf->size < compose_buf_need(f))
+		return -ENOSPC;
+	ctx = compose_init(f, buf);
 
 	for (y = 0; y < f->height; y++) {
 		for (i = 0; i < f->width; i++)
@@ -899,9 +977,6 @@ int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
 		*crc = c;
 	if (stats)
 		*stats = ctx->stats;
-	compose_free(ctx);
-out_free:
-	kfree(ctx);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vsvm_compose_frame);

@@ -137,6 +137,20 @@ struct vsvm_compose_frame {
 	u64 wb_offset;
 };
 
+/**
+ * struct vsvm_compose_buf - Memory for composing frames
+ *
+ * Zero it, reserve it for each frame with vsvm_compose_buf_reserve() before
+ * the composition (it only grows), and free it with
+ * vsvm_compose_buf_fini().
+ */
+struct vsvm_compose_buf {
+	/** @mem: The memory, or NULL. */
+	void *mem;
+	/** @size: Bytes at @mem. */
+	size_t size;
+};
+
 extern const u32 vsvm_compose_plane_formats[];
 extern const unsigned int vsvm_compose_num_plane_formats;
 extern const u32 vsvm_compose_wb_formats[];
@@ -145,7 +159,9 @@ extern const unsigned int vsvm_compose_num_wb_formats;
 bool vsvm_compose_format_supported(u32 format);
 bool vsvm_compose_wb_format_supported(u32 format);
 int vsvm_compose_check_plane(const struct vsvm_compose_plane *p);
-int vsvm_compose_frame(const struct vsvm_compose_frame *f, u32 *crc,
-		       struct vsvm_compose_stats *stats);
+int vsvm_compose_buf_reserve(struct vsvm_compose_buf *buf, const struct vsvm_compose_frame *f);
+void vsvm_compose_buf_fini(struct vsvm_compose_buf *buf);
+int vsvm_compose_frame(const struct vsvm_compose_frame *f, struct vsvm_compose_buf *buf,
+		       u32 *crc, struct vsvm_compose_stats *stats);
 
 #endif /* __VSVM_COMPOSE_H__ */

@@ -5,11 +5,18 @@
 
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include <drm/drm_blend.h>
 #include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
 
+#include "vsvm_compose.h"
 #include "vsvm_debug.h"
 #include "vsvm_drv.h"
 
@@ -37,6 +44,11 @@
  * ``dmachk_expect``
  *	While non-zero, the DMA checker counts what it catches without
  *	warning (&vsvm_dmachk.expect).
+ *
+ * ``compose_bench``
+ *	Times the composer alone (compose_bench_write()), for vsvm-bench's
+ *	K1: write "width height planes frames crc", read the result back
+ *	from the same open file.
  *
  * Without CONFIG_DRM_VSVM_DEBUG, vsvm_debug.h makes every hook an empty
  * inline function and none of these files exists.  The tuning knobs a user
@@ -213,6 +225,170 @@ static const struct file_operations userptr_inject_fops = {
 };
 
 /**
+ * struct compose_bench - One open ``compose_bench`` file
+ */
+struct compose_bench {
+	/** @len: Bytes in @out. */
+	size_t len;
+	/** @out: The last run's result, a text line. */
+	char out[128];
+};
+
+/**
+ * struct compose_bench_plane - A plane of the benchmark's frame, in vmalloc memory
+ */
+struct compose_bench_plane {
+	/** @mem: The pixels. */
+	u8 *mem;
+	/** @size: Bytes at @mem. */
+	size_t size;
+};
+
+static int compose_bench_read(void *ctx, u64 offset, void *dst, size_t len)
+{
+	struct compose_bench_plane *pl = ctx;
+
+	if (offset > pl->size || len > pl->size - offset)
+		return -ERANGE;
+	memcpy(dst, pl->mem + offset, len);
+	return 0;
+}
+
+static int compose_bench_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int compose_bench_open(struct inode *inode, struct file *file)
+{
+	struct compose_bench *cb = kzalloc(sizeof(*cb), GFP_KERNEL);
+
+	file->private_data = cb;
+	return cb ? 0 : -ENOMEM;
+}
+
+static int compose_bench_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static ssize_t compose_bench_show(struct file *file, char __user *buf, size_t len,
+				  loff_t *pos)
+{
+	struct compose_bench *cb = file->private_data;
+
+	return simple_read_from_buffer(buf, len, pos, cb->out, cb->len);
+}
+
+/**
+ * compose_bench_write() - Time the composer (debugfs ``compose_bench``)
+ * @file: The open file.
+ * @ubuf: "width height planes frames crc": a frame of up to 4096 x 2160
+ *	pixels, 1 to 4 planes, 1 to 1000 frames, crc 1 to compute the CRC.
+ * @len: Bytes at @ubuf.
+ * @pos: Unused.
+ *
+ * Composes @frames frames of @planes full-frame XRGB8888 planes from
+ * kernel memory, plane i showing pixel (x, y) as red (x + 64i) & 0xff,
+ * green (y + 32i) & 0xff, blue ((x ^ y) + 16i) & 0xff, with plane alpha
+ * 0xffff >> i, and times each vsvm_compose_frame() call alone.  Reading the
+ * file then gives "frames N median_ns M min_ns M crc C" (C: the CRC of the
+ * last frame, or 0).
+ *
+ * Return: @len, -EINVAL for bad numbers, or -ENOMEM.
+ */
+static ssize_t compose_bench_write(struct file *file, const char __user *ubuf, size_t len,
+				   loff_t *pos)
+{
+	struct compose_bench *cb = file->private_data;
+	struct compose_bench_plane pl[4] = {};
+	struct vsvm_compose_frame *f = NULL;
+	struct vsvm_compose_buf cbuf = {};
+	u32 w, h, np, frames, crc_on, crc = 0, i, x, y;
+	u64 *ns = NULL;
+	char in[64];
+	int ret;
+
+	if (len >= sizeof(in))
+		return -EINVAL;
+	if (copy_from_user(in, ubuf, len))
+		return -EFAULT;
+	in[len] = 0;
+	if (sscanf(in, "%u %u %u %u %u", &w, &h, &np, &frames, &crc_on) != 5 ||
+	    !w || w > 4096 || !h || h > 2160 || !np || np > ARRAY_SIZE(pl) ||
+	    !frames || frames > 1000 || crc_on > 1)
+		return -EINVAL;
+
+	ret = -ENOMEM;
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	ns = kcalloc(frames, sizeof(*ns), GFP_KERNEL);
+	if (!f || !ns)
+		goto out_free;
+	f->width = w;
+	f->height = h;
+	f->nplanes = np;
+	for (i = 0; i < np; i++) {
+		struct vsvm_compose_plane *p = &f->planes[i];
+		__le32 *px;
+
+		pl[i].size = (size_t)w * h * 4;
+		pl[i].mem = vmalloc(pl[i].size);
+		if (!pl[i].mem)
+			goto out_free;
+		px = (__le32 *)pl[i].mem;
+		for (y = 0; y < h; y++)
+			for (x = 0; x < w; x++)
+				px[y * w + x] = cpu_to_le32(((x + 64 * i) & 0xff) << 16 |
+							    ((y + 32 * i) & 0xff) << 8 |
+							    (((x ^ y) + 16 * i) & 0xff));
+		p->src.read = compose_bench_read;
+		p->src.ctx = &pl[i];
+		p->format = DRM_FORMAT_XRGB8888;
+		p->pitch = w * 4;
+		p->src_rect = DRM_RECT_INIT(0, 0, w << 16, h << 16);
+		p->dst_rect = DRM_RECT_INIT(0, 0, w, h);
+		p->rotation = DRM_MODE_ROTATE_0;
+		p->alpha = 0xffff >> i;
+		p->blend_mode = DRM_MODE_BLEND_PREMULTI;
+	}
+	ret = vsvm_compose_buf_reserve(&cbuf, f);
+	if (ret)
+		goto out_free;
+	for (i = 0; i < frames; i++) {
+		u64 t0 = ktime_get_ns();
+
+		ret = vsvm_compose_frame(f, &cbuf, crc_on ? &crc : NULL, NULL);
+		ns[i] = ktime_get_ns() - t0;
+		if (ret)
+			goto out_free;
+		cond_resched();
+	}
+	sort(ns, frames, sizeof(*ns), compose_bench_cmp, NULL);
+	cb->len = scnprintf(cb->out, sizeof(cb->out), "frames %u median_ns %llu min_ns %llu crc %08x\n",
+			    frames, ns[frames / 2], ns[0], crc);
+	ret = len;
+out_free:
+	vsvm_compose_buf_fini(&cbuf);
+	for (i = 0; i < ARRAY_SIZE(pl); i++)
+		vfree(pl[i].mem);
+	kfree(ns);
+	kfree(f);
+	return ret;
+}
+
+static const struct file_operations compose_bench_fops = {
+	.owner = THIS_MODULE,
+	.open = compose_bench_open,
+	.release = compose_bench_release,
+	.read = compose_bench_show,
+	.write = compose_bench_write,
+	.llseek = default_llseek,
+};
+
+/**
  * vsvm_debug_register() - Add the test knobs' debugfs files
  * @vdev: The device, just registered.
  */
@@ -224,4 +400,5 @@ void vsvm_debug_register(struct vsvm_device *vdev)
 	debugfs_create_u32("dmachk_expect", 0644, root, &vdev->dmachk.expect);
 	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
 	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);
+	debugfs_create_file("compose_bench", 0600, root, vdev, &compose_bench_fops);
 }

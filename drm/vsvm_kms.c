@@ -358,12 +358,16 @@ static int vsvm_kms_compose(struct vsvm_kms *kms, struct vsvm_crtc_state *cs,
 		f->wb_offset = job->fb->offsets[0];
 	}
 
+	/* Nothing is allocated between begin and end (a fence-signalling section). */
+	ret = vsvm_compose_buf_reserve(&fr->buf, f);
+	if (ret)
+		return ret;
 	ret = vsvm_fb_begin_access(&fr->fb);
 	if (ret) {
 		drm_dbg_kms(drm, "framebuffer access refused: %d\n", ret);
 		return ret;
 	}
-	ret = vsvm_compose_frame(f, crc, &stats);
+	ret = vsvm_compose_frame(f, &fr->buf, crc, &stats);
 	vsvm_fb_end_access(&fr->fb);
 
 	if (ret) {
@@ -853,6 +857,7 @@ static void vsvm_kms_release(struct drm_device *drm, void *arg)
 	struct vsvm_kms *kms = arg;
 
 	destroy_workqueue(kms->compose_wq);
+	vsvm_compose_buf_fini(&kms->frame->buf);
 }
 
 /**
@@ -937,6 +942,10 @@ int vsvm_kms_init(struct vsvm_device *vdev)
 					   drm_crtc_mask(&kms->crtc));
 	if (ret)
 		return ret;
+	/* The writeback may run beside the connector (a clone of its frame). */
+	kms->encoder.possible_clones = drm_encoder_mask(&kms->encoder) |
+				       drm_encoder_mask(&kms->wb.encoder);
+	kms->wb.encoder.possible_clones = kms->encoder.possible_clones;
 
 	ret = drm_vblank_init(drm, 1);
 	if (ret)

@@ -76,6 +76,8 @@ struct vsvm_kms_frame {
 	struct vsvm_compose_frame f;
 	/** @fb: Its framebuffers' accesses, planes first, writeback last. */
 	struct vsvm_fb_frame fb;
+	/** @buf: The composer's memory, reserved before each frame. */
+	struct vsvm_compose_buf buf;
 };
 
 /**

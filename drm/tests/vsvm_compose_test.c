@@ -10,6 +10,7 @@
  */
 
 #include <linux/crc32.h>
+#include <linux/dma-fence.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -122,11 +123,24 @@ static u64 wb_px(struct membuf *wb, u32 width, u32 x, u32 y)
 	return get_unaligned_le64(wb->data + ((size_t)y * width + x) * 8);
 }
 
+/* Composes @f with a buffer reserved for it, as the KMS code does. */
+static int compose(struct vsvm_compose_frame *f, u32 *crc, struct vsvm_compose_stats *stats)
+{
+	struct vsvm_compose_buf buf = {};
+	int ret;
+
+	ret = vsvm_compose_buf_reserve(&buf, f);
+	if (!ret)
+		ret = vsvm_compose_frame(f, &buf, crc, stats);
+	vsvm_compose_buf_fini(&buf);
+	return ret;
+}
+
 static void compose_ok(struct kunit *test, struct vsvm_compose_frame *f, u32 *crc)
 {
 	struct vsvm_compose_stats stats;
 
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, crc, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, crc, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 0);
 	KUNIT_EXPECT_EQ(test, stats.write_errors, 0);
 }
@@ -260,10 +274,18 @@ static void vsvm_test_compose_format_roundtrip(struct kunit *test)
 				    get_px(src->data + i * c->cpp, c->cpp), "pixel %u", i);
 }
 
+/* The DOC's 16-bit channel to an n-bit one of maximum @m. */
+static u32 down(u32 c, u32 m)
+{
+	return (c * m + 0x7fff) / 0xffff;
+}
+
 /* Writing back an arbitrary 16-bit pixel rounds as the DOC says. */
 static void vsvm_test_compose_wb_rounding(struct kunit *test)
 {
-	static const u16 vals[] = { 0, 1, 0x7f, 0x80, 0x1234, 0x8000, 0xfeff, 0xff7f, 0xff80, 0xffff };
+	static const u16 vals[] = {
+		0, 1, 0x7f, 0x80, 0x1234, 0x8000, 0xfeff, 0xff7f, 0xff80, 0xffff
+	};
 	u32 n = ARRAY_SIZE(vals), i;
 	struct vsvm_compose_frame *f = frame_new(test, n, 1);
 	struct membuf *src = membuf_new(test, n * 8), *wb;
@@ -276,8 +298,8 @@ static void vsvm_test_compose_wb_rounding(struct kunit *test)
 	wb = add_wb(test, f, DRM_FORMAT_XRGB8888, 4);
 	compose_ok(test, f, NULL);
 	for (i = 0; i < n; i++) {
-		u32 r = (vals[i] * 255 + 0x7fff) / 0xffff, g = (vals[n - 1 - i] * 255 + 0x7fff) / 0xffff;
-		u32 b = (vals[(i + 3) % n] * 255 + 0x7fff) / 0xffff;
+		u32 r = down(vals[i], 255), g = down(vals[n - 1 - i], 255);
+		u32 b = down(vals[(i + 3) % n], 255);
 
 		KUNIT_EXPECT_EQ_MSG(test, get_unaligned_le32(wb->data + 4 * i),
 				    0xff000000 | r << 16 | g << 8 | b, "pixel %u", i);
@@ -286,8 +308,8 @@ static void vsvm_test_compose_wb_rounding(struct kunit *test)
 	wb = add_wb(test, f, DRM_FORMAT_RGB565, 2);
 	compose_ok(test, f, NULL);
 	for (i = 0; i < n; i++) {
-		u32 r = (vals[i] * 31 + 0x7fff) / 0xffff, g = (vals[n - 1 - i] * 63 + 0x7fff) / 0xffff;
-		u32 b = (vals[(i + 3) % n] * 31 + 0x7fff) / 0xffff;
+		u32 r = down(vals[i], 31), g = down(vals[n - 1 - i], 63);
+		u32 b = down(vals[(i + 3) % n], 31);
 
 		KUNIT_EXPECT_EQ_MSG(test, get_unaligned_le16(wb->data + 2 * i),
 				    r << 11 | g << 5 | b, "pixel %u", i);
@@ -296,9 +318,8 @@ static void vsvm_test_compose_wb_rounding(struct kunit *test)
 	wb = add_wb(test, f, DRM_FORMAT_XRGB2101010, 4);
 	compose_ok(test, f, NULL);
 	for (i = 0; i < n; i++) {
-		u32 r = (vals[i] * 1023 + 0x7fff) / 0xffff;
-		u32 g = (vals[n - 1 - i] * 1023 + 0x7fff) / 0xffff;
-		u32 b = (vals[(i + 3) % n] * 1023 + 0x7fff) / 0xffff;
+		u32 r = down(vals[i], 1023), g = down(vals[n - 1 - i], 1023);
+		u32 b = down(vals[(i + 3) % n], 1023);
 
 		KUNIT_EXPECT_EQ_MSG(test, get_unaligned_le32(wb->data + 4 * i),
 				    3u << 30 | r << 20 | g << 10 | b, "pixel %u", i);
@@ -367,10 +388,10 @@ static void vsvm_test_compose_blend(struct kunit *test)
 				pt->alpha = alphas[(a + 2) % ARRAY_SIZE(alphas)];
 				compose_ok(test, f, NULL);
 				for (i = 0; i < w * h; i++) {
-					u64 bg = get_unaligned_le64(bot->data + 8 * i) | PX(0xffff, 0, 0, 0);
-					u64 e;
+					u64 e = get_unaligned_le64(bot->data + 8 * i);
 
-					e = ref_blend(bg, get_unaligned_le64(mid->data + 8 * i),
+					e = ref_blend(e | PX(0xffff, 0, 0, 0),
+						      get_unaligned_le64(mid->data + 8 * i),
 						      pm->blend_mode, pm->alpha);
 					e = ref_blend(e, get_unaligned_le64(top->data + 8 * i),
 						      pt->blend_mode, pt->alpha);
@@ -412,6 +433,43 @@ static const unsigned int rotations[] = {
 	DRM_MODE_ROTATE_0, DRM_MODE_ROTATE_90, DRM_MODE_ROTATE_180, DRM_MODE_ROTATE_270,
 };
 
+/* The composed pixel of an XRGB8888 pixel. */
+static u64 px_of_xrgb8888(u32 v)
+{
+	return PX(0xffff, ((v >> 16) & 0xff) * 0x101, ((v >> 8) & 0xff) * 0x101,
+		  (v & 0xff) * 0x101);
+}
+
+/*
+ * The frame a plane makes over black: each source pixel (a, b) goes where
+ * drm_rect_rotate() puts it, moved to the plane's position (the oracle is
+ * the kernel's helper, not the composer's own mapping).
+ */
+static void rotation_expect(const struct vsvm_compose_frame *f, const struct membuf *src,
+			    u32 fbw, u64 *expect)
+{
+	const struct vsvm_compose_plane *p = &f->planes[0];
+	u32 sx = p->src_rect.x1 >> 16, sy = p->src_rect.y1 >> 16;
+	u32 sw = drm_rect_width(&p->src_rect) >> 16, sh = drm_rect_height(&p->src_rect) >> 16;
+	u32 a, b;
+
+	for (a = 0; a < f->width * f->height; a++)
+		expect[a] = PX(0xffff, 0, 0, 0);
+	for (b = 0; b < sh; b++) {
+		for (a = 0; a < sw; a++) {
+			struct drm_rect d = DRM_RECT_INIT(a, b, 1, 1);
+			const u8 *s = src->data + ((sy + b) * fbw + sx + a) * 4;
+			int dx, dy;
+
+			drm_rect_rotate(&d, sw, sh, p->rotation);
+			dx = p->dst_rect.x1 + d.x1;
+			dy = p->dst_rect.y1 + d.y1;
+			if (dx >= 0 && dy >= 0 && dx < f->width && dy < f->height)
+				expect[dy * f->width + dx] = px_of_xrgb8888(get_unaligned_le32(s));
+		}
+	}
+}
+
 /*
  * A plane showing a w x h part of a larger framebuffer, with every rotation
  * and reflection, partly off the frame on each side: every pixel lands
@@ -421,7 +479,7 @@ static void vsvm_test_compose_rotation(struct kunit *test)
 {
 	/* Taller than two strips when rotated, odd sizes. */
 	u32 fbw = 45, fbh = 40, sx = 3, sy = 5, sw = 37, sh = 21;
-	u32 fw = 50, fh = 44, refl, r, a, b, x, y;
+	u32 fw = 50, fh = 44, refl, r, a, x, y;
 	static const int pos[][2] = { { 4, 3 }, { -5, -7 }, { 30, 25 } };
 	struct vsvm_compose_frame *f = frame_new(test, fw, fh);
 	struct membuf *src = membuf_new(test, fbw * fbh * 4), *wb;
@@ -441,29 +499,11 @@ static void vsvm_test_compose_rotation(struct kunit *test)
 		for (r = 0; r < ARRAY_SIZE(rotations); r++) {
 			for (refl = 0; refl < 4; refl++) {
 				bool turned = r & 1;
-				u32 dw = turned ? sh : sw, dh = turned ? sw : sh;
 
 				p->rotation = rotations[r] | refl << 4;
-				p->dst_rect = DRM_RECT_INIT(pos[k][0], pos[k][1], dw, dh);
-				for (a = 0; a < fw * fh; a++)
-					expect[a] = PX(0xffff, 0, 0, 0);
-				for (b = 0; b < sh; b++) {
-					for (a = 0; a < sw; a++) {
-						struct drm_rect d = DRM_RECT_INIT(a, b, 1, 1);
-						u32 v = get_unaligned_le32(src->data +
-									   ((sy + b) * fbw + sx + a) * 4);
-						int dx, dy;
-
-						drm_rect_rotate(&d, sw, sh, p->rotation);
-						dx = pos[k][0] + d.x1;
-						dy = pos[k][1] + d.y1;
-						if (dx < 0 || dy < 0 || dx >= fw || dy >= fh)
-							continue;
-						expect[dy * fw + dx] = PX(0xffff, ((v >> 16) & 0xff) * 0x101,
-									  ((v >> 8) & 0xff) * 0x101,
-									  (v & 0xff) * 0x101);
-					}
-				}
+				p->dst_rect = DRM_RECT_INIT(pos[k][0], pos[k][1], turned ? sh : sw,
+							    turned ? sw : sh);
+				rotation_expect(f, src, fbw, expect);
 				compose_ok(test, f, NULL);
 				for (y = 0; y < fh; y++)
 					for (x = 0; x < fw; x++)
@@ -522,7 +562,7 @@ static void vsvm_test_compose_read_error(struct kunit *test)
 	top->fail_from = 3 * w * 4;
 	top->fail_to = 5 * w * 4;
 
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, NULL, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, NULL, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 2);
 	KUNIT_EXPECT_EQ(test, stats.failed_planes, BIT(1));
 	for (y = 0; y < h; y++)
@@ -540,7 +580,7 @@ static void vsvm_test_compose_read_error(struct kunit *test)
 	pt->dst_rect = DRM_RECT_INIT(0, 0, w, w);
 	pt->rotation = DRM_MODE_ROTATE_90;
 	memset(wb->data, 0, wb->size);
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, NULL, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, NULL, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.read_errors, 1);
 	for (y = 0; y < h; y++)
 		KUNIT_EXPECT_EQ_MSG(test, get_unaligned_le32(wb->data + y * w * 4), 0xff111111,
@@ -629,8 +669,9 @@ static void vsvm_test_compose_gamma(struct kunit *test)
 		u32 m = sizes[s] - 1;
 
 		for (i = 0; i <= m; i++) {
-			lut[i].red = lut[i].green = (i * 0xffff) / m;
-			lut[i].blue = 0xffff - (i * 0xffff) / m;
+			lut[i].red = (i * 0xffff) / m;
+			lut[i].green = lut[i].red;
+			lut[i].blue = 0xffff - lut[i].red;
 		}
 		f->gamma = lut;
 		f->gamma_size = sizes[s];
@@ -640,8 +681,9 @@ static void vsvm_test_compose_gamma(struct kunit *test)
 
 			/* Exact where the identity is exact: sizes dividing 0xffff + 1 evenly. */
 			if ((0xffff % m) == 0) {
-				KUNIT_EXPECT_EQ_MSG(test, CH(px, 2), vals[i], "size %u px %u", m + 1, i);
-				KUNIT_EXPECT_EQ_MSG(test, CH(px, 1), vals[(i + 1) % n], "size %u", m + 1);
+				KUNIT_EXPECT_EQ_MSG(test, CH(px, 2), vals[i], "size %u", m + 1);
+				KUNIT_EXPECT_EQ_MSG(test, CH(px, 1), vals[(i + 1) % n], "size %u",
+						    m + 1);
 				KUNIT_EXPECT_EQ_MSG(test, CH(px, 0), 0xffff - vals[(i + 2) % n],
 						    "size %u", m + 1);
 			} else {
@@ -653,9 +695,11 @@ static void vsvm_test_compose_gamma(struct kunit *test)
 	}
 
 	/* 3 entries: 0 -> 0, 0.5 -> 0x1000, 1 -> 0xffff, per channel. */
-	lut[0].red = lut[0].green = lut[0].blue = 0;
-	lut[1].red = lut[1].green = lut[1].blue = 0x1000;
-	lut[2].red = lut[2].green = lut[2].blue = 0xffff;
+	for (i = 0; i < 3; i++) {
+		lut[i].red = i == 0 ? 0 : i == 1 ? 0x1000 : 0xffff;
+		lut[i].green = lut[i].red;
+		lut[i].blue = lut[i].red;
+	}
 	f->gamma_size = 3;
 	compose_ok(test, f, &crc1);
 	KUNIT_EXPECT_NE(test, crc0, crc1);
@@ -680,13 +724,13 @@ static void vsvm_test_compose_refused(struct kunit *test)
 	p = add_plane(f, src, DRM_FORMAT_XRGB8888, 16 * 4, 0, 0, 16, 8);
 	good = *p;
 	KUNIT_EXPECT_EQ(test, vsvm_compose_check_plane(p), 0);
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), 0);
 
 #define REFUSED(what) do {							\
 		*p = good;							\
 		what;								\
 		KUNIT_EXPECT_EQ_MSG(test, vsvm_compose_check_plane(p), -EINVAL, #what); \
-		KUNIT_EXPECT_EQ_MSG(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL, #what); \
+		KUNIT_EXPECT_EQ_MSG(test, compose(f, NULL, NULL), -EINVAL, #what); \
 	} while (0)
 	REFUSED(p->format = DRM_FORMAT_NV12);
 	REFUSED(p->format = 0);
@@ -708,26 +752,26 @@ static void vsvm_test_compose_refused(struct kunit *test)
 	*p = good;
 
 	f->width = 0;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->width = VSVM_COMPOSE_MAX_WIDTH + 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->width = 16;
 	f->nplanes = VSVM_COMPOSE_MAX_PLANES + 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->nplanes = 1;
 	f->gamma = lut;
 	f->gamma_size = 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->gamma = NULL;
 
 	add_wb(test, f, DRM_FORMAT_NV12, 4);
 	KUNIT_EXPECT_FALSE(test, vsvm_compose_wb_format_supported(DRM_FORMAT_NV12));
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	add_wb(test, f, DRM_FORMAT_XRGB8888, 4);
 	f->wb_pitch = 16 * 4 - 1;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), -EINVAL);
 	f->wb_pitch = 16 * 4;
-	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, compose(f, NULL, NULL), 0);
 }
 
 /* A writeback that fails is counted, and the CRC is still the frame's. */
@@ -742,9 +786,85 @@ static void vsvm_test_compose_write_error(struct kunit *test)
 	compose_ok(test, f, &crc1);
 	wb = add_wb(test, f, DRM_FORMAT_XRGB8888, 4);
 	wb->size = 2 * 16;	/* lines 2 and 3 do not fit */
-	KUNIT_ASSERT_EQ(test, vsvm_compose_frame(f, &crc2, &stats), 0);
+	KUNIT_ASSERT_EQ(test, compose(f, &crc2, &stats), 0);
 	KUNIT_EXPECT_EQ(test, stats.write_errors, 2);
 	KUNIT_EXPECT_EQ(test, crc1, crc2);
+}
+
+/*
+ * vsvm_compose_frame() refuses a buffer not reserved for the frame (it
+ * never allocates one itself); a reserved buffer only grows, and one
+ * reserved for a larger frame serves a smaller one.
+ */
+static void vsvm_test_compose_buf(struct kunit *test)
+{
+	struct vsvm_compose_frame *f = frame_new(test, 64, 64);
+	struct membuf *src = membuf_new(test, 64 * 64 * 4);
+	struct vsvm_compose_plane *p;
+	struct vsvm_compose_buf buf = {};
+	size_t size;
+
+	p = add_plane(f, src, DRM_FORMAT_XRGB8888, 64 * 4, 0, 0, 64, 64);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+	size = buf.size;
+
+	/* A rotated plane needs its strip. */
+	p->rotation = DRM_MODE_ROTATE_270;
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_GT(test, buf.size, size);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+	size = buf.size;
+
+	f->width = 32;
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	KUNIT_EXPECT_EQ(test, buf.size, size);
+	KUNIT_EXPECT_EQ(test, vsvm_compose_frame(f, &buf, NULL, NULL), 0);
+
+	f->width = VSVM_COMPOSE_MAX_WIDTH + 1;
+	KUNIT_EXPECT_EQ(test, vsvm_compose_buf_reserve(&buf, f), -EINVAL);
+	vsvm_compose_buf_fini(&buf);
+	KUNIT_EXPECT_NULL(test, buf.mem);
+}
+
+/*
+ * I2: the composer runs inside the fence-signalling section of the
+ * composition's fence (vsvm_fb_begin_access()), which a userptr
+ * invalidation or an eviction may wait for: it must not allocate there.
+ * Composing a frame with a rotated plane, gamma and a writeback inside
+ * dma_fence_begin_signalling() is a lockdep report on the debug kernel
+ * (reclaim is primed against fence waits at boot, dma_resv_lockdep()) if
+ * it allocates with GFP_KERNEL; the run's judge fails on that report.
+ */
+static void vsvm_test_compose_signalling(struct kunit *test)
+{
+	struct vsvm_compose_frame *f = frame_new(test, 40, 24);
+	struct membuf *src = membuf_new(test, 24 * 24 * 4);
+	struct vsvm_compose_buf buf = {};
+	struct drm_color_lut lut[2] = { { 0, 0, 0 }, { 0xffff, 0xffff, 0xffff } };
+	struct vsvm_compose_plane *p;
+	bool cookie;
+	u32 crc;
+	int ret;
+
+	add_plane(f, src, DRM_FORMAT_XRGB8888, 24 * 4, 0, 0, 40, 24);
+	p = add_plane(f, src, DRM_FORMAT_ARGB8888, 24 * 4, 8, 0, 24, 24);
+	p->rotation = DRM_MODE_ROTATE_90 | DRM_MODE_REFLECT_X;
+	f->planes[0].src_rect = DRM_RECT_INIT(0, 0, 24 << 16, 24 << 16);
+	f->planes[0].dst_rect = DRM_RECT_INIT(0, 0, 24, 24);
+	f->gamma = lut;
+	f->gamma_size = 2;
+	add_wb(test, f, DRM_FORMAT_XRGB2101010, 4);
+
+	/* Reserved outside the section, as the KMS code does. */
+	KUNIT_ASSERT_EQ(test, vsvm_compose_buf_reserve(&buf, f), 0);
+	cookie = dma_fence_begin_signalling();
+	ret = vsvm_compose_frame(f, &buf, &crc, NULL);
+	dma_fence_end_signalling(cookie);
+	vsvm_compose_buf_fini(&buf);
+	KUNIT_EXPECT_EQ(test, ret, 0);
 }
 
 static struct kunit_case vsvm_compose_cases[] = {
@@ -761,6 +881,8 @@ static struct kunit_case vsvm_compose_cases[] = {
 	KUNIT_CASE(vsvm_test_compose_gamma),
 	KUNIT_CASE(vsvm_test_compose_refused),
 	KUNIT_CASE(vsvm_test_compose_write_error),
+	KUNIT_CASE(vsvm_test_compose_buf),
+	KUNIT_CASE(vsvm_test_compose_signalling),
 	{}
 };
 

@@ -69,6 +69,15 @@
  * U1: unplug latency: the sysfs unbind of the last vsvm device with a file
  *     open and 0, 10 and 100 jobs in flight (a SPIN and the rest queued
  *     behind it); the device is bound again after each.  No goal.
+ * K1: the display's composer: the time to compose a 1920x1080 frame of
+ *     three full-frame XRGB8888 planes (plane alphas 1, 1/2, 1/4), with and
+ *     without its CRC, timed in the kernel around the composer alone
+ *     (debugfs compose_bench), against the same blend and CRC on the CPU
+ *     in the same guest, whose CRC must be the kernel's (the composer's
+ *     documented arithmetic and byte layout), and against a plain 8-bit
+ *     blend.  Then the vblank period over 10 s at 60 Hz on vsvm device 0's
+ *     CRTC: the drift of the vblank timestamps from the mode's period, and
+ *     the longest gap between two vblanks.  No goals.
  */
 
 #define _GNU_SOURCE
@@ -91,6 +100,7 @@
 
 #include "vgem_uapi.h"
 #include <xf86drm.h>
+#include <xf86drmMode.h>
 #ifdef HAVE_IBVERBS
 #include <infiniband/verbs.h>
 #endif
@@ -1599,6 +1609,330 @@ static void u1(void)
 	}
 }
 
+/* K1's frame: the planes compose_bench_write() in drm/vsvm_debug.c makes. */
+#define K1_W 1920
+#define K1_H 1080
+#define K1_PLANES 3
+
+static uint32_t k1_pixel(unsigned int i, uint32_t x, uint32_t y)
+{
+	return ((x + 64 * i) & 0xff) << 16 | ((y + 32 * i) & 0xff) << 8 | (((x ^ y) + 16 * i) & 0xff);
+}
+
+/* crc32_le() of the kernel: reflected 0xedb88320, no inversions; slice by 8. */
+static uint32_t k1_crc_tab[8][256];
+
+static void k1_crc_init(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (j = 0; j < 8; j++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320 : c >> 1;
+		k1_crc_tab[0][i] = c;
+	}
+	for (i = 0; i < 256; i++)
+		for (j = 1; j < 8; j++)
+			k1_crc_tab[j][i] = (k1_crc_tab[j - 1][i] >> 8) ^
+					   k1_crc_tab[0][k1_crc_tab[j - 1][i] & 0xff];
+}
+
+static uint32_t k1_crc(uint32_t crc, const uint8_t *p, size_t len)
+{
+	while (len >= 8) {
+		uint32_t a = crc ^ (p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
+
+		crc = k1_crc_tab[7][a & 0xff] ^ k1_crc_tab[6][(a >> 8) & 0xff] ^
+		      k1_crc_tab[5][(a >> 16) & 0xff] ^ k1_crc_tab[4][a >> 24] ^
+		      k1_crc_tab[3][p[4]] ^ k1_crc_tab[2][p[5]] ^ k1_crc_tab[1][p[6]] ^
+		      k1_crc_tab[0][p[7]];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = k1_crc_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
+static inline uint32_t k1_mul16(uint32_t x, uint32_t y)
+{
+	return (x * y + 0x7fff) / 0xffff;
+}
+
+/*
+ * The composer's work on the CPU: each line in 16 bits per channel, the
+ * planes blended over black with their plane alpha (PREMULTI of opaque
+ * pixels), and the CRC of the documented layout.  Returns the CRC.
+ */
+static uint32_t k1_cpu_same(uint32_t *const planes[K1_PLANES], uint16_t *line)
+{
+	uint32_t crc = 0, x, y, c;
+	unsigned int i;
+
+	for (y = 0; y < K1_H; y++) {
+		for (x = 0; x < K1_W; x++) {
+			line[4 * x] = line[4 * x + 1] = line[4 * x + 2] = 0;
+			line[4 * x + 3] = 0xffff;
+		}
+		for (i = 0; i < K1_PLANES; i++) {
+			const uint32_t *row = planes[i] + (size_t)y * K1_W;
+			uint32_t pa = 0xffff >> i, ba = 0xffff - pa;
+
+			for (x = 0; x < K1_W; x++) {
+				uint32_t px = row[x];
+
+				for (c = 0; c < 3; c++) {
+					uint32_t f = ((px >> (8 * c)) & 0xff) * 0x101;
+					uint32_t v = k1_mul16(f, pa) + k1_mul16(line[4 * x + c], ba);
+
+					line[4 * x + c] = v > 0xffff ? 0xffff : v;
+				}
+			}
+		}
+		/* Little-endian 16-bit channels: this machine's order, checked in k1(). */
+		crc = k1_crc(crc, (const uint8_t *)line, K1_W * 8);
+	}
+	return crc;
+}
+
+/* A plain 8-bit blend of the same planes into an XRGB8888 frame. */
+static void k1_cpu_blend8(uint32_t *const planes[K1_PLANES], uint32_t *out)
+{
+	size_t n = (size_t)K1_W * K1_H, j;
+	unsigned int i, c;
+
+	memcpy(out, planes[0], n * 4);
+	for (i = 1; i < K1_PLANES; i++) {
+		uint32_t pa = 0xff >> i, ba = 0xff - pa;
+
+		for (j = 0; j < n; j++) {
+			uint32_t f = planes[i][j], b = out[j], v = 0;
+
+			for (c = 0; c < 24; c += 8)
+				v |= ((((f >> c) & 0xff) * pa + ((b >> c) & 0xff) * ba + 127) / 255) << c;
+			out[j] = v;
+		}
+	}
+}
+
+/* Runs compose_bench; returns the median ns per frame, or -1. */
+static double k1_kernel(const char *dir, bool crc_on, unsigned int frames, uint32_t *crc)
+{
+	char path[128], buf[128];
+	unsigned long long med = 0, min = 0;
+	unsigned int n = 0;
+	int fd, len;
+
+	snprintf(path, sizeof(path), "%s/compose_bench", dir);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%u %u %u %u %u", K1_W, K1_H, K1_PLANES, frames, crc_on);
+	if (write(fd, buf, len) != len) {
+		close(fd);
+		return -1;
+	}
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	if (sscanf(buf, "frames %u median_ns %llu min_ns %llu crc %x", &n, &med, &min, crc) != 4)
+		return -1;
+	return med;
+}
+
+/* Opens the primary node of vsvm device 0 (unique "vsvm.0"), or returns -1. */
+static int k1_open_card(void)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		drmVersionPtr v;
+		char *busid;
+		bool ok;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		busid = drmGetBusid(fd);
+		ok = v && !strcmp(v->name, "vsvm") && busid && strstr(busid, "vsvm.0");
+		drmFreeVersion(v);
+		drmFreeBusid(busid);
+		if (ok)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/*
+ * Lights vsvm device 0's first CRTC with a 60 Hz mode and a dumb buffer,
+ * and waits for each vblank for 10 s.
+ */
+static void k1_vblank(void)
+{
+	struct drm_mode_create_dumb dumb = { 0 };
+	struct drm_mode_destroy_dumb destroy = { 0 };
+	drmModeConnectorPtr conn = NULL;
+	drmModeModeInfoPtr mode = NULL;
+	double first_ts = 0, prev_ts = 0, ts = 0, max_gap = 0, period, t0;
+	unsigned int first_seq = 0, seq = 0, waits = 0;
+	uint32_t fb = 0, crtc;
+	drmModeResPtr res;
+	int fd, i;
+
+	fd = k1_open_card();
+	res = fd < 0 ? NULL : drmModeGetResources(fd);
+	if (!res || !res->count_crtcs || !res->count_connectors) {
+		printf("K1 vblank: vsvm device 0 has no display, skipped\n");
+		goto out;
+	}
+	crtc = res->crtcs[0];
+	for (i = 0; i < res->count_connectors && !mode; i++) {
+		int m;
+
+		conn = drmModeGetConnector(fd, res->connectors[i]);
+		if (!conn)
+			continue;
+		for (m = 0; m < conn->count_modes; m++) {
+			drmModeModeInfoPtr mi = &conn->modes[m];
+
+			if (mi->vrefresh == 60 && (!mode || (mi->type & DRM_MODE_TYPE_PREFERRED)))
+				mode = mi;
+		}
+		if (!mode) {
+			drmModeFreeConnector(conn);
+			conn = NULL;
+		}
+	}
+	if (!mode) {
+		printf("K1 vblank: no 60 Hz mode, skipped\n");
+		goto out;
+	}
+	dumb.width = mode->hdisplay;
+	dumb.height = mode->vdisplay;
+	dumb.bpp = 32;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb) ||
+	    drmModeAddFB(fd, dumb.width, dumb.height, 24, 32, dumb.pitch, dumb.handle, &fb) ||
+	    drmModeSetCrtc(fd, crtc, fb, 0, 0, &conn->connector_id, 1, mode)) {
+		printf("K1 vblank: modeset failed (%s), skipped\n", strerror(errno));
+		goto out;
+	}
+	period = (double)mode->htotal * mode->vtotal / (mode->clock * 1e3);
+	t0 = now();
+	while (now() - t0 < 10) {
+		drmVBlank vbl = { .request = { .type = DRM_VBLANK_RELATIVE, .sequence = 1 } };
+
+		if (drmWaitVBlank(fd, &vbl)) {
+			printf("K1 vblank: wait failed (%s)\n", strerror(errno));
+			break;
+		}
+		ts = vbl.reply.tval_sec + vbl.reply.tval_usec / 1e6;
+		seq = vbl.reply.sequence;
+		if (!waits++) {
+			first_ts = ts;
+			first_seq = seq;
+		} else if (ts - prev_ts > max_gap) {
+			max_gap = ts - prev_ts;
+		}
+		prev_ts = ts;
+	}
+	if (waits > 1) {
+		double drift = (ts - first_ts) - (seq - first_seq) * period;
+
+		printf("K1 vblank %ux%u@%u (period %.3f ms): %u vblanks in %.3f s (%u waited for), "
+		       "drift %.1f us over them, longest gap %.3f ms\n",
+		       mode->hdisplay, mode->vdisplay, mode->vrefresh, period * 1e3, seq - first_seq,
+		       ts - first_ts, waits - 1, drift * 1e6, max_gap * 1e3);
+		figure("vblank_drift_10s", drift * 1e6, "us", GOAL_NONE, 0);
+		figure("vblank_longest_gap", max_gap * 1e3, "ms", GOAL_NONE, 0);
+		figure("vblank_missed", (seq - first_seq) - (waits - 1), "vblanks", GOAL_NONE, 0);
+	}
+	drmModeSetCrtc(fd, crtc, 0, 0, 0, NULL, 0, NULL);
+out:
+	if (fb)
+		drmModeRmFB(fd, fb);
+	if (dumb.handle) {
+		destroy.handle = dumb.handle;
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	}
+	drmModeFreeConnector(conn);
+	drmModeFreeResources(res);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void k1(void)
+{
+	const char *dir = vsvm0_debugfs();
+	uint32_t *planes[K1_PLANES], *out, crc_k = 0, crc_c = 0, x, y, one = 1;
+	double t[3], cpu_same, cpu8, k_crc, k_nocrc;
+	uint16_t *line;
+	unsigned int i, r;
+
+	k1_crc_init();
+	for (i = 0; i < K1_PLANES; i++) {
+		planes[i] = malloc((size_t)K1_W * K1_H * 4);
+		if (!planes[i])
+			exit(1);
+		for (y = 0; y < K1_H; y++)
+			for (x = 0; x < K1_W; x++)
+				planes[i][(size_t)y * K1_W + x] = k1_pixel(i, x, y);
+	}
+	out = malloc((size_t)K1_W * K1_H * 4);
+	line = malloc(K1_W * 8);
+	if (!out || !line)
+		exit(1);
+
+	for (r = 0; r < 3; r++) {
+		t[r] = now();
+		crc_c = k1_cpu_same(planes, line);
+		t[r] = now() - t[r];
+	}
+	cpu_same = median(t, 3);
+	for (r = 0; r < 3; r++) {
+		t[r] = now();
+		k1_cpu_blend8(planes, out);
+		t[r] = now() - t[r];
+	}
+	cpu8 = median(t, 3);
+
+	k_crc = dir ? k1_kernel(dir, true, 5, &crc_k) : -1;
+	k_nocrc = dir ? k1_kernel(dir, false, 5, &x) : -1;
+	if (k_crc < 0 || k_nocrc < 0) {
+		printf("K1 compose %ux%u, %u planes: CPU same work %.1f ms, CPU 8-bit blend %.1f ms; "
+		       "kernel side skipped (needs debugfs compose_bench: root, test knobs)\n",
+		       K1_W, K1_H, K1_PLANES, cpu_same * 1e3, cpu8 * 1e3);
+	} else {
+		printf("K1 compose %ux%u, %u XRGB8888 planes (medians): kernel %.1f ms with CRC, "
+		       "%.1f ms without; CPU same work %.1f ms (%.2fx), 8-bit blend %.1f ms (%.2fx); "
+		       "CRC %08x %s\n",
+		       K1_W, K1_H, K1_PLANES, k_crc / 1e6, k_nocrc / 1e6, cpu_same * 1e3,
+		       k_crc / 1e9 / cpu_same, cpu8 * 1e3, k_crc / 1e9 / cpu8, crc_k,
+		       !*(uint8_t *)&one ? "(big-endian CPU: not compared)" :
+		       crc_k == crc_c ? "equals the CPU's" : "DIFFERS from the CPU's");
+		figure("compose_1080p_3planes_crc", k_crc / 1e6, "ms", GOAL_NONE, 0);
+		figure("compose_1080p_3planes_nocrc", k_nocrc / 1e6, "ms", GOAL_NONE, 0);
+		figure("compose_vs_cpu_same", k_crc / 1e9 / cpu_same, "x", GOAL_NONE, 0);
+		figure("compose_vs_cpu_blend8", k_crc / 1e9 / cpu8, "x", GOAL_NONE, 0);
+		figure("compose_crc_matches_cpu", crc_k == crc_c, "bool", GOAL_GE, 1);
+	}
+	figure("cpu_same_1080p_3planes", cpu_same * 1e3, "ms", GOAL_NONE, 0);
+	figure("cpu_blend8_1080p_3planes", cpu8 * 1e3, "ms", GOAL_NONE, 0);
+	for (i = 0; i < K1_PLANES; i++)
+		free(planes[i]);
+	free(out);
+	free(line);
+
+	k1_vblank();
+}
+
 /**
  * struct bench_ctx - what every benchmark is given
  * @dev: vsvm device 0.
@@ -1680,6 +2014,11 @@ static void run_u1(struct bench_ctx *c)
 	u1();
 }
 
+static void run_k1(struct bench_ctx *c)
+{
+	k1();
+}
+
 /**
  * struct bench - one benchmark of the table
  * @name: what the command line and --json call it (lower case).
@@ -1708,6 +2047,7 @@ static const struct bench benches[] = {
 	{ "f1", "SVM fault service against the CPU's first touch, stage by stage", run_f1 },
 	{ "p7", "one process's munmap while another's waits for its job", run_p7 },
 	{ "u1", "unplug latency with 0, 10 and 100 jobs in flight", run_u1 },
+	{ "k1", "display: composing a 1080p frame of 3 planes, and vblank drift", run_k1 },
 	{ "p2-cpus", "P2 on both CPUs, then with CPU 1 offline (only when named)", run_p2_cpus,
 	  true },
 };

@@ -1381,6 +1381,7 @@ static void km_open(void)
 	km.fd = drm_open_driver(DRIVER_VSVM);
 	igt_require_f(!drmSetClientCap(km.fd, DRM_CLIENT_CAP_ATOMIC, 1),
 		      "device 0 has no display\n");
+	igt_assert_f(!drmSetMaster(km.fd), "device 0 has another master: %s\n", strerror(errno));
 	res = drmModeGetResources(km.fd);
 	igt_require(res && res->count_crtcs);
 	km.crtc = res->crtcs[0];

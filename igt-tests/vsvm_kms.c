@@ -111,6 +111,12 @@
  *		invalidation_waits grows), no stale page is read (the DMA checker stays
  *		silent) and the last contents are shown.
  *
+ * SUBTEST: fb-userptr-writeback
+ * Description: The writeback connector writes the frame into a notifier-mode
+ *		userptr byte for byte as into a dumb buffer (the writes go through the
+ *		DMA checker); a read-only userptr as the writeback framebuffer is
+ *		refused with -EACCES (I10).
+ *
  * SUBTEST: addfb-other-file-handle
  * Description: ADDFB2 with a handle of another file gets -ENOENT.
  *
@@ -1375,6 +1381,7 @@ static void km_open(void)
 	km.fd = drm_open_driver(DRIVER_VSVM);
 	igt_require_f(!drmSetClientCap(km.fd, DRM_CLIENT_CAP_ATOMIC, 1),
 		      "device 0 has no display\n");
+	igt_assert_f(!drmSetMaster(km.fd), "device 0 has another master: %s\n", strerror(errno));
 	res = drmModeGetResources(km.fd);
 	igt_require(res && res->count_crtcs);
 	km.crtc = res->crtcs[0];
@@ -1986,6 +1993,71 @@ static void test_userptr_munmap_race(void)
 	km_check_dmachk();
 }
 
+/* A framebuffer of @handle for kms's helpers (they use its id and size). */
+static struct fb km_fb_of(uint32_t handle, uint32_t w, uint32_t h, uint32_t pitch)
+{
+	struct fb fb = {
+		.handle = handle, .w = w, .h = h, .pitch = pitch,
+		.format = DRM_FORMAT_XRGB8888, .cpp = 4,
+	};
+
+	igt_assert_eq(km_addfb(km.fd, handle, w, h, pitch, 0, DRM_FORMAT_XRGB8888, 0, &fb.id), 0);
+	return fb;
+}
+
+static void test_userptr_writeback(void)
+{
+	uint32_t pitch = PREF_W * 4, handle, ro;
+	uint64_t size = (uint64_t)pitch * PREF_H;
+	drmModeAtomicReqPtr req;
+	struct fb src, ref, out, bad;
+	struct kms k;
+	uint8_t *mem;
+
+	km_crc_stop();
+	kms_init_fd(&k, km.fd);
+	igt_require(k.wb);
+	fb_create(&k, &src, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	for (uint32_t y = 0; y < PREF_H; y++)
+		for (uint32_t x = 0; x < PREF_W; x++)
+			*px32(&src, x, y) = km_pixel(x, y, 1);
+	igt_assert_eq(modeset(&k, NULL, &src), 0);
+
+	/* What the frame is, written back into a dumb buffer. */
+	fb_create(&k, &ref, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	writeback_now(&k, &ref);
+
+	/* The same into a notifier-mode userptr: byte for byte. */
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(mem != MAP_FAILED);
+	memset(mem, 0x5a, size);
+	handle = vsvm_gem_userptr(km.fd, mem, size, 0);
+	out = km_fb_of(handle, PREF_W, PREF_H, pitch);
+	writeback_now(&k, &out);
+	for (uint32_t y = 0; y < PREF_H; y++)
+		assert_same(mem + (uint64_t)y * pitch, (uint8_t *)ref.map + (uint64_t)y * ref.pitch,
+			    pitch);
+
+	/* I10: never into a read-only userptr. */
+	ro = vsvm_gem_userptr(km.fd, mem, size, DRM_VSVM_USERPTR_READ_ONLY);
+	bad = km_fb_of(ro, PREF_W, PREF_H, pitch);
+	req = drmModeAtomicAlloc();
+	ADD_CONN(&k, req, k.wb, "CRTC_ID", k.crtc);
+	ADD_CONN(&k, req, k.wb, "WRITEBACK_FB_ID", bad.id);
+	igt_assert_eq(commit(&k, req, DRM_MODE_ATOMIC_ALLOW_MODESET), -EACCES);
+	drmModeAtomicFree(req);
+
+	kms_off(&k);
+	drmModeRmFB(km.fd, bad.id);
+	drmModeRmFB(km.fd, out.id);
+	vsvm_gem_close(km.fd, ro);
+	vsvm_gem_close(km.fd, handle);
+	munmap(mem, size);
+	fb_destroy(&k, &ref);
+	fb_destroy(&k, &src);
+	km_check_dmachk();
+}
+
 static void test_addfb_other_file_handle(void)
 {
 	int a = drm_open_driver(DRIVER_VSVM), b = drm_open_driver(DRIVER_VSVM);
@@ -2109,6 +2181,10 @@ static void kmsmem_subtests(void)
 	igt_describe("I1/I3: invalidations wait for the composition in flight.");
 	igt_subtest("fb-userptr-munmap-race")
 		test_userptr_munmap_race();
+
+	igt_describe("Writeback into a userptr, byte-exact; never into a read-only one.");
+	igt_subtest("fb-userptr-writeback")
+		test_userptr_writeback();
 
 	igt_describe("ADDFB2 with another file's handle gets -ENOENT.");
 	igt_subtest("addfb-other-file-handle")

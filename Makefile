@@ -22,6 +22,11 @@ KDIR ?=
 SUITES ?= kunit,igt,unload
 # With IGT=vsvm_userptr,vsvm_dmachk, vm-test runs only those IGT programs.
 IGT ?=
+# With UPSTREAM=list (and UPSTREAM_DRIVER=vkms, UPSTREAM_DEVICE=filter), vm-test
+# also runs the upstream IGT binaries the list names (see docs/testing.rst).
+UPSTREAM ?=
+UPSTREAM_DRIVER ?=
+UPSTREAM_DEVICE ?=
 BUILD := build
 
 # With IGT_SRC and IGT_BUILD (a configured meson build of IGT), the tests are
@@ -101,7 +106,10 @@ kernel-fetch:
 
 vm-test: host-deps
 	@$(MAKE) --no-print-directory userspace
-	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES) $(if $(IGT),--igt $(IGT))
+	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES) $(if $(IGT),--igt $(IGT)) \
+		$(if $(UPSTREAM),--upstream $(UPSTREAM)) \
+		$(if $(UPSTREAM_DRIVER),--upstream-driver $(UPSTREAM_DRIVER)) \
+		$(if $(UPSTREAM_DEVICE),--upstream-device $(UPSTREAM_DEVICE))
 
 # A KDIR build needs nothing of the test machinery (no host set-up, no VM).
 module: $(if $(KDIR),,host-deps)

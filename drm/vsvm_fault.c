@@ -58,7 +58,9 @@
  * freed while parked and holds its VM; VM teardown (which runs at
  * VM_DESTROY, file close and process exit) waits for the VM's jobs
  * (&vsvm_vm.lr_jobs), and so for their faults, before it stops the
- * mirroring; the device's teardown destroys the queue after its rings.
+ * mirroring; the device's teardown closes its rings to parking, then
+ * destroys the queue, then stops the rings (vsvm_queues_fini()), so that no
+ * replay reaches a stopped ring.
  * After the process's exit, vsvm_svm_fault() fails (I4, I6): the job ends
  * with -EFAULT.
  *
@@ -186,7 +188,8 @@ int vsvm_fault_queue_init(struct vsvm_device *vdev)
 
 /**
  * vsvm_fault_queue_fini() - Destroy a device's fault queue
- * @vdev: The device, whose rings are stopped: no fault is left to post.
+ * @vdev: The device, whose rings are closed (vsvm_hw_close()) or stopped:
+ *	   no fault is posted any more.
  */
 void vsvm_fault_queue_fini(struct vsvm_device *vdev)
 {

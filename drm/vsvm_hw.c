@@ -297,15 +297,23 @@ bool vsvm_hw_hung(struct vsvm_hw *hw, u64 timeout_ns, bool kill, u32 *vm_id)
 /*
  * Parks @job on the fault the engine stopped at, and posts the fault: I2,
  * the engine never waits for a fault, it runs other contexts meanwhile.
+ * Posted under the lock, so that once vsvm_hw_close() has taken it no
+ * fault of this ring is posted any more.  Returns false, parking nothing,
+ * on a closing ring: the fault queue is going.
  */
-static void hw_park(struct vsvm_hw *hw, struct vsvm_job *job)
+static bool hw_park(struct vsvm_hw *hw, struct vsvm_job *job)
 {
 	spin_lock(&hw->lock);
+	if (hw->closing) {
+		spin_unlock(&hw->lock);
+		return false;
+	}
 	job->parked = true;
 	job->parked_at = ktime_get_ns();
 	hw->cur = NULL;
-	spin_unlock(&hw->lock);
 	vsvm_fault_post(job, job->eng.resume.fault_addr, job->eng.resume.fault_write);
+	spin_unlock(&hw->lock);
+	return true;
 }
 
 /*
@@ -363,8 +371,15 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
 	if (err == -EAGAIN) {
 		/* Parked on a fault: the engine goes on with other contexts. */
-		hw_park(hw, job);
-		return;
+		if (hw_park(hw, job))
+			return;
+		/*
+		 * The ring is closing: the fault would never be resolved, so
+		 * the job ends here, without its user fence if that faulted.
+		 */
+		if (!r->ended || !r->ret)
+			r->ret = -ENODEV;
+		r->ended = true;
 	}
 	err = r->ret;
 	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err, ns);
@@ -461,6 +476,22 @@ void vsvm_hw_cancel(struct vsvm_hw *hw)
 		atomic_set(&job->eng.killed, 1);
 	spin_unlock(&hw->lock);
 	wake_up_all(&hw->wq);
+}
+
+/**
+ * vsvm_hw_close() - Stop a ring's jobs from parking, before its teardown
+ * @hw: The queue's hardware.
+ *
+ * From now on a job of the ring that takes a fault ends with -ENODEV
+ * instead of parking, and the engine posts no fault: the device's fault
+ * queue can then be destroyed while the engine thread still runs, and a
+ * fault it was resolving replays into a live ring (see vsvm_queues_fini()).
+ */
+void vsvm_hw_close(struct vsvm_hw *hw)
+{
+	spin_lock(&hw->lock);
+	hw->closing = true;
+	spin_unlock(&hw->lock);
 }
 
 /**

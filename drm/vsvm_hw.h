@@ -33,7 +33,7 @@ struct vsvm_hw {
 	/** @thread: The engine thread, running the jobs of @ring in order. */
 	struct task_struct *thread;
 	/**
-	 * @lock: Protects @ring, @cur, @stop, @stop_gen, @ack_gen, and
+	 * @lock: Protects @ring, @cur, @stop, @stop_gen, @ack_gen, @closing, and
 	 * &vsvm_job.parked of the jobs in @ring.
 	 */
 	spinlock_t lock;
@@ -56,6 +56,11 @@ struct vsvm_hw {
 	/** @ack_gen: The last stop request the engine has stopped for. */
 	u32 ack_gen;
 	/**
+	 * @closing: The ring is being torn down (vsvm_hw_close()): a job
+	 * that would park on a fault ends instead, and no fault is posted.
+	 */
+	bool closing;
+	/**
 	 * @fence_lock: The lock of the hardware fences; their fence contexts
 	 * are the submission contexts' (&vsvm_ctx.fence_ctx).
 	 */
@@ -69,6 +74,7 @@ struct vsvm_hw {
 int vsvm_hw_init(struct vsvm_hw *hw, const char *name);
 void vsvm_hw_fini(struct vsvm_hw *hw);
 void vsvm_hw_cancel(struct vsvm_hw *hw);
+void vsvm_hw_close(struct vsvm_hw *hw);
 struct dma_fence *vsvm_hw_fence_alloc(void);
 void vsvm_hw_fence_free(struct dma_fence *fence);
 struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job);

@@ -312,11 +312,29 @@ void vsvm_queues_fini(struct vsvm_device *vdev)
 
 	for (i = 0; i < vdev->num_queues; i++) {
 		vsvm_sched_drain(vdev, &vdev->queues[i].lr_sched);
-		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
 		vsvm_sched_drain(vdev, &vdev->queues[i].sched);
-		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
+	}
+	/*
+	 * The engine threads post faults to the fault queue, whose workers
+	 * replay the jobs into the rings: neither may outlive the other while
+	 * a job is parked.  Every job has normally ended by now, but if a
+	 * drain above timed out, a job may still be parked, its fault queued
+	 * or being resolved.  So: first no ring parks a job or posts a fault
+	 * any more (a job that faults ends with -ENODEV), then the fault queue
+	 * is destroyed, which waits for the faults in flight, whose replays
+	 * reach engine threads that still run and end the jobs; only then do
+	 * the rings stop.  A replay never reaches a stopped ring, and no fault
+	 * is posted to a destroyed queue.
+	 */
+	for (i = 0; i < vdev->num_queues; i++) {
+		vsvm_hw_close(&vdev->queues[i].lr_hw);
+		vsvm_hw_close(&vdev->queues[i].hw);
 	}
 	vsvm_fault_queue_fini(vdev);
+	for (i = 0; i < vdev->num_queues; i++) {
+		ring_fini(&vdev->queues[i].lr_sched, &vdev->queues[i].lr_hw);
+		ring_fini(&vdev->queues[i].sched, &vdev->queues[i].hw);
+	}
 	/* drm_sched_fini() leaves a workqueue it did not allocate alone. */
 	destroy_workqueue(vdev->submit_wq);
 	vdev->submit_wq = NULL;

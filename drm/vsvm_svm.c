@@ -92,6 +92,25 @@
 static const unsigned long svm_chunk_sizes[VSVM_SVM_CHUNK_SIZES] = { SZ_2M, SZ_64K, SZ_4K };
 
 /*
+ * A tracking entry of &vsvm_svm.dma: the page's DMA address, and in bit 0
+ * whether the GPU may write the page (its DMA direction, undone alike).
+ */
+static void *svm_entry(dma_addr_t dma, bool write)
+{
+	return xa_mk_value((dma >> PAGE_SHIFT) << 1 | write);
+}
+
+static dma_addr_t svm_entry_dma(void *entry)
+{
+	return (dma_addr_t)(xa_to_value(entry) >> 1) << PAGE_SHIFT;
+}
+
+static enum dma_data_direction svm_entry_dir(void *entry)
+{
+	return xa_to_value(entry) & 1 ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+}
+
+/*
  * Clears the entries of the pages mapped in [@start, @end), flushes the
  * TLB and DMA-unmaps them; the notifier lock held.  Never allocates.  With
  * @reserve, each tracking entry goes back to being a reservation rather
@@ -118,10 +137,10 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 		return false;
 	vsvm_tlb_flush_range(&vm->tlb, start, end - start);
 	xa_for_each_range(&svm->dma, idx, entry, start >> PAGE_SHIFT, (end >> PAGE_SHIFT) - 1) {
-		dma_addr_t dma = (dma_addr_t)xa_to_value(entry) << PAGE_SHIFT;
+		dma_addr_t dma = svm_entry_dma(entry);
 
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dma, PAGE_SIZE, false);
-		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL,
+		dma_unmap_page_attrs(dev, dma, PAGE_SIZE, svm_entry_dir(entry),
 				     DMA_ATTR_SKIP_CPU_SYNC);
 		if (reserve)
 			xa_cmpxchg(&svm->dma, idx, entry, XA_ZERO_ENTRY, GFP_NOWAIT);
@@ -260,14 +279,28 @@ int vsvm_svm_check_mm(struct vsvm_vm *vm)
 	return -EPERM;
 }
 
+/*
+ * I10: the DMA direction follows the page-table entry's rights.  A page the
+ * GPU may only read (a read-only VMA; the shared zero page, which every
+ * read of untouched read-only memory maps) is mapped to the device only:
+ * the device never writes it, and the DMA API then allows the many
+ * mappings of one page that the zero page takes (a bidirectional mapping
+ * of a page mapped more than 7 times is reported by CONFIG_DMA_API_DEBUG).
+ */
+static enum dma_data_direction svm_pfn_dir(unsigned long pfn)
+{
+	return pfn & HMM_PFN_WRITE ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+}
+
 /* Undoes the DMA mappings of a fault that raced or failed. */
-static void svm_unmap_pages(struct vsvm_vm *vm, dma_addr_t *dmas, unsigned long n)
+static void svm_unmap_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
+			    unsigned long n)
 {
 	unsigned long i;
 
 	for (i = 0; i < n; i++) {
 		vsvm_dmachk_unmap(&vm->vdev->dmachk, vm, dmas[i], PAGE_SIZE, false);
-		dma_unmap_page_attrs(vm->vdev->drm.dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+		dma_unmap_page_attrs(vm->vdev->drm.dev, dmas[i], PAGE_SIZE, svm_pfn_dir(pfns[i]),
 				     DMA_ATTR_SKIP_CPU_SYNC);
 	}
 }
@@ -281,11 +314,11 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 
 	for (i = 0; i < n; i++) {
 		dmas[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
-					     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+					     svm_pfn_dir(pfns[i]), DMA_ATTR_SKIP_CPU_SYNC);
 		if (dma_mapping_error(dev, dmas[i]))
 			break;
 		if (vsvm_dmachk_map(&vm->vdev->dmachk, vm, dmas[i], PAGE_SIZE, false)) {
-			dma_unmap_page_attrs(dev, dmas[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+			dma_unmap_page_attrs(dev, dmas[i], PAGE_SIZE, svm_pfn_dir(pfns[i]),
 					     DMA_ATTR_SKIP_CPU_SYNC);
 			break;
 		}
@@ -415,7 +448,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		if (!mmu_interval_read_retry(&svm->notifier, range.notifier_seq))
 			break;
 		mutex_unlock(&svm->vmm->notifier_lock);
-		svm_unmap_pages(vm, dmas, mapped);
+		svm_unmap_pages(vm, pfns, dmas, mapped);
 		mapped = 0;
 	}
 
@@ -437,7 +470,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 		 * fault fails.
 		 */
 		ret = xa_err(xa_store(&svm->dma, va >> PAGE_SHIFT,
-				      xa_mk_value(dmas[i] >> PAGE_SHIFT), GFP_NOWAIT));
+				      svm_entry(dmas[i], pfns[i] & HMM_PFN_WRITE), GFP_NOWAIT));
 		if (ret) {
 			drm_dbg(&vdev->drm, "SVM fault at %#llx: no tracking entry: %d\n",
 				va, ret);
@@ -454,7 +487,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	/* Tracking entries own the mappings of [0, i); the rest are undone. */
 	mapped = 0;
 	if (ret) {
-		svm_unmap_pages(vm, dmas + i, n - i);
+		svm_unmap_pages(vm, pfns + i, dmas + i, n - i);
 		goto out;
 	}
 	t2 = ktime_get_ns();
@@ -473,7 +506,7 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
 	}
 out:
 	if (mapped)
-		svm_unmap_pages(vm, dmas, mapped);
+		svm_unmap_pages(vm, pfns, dmas, mapped);
 	if (ret)
 		atomic64_inc(&svm->unrecoverable);
 	/* Slots reserved but not used go back (a no-op for stored ones). */

@@ -41,7 +41,10 @@ struct vsvm_svm {
 	struct mm_struct *mm;
 	/** @notifier: One interval notifier over the whole address space. */
 	struct mmu_interval_notifier notifier;
-	/** @dma: DMA address of each mapped page, by GPU page number. */
+	/**
+	 * @dma: DMA address of each mapped page, by GPU page number, and
+	 * whether it is mapped for the GPU to write (see svm_entry()).
+	 */
 	struct xarray dma;
 	/** @faults: GPU faults resolved. */
 	atomic64_t faults;

@@ -55,6 +55,12 @@
  * Description: An SVM VM with a long-running job faulting and spinning on process
  *		memory, and a WAIT_USER_FENCE waiter: the waiter gets -ENODEV at the unbind.
  *
+ * SUBTEST: prefetch-destroy-unbind
+ * Description: I8: an SVM_PREFETCH of 64 GiB of untouched read-only memory runs
+ *		while a VM_DESTROY waits for it and the device is unbound: the unbind
+ *		stops the prefetch and returns within 10 s, the VM_DESTROY returns,
+ *		and the rebound device works.
+ *
  * SUBTEST: prime-exported
  * Description: A BO exported to the other vsvm device and to vgem: the other
  *		device's GPU and the dma-buf's CPU mapping still read it after the exporter is
@@ -496,6 +502,25 @@ static void *destroy_thread(void *arg)
 	return NULL;
 }
 
+/** A sysfs unbind in a thread, timed, so that the test can bound it. */
+struct unbinder {
+	const char *name;
+	uint64_t ns;
+	volatile bool done;
+	int ret;
+};
+
+static void *unbind_thread(void *arg)
+{
+	struct unbinder *u = arg;
+	uint64_t t = vsvm_now_ns();
+
+	u->ret = drv_write("unbind", u->name);
+	u->ns = vsvm_now_ns() - t;
+	u->done = true;
+	return NULL;
+}
+
 static char name[32];
 
 igt_main
@@ -737,6 +762,70 @@ igt_main
 		igt_assert_eq(vsvm_ufence_wait_ms(fd, uf, 1, 0), -ENODEV);
 		close(fd);
 		munmap((void *)mem, BO_SIZE);
+		bind(name);
+		healthcheck(name);
+	}
+
+	/*
+	 * I8: a parked SVM_PREFETCH stops at the unplug (vsvm_engine_prefetch()
+	 * and fault_work() check drm_dev_is_unplugged()), not only at the
+	 * job's kill, which the unplug sets only after drm_dev_unplug() has
+	 * waited for the VM_DESTROY that waits for the prefetch.
+	 */
+	igt_describe("An SVM_PREFETCH of 64 GiB of untouched read-only memory runs while "
+		     "a VM_DESTROY waits for it and the device is unbound: the unbind "
+		     "stops the prefetch and returns within 10 s, the VM_DESTROY "
+		     "returns, and the rebound device works.");
+	igt_subtest("prefetch-destroy-unbind") {
+		const uint64_t size = 64ull << 30;
+		int fd = open_dev(name, "renderD");
+		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
+		volatile uint64_t *uf = anon(PAGE);
+		struct drm_vsvm_exec_ext_user_fence ext = vsvm_ufence_ext(uf, 0x600df00d);
+		struct drm_vsvm_svm_prefetch p = { .extensions = (uintptr_t)&ext };
+		struct unbinder u = { .name = name };
+		struct destroyer d = { .fd = fd };
+		pthread_t dthr, uthr;
+		uint64_t end;
+		void *ro;
+
+		igt_assert_lte(0, fd);
+		igt_require(igt_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &vc) == 0);
+		ro = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			  -1, 0);
+		igt_assert(ro != MAP_FAILED);
+		p.vm_id = vc.vm_id;
+		p.addr = (uintptr_t)ro;
+		p.size = size;
+		*uf = 0;
+		do_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p);
+		/* The prefetch is under way: it has mapped some of the range. */
+		end = vsvm_now_ns() + 10000000000ull;
+		while (vsvm_debugfs_get(fd, "vsvm_svm", "svm_prefetch_pages") <= 0)
+			igt_assert_f(vsvm_now_ns() < end, "the prefetch never started\n");
+
+		d.vm = vc.vm_id;
+		igt_assert_eq(pthread_create(&dthr, NULL, destroy_thread, &d), 0);
+		usleep(200000);
+		igt_assert_eq(pthread_create(&uthr, NULL, unbind_thread, &u), 0);
+		end = vsvm_now_ns() + 10000000000ull;
+		while (!u.done && vsvm_now_ns() < end)
+			usleep(10000);
+		if (!u.done) {
+			/* Let the prefetch end (its next chunk faults), then fail. */
+			munmap(ro, size);
+			ro = NULL;
+		}
+		pthread_join(uthr, NULL);
+		pthread_join(dthr, NULL);
+		igt_assert_f(ro, "the unbind waited for the prefetch: it returned only "
+			     "%.1f s later, once the range was unmapped\n", u.ns / 1e9);
+		igt_assert_eq(u.ret, 0);
+		igt_assert_eq(d.ret, 0);
+		igt_info("unbind with a 64 GiB prefetch running took %.3f s\n", u.ns / 1e9);
+		assert_enodev(fd);
+		close(fd);
+		munmap(ro, size);
 		bind(name);
 		healthcheck(name);
 	}

@@ -118,6 +118,11 @@
  * Description: A job's user fence in fresh memory the GPU never touched: the write
  *		faults, is resolved, and lands; SVM_PREFETCH's user fence too.
  *
+ * SUBTEST: read-only-untouched
+ * Description: GPU reads of untouched read-only memory (the zero page) through SVM:
+ *		64 2 MiB slots, each read once, read zeros within a bound, take one
+ *		fault each, and leave the kernel untainted (no DMA-API warning).
+ *
  * SUBTEST: wait-user-fence-errors
  * Description: Every errno of WAIT_USER_FENCE: EINVAL for flags, pad, op, address,
  *		negative timeout, zero mask and a refused extension; EFAULT for an
@@ -358,6 +363,20 @@ static long long svm_stat(int fd, const char *key)
 	long long v = vsvm_debugfs_get(fd, "vsvm_svm", key);
 
 	igt_assert_f(v >= 0, "debugfs vsvm_svm has no %s\n", key);
+	return v;
+}
+
+/* The kernel's taint flags (TAINT_WARN: a WARN fired). */
+#define TAINT_WARN (1ll << 9)
+
+static long long kernel_tainted(void)
+{
+	long long v = -1;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	igt_assert(f);
+	igt_assert_eq(fscanf(f, "%lld", &v), 1);
+	fclose(f);
 	return v;
 }
 
@@ -1710,6 +1729,62 @@ igt_main
 					    ~0ull, 20000000000ll), 0);
 		ctx_fini(&c);
 		munmap(fresh, 2 * PAGE);
+	}
+
+	/*
+	 * I10: a page the GPU may only read is DMA-mapped to the device only;
+	 * the zero page, which every read of untouched read-only memory maps,
+	 * is then mapped 512 times per 2 MiB chunk without the DMA API
+	 * reporting overlapping writable mappings.
+	 */
+	igt_describe("GPU reads of untouched read-only memory (the zero page) through SVM: "
+		     "64 2 MiB slots, each read once, read zeros within a bound, take one "
+		     "fault each, and leave the kernel untainted (no DMA-API warning).");
+	igt_subtest("read-only-untouched") {
+		const uint64_t slot = 2ull << 20;
+		const unsigned int slots = 64, per_job = 32;
+		uint8_t *ro, *raw = mmap(NULL, (slots + 1) * slot, PROT_READ,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		uint64_t *dst = anon(slots * 8), t0, t;
+		long long faults, fault_us, get_us, tainted = kernel_tainted();
+		unsigned int i, j;
+		struct ctx c;
+
+		igt_assert(raw != MAP_FAILED);
+		ro = (uint8_t *)(((uintptr_t)raw + slot - 1) & ~(slot - 1));
+		memset(dst, 0xa5, slots * 8);
+		ctx_init(&c);
+		vsvm_emit_store32(CS(&c), (uintptr_t)c.cmd + 4000, 1);
+		igt_assert_eq(run(&c), 1);	/* the stream's page is mapped now */
+		faults = svm_stat(c.fd, "svm_pagefault_count");
+		fault_us = svm_stat(c.fd, "svm_pagefault_us");
+		get_us = svm_stat(c.fd, "svm_get_pages_us");
+		t0 = vsvm_now_ns();
+		for (i = 0; i < slots; i += per_job) {
+			for (j = i; j < i + per_job; j++)
+				vsvm_emit_copy(CS(&c), (uintptr_t)&dst[j],
+					       (uintptr_t)ro + j * slot + (j % 512) * PAGE, 8);
+			igt_assert_eq(run(&c), 1);
+		}
+		t = vsvm_now_ns() - t0;
+		faults = svm_stat(c.fd, "svm_pagefault_count") - faults;
+		igt_info("%u untouched read-only 2 MiB slots read in %.2f s: %lld faults, "
+			 "%.2f ms each (getting and DMA-mapping the pages: %.2f ms)\n",
+			 slots, t / 1e9, faults,
+			 (svm_stat(c.fd, "svm_pagefault_us") - fault_us) / 1e3 / faults,
+			 (svm_stat(c.fd, "svm_get_pages_us") - get_us) / 1e3 / faults);
+		for (j = 0; j < slots; j++)
+			igt_assert_eq_u64(dst[j], 0);
+		/* One fault per slot (and maybe one of the stream's page): no loop. */
+		igt_assert_cmps64(faults, >=, <, slots);
+		igt_assert_cmps64(faults, <=, >, slots + 1);
+		igt_assert_f(t < 60e9, "the reads took %.1f s\n", t / 1e9);
+		ctx_fini(&c);
+		munmap(raw, (slots + 1) * slot);
+		munmap(dst, slots * 8);
+		igt_assert_f(!(kernel_tainted() & ~tainted & TAINT_WARN),
+			     "the kernel warned (taint %lld, was %lld): see its log\n",
+			     kernel_tainted(), tainted);
 	}
 
 	igt_describe("Every errno of WAIT_USER_FENCE: EINVAL for flags, pad, op, address, "

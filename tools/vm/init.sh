@@ -30,12 +30,18 @@ suites=
 igt_only=
 demo=0
 probe=0
+up_driver=
+up_device=
+up_timeout=120
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vsvmtest.suites=*) suites=$(echo "${arg#vsvmtest.suites=}" | tr , ' ') ;;
 	vsvmtest.igt=*) igt_only=",${arg#vsvmtest.igt=},," ;;
 	vsvmtest.demo=1) demo=1 ;;
 	vsvmtest.probe=1) probe=1 ;;
+	vsvmtest.up_driver=*) up_driver=${arg#vsvmtest.up_driver=} ;;
+	vsvmtest.up_device=*) up_device=${arg#vsvmtest.up_device=} ;;
+	vsvmtest.up_timeout=*) up_timeout=${arg#vsvmtest.up_timeout=} ;;
 	esac
 done
 
@@ -90,6 +96,32 @@ for suite in $suites; do
 			"$t" > $R 2>&1
 			section TEST-END igt "$name" $?
 		done
+		;;
+	upstream)
+		# Upstream IGT binaries the user pointed run.sh --upstream at,
+		# each bounded by up_timeout seconds (then killed: its
+		# unfinished subtest fails), against the driver loaded here
+		# and IGT's device filter, if given.
+		# up_driver: MODULE[,PARAM=VALUE...]
+		mod=${up_driver%%,*}
+		if [ -n "$mod" ] && [ "$mod" != vsvm ]; then
+			# shellcheck disable=SC2046
+			load "$mod" $(echo "${up_driver#"$mod"}" | tr , ' ')
+		fi
+		[ -n "$up_device" ] && export IGT_DEVICE="$up_device"
+		while read -r name args; do
+			case "$name" in
+			*=*) export "${name?}"; continue ;;	# NAME=VALUE
+			esac
+			section TEST upstream "$name"
+			echo "(timeout -s KILL $up_timeout $name $args)" > $R
+			# shellcheck disable=SC2086
+			PATH=$PATH:/opt/upstream/bin \
+			LD_LIBRARY_PATH=/opt/upstream/lib:$LD_LIBRARY_PATH timeout -s KILL "$up_timeout" \
+				"/opt/upstream/bin/$name" $args < /dev/null > $R 2>&1
+			section TEST-END upstream "$name" $?
+		done < /opt/upstream/list
+		unset IGT_DEVICE LD_PRELOAD VSVM_IGT_ANY_DRIVER
 		;;
 	kunit)
 		# The KUnit suites run when their module loads; their KTAP

@@ -55,13 +55,49 @@ for f in "$build"/igt/*; do
 	[ -x "$f" ] && [ -f "$f" ] && cp "$f" "$stage/opt/vsvm/igt/" && bins+=("$f")
 done
 [ ${#bins[@]} -gt 0 ] || vsvm_die "no userspace binaries in $build: run 'make userspace'"
+# Upstream IGT binaries named by the list in VSVM_UPSTREAM_LIST (run.sh
+# --upstream): each line "PATH [ARGS...]" is a program the suite runs, a
+# line "+PATH" a file it only copies (a helper a listed script runs, a
+# library to preload); both go to /opt/upstream/bin, and
+# /opt/upstream/list names what to run.  A line "NAME=VALUE" sets an
+# environment variable for the programs after it.
+up_bins=()
+if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
+	mkdir -p "$stage/opt/upstream/bin"
+	: > "$stage/opt/upstream/list"
+	while read -r path args; do
+		case "$path" in ''|'#'*) continue ;; esac
+		case "$path" in
+		[A-Za-z_]*=*) echo "$path" >> "$stage/opt/upstream/list"; continue ;;
+		esac
+		copy_only=
+		case "$path" in +*) copy_only=1; path=${path#+} ;; esac
+		[ -f "$path" ] || vsvm_die "$VSVM_UPSTREAM_LIST: $path: no such file"
+		cp "$path" "$stage/opt/upstream/bin/" && bins+=("$path") && up_bins+=("$path")
+		[ -n "$copy_only" ] || echo "${path##*/} $args" >> "$stage/opt/upstream/list"
+	done < "$VSVM_UPSTREAM_LIST"
+	# Their own libraries (an IGT build's libigt.so, found through a
+	# RUNPATH relative to the build tree) go to /opt/upstream/lib, which
+	# the suite puts on LD_LIBRARY_PATH; the system's go where they were.
+	mkdir -p "$stage/opt/upstream/lib"
+	# For programs that must reach a driver IGT's DRIVER_ANY leaves out
+	# (LD_PRELOAD=/opt/upstream/lib/igt-driver-any.so, see the file).
+	read -r -a drm_cflags <<< "$(pkg-config --cflags libdrm)"
+	gcc -shared -fPIC -O2 -Wall -Wextra -Werror "${drm_cflags[@]}" \
+		-o "$stage/opt/upstream/lib/igt-driver-any.so" "$VSVM_TOP/tools/vm/igt-driver-any.c" -ldl
+	for lib in $(ldd "${up_bins[@]}" 2>/dev/null | grep -v ":$" | grep -o '/[^ ]*\.so[^ ]*' |
+		     grep -Ev '^/(usr/)?lib(64|32)?/' | sort -u); do
+		cp -L "$lib" "$stage/opt/upstream/lib/"
+	done
+fi
 # iproute2's ip and rdma, to make the rxe device P3 compares with.
 for f in /usr/bin/rdma /bin/ip /sbin/ip; do
 	if [ -x "$f" ]; then
 		cp "$f" "$stage/opt/vsvm/bin/${f##*/}" && bins+=("$f")
 	fi
 done
-for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+# (ldd names each file on a line of its own, ending with a colon.)
+for lib in $(ldd "${bins[@]}" 2>/dev/null | grep -v ":$" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done
@@ -105,6 +141,8 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$modbase/lib/modules/$krel/$f" ] && cp "$modbase/lib/modules/$krel/$f" "$moddst/"
 done
 wanted=("${extra_modules[@]}")
+# The driver the upstream suite tests (run.sh --upstream-driver), if any.
+[ -n "${VSVM_UPSTREAM_DRIVER:-}" ] && wanted+=("${VSVM_UPSTREAM_DRIVER%%,*}")
 for m in "${kmods[@]}"; do
 	IFS=, read -r -a deps <<< "$(modinfo -F depends "$m")"
 	wanted+=("${deps[@]}")

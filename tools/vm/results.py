@@ -65,7 +65,9 @@ def sections(lines):
         yield header, body
 
 
-def parse_igt(run, name, body, rc):
+def parse_igt(run, name, body, rc, suite="igt"):
+    """One IGT program's output; returns its counts (PASS, FAIL, SKIP)."""
+    before = dict(run.counts)
     started, ended, start_at = [], set(), {}
     for i, line in enumerate(body):
         m = re.match(r"^Starting subtest: (\S+)", line)
@@ -80,17 +82,22 @@ def parse_igt(run, name, body, rc):
             status = {"SUCCESS": "PASS", "SKIP": "SKIP"}.get(res, "FAIL")
             # A failure shows the subtest's own output.
             detail = body[start_at.get(sub, i):i + 1][-60:] if status == "FAIL" else None
-            run.result(status, f"igt/{name}/{sub}", detail)
+            run.result(status, f"{suite}/{name}/{sub}", detail)
     for sub in started:
         if sub not in ended:
-            run.result("FAIL", f"igt/{name}/{sub} (no result: the test died)", body[-40:])
-    if not started:
+            run.result("FAIL", f"{suite}/{name}/{sub} (no result: the test died)", body[-40:])
+    if not started and not ended:
         if rc == 77:
-            run.result("SKIP", f"igt/{name}")
+            run.result("SKIP", f"{suite}/{name}")
+        elif rc == 0 and suite == "upstream":
+            # A tool rather than a test (gputop): it ran and exited 0.
+            run.result("PASS", f"{suite}/{name}")
         else:
-            run.result("FAIL", f"igt/{name} (exit {rc}, no subtest ran)", body[-40:])
+            run.result("FAIL", f"{suite}/{name} (exit {rc}, no subtest ran)", body[-40:])
     elif rc not in (0, 77, 98):
-        run.result("FAIL", f"igt/{name} (exit status {rc})", body[-20:])
+        why = "killed at its timeout" if rc in (124, 137) else f"exit status {rc}"
+        run.result("FAIL", f"{suite}/{name} ({why})", body[-20:])
+    return tuple(run.counts[k] - before[k] for k in ("PASS", "FAIL", "SKIP"))
 
 
 def parse_kunit(run, suite, body):
@@ -154,6 +161,7 @@ def main():
     finished, kunit_seen, dmesg = False, False, []
     taint, lockdep = None, None
     test_body = []
+    table = {}  # upstream program -> [passed, failed, skipped, exit statuses]
 
     for header, body in sections(results):
         kind = header[0]
@@ -167,6 +175,11 @@ def main():
             # The body of a TEST section is everything up to its TEST-END.
             if suite == "igt":
                 parse_igt(run, name, test_body, rc)
+            elif suite == "upstream":
+                row = table.setdefault(name, [0, 0, 0, []])
+                for i, n in enumerate(parse_igt(run, name, test_body, rc, "upstream")):
+                    row[i] += n
+                row[3].append(str(rc))
             else:
                 parse_plain(run, suite, name, test_body)
         elif kind == "KUNIT":
@@ -234,6 +247,13 @@ def main():
         run.result("FAIL", "kernel/log-clean", context[:300])
     elif finished:
         run.result("PASS", "kernel/log-clean")
+
+    if table:
+        # The upstream suite's table: subtests per program.
+        width = max(len(n) for n in table)
+        print(f"{'program':<{width}}  pass  fail  skip  exit")
+        for name, (p, f, s, rcs) in table.items():
+            print(f"{name:<{width}}  {p:>4}  {f:>4}  {s:>4}  {','.join(rcs)}")
 
     with open(args.counts, "w") as f:
         f.write(f"{run.counts['PASS']} {run.counts['FAIL']} {run.counts['SKIP']}\n")

@@ -2,6 +2,8 @@
 # Boot one test kernel in QEMU, load vsvm, run suites, judge the result:
 #   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,bench,unload] [--demo]
 #                   [--timeout SECONDS] [--igt vsvm_userptr,vsvm_dmachk]
+#                   [--upstream LIST [--upstream-driver vkms] [--upstream-device FILTER]
+#                    [--upstream-timeout SECONDS]]
 # Builds the module for that kernel and the initramfs first (userspace must
 # be built: make userspace).  Logs and counts go to build/vm/<kernel>/.
 # Prints one line per test and exits non-zero on any failure, kernel splat,
@@ -14,6 +16,11 @@ suites="kunit,igt,unload"
 demo=0
 timeout=
 igt=
+# Upstream IGT binaries (suite "upstream"): see docs/testing.rst.
+upstream=
+up_driver=
+up_device=
+up_timeout=120
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -21,6 +28,10 @@ while [ $# -gt 0 ]; do
 	--demo) demo=1; suites=; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--igt) igt=$2; shift 2 ;;
+	--upstream) upstream=$2; shift 2 ;;
+	--upstream-driver) up_driver=$2; shift 2 ;;
+	--upstream-device) up_device=$2; shift 2 ;;
+	--upstream-timeout) up_timeout=$2; shift 2 ;;
 	*) vsvm_die "unknown argument $1" ;;
 	esac
 done
@@ -45,14 +56,19 @@ esac
 
 out="$VSVM_TOP/build/vm/$kernel"
 mkdir -p "$out"
-bash "$VSVM_TOP/tools/vm/mkinitramfs.sh" "$kernel" "$out/initrd.gz"
+if [ -n "$upstream" ]; then
+	[ -f "$upstream" ] || vsvm_die "--upstream $upstream: no such list"
+	case ",$suites," in *",upstream,"*) ;; *) suites="$suites${suites:+,}upstream" ;; esac
+fi
+VSVM_UPSTREAM_LIST=${upstream:+$(realpath "$upstream")} VSVM_UPSTREAM_DRIVER=$up_driver \
+	bash "$VSVM_TOP/tools/vm/mkinitramfs.sh" "$kernel" "$out/initrd.gz"
 
 # The guest runs the suites in this order: KUnit first (its module must be
 # gone before vsvm can unload), then IGT, the benchmarks, the unload test.  A kernel
 # without KUnit does not run that suite; the judge reports it skipped.
 order=
 guest=
-for s in kunit igt bench unload; do
+for s in kunit igt upstream bench unload; do
 	case ",$suites," in *",$s,"*) order="$order${order:+,}$s" ;; *) continue ;; esac
 	[ "$s" = kunit ] && [ -z "$has_kunit" ] && continue
 	guest="$guest${guest:+,}$s"
@@ -65,6 +81,13 @@ cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=
 [ -n "$guest" ] && cmdline="$cmdline vsvmtest.suites=$guest"
 # Only these IGT programs (the fast loop); all of them by default.
 [ -n "$igt" ] && cmdline="$cmdline vsvmtest.igt=$igt"
+# The upstream suite: the driver to load, IGT's device filter, the time
+# each program gets.
+if [ -n "$upstream" ]; then
+	cmdline="$cmdline vsvmtest.up_timeout=$up_timeout"
+	[ -n "$up_driver" ] && cmdline="$cmdline vsvmtest.up_driver=$up_driver"
+	[ -n "$up_device" ] && cmdline="$cmdline vsvmtest.up_device=$up_device"
+fi
 # vsvm_fuzz's and vsvm_hotunplug's settings: the kernel hands NAME=value parameters to /init's
 # environment, and the tests inherit it.
 # VSVM_BENCH=p7 (a name of vsvm-bench --list): the bench suite runs that alone.

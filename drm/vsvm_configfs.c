@@ -26,11 +26,12 @@
  * - ``mkdir /sys/kernel/config/vsvm/<name>`` makes a device description
  *   (no device yet) whose attributes start at the module parameters'
  *   values: ``num_queues`` (1 to %VSVM_MAX_QUEUES), ``job_timeout_ms``
- *   (100 to 60000), ``max_vms`` (VMs per file, 1 to %DRM_VSVM_MAX_VMS) and
- *   ``max_mappings`` (mappings per VM, 1 to %DRM_VSVM_MAX_MAPPINGS) and
+ *   (100 to 60000), ``max_vms`` (VMs per file, 1 to %DRM_VSVM_MAX_VMS),
+ *   ``max_mappings`` (mappings per VM, 1 to %DRM_VSVM_MAX_MAPPINGS),
  *   ``vram_mb`` (simulated VRAM in MiB, 0 to %VSVM_MAX_VRAM_MB, 0 for
  *   none; without CONFIG_DEVICE_PRIVATE the device has none whatever it
- *   says);
+ *   says) and ``display`` (a boolean: whether the device has a display, see
+ *   the DOC section on the display);
  * - ``echo 1 > enabled`` registers the platform device ``vsvm.<id>`` with
  *   that description, and the driver binds it: a DRM device appears, whose
  *   platform device's sysfs attribute ``configfs_name`` gives ``<name>``
@@ -198,6 +199,42 @@ static ssize_t vsvm_cfs_vram_mb_store(struct config_item *item, const char *page
 				  "vram_mb");
 }
 
+static ssize_t vsvm_cfs_display_show(struct config_item *item, char *page)
+{
+	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
+
+	guard(mutex)(&cd->lock);
+	return sysfs_emit(page, "%d\n", cd->cfg.display);
+}
+
+/**
+ * vsvm_cfs_display_store() - Give the described device a display or not
+ * @item: The description's configfs item.
+ * @page: What was written: a boolean (kstrtobool()).
+ * @count: Its length.
+ *
+ * Return: @count; -EBUSY while the device is enabled; -EINVAL for a word
+ * that is not a boolean.
+ */
+static ssize_t vsvm_cfs_display_store(struct config_item *item, const char *page,
+				      size_t count)
+{
+	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
+	bool v;
+
+	guard(mutex)(&cd->lock);
+	if (cd->pdev) {
+		cfs_dbg(item, "display cannot change while the device is enabled\n");
+		return -EBUSY;
+	}
+	if (kstrtobool(page, &v)) {
+		cfs_dbg(item, "display takes 0 or 1\n");
+		return -EINVAL;
+	}
+	cd->cfg.display = v;
+	return count;
+}
+
 static ssize_t vsvm_cfs_device_show(struct config_item *item, char *page)
 {
 	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
@@ -298,6 +335,7 @@ CONFIGFS_ATTR(vsvm_cfs_, job_timeout_ms);
 CONFIGFS_ATTR(vsvm_cfs_, max_vms);
 CONFIGFS_ATTR(vsvm_cfs_, max_mappings);
 CONFIGFS_ATTR(vsvm_cfs_, vram_mb);
+CONFIGFS_ATTR(vsvm_cfs_, display);
 
 static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_enabled,
@@ -307,6 +345,7 @@ static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_max_vms,
 	&vsvm_cfs_attr_max_mappings,
 	&vsvm_cfs_attr_vram_mb,
+	&vsvm_cfs_attr_display,
 	NULL,
 };
 

@@ -57,6 +57,10 @@
  *	dma-buf and eviction counters, and the exporter's forced move (see the
  *	DOC sections on dma-buf sharing and the shrinker).
  *
+ * ``vsvm_kms``
+ *	The display's counters (see the DOC section on the display), on a
+ *	device that has one.
+ *
  * ``vsvm_svm``, ``svm_chunk``
  *	Each SVM VM's PASID and fault statistics, and the cap on fault chunks
  *	(see the DOC section on shared virtual memory).
@@ -241,6 +245,14 @@ static int vsvm_debugfs_prime(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_fb(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vsvm_fb_debugfs_show(to_vsvm_device(entry->dev), m);
+	return 0;
+}
+
 static int vsvm_debugfs_shrinker(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -308,6 +320,7 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_shrinker", vsvm_debugfs_shrinker, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_svm", vsvm_debugfs_svm, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_vram", vsvm_debugfs_vram, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_fb", vsvm_debugfs_fb, NULL);
 }
 
 /**

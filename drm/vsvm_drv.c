@@ -25,6 +25,7 @@
 #include "vsvm_drv.h"
 #include "vsvm_gem.h"
 #include "vsvm_ioctl.h"
+#include "vsvm_kms.h"
 #include "vsvm_mm.h"
 #include "vsvm_prime.h"
 #include "vsvm_userptr.h"
@@ -132,15 +133,19 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 }
 
 static const struct drm_driver vsvm_drm_driver = {
+	/* Without a display, a device turns MODESET and ATOMIC off (probe). */
 	.driver_features = DRIVER_GEM | DRIVER_RENDER |
-			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
+			   DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE |
+			   DRIVER_MODESET | DRIVER_ATOMIC,
 	.ioctls = vsvm_ioctls,
 	.num_ioctls = VSVM_NUM_IOCTLS,
 	.fops = &vsvm_drm_fops,
 	.open = vsvm_open,
 	.postclose = vsvm_postclose,
 	.gem_create_object = vsvm_gem_create_object,
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.dumb_create = vsvm_kms_dumb_create,
+	.dumb_map_offset = vsvm_kms_dumb_map_offset,
 	.prime_handle_to_fd = vsvm_prime_handle_to_fd,
 	.gem_prime_import = vsvm_gem_prime_import,
 	.show_fdinfo = vsvm_show_fdinfo,
@@ -170,6 +175,7 @@ void vsvm_device_config_default(struct vsvm_device_config *cfg)
 	cfg->max_vms = DRM_VSVM_MAX_VMS;
 	cfg->max_mappings = DRM_VSVM_MAX_MAPPINGS;
 	cfg->vram_mb = vram_mb;
+	cfg->display = vsvm_kms_display_default();
 }
 
 /**
@@ -290,14 +296,22 @@ static int vsvm_probe(struct platform_device *pdev)
 
 	vsvm_debugfs_init(vdev);
 
+	vdev->kms.enabled = cfg.display;
+	if (cfg.display)
+		ret = vsvm_kms_init(vdev);
+	else
+		vdev->drm.driver_features &= ~(DRIVER_MODESET | DRIVER_ATOMIC);
+	if (ret)
+		goto err_shrinker;
+
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
 		goto err_shrinker;
 	vsvm_debugfs_register(vdev);
 	platform_set_drvdata(pdev, vdev);
 
-	drm_info(&vdev->drm, "vsvm device %u ready: %u queues\n",
-		 vdev->index, vdev->num_queues);
+	drm_info(&vdev->drm, "vsvm device %u ready: %u queues, %s display\n",
+		 vdev->index, vdev->num_queues, cfg.display ? "a" : "no");
 	return 0;
 
 err_shrinker:
@@ -364,6 +378,8 @@ static void vsvm_remove(struct platform_device *pdev)
 	struct vsvm_device *vdev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&vdev->drm);
+	/* I8: the display goes first, then what it was scanning out. */
+	vsvm_kms_unplug(vdev);
 	vsvm_device_unplug(vdev);
 	vsvm_queues_fini(vdev);
 	vsvm_bind_sched_fini(vdev);

@@ -18,6 +18,8 @@
 
 #include "vsvm_debug.h"
 #include "vsvm_dmachk.h"
+#include "vsvm_fb.h"
+#include "vsvm_kms.h"
 #include "vsvm_prime.h"
 #include "vsvm_sched.h"
 #include "vsvm_shrinker.h"
@@ -64,6 +66,8 @@ struct vsvm_device_config {
 	u32 max_mappings;
 	/** @vram_mb: Simulated VRAM in MiB, 0 .. %VSVM_MAX_VRAM_MB; 0 for none. */
 	u32 vram_mb;
+	/** @display: The device has a display (KMS), see the DOC on the display. */
+	bool display;
 };
 
 /**
@@ -142,6 +146,8 @@ struct vsvm_device {
 	struct vsvm_prime_stats prime_stats;
 	/** @up_stats: Userptr counters (debugfs ``vsvm_userptr``). */
 	struct vsvm_userptr_stats up_stats;
+	/** @fb_stats: Framebuffer counters (debugfs ``vsvm_fb``). */
+	struct vsvm_fb_stats fb_stats;
 	/** @dmachk: The DMA checker. */
 	struct vsvm_dmachk dmachk;
 	/**
@@ -178,6 +184,8 @@ struct vsvm_device {
 	 * configured, or a kernel without CONFIG_DEVICE_PRIVATE.
 	 */
 	struct vsvm_vram *vram;
+	/** @kms: The display, when &vsvm_device_config.display. */
+	struct vsvm_kms kms;
 	/** @debug: Test knobs (empty without CONFIG_DRM_VSVM_DEBUG). */
 	struct vsvm_debug debug;
 };

@@ -705,6 +705,7 @@ static int vsvm_ioctl_query(struct drm_device *drm, void *data, struct drm_file 
 		caps = (struct drm_vsvm_query_caps){
 			.caps = DRM_VSVM_CAP_SVM | DRM_VSVM_CAP_USERPTR_REGISTRATION |
 				DRM_VSVM_CAP_LONG_RUNNING |
+				(vdev->kms.enabled ? DRM_VSVM_CAP_DISPLAY : 0) |
 				(IS_ENABLED(CONFIG_DMABUF_MOVE_NOTIFY) ?
 				 DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY : 0) |
 				(vdev->vram ? DRM_VSVM_CAP_DEVICE_MEMORY : 0),

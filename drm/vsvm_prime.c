@@ -361,8 +361,17 @@ int vsvm_prime_evict_all(struct vsvm_device *vdev)
 
 /* --- import ----------------------------------------------------------- */
 
-/* Maps the attachment if it is not; the reservation held. */
-static int import_map_locked(struct vsvm_import *imp)
+/**
+ * vsvm_import_map_locked() - Map an imported object's attachment if it is not
+ * @imp: The imported object, its reservation held.
+ *
+ * For EXEC and VM_BIND (vsvm_import_vma_bind_locked()) and for the
+ * display's composition (vsvm_fb.c): after a move_notify, the next user
+ * maps it again.
+ *
+ * Return: 0; -ENODEV after the unplug; the error of mapping the attachment.
+ */
+int vsvm_import_map_locked(struct vsvm_import *imp)
 {
 	struct vsvm_device *vdev = to_vsvm_device(imp->base.dev);
 	struct sg_table *sgt;
@@ -453,7 +462,7 @@ int vsvm_import_vma_bind_locked(struct vsvm_import *imp, struct vsvm_vm *vm,
 	dma_resv_assert_held(imp->base.resv);
 	if (vma->ptes_valid)
 		return 0;
-	ret = import_map_locked(imp);
+	ret = vsvm_import_map_locked(imp);
 	if (ret)
 		return ret;
 	ret = vsvm_vm_pt_map_sgt(vm, imp->sgt, vma->base.gem.offset, vma->base.va.addr,
@@ -497,7 +506,7 @@ static void import_unmap(struct vsvm_import *imp)
  *
  * I8: the exporter's buffer is no longer mapped for this device; the
  * attachment, which maps nothing now, is detached when the object is
- * freed (its handles closed), and import_map_locked() refuses to map it
+ * freed (its handles closed), and vsvm_import_map_locked() refuses to map it
  * again.
  */
 void vsvm_prime_unplug(struct vsvm_device *vdev)

@@ -62,6 +62,7 @@ struct drm_gem_object *vsvm_gem_prime_import(struct drm_device *drm, struct dma_
 int vsvm_prime_handle_to_fd(struct drm_device *drm, struct drm_file *file, u32 handle,
 			    u32 flags, int *prime_fd);
 
+int vsvm_import_map_locked(struct vsvm_import *imp);
 int vsvm_import_vma_bind_locked(struct vsvm_import *imp, struct vsvm_vm *vm,
 				struct vsvm_vma *vma);
 void vsvm_import_vma_detach_locked(struct vsvm_vma *vma);

@@ -841,6 +841,38 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
 }
 
 /**
+ * vsvm_userptr_pages_valid_locked() - Whether a userptr's pages may be used
+ * @up: The userptr.
+ *
+ * For a reader of the pages other than a job (the display's composition,
+ * vsvm_fb.c), under &vsvm_mm.notifier_lock of the object's address space.
+ *
+ * Return: true when pages are installed and no invalidation has started to
+ * drop them (I3); false: populate again.
+ */
+bool vsvm_userptr_pages_valid_locked(struct vsvm_userptr *up)
+{
+	return up_pages_valid_locked(up);
+}
+
+/**
+ * vsvm_userptr_used_locked() - Note that the display uses a userptr's pages
+ * @up: The userptr, its pages valid (vsvm_userptr_pages_valid_locked()).
+ * @write: Whether it writes them (a writeback).
+ *
+ * As vsvm_userptr_vma_used_locked() for a job, under the same lock: the
+ * pages are marked accessed, and dirtied if written, when let go of (I1
+ * step 5).
+ */
+void vsvm_userptr_used_locked(struct vsvm_userptr *up, bool write)
+{
+	lockdep_assert_held(up_lock(up));
+	up->gpu_used = true;
+	if (write)
+		up->gpu_dirty = true;
+}
+
+/**
  * vsvm_userptr_vma_detach_locked() - Take a mapping off its userptr
  * @vma: A mapping of a userptr, on the object's list.
  *

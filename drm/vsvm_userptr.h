@@ -143,6 +143,8 @@ int vsvm_userptr_populate(struct vsvm_userptr *up);
 int vsvm_userptr_vma_bind_locked(struct vsvm_userptr *up, struct vsvm_vm *vm,
 				 struct vsvm_vma *vma);
 void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma);
+bool vsvm_userptr_pages_valid_locked(struct vsvm_userptr *up);
+void vsvm_userptr_used_locked(struct vsvm_userptr *up, bool write);
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma);
 void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned);
 void vsvm_userptr_unplug(struct vsvm_device *vdev);

@@ -134,6 +134,34 @@ static long long debugfs_value(int fd, const char *file, const char *key)
 	return -1;
 }
 
+/* The module parameter display (uapi 1.9): whether devices have a display. */
+static bool module_display(void)
+{
+	char c = 0;
+	int fd = open("/sys/module/vsvm/parameters/display", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	igt_assert_eq(read(fd, &c, 1), 1);
+	close(fd);
+	return c == 'Y';
+}
+
+/* An integer module parameter of vsvm, or -1 without it. */
+static int module_param_int(const char *name)
+{
+	char path[128], buf[32] = { 0 };
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/module/vsvm/parameters/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoi(buf) : -1;
+}
+
 /* QUERY_CAPS by hand: 0 or -errno. */
 static int query_caps(int fd, uint32_t size, void *data)
 {
@@ -314,12 +342,19 @@ igt_main
 		want = DRM_VSVM_CAP_SVM | DRM_VSVM_CAP_USERPTR_REGISTRATION |
 		       DRM_VSVM_CAP_LONG_RUNNING;
 		igt_assert_eq_u64(caps & want, want);
-		igt_assert_eq_u64(caps & DRM_VSVM_CAP_DISPLAY, 0);
+		/* A display as the module parameter says (both devices alike). */
+		igt_assert_eq_u64(caps & DRM_VSVM_CAP_DISPLAY,
+				  module_display() ? DRM_VSVM_CAP_DISPLAY : 0);
 		/* move_notify as the kernel has it (debugfs, root only). */
 		mn = debugfs_value(fd, "vsvm_prime", "move_notify");
 		igt_assert_lte(0, mn);
 		igt_assert_eq(!!(caps & DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), mn);
-		igt_assert_eq_u64(caps & ~(want | DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY), 0);
+		/* Device memory as the module parameter and the kernel allow. */
+		if (caps & DRM_VSVM_CAP_DEVICE_MEMORY)
+			igt_assert_lt(0, module_param_int("vram_mb"));
+		igt_assert_eq_u64(caps & ~(want | DRM_VSVM_CAP_DMABUF_MOVE_NOTIFY |
+					   DRM_VSVM_CAP_DISPLAY |
+					   DRM_VSVM_CAP_DEVICE_MEMORY), 0);
 	}
 
 	igt_describe("vsvm_svm_madvise() and vsvm_svm_query() (libvsvm 1.1): a read-only "

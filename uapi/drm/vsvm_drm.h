@@ -62,7 +62,9 @@ extern "C" {
  *   (%DRM_VSVM_SVM_PREFETCH_VRAM, %DRM_VSVM_SVM_PREFETCH_SYSTEM; -EOPNOTSUPP
  *   for VRAM on a device without it) and %DRM_VSVM_QUERY_VRAM.  VM-private
  *   userptrs (%DRM_VSVM_GEM_EXT_VM_PRIVATE); VM_BIND fails with -EINVAL for
- *   a MAP of one into another VM, and PRIME export of one with -EINVAL.
+ *   a MAP of one into another VM, and PRIME export of one with -EINVAL.  A
+ *   display (KMS: CRTC, planes, connector, writeback, dumb buffers) on the
+ *   primary node, reported by %DRM_VSVM_CAP_DISPLAY.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -1066,7 +1068,11 @@ struct drm_vsvm_query_device {
  * and WAIT_USER_FENCE instead of dma-fences.
  */
 #define DRM_VSVM_CAP_LONG_RUNNING		(1ull << 3)
-/** DRM_VSVM_CAP_DISPLAY - A display (KMS); vsvm has none, so never set. */
+/**
+ * DRM_VSVM_CAP_DISPLAY - The device has a display (KMS) on its primary node
+ * (since 1.9; set by the module parameter ``display`` or the configfs
+ * attribute of the same name).  Before 1.9 never set.
+ */
 #define DRM_VSVM_CAP_DISPLAY			(1ull << 4)
 /**
  * DRM_VSVM_CAP_DEVICE_MEMORY - Simulated VRAM for SVM VMs (see the DOC on

@@ -1,0 +1,971 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
+#include <drm/drm_debugfs.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
+#include <drm/drm_writeback.h>
+
+#include "vsvm_compose.h"
+#include "vsvm_drv.h"
+#include "vsvm_fb.h"
+#include "vsvm_gem.h"
+#include "vsvm_kms.h"
+
+/**
+ * DOC: display
+ *
+ * A device has a display when the module parameter ``display`` (default
+ * on) or, for a configfs device, its attribute ``display`` says so.  A
+ * device without one keeps DRIVER_MODESET and DRIVER_ATOMIC out of its
+ * &drm_device.driver_features: its primary node answers no KMS ioctl
+ * (-EOPNOTSUPP) and QUERY_CAPS leaves %DRM_VSVM_CAP_DISPLAY clear.
+ *
+ * The display is one CRTC feeding a virtual encoder and connector, and a
+ * writeback connector.  The connector offers the modes of
+ * drm_add_modes_noedid() up to %VSVM_KMS_MAX_WIDTH x %VSVM_KMS_MAX_HEIGHT
+ * and prefers %VSVM_KMS_PREF_WIDTH x %VSVM_KMS_PREF_HEIGHT; a mode larger
+ * than that, with a pixel clock above %VSVM_KMS_MAX_CLOCK_KHZ or a refresh
+ * rate outside %VSVM_KMS_MIN_VREFRESH .. %VSVM_KMS_MAX_VREFRESH Hz is
+ * refused (vsvm_kms_mode_valid(); -EINVAL from a modeset).
+ *
+ * The CRTC has a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and
+ * a cursor plane.  Every plane takes the composer's formats (linear only),
+ * and has the properties "alpha", "pixel blend mode", "zpos" (mutable,
+ * normalized) and "rotation" (0, 90, 180, 270, reflect-x, reflect-y).
+ * Planes are not scaled: a source and destination of different sizes are
+ * refused with -ERANGE (drm_atomic_helper_check_plane_state()).  The CRTC
+ * has a 256-entry gamma LUT; a LUT of another size is refused with
+ * -EINVAL.  Framebuffers come from vsvm_fb_create() (any vsvm memory, see
+ * the DOC section on framebuffers) and dumb buffers
+ * (vsvm_kms_dumb_create()).
+ *
+ * **Vblank.**  An hrtimer runs at the mode's refresh while the vblank
+ * interrupt is on (drm_crtc_vblank_get()); each tick is a vblank
+ * (drm_crtc_handle_vblank()), timestamped at the tick's nominal time, so
+ * events and vblank waits see a regular period.  A commit's event is sent
+ * at the first vblank after its planes are in place (atomic_flush() arms
+ * it), or at once when the CRTC is off.
+ *
+ * **Composition.**  When the CRC source "auto" is on, or a writeback job is
+ * queued, each vblank queues the composition of the frame (an ordered
+ * workqueue, one frame at a time): the composer (vsvm_compose_frame())
+ * reads the visible planes bottom to top through vsvm_fb_begin_access(),
+ * which brackets the frame's reads of each framebuffer's memory (userptr
+ * invalidations wait for it, I1/I3), applies the gamma LUT, writes the
+ * writeback buffer and computes the frame's CRC.  Without a CRC reader or
+ * a writeback job nothing is composed: a virtual display shows nobody
+ * anything.  A plane whose memory cannot be accessed is shown as
+ * transparent and counted (``fb_access_errors`` and ``read_errors`` in
+ * debugfs ``vsvm_kms``).
+ *
+ * **CRC.**  ``crtc-0/crc`` (DRM's debugfs CRC interface, source "auto")
+ * gets one entry per vblank, with the vblank's number.  When the composer
+ * falls behind (it is a CPU loop, slow under emulation), the vblanks it
+ * missed get the CRC of the next frame it composes, so that a reader still
+ * sees one entry per vblank; ``frames_late`` counts them.
+ *
+ * **Writeback.**  A writeback job (a framebuffer of the CRTC's mode size,
+ * in one of the composer's writeback formats) gets the next frame
+ * composed after its commit, and its out-fence signals when that frame
+ * is written.  A job whose CRTC is turned off before that completes with
+ * -ECANCELED.
+ *
+ * **Commits.**  Atomic commits, blocking or not, use the atomic helpers;
+ * the commit tail waits for the composition in progress before the old
+ * state (and its framebuffers' accesses) goes.  Each framebuffer's
+ * implicit fences are waited for before the commit reaches the hardware
+ * (vsvm_fb_prepare()).
+ *
+ * **Unplug (I8).**  remove() turns the display off with
+ * drm_atomic_helper_shutdown() after drm_dev_unplug(): the vblank timer
+ * stops, the composition ends, pending writeback jobs complete and every
+ * framebuffer's access is let go; open files then get -ENODEV.
+ */
+
+static bool display = true;
+module_param(display, bool, 0444);
+MODULE_PARM_DESC(display, "Give each device a display (KMS), default on");
+
+/**
+ * vsvm_kms_display_default() - Whether a new device has a display
+ *
+ * Return: The module parameter ``display``.
+ */
+bool vsvm_kms_display_default(void)
+{
+	return display;
+}
+
+static struct vsvm_kms *crtc_to_kms(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct vsvm_kms, crtc);
+}
+
+/**
+ * vsvm_kms_mode_valid() - Whether the display can run a mode
+ * @mode: The mode.
+ *
+ * Return: MODE_OK, or why the mode is refused.
+ */
+enum drm_mode_status vsvm_kms_mode_valid(const struct drm_display_mode *mode)
+{
+	u64 frame;
+	int hz;
+
+	if (mode->hdisplay > VSVM_KMS_MAX_WIDTH)
+		return MODE_VIRTUAL_X;
+	if (mode->vdisplay > VSVM_KMS_MAX_HEIGHT)
+		return MODE_VIRTUAL_Y;
+	if (mode->clock <= 0)
+		return MODE_CLOCK_LOW;
+	if (mode->clock > VSVM_KMS_MAX_CLOCK_KHZ)
+		return MODE_CLOCK_HIGH;
+	if (!mode->htotal || !mode->vtotal)
+		return MODE_BAD;
+	/* In 64 bits: htotal * vtotal overflows an int. */
+	frame = (u64)mode->htotal * mode->vtotal;
+	if (frame > (u64)mode->clock * 1000 / VSVM_KMS_MIN_VREFRESH)
+		return MODE_CLOCK_LOW;
+	hz = DIV_ROUND_CLOSEST_ULL((u64)mode->clock * 1000, frame);
+	if (hz > VSVM_KMS_MAX_VREFRESH)
+		return MODE_CLOCK_HIGH;
+	return MODE_OK;
+}
+
+/* Vblank. */
+
+static enum hrtimer_restart vsvm_kms_vblank(struct hrtimer *timer)
+{
+	struct vsvm_kms *kms = container_of(timer, struct vsvm_kms, vblank_timer);
+	struct drm_crtc *crtc = &kms->crtc;
+	u64 frame;
+
+	hrtimer_forward_now(timer, kms->period);
+	/* The tick that is due now, on the timer's grid. */
+	WRITE_ONCE(kms->last_vblank, ktime_sub(hrtimer_get_expires(timer), kms->period));
+	atomic64_inc(&kms->stats.vblanks);
+	if (!drm_crtc_handle_vblank(crtc))
+		return HRTIMER_RESTART;
+
+	frame = drm_crtc_vblank_count(crtc);
+	spin_lock(&kms->lock);
+	if (kms->state && (kms->crc_enabled || kms->wb_queued)) {
+		if (kms->compose_pending)
+			atomic64_inc(&kms->stats.frames_late);
+		else
+			kms->frame_start = frame;
+		kms->frame_end = frame;
+		kms->compose_pending = true;
+		queue_work(kms->compose_wq, &kms->compose_work);
+	}
+	spin_unlock(&kms->lock);
+	return HRTIMER_RESTART;
+}
+
+static int vsvm_kms_enable_vblank(struct drm_crtc *crtc)
+{
+	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
+
+	kms->period = ns_to_ktime(vblank->framedur_ns);
+	if (!kms->period)
+		return -EINVAL;
+	WRITE_ONCE(kms->last_vblank, ktime_get());
+	hrtimer_start(&kms->vblank_timer, kms->period, HRTIMER_MODE_REL);
+	return 0;
+}
+
+static void vsvm_kms_disable_vblank(struct drm_crtc *crtc)
+{
+	hrtimer_cancel(&crtc_to_kms(crtc)->vblank_timer);
+}
+
+static bool vsvm_kms_get_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
+					  ktime_t *vblank_time, bool in_vblank_irq)
+{
+	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
+
+	if (!READ_ONCE(vblank->enabled)) {
+		*vblank_time = ktime_get();
+		return true;
+	}
+	*vblank_time = READ_ONCE(crtc_to_kms(crtc)->last_vblank);
+	return true;
+}
+
+/* CRC. */
+
+static const char *const vsvm_kms_crc_sources[] = { "auto" };
+
+static const char *const *vsvm_kms_get_crc_sources(struct drm_crtc *crtc, size_t *count)
+{
+	*count = ARRAY_SIZE(vsvm_kms_crc_sources);
+	return vsvm_kms_crc_sources;
+}
+
+static int vsvm_kms_parse_crc_source(struct drm_crtc *crtc, const char *source, bool *on)
+{
+	if (!source) {
+		*on = false;
+		return 0;
+	}
+	if (!strcmp(source, "auto")) {
+		*on = true;
+		return 0;
+	}
+	drm_dbg_kms(crtc->dev, "unknown CRC source \"%s\"\n", source);
+	return -EINVAL;
+}
+
+static int vsvm_kms_verify_crc_source(struct drm_crtc *crtc, const char *source,
+				      size_t *values_cnt)
+{
+	bool on;
+	int ret;
+
+	ret = vsvm_kms_parse_crc_source(crtc, source, &on);
+	if (ret)
+		return ret;
+	*values_cnt = 1;
+	return 0;
+}
+
+static int vsvm_kms_set_crc_source(struct drm_crtc *crtc, const char *source)
+{
+	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	bool on, was;
+	int ret;
+
+	ret = vsvm_kms_parse_crc_source(crtc, source, &on);
+	if (ret)
+		return ret;
+	/* A CRC per vblank needs the vblank timer running. */
+	if (on) {
+		ret = drm_crtc_vblank_get(crtc);
+		if (ret) {
+			drm_dbg_kms(crtc->dev, "CRC source on a CRTC that is off\n");
+			return ret;
+		}
+	}
+	spin_lock_irq(&kms->lock);
+	was = kms->crc_enabled;
+	kms->crc_enabled = on;
+	spin_unlock_irq(&kms->lock);
+	if (was)
+		drm_crtc_vblank_put(crtc);
+	return 0;
+}
+
+/* Composition. */
+
+static struct drm_writeback_job *vsvm_kms_first_wb_job(struct vsvm_kms *kms)
+{
+	struct drm_writeback_job *job;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kms->wb.job_lock, flags);
+	job = list_first_entry_or_null(&kms->wb.job_queue, struct drm_writeback_job,
+				       list_entry);
+	spin_unlock_irqrestore(&kms->wb.job_lock, flags);
+	return job;
+}
+
+/* Completes the oldest writeback job and lets go of its vblank reference. */
+static void vsvm_kms_wb_done(struct vsvm_kms *kms, int status)
+{
+	drm_writeback_signal_completion(&kms->wb, status);
+	atomic64_inc(&kms->stats.writebacks);
+	if (status)
+		atomic64_inc(&kms->stats.writeback_errors);
+	spin_lock_irq(&kms->lock);
+	kms->wb_queued--;
+	spin_unlock_irq(&kms->lock);
+	drm_crtc_vblank_put(&kms->crtc);
+}
+
+/*
+ * Composes @cs's planes into one frame: its CRC in *@crc, and the frame
+ * written to @job's framebuffer when there is one (*@wb_status: how that
+ * went).  Every framebuffer's memory is read or written only between
+ * vsvm_fb_begin_access() and vsvm_fb_end_access() (I1/I3: an invalidation
+ * of a userptr framebuffer's pages waits for the end of the composition,
+ * and the next one gets the pages again).
+ */
+static int vsvm_kms_compose(struct vsvm_kms *kms, struct vsvm_crtc_state *cs,
+			    struct drm_writeback_job *job, u32 *crc, int *wb_status)
+{
+	struct drm_device *drm = kms->crtc.dev;
+	struct vsvm_kms_frame *fr = kms->frame;
+	struct vsvm_compose_frame *f = &fr->f;
+	struct vsvm_compose_stats stats = {};
+	struct vsvm_fb_access *acc, *wb = NULL;
+	unsigned int i;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	vsvm_fb_frame_init(&fr->fb, drm);
+	f->width = cs->base.mode.hdisplay;
+	f->height = cs->base.mode.vdisplay;
+	for (i = 0; i < cs->nplanes; i++) {
+		struct drm_plane_state *ps = cs->planes[i];
+		struct vsvm_compose_plane *p = &f->planes[f->nplanes];
+		struct drm_framebuffer *fb = ps->fb;
+
+		acc = vsvm_fb_frame_add(&fr->fb, fb, false);
+		if (WARN_ON(!acc))
+			return -EINVAL;
+		p->src = acc->src;
+		p->format = fb->format->format;
+		p->pitch = fb->pitches[0];
+		p->offset = fb->offsets[0];
+		p->src_rect = ps->src;
+		p->dst_rect = ps->dst;
+		p->rotation = ps->rotation;
+		p->alpha = ps->alpha;
+		p->blend_mode = ps->pixel_blend_mode;
+		f->nplanes++;
+	}
+	if (cs->base.gamma_lut) {
+		f->gamma = cs->base.gamma_lut->data;
+		f->gamma_size = drm_color_lut_size(cs->base.gamma_lut);
+	}
+	if (job) {
+		wb = vsvm_fb_frame_add(&fr->fb, job->fb, true);
+		if (WARN_ON(!wb))
+			return -EINVAL;
+		f->wb = &wb->dst;
+		f->wb_format = job->fb->format->format;
+		f->wb_pitch = job->fb->pitches[0];
+		f->wb_offset = job->fb->offsets[0];
+	}
+
+	/* Nothing is allocated between begin and end (a fence-signalling section). */
+	ret = vsvm_compose_buf_reserve(&fr->buf, f);
+	if (ret)
+		return ret;
+	ret = vsvm_fb_begin_access(&fr->fb);
+	if (ret) {
+		drm_dbg_kms(drm, "framebuffer access refused: %d\n", ret);
+		return ret;
+	}
+	ret = vsvm_compose_frame(f, &fr->buf, crc, &stats);
+	vsvm_fb_end_access(&fr->fb);
+
+	if (ret) {
+		drm_dbg_kms(drm, "composition failed: %d\n", ret);
+		atomic64_inc(&kms->stats.compose_errors);
+		return ret;
+	}
+	atomic64_inc(&kms->stats.frames);
+	atomic64_add(stats.read_errors, &kms->stats.read_errors);
+	for (i = 0; i < fr->fb.count; i++)
+		if (fr->fb.acc[i].error)
+			atomic64_inc(&kms->stats.fb_access_errors);
+	if (wb)
+		*wb_status = wb->error ?: (stats.write_errors ? -EIO : 0);
+	return 0;
+}
+
+static void vsvm_kms_compose_work(struct work_struct *work)
+{
+	struct vsvm_kms *kms = container_of(work, struct vsvm_kms, compose_work);
+	struct drm_writeback_job *job = NULL;
+	struct vsvm_crtc_state *cs;
+	u64 start, end, frame;
+	bool crc_on;
+	int ret, wb_status = 0;
+	u32 crc = 0;
+
+	spin_lock_irq(&kms->lock);
+	if (!kms->compose_pending) {
+		spin_unlock_irq(&kms->lock);
+		return;
+	}
+	kms->compose_pending = false;
+	cs = kms->state;
+	crc_on = kms->crc_enabled;
+	start = kms->frame_start;
+	end = kms->frame_end;
+	if (kms->wb_queued)
+		job = vsvm_kms_first_wb_job(kms);
+	spin_unlock_irq(&kms->lock);
+
+	ret = vsvm_kms_compose(kms, cs, job, &crc, &wb_status);
+	if (job)
+		vsvm_kms_wb_done(kms, ret ?: wb_status);
+	if (ret || !crc_on)
+		return;
+	for (frame = start; frame <= end; frame++)
+		drm_crtc_add_crc_entry(&kms->crtc, true, frame, &crc);
+}
+
+/* Cancels the writeback jobs the composer will not reach (CRTC off). */
+static void vsvm_kms_wb_cancel(struct vsvm_kms *kms)
+{
+	for (;;) {
+		spin_lock_irq(&kms->lock);
+		if (!kms->wb_queued) {
+			spin_unlock_irq(&kms->lock);
+			return;
+		}
+		spin_unlock_irq(&kms->lock);
+		vsvm_kms_wb_done(kms, -ECANCELED);
+	}
+}
+
+/* CRTC. */
+
+static struct drm_crtc_state *vsvm_kms_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct vsvm_crtc_state *s;
+
+	if (WARN_ON(!crtc->state))
+		return NULL;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	/* The plane list is gathered again by atomic_check. */
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &s->base);
+	return &s->base;
+}
+
+static void vsvm_kms_crtc_destroy_state(struct drm_crtc *crtc, struct drm_crtc_state *state)
+{
+	__drm_atomic_helper_crtc_destroy_state(state);
+	kfree(to_vsvm_crtc_state(state));
+}
+
+static void vsvm_kms_crtc_reset(struct drm_crtc *crtc)
+{
+	struct vsvm_crtc_state *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (crtc->state)
+		vsvm_kms_crtc_destroy_state(crtc, crtc->state);
+	__drm_atomic_helper_crtc_reset(crtc, s ? &s->base : NULL);
+}
+
+static const struct drm_crtc_funcs vsvm_kms_crtc_funcs = {
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.reset = vsvm_kms_crtc_reset,
+	.atomic_duplicate_state = vsvm_kms_crtc_duplicate_state,
+	.atomic_destroy_state = vsvm_kms_crtc_destroy_state,
+	.enable_vblank = vsvm_kms_enable_vblank,
+	.disable_vblank = vsvm_kms_disable_vblank,
+	.get_vblank_timestamp = vsvm_kms_get_vblank_timestamp,
+	.get_crc_sources = vsvm_kms_get_crc_sources,
+	.set_crc_source = vsvm_kms_set_crc_source,
+	.verify_crc_source = vsvm_kms_verify_crc_source,
+};
+
+static int vsvm_kms_crtc_atomic_check(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state, crtc);
+	struct vsvm_crtc_state *cs = to_vsvm_crtc_state(crtc_state);
+	struct drm_plane_state *ps;
+	struct drm_plane *plane;
+	unsigned int i, n = 0;
+	int ret;
+
+	if (crtc_state->gamma_lut &&
+	    drm_color_lut_size(crtc_state->gamma_lut) != VSVM_KMS_LUT_SIZE) {
+		drm_dbg_kms(crtc->dev, "gamma LUT of %u entries, not %u\n",
+			    drm_color_lut_size(crtc_state->gamma_lut), VSVM_KMS_LUT_SIZE);
+		return -EINVAL;
+	}
+
+	ret = drm_atomic_add_affected_planes(state, crtc);
+	if (ret)
+		return ret;
+	/* The visible planes, bottom to top (zpos is normalized). */
+	drm_for_each_plane_mask(plane, crtc->dev, crtc_state->plane_mask) {
+		ps = drm_atomic_get_new_plane_state(state, plane);
+		if (WARN_ON(!ps) || !ps->visible)
+			continue;
+		if (WARN_ON(n == ARRAY_SIZE(cs->planes)))
+			return -EINVAL;
+		for (i = n; i > 0 && cs->planes[i - 1]->normalized_zpos > ps->normalized_zpos; i--)
+			cs->planes[i] = cs->planes[i - 1];
+		cs->planes[i] = ps;
+		n++;
+	}
+	cs->nplanes = n;
+	return 0;
+}
+
+static void vsvm_kms_crtc_atomic_enable(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	drm_calc_timestamping_constants(crtc, &crtc->state->adjusted_mode);
+	drm_crtc_vblank_on(crtc);
+}
+
+static void vsvm_kms_crtc_atomic_disable(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct vsvm_kms *kms = crtc_to_kms(crtc);
+
+	drm_crtc_vblank_off(crtc);
+	/* No vblank comes any more: the queued frame is the last. */
+	flush_work(&kms->compose_work);
+	vsvm_kms_wb_cancel(kms);
+}
+
+static void vsvm_kms_crtc_atomic_flush(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct drm_pending_vblank_event *event = crtc->state->event;
+
+	/* From the next vblank on, the composer shows this state. */
+	spin_lock_irq(&kms->lock);
+	kms->state = to_vsvm_crtc_state(crtc->state);
+	spin_unlock_irq(&kms->lock);
+
+	if (event) {
+		crtc->state->event = NULL;
+		spin_lock_irq(&crtc->dev->event_lock);
+		if (drm_crtc_vblank_get(crtc) == 0)
+			drm_crtc_arm_vblank_event(crtc, event);
+		else
+			drm_crtc_send_vblank_event(crtc, event);
+		spin_unlock_irq(&crtc->dev->event_lock);
+	}
+}
+
+static enum drm_mode_status vsvm_kms_crtc_mode_valid(struct drm_crtc *crtc,
+						     const struct drm_display_mode *mode)
+{
+	enum drm_mode_status status = vsvm_kms_mode_valid(mode);
+
+	if (status != MODE_OK)
+		drm_dbg_kms(crtc->dev, "mode " DRM_MODE_FMT " refused: %d\n",
+			    DRM_MODE_ARG(mode), status);
+	return status;
+}
+
+static const struct drm_crtc_helper_funcs vsvm_kms_crtc_helper_funcs = {
+	.mode_valid = vsvm_kms_crtc_mode_valid,
+	.atomic_check = vsvm_kms_crtc_atomic_check,
+	.atomic_flush = vsvm_kms_crtc_atomic_flush,
+	.atomic_enable = vsvm_kms_crtc_atomic_enable,
+	.atomic_disable = vsvm_kms_crtc_atomic_disable,
+};
+
+/* Planes. */
+
+static const u64 vsvm_kms_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID
+};
+
+static const struct drm_plane_funcs vsvm_kms_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+};
+
+static int vsvm_kms_plane_atomic_check(struct drm_plane *plane, struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state;
+	int ret;
+
+	if (!ps->fb || !ps->crtc)
+		return 0;
+	crtc_state = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	if (WARN_ON(!crtc_state))
+		return -EINVAL;
+	/* Planes are not scaled; any plane may be placed anywhere. */
+	ret = drm_atomic_helper_check_plane_state(ps, crtc_state, DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING, true, true);
+	if (ret) {
+		drm_dbg_kms(plane->dev, "plane %s: scaled or bad rectangles: %d\n",
+			    plane->name, ret);
+		return ret;
+	}
+	if (!vsvm_compose_format_supported(ps->fb->format->format)) {
+		drm_dbg_kms(plane->dev, "plane %s: format %p4cc cannot be composed\n",
+			    plane->name, &ps->fb->format->format);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Everything a plane shows is read from its state at composition. */
+static void vsvm_kms_plane_atomic_update(struct drm_plane *plane, struct drm_atomic_state *state)
+{
+}
+
+static const struct drm_plane_helper_funcs vsvm_kms_plane_helper_funcs = {
+	.prepare_fb = vsvm_fb_prepare,
+	.atomic_check = vsvm_kms_plane_atomic_check,
+	.atomic_update = vsvm_kms_plane_atomic_update,
+};
+
+static int vsvm_kms_plane_init(struct vsvm_kms *kms, unsigned int index,
+			       enum drm_plane_type type)
+{
+	struct drm_plane *plane = &kms->planes[index];
+	struct drm_device *drm = kms->crtc.dev;
+	int ret;
+
+	ret = drm_universal_plane_init(drm, plane, 1, &vsvm_kms_plane_funcs,
+				       vsvm_compose_plane_formats,
+				       vsvm_compose_num_plane_formats,
+				       vsvm_kms_modifiers, type, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(plane, &vsvm_kms_plane_helper_funcs);
+	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_blend_mode_property(plane,
+						   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						   BIT(DRM_MODE_BLEND_PREMULTI) |
+						   BIT(DRM_MODE_BLEND_COVERAGE));
+	if (ret)
+		return ret;
+	ret = drm_plane_create_zpos_property(plane, index, 0, VSVM_KMS_NUM_PLANES - 1);
+	if (ret)
+		return ret;
+	return drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
+						  DRM_MODE_ROTATE_MASK | DRM_MODE_REFLECT_MASK);
+}
+
+/* Connector and encoder. */
+
+static int vsvm_kms_connector_get_modes(struct drm_connector *connector)
+{
+	int count;
+
+	count = drm_add_modes_noedid(connector, VSVM_KMS_MAX_WIDTH, VSVM_KMS_MAX_HEIGHT);
+	drm_set_preferred_mode(connector, VSVM_KMS_PREF_WIDTH, VSVM_KMS_PREF_HEIGHT);
+	return count;
+}
+
+static enum drm_mode_status vsvm_kms_connector_mode_valid(struct drm_connector *connector,
+							  struct drm_display_mode *mode)
+{
+	return vsvm_kms_mode_valid(mode);
+}
+
+static const struct drm_connector_helper_funcs vsvm_kms_connector_helper_funcs = {
+	.get_modes = vsvm_kms_connector_get_modes,
+	.mode_valid = vsvm_kms_connector_mode_valid,
+};
+
+static const struct drm_connector_funcs vsvm_kms_connector_funcs = {
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.reset = drm_atomic_helper_connector_reset,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+/* Writeback. */
+
+static int vsvm_kms_wb_atomic_check(struct drm_connector *connector,
+				    struct drm_atomic_state *state)
+{
+	struct drm_connector_state *conn_state =
+		drm_atomic_get_new_connector_state(state, connector);
+	struct drm_crtc_state *crtc_state;
+	struct drm_framebuffer *fb;
+	int ret;
+
+	if (!conn_state->writeback_job || !conn_state->writeback_job->fb ||
+	    !conn_state->crtc)
+		return 0;
+	crtc_state = drm_atomic_get_new_crtc_state(state, conn_state->crtc);
+	if (!crtc_state->active) {
+		drm_dbg_kms(connector->dev, "writeback job for a CRTC that is off\n");
+		return -EINVAL;
+	}
+	fb = conn_state->writeback_job->fb;
+	if (fb->width != crtc_state->mode.hdisplay ||
+	    fb->height != crtc_state->mode.vdisplay) {
+		drm_dbg_kms(connector->dev, "writeback framebuffer %ux%u, mode %ux%u\n",
+			    fb->width, fb->height, crtc_state->mode.hdisplay,
+			    crtc_state->mode.vdisplay);
+		return -EINVAL;
+	}
+	ret = vsvm_fb_check_writeback(fb);
+	if (ret) {
+		drm_dbg_kms(connector->dev, "writeback framebuffer refused: %d\n", ret);
+		return ret;
+	}
+	return drm_atomic_helper_check_wb_connector_state(connector, state);
+}
+
+static void vsvm_kms_wb_atomic_commit(struct drm_connector *connector,
+				      struct drm_atomic_state *state)
+{
+	struct drm_connector_state *conn_state =
+		drm_atomic_get_new_connector_state(state, connector);
+	struct vsvm_kms *kms = container_of(connector, struct vsvm_kms, wb.base);
+
+	if (!conn_state->writeback_job)
+		return;
+	drm_writeback_queue_job(&kms->wb, conn_state);
+	/* The job is done at the frame the next vblank composes. */
+	if (drm_crtc_vblank_get(&kms->crtc)) {
+		drm_writeback_signal_completion(&kms->wb, -ECANCELED);
+		atomic64_inc(&kms->stats.writebacks);
+		atomic64_inc(&kms->stats.writeback_errors);
+		return;
+	}
+	spin_lock_irq(&kms->lock);
+	kms->wb_queued++;
+	spin_unlock_irq(&kms->lock);
+}
+
+static const struct drm_connector_helper_funcs vsvm_kms_wb_helper_funcs = {
+	.get_modes = vsvm_kms_connector_get_modes,
+	.mode_valid = vsvm_kms_connector_mode_valid,
+	.atomic_check = vsvm_kms_wb_atomic_check,
+	.atomic_commit = vsvm_kms_wb_atomic_commit,
+};
+
+static const struct drm_connector_funcs vsvm_kms_wb_funcs = {
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.destroy = drm_connector_cleanup,
+	.reset = drm_atomic_helper_connector_reset,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+/* Mode configuration. */
+
+/*
+ * The helpers' commit tail, and then: the composer may still be reading
+ * the old state's planes; wait for it before they are cleaned up.
+ */
+static void vsvm_kms_commit_tail(struct drm_atomic_state *old_state)
+{
+	struct drm_device *drm = old_state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(drm, old_state);
+	drm_atomic_helper_commit_planes(drm, old_state, 0);
+	drm_atomic_helper_commit_modeset_enables(drm, old_state);
+	drm_atomic_helper_commit_hw_done(old_state);
+	drm_atomic_helper_wait_for_flip_done(drm, old_state);
+	flush_work(&to_vsvm_device(drm)->kms.compose_work);
+	drm_atomic_helper_cleanup_planes(drm, old_state);
+}
+
+static const struct drm_mode_config_helper_funcs vsvm_kms_mode_config_helpers = {
+	.atomic_commit_tail = vsvm_kms_commit_tail,
+};
+
+static const struct drm_mode_config_funcs vsvm_kms_mode_config_funcs = {
+	.fb_create = vsvm_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+/**
+ * vsvm_kms_dumb_create() - &drm_driver.dumb_create: a dumb buffer
+ * @file: The DRM file that gets the handle.
+ * @drm: The DRM device.
+ * @args: In: width, height, bpp (checked by drm_mode_create_dumb() against
+ *        32-bit overflow).  Out: handle, pitch, size.
+ *
+ * A dumb buffer is an ordinary vsvm buffer object (counted, mappable,
+ * exportable), with lines of width * bpp / 8 bytes rounded up.
+ *
+ * Return: 0, -E2BIG for a buffer larger than %DRM_VSVM_GEM_MAX_SIZE,
+ * -EINVAL for an impossible size, -ENOMEM.
+ */
+int vsvm_kms_dumb_create(struct drm_file *file, struct drm_device *drm,
+			 struct drm_mode_create_dumb *args)
+{
+	u64 pitch, size;
+	int ret;
+
+	pitch = DIV_ROUND_UP((u64)args->width * args->bpp, 8);
+	if (pitch > U32_MAX) {
+		drm_dbg(drm, "dumb buffer: pitch of %llu bytes\n", pitch);
+		return -EINVAL;
+	}
+	ret = vsvm_gem_check_size(pitch * args->height, &size);
+	if (ret) {
+		drm_dbg(drm, "dumb buffer: bad size %llu\n", pitch * args->height);
+		return ret;
+	}
+	ret = vsvm_bo_create_with_handle(drm, file, size, &args->handle);
+	if (ret)
+		return ret;
+	args->pitch = pitch;
+	args->size = size;
+	return 0;
+}
+
+/**
+ * vsvm_kms_dumb_map_offset() - &drm_driver.dumb_map_offset
+ * @file: The DRM file that owns @handle.
+ * @drm: The DRM device.
+ * @handle: A dumb buffer's handle (or any vsvm buffer object's).
+ * @offset: Out: the offset to mmap() on the same file.
+ *
+ * As GEM_MMAP_OFFSET: a userptr has none.
+ *
+ * Return: 0, -ENOENT for an unknown handle, -EINVAL for a userptr, -ENOMEM.
+ */
+int vsvm_kms_dumb_map_offset(struct drm_file *file, struct drm_device *drm,
+			     u32 handle, u64 *offset)
+{
+	return vsvm_bo_mmap_offset(file, handle, offset);
+}
+
+static int vsvm_kms_debugfs(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vsvm_kms_stats *s = &to_vsvm_device(entry->dev)->kms.stats;
+
+	seq_printf(m, "vblanks: %lld\n", atomic64_read(&s->vblanks));
+	seq_printf(m, "frames: %lld\n", atomic64_read(&s->frames));
+	seq_printf(m, "frames_late: %lld\n", atomic64_read(&s->frames_late));
+	seq_printf(m, "compose_errors: %lld\n", atomic64_read(&s->compose_errors));
+	seq_printf(m, "read_errors: %lld\n", atomic64_read(&s->read_errors));
+	seq_printf(m, "fb_access_errors: %lld\n", atomic64_read(&s->fb_access_errors));
+	seq_printf(m, "writebacks: %lld\n", atomic64_read(&s->writebacks));
+	seq_printf(m, "writeback_errors: %lld\n", atomic64_read(&s->writeback_errors));
+	return 0;
+}
+
+static void vsvm_kms_release(struct drm_device *drm, void *arg)
+{
+	struct vsvm_kms *kms = arg;
+
+	destroy_workqueue(kms->compose_wq);
+	vsvm_compose_buf_fini(&kms->frame->buf);
+}
+
+/**
+ * vsvm_kms_init() - Create a device's display
+ * @vdev: The device, before drm_dev_register(), with &vsvm_kms.enabled set.
+ *
+ * Return: 0, or a negative errno; what was made is released with the
+ * DRM device (drmm).
+ */
+int vsvm_kms_init(struct vsvm_device *vdev)
+{
+	struct vsvm_kms *kms = &vdev->kms;
+	struct drm_device *drm = &vdev->drm;
+	unsigned int i;
+	int ret;
+
+	spin_lock_init(&kms->lock);
+	hrtimer_init(&kms->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	kms->vblank_timer.function = vsvm_kms_vblank;
+	INIT_WORK(&kms->compose_work, vsvm_kms_compose_work);
+	kms->frame = drmm_kzalloc(drm, sizeof(*kms->frame), GFP_KERNEL);
+	if (!kms->frame)
+		return -ENOMEM;
+	kms->compose_wq = alloc_ordered_workqueue("vsvm-compose-%u", 0, vdev->index);
+	if (!kms->compose_wq)
+		return -ENOMEM;
+	ret = drmm_add_action_or_reset(drm, vsvm_kms_release, kms);
+	if (ret)
+		return ret;
+
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+	drm->mode_config.min_width = 1;
+	drm->mode_config.min_height = 1;
+	drm->mode_config.max_width = VSVM_COMPOSE_MAX_WIDTH;
+	drm->mode_config.max_height = VSVM_COMPOSE_MAX_HEIGHT;
+	drm->mode_config.cursor_width = VSVM_KMS_CURSOR_SIZE;
+	drm->mode_config.cursor_height = VSVM_KMS_CURSOR_SIZE;
+	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.normalize_zpos = true;
+	drm->mode_config.funcs = &vsvm_kms_mode_config_funcs;
+	drm->mode_config.helper_private = &vsvm_kms_mode_config_helpers;
+
+	kms->crtc.dev = drm;
+	ret = vsvm_kms_plane_init(kms, 0, DRM_PLANE_TYPE_PRIMARY);
+	for (i = 1; !ret && i <= VSVM_KMS_NUM_OVERLAYS; i++)
+		ret = vsvm_kms_plane_init(kms, i, DRM_PLANE_TYPE_OVERLAY);
+	if (!ret)
+		ret = vsvm_kms_plane_init(kms, VSVM_KMS_NUM_PLANES - 1, DRM_PLANE_TYPE_CURSOR);
+	if (ret)
+		return ret;
+
+	ret = drmm_crtc_init_with_planes(drm, &kms->crtc, &kms->planes[0],
+					 &kms->planes[VSVM_KMS_NUM_PLANES - 1],
+					 &vsvm_kms_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&kms->crtc, &vsvm_kms_crtc_helper_funcs);
+	ret = drm_mode_crtc_set_gamma_size(&kms->crtc, VSVM_KMS_LUT_SIZE);
+	if (ret)
+		return ret;
+	drm_crtc_enable_color_mgmt(&kms->crtc, 0, false, VSVM_KMS_LUT_SIZE);
+
+	ret = drmm_encoder_init(drm, &kms->encoder, NULL, DRM_MODE_ENCODER_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	kms->encoder.possible_crtcs = drm_crtc_mask(&kms->crtc);
+	ret = drmm_connector_init(drm, &kms->connector, &vsvm_kms_connector_funcs,
+				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&kms->connector, &vsvm_kms_connector_helper_funcs);
+	ret = drm_connector_attach_encoder(&kms->connector, &kms->encoder);
+	if (ret)
+		return ret;
+
+	drm_connector_helper_add(&kms->wb.base, &vsvm_kms_wb_helper_funcs);
+	ret = drm_writeback_connector_init(drm, &kms->wb, &vsvm_kms_wb_funcs, NULL,
+					   vsvm_compose_wb_formats,
+					   vsvm_compose_num_wb_formats,
+					   drm_crtc_mask(&kms->crtc));
+	if (ret)
+		return ret;
+	/* The writeback may run beside the connector (a clone of its frame). */
+	kms->encoder.possible_clones = drm_encoder_mask(&kms->encoder) |
+				       drm_encoder_mask(&kms->wb.encoder);
+	kms->wb.encoder.possible_clones = kms->encoder.possible_clones;
+
+	ret = drm_vblank_init(drm, 1);
+	if (ret)
+		return ret;
+	drm_mode_config_reset(drm);
+	drm_debugfs_add_file(drm, "vsvm_kms", vsvm_kms_debugfs, NULL);
+	return 0;
+}
+
+/**
+ * vsvm_kms_unplug() - Turn a device's display off for good
+ * @vdev: The device, just unplugged (drm_dev_unplug()).
+ *
+ * I8: the vblank timer stops, the composer finishes, pending writeback
+ * jobs complete and every plane lets go of its framebuffer.
+ */
+void vsvm_kms_unplug(struct vsvm_device *vdev)
+{
+	if (!vdev->kms.enabled)
+		return;
+	drm_atomic_helper_shutdown(&vdev->drm);
+	flush_work(&vdev->kms.compose_work);
+}

@@ -56,6 +56,10 @@
  *	dma-buf and eviction counters, and the exporter's forced move (see the
  *	DOC sections on dma-buf sharing and the shrinker).
  *
+ * ``vsvm_kms``
+ *	The display's counters (see the DOC section on the display), on a
+ *	device that has one.
+ *
  * ``vsvm_svm``, ``svm_chunk``
  *	Each SVM VM's PASID and fault statistics, and the cap on fault chunks
  *	(see the DOC section on shared virtual memory).

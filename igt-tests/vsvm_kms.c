@@ -870,6 +870,16 @@ static void test_crc_per_vblank(struct kms *k)
 	}
 	igt_info("%u CRC entries over %u vblanks\n", entries, prev - first);
 	igt_assert_lte(30, entries);
+	/* How often the composer fell behind (entries then repeat a CRC). */
+	{
+		char buf[512], *late;
+
+		__igt_debugfs_read(k->fd, "vsvm_kms", buf, sizeof(buf));
+		late = strstr(buf, "frames_late: ");
+		igt_assert_f(late && strstr(buf, "frames: "), "debugfs vsvm_kms: \"%s\"\n", buf);
+		igt_info("composer: %.*s, %.*s\n", (int)strcspn(strstr(buf, "frames: "), "\n"),
+			 strstr(buf, "frames: "), (int)strcspn(late, "\n"), late);
+	}
 
 	crc_close(&crc);
 	kms_off(k);

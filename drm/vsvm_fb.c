@@ -446,11 +446,14 @@ void vsvm_fb_frame_init(struct vsvm_fb_frame *frame, struct drm_device *drm)
 /**
  * vsvm_fb_frame_add() - Add a framebuffer that the composition uses
  * @frame: The frame, not begun.
- * @fb: A vsvm framebuffer, referenced until vsvm_fb_end_access().
+ * @fb: A vsvm framebuffer, which the caller keeps until
+ *      vsvm_fb_begin_access(); from there to vsvm_fb_end_access() the frame
+ *      holds a reference of its own.
  * @write: The writeback destination (written), else a plane (read).
  *
  * The same framebuffer may be added more than once (two planes showing
- * it); each gets its own access.
+ * it); each gets its own access.  Adding takes nothing: a frame that is
+ * never begun needs no release.
  *
  * Return: The access whose &vsvm_fb_access.src (or .dst) the composer is
  * to use, or NULL past %VSVM_FB_FRAME_MAX framebuffers.
@@ -464,7 +467,6 @@ struct vsvm_fb_access *vsvm_fb_frame_add(struct vsvm_fb_frame *frame,
 	if (WARN_ON_ONCE(frame->count >= VSVM_FB_FRAME_MAX))
 		return NULL;
 	acc = &frame->acc[frame->count++];
-	drm_framebuffer_get(fb);
 	acc->fb = fb;
 	acc->obj = fb->obj[0];
 	acc->write = write;
@@ -648,6 +650,8 @@ int vsvm_fb_begin_access(struct vsvm_fb_frame *frame)
 	struct drm_exec exec;
 	int ret;
 
+	for (i = 0; i < frame->count; i++)
+		drm_framebuffer_get(frame->acc[i].fb);
 	if (!drm_dev_enter(frame->drm, &frame->dev_idx)) {
 		ret = -ENODEV;
 		goto err_release;

@@ -114,7 +114,9 @@ struct vsvm_fb_access {
  * invalidation, an eviction or a move_notify then waits for the
  * composition (I1, I9), and the next composition gets the memory again.
  *
- * vsvm_fb_frame_add() returns NULL past %VSVM_FB_FRAME_MAX framebuffers.
+ * vsvm_fb_frame_add() returns NULL past %VSVM_FB_FRAME_MAX framebuffers;
+ * it takes no reference, so a frame given up before vsvm_fb_begin_access()
+ * holds nothing.
  * vsvm_fb_begin_access() returns 0, or -ENODEV once the device is unplugged
  * (then there is nothing to end); a framebuffer whose memory is gone does
  * not fail the frame: its access says so in &vsvm_fb_access.error.  The

@@ -86,6 +86,12 @@
  *		commit waits for device 1's job fence (no flip event while it spins),
  *		then shows what the job wrote.
  *
+ * SUBTEST: fb-prime-move-notify
+ * Description: I9: device 1 moves (prime_evict) a buffer that device 0 scans
+ *		out, again and again: move_notify waits for the composition in
+ *		flight, the next frame maps the buffer again and shows it, and the DMA
+ *		checker stays silent.
+ *
  * SUBTEST: fb-vgem
  * Description: A vgem dumb buffer, imported, is shown with the expected CRC.
  *
@@ -1795,6 +1801,50 @@ static void test_prime_device1_waits(void)
 	km_check_dmachk();
 }
 
+static void test_prime_move_notify(void)
+{
+	uint32_t pitch = km.w * 4, bo, handle, fb;
+	uint64_t size = km_size(pitch, 0);
+	struct drm_prime_handle exp = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	long long notifies, maps;
+	unsigned int i;
+	void *p;
+	int fd1;
+
+	igt_require_f(km_stat("vsvm_prime", "move_notify") == 1,
+		      "no CONFIG_DMABUF_MOVE_NOTIFY: importers pin, nothing moves\n");
+	fd1 = __drm_open_driver_another(1, DRIVER_VSVM);
+	igt_require_f(fd1 >= 0, "needs a second vsvm device\n");
+	bo = vsvm_gem_create(fd1, size);
+	p = vsvm_gem_mmap(fd1, bo, size);
+	km_draw(p, pitch, 1);
+	munmap(p, size);
+	exp.handle = bo;
+	do_ioctl(fd1, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp);
+	igt_assert_eq(drmPrimeFDToHandle(km.fd, exp.fd, &handle), 0);
+	close(exp.fd);
+	fb = km_fb(handle, pitch, 0);
+	km_show(fb, km.ref[1], "device 1's buffer");
+
+	/* Device 1 moves it again and again while frames are composed from it. */
+	notifies = km_stat("vsvm_prime", "move_notifies");
+	maps = km_stat("vsvm_prime", "maps");
+	for (i = 0; i < 30; i++) {
+		igt_assert_eq(vsvm_debugfs_write(fd1, "prime_evict", "1"), 0);
+		usleep(random() % 20000);
+		km_check_dmachk();
+	}
+	igt_assert_lt(notifies, km_stat("vsvm_prime", "move_notifies"));
+	igt_assert_f(km_crc_wait(km.ref[1]), "moved: the frames never showed it again\n");
+	igt_assert_lt(maps, km_stat("vsvm_prime", "maps"));
+
+	igt_assert_eq(km_commit(0, 0), 0);
+	drmModeRmFB(km.fd, fb);
+	vsvm_gem_close(km.fd, handle);
+	close(fd1);
+	km_check_dmachk();
+}
+
 /* The first vgem device, or -1. */
 static int km_open_vgem(void)
 {
@@ -2171,6 +2221,10 @@ static void kmsmem_subtests(void)
 	igt_describe("A commit of device 1's buffer waits for its job fence.");
 	igt_subtest("fb-prime-device1-waits")
 		test_prime_device1_waits();
+
+	igt_describe("I9: device 1 moves a buffer device 0 scans out.");
+	igt_subtest("fb-prime-move-notify")
+		test_prime_move_notify();
 
 	igt_describe("A vgem buffer is scanned out.");
 	igt_subtest("fb-vgem")

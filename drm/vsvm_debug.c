@@ -115,6 +115,21 @@ u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
 }
 
 /**
+ * vsvm_debug_engine_hooked() - Whether a test knob acts on the engine now
+ * @vdev: The device.
+ *
+ * A job's first commands run in run_job only when no test delays the
+ * engine's commands or has armed an injection point (see vsvm_hw.c): the
+ * knobs sleep, and the tests that arm them stall the engine thread.
+ *
+ * Return: true if ``engine_cmd_delay_us`` is set or a point is armed.
+ */
+bool vsvm_debug_engine_hooked(struct vsvm_device *vdev)
+{
+	return READ_ONCE(vdev->debug.cmd_delay_us) || READ_ONCE(vdev->debug.inject_point);
+}
+
+/**
  * vsvm_debug_i1_broken() - Run an invalidation out of order, if a test asks
  * @vdev: The device.
  * @up: The userptr being invalidated, its pages installed.

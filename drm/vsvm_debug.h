@@ -79,6 +79,7 @@ void vsvm_debug_register(struct vsvm_device *vdev);
 bool vsvm_inject(struct vsvm_device *vdev, u32 point);
 void vsvm_debug_cmd_delay(struct vsvm_device *vdev);
 u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev);
+bool vsvm_debug_engine_hooked(struct vsvm_device *vdev);
 bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, bool block,
 			  const struct vsvm_i1_steps *steps, bool *waited);
 
@@ -100,6 +101,11 @@ static inline void vsvm_debug_cmd_delay(struct vsvm_device *vdev) {}
 static inline u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
 {
 	return 0;
+}
+
+static inline bool vsvm_debug_engine_hooked(struct vsvm_device *vdev)
+{
+	return false;
 }
 
 static inline bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up,

@@ -24,12 +24,14 @@
  *     one thread: the ratio of the means, then of the medians, which a
  *     busy emulator host disturbs less.  Goal: <= 3x.  Beside it, the ratio to the same vgem round
  *     trip with the signal from another thread (two wake-ups of a sleeping
- *     thread, as against vsvm's three: the scheduler's worker, the engine
- *     thread and the waiter).  Then, on one line, the round trip stage by
+ *     thread; vsvm's NOP, which an idle engine runs in run_job, needs the
+ *     scheduler's worker and the waiter's, both on the submitting CPU).
+ *     Then, on one line, the round trip stage by
  *     stage, from the driver's tracepoints (with tracefs): the ioctl up to
  *     the job's submission, the scheduler's dependency check and hand-off
- *     to run_job, the engine thread's wake-up, the run, and the signal up
- *     to the waiter's return.  "vsvm-bench <MiB> p2" runs P2 alone, on
+ *     to run_job, the job's start (in run_job, or the engine thread's
+ *     wake-up), the run, and the signal up to the waiter's return.
+ *     "vsvm-bench <MiB> p2" runs P2 alone, on
  *     every CPU and then with CPU 1 offline (no wake-up crosses CPUs).
  * B1: VM_BIND MAP + UNMAP of 64 KiB, synchronous, against the same two ops
  *     in one asynchronous VM_BIND plus a wait on its out-syncobj (no goal:

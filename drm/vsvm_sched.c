@@ -431,16 +431,10 @@ int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,
 	*out = (struct vsvm_out_syncs){ .syncs = syncs, .count = count };
 	if (!count)
 		return 0;
-	/* One or two syncs (P2's EXEC) need no allocation. */
-	if (count <= VSVM_OUT_SYNCS_INLINE) {
-		out->objs = out->inline_objs;
-		out->chains = out->inline_chains;
-	} else {
-		out->objs = kcalloc(count, sizeof(*out->objs), GFP_KERNEL);
-		out->chains = kcalloc(count, sizeof(*out->chains), GFP_KERNEL);
-		if (!out->objs || !out->chains)
-			return -ENOMEM;
-	}
+	out->objs = kcalloc(count, sizeof(*out->objs), GFP_KERNEL);
+	out->chains = kcalloc(count, sizeof(*out->chains), GFP_KERNEL);
+	if (!out->objs || !out->chains)
+		return -ENOMEM;
 	for (i = 0; i < count; i++) {
 		out->objs[i] = drm_syncobj_find(file, syncs[i].handle);
 		if (!out->objs[i])
@@ -488,8 +482,6 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
 		if (out->chains)
 			dma_fence_chain_free(out->chains[i]);
 	}
-	if (out->objs == out->inline_objs)
-		return;
 	kfree(out->objs);
 	kfree(out->chains);
 }

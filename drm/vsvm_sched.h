@@ -133,12 +133,6 @@ struct vsvm_ufence {
 };
 
 /**
- * VSVM_OUT_SYNCS_INLINE - Out-syncs that &struct vsvm_out_syncs holds
- * without allocating: an EXEC usually signals one.
- */
-#define VSVM_OUT_SYNCS_INLINE	2
-
-/**
  * struct vsvm_out_syncs - Out-syncobjs of a job or bind, looked up ahead
  */
 struct vsvm_out_syncs {
@@ -146,14 +140,10 @@ struct vsvm_out_syncs {
 	const struct drm_vsvm_sync *syncs;
 	/** @count: Number of @syncs. */
 	u32 count;
-	/** @objs: The syncobjs, referenced: @inline_objs, or allocated. */
+	/** @objs: The syncobjs, referenced. */
 	struct drm_syncobj **objs;
 	/** @chains: Preallocated chain links for timeline syncs. */
 	struct dma_fence_chain **chains;
-	/** @inline_objs: @objs for up to %VSVM_OUT_SYNCS_INLINE syncs. */
-	struct drm_syncobj *inline_objs[VSVM_OUT_SYNCS_INLINE];
-	/** @inline_chains: @chains for up to %VSVM_OUT_SYNCS_INLINE syncs. */
-	struct dma_fence_chain *inline_chains[VSVM_OUT_SYNCS_INLINE];
 };
 
 int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,

@@ -115,6 +115,23 @@ u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
 }
 
 /**
+ * vsvm_debug_signal_delay() - Delay the signal of a job's hardware fence
+ * @vdev: The device.
+ *
+ * Busy-waits debugfs ``engine_signal_delay_us`` (at most 10 ms): it is
+ * called in the fence-signalling path, where nothing may sleep (I2).
+ */
+void vsvm_debug_signal_delay(struct vsvm_device *vdev)
+{
+	u32 delay = min(READ_ONCE(vdev->debug.signal_delay_us), 10000u);
+
+	if (delay) {
+		mdelay(delay / 1000);
+		udelay(delay % 1000);
+	}
+}
+
+/**
  * vsvm_debug_engine_hooked() - Whether a test knob acts on the engine now
  * @vdev: The device.
  *
@@ -236,6 +253,7 @@ void vsvm_debug_register(struct vsvm_device *vdev)
 	struct dentry *root = vdev->drm.primary->debugfs_root;
 
 	debugfs_create_u32("engine_cmd_delay_us", 0644, root, &vdev->debug.cmd_delay_us);
+	debugfs_create_u32("engine_signal_delay_us", 0644, root, &vdev->debug.signal_delay_us);
 	debugfs_create_u32("dmachk_expect", 0644, root, &vdev->dmachk.expect);
 	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
 	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);

@@ -479,6 +479,8 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	list_del(&job->hw_link);
 	hw->cur = NULL;
 	spin_unlock(&hw->lock);
+	/* Test knob: widens the window between the ring and the signal. */
+	vsvm_debug_signal_delay(q->vdev);
 	if (err)
 		dma_fence_set_error(fence, err);
 	dma_fence_signal(fence);

@@ -167,6 +167,12 @@
  *		on the CPU that submitted it, so its waiter is woken there; a job
  *		that goes on with a COPY is handed to the engine thread where the
  *		short commands stopped, and each job has one exec and one done event.
+ *
+ * SUBTEST: short-job-signal-order
+ * Description: I2: the fences of one context signal in seqno order: a NOP
+ *		submitted right after a COPY on the same queue does not end in
+ *		run_job before the engine thread has signalled the COPY's fence
+ *		(debugfs engine_signal_delay_us widens that window).
  */
 
 #define _GNU_SOURCE
@@ -1798,6 +1804,42 @@ igt_main
 		}
 		igt_assert_f(local == jobs - 1,
 			     "short jobs ended on the submitting CPU: %d of %d\n", local, jobs - 1);
+	}
+
+	igt_describe("I2: one context's fences signal in seqno order: a NOP given to "
+		     "run_job while the engine thread is between taking the COPY before it "
+		     "off the ring and signalling it does not run in run_job first.");
+	igt_subtest("short-job-signal-order") {
+		int i, early = 0, rounds = 40;
+		uint32_t s1, s2;
+
+		ctx_init(&c);
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_signal_delay_us", "3000"), 0);
+		for (i = 0; i < rounds; i++) {
+			unsigned int nop;
+
+			vsvm_emit_copy(CS(&c), DATA_VA + PAGE, DATA_VA, 64);
+			nop = c.n;
+			/* Job N (the COPY), then at once job N+1 (a store). */
+			s1 = exec_from(&c, 0, 0, 0);
+			vsvm_emit_store32(CS(&c), DATA_VA + 2 * PAGE, i);
+			s2 = exec_from(&c, nop, 0, 0);
+			c.n = 0;
+			igt_assert_eq(vsvm_wait_ms(c.fd, s2, 20000), 0);
+			/* N+1 signalled: N must have signalled before it. */
+			if (vsvm_fence_status(c.fd, s1) == 0)
+				early++;
+			igt_assert_eq(vsvm_wait_ms(c.fd, s1, 20000), 0);
+			igt_assert_eq(vsvm_fence_status(c.fd, s1), 1);
+			igt_assert_eq(vsvm_fence_status(c.fd, s2), 1);
+			drmSyncobjDestroy(c.fd, s1);
+			drmSyncobjDestroy(c.fd, s2);
+		}
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_signal_delay_us", "0"), 0);
+		ctx_fini(&c);
+		igt_assert_f(early == 0,
+			     "job N+1 signalled before job N of its context: %d of %d\n",
+			     early, rounds);
 	}
 
 	igt_describe("QUERY: the size protocol, device information and refusals.");

@@ -30,6 +30,11 @@
  * ``engine_cmd_delay_us``
  *	The engine sleeps this long after each command (0: not at all).
  *
+ * ``engine_signal_delay_us``
+ *	The engine thread busy-waits this long (at most 10 ms) between taking
+ *	a job off its ring and signalling the job's hardware fence
+ *	(vsvm_debug_signal_delay()).
+ *
  * ``dmachk_break``
  *	Breaks the I1 order in the next blockable userptr invalidation
  *	(vsvm_debug_i1_broken()).

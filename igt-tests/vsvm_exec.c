@@ -1814,6 +1814,7 @@ igt_main
 		uint32_t s1, s2;
 
 		ctx_init(&c);
+		vsvm_require_knob(c.fd, "engine_signal_delay_us");
 		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_signal_delay_us", "3000"), 0);
 		for (i = 0; i < rounds; i++) {
 			unsigned int nop;

@@ -37,7 +37,9 @@
  * is %VSVM_HW_RING_JOBS, so several jobs wait in the ring.
  *
  * **Short jobs end in run_job** (hw_run_inline()).  When the engine is idle
- * (its ring empty, no job on it, no reset under way), run_job runs the
+ * (its ring empty, no job on it, no reset under way, and the hardware fence
+ * of the last job it took off the ring signalled: &vsvm_hw.signalling, so
+ * that a context's fences signal in seqno order, I2), run_job runs the
  * job's first commands itself, as long as they are short
  * (&vsvm_engine_job.short_only: no COPY, FILL or SPIN, at most
  * %VSVM_ENGINE_INLINE_CMDS), in the same fence-signalling section (I2) and
@@ -180,7 +182,8 @@ static void hw_account(struct vsvm_job *job, u64 ns)
 
 /*
  * A job run in run_job (see the DOC): only when the engine is idle (its
- * ring empty, no reset under way), for a job of a VM that is not an SVM VM
+ * ring empty, no reset under way, the last job it took off the ring
+ * signalled), for a job of a VM that is not an SVM VM
  * with no user fence, and while no test knob acts on the engine.  Its
  * short commands run here, on the submitting CPU; the engine thread gets
  * the job at the first command that may take long.  Returns true if the
@@ -199,7 +202,11 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	    vsvm_debug_engine_hooked(q->vdev))
 		return false;
 	spin_lock(&hw->lock);
-	idle = !hw->stop && !hw->cur && list_empty(&hw->ring);
+	/*
+	 * I2: a context's fences signal in seqno order, so the engine is idle
+	 * only once the last job it took off the ring has signalled.
+	 */
+	idle = !hw->stop && !hw->cur && !hw->signalling && list_empty(&hw->ring);
 	if (idle)
 		hw->cur = job;
 	spin_unlock(&hw->lock);
@@ -441,8 +448,13 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	/* A replay resumes where the fault stopped the job. */
 	if (job->fault.resolved_ns)
 		vsvm_fault_replayed(job);
-	else
-		/* Injection: the job's entries are written and it has not started. */
+	else if (!job->exec_traced)
+		/*
+		 * Injection: the job's entries are written and it has not
+		 * started.  A job whose first commands ran in run_job has
+		 * started: the point does not stall it, even if a test armed it
+		 * after run_job checked vsvm_debug_engine_hooked().
+		 */
 		vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
 
 	/*
@@ -478,12 +490,17 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	spin_lock(&hw->lock);
 	list_del(&job->hw_link);
 	hw->cur = NULL;
+	/* I2: no job ends in run_job before this one has signalled. */
+	hw->signalling = true;
 	spin_unlock(&hw->lock);
 	/* Test knob: widens the window between the ring and the signal. */
 	vsvm_debug_signal_delay(q->vdev);
 	if (err)
 		dma_fence_set_error(fence, err);
 	dma_fence_signal(fence);
+	spin_lock(&hw->lock);
+	hw->signalling = false;
+	spin_unlock(&hw->lock);
 	if (!svm)
 		dma_fence_end_signalling(cookie);
 	dma_fence_put(fence);

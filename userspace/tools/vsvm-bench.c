@@ -223,7 +223,11 @@ static double engine_copy_vm_each(struct vsvm_dev *dev, struct vsvm_bo *src, uin
 {
 	struct vsvm_bo *cmd_bo[8], *dst[8];
 	uint32_t vm[8], syncs[8], q;
-	uint64_t slice = size / n, i;
+	/*
+	 * Whole pages, as VM_BIND maps only those: @size is MiBs, so each
+	 * slice has at least a page, and the last one takes the rest.
+	 */
+	uint64_t slice = (size / n) & ~4095ull, i;
 	uint8_t *cmd[8], *d[8];
 	double t0;
 

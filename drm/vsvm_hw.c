@@ -183,8 +183,8 @@ static void hw_account(struct vsvm_job *job, u64 ns)
 /*
  * A job run in run_job (see the DOC): only when the engine is idle (its
  * ring empty, no reset under way, the last job it took off the ring
- * signalled), for a job of a VM that is not an SVM VM
- * with no user fence, and while no test knob acts on the engine.  Its
+ * signalled), for a job of a VM that is not an SVM VM with no user fence,
+ * and while no test knob acts on the engine.  Its
  * short commands run here, on the submitting CPU; the engine thread gets
  * the job at the first command that may take long.  Returns true if the
  * job ended here, its hardware fence signalled; false if it goes to the

@@ -33,8 +33,8 @@ struct vsvm_hw {
 	/** @thread: The engine thread, running the jobs of @ring in order. */
 	struct task_struct *thread;
 	/**
-	 * @lock: Protects @ring, @cur, @signalling, @stop, @stop_gen, @ack_gen, and
-	 * &vsvm_job.parked of the jobs in @ring.
+	 * @lock: Protects @ring, @cur, @signalling, @stop, @stop_gen,
+	 * @ack_gen, and &vsvm_job.parked of the jobs in @ring.
 	 */
 	spinlock_t lock;
 	/**

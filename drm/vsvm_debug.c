@@ -37,6 +37,11 @@
  * ``engine_cmd_delay_us``
  *	The engine sleeps this long after each command (0: not at all).
  *
+ * ``engine_signal_delay_us``
+ *	The engine thread busy-waits this long (at most 10 ms) between taking
+ *	a job off its ring and signalling the job's hardware fence
+ *	(vsvm_debug_signal_delay()).
+ *
  * ``dmachk_break``
  *	Breaks the I1 order in the next blockable userptr invalidation
  *	(vsvm_debug_i1_broken()).
@@ -124,6 +129,38 @@ void vsvm_debug_cmd_delay(struct vsvm_device *vdev)
 u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
 {
 	return READ_ONCE(vdev->debug.cmd_delay_us);
+}
+
+/**
+ * vsvm_debug_signal_delay() - Delay the signal of a job's hardware fence
+ * @vdev: The device.
+ *
+ * Busy-waits debugfs ``engine_signal_delay_us`` (at most 10 ms): it is
+ * called in the fence-signalling path, where nothing may sleep (I2).
+ */
+void vsvm_debug_signal_delay(struct vsvm_device *vdev)
+{
+	u32 delay = min(READ_ONCE(vdev->debug.signal_delay_us), 10000u);
+
+	if (delay) {
+		mdelay(delay / 1000);
+		udelay(delay % 1000);
+	}
+}
+
+/**
+ * vsvm_debug_engine_hooked() - Whether a test knob acts on the engine now
+ * @vdev: The device.
+ *
+ * A job's first commands run in run_job only when no test delays the
+ * engine's commands or has armed an injection point (see vsvm_hw.c): the
+ * knobs sleep, and the tests that arm them stall the engine thread.
+ *
+ * Return: true if ``engine_cmd_delay_us`` is set or a point is armed.
+ */
+bool vsvm_debug_engine_hooked(struct vsvm_device *vdev)
+{
+	return READ_ONCE(vdev->debug.cmd_delay_us) || READ_ONCE(vdev->debug.inject_point);
 }
 
 /**
@@ -397,6 +434,7 @@ void vsvm_debug_register(struct vsvm_device *vdev)
 	struct dentry *root = vdev->drm.primary->debugfs_root;
 
 	debugfs_create_u32("engine_cmd_delay_us", 0644, root, &vdev->debug.cmd_delay_us);
+	debugfs_create_u32("engine_signal_delay_us", 0644, root, &vdev->debug.signal_delay_us);
 	debugfs_create_u32("dmachk_expect", 0644, root, &vdev->dmachk.expect);
 	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
 	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);

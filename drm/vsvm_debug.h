@@ -65,6 +65,14 @@ struct vsvm_debug {
 	 */
 	u32 cmd_delay_us;
 	/**
+	 * @signal_delay_us: Busy-wait of the engine thread, in microseconds
+	 * (at most 10000), after it takes a job off the ring and before it
+	 * signals the job's hardware fence (debugfs ``engine_signal_delay_us``),
+	 * to widen that window (I2: it does not sleep).  Not a hook of
+	 * vsvm_debug_engine_hooked(): run_job still runs short jobs meanwhile.
+	 */
+	u32 signal_delay_us;
+	/**
 	 * @dmachk_break: Debugfs ``dmachk_break``, one-shot: 1 makes the next
 	 * blockable userptr invalidation unpin before clearing the GPU page
 	 * table, 2 makes it DMA-unmap before clearing it, 3 makes it neither
@@ -79,6 +87,8 @@ void vsvm_debug_register(struct vsvm_device *vdev);
 bool vsvm_inject(struct vsvm_device *vdev, u32 point);
 void vsvm_debug_cmd_delay(struct vsvm_device *vdev);
 u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev);
+void vsvm_debug_signal_delay(struct vsvm_device *vdev);
+bool vsvm_debug_engine_hooked(struct vsvm_device *vdev);
 bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, bool block,
 			  const struct vsvm_i1_steps *steps, bool *waited);
 
@@ -100,6 +110,13 @@ static inline void vsvm_debug_cmd_delay(struct vsvm_device *vdev) {}
 static inline u32 vsvm_debug_cmd_delay_us(struct vsvm_device *vdev)
 {
 	return 0;
+}
+
+static inline void vsvm_debug_signal_delay(struct vsvm_device *vdev) {}
+
+static inline bool vsvm_debug_engine_hooked(struct vsvm_device *vdev)
+{
+	return false;
 }
 
 static inline bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up,

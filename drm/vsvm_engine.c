@@ -215,7 +215,8 @@ static void *eng_map(struct eng *e, u64 va, bool write)
  */
 static bool job_killed(struct vsvm_engine_job *job)
 {
-	vsvm_hw_preempt_point(job->hw);
+	/* In run_job (@job->short_only), no reset can be waited for. */
+	vsvm_hw_preempt_point(job->short_only ? NULL : job->hw);
 	return atomic_read(&job->killed) ||
 	       (job->vdev && drm_dev_is_unplugged(&job->vdev->drm));
 }
@@ -518,6 +519,22 @@ static int eng_exec(struct eng *e, const struct vsvm_cmd *cmd)
 	}
 }
 
+/*
+ * Whether a command is short enough to run in run_job: it touches at most
+ * two words of memory, and never waits (see &vsvm_engine_job.short_only).
+ */
+static bool cmd_short(const struct vsvm_cmd *cmd)
+{
+	switch (cmd->op) {
+	case DRM_VSVM_CMD_COPY:
+	case DRM_VSVM_CMD_FILL:
+	case DRM_VSVM_CMD_SPIN:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /**
  * vsvm_engine_record_fault() - Record a GPU fault in the device's fault ring
  * @vdev: The device.
@@ -623,7 +640,9 @@ int vsvm_job_write_user_fence(struct vsvm_engine_job *job)
  * (vsvm_engine_prefetch()).
  *
  * Return: 0 when the stream ran to its end; -EAGAIN when the job parks on
- * a fault (an SVM VM's job on an engine thread); -EFAULT for a GPU fault
+ * a fault (an SVM VM's job on an engine thread); -EINPROGRESS, with
+ * &vsvm_engine_job.short_only, at the first command left for the engine
+ * thread (the job resumes there); -EFAULT for a GPU fault
  * that stands, -EINVAL for a bad command (both recorded), -ETIMEDOUT if
  * the job was killed.
  */
@@ -631,6 +650,7 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 {
 	struct vsvm_engine_resume *r = &job->resume;
 	struct eng e = { .job = job, .vm = job->vm };
+	unsigned int ran = 0;
 	int ret = 0;
 
 	if (job->prefetch) {
@@ -663,6 +683,11 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 			e.reason = DRM_VSVM_FAULT_BAD_COMMAND;
 			break;
 		}
+		/* run_job leaves the rest of the stream to the engine thread. */
+		if (job->short_only && (!cmd_short(&cmd) || ++ran > VSVM_ENGINE_INLINE_CMDS)) {
+			ret = -EINPROGRESS;
+			break;
+		}
 		ret = eng_exec(&e, &cmd);
 		if (ret == -EINVAL) {
 			e.fault_addr = at;
@@ -678,10 +703,14 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 			ret = -ETIMEDOUT;
 			break;
 		}
-		vsvm_debug_cmd_delay(job->vdev);
+		if (!job->short_only)
+			vsvm_debug_cmd_delay(job->vdev);
 		r->pos += cmd.len * 4;
 	}
 
+	/* Left for the engine thread, at the command @r->pos: nothing done of it. */
+	if (ret == -EINPROGRESS)
+		return ret;
 	/* Parked: stopped at the faulting command, nothing recorded. */
 	if (e.park)
 		return -EAGAIN;

@@ -88,6 +88,12 @@ struct vsvm_engine_resume {
 };
 
 /**
+ * VSVM_ENGINE_INLINE_CMDS - Commands a job may run in run_job, at most
+ * (&vsvm_engine_job.short_only)
+ */
+#define VSVM_ENGINE_INLINE_CMDS	32
+
+/**
  * struct vsvm_engine_job - What the engine needs to run one job
  */
 struct vsvm_engine_job {
@@ -119,6 +125,15 @@ struct vsvm_engine_job {
 	bool skip;
 	/** @ufence: Whether the job writes a user fence when it ends. */
 	bool ufence;
+	/**
+	 * @short_only: Run by run_job on the submitting CPU, not by the
+	 * engine thread (see vsvm_hw.c): the engine runs at most
+	 * %VSVM_ENGINE_INLINE_CMDS short commands, none that may take long
+	 * (COPY, FILL, SPIN), never stops at a preemption point nor sleeps,
+	 * and returns -EINPROGRESS at the first command it leaves for the
+	 * engine thread.
+	 */
+	bool short_only;
 	/** @ufence_addr: The user fence's GPU address, 8-byte aligned. */
 	u64 ufence_addr;
 	/** @ufence_value: The value written there. */

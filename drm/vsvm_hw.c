@@ -30,11 +30,29 @@
  *                                                            parks a job on
  *                                                            a GPU fault)
  *
- * run_job() only hands the job over: it initialises the job's hardware
- * fence (allocated at EXEC; one fence context per submission context, one
- * seqno per job of it), puts the job at the tail of the ring and wakes the
+ * run_job() hands the job over: it initialises the job's hardware fence
+ * (allocated at EXEC; one fence context per submission context, one seqno
+ * per job of it), puts the job at the tail of the ring and wakes the
  * thread.  It neither sleeps nor allocates.  The scheduler's credit limit
  * is %VSVM_HW_RING_JOBS, so several jobs wait in the ring.
+ *
+ * **Short jobs end in run_job** (hw_run_inline()).  When the engine is idle
+ * (its ring empty, no job on it, no reset under way, and the hardware fence
+ * of the last job it took off the ring signalled: &vsvm_hw.signalling, so
+ * that a context's fences signal in seqno order, I2), run_job runs the
+ * job's first commands itself, as long as they are short
+ * (&vsvm_engine_job.short_only: no COPY, FILL or SPIN, at most
+ * %VSVM_ENGINE_INLINE_CMDS), in the same fence-signalling section (I2) and
+ * without sleeping or allocating; if the stream ends there, it signals the
+ * hardware fence, and drm_sched signals the job's fence from the submit
+ * workqueue's per-CPU worker, which wakes the waiter on the submitting CPU.
+ * A job that goes on with a long command goes to the ring at that command,
+ * where the engine thread resumes it, as after a fault.  Jobs of an SVM VM
+ * (which may park on a fault), jobs with a user fence, and any job while
+ * a test knob acts on the engine (vsvm_debug_engine_hooked()) always go to
+ * the ring.  A NOP's round trip on two CPUs (benchmark P2) otherwise pays
+ * two wake-ups of one CPU by the other: run_job's of the engine thread, and
+ * the engine thread's of the waiter.
  *
  * The thread runs the ring's jobs command by command (vsvm_engine_run()),
  * in order within each submission context: it takes the first job of the
@@ -126,6 +144,106 @@ void vsvm_hw_fence_free(struct dma_fence *fence)
 		kfree(fence);
 }
 
+/*
+ * The checks hw_run() and hw_run_inline() make before a job runs, then the
+ * run: the job's result, or -EAGAIN (parked) or -EINPROGRESS (left for the
+ * engine thread) from vsvm_engine_run().
+ */
+static int hw_exec(struct vsvm_job *job)
+{
+	struct vsvm_engine_resume *r = &job->eng.resume;
+	struct vsvm_device *vdev = job->q->vdev;
+	int err;
+
+	if (r->ended)
+		err = r->ret;	/* only the user fence was left */
+	else if (job->eng.skip)
+		err = 0;	/* the scheduler fence has the error already */
+	else if (drm_dev_is_unplugged(&vdev->drm))
+		err = -ENODEV;	/* I8: nothing runs after the unplug */
+	else if (atomic_read(&job->eng.killed))
+		err = -ETIMEDOUT;
+	else if (READ_ONCE(job->ctx->banned))
+		err = -ECANCELED;
+	else
+		err = vsvm_engine_run(&job->eng);
+	/* I8: a job vsvm_hw_cancel() cut short ends with -ENODEV. */
+	if (err == -ETIMEDOUT && drm_dev_is_unplugged(&vdev->drm))
+		err = -ENODEV;
+	return err;
+}
+
+/* Counts a job's time on the hardware. */
+static void hw_account(struct vsvm_job *job, u64 ns)
+{
+	atomic64_add(ns, &job->q->busy_ns);
+	atomic64_add(ns, &job->eng.vm->busy_ns[job->q->index]);
+}
+
+/*
+ * A job run in run_job (see the DOC): only when the engine is idle (its
+ * ring empty, no reset under way, the last job it took off the ring
+ * signalled), for a job of a VM that is not an SVM VM with no user fence,
+ * and while no test knob acts on the engine.  Its
+ * short commands run here, on the submitting CPU; the engine thread gets
+ * the job at the first command that may take long.  Returns true if the
+ * job ended here, its hardware fence signalled; false if it goes to the
+ * ring, to start or to go on there.
+ */
+static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
+{
+	struct vsvm_queue *q = job->q;
+	u64 seqno = job->base.s_fence->finished.seqno;
+	bool cookie, idle;
+	u64 start;
+	int err;
+
+	if (job->eng.vm->svm || job->eng.ufence || job->eng.skip ||
+	    vsvm_debug_engine_hooked(q->vdev))
+		return false;
+	spin_lock(&hw->lock);
+	/*
+	 * I2: a context's fences signal in seqno order, so the engine is idle
+	 * only once the last job it took off the ring has signalled.
+	 */
+	idle = !hw->stop && !hw->cur && !hw->signalling && list_empty(&hw->ring);
+	if (idle)
+		hw->cur = job;
+	spin_unlock(&hw->lock);
+	if (!idle)
+		return false;
+
+	/* I2: the fence-signalling path, as on the engine thread. */
+	cookie = dma_fence_begin_signalling();
+	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
+	job->exec_traced = true;
+	start = ktime_get_ns();
+	job->eng.short_only = true;
+	err = hw_exec(job);
+	job->eng.short_only = false;
+	hw_account(job, ktime_get_ns() - start);
+	if (err == -EINPROGRESS) {
+		spin_lock(&hw->lock);
+		hw->cur = NULL;
+		spin_unlock(&hw->lock);
+		dma_fence_end_signalling(cookie);
+		return false;
+	}
+	job->eng.resume.ended = true;
+	job->eng.resume.ret = err;
+	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err,
+			    ktime_get_ns() - start);
+	atomic64_inc(&q->jobs);
+	spin_lock(&hw->lock);
+	hw->cur = NULL;
+	spin_unlock(&hw->lock);
+	if (err)
+		dma_fence_set_error(job->hw_fence, err);
+	dma_fence_signal(job->hw_fence);
+	dma_fence_end_signalling(cookie);
+	return true;
+}
+
 /**
  * vsvm_hw_submit() - Hand a job to the hardware (run_job)
  * @hw: The queue's hardware.
@@ -133,9 +251,12 @@ void vsvm_hw_fence_free(struct dma_fence *fence)
  *
  * Neither sleeps nor allocates.  Called from the scheduler's run_job work
  * only, which never runs twice at once for one scheduler and so serialises
- * &vsvm_ctx.hw_seqno (a context's jobs all go to one ring).
+ * &vsvm_ctx.hw_seqno (a context's jobs all go to one ring) and the ring's
+ * tail.  A job of short commands given to an idle engine ends here
+ * (hw_run_inline()).
  *
- * Return: A new reference to the job's hardware fence.
+ * Return: A new reference to the job's hardware fence, signalled if the
+ * job ended here.
  */
 struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job)
 {
@@ -144,6 +265,8 @@ struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job)
 		       job->ctx->fence_ctx, ++job->ctx->hw_seqno);
 	dma_fence_get(job->hw_fence);
 	job->submit_ns = ktime_get_ns();
+	if (hw_run_inline(hw, job))
+		return job->hw_fence;
 	spin_lock(&hw->lock);
 	list_add_tail(&job->hw_link, &hw->ring);
 	spin_unlock(&hw->lock);
@@ -333,8 +456,13 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	/* A replay resumes where the fault stopped the job. */
 	if (job->fault.resolved_ns)
 		vsvm_fault_replayed(job);
-	else
-		/* Injection: the job's entries are written and it has not started. */
+	else if (!job->exec_traced)
+		/*
+		 * Injection: the job's entries are written and it has not
+		 * started.  A job whose first commands ran in run_job has
+		 * started: the point does not stall it, even if a test armed it
+		 * after run_job checked vsvm_debug_engine_hooked().
+		 */
 		vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
 
 	/*
@@ -343,23 +471,11 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	 */
 	if (!svm)
 		cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
+	/* A job that began in run_job had its event there. */
+	if (!job->exec_traced)
+		trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
 	start = ktime_get_ns();
-	if (r->ended)
-		err = r->ret;	/* only the user fence was left */
-	else if (job->eng.skip)
-		err = 0;	/* the scheduler fence has the error already */
-	else if (drm_dev_is_unplugged(&q->vdev->drm))
-		err = -ENODEV;	/* I8: nothing runs after the unplug */
-	else if (atomic_read(&job->eng.killed))
-		err = -ETIMEDOUT;
-	else if (READ_ONCE(job->ctx->banned))
-		err = -ECANCELED;
-	else
-		err = vsvm_engine_run(&job->eng);
-	/* I8: a job vsvm_hw_cancel() cut short ends with -ENODEV. */
-	if (err == -ETIMEDOUT && drm_dev_is_unplugged(&q->vdev->drm))
-		err = -ENODEV;
+	err = hw_exec(job);
 	if (err != -EAGAIN) {
 		r->ended = true;
 		r->ret = err;
@@ -367,8 +483,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		err = vsvm_job_write_user_fence(&job->eng);
 	}
 	ns = ktime_get_ns() - start;
-	atomic64_add(ns, &q->busy_ns);
-	atomic64_add(ns, &job->eng.vm->busy_ns[q->index]);
+	hw_account(job, ns);
 	if (err == -EAGAIN) {
 		/* Parked on a fault: the engine goes on with other contexts. */
 		if (hw_park(hw, job))
@@ -390,10 +505,17 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	spin_lock(&hw->lock);
 	list_del(&job->hw_link);
 	hw->cur = NULL;
+	/* I2: no job ends in run_job before this one has signalled. */
+	hw->signalling = true;
 	spin_unlock(&hw->lock);
+	/* Test knob: widens the window between the ring and the signal. */
+	vsvm_debug_signal_delay(q->vdev);
 	if (err)
 		dma_fence_set_error(fence, err);
 	dma_fence_signal(fence);
+	spin_lock(&hw->lock);
+	hw->signalling = false;
+	spin_unlock(&hw->lock);
 	if (!svm)
 		dma_fence_end_signalling(cookie);
 	dma_fence_put(fence);

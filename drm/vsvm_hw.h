@@ -33,8 +33,8 @@ struct vsvm_hw {
 	/** @thread: The engine thread, running the jobs of @ring in order. */
 	struct task_struct *thread;
 	/**
-	 * @lock: Protects @ring, @cur, @stop, @stop_gen, @ack_gen, @closing, and
-	 * &vsvm_job.parked of the jobs in @ring.
+	 * @lock: Protects @ring, @cur, @signalling, @stop, @stop_gen, @ack_gen,
+	 * @closing, and &vsvm_job.parked of the jobs in @ring.
 	 */
 	spinlock_t lock;
 	/**
@@ -45,6 +45,13 @@ struct vsvm_hw {
 	struct list_head ring;
 	/** @cur: The job the engine is running, or NULL. */
 	struct vsvm_job *cur;
+	/**
+	 * @signalling: The engine thread has taken a job off @ring and has not
+	 * yet signalled its hardware fence.  The engine is not idle for
+	 * run_job's short jobs meanwhile, so that a context's fences signal in
+	 * seqno order (I2).
+	 */
+	bool signalling;
 	/** @wq: The engine thread waits here for work and for a restart. */
 	wait_queue_head_t wq;
 	/** @ack_wq: A reset waits here for the engine to stop. */

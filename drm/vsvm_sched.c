@@ -50,7 +50,9 @@
  * signals.  run_job stays serialised per scheduler, as a workqueue never
  * runs one work item twice at once, and free_job may run beside it as on
  * any driver's shared submit workqueue.  It is WQ_MEM_RECLAIM, since the
- * fence-signalling path (I2) runs on it.
+ * fence-signalling path (I2) runs on it.  A job of short commands given to
+ * an idle engine even ends in run_job, so that its fence is signalled, and
+ * its waiter woken, on the submitting CPU (see vsvm_hw.c).
  *
  * When a job runs longer than the device's timeout, the timeout handler
  * resets the queue's engine (vsvm_timedout_job(), see vsvm_hw.c): the job
@@ -102,8 +104,9 @@ static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
 }
 
 /*
- * Hands the job to the queue's hardware (see vsvm_hw.c) and returns its
- * hardware fence: never sleeps, never allocates.
+ * Hands the job to the queue's hardware (see vsvm_hw.c), which may run a
+ * short job to its end at once, and returns its hardware fence: never
+ * sleeps, never allocates.
  */
 static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 {

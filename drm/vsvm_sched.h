@@ -115,6 +115,11 @@ struct vsvm_job {
 	u64 parked_at;
 	/** @lr: Counted in &vsvm_vm.lr_jobs (a pushed job of an SVM VM). */
 	bool lr;
+	/**
+	 * @exec_traced: Its vsvm_job_exec event is out: the job began in
+	 * run_job (see vsvm_hw.c) and the engine thread goes on with it.
+	 */
+	bool exec_traced;
 };
 
 /**

@@ -161,6 +161,18 @@
  * SUBTEST: hand-off-on-submit-cpu
  * Description: run_job runs on the CPU that submitted the job (the scheduler's
  *		per-CPU high-priority workqueue), so no idle CPU is woken for it.
+ *
+ * SUBTEST: short-job-on-submit-cpu
+ * Description: A job of short commands given to an idle engine ends in run_job,
+ *		on the CPU that submitted it, so its waiter is woken there; a job
+ *		that goes on with a COPY is handed to the engine thread where the
+ *		short commands stopped, and each job has one exec and one done event.
+ *
+ * SUBTEST: short-job-signal-order
+ * Description: I2: the fences of one context signal in seqno order: a NOP
+ *		submitted right after a COPY on the same queue does not end in
+ *		run_job before the engine thread has signalled the COPY's fence
+ *		(debugfs engine_signal_delay_us widens that window).
  */
 
 #define _GNU_SOURCE
@@ -1694,6 +1706,141 @@ igt_main
 			     "%d submit events for %d jobs\n", jobs, 8 * (ncpu < 8 ? ncpu : 8));
 		igt_assert_f(local == jobs, "run_job on the submitting CPU for %d of %d jobs\n",
 			     local, jobs);
+	}
+
+	igt_describe("Submission latency (benchmark P2): a job of short commands on an idle "
+		     "engine ends in run_job on the submitting CPU (I2: the same "
+		     "fence-signalling path, neither sleeping nor allocating), and a job "
+		     "that goes on with a COPY is handed to the engine thread at the COPY.");
+	igt_subtest("short-job-on-submit-cpu") {
+		static char buf[1 << 18];
+		int ncpu = sysconf(_SC_NPROCESSORS_ONLN), cpu, i, jobs = 0, local = 0;
+		int sub_cpu[64], n_exec[64] = { 0 }, n_done[64] = { 0 }, done_cpu[64];
+		long long sub_seq[64], client;
+		char *line, *save;
+		cpu_set_t all, one;
+		uint32_t v;
+
+		igt_require_f(ncpu > 1, "one CPU online: every job ends on the submitting CPU\n");
+		vsvm_trace_start();
+		ctx_init(&c);
+		client = vsvm_fdinfo_value(c.fd, "drm-client-id");
+		igt_assert_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+		for (cpu = 0; cpu < ncpu && cpu < 8; cpu++) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			igt_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+			for (i = 0; i < 4; i++) {
+				/* The engine is idle: the previous job's work is over. */
+				usleep(5000);
+				vsvm_emit_store32(CS(&c), DATA_VA + 256, i);
+				vsvm_emit_store32(CS(&c), DATA_VA + 4 * i, cpu * 16 + i);
+				igt_assert_eq(run(&c, 0), 1);
+				memcpy(&v, &c.data[4 * i], 4);
+				igt_assert_eq_u32(v, cpu * 16 + i);
+			}
+		}
+		/* Short commands, then a COPY of what they wrote, then more. */
+		usleep(5000);
+		vsvm_emit_store32(CS(&c), DATA_VA + 64, 0x11223344);
+		vsvm_emit_copy(CS(&c), DATA_VA + PAGE, DATA_VA + 64, 4);
+		vsvm_emit_store32(CS(&c), DATA_VA + 68, 0x55667788);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq(sched_setaffinity(0, sizeof(all), &all), 0);
+		memcpy(&v, &c.data[PAGE], 4);
+		igt_assert_eq_u32(v, 0x11223344);
+		memcpy(&v, &c.data[68], 4);
+		igt_assert_eq_u32(v, 0x55667788);
+		vsvm_trace_stop(buf, sizeof(buf));
+		ctx_fini(&c);
+
+		/* "   <...>-206  [001] ...1.  3.251512: vsvm_job_submit: ... fence=18:251" */
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *sub = strstr(line, "vsvm_job_submit:"), *br = strchr(line, '[');
+			char *ev = strstr(line, "vsvm_job_exec:") ?: strstr(line, "vsvm_job_done:");
+			char want[48];
+			long long seq;
+
+			snprintf(want, sizeof(want), " client=%lld ", client);
+			if ((!sub && !ev) || !br || !strstr(line, want))
+				continue;
+			if (sub) {
+				char *p = strstr(sub, "fence=");
+
+				igt_assert(p && strchr(p, ':'));
+				if (jobs < 64) {
+					sub_cpu[jobs] = atoi(br + 1);
+					sub_seq[jobs++] = atoll(strchr(p, ':') + 1);
+				}
+				continue;
+			}
+			igt_assert(strstr(ev, "seqno="));
+			seq = atoll(strstr(ev, "seqno=") + 6);
+			for (i = 0; i < jobs; i++) {
+				if (sub_seq[i] != seq)
+					continue;
+				if (strstr(ev, "vsvm_job_exec:")) {
+					n_exec[i]++;
+				} else {
+					n_done[i]++;
+					done_cpu[i] = atoi(br + 1);
+				}
+				break;
+			}
+		}
+		igt_assert_f(jobs == 4 * (ncpu < 8 ? ncpu : 8) + 1,
+			     "%d submit events for %d jobs\n", jobs, 4 * (ncpu < 8 ? ncpu : 8) + 1);
+		for (i = 0; i < jobs; i++) {
+			igt_assert_f(n_exec[i] == 1 && n_done[i] == 1,
+				     "job %lld: %d exec and %d done events\n", sub_seq[i],
+				     n_exec[i], n_done[i]);
+			if (i == jobs - 1)
+				break;	/* the COPY's: ends on the engine thread */
+			if (done_cpu[i] == sub_cpu[i])
+				local++;
+			else
+				igt_info("job %lld: submitted on CPU %d, ended on CPU %d\n",
+					 sub_seq[i], sub_cpu[i], done_cpu[i]);
+		}
+		igt_assert_f(local == jobs - 1,
+			     "short jobs ended on the submitting CPU: %d of %d\n", local, jobs - 1);
+	}
+
+	igt_describe("I2: one context's fences signal in seqno order: a NOP given to "
+		     "run_job while the engine thread is between taking the COPY before it "
+		     "off the ring and signalling it does not run in run_job first.");
+	igt_subtest("short-job-signal-order") {
+		int i, early = 0, rounds = 40;
+		uint32_t s1, s2;
+
+		ctx_init(&c);
+		vsvm_require_knob(c.fd, "engine_signal_delay_us");
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_signal_delay_us", "3000"), 0);
+		for (i = 0; i < rounds; i++) {
+			unsigned int nop;
+
+			vsvm_emit_copy(CS(&c), DATA_VA + PAGE, DATA_VA, 64);
+			nop = c.n;
+			/* Job N (the COPY), then at once job N+1 (a store). */
+			s1 = exec_from(&c, 0, 0, 0);
+			vsvm_emit_store32(CS(&c), DATA_VA + 2 * PAGE, i);
+			s2 = exec_from(&c, nop, 0, 0);
+			c.n = 0;
+			igt_assert_eq(vsvm_wait_ms(c.fd, s2, 20000), 0);
+			/* N+1 signalled: N must have signalled before it. */
+			if (vsvm_fence_status(c.fd, s1) == 0)
+				early++;
+			igt_assert_eq(vsvm_wait_ms(c.fd, s1, 20000), 0);
+			igt_assert_eq(vsvm_fence_status(c.fd, s1), 1);
+			igt_assert_eq(vsvm_fence_status(c.fd, s2), 1);
+			drmSyncobjDestroy(c.fd, s1);
+			drmSyncobjDestroy(c.fd, s2);
+		}
+		igt_assert_eq(vsvm_debugfs_write(c.fd, "engine_signal_delay_us", "0"), 0);
+		ctx_fini(&c);
+		igt_assert_f(early == 0,
+			     "job N+1 signalled before job N of its context: %d of %d\n",
+			     early, rounds);
 	}
 
 	igt_describe("QUERY: the size protocol, device information and refusals.");

@@ -151,10 +151,11 @@
  * object's reservation is its VM's (that of the drm_gpuvm's resv object,
  * &vsvm_userptr.vm_root, which the object holds a reference to), so EXEC
  * locks it and adds its fence once for all of the VM's private objects
- * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  Nothing of I1 to I3
- * changes: the invalidation already waits for the fences of every VM that
- * maps the object (step 2), which is now also the object's reservation;
- * EXEC still writes entries only under the notifier lock.  A private
+ * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  The invalidation
+ * waits for the fences of every VM that maps the object (step 2), but not
+ * for its reservation, the VM's, where the VM's unrelated jobs are (see
+ * up_busy_fence_locked()); EXEC still writes entries only under the
+ * notifier lock.  A private
  * userptr is mapped in its VM only (VM_BIND: -EINVAL elsewhere, also once
  * the VM is gone), never exported (-EINVAL: no other device may wait on,
  * or add to, the VM's reservation), and never a registration (-EINVAL at

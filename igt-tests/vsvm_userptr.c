@@ -289,6 +289,12 @@
  *		and closed promptly while another thread keeps their VM busy with
  *		a chain of jobs: their invalidation waits for none of the VM's
  *		later jobs (I1).
+ *
+ * SUBTEST: private-async-unmap-busy
+ * Description: A private userptr's asynchronous UNMAP is queued behind a job
+ *		writing it: munmap of its memory waits for that UNMAP's job, which
+ *		waits for the writer, before the pages go (I1, the DMA checker
+ *		silent).
  */
 
 #define _GNU_SOURCE
@@ -672,7 +678,19 @@ struct busy_chain {
 	pthread_t thread;
 	volatile bool done;
 	int failed;
+	uint64_t end_ns;
 };
+
+/* Sets the context's semaphore after 500 ms; the time in @end_ns. */
+static void *sem_later_main(void *arg)
+{
+	struct busy_chain *b = arg;
+
+	usleep(500000);
+	b->end_ns = vsvm_now_ns();
+	sem_set(b->c, 1);
+	return NULL;
+}
 
 /*
  * Job i spins on its own word of the BO, which is set 400 ms after job i + 1
@@ -3841,6 +3859,45 @@ igt_main
 		vsvm_gem_close(c.fd, h1);
 		ctx_fini(&c);
 		munmap(buf + PAGE, PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I1: the mapping leaves the object at the asynchronous UNMAP, its
+	 * entries only when the UNMAP's job runs, after the writer.
+	 */
+	igt_describe("munmap of a private userptr waits for its asynchronous UNMAP's "
+		     "job, queued behind a job writing it.");
+	igt_subtest("private-async-unmap-busy") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(PAGE);
+		struct busy_chain b = { .c = NULL };
+		uint64_t released;
+		uint32_t h, s;
+		struct ctx c;
+
+		ctx_init(&c);
+		memset(buf, 0, PAGE);
+		h = up_private(c.fd, buf, PAGE, c.vm);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x5a5a5a5a, PAGE);
+		s = submit(&c, 0);
+		c.n = 0;
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, UP_VA, PAGE, 0, 0), 0);
+
+		b.c = &c;
+		igt_assert_eq(pthread_create(&b.thread, NULL, sem_later_main, &b), 0);
+		igt_assert_eq(munmap(buf, PAGE), 0);
+		released = vsvm_now_ns();
+		pthread_join(b.thread, NULL);
+		igt_assert_f(released > b.end_ns,
+			     "munmap of a private userptr returned before its asynchronous UNMAP's job ran (I1)\n");
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+		drmSyncobjDestroy(c.fd, s);
+		vsvm_gem_close(c.fd, h);
+		ctx_fini(&c);
 		finish(&base);
 	}
 

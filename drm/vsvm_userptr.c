@@ -151,10 +151,11 @@
  * object's reservation is its VM's (that of the drm_gpuvm's resv object,
  * &vsvm_userptr.vm_root, which the object holds a reference to), so EXEC
  * locks it and adds its fence once for all of the VM's private objects
- * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  Nothing of I1 to I3
- * changes: the invalidation already waits for the fences of every VM that
- * maps the object (step 2), which is now also the object's reservation;
- * EXEC still writes entries only under the notifier lock.  A private
+ * (vsvm_vm_lock_objects(), vsvm_vm_private_usage()).  The invalidation
+ * waits for the fences of every VM that maps the object (step 2), but not
+ * for its reservation, the VM's, where the VM's unrelated jobs are (see
+ * up_busy_fence_locked()); EXEC still writes entries only under the
+ * notifier lock.  A private
  * userptr is mapped in its VM only (VM_BIND: -EINVAL elsewhere, also once
  * the VM is gone), never exported (-EINVAL: no other device may wait on,
  * or add to, the VM's reservation), and never a registration (-EINVAL at
@@ -467,13 +468,27 @@ static struct dma_fence *up_resv_busy(struct dma_resv *resv)
  * queued on a VM before a synchronous MAP reaches entries that MAP wrote
  * without having its fence in the object's reservation.  The lock held:
  * the mappings, and so their VMs, stay on @up->vmas.  Never sleeps.
+ *
+ * I1 for a VM-private object: its reservation is its VM's, where every job
+ * of the VM adds its fence, so it is not waited on (an unmapped object
+ * would wait for the VM's unrelated jobs, and for ever while they keep
+ * coming).  The GPU reaches its pages only through its mappings, and a
+ * mapping leaves @up->vmas with its entries cleared and the TLB flushed,
+ * the VM idle (synchronous UNMAP and teardown wait for the VM's jobs, then
+ * vsvm_userptr_vma_detach_locked() zaps), or before an asynchronous UNMAP's
+ * job clears them: that job's fence is kept (@up->unmap_fence), and the job
+ * ends only after every earlier job of the VM.
  */
 static struct dma_fence *up_busy_fence_locked(struct vsvm_userptr *up)
 {
-	struct dma_fence *fence = up_resv_busy(up->base.resv);
+	struct dma_fence *fence = NULL;
 	struct vsvm_vma *vma;
 
 	lockdep_assert_held(up_lock(up));
+	if (!up->vm_root)
+		fence = up_resv_busy(up->base.resv);
+	else if (up->unmap_fence && !dma_fence_is_signaled(up->unmap_fence))
+		fence = dma_fence_get(up->unmap_fence);
 	list_for_each_entry(vma, &up->vmas, up_link) {
 		if (fence)
 			break;
@@ -889,6 +904,23 @@ void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma)
 	list_del_init(&vma->up_link);
 }
 
+/**
+ * vsvm_userptr_unmap_fence_locked() - Note an asynchronous UNMAP's fence
+ * @up: A VM-private userptr.
+ * @fence: The fence of the UNMAP job that will clear the entries of a
+ *         mapping of @up which is leaving @up->vmas now.
+ *
+ * Called with &vsvm_mm.notifier_lock of the object's address space held.
+ * Keeps only the latest: an UNMAP job depends on every earlier job of its
+ * VM, bind jobs included (I1, see up_busy_fence_locked()).
+ */
+void vsvm_userptr_unmap_fence_locked(struct vsvm_userptr *up, struct dma_fence *fence)
+{
+	lockdep_assert_held(up_lock(up));
+	dma_fence_put(up->unmap_fence);
+	up->unmap_fence = dma_fence_get(fence);
+}
+
 /*
  * I6: queues @up's release work, with a reference for it.  If the work is
  * still pending, that run holds its own reference and will see the state
@@ -1078,6 +1110,7 @@ static void vsvm_userptr_free(struct drm_gem_object *obj)
 		spin_unlock(&vdev->objects_lock);
 	}
 	drm_gem_object_release(obj);
+	dma_fence_put(up->unmap_fence);
 	/* Last: the reservation was the VM's, which this keeps. */
 	if (up->vm_root)
 		drm_gem_object_put(up->vm_root);

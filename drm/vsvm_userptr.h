@@ -98,6 +98,14 @@ struct vsvm_userptr {
 	 * VM alive.
 	 */
 	struct drm_gem_object *vm_root;
+	/**
+	 * @unmap_fence: A VM-private userptr: the fence of the last
+	 * asynchronous UNMAP that took a mapping of it off @vmas before the
+	 * job cleared its entries, referenced, or NULL; under the notifier
+	 * lock.  The invalidation waits for it instead of the object's
+	 * reservation, which is the VM's (up_busy_fence_locked()).
+	 */
+	struct dma_fence *unmap_fence;
 };
 
 /**
@@ -146,6 +154,7 @@ void vsvm_userptr_vma_used_locked(struct vsvm_userptr *up, struct vsvm_vma *vma)
 bool vsvm_userptr_pages_valid_locked(struct vsvm_userptr *up);
 void vsvm_userptr_used_locked(struct vsvm_userptr *up, bool write);
 void vsvm_userptr_vma_detach_locked(struct vsvm_vma *vma);
+void vsvm_userptr_unmap_fence_locked(struct vsvm_userptr *up, struct dma_fence *fence);
 void vsvm_userptr_mm_release_locked(struct vsvm_device *vdev, struct list_head *pinned);
 void vsvm_userptr_unplug(struct vsvm_device *vdev);
 void vsvm_userptr_debugfs_show(struct vsvm_device *vdev, struct seq_file *m);

@@ -115,6 +115,8 @@ struct vsvm_unmap_ctx {
 	struct vsvm_vma *spare[2];
 	/** @dead: Removed mappings, see vm_retire(). */
 	struct list_head dead;
+	/** @fence: An asynchronous UNMAP's job's fence, or NULL. */
+	struct dma_fence *fence;
 };
 
 static struct vsvm_vma *to_vsvm_vma(struct drm_gpuva *va)
@@ -158,9 +160,11 @@ static void vm_priv_account(struct vsvm_vm *vm, struct drm_gem_object *obj, bool
 
 /*
  * Unlinks a removed mapping and queues it on @dead, keeping its object
- * alive until vsvm_vm_free_dead() runs with no reservation held.
+ * alive until vsvm_vm_free_dead() runs with no reservation held.  @fence:
+ * that of the asynchronous UNMAP job that clears its entries, or NULL if
+ * they are cleared already.
  */
-static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
+static void vm_retire(struct drm_gpuva *va, struct list_head *dead, struct dma_fence *fence)
 {
 	struct vsvm_vm *vm = container_of(va->vm, struct vsvm_vm, gpuvm);
 	struct mutex *lock = vma_list_lock(va->gem.obj);
@@ -174,6 +178,9 @@ static void vm_retire(struct drm_gpuva *va, struct list_head *dead)
 	if (lock)
 		mutex_lock(lock);
 	list_del_init(&vma->up_link);
+	/* I1: a private userptr's invalidation waits for that job. */
+	if (fence && vsvm_gem_vm_root(va->gem.obj))
+		vsvm_userptr_unmap_fence_locked(to_vsvm_userptr(va->gem.obj), fence);
 	if (lock) {
 		spin_lock(&vm->up_inval_lock);
 		list_del_init(&vma->inval_link);
@@ -289,7 +296,7 @@ static int vsvm_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 		drm_gpuva_link(&prev->base, old->vm_bo);
 	if (next)
 		drm_gpuva_link(&next->base, old->vm_bo);
-	vm_retire(old, &ctx->dead);
+	vm_retire(old, &ctx->dead, ctx->fence);
 	return 0;
 }
 
@@ -299,7 +306,7 @@ static int vsvm_sm_step_unmap(struct drm_gpuva_op *op, void *priv)
 	struct drm_gpuva *va = op->unmap.va;
 
 	drm_gpuva_unmap(&op->unmap);
-	vm_retire(va, &ctx->dead);
+	vm_retire(va, &ctx->dead, ctx->fence);
 	return 0;
 }
 
@@ -934,6 +941,7 @@ static int vm_unmap_locked(struct vsvm_vm *vm, struct vsvm_bind_op *op,
 		 * longer finds a mapping waits for the job that clears it.
 		 */
 		vm_bind_job_arm(job, &exec);
+		ctx.fence = &job->base.s_fence->finished;
 	} else {
 		struct vm_prune_ctx prune = { .vm = vm, .addr = op->addr, .range = op->range };
 		LIST_HEAD(tables);
@@ -1104,7 +1112,7 @@ static void vsvm_vm_teardown(struct vsvm_vm *vm)
 	vsvm_tlb_flush_all(&vm->tlb);
 	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
 		drm_gpuva_remove(va);
-		vm_retire(va, &dead);
+		vm_retire(va, &dead, NULL);
 	}
 
 	drm_exec_fini(&exec);

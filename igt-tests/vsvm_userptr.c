@@ -283,6 +283,18 @@
  *		whose private userptr was just used: the object stays valid (GEM_INFO,
  *		munmap of its memory, close), maps into no other VM (-EINVAL), and
  *		nothing is left behind.
+ *
+ * SUBTEST: private-unmapped-busy-vm
+ * Description: Private userptrs used by one job and then unmapped are munmapped
+ *		and closed promptly while another thread keeps their VM busy with
+ *		a chain of jobs: their invalidation waits for none of the VM's
+ *		later jobs (I1).
+ *
+ * SUBTEST: private-async-unmap-busy
+ * Description: A private userptr's asynchronous UNMAP is queued behind a job
+ *		writing it: munmap of its memory waits for that UNMAP's job, which
+ *		waits for the writer, before the pages go (I1, the DMA checker
+ *		silent).
  */
 
 #define _GNU_SOURCE
@@ -657,6 +669,61 @@ static void finish(const struct up_stats *base)
 }
 
 /* --- VM-private userptrs (uapi 1.9) --------------------------------------- */
+
+#define BUSY_JOBS 10
+
+/* A thread keeping a VM busy: a chain of spinning jobs, one pending at least. */
+struct busy_chain {
+	struct ctx *c;
+	pthread_t thread;
+	volatile bool done;
+	int failed;
+	uint64_t end_ns;
+};
+
+/* Sets the context's semaphore after 500 ms; the time in @end_ns. */
+static void *sem_later_main(void *arg)
+{
+	struct busy_chain *b = arg;
+
+	usleep(500000);
+	b->end_ns = vsvm_now_ns();
+	sem_set(b->c, 1);
+	return NULL;
+}
+
+/*
+ * Job i spins on its own word of the BO, which is set 400 ms after job i + 1
+ * is queued behind it: each runs well within the job timeout, and the VM
+ * stays busy for about 4 s.
+ */
+static void *busy_chain_main(void *arg)
+{
+	struct busy_chain *b = arg;
+	struct ctx *c = b->c;
+	uint32_t s[BUSY_JOBS];
+	unsigned int i, first;
+
+	for (i = 0; i < BUSY_JOBS; i++) {
+		first = c->n;
+		vsvm_emit_spin(CS(c), BO_VA + 4 * i, 1);
+		igt_assert_eq(__submit(c, c->vm, first, &s[i]), 0);
+		if (i) {
+			usleep(400000);
+			*(volatile uint32_t *)(c->bo_map + 4 * (i - 1)) = 1;
+		}
+	}
+	usleep(400000);
+	*(volatile uint32_t *)(c->bo_map + 4 * (BUSY_JOBS - 1)) = 1;
+	for (i = 0; i < BUSY_JOBS; i++) {
+		if (vsvm_wait_ms(c->fd, s[i], 20000) || vsvm_fence_status(c->fd, s[i]) != 1)
+			b->failed++;
+		drmSyncobjDestroy(c->fd, s[i]);
+	}
+	c->n = 0;
+	b->done = true;
+	return NULL;
+}
 
 /*
  * GEM_USERPTR of [@addr, +@size) private to @vm, the extension's pad set to
@@ -3739,6 +3806,98 @@ igt_main
 		assert_bytes(buf2, 4 * PAGE, 0x5a);
 		ctx_fini(&c);
 		munmap(buf2, 4 * PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I1 for private objects: the GPU reaches their pages only through
+	 * their mappings, so an invalidation waits not for the VM's
+	 * reservation, which is theirs too, once they are unmapped.
+	 */
+	igt_describe("Unmapped private userptrs are munmapped and closed at once while "
+		     "another thread keeps their VM busy with a chain of jobs.");
+	igt_subtest("private-unmapped-busy-vm") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(2 * PAGE);
+		struct busy_chain b = { .c = NULL };
+		uint32_t h1, h2;
+		uint64_t t;
+		double dt;
+		struct ctx c;
+
+		ctx_init(&c);
+		memset(buf, 0, 2 * PAGE);
+		h1 = up_private(c.fd, buf, PAGE, c.vm);
+		h2 = up_private(c.fd, buf + PAGE, PAGE, c.vm);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h1, 0, UP_VA, PAGE, 0), 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h2, 0, UP_VA + PAGE, PAGE, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 1);
+		vsvm_emit_store32(CS(&c), UP_VA + PAGE, 2);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(vsvm_vm_unmap(c.fd, c.vm, UP_VA, 2 * PAGE), 0);
+
+		b.c = &c;
+		igt_assert_eq(pthread_create(&b.thread, NULL, busy_chain_main, &b), 0);
+		usleep(300000);
+		igt_assert(!b.done);
+
+		t = vsvm_now_ns();
+		igt_assert_eq(munmap(buf, PAGE), 0);
+		dt = (vsvm_now_ns() - t) / 1e9;
+		igt_assert_f(dt < 2.0 && !b.done,
+			     "munmap of an unmapped private userptr took %.2f s: it waited for the VM's other jobs (I1)\n",
+			     dt);
+		t = vsvm_now_ns();
+		vsvm_gem_close(c.fd, h2);
+		dt = (vsvm_now_ns() - t) / 1e9;
+		igt_assert_f(dt < 2.0 && !b.done,
+			     "GEM_CLOSE of an unmapped private userptr took %.2f s: it waited for the VM's other jobs (I1)\n",
+			     dt);
+		pthread_join(b.thread, NULL);
+		igt_assert_eq(b.failed, 0);
+		igt_assert_eq_u32(*(uint32_t *)(buf + PAGE), 2);
+		vsvm_gem_close(c.fd, h1);
+		ctx_fini(&c);
+		munmap(buf + PAGE, PAGE);
+		finish(&base);
+	}
+
+	/*
+	 * I1: the mapping leaves the object at the asynchronous UNMAP, its
+	 * entries only when the UNMAP's job runs, after the writer.
+	 */
+	igt_describe("munmap of a private userptr waits for its asynchronous UNMAP's "
+		     "job, queued behind a job writing it.");
+	igt_subtest("private-async-unmap-busy") {
+		struct up_stats base = stats_now();
+		uint8_t *buf = anon(PAGE);
+		struct busy_chain b = { .c = NULL };
+		uint64_t released;
+		uint32_t h, s;
+		struct ctx c;
+
+		ctx_init(&c);
+		memset(buf, 0, PAGE);
+		h = up_private(c.fd, buf, PAGE, c.vm);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h, 0, UP_VA, PAGE, 0), 0);
+		vsvm_emit_spin(CS(&c), SEM_VA, 1);
+		vsvm_emit_fill(CS(&c), UP_VA, 0x5a5a5a5a, PAGE);
+		s = submit(&c, 0);
+		c.n = 0;
+		igt_assert_eq(vsvm_vm_bind_async(c.fd, c.vm, 0, 0, UP_VA, PAGE, 0, 0), 0);
+
+		b.c = &c;
+		igt_assert_eq(pthread_create(&b.thread, NULL, sem_later_main, &b), 0);
+		igt_assert_eq(munmap(buf, PAGE), 0);
+		released = vsvm_now_ns();
+		pthread_join(b.thread, NULL);
+		igt_assert_f(released > b.end_ns,
+			     "munmap of a private userptr returned before its asynchronous UNMAP's job ran (I1)\n");
+		igt_assert_eq(vsvm_wait_ms(c.fd, s, 20000), 0);
+		igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+		drmSyncobjDestroy(c.fd, s);
+		vsvm_gem_close(c.fd, h);
+		ctx_fini(&c);
 		finish(&base);
 	}
 

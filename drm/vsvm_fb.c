@@ -212,6 +212,16 @@ static int fb_check_obj(struct drm_device *drm, const struct drm_mode_fb_cmd2 *c
 			    end, obj->size);
 		return -EINVAL;
 	}
+	/*
+	 * A VM-private object belongs to its VM's jobs alone: it shares the
+	 * VM's reservation, which its invalidation does not wait on (only its
+	 * mappings' VMs), so a composition's fence there would not hold off
+	 * an invalidation (I1).  Like an export, a framebuffer is refused.
+	 */
+	if (vsvm_gem_vm_root(obj)) {
+		drm_dbg_kms(drm, "ADDFB2: handle %u is private to a VM\n", cmd->handles[0]);
+		return -EINVAL;
+	}
 	if (vsvm_gem_is_userptr(obj)) {
 		/* I7: only the owning address space hands its memory to the display. */
 		ret = vsvm_userptr_check_mm(to_vsvm_userptr(obj));
@@ -234,8 +244,8 @@ static int fb_check_obj(struct drm_device *drm, const struct drm_mode_fb_cmd2 *c
  * file does not have; -EINVAL for a format the display neither reads nor
  * writes back, a modifier other than linear, a pitch or an offset that is
  * not a multiple of the pixel size, an object smaller than the
- * framebuffer, or an object of another kind than those the display reads;
- * -EPERM for a userptr of another address space (I7); -ENOMEM.
+ * framebuffer, an object of another kind than those the display reads,
+ * or a VM-private userptr (%DRM_VSVM_GEM_EXT_VM_PRIVATE); -EPERM for a userptr of another address space (I7); -ENOMEM.
  */
 struct drm_framebuffer *vsvm_fb_create(struct drm_device *drm, struct drm_file *file,
 				       const struct drm_mode_fb_cmd2 *mode_cmd)

@@ -126,6 +126,10 @@
  * SUBTEST: addfb-other-file-handle
  * Description: ADDFB2 with a handle of another file gets -ENOENT.
  *
+ * SUBTEST: addfb-userptr-private
+ * Description: I1: ADDFB2 of a VM-private userptr is refused with -EINVAL (its
+ *		invalidation does not wait on its VM's reservation).
+ *
  * SUBTEST: addfb-userptr-other-mm
  * Description: I7: ADDFB2 of a userptr from a forked child (another address
  *		space) gets -EPERM.
@@ -2157,6 +2161,41 @@ static void test_addfb_userptr_other_mm(void)
 	munmap(mem, size);
 }
 
+/* A userptr private to @vm (uapi 1.9): its handle, asserted. */
+static uint32_t km_userptr_private(void *mem, uint64_t size, uint32_t vm)
+{
+	struct drm_vsvm_gem_ext_vm_private ext = {
+		.base.name = DRM_VSVM_GEM_EXT_VM_PRIVATE, .vm_id = vm,
+	};
+	struct drm_vsvm_gem_userptr u = {
+		.extensions = (uintptr_t)&ext, .addr = (uintptr_t)mem, .size = size,
+	};
+
+	do_ioctl(km.fd, DRM_IOCTL_VSVM_GEM_USERPTR, &u);
+	return u.handle;
+}
+
+static void test_addfb_userptr_private(void)
+{
+	uint32_t pitch = km.w * 4, handle, id;
+	uint64_t size = km_size(pitch, 0);
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct drm_vsvm_vm_destroy d = { 0 };
+
+	igt_assert(mem != MAP_FAILED);
+	d.vm_id = vsvm_vm_create(km.fd, 0);
+	handle = km_userptr_private(mem, size, d.vm_id);
+	/*
+	 * I1: a private userptr's invalidation does not wait on its VM's
+	 * reservation, where a composition would publish its fence.
+	 */
+	igt_assert_eq(km_addfb(km.fd, handle, km.w, km.h, pitch, 0, DRM_FORMAT_XRGB8888, 0,
+			       &id), -EINVAL);
+	vsvm_gem_close(km.fd, handle);
+	do_ioctl(km.fd, DRM_IOCTL_VSVM_VM_DESTROY, &d);
+	munmap(mem, size);
+}
+
 static void test_addfb_bad(void)
 {
 	uint32_t pitch = km.w * 4, w = km.w, h = km.h, bo, small, id;
@@ -2259,6 +2298,10 @@ static void kmsmem_subtests(void)
 		test_addfb_userptr_other_mm();
 
 	igt_describe("ADDFB2 with bad pitches, offsets, sizes, modifiers and formats.");
+	igt_describe("I1: ADDFB2 of a VM-private userptr is refused with -EINVAL.");
+	igt_subtest("addfb-userptr-private")
+		test_addfb_userptr_private();
+
 	igt_subtest("addfb-bad")
 		test_addfb_bad();
 

@@ -245,7 +245,8 @@ static int fb_check_obj(struct drm_device *drm, const struct drm_mode_fb_cmd2 *c
  * writes back, a modifier other than linear, a pitch or an offset that is
  * not a multiple of the pixel size, an object smaller than the
  * framebuffer, an object of another kind than those the display reads,
- * or a VM-private userptr (%DRM_VSVM_GEM_EXT_VM_PRIVATE); -EPERM for a userptr of another address space (I7); -ENOMEM.
+ * or a VM-private userptr (%DRM_VSVM_GEM_EXT_VM_PRIVATE); -EPERM for a
+ * userptr of another address space (I7); -ENOMEM.
  */
 struct drm_framebuffer *vsvm_fb_create(struct drm_device *drm, struct drm_file *file,
 				       const struct drm_mode_fb_cmd2 *mode_cmd)

@@ -754,6 +754,62 @@ static uint32_t up_private(int fd, void *addr, uint64_t size, uint32_t vm)
 	return h;
 }
 
+/*
+ * n userptrs (private to the VM or not) bound page by page: the first EXEC
+ * checks all n, the next none, and after MADV_DONTNEED of page k exactly
+ * one, whose STORE reaches the new page.
+ */
+static void exec_checks_invalidated_only(unsigned int n, unsigned int k, bool private)
+{
+	struct up_stats base = stats_now();
+	uint32_t *h = calloc(n, sizeof(*h));
+	uint8_t *buf = anon(n * PAGE);
+	long long checked;
+	struct ctx c;
+	unsigned int i;
+	uint32_t v;
+
+	igt_assert(h);
+	ctx_init(&c);
+	madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
+	memset(buf, 1, n * PAGE);
+	for (i = 0; i < n; i++) {
+		h[i] = private ? up_private(c.fd, buf + i * PAGE, PAGE, c.vm) :
+				 vsvm_gem_userptr(c.fd, buf + i * PAGE, PAGE, 0);
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
+					  PAGE, 0), 0);
+	}
+	checked = up_stat("exec_checked");
+	vsvm_emit_store32(CS(&c), UP_VA, 1);
+	igt_assert_eq(run(&c), 1);
+	igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
+
+	checked = up_stat("exec_checked");
+	vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
+	igt_assert_eq(run(&c), 1);
+	igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
+
+	igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
+	checked = up_stat("exec_checked");
+	vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
+	igt_assert_eq(run(&c), 1);
+	igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
+	memcpy(&v, buf + k * PAGE + 8, 4);
+	igt_assert_eq_u32(v, 0xbeef);
+	memcpy(&v, buf, 4);
+	igt_assert_eq_u32(v, 1);
+	memcpy(&v, buf + (n - 1) * PAGE, 4);
+	igt_assert_eq_u32(v, 2);
+	assert_bytes(buf + k * PAGE, 8, 0);
+
+	for (i = 0; i < n; i++)
+		vsvm_gem_close(c.fd, h[i]);
+	free(h);
+	ctx_fini(&c);
+	munmap(buf, n * PAGE);
+	finish(&base);
+}
+
 static void inject(const char *point)
 {
 	vsvm_require_knob(dbg_fd, "userptr_inject");
@@ -1783,55 +1839,8 @@ igt_main
 		     "after MAP, none on the next EXEC, and only the one that "
 		     "madvise(MADV_DONTNEED) invalidated after that; its STORE "
 		     "reaches the new page.");
-	igt_subtest("exec-invalidated-only") {
-		const unsigned int n = 256, k = 100;
-		struct up_stats base = stats_now();
-		uint32_t *h = calloc(n, sizeof(*h));
-		uint8_t *buf = anon(n * PAGE);
-		long long checked;
-		struct ctx c;
-		unsigned int i;
-		uint32_t v;
-
-		igt_assert(h);
-		ctx_init(&c);
-		madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
-		memset(buf, 1, n * PAGE);
-		for (i = 0; i < n; i++) {
-			h[i] = vsvm_gem_userptr(c.fd, buf + i * PAGE, PAGE, 0);
-			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
-						  PAGE, 0), 0);
-		}
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA, 1);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
-
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
-
-		igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
-		memcpy(&v, buf + k * PAGE + 8, 4);
-		igt_assert_eq_u32(v, 0xbeef);
-		memcpy(&v, buf, 4);
-		igt_assert_eq_u32(v, 1);
-		memcpy(&v, buf + (n - 1) * PAGE, 4);
-		igt_assert_eq_u32(v, 2);
-		assert_bytes(buf + k * PAGE, 8, 0);
-
-		for (i = 0; i < n; i++)
-			vsvm_gem_close(c.fd, h[i]);
-		free(h);
-		ctx_fini(&c);
-		munmap(buf, n * PAGE);
-		finish(&base);
-	}
+	igt_subtest("exec-invalidated-only")
+		exec_checks_invalidated_only(256, 100, false);
 
 	/* I3: the GPU follows the CPU to the zero-filled pages. */
 	igt_describe("madvise(MADV_DONTNEED) on part of a bound userptr: the next job "
@@ -3647,55 +3656,8 @@ igt_main
 	igt_describe("With 64 bound userptrs private to the VM, EXEC checks them once, "
 		     "then none, then only the one MADV_DONTNEED invalidated; its STORE "
 		     "reaches the new page.");
-	igt_subtest("private-exec-dontneed") {
-		const unsigned int n = 64, k = 40;
-		struct up_stats base = stats_now();
-		uint32_t *h = calloc(n, sizeof(*h));
-		uint8_t *buf = anon(n * PAGE);
-		long long checked;
-		struct ctx c;
-		unsigned int i;
-		uint32_t v;
-
-		igt_assert(h);
-		ctx_init(&c);
-		madvise(buf, n * PAGE, MADV_NOHUGEPAGE);
-		memset(buf, 1, n * PAGE);
-		for (i = 0; i < n; i++) {
-			h[i] = up_private(c.fd, buf + i * PAGE, PAGE, c.vm);
-			igt_assert_eq(vsvm_vm_map(c.fd, c.vm, h[i], 0, UP_VA + i * PAGE,
-						  PAGE, 0), 0);
-		}
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA, 1);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, n);
-
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA + (n - 1) * PAGE, 2);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, 0);
-
-		igt_assert_eq(madvise(buf + k * PAGE, PAGE, MADV_DONTNEED), 0);
-		checked = up_stat("exec_checked");
-		vsvm_emit_store32(CS(&c), UP_VA + k * PAGE + 8, 0xbeef);
-		igt_assert_eq(run(&c), 1);
-		igt_assert_eq_s64(up_stat("exec_checked") - checked, 1);
-		memcpy(&v, buf + k * PAGE + 8, 4);
-		igt_assert_eq_u32(v, 0xbeef);
-		memcpy(&v, buf, 4);
-		igt_assert_eq_u32(v, 1);
-		memcpy(&v, buf + (n - 1) * PAGE, 4);
-		igt_assert_eq_u32(v, 2);
-		assert_bytes(buf + k * PAGE, 8, 0);
-
-		for (i = 0; i < n; i++)
-			vsvm_gem_close(c.fd, h[i]);
-		free(h);
-		ctx_fini(&c);
-		munmap(buf, n * PAGE);
-		finish(&base);
-	}
+	igt_subtest("private-exec-dontneed")
+		exec_checks_invalidated_only(64, 40, true);
 
 	/*
 	 * I9 for private objects: the job's fence is in the VM's reservation,

@@ -419,30 +419,6 @@ static void *ufence_wait_thread(void *arg)
 	return NULL;
 }
 
-/* The first vgem device, or -1. */
-static int open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		drmVersionPtr v;
-		bool is_vgem;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		is_vgem = v && !strcmp(v->name, "vgem");
-		drmFreeVersion(v);
-		if (is_vgem)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* The other bound vsvm device than @name, in @other; false if none. */
 static bool other_dev(const char *name, char *other, size_t len)
 {
@@ -862,7 +838,7 @@ igt_main
 		igt_assert_eq(drmPrimeFDToHandle(ofd, dbuf, &imp), 0);
 		igt_assert_eq(vsvm_vm_map(ofd, oc.vm, imp, 0, DATA_VA + BO_SIZE, BO_SIZE, 0), 0);
 		/* ... and into vgem. */
-		vg = open_vgem();
+		vg = vsvm_open_vgem();
 		vimp = 0;
 		if (vg >= 0)
 			igt_assert_eq(drmPrimeFDToHandle(vg, dbuf, &vimp), 0);

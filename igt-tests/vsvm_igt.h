@@ -221,6 +221,30 @@ static inline uint32_t vsvm_vm_create(int fd, uint32_t flags)
 	return vm_id;
 }
 
+/* The first vgem device (a primary node), or -1. */
+static inline int vsvm_open_vgem(void)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		drmVersionPtr v;
+		bool is_vgem;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		is_vgem = v && !strcmp(v->name, "vgem");
+		drmFreeVersion(v);
+		if (is_vgem)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
 /* Maps [offset, offset + range) of @bo at @addr; returns 0 or -errno. */
 static inline int vsvm_vm_map(int fd, uint32_t vm, uint32_t bo, uint64_t offset,
 			      uint64_t addr, uint64_t range, uint32_t flags)

@@ -1849,30 +1849,6 @@ static void test_prime_move_notify(void)
 	km_check_dmachk();
 }
 
-/* The first vgem device, or -1. */
-static int km_open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		drmVersionPtr v;
-		bool is_vgem;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		is_vgem = v && !strcmp(v->name, "vgem");
-		drmFreeVersion(v);
-		if (is_vgem)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* Imports @dmabuf into the display's file and shows it with picture 1. */
 static void km_show_dmabuf(int dmabuf, uint32_t pitch, const char *what)
 {
@@ -1891,7 +1867,7 @@ static void test_vgem(void)
 {
 	struct drm_mode_create_dumb c = { .width = km.w, .height = km.h, .bpp = 32 };
 	struct drm_mode_map_dumb m = { 0 };
-	int vg = km_open_vgem(), dmabuf;
+	int vg = vsvm_open_vgem(), dmabuf;
 	void *p;
 
 	igt_require_f(vg >= 0, "no vgem\n");

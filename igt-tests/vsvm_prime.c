@@ -227,30 +227,6 @@ static void require_two_devices(void)
 	igt_require_f(dbg[1] >= 0, "needs a second vsvm device\n");
 }
 
-/* The first vgem device, or -1. */
-static int open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		drmVersionPtr v;
-		bool is_vgem;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		is_vgem = v && !strcmp(v->name, "vgem");
-		drmFreeVersion(v);
-		if (is_vgem)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* --- a file with a VM, a command buffer and a data BO ---------------------- */
 
 struct ctx {
@@ -991,7 +967,7 @@ igt_main
 		uint8_t *vmap;
 		int vg, dmabuf;
 
-		vg = open_vgem();
+		vg = vsvm_open_vgem();
 		igt_require_f(vg >= 0, "no vgem device\n");
 		ctx_init(&c, 0);
 		vh = vgem_create(vg, X_SIZE, &vmap);
@@ -1659,7 +1635,7 @@ igt_main
 
 		require_two_devices();
 		require_move_notify();
-		vg = open_vgem();
+		vg = vsvm_open_vgem();
 		igt_require_f(vg >= 0, "no vgem device\n");
 		b = base_now();
 		ctx_init(&a, 0);
@@ -2100,7 +2076,7 @@ igt_main
 		char go = 1;
 		pid_t child;
 
-		vg = open_vgem();
+		vg = vsvm_open_vgem();
 		igt_require_f(vg >= 0, "no vgem device\n");
 		b = base_now();
 		u0 = userptrs();
@@ -2125,7 +2101,7 @@ igt_main
 						     DRM_VSVM_USERPTR_PIN_LONGTERM);
 				dmabuf = prime_export(fd, h);
 				if (child_vgem) {
-					cvg = open_vgem();
+					cvg = vsvm_open_vgem();
 					igt_assert_fd(cvg);
 					prime_import(cvg, dmabuf);
 				}
@@ -2440,7 +2416,7 @@ igt_main
 
 		/* vgem and udmabuf, where the system has them. */
 		{
-			int vg = open_vgem();
+			int vg = vsvm_open_vgem();
 
 			if (vg >= 0) {
 				uint8_t *vmap;

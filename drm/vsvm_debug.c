@@ -46,6 +46,10 @@
  *	Breaks the I1 order in the next blockable userptr invalidation
  *	(vsvm_debug_i1_broken()).
  *
+ * ``migrate_break``
+ *	Makes the next SVM migration's copy job read source pages that the
+ *	migration did not DMA-map (vsvm_debug_migrate_break()).
+ *
  * ``dmachk_expect``
  *	While non-zero, the DMA checker counts what it catches without
  *	warning (&vsvm_dmachk.expect).
@@ -214,6 +218,21 @@ bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, boo
 	default:
 		return false;
 	}
+}
+
+/**
+ * vsvm_debug_migrate_break() - Whether a migration skips its source DMA map
+ * @vdev: The device.
+ *
+ * Takes debugfs ``migrate_break`` (one-shot): the migration asking leaves
+ * its source pages unmapped and gives the engine their physical addresses,
+ * so that a test sees the DMA checker stop the copy (I10).
+ *
+ * Return: true if the caller must break the rule now.
+ */
+bool vsvm_debug_migrate_break(struct vsvm_device *vdev)
+{
+	return READ_ONCE(vdev->debug.migrate_break) && xchg(&vdev->debug.migrate_break, 0);
 }
 
 static int userptr_inject_show(struct seq_file *m, void *data)
@@ -437,6 +456,7 @@ void vsvm_debug_register(struct vsvm_device *vdev)
 	debugfs_create_u32("engine_signal_delay_us", 0644, root, &vdev->debug.signal_delay_us);
 	debugfs_create_u32("dmachk_expect", 0644, root, &vdev->dmachk.expect);
 	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
+	debugfs_create_u32("migrate_break", 0644, root, &vdev->debug.migrate_break);
 	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);
 	debugfs_create_file("compose_bench", 0600, root, vdev, &compose_bench_fops);
 }

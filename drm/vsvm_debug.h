@@ -80,6 +80,12 @@ struct vsvm_debug {
 	 * then reaches freed pages, and the checker must stop it).
 	 */
 	u32 dmachk_break;
+	/**
+	 * @migrate_break: Debugfs ``migrate_break``, one-shot: 1 makes the
+	 * next migration job copy from source pages the migration did not
+	 * DMA-map (the DMA checker must stop it, and the pages stay).
+	 */
+	u32 migrate_break;
 };
 
 void vsvm_debug_init(struct vsvm_device *vdev);
@@ -91,6 +97,7 @@ void vsvm_debug_signal_delay(struct vsvm_device *vdev);
 bool vsvm_debug_engine_hooked(struct vsvm_device *vdev);
 bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, bool block,
 			  const struct vsvm_i1_steps *steps, bool *waited);
+bool vsvm_debug_migrate_break(struct vsvm_device *vdev);
 
 #else
 
@@ -122,6 +129,11 @@ static inline bool vsvm_debug_engine_hooked(struct vsvm_device *vdev)
 static inline bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up,
 					bool block, const struct vsvm_i1_steps *steps,
 					bool *waited)
+{
+	return false;
+}
+
+static inline bool vsvm_debug_migrate_break(struct vsvm_device *vdev)
 {
 	return false;
 }

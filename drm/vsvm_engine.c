@@ -181,11 +181,26 @@ struct eng {
 	bool park;
 };
 
+/*
+ * Maps the byte at DMA address @dma of @vdev for an engine access, or
+ * returns NULL if the DMA checker refuses it.
+ */
+static void *eng_map_dma(struct vsvm_device *vdev, u64 dma, bool write)
+{
+	phys_addr_t phys;
+
+	/* I1, I10: the DMA checker vets the page before it is touched. */
+	if (!vsvm_dmachk_access(&vdev->dmachk, dma & PAGE_MASK, write))
+		return NULL;
+	phys = dma_to_phys(vdev->drm.dev, dma);
+	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
+}
+
 /* Maps the byte at @va for an access inside a TLB access section. */
 static void *eng_map(struct eng *e, u64 va, bool write)
 {
 	struct vsvm_vm *vm = e->vm;
-	phys_addr_t phys;
+	void *p;
 	u64 dma;
 	int ret;
 
@@ -197,15 +212,13 @@ static void *eng_map(struct eng *e, u64 va, bool write)
 		e->reason = ret == -EACCES ? DRM_VSVM_FAULT_READ_ONLY : DRM_VSVM_FAULT_NOT_PRESENT;
 		return NULL;
 	}
-	/* I1, I10: the DMA checker vets the page before it is touched. */
-	if (!vsvm_dmachk_access(&vm->vdev->dmachk, dma & PAGE_MASK, write)) {
+	p = eng_map_dma(vm->vdev, dma, write);
+	if (!p) {
 		e->fault_addr = va;
 		e->fault_write = write;
 		e->reason = DRM_VSVM_FAULT_NOT_PRESENT;
-		return NULL;
 	}
-	phys = dma_to_phys(vm->vdev->drm.dev, dma);
-	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
+	return p;
 }
 
 /*
@@ -632,6 +645,56 @@ int vsvm_job_write_user_fence(struct vsvm_engine_job *job)
 }
 
 /**
+ * vsvm_engine_migrate() - Run a migration job: copy its pages
+ * @job: The job, of the device's migration queue (&vsvm_engine_job.migrate).
+ *
+ * Copies page after page from &vsvm_migrate_pages.src to
+ * &vsvm_migrate_pages.dst (or zeroes the destination of a
+ * %VSVM_MIGRATE_ZERO source), reaching each page through its DMA address
+ * and the DMA checker, as a COPY does (I10): a page the migration did not
+ * DMA-map is a checker violation and stops the job.  Counts its progress
+ * in &vsvm_migrate_pages.done.  Runs in the fence-signalling section of
+ * the engine thread (I2): it neither allocates nor takes a lock of the
+ * memory-management core.  Between pages, it is at a preemption point.
+ *
+ * Return: 0 once every page is copied, -EFAULT if the checker refused a
+ * page, -ETIMEDOUT if the job was killed (its timeout).
+ */
+int vsvm_engine_migrate(struct vsvm_engine_job *job)
+{
+	struct vsvm_migrate_pages *mp = job->migrate;
+	struct vsvm_device *vdev = job->vdev;
+
+	while (mp->done < mp->npages) {
+		unsigned long i = mp->done;
+		void *d, *s;
+
+		d = eng_map_dma(vdev, mp->dst[i], true);
+		if (!d)
+			return -EFAULT;
+		if (mp->src[i] == VSVM_MIGRATE_ZERO) {
+			memset(d, 0, PAGE_SIZE);
+		} else {
+			s = eng_map_dma(vdev, mp->src[i], false);
+			if (!s) {
+				kunmap_local(d);
+				return -EFAULT;
+			}
+			memcpy(d, s, PAGE_SIZE);
+			kunmap_local(s);
+		}
+		kunmap_local(d);
+		mp->done++;
+		/* Not job_killed(): the removal's evictions run after the unplug. */
+		vsvm_hw_preempt_point(job->hw);
+		if (atomic_read(&job->killed))
+			return -ETIMEDOUT;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
  * vsvm_engine_run() - Run a job's command stream, or go on with it
  * @job: The job, resumed at &vsvm_engine_job.resume if a fault parked it.
  *
@@ -653,6 +716,8 @@ int vsvm_engine_run(struct vsvm_engine_job *job)
 	unsigned int ran = 0;
 	int ret = 0;
 
+	if (job->migrate)
+		return vsvm_engine_migrate(job);
 	if (job->prefetch) {
 		if (r->prefetched)
 			return r->ret;

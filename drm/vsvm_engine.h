@@ -94,12 +94,38 @@ struct vsvm_engine_resume {
 #define VSVM_ENGINE_INLINE_CMDS	32
 
 /**
+ * VSVM_MIGRATE_ZERO - &vsvm_migrate_pages.src of a page the copy zeroes
+ *
+ * A page migrated to VRAM that the process never touched has no source:
+ * the engine writes zeros to its destination instead.
+ */
+#define VSVM_MIGRATE_ZERO	(~0ull)
+
+/**
+ * struct vsvm_migrate_pages - What a migration job copies (see vsvm_migrate.c)
+ *
+ * Every address was DMA-mapped before the job was pushed and stays mapped
+ * until its fence has signalled; the engine reaches each page through the
+ * DMA checker, as a COPY does.
+ */
+struct vsvm_migrate_pages {
+	/** @src: DMA address of each source page, or %VSVM_MIGRATE_ZERO. */
+	u64 *src;
+	/** @dst: DMA address of each destination page. */
+	u64 *dst;
+	/** @npages: Entries of @src and @dst. */
+	unsigned long npages;
+	/** @done: Pages copied so far, in order: the engine's progress. */
+	unsigned long done;
+};
+
+/**
  * struct vsvm_engine_job - What the engine needs to run one job
  */
 struct vsvm_engine_job {
 	/** @vdev: The device, for fault records. */
 	struct vsvm_device *vdev;
-	/** @vm: The VM the job's addresses live in. */
+	/** @vm: The VM the job's addresses live in; NULL for a migration job. */
 	struct vsvm_vm *vm;
 	/** @queue: The hardware queue running it. */
 	u32 queue;
@@ -123,6 +149,12 @@ struct vsvm_engine_job {
 	 * killed) and goes to the engine only to write its user fence.
 	 */
 	bool skip;
+	/**
+	 * @migrate: A migration job of the device's migration queue (see
+	 * vsvm_migrate.c): the pages to copy, by DMA address; NULL for other
+	 * jobs.
+	 */
+	struct vsvm_migrate_pages *migrate;
 	/** @ufence: Whether the job writes a user fence when it ends. */
 	bool ufence;
 	/**
@@ -143,6 +175,7 @@ struct vsvm_engine_job {
 };
 
 int vsvm_engine_run(struct vsvm_engine_job *job);
+int vsvm_engine_migrate(struct vsvm_engine_job *job);
 void vsvm_fill_pattern(u8 *d, u32 pattern, u64 off, size_t n);
 int vsvm_engine_prefetch(struct vsvm_engine_job *job);
 int vsvm_job_write_user_fence(struct vsvm_engine_job *job);

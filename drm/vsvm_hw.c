@@ -159,8 +159,8 @@ static int hw_exec(struct vsvm_job *job)
 		err = r->ret;	/* only the user fence was left */
 	else if (job->eng.skip)
 		err = 0;	/* the scheduler fence has the error already */
-	else if (drm_dev_is_unplugged(&vdev->drm))
-		err = -ENODEV;	/* I8: nothing runs after the unplug */
+	else if (drm_dev_is_unplugged(&vdev->drm) && !job->eng.migrate)
+		err = -ENODEV;	/* I8: nothing runs after the unplug but migrations */
 	else if (atomic_read(&job->eng.killed))
 		err = -ETIMEDOUT;
 	else if (READ_ONCE(job->ctx->banned))
@@ -177,7 +177,15 @@ static int hw_exec(struct vsvm_job *job)
 static void hw_account(struct vsvm_job *job, u64 ns)
 {
 	atomic64_add(ns, &job->q->busy_ns);
-	atomic64_add(ns, &job->eng.vm->busy_ns[job->q->index]);
+	/* A migration job has no VM. */
+	if (job->eng.vm)
+		atomic64_add(ns, &job->eng.vm->busy_ns[job->q->index]);
+}
+
+/* The DRM client of a job, for its trace events: 0 for a migration job. */
+static u64 hw_client(struct vsvm_job *job)
+{
+	return job->eng.vm ? job->eng.vm->client_id : 0;
 }
 
 /*
@@ -198,7 +206,7 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	u64 start;
 	int err;
 
-	if (job->eng.vm->svm || job->eng.ufence || job->eng.skip ||
+	if (!job->eng.vm || job->eng.vm->svm || job->eng.ufence || job->eng.skip ||
 	    vsvm_debug_engine_hooked(q->vdev))
 		return false;
 	spin_lock(&hw->lock);
@@ -215,7 +223,7 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 
 	/* I2: the fence-signalling path, as on the engine thread. */
 	cookie = dma_fence_begin_signalling();
-	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
+	trace_vsvm_job_exec(q->vdev->index, hw_client(job), q->index, seqno);
 	job->exec_traced = true;
 	start = ktime_get_ns();
 	job->eng.short_only = true;
@@ -231,7 +239,7 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	}
 	job->eng.resume.ended = true;
 	job->eng.resume.ret = err;
-	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err,
+	trace_vsvm_job_done(q->vdev->index, hw_client(job), q->index, seqno, err,
 			    ktime_get_ns() - start);
 	atomic64_inc(&q->jobs);
 	spin_lock(&hw->lock);
@@ -407,9 +415,12 @@ bool vsvm_hw_hung(struct vsvm_hw *hw, u64 timeout_ns, bool kill, u32 *vm_id)
 		hung = true;
 		if (kill) {
 			hung = !atomic_xchg(&job->eng.killed, 1);
-			if (hung) {
+			/* The migration queue's context is never banned. */
+			if (hung && job->eng.vm) {
 				WRITE_ONCE(job->ctx->banned, true);
 				*vm_id = job->eng.vm->id;
+			} else if (hung) {
+				*vm_id = 0;
 			}
 		}
 	}
@@ -449,19 +460,20 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 	struct vsvm_queue *q = job->q;
 	struct dma_fence *fence;
 	u64 seqno = job->base.s_fence->finished.seqno;
-	bool cookie = false, svm = job->eng.vm->svm;
+	bool cookie = false, svm = job->eng.vm && job->eng.vm->svm;
 	u64 start, ns;
 	int err;
 
 	/* A replay resumes where the fault stopped the job. */
 	if (job->fault.resolved_ns)
 		vsvm_fault_replayed(job);
-	else if (!job->exec_traced)
+	else if (!job->exec_traced && !job->eng.migrate)
 		/*
 		 * Injection: the job's entries are written and it has not
 		 * started.  A job whose first commands ran in run_job has
 		 * started: the point does not stall it, even if a test armed it
-		 * after run_job checked vsvm_debug_engine_hooked().
+		 * after run_job checked vsvm_debug_engine_hooked().  A
+		 * migration job never takes a point armed for a user's job.
 		 */
 		vsvm_inject(q->vdev, VSVM_INJECT_JOB_START);
 
@@ -473,7 +485,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		cookie = dma_fence_begin_signalling();
 	/* A job that began in run_job had its event there. */
 	if (!job->exec_traced)
-		trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
+		trace_vsvm_job_exec(q->vdev->index, hw_client(job), q->index, seqno);
 	start = ktime_get_ns();
 	err = hw_exec(job);
 	if (err != -EAGAIN) {
@@ -497,7 +509,7 @@ static void hw_run(struct vsvm_hw *hw, struct vsvm_job *job)
 		r->ended = true;
 	}
 	err = r->ret;
-	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err, ns);
+	trace_vsvm_job_done(q->vdev->index, hw_client(job), q->index, seqno, err, ns);
 	atomic64_inc(&q->jobs);
 
 	/* The job may be freed once its fence signals: off the ring first. */

@@ -3,6 +3,8 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
@@ -41,13 +43,30 @@
  *   migrate_device_range(), which only try-locks the pages) and at the
  *   device's removal.
  *
- * The copy is a CPU copy, made where the migration runs, rather than an
- * engine job: migrate_to_ram runs in the faulting CPU thread with the
- * mmap lock and the page locked, and an engine job would queue behind
- * jobs that may be parked on faults of the same address space, which
- * wait for that lock; the engine reaches VRAM through its backing pages,
- * which are system pages, so a job would copy exactly as the CPU does.
- * The copy time is counted apart (``device_copy``).
+ * The copy is an engine job, like any other, on the device's migration
+ * queue (&vsvm_vram.migq, made with the VRAM: vsvm_migq_create() in
+ * vsvm_sched.c), as Xe's migrate engine copies: a ring of its own, with
+ * its own scheduler, engine thread and submission context at kernel
+ * priority, which runs nothing but migration copies.  Its jobs thus never
+ * queue behind a user's job, and above all not behind one parked on a
+ * fault of the address space being migrated, whose resolution may wait
+ * for the mmap lock or the page lock that the migrating thread holds.
+ * migrate_copy() builds the job from the pages collected: every source
+ * and destination page is DMA-mapped (and recorded by the DMA checker,
+ * sources read-only) before the job is pushed, and everything else the
+ * job needs is allocated then too; the engine copies page by page through
+ * the DMA addresses, each access vetted by the DMA checker as a COPY's is
+ * (vsvm_engine_migrate(), I10), in the fence-signalling section of its
+ * thread (I2); the migrating thread waits for the job's fence, and only
+ * then are the pages unmapped.  The wait is bounded by the queue's
+ * timeout, after which the scheduler kills the job.  A job that fails
+ * (the checker refused a page, or it was killed) leaves the pages it did
+ * not copy where they were: their destinations are given back and their
+ * entries cleared, so that migrate_vma_pages() does not move them; a CPU
+ * fault on such a page faults again.  The copy time counted
+ * (``device_copy``) is the job's, from its push to its fence.  The
+ * migration queue lives until the VRAM is empty: the removal's evictions
+ * run on it after the unplug (I8).
  *
  * Pages the kernel cannot move stay where they are, and are mapped there:
  * pages of file and shared mappings (migrate_vma moves only anonymous
@@ -57,6 +76,135 @@
 
 /* A chunk's worth of migrate pfns: 2 MiB in base pages. */
 #define MIGRATE_MAX_PAGES	(SZ_2M >> PAGE_SHIFT)
+
+/* DMA-maps one page of a migration job, for the engine and its checker. */
+static int migrate_map(struct vsvm_device *vdev, struct vsvm_migrate_pages *mp,
+		       struct page *page, enum dma_data_direction dir, u64 *dma)
+{
+	struct device *dev = vdev->drm.dev;
+	dma_addr_t addr;
+
+	addr = dma_map_page(dev, page, 0, PAGE_SIZE, dir);
+	if (dma_mapping_error(dev, addr))
+		return -EFAULT;
+	if (vsvm_dmachk_map(&vdev->dmachk, mp, addr, PAGE_SIZE, dir == DMA_TO_DEVICE)) {
+		dma_unmap_page(dev, addr, PAGE_SIZE, dir);
+		return -ENOMEM;
+	}
+	*dma = addr;
+	return 0;
+}
+
+static void migrate_unmap(struct vsvm_device *vdev, struct vsvm_migrate_pages *mp, u64 dma,
+			  enum dma_data_direction dir)
+{
+	vsvm_dmachk_unmap(&vdev->dmachk, mp, dma, PAGE_SIZE, false);
+	dma_unmap_page(vdev->drm.dev, dma, PAGE_SIZE, dir);
+}
+
+/* Gives back the destination page of entry @i, which then stays put. */
+static void migrate_drop_dst(unsigned long *dst, unsigned long i)
+{
+	struct page *page = migrate_pfn_to_page(dst[i]);
+
+	unlock_page(page);
+	put_page(page);
+	dst[i] = 0;
+}
+
+/**
+ * migrate_copy() - Copy a migration's pages with a job of the migration queue
+ * @vram: The device's VRAM, whose migration queue runs the job.
+ * @src: The sources' migrate pfns, as migrate_vma_setup() or
+ *       migrate_device_range() collected them.
+ * @dst: The destinations' migrate pfns, locked pages the caller took, or 0
+ *       for entries that do not move.  Entries whose copy was not done
+ *       have their page given back and are cleared: migrate_vma_pages()
+ *       unsets %MIGRATE_PFN_MIGRATE for them, and they stay where they are.
+ * @n: Entries of @src and @dst.
+ * @to_vram: The destinations are VRAM pages, whose data is in their
+ *           backing pages; else the sources are.
+ *
+ * Builds one job (see the DOC): every page DMA-mapped before it is pushed,
+ * unmapped once its fence has signalled; waits for it.
+ *
+ * Return: the job's time, from its push to its fence's signal, in ns.
+ */
+static u64 migrate_copy(struct vsvm_vram *vram, const unsigned long *src, unsigned long *dst,
+			unsigned long n, bool to_vram)
+{
+	struct vsvm_device *vdev = vram->vdev;
+	struct vsvm_migrate_pages mp = {};
+	unsigned long *idx = NULL, i, k, cnt = 0;
+	bool brk;
+	u64 ns = 0;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		cnt += !!dst[i];
+	if (!cnt)
+		return 0;
+	mp.src = kvcalloc(cnt, sizeof(*mp.src), GFP_KERNEL);
+	mp.dst = kvcalloc(cnt, sizeof(*mp.dst), GFP_KERNEL);
+	idx = kvcalloc(cnt, sizeof(*idx), GFP_KERNEL);
+	if (!mp.src || !mp.dst || !idx) {
+		for (i = 0; i < n; i++)
+			if (dst[i])
+				migrate_drop_dst(dst, i);
+		goto out;
+	}
+
+	/* Test knob: break I10, and watch the DMA checker stop the copy. */
+	brk = vsvm_debug_migrate_break(vdev);
+	for (i = 0; i < n; i++) {
+		struct page *spage = migrate_pfn_to_page(src[i]);
+		struct page *dpage = migrate_pfn_to_page(dst[i]);
+
+		if (!dst[i])
+			continue;
+		if (to_vram)
+			dpage = dpage->zone_device_data;
+		else
+			spage = spage->zone_device_data;
+		k = mp.npages;
+		if (migrate_map(vdev, &mp, dpage, DMA_FROM_DEVICE, &mp.dst[k])) {
+			migrate_drop_dst(dst, i);
+			continue;
+		}
+		if (!spage) {
+			mp.src[k] = VSVM_MIGRATE_ZERO;
+		} else if (brk) {
+			mp.src[k] = phys_to_dma(vdev->drm.dev, page_to_phys(spage));
+		} else if (migrate_map(vdev, &mp, spage, DMA_TO_DEVICE, &mp.src[k])) {
+			migrate_unmap(vdev, &mp, mp.dst[k], DMA_FROM_DEVICE);
+			migrate_drop_dst(dst, i);
+			continue;
+		}
+		idx[k] = i;
+		mp.npages++;
+	}
+	if (!mp.npages)
+		goto out;
+
+	ret = vsvm_migq_run(vram->migq, &mp, &ns);
+	if (ret)
+		drm_dbg(&vdev->drm, "SVM: migration job: %d after %lu of %lu pages: they stay\n",
+			ret, mp.done, mp.npages);
+
+	/* The fence has signalled: no access of the job is left. */
+	for (k = 0; k < mp.npages; k++) {
+		migrate_unmap(vdev, &mp, mp.dst[k], DMA_FROM_DEVICE);
+		if (mp.src[k] != VSVM_MIGRATE_ZERO && !brk)
+			migrate_unmap(vdev, &mp, mp.src[k], DMA_TO_DEVICE);
+		if (k >= mp.done)
+			migrate_drop_dst(dst, idx[k]);
+	}
+out:
+	kvfree(idx);
+	kvfree(mp.dst);
+	kvfree(mp.src);
+	return ns;
+}
 
 /**
  * vsvm_migrate_evict() - Move VRAM pages in use back to system memory
@@ -97,10 +245,10 @@ unsigned long vsvm_migrate_evict(struct vsvm_vram *vram, unsigned long nr)
 			if (!dpage)
 				continue;
 			lock_page(dpage);
-			copy_highpage(dpage, spage->zone_device_data);
 			dst[i] = migrate_pfn(page_to_pfn(dpage)) |
 				 (src[i] & MIGRATE_PFN_WRITE);
 		}
+		migrate_copy(vram, src, dst, n, false);
 		migrate_device_pages(src, dst, n);
 		for (i = 0; i < n; i++) {
 			if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
@@ -138,7 +286,6 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vm_area_struct *vma,
 	struct migrate_vma args = {};
 	unsigned long *src, *dst;
 	long moved = 0;
-	u64 t0;
 	int ret;
 
 	*copy_ns = 0;
@@ -168,7 +315,6 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vm_area_struct *vma,
 			start, end, ret);
 		goto out;
 	}
-	t0 = ktime_get_ns();
 	for (i = 0; i < n && args.cpages; i++) {
 		struct page *spage = migrate_pfn_to_page(src[i]), *dpage;
 
@@ -179,15 +325,11 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vm_area_struct *vma,
 			atomic64_inc(&vram->alloc_failures);
 			continue;
 		}
-		if (spage)
-			copy_highpage(dpage->zone_device_data, spage);
-		else
-			clear_highpage(dpage->zone_device_data);
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
 		if ((src[i] & MIGRATE_PFN_WRITE) || (!spage && (vma->vm_flags & VM_WRITE)))
 			dst[i] |= MIGRATE_PFN_WRITE;
 	}
-	*copy_ns = ktime_get_ns() - t0;
+	*copy_ns = migrate_copy(vram, src, dst, n, true);
 	migrate_vma_pages(&args);
 	for (i = 0; i < n; i++) {
 		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
@@ -247,9 +389,9 @@ static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
 			continue;
 		}
 		lock_page(dpage);
-		copy_highpage(dpage, spage->zone_device_data);
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) | (src[i] & MIGRATE_PFN_WRITE);
 	}
+	migrate_copy(vram, src, dst, n, false);
 	migrate_vma_pages(&args);
 	for (i = 0; i < n; i++) {
 		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))

@@ -124,7 +124,7 @@ static struct dma_fence *vsvm_run_job(struct drm_sched_job *sched_job)
 		job->eng.skip = true;
 	}
 
-	trace_vsvm_job_run(q->vdev->index, job->eng.vm->client_id, q->index,
+	trace_vsvm_job_run(q->vdev->index, job->eng.vm ? job->eng.vm->client_id : 0, q->index,
 			   sched_job->s_fence->finished.seqno);
 	return vsvm_hw_submit(job->eng.hw, job);
 }
@@ -204,7 +204,9 @@ static void vsvm_job_free(struct vsvm_job *job)
 	/* Long-running mode: teardown waits for this, not for a fence. */
 	if (job->lr && atomic_dec_and_test(&vm->lr_jobs))
 		wake_up_var(&vm->lr_jobs);
-	vsvm_vm_put(vm);
+	/* A migration job has no VM. */
+	if (vm)
+		vsvm_vm_put(vm);
 	kfree(job);
 }
 
@@ -765,6 +767,143 @@ err_unlock:
 	mutex_unlock(&vm->lock);
 err_vm:
 	vsvm_out_syncs_release(&syncs);
+err_job:
+	vsvm_job_free(job);
+	return ret;
+}
+
+/**
+ * vsvm_migq_create() - Make a device's migration queue
+ * @vdev: The device, with VRAM, being probed.
+ *
+ * Return: the queue, or an ERR_PTR(): -ENOMEM, or an error of the engine
+ * thread's or the scheduler's creation.
+ */
+struct vsvm_migq *vsvm_migq_create(struct vsvm_device *vdev)
+{
+	struct drm_sched_init_args args = {
+		.ops = &vsvm_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		/* A copy never waits: one ring, as a user queue's. */
+		.credit_limit = VSVM_HW_RING_JOBS,
+		.timeout = msecs_to_jiffies(vdev->job_timeout_ms),
+		.dev = vdev->drm.dev,
+	};
+	struct drm_gpu_scheduler *sched;
+	struct vsvm_migq *mq;
+	int ret;
+
+	mq = kzalloc(sizeof(*mq), GFP_KERNEL);
+	if (!mq)
+		return ERR_PTR(-ENOMEM);
+	mq->q.vdev = vdev;
+	mq->q.index = VSVM_MIGQ_INDEX;
+	mutex_init(&mq->lock);
+	snprintf(mq->q.name, sizeof(mq->q.name), "vsvm%u-migrate", vdev->index);
+	/* I2: the fence-signalling path runs on it, as on the submit queue. */
+	mq->wq = alloc_ordered_workqueue("%s", WQ_HIGHPRI | WQ_MEM_RECLAIM, mq->q.name);
+	if (!mq->wq) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	args.submit_wq = mq->wq;
+	ret = ring_init(&mq->q.sched, &mq->q.hw, &args, mq->q.name);
+	if (ret)
+		goto err_wq;
+	sched = &mq->q.sched;
+	ret = drm_sched_entity_init(&mq->ctx.entity, DRM_SCHED_PRIORITY_KERNEL, &sched, 1, NULL);
+	if (ret)
+		goto err_ring;
+	mq->ctx.fence_ctx = dma_fence_context_alloc(1);
+	mq->ctx.ready = true;
+	return mq;
+
+err_ring:
+	ring_fini(&mq->q.sched, &mq->q.hw);
+err_wq:
+	destroy_workqueue(mq->wq);
+err_free:
+	mutex_destroy(&mq->lock);
+	kfree(mq);
+	return ERR_PTR(ret);
+}
+
+/**
+ * vsvm_migq_destroy() - Tear a device's migration queue down
+ * @mq: The queue, or NULL; no migration may start any more (the device's
+ *      VRAM is empty and going).
+ */
+void vsvm_migq_destroy(struct vsvm_migq *mq)
+{
+	if (!mq)
+		return;
+	vsvm_ctx_fini(&mq->ctx);
+	vsvm_sched_drain(mq->q.vdev, &mq->q.sched);
+	ring_fini(&mq->q.sched, &mq->q.hw);
+	destroy_workqueue(mq->wq);
+	mutex_destroy(&mq->lock);
+	kfree(mq);
+}
+
+/**
+ * vsvm_migq_run() - Copy pages with a job on the migration queue, and wait
+ * @mq: The device's migration queue.
+ * @mp: The pages, DMA-mapped, with &vsvm_migrate_pages.done zero; the
+ *      caller keeps them mapped until this returns.
+ * @ns: Out: the job's time from its push to its fence's signal.
+ *
+ * Everything the job needs is allocated before it is pushed; its run
+ * allocates nothing (vsvm_engine_migrate(), I2).  The wait is bounded by
+ * the queue's timeout: a job that runs longer is killed by the
+ * scheduler's timeout handler (vsvm_timedout_job()) and ends at its next
+ * page.  &vsvm_migrate_pages.done then says which pages were copied.
+ *
+ * Return: 0 if every page was copied; -ENOMEM before the push; the job's
+ * error: -EFAULT (the DMA checker refused a page), -ETIMEDOUT (killed).
+ */
+int vsvm_migq_run(struct vsvm_migq *mq, struct vsvm_migrate_pages *mp, u64 *ns)
+{
+	struct vsvm_device *vdev = mq->q.vdev;
+	struct dma_fence *fence;
+	struct vsvm_job *job;
+	u64 t0;
+	int ret;
+
+	*ns = 0;
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	job->eng = (struct vsvm_engine_job){
+		.vdev = vdev, .queue = mq->q.index, .hw = &mq->q.hw, .migrate = mp,
+	};
+	job->eng.resume.spurious_addr = U64_MAX;
+	vsvm_fault_init(&job->fault);
+	job->q = &mq->q;
+	job->ctx = &mq->ctx;
+	job->hw_fence = vsvm_hw_fence_alloc();
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
+	ret = drm_sched_job_init(&job->base, &mq->ctx.entity, 1, NULL, 0);
+	if (ret)
+		goto err_job;
+
+	mutex_lock(&mq->lock);
+	drm_sched_job_arm(&job->base);
+	fence = dma_fence_get(&job->base.s_fence->finished);
+	t0 = ktime_get_ns();
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&mq->lock);
+
+	dma_fence_wait(fence, false);
+	*ns = ktime_get_ns() - t0;
+	ret = fence->error;
+	dma_fence_put(fence);
+	atomic64_inc(ret ? &mq->failed : &mq->jobs);
+	atomic64_add(mp->done, &mq->pages);
+	return ret;
+
 err_job:
 	vsvm_job_free(job);
 	return ret;

@@ -123,6 +123,40 @@ struct vsvm_job {
 };
 
 /**
+ * VSVM_MIGQ_INDEX - The queue number of a device's migration queue, after
+ * the hardware queues' (in trace events and log lines).
+ */
+#define VSVM_MIGQ_INDEX		VSVM_MAX_QUEUES
+
+/**
+ * struct vsvm_migq - A device's kernel migration queue (see vsvm_migrate.c)
+ *
+ * A ring of its own, with its own scheduler, engine thread and submission
+ * context at kernel priority, running only the copies of SVM migrations:
+ * no user job is ever queued on it, so a copy never waits behind a job
+ * parked on a fault.
+ */
+struct vsvm_migq {
+	/**
+	 * @q: The queue: only its &vsvm_queue.sched and &vsvm_queue.hw are
+	 * set up.
+	 */
+	struct vsvm_queue q;
+	/** @ctx: The one submission context, at kernel priority. */
+	struct vsvm_ctx ctx;
+	/** @wq: The scheduler's run_job and free_job work. */
+	struct workqueue_struct *wq;
+	/** @lock: Serialises arming and pushing jobs (their order on @ctx). */
+	struct mutex lock;
+	/** @jobs: Migration jobs that copied all their pages. */
+	atomic64_t jobs;
+	/** @failed: Migration jobs that ended with an error. */
+	atomic64_t failed;
+	/** @pages: Pages the migration jobs copied. */
+	atomic64_t pages;
+};
+
+/**
  * struct vsvm_ufence - A user fence a job writes when it ends
  */
 struct vsvm_ufence {
@@ -160,6 +194,9 @@ void vsvm_queues_cancel(struct vsvm_device *vdev);
 void vsvm_queues_drain(struct vsvm_device *vdev);
 void vsvm_sched_drain(struct vsvm_device *vdev, struct drm_gpu_scheduler *sched);
 void vsvm_ctx_fini(struct vsvm_ctx *ctx);
+struct vsvm_migq *vsvm_migq_create(struct vsvm_device *vdev);
+void vsvm_migq_destroy(struct vsvm_migq *mq);
+int vsvm_migq_run(struct vsvm_migq *mq, struct vsvm_migrate_pages *mp, u64 *ns);
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size, const enum vsvm_svm_loc *prefetch,
 	      const struct drm_vsvm_sync *in, u32 num_in,

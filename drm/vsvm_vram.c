@@ -43,9 +43,14 @@
  * memory a base page at a time (migrate_vma has no compound device pages
  * there; a THP is split when collected), so a 2 MiB chunk is 512 pages.
  *
+ * The device's migration queue (&vsvm_vram.migq, see vsvm_migrate.c) is
+ * made with the VRAM and goes with it: a device without VRAM has none.
+ *
  * The device's removal (and so the module's unload) first evicts every
- * page in use back to system memory (vsvm_migrate_evict()); then
- * memunmap_pages() finds no page left and the range is given back.
+ * page in use back to system memory (vsvm_migrate_evict(), whose copies
+ * the migration queue still runs after the unplug, I8); then
+ * memunmap_pages() finds no page left and the range is given back, and
+ * the migration queue is torn down.
  *
  * Statistics are in debugfs ``vsvm_vram`` and QUERY (%DRM_VSVM_QUERY_VRAM).
  */
@@ -171,10 +176,15 @@ int vsvm_vram_init(struct vsvm_device *vdev, u32 size_mb)
 	vram->pagemap.nr_range = 1;
 	vram->pagemap.ops = &vram_pagemap_ops;
 	vram->pagemap.owner = vdev;
+	vram->migq = vsvm_migq_create(vdev);
+	if (IS_ERR(vram->migq)) {
+		ret = PTR_ERR(vram->migq);
+		goto err_release;
+	}
 	ptr = memremap_pages(&vram->pagemap, dev_to_node(vdev->drm.dev));
 	if (IS_ERR(ptr)) {
 		ret = PTR_ERR(ptr);
-		goto err_release;
+		goto err_migq;
 	}
 	/*
 	 * The range is whole memory sections (128 MiB on x86-64): only its
@@ -191,6 +201,8 @@ int vsvm_vram_init(struct vsvm_device *vdev, u32 size_mb)
 	vdev->vram = vram;
 	return 0;
 
+err_migq:
+	vsvm_migq_destroy(vram->migq);
 err_release:
 	release_mem_region(vram->res->start, resource_size(vram->res));
 err_free:
@@ -218,6 +230,7 @@ void vsvm_vram_fini(struct vsvm_device *vdev)
 	}
 	memunmap_pages(&vram->pagemap);
 	release_mem_region(vram->res->start, resource_size(vram->res));
+	vsvm_migq_destroy(vram->migq);
 	vdev->vram = NULL;
 	kfree(vram);
 }
@@ -279,6 +292,15 @@ void vsvm_vram_debugfs_show(struct vsvm_device *vdev, struct seq_file *m)
 	seq_printf(m, "evictions: %llu\n", q.evictions);
 	seq_printf(m, "alloc_failures: %lld\n",
 		   vdev->vram ? (long long)atomic64_read(&vdev->vram->alloc_failures) : 0);
+	if (vdev->vram) {
+		struct vsvm_migq *mq = vdev->vram->migq;
+
+		seq_printf(m, "migrate_jobs: %lld\n", (long long)atomic64_read(&mq->jobs));
+		seq_printf(m, "migrate_jobs_failed: %lld\n",
+			   (long long)atomic64_read(&mq->failed));
+		seq_printf(m, "migrate_job_pages: %lld\n",
+			   (long long)atomic64_read(&mq->pages));
+	}
 	for (i = 0; i < VSVM_SVM_CHUNK_SIZES; i++) {
 		seq_printf(m, "svm_%s_migrate_count: %llu\n", names[i], q.chunks[i].migrations);
 		seq_printf(m, "svm_%s_get_pages_us: %llu\n", names[i], q.chunks[i].get_pages_us);

@@ -16,6 +16,7 @@ struct drm_vsvm_query_vram;
 struct page;
 struct seq_file;
 struct vsvm_device;
+struct vsvm_migq;
 
 /**
  * struct vsvm_vram_stats - Migration statistics of one fault chunk size
@@ -75,6 +76,11 @@ struct vsvm_vram {
 	atomic64_t evictions;
 	/** @alloc_failures: Pages a migration left in system memory. */
 	atomic64_t alloc_failures;
+	/**
+	 * @migq: The device's migration queue, whose jobs copy the pages
+	 * that move (see vsvm_migrate.c); made with the VRAM, and gone with it.
+	 */
+	struct vsvm_migq *migq;
 	/** @stats: Per fault chunk size: 2 MiB, 64 KiB, 4 KiB. */
 	struct vsvm_vram_stats stats[VSVM_SVM_CHUNK_SIZES];
 };

@@ -85,6 +85,29 @@
  *		prefetched to it: older pages are evicted to system memory, none is
  *		lost, and all the data reads back right; then the device is removed
  *		with its file open and pages in its VRAM, which move back first (I8).
+ *
+ * SUBTEST: migrate-engine-counts
+ * Description: Migration copies are jobs of the device's migration queue: a prefetch
+ *		of 512 pages to VRAM, a prefetch of them back and a CPU fault on one
+ *		page move exactly 512, 512 and 1 pages on it (debugfs vsvm_vram
+ *		migrate_job_pages), and no job fails.
+ *
+ * SUBTEST: migrate-engine-dmachk
+ * Description: I10: the engine copies a migration through the DMA checker.  With the
+ *		test knob migrate_break, the next migration job reads source pages it
+ *		did not DMA-map: the checker reports it, the job fails, and every page
+ *		stays in system memory with its data; the next prefetch moves them all
+ *		with the checker silent.
+ *
+ * SUBTEST: migrate-while-parked
+ * Description: A CPU fault on a VRAM page (migrate_to_ram) completes while a job of
+ *		the same VM is held parked on a GPU fault in the fault queue: the
+ *		migration's copy does not queue behind user jobs.
+ *
+ * SUBTEST: migrate-while-spinning-reset
+ * Description: CPU faults on VRAM pages complete while a SPIN job of the same VM
+ *		keeps its ring busy; the job is then killed at the timeout (a reset of
+ *		its queue), and migrations to VRAM and back still work, none failed.
  */
 
 #define _GNU_SOURCE
@@ -354,6 +377,56 @@ static int cfs_open(void)
 	closedir(d);
 	igt_assert_f(f >= 0, "%s has no render node\n", pdev);
 	return f;
+}
+
+/* A number from debugfs vsvm_vram, which must be there. */
+static long long vram_dbg(int fd, const char *key)
+{
+	long long v = vsvm_debugfs_get(fd, "vsvm_vram", key);
+
+	igt_assert_f(v >= 0, "debugfs vsvm_vram has no %s: migrations are not engine jobs\n",
+		     key);
+	return v;
+}
+
+/* Submits what was emitted, with the shared user fence; returns the fault mark. */
+static uint64_t submit(struct ctx *c)
+{
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
+	struct drm_vsvm_exec e = {
+		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
+		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
+	};
+	uint64_t mark = newest_fault(c->fd).seqno;
+
+	ufence = 0;
+	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
+	c->n = 0;
+	return mark;
+}
+
+/* Whether debugfs userptr_inject holds a GPU fault now (waits up to @ms). */
+static bool fault_held(int fd, unsigned int ms)
+{
+	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
+	char buf[64];
+
+	do {
+		igt_debugfs_read(fd, "userptr_inject", buf);
+		if (strstr(buf, "stalled"))
+			return true;
+		usleep(1000);
+	} while (vsvm_now_ns() < end);
+	return false;
+}
+
+/* Reads one page of @p on the CPU (moving it out of VRAM); returns the ns it took. */
+static uint64_t cpu_touch(const uint8_t *p, uint64_t off, unsigned int seed)
+{
+	uint64_t t0 = vsvm_now_ns();
+
+	assert_pat(p + off, off, PAGE, seed);
+	return vsvm_now_ns() - t0;
 }
 
 igt_main
@@ -876,6 +949,168 @@ igt_main
 		munmap(a, 12 * MB);
 		munmap(out, 12 * MB);
 		igt_assert_eq(rmdir(CFS_DIR), 0);
+	}
+
+	igt_describe("Migration copies are jobs of the migration queue: prefetches and a CPU "
+		     "fault move exactly their pages on it.");
+	igt_subtest("migrate-engine-counts") {
+		long long pages, jobs, failed;
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 31);
+		pages = vram_dbg(fd, "migrate_job_pages");
+		jobs = vram_dbg(fd, "migrate_jobs");
+		failed = vram_dbg(fd, "migrate_jobs_failed");
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages") - pages, 512);
+		igt_assert_f(vram_dbg(fd, "migrate_jobs") > jobs, "no migration job ran\n");
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_SYSTEM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 0);
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages") - pages, 1024);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		pages = vram_dbg(fd, "migrate_job_pages");
+		cpu_touch(a, 5 * PAGE, 31);
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages") - pages, 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 511);
+		assert_pat(a, 0, 2 * MB, 31);
+		igt_assert_eq(vram_dbg(fd, "migrate_jobs_failed"), failed);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+	}
+
+	igt_describe("I10: a migration job that reads pages it did not DMA-map is stopped "
+		     "by the DMA checker, and the pages stay where they were.");
+	igt_subtest("migrate-engine-dmachk") {
+		long long viol, failed, pages;
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		vsvm_require_knob(fd, "migrate_break");
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 32);
+		viol = vsvm_debugfs_get(fd, "dmachk", "violations");
+		failed = vram_dbg(fd, "migrate_jobs_failed");
+		pages = vram_dbg(fd, "migrate_job_pages");
+		igt_assert_eq(vsvm_debugfs_write(fd, "dmachk_expect", "1"), 0);
+		igt_assert_eq(vsvm_debugfs_write(fd, "migrate_break", "1"), 0);
+		/* The pages stay in system memory, where the prefetch maps them. */
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq(vsvm_debugfs_write(fd, "dmachk_expect", "0"), 0);
+		igt_assert_f(vsvm_debugfs_get(fd, "dmachk", "violations") > viol,
+			     "the DMA checker did not see the migration's unmapped source\n");
+		igt_assert_eq(vram_dbg(fd, "migrate_jobs_failed"), failed + 1);
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages"), pages);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 0);
+		assert_pat(a, 0, 2 * MB, 32);
+		/* The knob was one-shot: the next migration is whole, the checker silent. */
+		viol = vsvm_debugfs_get(fd, "dmachk", "violations");
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages"), pages + 512);
+		assert_pat(a, 0, 2 * MB, 32);
+		igt_assert_eq(vsvm_debugfs_get(fd, "dmachk", "violations"), viol);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+	}
+
+	igt_describe("A CPU fault on a VRAM page completes while a job of the same VM is "
+		     "parked on a GPU fault held in the fault queue.");
+	igt_subtest("migrate-while-parked") {
+		volatile uint32_t *done = anon(PAGE);
+		uint8_t *a, *fresh = anon(PAGE);
+		uint64_t mark, ns;
+		struct ctx c;
+
+		require_vram(fd);
+		vsvm_require_knob(fd, "userptr_inject");
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 33);
+		/* The stream and the fences mapped: the next job faults on @fresh only. */
+		vsvm_emit_store32(CS(&c), (uintptr_t)done, 0);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "5"), 0);
+		vsvm_emit_store32(CS(&c), (uintptr_t)fresh, 7);
+		vsvm_emit_store32(CS(&c), (uintptr_t)done, 1);
+		mark = submit(&c);
+		igt_assert_f(fault_held(fd, 3000), "the job's GPU fault was not held\n");
+		ns = cpu_touch(a, 0, 33);
+		igt_assert_f(fault_held(fd, 0),
+			     "the CPU fault completed only after the held GPU fault (%" PRIu64
+			     " ns)\n", ns);
+		igt_info("migrate_to_ram beside a parked job: %" PRIu64 " us\n", ns / 1000);
+		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "0"), 0);
+		igt_assert_eq(job_end(fd, mark), 1);
+		igt_assert_eq(*done, 1);
+		igt_assert_eq(fresh[0], 7);
+		assert_pat(a, 0, 2 * MB, 33);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap(fresh, PAGE);
+		munmap((void *)done, PAGE);
+	}
+
+	igt_describe("CPU faults on VRAM pages complete while a SPIN job of the same VM "
+		     "runs; after its queue's reset, migrations still work.");
+	igt_subtest("migrate-while-spinning-reset") {
+		volatile uint32_t *sem = anon(PAGE);
+		struct drm_vsvm_query_device dev = { 0 };
+		struct drm_vsvm_query q = {
+			.query = DRM_VSVM_QUERY_DEVICE, .size = sizeof(dev),
+			.data = (uintptr_t)&dev,
+		};
+		long long failed, pages;
+		uint64_t ns, max_ns = 0;
+		struct ctx c, c2;
+		uint8_t *a;
+		int i;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		do_ioctl(c.fd, DRM_IOCTL_VSVM_QUERY, &q);
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 34);
+		failed = vram_dbg(fd, "migrate_jobs_failed");
+		*sem = 0;
+		vsvm_emit_store32(CS(&c), (uintptr_t)sem, 0);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		/* Never released: the job runs until its timeout kills it. */
+		vsvm_emit_spin(CS(&c), (uintptr_t)sem, 1);
+		submit(&c);
+		usleep(100000);
+		for (i = 0; i < 16; i++) {
+			ns = cpu_touch(a, i * 32 * PAGE, 34);
+			max_ns = ns > max_ns ? ns : max_ns;
+		}
+		igt_info("migrate_to_ram beside a SPIN job: at most %" PRIu64 " us\n",
+			 max_ns / 1000);
+		igt_assert_f(ufence != JOB_DONE, "the SPIN job ended before the CPU faults\n");
+		/* Killed at the timeout: it still writes its user fence. */
+		igt_assert_eq(vsvm_ufence_wait_ms(c.fd, &ufence, JOB_DONE,
+						  dev.job_timeout_ms * 5 + 5000), 0);
+		/* After the reset: another VM's migrations, both ways. */
+		ctx_init_fd(&c2, drm_open_driver(DRIVER_VSVM));
+		pages = vram_dbg(fd, "migrate_job_pages");
+		igt_assert_eq(prefetch(&c2, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_SYSTEM), 1);
+		igt_assert_eq(prefetch(&c2, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		assert_pat(a, 0, 2 * MB, 34);
+		/* Back: all but the 16 pages the CPU took; then all 512 again. */
+		igt_assert_eq(vram_dbg(fd, "migrate_job_pages") - pages, 512 - 16 + 512);
+		igt_assert_eq(vram_dbg(fd, "migrate_jobs_failed"), failed);
+		ctx_fini(&c2);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap((void *)sem, PAGE);
 	}
 
 	igt_fixture

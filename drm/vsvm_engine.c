@@ -58,6 +58,10 @@
  * go on from the page that faulted; STORE, TIMESTAMP, SPIN and the reads
  * of the stream itself are replayed whole, as they may be; an ATOMIC is
  * never done twice.  The engine never resolves a fault itself.
+ *
+ * A migration job of the device's migration queue (see vsvm_migrate.c)
+ * has no command stream and no VM: vsvm_engine_migrate() copies its pages
+ * by DMA address, each through the DMA checker as above.
  */
 
 /* Expected length in words of each opcode (0: unknown opcode). */

@@ -388,7 +388,8 @@ static u64 hw_job_ns(struct vsvm_job *job, u64 now)
  * @timeout_ns: The device's job timeout.
  * @kill: Also kill the job (the engine ends it with -ETIMEDOUT at its next
  *        preemption point) and ban its context.
- * @vm_id: Out, with @kill: the killed job's VM.
+ * @vm_id: Out, with @kill: the killed job's VM (0 for a migration job,
+ *         whose context, the migration queue's, is never banned).
  *
  * The job the engine runs (&vsvm_hw.cur) is hung when its time on the
  * hardware, less the time it spent parked on faults, reaches the timeout:

@@ -100,13 +100,13 @@
  *		with the checker silent.
  *
  * SUBTEST: migrate-while-parked
- * Description: A CPU fault on a VRAM page (migrate_to_ram) completes while a job of
- *		the same VM is held parked on a GPU fault in the fault queue: the
- *		migration's copy does not queue behind user jobs.
+ * Description: I2: a CPU fault on a VRAM page (migrate_to_ram) completes while a
+ *		job of the same VM is held parked on a GPU fault in the fault queue:
+ *		the migration's copy job does not queue behind user jobs.
  *
  * SUBTEST: migrate-while-spinning-reset
- * Description: CPU faults on VRAM pages complete while a SPIN job of the same VM
- *		keeps its ring busy; the job is then killed at the timeout (a reset of
+ * Description: I2: CPU faults on VRAM pages complete while a SPIN job of the same
+ *		VM keeps its ring busy; the job is then killed at the timeout (a reset of
  *		its queue), and migrations to VRAM and back still work, none failed.
  */
 

@@ -1103,9 +1103,9 @@ igt_main
 		igt_assert_eq(prefetch(&c2, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_SYSTEM), 1);
 		igt_assert_eq(prefetch(&c2, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
 		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
-		assert_pat(a, 0, 2 * MB, 34);
 		/* Back: all but the 16 pages the CPU took; then all 512 again. */
 		igt_assert_eq(vram_dbg(fd, "migrate_job_pages") - pages, 512 - 16 + 512);
+		assert_pat(a, 0, 2 * MB, 34);
 		igt_assert_eq(vram_dbg(fd, "migrate_jobs_failed"), failed);
 		ctx_fini(&c2);
 		ctx_fini(&c);

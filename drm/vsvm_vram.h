@@ -31,7 +31,10 @@ struct vsvm_vram_stats {
 	atomic64_t get_pages_ns;
 	/** @migrate_ns: Time migrating (migrate_vma_*), copy included. */
 	atomic64_t migrate_ns;
-	/** @copy_ns: Of which copying the data. */
+	/**
+	 * @copy_ns: Of which copying the data: the migration queue's job,
+	 * from its push to its fence's signal.
+	 */
 	atomic64_t copy_ns;
 	/** @bind_ns: Time writing page-table entries. */
 	atomic64_t bind_ns;

@@ -40,7 +40,17 @@
  * by &vsvm_svm_attrs.lock; readers take only rcu_read_lock(), so the fault
  * path reads attributes under the notifier lock, which nothing under may
  * allocate or sleep (I2).  Nodes are charged to the caller's memory
- * cgroup; the tree goes with the VM (vsvm_svm_free()).
+ * cgroup (GFP_KERNEL_ACCOUNT); the tree goes with the VM (vsvm_svm_free()).
+ *
+ * **The range limit.**  A VM holds at most %DRM_VSVM_MAX_SVM_RANGES ranges
+ * with non-default attributes (&vsvm_svm_attrs.nr_ranges): without one, a
+ * process alternating attributes page by page would make the kernel keep
+ * a node per page of a 57-bit address space.  Before it changes anything,
+ * SVM_MADVISE counts what the ranges around and inside its interval will
+ * be once split and merged (attr_count_after_locked()) and fails with
+ * -ENOSPC, changing nothing, if the VM would then hold more than the
+ * limit; a change that merges ranges, or keeps their number, always
+ * succeeds.
  *
  * **Read-only** (I10): a GPU write to a read-only range is an access the
  * process did not allow.  vsvm_svm_fault() computes each entry's rights
@@ -94,6 +104,7 @@ static void *attr_entry(const struct vsvm_svm_attr *a)
 void vsvm_svm_attr_init(struct vsvm_svm_attrs *attrs)
 {
 	mutex_init(&attrs->lock);
+	attrs->nr_ranges = 0;
 	mt_init_flags(&attrs->tree, MT_FLAGS_USE_RCU);
 }
 
@@ -243,6 +254,62 @@ static int attr_merge_locked(struct vsvm_svm_attrs *attrs, u64 start, u64 end)
 	}
 }
 
+/* Counts the entries (non-default ranges) that meet [@lo, @hi]. */
+static unsigned long attr_count_locked(struct vsvm_svm_attrs *attrs, u64 lo, u64 hi)
+{
+	MA_STATE(mas, &attrs->tree, lo, lo);
+	unsigned long n = 0;
+	void *entry;
+
+	lockdep_assert_held(&attrs->lock);
+	rcu_read_lock();
+	mas_for_each(&mas, entry, hi)
+		n++;
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Counts the entries that will meet [@lo, @hi] once @attr is set to
+ * @value over [@start, @end) and the neighbours merged, without changing
+ * anything: the pieces of [@lo, @hi] in order, each with its new value,
+ * and a run of equal non-default values is one entry.  @lo is the address
+ * below @start (or @start), @hi is @end: every boundary that
+ * vsvm_svm_madvise() makes or merges lies in between.
+ */
+static unsigned long attr_count_after_locked(struct vsvm_svm_attrs *attrs, u64 lo, u64 hi,
+					     u64 start, u64 end, u32 attr, u32 value)
+{
+	u64 pos = lo, first, last, piece_end;
+	void *prev = NULL, *entry;
+	unsigned long n = 0;
+	struct vsvm_svm_attr a;
+
+	lockdep_assert_held(&attrs->lock);
+	for (;;) {
+		entry = attr_walk(attrs, pos, &first, &last);
+		/* Split at @start and @end, as vsvm_svm_madvise() does. */
+		if (pos < start)
+			piece_end = min_t(u64, last, start - 1);
+		else if (pos < end)
+			piece_end = min_t(u64, last, end - 1);
+		else
+			piece_end = last;
+		if (pos >= start && pos < end) {
+			attr_unpack(entry, &a);
+			attr_set(&a, attr, value);
+			entry = attr_entry(&a);
+		}
+		if (entry && entry != prev)
+			n++;
+		prev = entry;
+		if (piece_end >= hi || piece_end == ULONG_MAX)
+			return n;
+		pos = piece_end + 1;
+		cond_resched();
+	}
+}
+
 /**
  * vsvm_svm_madvise() - Set an attribute of a range of an SVM VM
  * @vm: The SVM VM, of the caller's address space.
@@ -255,16 +322,30 @@ static int attr_merge_locked(struct vsvm_svm_attrs *attrs, u64 start, u64 end)
  * neighbours differ.  A range made read-only loses its GPU entries, so
  * that the next access faults and gets the new rights (I10).
  *
- * Return: 0, or -ENOMEM (the attributes set so far stay, each piece whole).
+ * Return: 0, -ENOSPC if the VM would then hold more than
+ * %DRM_VSVM_MAX_SVM_RANGES ranges (nothing changed), or -ENOMEM (the
+ * attributes set so far stay, each piece whole).
  */
 int vsvm_svm_madvise(struct vsvm_vm *vm, u64 start, u64 end, u32 attr, u32 value)
 {
 	struct vsvm_svm_attrs *attrs = &vm->svm->attrs;
 	u64 pos = start, first, last, piece_end;
+	u64 lo = start ? start - 1 : 0;
+	unsigned long before, after;
 	struct vsvm_svm_attr a;
 	int ret = 0;
 
 	mutex_lock(&attrs->lock);
+	/* The limit: what the split and merge below will leave (see DOC). */
+	before = attr_count_locked(attrs, lo, end);
+	after = attr_count_after_locked(attrs, lo, end, start, end, attr, value);
+	if (attrs->nr_ranges - before + after > DRM_VSVM_MAX_SVM_RANGES) {
+		mutex_unlock(&attrs->lock);
+		drm_dbg(&vm->vdev->drm,
+			"SVM_MADVISE: VM %u: %lu ranges would pass DRM_VSVM_MAX_SVM_RANGES\n",
+			vm->id, attrs->nr_ranges - before + after);
+		return -ENOSPC;
+	}
 	while (pos < end) {
 		attr_unpack(attr_walk(attrs, pos, &first, &last), &a);
 		piece_end = min_t(u64, last, end - 1) + 1;
@@ -281,6 +362,8 @@ int vsvm_svm_madvise(struct vsvm_vm *vm, u64 start, u64 end, u32 attr, u32 value
 
 		ret = ret ?: err;
 	}
+	/* Exact even after a failure: only [lo, end] changed. */
+	attrs->nr_ranges = attrs->nr_ranges - before + attr_count_locked(attrs, lo, end);
 	mutex_unlock(&attrs->lock);
 	if (ret)
 		drm_dbg(&vm->vdev->drm, "SVM_MADVISE: VM %u: storing the range failed: %d\n",

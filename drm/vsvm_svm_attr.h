@@ -79,6 +79,11 @@ struct vsvm_svm_attrs {
 	struct mutex lock;
 	/** @tree: The ranges, in RCU mode. */
 	struct maple_tree tree;
+	/**
+	 * @nr_ranges: How many entries @tree holds (ranges with non-default
+	 * attributes), at most %DRM_VSVM_MAX_SVM_RANGES; under @lock.
+	 */
+	unsigned int nr_ranges;
 };
 
 /**

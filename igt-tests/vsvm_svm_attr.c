@@ -100,6 +100,12 @@
  * SUBTEST: atomic-read-only-range
  * Description: Device atomic mode in a read-only range: the ATOMIC faults READ_ONLY,
  *		and the page is not taken.
+ *
+ * SUBTEST: range-limit
+ * Description: I10: attributes alternated page by page stop at
+ *		DRM_VSVM_MAX_SVM_RANGES ranges with ENOSPC, changing nothing; a change
+ *		that keeps the number of ranges or merges them still works at the limit,
+ *		and clearing them makes room again.
  */
 
 #define _GNU_SOURCE
@@ -952,6 +958,49 @@ igt_main
 			igt_assert_eq_u32(buf[i], 0x0f0f0f0f);
 		munmap(f, 4 * PAGE);
 		close(mfd);
+	}
+
+	igt_describe("I10: attributes alternated page by page stop at DRM_VSVM_MAX_SVM_RANGES "
+		     "ranges with ENOSPC, changing nothing; a change that keeps the number of "
+		     "ranges or merges them still works at the limit, and clearing them makes "
+		     "room again.");
+	attr_subtest("range-limit") {
+		/* Attributes are the VM's: the pages need not be mapped. */
+		uint64_t n = DRM_VSVM_MAX_SVM_RANGES, a = 1ull << 40, i;
+		uint64_t over = a + 2 * n * PAGE;
+
+		/* I10: one range per call, every other page read-only. */
+		for (i = 0; i < n; i++)
+			igt_assert_eq(__madvise(c.fd, c.vm, a + 2 * i * PAGE, PAGE,
+						DRM_VSVM_SVM_ATTR_READ_ONLY, 1), 0);
+		igt_assert_eq(__madvise(c.fd, c.vm, over, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1),
+			      -ENOSPC);
+		/* Nothing changed: still one default range there. */
+		assert_range(&c, (void *)(uintptr_t)over, a + (2 * n - 1) * PAGE, VA_END, 0, 0, 0);
+		/* Another attribute on one whole range: as many ranges, fine. */
+		madv(&c, (void *)(uintptr_t)(a + 10 * PAGE), PAGE, DRM_VSVM_SVM_ATTR_ATOMIC,
+		     DRM_VSVM_ATOMIC_MODE_SYSTEM);
+		assert_range(&c, (void *)(uintptr_t)(a + 10 * PAGE), a + 10 * PAGE,
+			     a + 11 * PAGE, 0, 1, 2);
+		/* Over two ranges and two gaps: two more, refused, nothing changed. */
+		igt_assert_eq(__madvise(c.fd, c.vm, a + 4 * PAGE, 4 * PAGE,
+					DRM_VSVM_SVM_ATTR_ATOMIC, DRM_VSVM_ATOMIC_MODE_SYSTEM),
+			      -ENOSPC);
+		assert_range(&c, (void *)(uintptr_t)(a + 5 * PAGE), a + 5 * PAGE, a + 6 * PAGE,
+			     0, 0, 0);
+		/* Merging: the gap between ranges 0 and 1 joins them. */
+		madv(&c, (void *)(uintptr_t)(a + PAGE), PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, (void *)(uintptr_t)a, a, a + 2 * PAGE, 0, 1, 0);
+		/* That made room for exactly one more. */
+		madv(&c, (void *)(uintptr_t)over, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, (void *)(uintptr_t)over, over, over + PAGE, 0, 1, 0);
+		igt_assert_eq(__madvise(c.fd, c.vm, over + 2 * PAGE, PAGE,
+					DRM_VSVM_SVM_ATTR_READ_ONLY, 1), -ENOSPC);
+		/* Clearing them all: one default range, and room again. */
+		madv(&c, (void *)(uintptr_t)a, over + PAGE - a, DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+		madv(&c, (void *)(uintptr_t)a, over + PAGE - a, DRM_VSVM_SVM_ATTR_ATOMIC, 0);
+		assert_range(&c, (void *)(uintptr_t)a, 0, VA_END, 0, 0, 0);
+		madv(&c, (void *)(uintptr_t)over, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
 	}
 
 }

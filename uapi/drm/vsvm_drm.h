@@ -65,6 +65,8 @@ extern "C" {
  *   a MAP of one into another VM, and PRIME export of one with -EINVAL.  A
  *   display (KMS: CRTC, planes, connector, writeback, dumb buffers) on the
  *   primary node, reported by %DRM_VSVM_CAP_DISPLAY.
+ * - 1.10.0: SVM_MADVISE fails with -ENOSPC past the VM's range limit
+ *   (%DRM_VSVM_MAX_SVM_RANGES).
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -684,6 +686,17 @@ struct drm_vsvm_svm_prefetch {
 #define DRM_VSVM_SVM_ATTR_ATOMIC	2
 
 /**
+ * DRM_VSVM_MAX_SVM_RANGES - The most ranges with attributes one SVM VM holds
+ *
+ * Since 1.10.  Counts the ranges SVM_QUERY would report with non-default
+ * attributes, after SVM_MADVISE's split and merge.  An SVM_MADVISE that
+ * would leave more fails with -ENOSPC and changes nothing; one that merges
+ * ranges, or keeps their number, always succeeds.  The kernel memory
+ * behind them is charged to the memory cgroup of the task that advised.
+ */
+#define DRM_VSVM_MAX_SVM_RANGES 16384
+
+/**
  * struct drm_vsvm_svm_madvise - Set an attribute of a range of an SVM VM
  *
  * Used with %DRM_IOCTL_VSVM_SVM_MADVISE (version 1.9).  Sets attribute
@@ -703,6 +716,9 @@ struct drm_vsvm_svm_prefetch {
  * - -EOPNOTSUPP: @value is a device location or
  *   %DRM_VSVM_ATOMIC_MODE_DEVICE, and the kernel has no device-private
  *   memory (no %DRM_VSVM_CAP_DEVICE_MEMORY);
+ * - -ENOSPC (since 1.10): the VM would then hold more than
+ *   %DRM_VSVM_MAX_SVM_RANGES ranges with non-default attributes; nothing
+ *   changed;
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */

@@ -81,6 +81,13 @@
  * Description: The first EXEC on a context, with binary and timeline in- and out-
  *		syncobjs, storing into a userptr whose pages must be faulted in again,
  *		then QUERY, under failing allocations; the job's data is checked.
+ *
+ * SUBTEST: svm-madvise-query
+ * Description: SVM_MADVISE of a page inside a range (a split) and SVM_QUERY of
+ *		a snapshot under failing allocations: each succeeds or fails with
+ *		-ENOMEM; afterwards the page's attribute is whole (set or not), the
+ *		snapshot reports the touched pages, and clearing the attribute gives
+ *		back one default range.
  */
 
 #include <fcntl.h>
@@ -1252,5 +1259,72 @@ igt_main
 		if (fail_nth_fd >= 0)
 			close(fail_nth_fd);
 		drm_close_driver(fd);
+	}
+
+	igt_describe("SVM_MADVISE of a page inside a range (a split) and SVM_QUERY of a "
+		     "snapshot under failing allocations: each succeeds or fails with "
+		     "-ENOMEM, the attribute is whole and the snapshot right afterwards.");
+	igt_subtest("svm-madvise-query") {
+		uint32_t vm = vsvm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM);
+		uint8_t *buf = anon_touched(4 * PAGE), pages[4];
+		uint64_t a = (uintptr_t)buf;
+		struct drm_vsvm_svm_madvise m = {
+			.vm_id = vm, .attr = DRM_VSVM_SVM_ATTR_ATOMIC, .addr = a,
+			.size = 4 * PAGE, .value = DRM_VSVM_ATOMIC_MODE_SYSTEM,
+		};
+		struct drm_vsvm_svm_query q;
+		int points = 0, i;
+
+		/* One range over the buffer: the next MADVISE splits it. */
+		igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m), 0);
+		FOR_EACH_POINT(n, more) {
+			struct drm_vsvm_svm_madvise ro = {
+				.vm_id = vm, .attr = DRM_VSVM_SVM_ATTR_READ_ONLY,
+				.addr = a + PAGE, .size = PAGE, .value = 1,
+			};
+			bool queried;
+
+			memset(pages, 0xff, sizeof(pages));
+			q = (struct drm_vsvm_svm_query){
+				.vm_id = vm, .addr = a, .size = 4 * PAGE,
+				.pages = (uintptr_t)pages,
+			};
+			fail_nth(n);
+			ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_MADVISE, &ro),
+					   "SVM_MADVISE");
+			queried = ok_or_enomem_count(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_QUERY, &q),
+						     "SVM_QUERY");
+			more = disarm();
+			if (queried)
+				for (i = 0; i < 4; i++)
+					igt_assert_eq(pages[i] & (DRM_VSVM_SVM_PAGE_PRESENT |
+								 DRM_VSVM_SVM_PAGE_LOC_MASK),
+						      DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM);
+			/* Whole: page 1 is read-only over exactly [a + PAGE, a + 2 PAGE), or not. */
+			q = (struct drm_vsvm_svm_query){ .vm_id = vm, .addr = a + PAGE };
+			igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_QUERY, &q), 0);
+			igt_assert_eq_u32(q.atomic, DRM_VSVM_ATOMIC_MODE_SYSTEM);
+			if (q.read_only) {
+				igt_assert_eq_u64(q.range_start, a + PAGE);
+				igt_assert_eq_u64(q.range_end, a + 2 * PAGE);
+			} else {
+				igt_assert_eq_u64(q.range_start, a);
+				igt_assert_eq_u64(q.range_end, a + 4 * PAGE);
+			}
+			ro.value = 0;
+			igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_MADVISE, &ro), 0);
+			points += more;
+		}
+		report_points("svm-madvise-query", points);
+		/* Cleared: one default range over the whole address space. */
+		m.value = DRM_VSVM_ATOMIC_MODE_ANY;
+		igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m), 0);
+		q = (struct drm_vsvm_svm_query){ .vm_id = vm, .addr = a };
+		igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_QUERY, &q), 0);
+		igt_assert_eq_u64(q.range_start, 0);
+		igt_assert_eq_u64(q.range_end, 1ull << DRM_VSVM_VA_BITS);
+		vm_destroy(fd, vm);
+		munmap(buf, 4 * PAGE);
+		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
 	}
 }

@@ -42,7 +42,8 @@
  * allocate or sleep (I2).  Nodes are charged to the caller's memory
  * cgroup (GFP_KERNEL_ACCOUNT); the tree goes with the VM (vsvm_svm_free()).
  *
- * **The range limit.**  A VM holds at most %DRM_VSVM_MAX_SVM_RANGES ranges
+ * **The range limit** (I10: no process makes the kernel keep memory
+ * without bound).  A VM holds at most %DRM_VSVM_MAX_SVM_RANGES ranges
  * with non-default attributes (&vsvm_svm_attrs.nr_ranges): without one, a
  * process alternating attributes page by page would make the kernel keep
  * a node per page of a 57-bit address space.  Before it changes anything,
@@ -336,7 +337,7 @@ int vsvm_svm_madvise(struct vsvm_vm *vm, u64 start, u64 end, u32 attr, u32 value
 	int ret = 0;
 
 	mutex_lock(&attrs->lock);
-	/* The limit: what the split and merge below will leave (see DOC). */
+	/* I10: the limit, on what the split and merge below will leave. */
 	before = attr_count_locked(attrs, lo, end);
 	after = attr_count_after_locked(attrs, lo, end, start, end, attr, value);
 	if (attrs->nr_ranges - before + after > DRM_VSVM_MAX_SVM_RANGES) {

@@ -1272,6 +1272,8 @@ igt_main
 			.vm_id = vm, .attr = DRM_VSVM_SVM_ATTR_ATOMIC, .addr = a,
 			.size = 4 * PAGE, .value = DRM_VSVM_ATOMIC_MODE_SYSTEM,
 		};
+		const uint8_t sys = DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM;
+		const uint8_t mask = DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_SVM_PAGE_LOC_MASK;
 		struct drm_vsvm_svm_query q;
 		int points = 0, i;
 
@@ -1297,10 +1299,8 @@ igt_main
 			more = disarm();
 			if (queried)
 				for (i = 0; i < 4; i++)
-					igt_assert_eq(pages[i] & (DRM_VSVM_SVM_PAGE_PRESENT |
-								 DRM_VSVM_SVM_PAGE_LOC_MASK),
-						      DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM);
-			/* Whole: page 1 is read-only over exactly [a + PAGE, a + 2 PAGE), or not. */
+					igt_assert_eq(pages[i] & mask, sys);
+			/* Whole: page 1 read-only over exactly [a + PAGE, a + 2 PAGE), or not. */
 			q = (struct drm_vsvm_svm_query){ .vm_id = vm, .addr = a + PAGE };
 			igt_assert_eq(ioctl_ret(fd, DRM_IOCTL_VSVM_SVM_QUERY, &q), 0);
 			igt_assert_eq_u32(q.atomic, DRM_VSVM_ATOMIC_MODE_SYSTEM);

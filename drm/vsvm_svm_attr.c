@@ -8,7 +8,6 @@
 #include <linux/maple_tree.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
-#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -37,10 +36,21 @@
  * every pair of neighbours around and inside the interval that ended up
  * equal, so that adjacent entries always differ and SVM_QUERY can report
  * the largest range with an address's attributes.  Changes are serialised
- * by &vsvm_svm_attrs.lock; readers take only rcu_read_lock(), so the fault
- * path reads attributes under the notifier lock, which nothing under may
- * allocate or sleep (I2).  Nodes are charged to the caller's memory
- * cgroup (GFP_KERNEL_ACCOUNT); the tree goes with the VM (vsvm_svm_free()).
+ * by &vsvm_svm_attrs.lock; readers take only the tree's spinlock
+ * (mtree_lock()), so the fault path reads attributes under the notifier
+ * lock, which nothing under may allocate or sleep (I2).  Nodes are
+ * charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT); the tree
+ * goes with the VM (vsvm_svm_free()).
+ *
+ * The tree is not in RCU mode (MT_FLAGS_USE_RCU), although lockless
+ * readers would be cheaper: in the kernel this driver is built for, the
+ * maple tree frees a dead subtree of a non-allocation tree from an RCU
+ * callback (mt_free_walk()) that reads a node's metadata, kept in its last
+ * slot when the node is not full, as a child, and dereferences it.  A tree
+ * three levels deep (some thousands of ranges) with such a node crashes
+ * the kernel when it is destroyed, or when a store spans a subtree.  Out
+ * of RCU mode, dead nodes are freed at once under the tree's lock by a
+ * walk that checks each slot's node type, and readers hold that lock.
  *
  * **The range limit** (I10: no process makes the kernel keep memory
  * without bound).  A VM holds at most %DRM_VSVM_MAX_SVM_RANGES ranges
@@ -106,7 +116,7 @@ void vsvm_svm_attr_init(struct vsvm_svm_attrs *attrs)
 {
 	mutex_init(&attrs->lock);
 	attrs->nr_ranges = 0;
-	mt_init_flags(&attrs->tree, MT_FLAGS_USE_RCU);
+	mt_init(&attrs->tree);
 }
 
 /**
@@ -125,11 +135,11 @@ static void *attr_walk(struct vsvm_svm_attrs *attrs, u64 addr, u64 *first, u64 *
 	MA_STATE(mas, &attrs->tree, addr, addr);
 	void *entry;
 
-	rcu_read_lock();
+	mtree_lock(&attrs->tree);
 	entry = mas_walk(&mas);
 	*first = mas.index;
 	*last = mas.last;
-	rcu_read_unlock();
+	mtree_unlock(&attrs->tree);
 	return entry;
 }
 
@@ -142,7 +152,7 @@ static void *attr_walk(struct vsvm_svm_attrs *attrs, u64 addr, u64 *first, u64 *
  *	   the same attributes.
  * @end: Out, if not NULL: its end (exclusive), at most 2^%DRM_VSVM_VA_BITS.
  *
- * Any context: takes only rcu_read_lock().
+ * Any context but interrupts: takes only the tree's spinlock.
  */
 void vsvm_svm_attr_get(struct vsvm_vm *vm, u64 addr, struct vsvm_svm_attr *attr,
 		       u64 *start, u64 *end)
@@ -161,7 +171,7 @@ void vsvm_svm_attr_get(struct vsvm_vm *vm, u64 addr, struct vsvm_svm_attr *attr,
  * @vm: The SVM VM.
  * @addr: A faulting (or prefetched) address.
  *
- * Any context: takes only rcu_read_lock().
+ * Any context but interrupts: takes only the tree's spinlock.
  *
  * Return: the preferred location, %VSVM_MEM_SYSTEM by default.
  */
@@ -178,7 +188,7 @@ enum vsvm_mem_loc vsvm_svm_attr_preferred(struct vsvm_vm *vm, u64 addr)
  * @vm: The SVM VM.
  * @addr: The address.
  *
- * Any context: takes only rcu_read_lock().
+ * Any context but interrupts: takes only the tree's spinlock.
  *
  * Return: true if @addr is in a read-only range.
  */
@@ -263,10 +273,10 @@ static unsigned long attr_count_locked(struct vsvm_svm_attrs *attrs, u64 lo, u64
 	void *entry;
 
 	lockdep_assert_held(&attrs->lock);
-	rcu_read_lock();
+	mtree_lock(&attrs->tree);
 	mas_for_each(&mas, entry, hi)
 		n++;
-	rcu_read_unlock();
+	mtree_unlock(&attrs->tree);
 	return n;
 }
 

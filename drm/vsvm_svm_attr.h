@@ -71,13 +71,14 @@ struct vsvm_svm_attr {
  * entry has the defaults.  Adjacent ranges always differ: SVM_MADVISE
  * splits ranges at the ends of the range it changes and merges neighbours
  * that end up equal.  Readers (the fault path, under any lock including
- * &vsvm_mm.notifier_lock) only take rcu_read_lock(); writers hold @lock.
+ * &vsvm_mm.notifier_lock) only take the tree's spinlock (not RCU mode: see
+ * the DOC in vsvm_svm_attr.c); writers hold @lock.
  * Freed with the VM (vsvm_svm_attr_fini()).
  */
 struct vsvm_svm_attrs {
 	/** @lock: Serialises changes (SVM_MADVISE), which read, then store. */
 	struct mutex lock;
-	/** @tree: The ranges, in RCU mode. */
+	/** @tree: The ranges; its own spinlock guards reads and stores. */
 	struct maple_tree tree;
 	/**
 	 * @nr_ranges: How many entries @tree holds (ranges with non-default

@@ -106,6 +106,11 @@
  *		DRM_VSVM_MAX_SVM_RANGES ranges with ENOSPC, changing nothing; a change
  *		that keeps the number of ranges or merges them still works at the limit,
  *		and clearing them makes room again.
+ *
+ * SUBTEST: many-ranges-free
+ * Description: A VM holding DRM_VSVM_MAX_SVM_RANGES ranges (a tree several levels
+ *		deep) is destroyed with them, and a later one has them all replaced by one
+ *		store, then is destroyed: no crash, no leak, and the device still works.
  */
 
 #define _GNU_SOURCE
@@ -990,7 +995,7 @@ igt_main
 			     0, 0, 0);
 		/* Merging: the gap between ranges 0 and 1 joins them. */
 		madv(&c, (void *)(uintptr_t)(a + PAGE), PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
-		assert_range(&c, (void *)(uintptr_t)a, a, a + 2 * PAGE, 0, 1, 0);
+		assert_range(&c, (void *)(uintptr_t)a, a, a + 3 * PAGE, 0, 1, 0);
 		/* That made room for exactly one more. */
 		madv(&c, (void *)(uintptr_t)over, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
 		assert_range(&c, (void *)(uintptr_t)over, over, over + PAGE, 0, 1, 0);
@@ -1001,6 +1006,30 @@ igt_main
 		madv(&c, (void *)(uintptr_t)a, over + PAGE - a, DRM_VSVM_SVM_ATTR_ATOMIC, 0);
 		assert_range(&c, (void *)(uintptr_t)a, 0, VA_END, 0, 0, 0);
 		madv(&c, (void *)(uintptr_t)over, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+	}
+
+	attr_subtest("many-ranges-free") {
+		uint64_t n = DRM_VSVM_MAX_SVM_RANGES, a = 1ull << 40, i;
+		struct ctx d;
+
+		for (int round = 0; round < 2; round++) {
+			ctx_init(&d);
+			for (i = 0; i < n; i++)
+				igt_assert_eq(__madvise(d.fd, d.vm, a + 2 * i * PAGE, PAGE,
+							DRM_VSVM_SVM_ATTR_READ_ONLY, 1), 0);
+			assert_range(&d, (void *)(uintptr_t)(a + 2 * (n - 1) * PAGE),
+				     a + 2 * (n - 1) * PAGE, a + (2 * n - 1) * PAGE, 0, 1, 0);
+			/* The second time, one store replaces every range. */
+			if (round) {
+				madv(&d, (void *)(uintptr_t)a, 2 * n * PAGE,
+				     DRM_VSVM_SVM_ATTR_READ_ONLY, 0);
+				assert_range(&d, (void *)(uintptr_t)a, 0, VA_END, 0, 0, 0);
+			}
+			ctx_fini(&d);
+		}
+		/* The device still answers (the tree went with the VM). */
+		madv(&c, (void *)(uintptr_t)a, PAGE, DRM_VSVM_SVM_ATTR_READ_ONLY, 1);
+		assert_range(&c, (void *)(uintptr_t)a, a, a + PAGE, 0, 1, 0);
 	}
 
 }

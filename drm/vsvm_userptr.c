@@ -1031,7 +1031,6 @@ static size_t vsvm_userptr_rss(struct drm_gem_object *obj)
 	return READ_ONCE(to_vsvm_userptr(obj)->pages) ? obj->size : 0;
 }
 
-
 static const struct drm_gem_object_funcs vsvm_userptr_funcs = {
 	.free = vsvm_userptr_free,
 	.export = vsvm_userptr_export,

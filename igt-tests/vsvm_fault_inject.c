@@ -1255,12 +1255,6 @@ igt_main
 		check_device_works(fd);
 	}
 
-	igt_fixture {
-		if (fail_nth_fd >= 0)
-			close(fail_nth_fd);
-		drm_close_driver(fd);
-	}
-
 	igt_describe("SVM_MADVISE of a page inside a range (a split) and SVM_QUERY of a "
 		     "snapshot under failing allocations: each succeeds or fails with "
 		     "-ENOMEM, the attribute is whole and the snapshot right afterwards.");
@@ -1326,5 +1320,11 @@ igt_main
 		vm_destroy(fd, vm);
 		munmap(buf, 4 * PAGE);
 		igt_assert_eq(vsvm_info_get(fd, "bo_count"), base);
+	}
+
+	igt_fixture {
+		if (fail_nth_fd >= 0)
+			close(fail_nth_fd);
+		drm_close_driver(fd);
 	}
 }

@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
+#include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -50,6 +51,13 @@
  *	Makes the next SVM migration's copy job read source pages that the
  *	migration did not DMA-map (vsvm_debug_migrate_break()).
  *
+ * ``fail_vram_alloc/``
+ *	The kernel's fault-injection attributes (see
+ *	Documentation/fault-injection/fault-injection.rst) for the device's
+ *	VRAM page allocations (vsvm_debug_vram_alloc_fail()): a test sets
+ *	``probability`` 100, ``times`` and ``space`` to fail, say, only the
+ *	n-th allocation from now.  Needs CONFIG_FAULT_INJECTION_DEBUG_FS.
+ *
  * ``dmachk_expect``
  *	While non-zero, the DMA checker counts what it catches without
  *	warning (&vsvm_dmachk.expect).
@@ -72,6 +80,14 @@
 void vsvm_debug_init(struct vsvm_device *vdev)
 {
 	init_waitqueue_head(&vdev->debug.inject_wq);
+#ifdef CONFIG_FAULT_INJECTION
+	vdev->debug.fail_vram_alloc = (struct fault_attr)FAULT_ATTR_INITIALIZER;
+	/* A lock of its own (the initializer's is for static attributes). */
+	ratelimit_state_init(&vdev->debug.fail_vram_alloc.ratelimit_state, 0,
+			     DEFAULT_RATELIMIT_BURST);
+	/* Quiet unless a test asks: a forced failure is not a kernel problem. */
+	vdev->debug.fail_vram_alloc.verbose = 0;
+#endif
 }
 
 /**
@@ -233,6 +249,23 @@ bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, boo
 bool vsvm_debug_migrate_break(struct vsvm_device *vdev)
 {
 	return READ_ONCE(vdev->debug.migrate_break) && xchg(&vdev->debug.migrate_break, 0);
+}
+
+/**
+ * vsvm_debug_vram_alloc_fail() - Whether a VRAM page allocation must fail
+ * @vdev: The device.
+ *
+ * The kernel's fault injection (should_fail()) with the device's debugfs
+ * ``fail_vram_alloc`` attributes, which never fail unless a test sets them:
+ * a test makes the allocator behave as if VRAM were short at a point it
+ * chooses, in whatever context the allocation runs (a fault worker, a
+ * prefetch job), which the task-bound fail-nth cannot reach.
+ *
+ * Return: true if the caller must fail the allocation.
+ */
+bool vsvm_debug_vram_alloc_fail(struct vsvm_device *vdev)
+{
+	return should_fail(&vdev->debug.fail_vram_alloc, 1);
 }
 
 static int userptr_inject_show(struct seq_file *m, void *data)
@@ -458,5 +491,7 @@ void vsvm_debug_register(struct vsvm_device *vdev)
 	debugfs_create_u32("dmachk_break", 0644, root, &vdev->debug.dmachk_break);
 	debugfs_create_u32("migrate_break", 0644, root, &vdev->debug.migrate_break);
 	debugfs_create_file("userptr_inject", 0644, root, vdev, &userptr_inject_fops);
+	/* An ERR_PTR without CONFIG_FAULT_INJECTION_DEBUG_FS: the test skips. */
+	fault_create_debugfs_attr("fail_vram_alloc", root, &vdev->debug.fail_vram_alloc);
 	debugfs_create_file("compose_bench", 0600, root, vdev, &compose_bench_fops);
 }

@@ -5,6 +5,7 @@
 #ifndef __VSVM_DEBUG_H__
 #define __VSVM_DEBUG_H__
 
+#include <linux/fault-inject.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -86,6 +87,14 @@ struct vsvm_debug {
 	 * DMA-map (the DMA checker must stop it, and the pages stay).
 	 */
 	u32 migrate_break;
+	/**
+	 * @fail_vram_alloc: Debugfs directory ``fail_vram_alloc``, the kernel's
+	 * fault-injection attributes (probability, interval, times, space):
+	 * which VRAM page allocations fail (vsvm_debug_vram_alloc_fail()).
+	 * Never fails unless a test sets it; absent without
+	 * CONFIG_FAULT_INJECTION_DEBUG_FS.
+	 */
+	struct fault_attr fail_vram_alloc;
 };
 
 void vsvm_debug_init(struct vsvm_device *vdev);
@@ -98,6 +107,7 @@ bool vsvm_debug_engine_hooked(struct vsvm_device *vdev);
 bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_userptr *up, bool block,
 			  const struct vsvm_i1_steps *steps, bool *waited);
 bool vsvm_debug_migrate_break(struct vsvm_device *vdev);
+bool vsvm_debug_vram_alloc_fail(struct vsvm_device *vdev);
 
 #else
 
@@ -134,6 +144,11 @@ static inline bool vsvm_debug_i1_broken(struct vsvm_device *vdev, struct vsvm_us
 }
 
 static inline bool vsvm_debug_migrate_break(struct vsvm_device *vdev)
+{
+	return false;
+}
+
+static inline bool vsvm_debug_vram_alloc_fail(struct vsvm_device *vdev)
 {
 	return false;
 }

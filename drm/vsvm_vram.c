@@ -117,12 +117,15 @@ struct page *vsvm_vram_backing(struct vsvm_device *vdev, struct page *page)
  * The page is locked and referenced (zone_device_page_init()), as a
  * migration's destination must be.
  *
- * Return: the page, or NULL if VRAM or memory for the backing is short.
+ * Return: the page, or NULL if VRAM or memory for the backing is short,
+ * or if a test made this allocation fail (vsvm_debug_vram_alloc_fail()).
  */
 struct page *vsvm_vram_alloc_page(struct vsvm_vram *vram)
 {
 	struct page *backing, *page;
 
+	if (vsvm_debug_vram_alloc_fail(vram->vdev))
+		return NULL;
 	backing = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
 	if (!backing)
 		return NULL;

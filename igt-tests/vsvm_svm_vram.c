@@ -108,6 +108,13 @@
  * Description: I2: CPU faults on VRAM pages complete while a SPIN job of the same
  *		VM keeps its ring busy; the job is then killed at the timeout (a reset of
  *		its queue), and migrations to VRAM and back still work, none failed.
+ *
+ * SUBTEST: vram-alloc-fail
+ * Description: VRAM page allocations made to fail (debugfs fail_vram_alloc, the
+ *		kernel's fault injection): a GPU fault in a range preferring VRAM, or a
+ *		prefetch to VRAM, moves the pages it can have, maps the others where they
+ *		are, and loses no data; alloc_failures counts each page left behind, and
+ *		no VRAM page stays allocated after munmap.
  */
 
 #define _GNU_SOURCE
@@ -377,6 +384,23 @@ static int cfs_open(void)
 	closedir(d);
 	igt_assert_f(f >= 0, "%s has no render node\n", pdev);
 	return f;
+}
+
+/*
+ * Arms debugfs fail_vram_alloc: from now, the @nth VRAM page allocation and
+ * the @times - 1 after it fail (@times -1: every one from the @nth on).
+ * @times 0 disarms.
+ */
+static void fail_vram(int fd, int nth, int times)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", nth);
+	igt_assert_eq(vsvm_debugfs_write(fd, "fail_vram_alloc/space", buf), 0);
+	snprintf(buf, sizeof(buf), "%d", times);
+	igt_assert_eq(vsvm_debugfs_write(fd, "fail_vram_alloc/times", buf), 0);
+	igt_assert_eq(vsvm_debugfs_write(fd, "fail_vram_alloc/probability",
+					 times ? "100" : "0"), 0);
 }
 
 /* A number from debugfs vsvm_vram, which must be there. */
@@ -1111,6 +1135,61 @@ igt_main
 		ctx_fini(&c);
 		munmap(a, 2 * MB);
 		munmap((void *)sem, PAGE);
+	}
+
+	igt_describe("VRAM allocations made to fail: a fault or a prefetch moves what it can "
+		     "and maps the rest where it is; no data lost, no VRAM page leaked.");
+	igt_subtest("vram-alloc-fail") {
+		/* Which allocations of the chunk's 512 fail, and how many pages move. */
+		static const struct { int nth, times; uint64_t moved; } cases[] = {
+			{ 1, 1, 511 }, { 512, 1, 511 }, { 100, 8, 504 }, { 1, -1, 0 },
+		};
+		struct drm_vsvm_svm_madvise m = {
+			.attr = DRM_VSVM_SVM_ATTR_PREFERRED_LOC, .size = 2 * MB,
+			.value = DRM_VSVM_MEM_DEVICE,
+		};
+		uint64_t used0;
+		uint8_t *a, *b, *out;
+		long long fails;
+		unsigned int k;
+		struct ctx c;
+
+		require_vram(fd);
+		vsvm_require_knob(fd, "fail_vram_alloc");
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		b = anon(2 * MB);
+		out = anon(2 * MB);
+		used0 = vram(fd).used;
+		for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+			a = anon_aligned(2 * MB);
+			fill_pat(a, 0, 2 * MB, 40 + k);
+			fill_pat(b, 0, 2 * MB, 50 + k);
+			fails = vram_dbg(fd, "alloc_failures");
+			fail_vram(fd, cases[k].nth, cases[k].times);
+			if (k % 2) {
+				/* A prefetch to VRAM. */
+				igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+			} else {
+				/* A GPU read fault in a range that prefers VRAM. */
+				m.vm_id = c.vm;
+				m.addr = (uintptr_t)a;
+				do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+				gpu_copy(&c, out, a, 2 * MB);
+				assert_pat(out, 0, 2 * MB, 40 + k);
+			}
+			fail_vram(fd, 0, 0);
+			igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), cases[k].moved);
+			igt_assert_eq(vram_dbg(fd, "alloc_failures") - fails, 512 - cases[k].moved);
+			igt_assert_eq_u64(vram(fd).used - used0, cases[k].moved * PAGE);
+			/* The GPU writes the mixed chunk, the CPU reads it all. */
+			gpu_copy(&c, a, b, 2 * MB);
+			assert_pat(a, 0, 2 * MB, 50 + k);
+			munmap(a, 2 * MB);
+			assert_used_back(fd, used0);
+		}
+		ctx_fini(&c);
+		munmap(b, 2 * MB);
+		munmap(out, 2 * MB);
 	}
 
 	igt_fixture

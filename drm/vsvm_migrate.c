@@ -43,6 +43,12 @@
  *   migrate_device_range(), which only try-locks the pages) and at the
  *   device's removal.
  *
+ * A page for which no VRAM page can be had, even after an eviction, stays
+ * in system memory (counted in debugfs ``vsvm_vram`` ``alloc_failures``)
+ * and the fault or prefetch maps it there: a chunk may end up partly in
+ * VRAM.  Tests make chosen allocations fail with the debug build's
+ * ``fail_vram_alloc`` fault-injection attributes (vsvm_debug.c).
+ *
  * The copy is an engine job, like any other, on the device's migration
  * queue (&vsvm_vram.migq, made with the VRAM: vsvm_migq_create() in
  * vsvm_sched.c), as Xe's migrate engine copies: a ring of its own, with

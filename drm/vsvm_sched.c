@@ -175,8 +175,14 @@ static enum drm_gpu_sched_stat vsvm_timedout_job(struct drm_sched_job *sched_job
 	 * parked and resume when their fault is resolved.
 	 */
 	if (vsvm_hw_hung(hw, timeout_ns, true, &vm_id)) {
-		drm_info(&q->vdev->drm, "queue %u: job of VM %u timed out, context banned\n",
-			 q->index, vm_id);
+		if (vm_id)
+			drm_info(&q->vdev->drm,
+				 "queue %u: job of VM %u timed out, context banned\n",
+				 q->index, vm_id);
+		else
+			drm_info(&q->vdev->drm,
+				 "%s: migration job timed out; its pages stay where they were\n",
+				 q->name);
 		atomic64_inc(&q->timeouts);
 	}
 

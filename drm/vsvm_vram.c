@@ -219,17 +219,32 @@ err_free:
  *
  * Processes may still have pages in the VRAM: they are evicted to system
  * memory first, until none is left, so that memunmap_pages() waits for
- * nothing.
+ * nothing.  The loop has no bound because nothing else can be done: a
+ * device-private page in use must leave before its pagemap goes
+ * (memunmap_pages() would wait for it as long).  A page is skipped only
+ * while another migration holds its lock, or while memory for its copy is
+ * short; if no page moves for 10 seconds, a warning says how many are
+ * left, so that a stuck removal is diagnosable rather than silent.
  */
 void vsvm_vram_fini(struct vsvm_device *vdev)
 {
 	struct vsvm_vram *vram = vdev->vram;
+	unsigned long last = jiffies;
+	bool warned = false;
 
 	if (!vram)
 		return;
 	while (READ_ONCE(vram->used)) {
-		if (!vsvm_migrate_evict(vram, vram->npages))
-			schedule_timeout_uninterruptible(1);
+		if (vsvm_migrate_evict(vram, vram->npages)) {
+			last = jiffies;
+			continue;
+		}
+		if (!warned && time_after(jiffies, last + 10 * HZ)) {
+			drm_warn(&vdev->drm, "VRAM removal: %lu pages in use could not move for 10 s, retrying\n",
+				 READ_ONCE(vram->used));
+			warned = true;
+		}
+		schedule_timeout_uninterruptible(1);
 	}
 	memunmap_pages(&vram->pagemap);
 	release_mem_region(vram->res->start, resource_size(vram->res));

@@ -30,8 +30,9 @@
  *   ``max_mappings`` (mappings per VM, 1 to %DRM_VSVM_MAX_MAPPINGS),
  *   ``vram_mb`` (simulated VRAM in MiB, 0 to %VSVM_MAX_VRAM_MB, 0 for
  *   none; without CONFIG_DEVICE_PRIVATE the device has none whatever it
- *   says) and ``display`` (a boolean: whether the device has a display, see
- *   the DOC section on the display);
+ *   says), ``display`` (a boolean: whether the device has a display, see
+ *   the DOC section on the display) and ``crtcs`` (CRTCs and connectors of
+ *   that display, 1 to %VSVM_KMS_MAX_CRTCS);
  * - ``echo 1 > enabled`` registers the platform device ``vsvm.<id>`` with
  *   that description, and the driver binds it: a DRM device appears, whose
  *   platform device's sysfs attribute ``configfs_name`` gives ``<name>``
@@ -235,6 +236,17 @@ static ssize_t vsvm_cfs_display_store(struct config_item *item, const char *page
 	return count;
 }
 
+static ssize_t vsvm_cfs_crtcs_show(struct config_item *item, char *page)
+{
+	return vsvm_cfs_u32_show(item, page, &to_cfs_dev(item)->cfg.crtcs);
+}
+
+static ssize_t vsvm_cfs_crtcs_store(struct config_item *item, const char *page,
+				    size_t count)
+{
+	return vsvm_cfs_u32_store(item, page, count, &to_cfs_dev(item)->cfg.crtcs, "crtcs");
+}
+
 static ssize_t vsvm_cfs_device_show(struct config_item *item, char *page)
 {
 	struct vsvm_cfs_dev *cd = to_cfs_dev(item);
@@ -336,6 +348,7 @@ CONFIGFS_ATTR(vsvm_cfs_, max_vms);
 CONFIGFS_ATTR(vsvm_cfs_, max_mappings);
 CONFIGFS_ATTR(vsvm_cfs_, vram_mb);
 CONFIGFS_ATTR(vsvm_cfs_, display);
+CONFIGFS_ATTR(vsvm_cfs_, crtcs);
 
 static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_enabled,
@@ -346,6 +359,7 @@ static struct configfs_attribute *vsvm_cfs_dev_attrs[] = {
 	&vsvm_cfs_attr_max_mappings,
 	&vsvm_cfs_attr_vram_mb,
 	&vsvm_cfs_attr_display,
+	&vsvm_cfs_attr_crtcs,
 	NULL,
 };
 

@@ -176,6 +176,7 @@ void vsvm_device_config_default(struct vsvm_device_config *cfg)
 	cfg->max_mappings = DRM_VSVM_MAX_MAPPINGS;
 	cfg->vram_mb = vram_mb;
 	cfg->display = vsvm_kms_display_default();
+	cfg->crtcs = vsvm_kms_crtcs_default();
 }
 
 /**
@@ -207,6 +208,10 @@ int vsvm_device_config_check(const struct vsvm_device_config *cfg)
 	}
 	if (cfg->vram_mb > VSVM_MAX_VRAM_MB) {
 		pr_debug("vsvm: vram_mb=%u is outside 0..%d\n", cfg->vram_mb, VSVM_MAX_VRAM_MB);
+		return -EINVAL;
+	}
+	if (!cfg->crtcs || cfg->crtcs > VSVM_KMS_MAX_CRTCS) {
+		pr_debug("vsvm: crtcs=%u is outside 1..%d\n", cfg->crtcs, VSVM_KMS_MAX_CRTCS);
 		return -EINVAL;
 	}
 	if (strnlen(cfg->name, sizeof(cfg->name)) == sizeof(cfg->name)) {
@@ -298,7 +303,7 @@ static int vsvm_probe(struct platform_device *pdev)
 
 	vdev->kms.enabled = cfg.display;
 	if (cfg.display)
-		ret = vsvm_kms_init(vdev);
+		ret = vsvm_kms_init(vdev, cfg.crtcs);
 	else
 		vdev->drm.driver_features &= ~(DRIVER_MODESET | DRIVER_ATOMIC);
 	if (ret)
@@ -389,6 +394,19 @@ static void vsvm_remove(struct platform_device *pdev)
 }
 
 /*
+ * At reboot or power-off: the display is turned off, as a real device's
+ * would be, so that no vblank timer, composition or writeback runs while
+ * the system goes down.  The rest of the device stays as it is.
+ */
+static void vsvm_shutdown(struct platform_device *pdev)
+{
+	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+
+	if (vdev)
+		vsvm_kms_shutdown(vdev);
+}
+
+/*
  * configfs_name: the configfs directory that made the device (see the DOC
  * on configfs), empty for the module's own devices.
  */
@@ -410,6 +428,7 @@ ATTRIBUTE_GROUPS(vsvm_dev);
 static struct platform_driver vsvm_platform_driver = {
 	.probe = vsvm_probe,
 	.remove = vsvm_remove,
+	.shutdown = vsvm_shutdown,
 	.driver = {
 		.name = VSVM_DRIVER_NAME,
 		.dev_groups = vsvm_dev_groups,

@@ -68,6 +68,8 @@ struct vsvm_device_config {
 	u32 vram_mb;
 	/** @display: The device has a display (KMS), see the DOC on the display. */
 	bool display;
+	/** @crtcs: CRTCs and connectors of the display, 1 .. %VSVM_KMS_MAX_CRTCS. */
+	u32 crtcs;
 };
 
 /**

@@ -3,6 +3,8 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -17,6 +19,7 @@
 #include <drm/drm_edid.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_probe_helper.h>
@@ -105,6 +108,10 @@ static bool display = true;
 module_param(display, bool, 0444);
 MODULE_PARM_DESC(display, "Give each device a display (KMS), default on");
 
+static uint crtcs = 1;
+module_param(crtcs, uint, 0444);
+MODULE_PARM_DESC(crtcs, "CRTCs and connectors of each display (1-2, default 1)");
+
 /**
  * vsvm_kms_display_default() - Whether a new device has a display
  *
@@ -115,9 +122,20 @@ bool vsvm_kms_display_default(void)
 	return display;
 }
 
-static struct vsvm_kms *crtc_to_kms(struct drm_crtc *crtc)
+/**
+ * vsvm_kms_crtcs_default() - How many CRTCs a new device's display has
+ *
+ * Return: The module parameter ``crtcs`` (vsvm_device_config_check()
+ * checks its range).
+ */
+u32 vsvm_kms_crtcs_default(void)
 {
-	return container_of(crtc, struct vsvm_kms, crtc);
+	return crtcs;
+}
+
+static struct vsvm_kms_output *crtc_to_out(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct vsvm_kms_output, crtc);
 }
 
 /**
@@ -155,48 +173,50 @@ enum drm_mode_status vsvm_kms_mode_valid(const struct drm_display_mode *mode)
 
 static enum hrtimer_restart vsvm_kms_vblank(struct hrtimer *timer)
 {
-	struct vsvm_kms *kms = container_of(timer, struct vsvm_kms, vblank_timer);
-	struct drm_crtc *crtc = &kms->crtc;
+	struct vsvm_kms_output *out = container_of(timer, struct vsvm_kms_output,
+						   vblank_timer);
+	struct vsvm_kms *kms = out->kms;
+	struct drm_crtc *crtc = &out->crtc;
 	u64 frame;
 
-	hrtimer_forward_now(timer, kms->period);
+	hrtimer_forward_now(timer, out->period);
 	/* The tick that is due now, on the timer's grid. */
-	WRITE_ONCE(kms->last_vblank, ktime_sub(hrtimer_get_expires(timer), kms->period));
+	WRITE_ONCE(out->last_vblank, ktime_sub(hrtimer_get_expires(timer), out->period));
 	atomic64_inc(&kms->stats.vblanks);
 	if (!drm_crtc_handle_vblank(crtc))
 		return HRTIMER_RESTART;
 
 	frame = drm_crtc_vblank_count(crtc);
-	spin_lock(&kms->lock);
-	if (kms->state && (kms->crc_enabled || kms->wb_queued)) {
-		if (kms->compose_pending)
+	spin_lock(&out->lock);
+	if (out->state && (out->crc_enabled || out->wb_queued)) {
+		if (out->compose_pending)
 			atomic64_inc(&kms->stats.frames_late);
 		else
-			kms->frame_start = frame;
-		kms->frame_end = frame;
-		kms->compose_pending = true;
-		queue_work(kms->compose_wq, &kms->compose_work);
+			out->frame_start = frame;
+		out->frame_end = frame;
+		out->compose_pending = true;
+		queue_work(kms->compose_wq, &out->compose_work);
 	}
-	spin_unlock(&kms->lock);
+	spin_unlock(&out->lock);
 	return HRTIMER_RESTART;
 }
 
 static int vsvm_kms_enable_vblank(struct drm_crtc *crtc)
 {
-	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct vsvm_kms_output *out = crtc_to_out(crtc);
 	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
 
-	kms->period = ns_to_ktime(vblank->framedur_ns);
-	if (!kms->period)
+	out->period = ns_to_ktime(vblank->framedur_ns);
+	if (!out->period)
 		return -EINVAL;
-	WRITE_ONCE(kms->last_vblank, ktime_get());
-	hrtimer_start(&kms->vblank_timer, kms->period, HRTIMER_MODE_REL);
+	WRITE_ONCE(out->last_vblank, ktime_get());
+	hrtimer_start(&out->vblank_timer, out->period, HRTIMER_MODE_REL);
 	return 0;
 }
 
 static void vsvm_kms_disable_vblank(struct drm_crtc *crtc)
 {
-	hrtimer_cancel(&crtc_to_kms(crtc)->vblank_timer);
+	hrtimer_cancel(&crtc_to_out(crtc)->vblank_timer);
 }
 
 static bool vsvm_kms_get_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
@@ -208,7 +228,7 @@ static bool vsvm_kms_get_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
 		*vblank_time = ktime_get();
 		return true;
 	}
-	*vblank_time = READ_ONCE(crtc_to_kms(crtc)->last_vblank);
+	*vblank_time = READ_ONCE(crtc_to_out(crtc)->last_vblank);
 	return true;
 }
 
@@ -251,7 +271,7 @@ static int vsvm_kms_verify_crc_source(struct drm_crtc *crtc, const char *source,
 
 static int vsvm_kms_set_crc_source(struct drm_crtc *crtc, const char *source)
 {
-	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct vsvm_kms_output *out = crtc_to_out(crtc);
 	bool on, was;
 	int ret;
 
@@ -266,10 +286,10 @@ static int vsvm_kms_set_crc_source(struct drm_crtc *crtc, const char *source)
 			return ret;
 		}
 	}
-	spin_lock_irq(&kms->lock);
-	was = kms->crc_enabled;
-	kms->crc_enabled = on;
-	spin_unlock_irq(&kms->lock);
+	spin_lock_irq(&out->lock);
+	was = out->crc_enabled;
+	out->crc_enabled = on;
+	spin_unlock_irq(&out->lock);
 	if (was)
 		drm_crtc_vblank_put(crtc);
 	return 0;
@@ -290,50 +310,48 @@ static struct drm_writeback_job *vsvm_kms_first_wb_job(struct vsvm_kms *kms)
 }
 
 /* Completes the oldest writeback job and lets go of its vblank reference. */
-static void vsvm_kms_wb_done(struct vsvm_kms *kms, int status)
+static void vsvm_kms_wb_done(struct vsvm_kms_output *out, int status)
 {
+	struct vsvm_kms *kms = out->kms;
+
 	drm_writeback_signal_completion(&kms->wb, status);
 	atomic64_inc(&kms->stats.writebacks);
 	if (status)
 		atomic64_inc(&kms->stats.writeback_errors);
-	spin_lock_irq(&kms->lock);
-	kms->wb_queued--;
-	spin_unlock_irq(&kms->lock);
-	drm_crtc_vblank_put(&kms->crtc);
+	spin_lock_irq(&out->lock);
+	out->wb_queued--;
+	spin_unlock_irq(&out->lock);
+	drm_crtc_vblank_put(&out->crtc);
 }
 
-/*
- * Composes @cs's planes into one frame: its CRC in *@crc, and the frame
- * written to @job's framebuffer when there is one (*@wb_status: how that
- * went).  Every framebuffer's memory is read or written only between
- * vsvm_fb_begin_access() and vsvm_fb_end_access() (I1/I3: an invalidation
- * of a userptr framebuffer's pages waits for the end of the composition,
- * and the next one gets the pages again).
+/**
+ * vsvm_kms_describe_locked() - Describe a CRTC state's planes to the composer
+ * @out: The output, its lock held.
+ * @cs: The CRTC state the composer shows (&vsvm_kms_output.state).
+ * @fr: The composer's scratch: the planes go to @fr->f, a reference to
+ *      each plane's framebuffer to @fr->fbs.
+ *
+ * Under &vsvm_kms_output.lock, so that an async cursor update
+ * (vsvm_kms_cursor_async_update()) is seen whole or not at all, and the
+ * framebuffer it replaces stays until this frame is composed.
  */
-static int vsvm_kms_compose(struct vsvm_kms *kms, struct vsvm_crtc_state *cs,
-			    struct drm_writeback_job *job, u32 *crc, int *wb_status)
+static void vsvm_kms_describe_locked(struct vsvm_kms_output *out, struct vsvm_crtc_state *cs,
+				     struct vsvm_kms_frame *fr)
 {
-	struct drm_device *drm = kms->crtc.dev;
-	struct vsvm_kms_frame *fr = kms->frame;
 	struct vsvm_compose_frame *f = &fr->f;
-	struct vsvm_compose_stats stats = {};
-	struct vsvm_fb_access *acc, *wb = NULL;
 	unsigned int i;
-	int ret;
 
+	lockdep_assert_held(&out->lock);
 	memset(f, 0, sizeof(*f));
-	vsvm_fb_frame_init(&fr->fb, drm);
 	f->width = cs->base.mode.hdisplay;
 	f->height = cs->base.mode.vdisplay;
 	for (i = 0; i < cs->nplanes; i++) {
 		struct drm_plane_state *ps = cs->planes[i];
-		struct vsvm_compose_plane *p = &f->planes[f->nplanes];
+		struct vsvm_compose_plane *p = &f->planes[i];
 		struct drm_framebuffer *fb = ps->fb;
 
-		acc = vsvm_fb_frame_add(&fr->fb, fb, false);
-		if (WARN_ON(!acc))
-			return -EINVAL;
-		p->src = acc->src;
+		drm_framebuffer_get(fb);
+		fr->fbs[i] = fb;
 		p->format = fb->format->format;
 		p->pitch = fb->pitches[0];
 		p->offset = fb->offsets[0];
@@ -342,7 +360,47 @@ static int vsvm_kms_compose(struct vsvm_kms *kms, struct vsvm_crtc_state *cs,
 		p->rotation = ps->rotation;
 		p->alpha = ps->alpha;
 		p->blend_mode = ps->pixel_blend_mode;
-		f->nplanes++;
+	}
+	f->nplanes = cs->nplanes;
+}
+
+/* Lets go of the framebuffers vsvm_kms_describe_locked() took. */
+static void vsvm_kms_describe_put(struct vsvm_kms_frame *fr)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr->f.nplanes; i++) {
+		drm_framebuffer_put(fr->fbs[i]);
+		fr->fbs[i] = NULL;
+	}
+}
+
+/*
+ * Composes the planes described in @out's frame: its CRC in *@crc, and the
+ * frame written to @job's framebuffer when there is one (*@wb_status: how
+ * that went).  Every framebuffer's memory is read or written only between
+ * vsvm_fb_begin_access() and vsvm_fb_end_access() (I1/I3: an invalidation
+ * of a userptr framebuffer's pages waits for the end of the composition,
+ * and the next one gets the pages again).
+ */
+static int vsvm_kms_compose(struct vsvm_kms_output *out, struct vsvm_crtc_state *cs,
+			    struct drm_writeback_job *job, u32 *crc, int *wb_status)
+{
+	struct vsvm_kms *kms = out->kms;
+	struct drm_device *drm = out->crtc.dev;
+	struct vsvm_kms_frame *fr = out->frame;
+	struct vsvm_compose_frame *f = &fr->f;
+	struct vsvm_compose_stats stats = {};
+	struct vsvm_fb_access *acc, *wb = NULL;
+	unsigned int i;
+	int ret;
+
+	vsvm_fb_frame_init(&fr->fb, drm);
+	for (i = 0; i < f->nplanes; i++) {
+		acc = vsvm_fb_frame_add(&fr->fb, fr->fbs[i], false);
+		if (WARN_ON(!acc))
+			return -EINVAL;
+		f->planes[i].src = acc->src;
 	}
 	if (cs->base.gamma_lut) {
 		f->gamma = cs->base.gamma_lut->data;
@@ -387,7 +445,8 @@ static int vsvm_kms_compose(struct vsvm_kms *kms, struct vsvm_crtc_state *cs,
 
 static void vsvm_kms_compose_work(struct work_struct *work)
 {
-	struct vsvm_kms *kms = container_of(work, struct vsvm_kms, compose_work);
+	struct vsvm_kms_output *out = container_of(work, struct vsvm_kms_output,
+						   compose_work);
 	struct drm_writeback_job *job = NULL;
 	struct vsvm_crtc_state *cs;
 	u64 start, end, frame;
@@ -395,40 +454,42 @@ static void vsvm_kms_compose_work(struct work_struct *work)
 	int ret, wb_status = 0;
 	u32 crc = 0;
 
-	spin_lock_irq(&kms->lock);
-	if (!kms->compose_pending) {
-		spin_unlock_irq(&kms->lock);
+	spin_lock_irq(&out->lock);
+	if (!out->compose_pending) {
+		spin_unlock_irq(&out->lock);
 		return;
 	}
-	kms->compose_pending = false;
-	cs = kms->state;
-	crc_on = kms->crc_enabled;
-	start = kms->frame_start;
-	end = kms->frame_end;
-	if (kms->wb_queued)
-		job = vsvm_kms_first_wb_job(kms);
-	spin_unlock_irq(&kms->lock);
+	out->compose_pending = false;
+	cs = out->state;
+	crc_on = out->crc_enabled;
+	start = out->frame_start;
+	end = out->frame_end;
+	if (out->wb_queued)
+		job = vsvm_kms_first_wb_job(out->kms);
+	vsvm_kms_describe_locked(out, cs, out->frame);
+	spin_unlock_irq(&out->lock);
 
-	ret = vsvm_kms_compose(kms, cs, job, &crc, &wb_status);
+	ret = vsvm_kms_compose(out, cs, job, &crc, &wb_status);
+	vsvm_kms_describe_put(out->frame);
 	if (job)
-		vsvm_kms_wb_done(kms, ret ?: wb_status);
+		vsvm_kms_wb_done(out, ret ?: wb_status);
 	if (ret || !crc_on)
 		return;
 	for (frame = start; frame <= end; frame++)
-		drm_crtc_add_crc_entry(&kms->crtc, true, frame, &crc);
+		drm_crtc_add_crc_entry(&out->crtc, true, frame, &crc);
 }
 
 /* Cancels the writeback jobs the composer will not reach (CRTC off). */
-static void vsvm_kms_wb_cancel(struct vsvm_kms *kms)
+static void vsvm_kms_wb_cancel(struct vsvm_kms_output *out)
 {
 	for (;;) {
-		spin_lock_irq(&kms->lock);
-		if (!kms->wb_queued) {
-			spin_unlock_irq(&kms->lock);
+		spin_lock_irq(&out->lock);
+		if (!out->wb_queued) {
+			spin_unlock_irq(&out->lock);
 			return;
 		}
-		spin_unlock_irq(&kms->lock);
-		vsvm_kms_wb_done(kms, -ECANCELED);
+		spin_unlock_irq(&out->lock);
+		vsvm_kms_wb_done(out, -ECANCELED);
 	}
 }
 
@@ -484,7 +545,6 @@ static int vsvm_kms_crtc_atomic_check(struct drm_crtc *crtc, struct drm_atomic_s
 	struct drm_plane_state *ps;
 	struct drm_plane *plane;
 	unsigned int i, n = 0;
-	int ret;
 
 	if (crtc_state->gamma_lut &&
 	    drm_color_lut_size(crtc_state->gamma_lut) != VSVM_KMS_LUT_SIZE) {
@@ -493,12 +553,17 @@ static int vsvm_kms_crtc_atomic_check(struct drm_crtc *crtc, struct drm_atomic_s
 		return -EINVAL;
 	}
 
-	ret = drm_atomic_add_affected_planes(state, crtc);
-	if (ret)
-		return ret;
-	/* The visible planes, bottom to top (zpos is normalized). */
+	/*
+	 * The visible planes, bottom to top (zpos is normalized): the new
+	 * states of the planes in the commit, the current ones of the others
+	 * (stable: changing them needs this CRTC's lock, which the commit
+	 * holds).  A modeset has every plane in the commit
+	 * (drm_atomic_helper_check_modeset()); a flip or a cursor update does
+	 * not pull the other planes in, so that a legacy cursor update stays a
+	 * single-plane update that may be done at once (async).
+	 */
 	drm_for_each_plane_mask(plane, crtc->dev, crtc_state->plane_mask) {
-		ps = drm_atomic_get_new_plane_state(state, plane);
+		ps = drm_atomic_get_new_plane_state(state, plane) ?: plane->state;
 		if (WARN_ON(!ps) || !ps->visible)
 			continue;
 		if (WARN_ON(n == ARRAY_SIZE(cs->planes)))
@@ -520,23 +585,23 @@ static void vsvm_kms_crtc_atomic_enable(struct drm_crtc *crtc, struct drm_atomic
 
 static void vsvm_kms_crtc_atomic_disable(struct drm_crtc *crtc, struct drm_atomic_state *state)
 {
-	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct vsvm_kms_output *out = crtc_to_out(crtc);
 
 	drm_crtc_vblank_off(crtc);
 	/* No vblank comes any more: the queued frame is the last. */
-	flush_work(&kms->compose_work);
-	vsvm_kms_wb_cancel(kms);
+	flush_work(&out->compose_work);
+	vsvm_kms_wb_cancel(out);
 }
 
 static void vsvm_kms_crtc_atomic_flush(struct drm_crtc *crtc, struct drm_atomic_state *state)
 {
-	struct vsvm_kms *kms = crtc_to_kms(crtc);
+	struct vsvm_kms_output *out = crtc_to_out(crtc);
 	struct drm_pending_vblank_event *event = crtc->state->event;
 
 	/* From the next vblank on, the composer shows this state. */
-	spin_lock_irq(&kms->lock);
-	kms->state = to_vsvm_crtc_state(crtc->state);
-	spin_unlock_irq(&kms->lock);
+	spin_lock_irq(&out->lock);
+	out->state = to_vsvm_crtc_state(crtc->state);
+	spin_unlock_irq(&out->lock);
 
 	if (event) {
 		crtc->state->event = NULL;
@@ -622,20 +687,108 @@ static const struct drm_plane_helper_funcs vsvm_kms_plane_helper_funcs = {
 	.atomic_update = vsvm_kms_plane_atomic_update,
 };
 
-static int vsvm_kms_plane_init(struct vsvm_kms *kms, unsigned int index,
+/**
+ * vsvm_kms_cursor_async_check() - Whether a cursor update can be done at once
+ * @plane: The cursor plane.
+ * @state: A legacy cursor update: this plane only, no modeset, its CRTC
+ *         unchanged (drm_atomic_helper_async_check() checked that, and
+ *         that no commit on the plane is still reaching the hardware).
+ *
+ * Done in place (vsvm_kms_cursor_async_update()) only when the CRTC's list
+ * of visible planes (&vsvm_crtc_state.planes, which points at this
+ * plane's current state) stays right: the CRTC is on, the cursor stays
+ * visible or hidden and keeps its place in the stack; and when nothing
+ * still writes the new framebuffer.  Otherwise the update is an ordinary
+ * commit, which waits for that.
+ *
+ * Return: 0, or -EINVAL (the update is then not async).
+ */
+static int vsvm_kms_cursor_async_check(struct drm_plane *plane, struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+	struct drm_crtc_state *crtc_state;
+
+	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	if (!crtc_state || !crtc_state->active) {
+		drm_dbg_kms(plane->dev, "async cursor: CRTC off\n");
+		return -EINVAL;
+	}
+	if (new->visible != cur->visible || new->normalized_zpos != cur->normalized_zpos) {
+		drm_dbg_kms(plane->dev, "async cursor: the visible planes change\n");
+		return -EINVAL;
+	}
+	if (new->fb && !dma_resv_test_signaled(new->fb->obj[0]->resv, DMA_RESV_USAGE_WRITE)) {
+		drm_dbg_kms(plane->dev, "async cursor: framebuffer still being written\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_kms_cursor_async_update() - Move the cursor, or change its image, at once
+ * @plane: The cursor plane.
+ * @state: The update, checked by vsvm_kms_cursor_async_check().
+ *
+ * Changes the plane's current state in place, under the output's lock, so
+ * that the composer describes a frame (vsvm_kms_describe_locked()) with
+ * the old cursor or the new one, never half of each; it holds its own
+ * reference to each framebuffer for the frame.  The framebuffers are
+ * swapped, as drm_atomic_helper_async_commit() expects: the update's state
+ * takes the old one, and lets go of it when it is freed.  Nothing is
+ * pinned per state (vsvm_fb_prepare(): every frame begins its own
+ * framebuffer accesses), so nothing else moves with it.  A fence that
+ * vsvm_fb_prepare() found since the check is waited for here.
+ */
+static void vsvm_kms_cursor_async_update(struct drm_plane *plane,
+					 struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+	struct vsvm_kms_output *out = crtc_to_out(new->crtc);
+
+	if (new->fence)
+		dma_fence_wait(new->fence, false);
+	spin_lock_irq(&out->lock);
+	cur->crtc_x = new->crtc_x;
+	cur->crtc_y = new->crtc_y;
+	cur->crtc_w = new->crtc_w;
+	cur->crtc_h = new->crtc_h;
+	cur->src_x = new->src_x;
+	cur->src_y = new->src_y;
+	cur->src_w = new->src_w;
+	cur->src_h = new->src_h;
+	cur->src = new->src;
+	cur->dst = new->dst;
+	swap(cur->fb, new->fb);
+	spin_unlock_irq(&out->lock);
+	atomic64_inc(&out->kms->stats.async_updates);
+}
+
+static const struct drm_plane_helper_funcs vsvm_kms_cursor_helper_funcs = {
+	.prepare_fb = vsvm_fb_prepare,
+	.atomic_check = vsvm_kms_plane_atomic_check,
+	.atomic_update = vsvm_kms_plane_atomic_update,
+	.atomic_async_check = vsvm_kms_cursor_async_check,
+	.atomic_async_update = vsvm_kms_cursor_async_update,
+};
+
+static int vsvm_kms_plane_init(struct vsvm_kms_output *out, unsigned int index,
 			       enum drm_plane_type type)
 {
-	struct drm_plane *plane = &kms->planes[index];
-	struct drm_device *drm = kms->crtc.dev;
+	struct drm_plane *plane = &out->planes[index];
+	struct drm_device *drm = out->crtc.dev;
 	int ret;
 
-	ret = drm_universal_plane_init(drm, plane, 1, &vsvm_kms_plane_funcs,
+	ret = drm_universal_plane_init(drm, plane, drm_crtc_mask(&out->crtc),
+				       &vsvm_kms_plane_funcs,
 				       vsvm_compose_plane_formats,
 				       vsvm_compose_num_plane_formats,
 				       vsvm_kms_modifiers, type, NULL);
 	if (ret)
 		return ret;
-	drm_plane_helper_add(plane, &vsvm_kms_plane_helper_funcs);
+	drm_plane_helper_add(plane, type == DRM_PLANE_TYPE_CURSOR ?
+			     &vsvm_kms_cursor_helper_funcs : &vsvm_kms_plane_helper_funcs);
 	ret = drm_plane_create_alpha_property(plane);
 	if (ret)
 		return ret;
@@ -722,20 +875,23 @@ static void vsvm_kms_wb_atomic_commit(struct drm_connector *connector,
 	struct drm_connector_state *conn_state =
 		drm_atomic_get_new_connector_state(state, connector);
 	struct vsvm_kms *kms = container_of(connector, struct vsvm_kms, wb.base);
+	struct vsvm_kms_output *out;
 
 	if (!conn_state->writeback_job)
 		return;
+	/* The writeback connector is on CRTC 0 only (possible_crtcs). */
+	out = crtc_to_out(conn_state->crtc);
 	drm_writeback_queue_job(&kms->wb, conn_state);
 	/* The job is done at the frame the next vblank composes. */
-	if (drm_crtc_vblank_get(&kms->crtc)) {
+	if (drm_crtc_vblank_get(&out->crtc)) {
 		drm_writeback_signal_completion(&kms->wb, -ECANCELED);
 		atomic64_inc(&kms->stats.writebacks);
 		atomic64_inc(&kms->stats.writeback_errors);
 		return;
 	}
-	spin_lock_irq(&kms->lock);
-	kms->wb_queued++;
-	spin_unlock_irq(&kms->lock);
+	spin_lock_irq(&out->lock);
+	out->wb_queued++;
+	spin_unlock_irq(&out->lock);
 }
 
 static const struct drm_connector_helper_funcs vsvm_kms_wb_helper_funcs = {
@@ -762,13 +918,16 @@ static const struct drm_connector_funcs vsvm_kms_wb_funcs = {
 static void vsvm_kms_commit_tail(struct drm_atomic_state *old_state)
 {
 	struct drm_device *drm = old_state->dev;
+	struct vsvm_kms *kms = &to_vsvm_device(drm)->kms;
+	unsigned int i;
 
 	drm_atomic_helper_commit_modeset_disables(drm, old_state);
 	drm_atomic_helper_commit_planes(drm, old_state, 0);
 	drm_atomic_helper_commit_modeset_enables(drm, old_state);
 	drm_atomic_helper_commit_hw_done(old_state);
 	drm_atomic_helper_wait_for_flip_done(drm, old_state);
-	flush_work(&to_vsvm_device(drm)->kms.compose_work);
+	for (i = 0; i < kms->num_crtcs; i++)
+		flush_work(&kms->out[i].compose_work);
 	drm_atomic_helper_cleanup_planes(drm, old_state);
 }
 
@@ -849,38 +1008,90 @@ static int vsvm_kms_debugfs(struct seq_file *m, void *data)
 	seq_printf(m, "fb_access_errors: %lld\n", atomic64_read(&s->fb_access_errors));
 	seq_printf(m, "writebacks: %lld\n", atomic64_read(&s->writebacks));
 	seq_printf(m, "writeback_errors: %lld\n", atomic64_read(&s->writeback_errors));
+	seq_printf(m, "async_updates: %lld\n", atomic64_read(&s->async_updates));
 	return 0;
 }
 
 static void vsvm_kms_release(struct drm_device *drm, void *arg)
 {
 	struct vsvm_kms *kms = arg;
+	unsigned int i;
 
 	destroy_workqueue(kms->compose_wq);
-	vsvm_compose_buf_fini(&kms->frame->buf);
+	for (i = 0; i < kms->num_crtcs; i++)
+		vsvm_compose_buf_fini(&kms->out[i].frame->buf);
+}
+
+/* The CRTC of output @out, its planes, encoder and connector. */
+static int vsvm_kms_output_init(struct vsvm_kms_output *out)
+{
+	struct drm_device *drm = out->crtc.dev;
+	unsigned int i;
+	int ret;
+
+	ret = vsvm_kms_plane_init(out, 0, DRM_PLANE_TYPE_PRIMARY);
+	for (i = 1; !ret && i <= VSVM_KMS_NUM_OVERLAYS; i++)
+		ret = vsvm_kms_plane_init(out, i, DRM_PLANE_TYPE_OVERLAY);
+	if (!ret)
+		ret = vsvm_kms_plane_init(out, VSVM_KMS_NUM_PLANES - 1, DRM_PLANE_TYPE_CURSOR);
+	if (ret)
+		return ret;
+
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, &out->planes[0],
+					 &out->planes[VSVM_KMS_NUM_PLANES - 1],
+					 &vsvm_kms_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&out->crtc, &vsvm_kms_crtc_helper_funcs);
+	ret = drm_mode_crtc_set_gamma_size(&out->crtc, VSVM_KMS_LUT_SIZE);
+	if (ret)
+		return ret;
+	drm_crtc_enable_color_mgmt(&out->crtc, 0, false, VSVM_KMS_LUT_SIZE);
+
+	ret = drmm_encoder_init(drm, &out->encoder, NULL, DRM_MODE_ENCODER_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	ret = drmm_connector_init(drm, &out->connector, &vsvm_kms_connector_funcs,
+				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&out->connector, &vsvm_kms_connector_helper_funcs);
+	return drm_connector_attach_encoder(&out->connector, &out->encoder);
 }
 
 /**
  * vsvm_kms_init() - Create a device's display
  * @vdev: The device, before drm_dev_register(), with &vsvm_kms.enabled set.
+ * @num_crtcs: CRTCs (and virtual connectors), 1 .. %VSVM_KMS_MAX_CRTCS
+ *             (checked by vsvm_device_config_check()).
  *
  * Return: 0, or a negative errno; what was made is released with the
  * DRM device (drmm).
  */
-int vsvm_kms_init(struct vsvm_device *vdev)
+int vsvm_kms_init(struct vsvm_device *vdev, unsigned int num_crtcs)
 {
 	struct vsvm_kms *kms = &vdev->kms;
 	struct drm_device *drm = &vdev->drm;
+	u32 all_crtcs = 0, all_encoders = 0;
 	unsigned int i;
 	int ret;
 
-	spin_lock_init(&kms->lock);
-	hrtimer_init(&kms->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	kms->vblank_timer.function = vsvm_kms_vblank;
-	INIT_WORK(&kms->compose_work, vsvm_kms_compose_work);
-	kms->frame = drmm_kzalloc(drm, sizeof(*kms->frame), GFP_KERNEL);
-	if (!kms->frame)
-		return -ENOMEM;
+	if (WARN_ON(!num_crtcs || num_crtcs > VSVM_KMS_MAX_CRTCS))
+		return -EINVAL;
+	kms->num_crtcs = num_crtcs;
+	for (i = 0; i < num_crtcs; i++) {
+		struct vsvm_kms_output *out = &kms->out[i];
+
+		out->kms = kms;
+		out->crtc.dev = drm;
+		spin_lock_init(&out->lock);
+		hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		out->vblank_timer.function = vsvm_kms_vblank;
+		INIT_WORK(&out->compose_work, vsvm_kms_compose_work);
+		out->frame = drmm_kzalloc(drm, sizeof(*out->frame), GFP_KERNEL);
+		if (!out->frame)
+			return -ENOMEM;
+	}
 	kms->compose_wq = alloc_ordered_workqueue("vsvm-compose-%u", 0, vdev->index);
 	if (!kms->compose_wq)
 		return -ENOMEM;
@@ -902,52 +1113,35 @@ int vsvm_kms_init(struct vsvm_device *vdev)
 	drm->mode_config.funcs = &vsvm_kms_mode_config_funcs;
 	drm->mode_config.helper_private = &vsvm_kms_mode_config_helpers;
 
-	kms->crtc.dev = drm;
-	ret = vsvm_kms_plane_init(kms, 0, DRM_PLANE_TYPE_PRIMARY);
-	for (i = 1; !ret && i <= VSVM_KMS_NUM_OVERLAYS; i++)
-		ret = vsvm_kms_plane_init(kms, i, DRM_PLANE_TYPE_OVERLAY);
-	if (!ret)
-		ret = vsvm_kms_plane_init(kms, VSVM_KMS_NUM_PLANES - 1, DRM_PLANE_TYPE_CURSOR);
-	if (ret)
-		return ret;
-
-	ret = drmm_crtc_init_with_planes(drm, &kms->crtc, &kms->planes[0],
-					 &kms->planes[VSVM_KMS_NUM_PLANES - 1],
-					 &vsvm_kms_crtc_funcs, NULL);
-	if (ret)
-		return ret;
-	drm_crtc_helper_add(&kms->crtc, &vsvm_kms_crtc_helper_funcs);
-	ret = drm_mode_crtc_set_gamma_size(&kms->crtc, VSVM_KMS_LUT_SIZE);
-	if (ret)
-		return ret;
-	drm_crtc_enable_color_mgmt(&kms->crtc, 0, false, VSVM_KMS_LUT_SIZE);
-
-	ret = drmm_encoder_init(drm, &kms->encoder, NULL, DRM_MODE_ENCODER_VIRTUAL, NULL);
-	if (ret)
-		return ret;
-	kms->encoder.possible_crtcs = drm_crtc_mask(&kms->crtc);
-	ret = drmm_connector_init(drm, &kms->connector, &vsvm_kms_connector_funcs,
-				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
-	if (ret)
-		return ret;
-	drm_connector_helper_add(&kms->connector, &vsvm_kms_connector_helper_funcs);
-	ret = drm_connector_attach_encoder(&kms->connector, &kms->encoder);
-	if (ret)
-		return ret;
+	for (i = 0; i < num_crtcs; i++) {
+		ret = vsvm_kms_output_init(&kms->out[i]);
+		if (ret)
+			return ret;
+		all_crtcs |= drm_crtc_mask(&kms->out[i].crtc);
+	}
 
 	drm_connector_helper_add(&kms->wb.base, &vsvm_kms_wb_helper_funcs);
 	ret = drm_writeback_connector_init(drm, &kms->wb, &vsvm_kms_wb_funcs, NULL,
 					   vsvm_compose_wb_formats,
 					   vsvm_compose_num_wb_formats,
-					   drm_crtc_mask(&kms->crtc));
+					   drm_crtc_mask(&kms->out[0].crtc));
 	if (ret)
 		return ret;
-	/* The writeback may run beside the connector (a clone of its frame). */
-	kms->encoder.possible_clones = drm_encoder_mask(&kms->encoder) |
-				       drm_encoder_mask(&kms->wb.encoder);
-	kms->wb.encoder.possible_clones = kms->encoder.possible_clones;
+	/*
+	 * Each connector may show any CRTC, and one CRTC may drive every
+	 * connector at once, the writeback included (clone mode: the same
+	 * frame on each).
+	 */
+	all_encoders = drm_encoder_mask(&kms->wb.encoder);
+	for (i = 0; i < num_crtcs; i++)
+		all_encoders |= drm_encoder_mask(&kms->out[i].encoder);
+	for (i = 0; i < num_crtcs; i++) {
+		kms->out[i].encoder.possible_crtcs = all_crtcs;
+		kms->out[i].encoder.possible_clones = all_encoders;
+	}
+	kms->wb.encoder.possible_clones = all_encoders;
 
-	ret = drm_vblank_init(drm, 1);
+	ret = drm_vblank_init(drm, num_crtcs);
 	if (ret)
 		return ret;
 	drm_mode_config_reset(drm);
@@ -955,17 +1149,42 @@ int vsvm_kms_init(struct vsvm_device *vdev)
 	return 0;
 }
 
+/* Turns every CRTC off and waits for the last compositions. */
+static void vsvm_kms_off(struct vsvm_device *vdev)
+{
+	struct vsvm_kms *kms = &vdev->kms;
+	unsigned int i;
+
+	drm_atomic_helper_shutdown(&vdev->drm);
+	for (i = 0; i < kms->num_crtcs; i++)
+		flush_work(&kms->out[i].compose_work);
+}
+
 /**
  * vsvm_kms_unplug() - Turn a device's display off for good
  * @vdev: The device, just unplugged (drm_dev_unplug()).
  *
- * I8: the vblank timer stops, the composer finishes, pending writeback
- * jobs complete and every plane lets go of its framebuffer.
+ * I8: every CRTC's vblank timer stops, the composer finishes, pending
+ * writeback jobs complete and every plane lets go of its framebuffer.
  */
 void vsvm_kms_unplug(struct vsvm_device *vdev)
 {
 	if (!vdev->kms.enabled)
 		return;
-	drm_atomic_helper_shutdown(&vdev->drm);
-	flush_work(&vdev->kms.compose_work);
+	vsvm_kms_off(vdev);
+}
+
+/**
+ * vsvm_kms_shutdown() - Turn a device's display off at system shutdown
+ * @vdev: The device, still registered (&platform_driver.shutdown).
+ *
+ * As vsvm_kms_unplug(), for a reboot or power-off: no vblank timer, no
+ * composition and no writeback is left running while the system goes
+ * down.  The DRM device stays registered.
+ */
+void vsvm_kms_shutdown(struct vsvm_device *vdev)
+{
+	if (!vdev->kms.enabled)
+		return;
+	vsvm_kms_off(vdev);
 }

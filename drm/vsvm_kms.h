@@ -37,6 +37,8 @@ struct vsvm_device;
 #define VSVM_KMS_MIN_VREFRESH	1
 /** VSVM_KMS_MAX_VREFRESH - Highest refresh rate a mode may have, in Hz. */
 #define VSVM_KMS_MAX_VREFRESH	240
+/** VSVM_KMS_MAX_CRTCS - Most CRTCs (and virtual connectors) a display has. */
+#define VSVM_KMS_MAX_CRTCS	2
 /** VSVM_KMS_LUT_SIZE - Entries of the CRTC's gamma LUT. */
 #define VSVM_KMS_LUT_SIZE	256
 /** VSVM_KMS_NUM_OVERLAYS - Overlay planes of the CRTC. */
@@ -78,6 +80,13 @@ struct vsvm_kms_frame {
 	struct vsvm_fb_frame fb;
 	/** @buf: The composer's memory, reserved before each frame. */
 	struct vsvm_compose_buf buf;
+	/**
+	 * @fbs: The planes' framebuffers, one reference each, taken with the
+	 * planes' description under &vsvm_kms_output.lock and dropped after
+	 * the frame: an async cursor update may swap the cursor's framebuffer
+	 * and drop the old one's state reference while the frame is composed.
+	 */
+	struct drm_framebuffer *fbs[VSVM_KMS_NUM_PLANES];
 };
 
 /**
@@ -106,29 +115,30 @@ struct vsvm_kms_stats {
 	atomic64_t writebacks;
 	/** @writeback_errors: Writeback jobs completed with an error. */
 	atomic64_t writeback_errors;
+	/** @async_updates: Cursor updates done at once, without a vblank. */
+	atomic64_t async_updates;
 };
 
+struct vsvm_kms;
+
 /**
- * struct vsvm_kms - A device's display
+ * struct vsvm_kms_output - One CRTC of a display, and the connector in front
  *
- * One CRTC with a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and
- * a cursor plane, one virtual encoder and connector, and a writeback
- * connector.  Exists only when &vsvm_kms.enabled (see the DOC section on
- * the display).
+ * A CRTC with a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and a
+ * cursor plane, its vblank timer and composer, and one virtual encoder and
+ * connector (which may show another output's CRTC: clone mode).
  */
-struct vsvm_kms {
-	/** @enabled: The device has a display (DRIVER_MODESET is on). */
-	bool enabled;
+struct vsvm_kms_output {
+	/** @kms: The display. */
+	struct vsvm_kms *kms;
 	/** @crtc: The CRTC. */
 	struct drm_crtc crtc;
-	/** @planes: Primary (0), overlays, cursor (last). */
+	/** @planes: Primary (0), overlays, cursor (last); on @crtc only. */
 	struct drm_plane planes[VSVM_KMS_NUM_PLANES];
-	/** @encoder: The virtual encoder in front of @connector. */
+	/** @encoder: The virtual encoder in front of @connector; any CRTC. */
 	struct drm_encoder encoder;
 	/** @connector: The virtual connector. */
 	struct drm_connector connector;
-	/** @wb: The writeback connector (with its own encoder). */
-	struct drm_writeback_connector wb;
 	/** @vblank_timer: Simulates the vblank interrupt at the mode's rate. */
 	struct hrtimer vblank_timer;
 	/** @period: The vblank period of the mode the CRTC runs. */
@@ -138,16 +148,15 @@ struct vsvm_kms {
 	 * after the timer started: the timestamp of vblank events.
 	 */
 	ktime_t last_vblank;
-	/** @compose_wq: Ordered: one composition at a time. */
-	struct workqueue_struct *compose_wq;
 	/** @compose_work: Composes the frame of the latest vblank. */
 	struct work_struct compose_work;
 	/** @frame: Used by @compose_work only. */
 	struct vsvm_kms_frame *frame;
 	/**
 	 * @lock: Protects @state, @crc_enabled, @wb_queued, @compose_pending,
-	 * @frame_start and @frame_end.  Taken in the vblank timer (hard
-	 * interrupt context): spin_lock_irq() elsewhere.
+	 * @frame_start and @frame_end, and the fields of the cursor plane's
+	 * current state that an async update changes in place.  Taken in the
+	 * vblank timer (hard interrupt context): spin_lock_irq() elsewhere.
 	 */
 	spinlock_t lock;
 	/**
@@ -158,7 +167,7 @@ struct vsvm_kms {
 	struct vsvm_crtc_state *state;
 	/** @crc_enabled: CRC source "auto" is on: compose every vblank. */
 	bool crc_enabled;
-	/** @wb_queued: Writeback jobs queued and not completed yet. */
+	/** @wb_queued: Writeback jobs queued and not completed yet (CRTC 0). */
 	unsigned int wb_queued;
 	/** @compose_pending: A vblank asked for a frame not composed yet. */
 	bool compose_pending;
@@ -166,13 +175,35 @@ struct vsvm_kms {
 	u64 frame_start;
 	/** @frame_end: Last vblank of the pending frame. */
 	u64 frame_end;
-	/** @stats: Counters. */
+};
+
+/**
+ * struct vsvm_kms - A device's display
+ *
+ * &vsvm_kms.num_crtcs outputs (CRTC, planes, encoder, connector) and a
+ * writeback connector on the first CRTC.  Exists only when
+ * &vsvm_kms.enabled (see the DOC section on the display).
+ */
+struct vsvm_kms {
+	/** @enabled: The device has a display (DRIVER_MODESET is on). */
+	bool enabled;
+	/** @num_crtcs: Outputs in @out, 1 .. %VSVM_KMS_MAX_CRTCS. */
+	unsigned int num_crtcs;
+	/** @out: The outputs; CRTC i is @out[i].crtc. */
+	struct vsvm_kms_output out[VSVM_KMS_MAX_CRTCS];
+	/** @wb: The writeback connector (with its own encoder), on CRTC 0. */
+	struct drm_writeback_connector wb;
+	/** @compose_wq: Ordered: one composition at a time, of any CRTC. */
+	struct workqueue_struct *compose_wq;
+	/** @stats: Counters, of all CRTCs. */
 	struct vsvm_kms_stats stats;
 };
 
 bool vsvm_kms_display_default(void);
-int vsvm_kms_init(struct vsvm_device *vdev);
+u32 vsvm_kms_crtcs_default(void);
+int vsvm_kms_init(struct vsvm_device *vdev, unsigned int num_crtcs);
 void vsvm_kms_unplug(struct vsvm_device *vdev);
+void vsvm_kms_shutdown(struct vsvm_device *vdev);
 int vsvm_kms_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
 int vsvm_kms_dumb_map_offset(struct drm_file *file, struct drm_device *drm,

@@ -139,6 +139,30 @@
  *		pixel size, an object too small for the framebuffer, an offset past
  *		it, a tiled modifier, a format the display neither reads nor writes,
  *		a handle for an unused plane: each gets -EINVAL.
+ *
+ * SUBTEST: crtcs-attr
+ * Description: The configfs attribute crtcs starts at 1, refuses 0, 3 and a
+ *		word with -EINVAL, and a change while the device is enabled with
+ *		-EBUSY; a device made with crtcs=2 has two CRTCs, two virtual
+ *		connectors, and a primary, overlay and cursor plane per CRTC.
+ *
+ * SUBTEST: two-crtcs
+ * Description: On a two-CRTC device each connector on its own CRTC: each
+ *		CRTC shows its own frame with its own CRC (crtc-0/crc,
+ *		crtc-1/crc); a flip on one changes only its CRC; one CRTC off,
+ *		the other goes on.
+ *
+ * SUBTEST: clone
+ * Description: Clone mode: one CRTC (either) drives both connectors, and its
+ *		CRC is the CRC each CRTC gives for the same frame; each
+ *		connector may be routed to either CRTC.
+ *
+ * SUBTEST: cursor-async
+ * Description: Legacy cursor moves are done at once: behind a pending flip
+ *		they do not wait for its vblank, and 32 moves take at most one
+ *		vblank of a 10 Hz mode; the composer sees each async update
+ *		whole (a position's CRC comes back with it, and a new cursor
+ *		image, whose old framebuffer the update frees, shows).
  */
 
 #define _GNU_SOURCE
@@ -2290,6 +2314,488 @@ static void kmsmem_subtests(void)
 	}
 }
 
+/* --- two CRTCs, clone mode and the async cursor ----------------------------- */
+
+#define KO_CURSOR	64
+/* A slow mode, so that "within one frame" is plain even under emulation. */
+#define KO_HZ		10
+#define KO_FLIPS	8
+#define KO_MOVES	32
+
+/* Makes configfs device @name with a display of @crtcs CRTCs; opens its card. */
+static int ko_cfs_device(const char *name, const char *crtcs)
+{
+	char path[256], pdev[64];
+	int fd = -1;
+
+	snprintf(path, sizeof(path), CFS "/%s", name);
+	rmdir(path);
+	igt_assert_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), CFS "/%s/crtcs", name);
+	igt_assert_f(!access(path, F_OK), "configfs has no attribute crtcs\n");
+	igt_assert_eq(write_file(path, crtcs), 0);
+	snprintf(path, sizeof(path), CFS "/%s/enabled", name);
+	igt_assert_eq(write_file(path, "1"), 0);
+	snprintf(path, sizeof(path), CFS "/%s/device", name);
+	read_file(path, pdev, sizeof(pdev));
+	for (int i = 0; i < 64 && fd < 0; i++) {
+		snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm/card%d", pdev, i);
+		if (!access(path, F_OK)) {
+			snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+			fd = open(path, O_RDWR | O_CLOEXEC);
+		}
+	}
+	igt_assert_f(fd >= 0, "no card node for %s\n", pdev);
+	return fd;
+}
+
+/* The plane of @type that can be on CRTC index @pipe only. */
+static uint32_t ko_plane(int fd, unsigned int pipe, uint64_t type)
+{
+	drmModePlaneResPtr res = drmModeGetPlaneResources(fd);
+	uint32_t id = 0;
+
+	igt_assert(res);
+	for (uint32_t i = 0; i < res->count_planes && !id; i++) {
+		drmModePlanePtr p = drmModeGetPlane(fd, res->planes[i]);
+
+		igt_assert(p);
+		if (p->possible_crtcs == (1u << pipe) &&
+		    prop_get(fd, p->plane_id, DRM_MODE_OBJECT_PLANE, "type") == type)
+			id = p->plane_id;
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(res);
+	igt_assert_f(id, "no plane of type %" PRIu64 " on CRTC %u\n", type, pipe);
+	return id;
+}
+
+/*
+ * One struct kms per CRTC of a two-CRTC device, on one file: k[i] has CRTC
+ * i, connector i, and CRTC i's planes; k[0] has the writeback connector.
+ */
+static void ko_init(int fd, struct kms k[2])
+{
+	drmModeResPtr res;
+	unsigned int nconn = 0;
+
+	memset(k, 0, 2 * sizeof(*k));
+	igt_assert_eq(drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1), 0);
+	igt_assert_eq(drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1), 0);
+	igt_assert_eq(drmSetClientCap(fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1), 0);
+	res = drmModeGetResources(fd);
+	igt_assert(res);
+	igt_assert_eq(res->count_crtcs, 2);
+	for (int i = 0; i < res->count_connectors; i++) {
+		drmModeConnectorPtr c = drmModeGetConnector(fd, res->connectors[i]);
+
+		igt_assert(c);
+		if (c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK) {
+			k[0].wb = c->connector_id;
+		} else {
+			igt_assert_eq(c->connector_type, DRM_MODE_CONNECTOR_VIRTUAL);
+			igt_assert_lt(nconn, 2);
+			k[nconn].conn = c->connector_id;
+			for (int m = 0; m < c->count_modes; m++)
+				if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
+					k[nconn].mode = c->modes[m];
+			nconn++;
+		}
+		drmModeFreeConnector(c);
+	}
+	igt_assert_eq(nconn, 2);
+	igt_assert(k[0].wb);
+	for (unsigned int i = 0; i < 2; i++) {
+		igt_assert_eq(k[i].mode.hdisplay, PREF_W);
+		k[i].fd = fd;
+		k[i].crtc = res->crtcs[i];
+		k[i].primary = ko_plane(fd, i, DRM_PLANE_TYPE_PRIMARY);
+		k[i].overlay = ko_plane(fd, i, DRM_PLANE_TYPE_OVERLAY);
+		k[i].cursor = ko_plane(fd, i, DRM_PLANE_TYPE_CURSOR);
+	}
+	drmModeFreeResources(res);
+}
+
+/* Everything off on both CRTCs. */
+static void ko_off(struct kms k[2])
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+
+	for (unsigned int i = 0; i < 2; i++) {
+		ADD_CONN(&k[i], req, k[i].conn, "CRTC_ID", 0);
+		ADD_CRTC(&k[i], req, "MODE_ID", 0);
+		ADD_CRTC(&k[i], req, "ACTIVE", 0);
+		set_plane(&k[i], req, k[i].primary, NULL, 0, 0);
+		set_plane(&k[i], req, k[i].overlay, NULL, 0, 0);
+		set_plane(&k[i], req, k[i].cursor, NULL, 0, 0);
+	}
+	ADD_CONN(&k[0], req, k[0].wb, "CRTC_ID", 0);
+	igt_assert_eq(commit(&k[0], req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+}
+
+/* Opens crtc-<pipe>/crc with source "auto". */
+static void ko_crc_open(struct kms *k, unsigned int pipe, struct crc *c)
+{
+	int dir = igt_debugfs_dir(k->fd), ctl;
+	char path[64];
+
+	igt_assert_lte(0, dir);
+	snprintf(path, sizeof(path), "crtc-%u/crc/control", pipe);
+	ctl = openat(dir, path, O_WRONLY);
+	igt_assert_f(ctl >= 0, "%s: %m\n", path);
+	igt_assert_eq(write(ctl, "auto", 4), 4);
+	close(ctl);
+	snprintf(path, sizeof(path), "crtc-%u/crc/data", pipe);
+	c->data = openat(dir, path, O_RDONLY | O_NONBLOCK);
+	igt_assert_f(c->data >= 0, "%s: %m\n", path);
+	close(dir);
+}
+
+/* @k's CRTC's vblank count now. */
+static uint32_t ko_seq(struct kms *k)
+{
+	uint64_t seq, ns;
+
+	igt_assert_eq(drmCrtcGetSequence(k->fd, k->crtc, &seq, &ns), 0);
+	return seq;
+}
+
+/* As crc_next(), for any CRTC: the CRC of a frame of the state committed before. */
+static uint32_t ko_crc_next(struct kms *k, struct crc *c)
+{
+	uint32_t now = ko_seq(k), frame, crc;
+
+	do
+		crc_read(c, &frame, &crc);
+	while ((int32_t)(frame - now) < 1);
+	return crc;
+}
+
+/* The CRTC id connector @conn is shown on, or 0. */
+static uint32_t ko_conn_crtc(int fd, uint32_t conn)
+{
+	drmModeConnectorPtr c = drmModeGetConnector(fd, conn);
+	drmModeEncoderPtr e;
+	uint32_t crtc = 0;
+
+	igt_assert(c);
+	if (c->encoder_id) {
+		e = drmModeGetEncoder(fd, c->encoder_id);
+		igt_assert(e);
+		crtc = e->crtc_id;
+		drmModeFreeEncoder(e);
+	}
+	drmModeFreeConnector(c);
+	return crtc;
+}
+
+/* Adds connector @conn on @k's CRTC, @k's mode, @fb on its primary; the mode's blob. */
+static uint32_t ko_route(struct kms *k, drmModeAtomicReqPtr req, uint32_t conn, struct fb *fb)
+{
+	uint32_t blob;
+
+	igt_assert_eq(drmModeCreatePropertyBlob(k->fd, &k->mode, sizeof(k->mode), &blob), 0);
+	ADD_CONN(k, req, conn, "CRTC_ID", k->crtc);
+	ADD_CRTC(k, req, "MODE_ID", blob);
+	ADD_CRTC(k, req, "ACTIVE", 1);
+	set_plane(k, req, k->primary, fb, 0, 0);
+	return blob;
+}
+
+static void test_crtcs_attr(void)
+{
+	char path[256], buf[32];
+	struct kms k[2];
+	int fd;
+
+	cfs_require();
+	rmdir(CFS "/kms-crtcs");
+	igt_assert_eq(mkdir(CFS "/kms-crtcs", 0755), 0);
+	snprintf(path, sizeof(path), CFS "/kms-crtcs/crtcs");
+	igt_assert_f(!access(path, F_OK), "configfs has no attribute crtcs\n");
+	read_file(path, buf, sizeof(buf));
+	igt_assert_eq_u32(atoi(buf), 1);
+	/* Out of range, or not a number: -EINVAL, and the value stays. */
+	igt_assert_eq(write_file(path, "0"), -EINVAL);
+	igt_assert_eq(write_file(path, "3"), -EINVAL);
+	igt_assert_eq(write_file(path, "x"), -EINVAL);
+	read_file(path, buf, sizeof(buf));
+	igt_assert_eq_u32(atoi(buf), 1);
+	igt_assert_eq(write_file(path, "2"), 0);
+	igt_assert_eq(write_file(CFS "/kms-crtcs/enabled", "1"), 0);
+	/* A live device keeps its display: -EBUSY. */
+	igt_assert_eq(write_file(path, "1"), -EBUSY);
+	read_file(path, buf, sizeof(buf));
+	igt_assert_eq_u32(atoi(buf), 2);
+	igt_assert_eq(write_file(CFS "/kms-crtcs/enabled", "0"), 0);
+	cfs_remove("kms-crtcs");
+
+	fd = ko_cfs_device("kms-crtcs", "2");
+	ko_init(fd, k);
+	close(fd);
+	cfs_remove("kms-crtcs");
+}
+
+static void test_two_crtcs(void)
+{
+	struct kms k[2];
+	struct fb a, c;
+	struct crc c0, c1;
+	struct ev ev = { 0 };
+	uint32_t va, vc;
+	int fd;
+
+	cfs_require();
+	fd = ko_cfs_device("kms-two", "2");
+	ko_init(fd, k);
+	fb_create(&k[0], &a, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	fb_create(&k[0], &c, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	fb_fill(&a, 0xff204060);
+	fb_fill(&c, 0xff604020);
+
+	/* Each connector on its own CRTC, each CRTC its own frame and CRC. */
+	igt_assert_eq(modeset(&k[0], NULL, &a), 0);
+	igt_assert_eq(modeset(&k[1], NULL, &c), 0);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[0].conn), k[0].crtc);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[1].conn), k[1].crtc);
+	ko_crc_open(&k[0], 0, &c0);
+	ko_crc_open(&k[1], 1, &c1);
+	va = ko_crc_next(&k[0], &c0);
+	vc = ko_crc_next(&k[1], &c1);
+	igt_assert_neq_u32(va, vc);
+
+	/* A flip on CRTC 1 changes its frame only. */
+	igt_assert_eq(flip(&k[1], &a, &ev, DRM_MODE_ATOMIC_NONBLOCK), 0);
+	ev_wait(&k[1], &ev);
+	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
+	igt_assert_eq_u32(ko_crc_next(&k[0], &c0), va);
+	igt_assert_eq(flip(&k[0], &c, &ev, DRM_MODE_ATOMIC_NONBLOCK), 0);
+	ev_wait(&k[0], &ev);
+	igt_assert_eq_u32(ko_crc_next(&k[0], &c0), vc);
+	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
+
+	/* CRTC 0 off: CRTC 1 goes on with its vblanks and CRCs. */
+	crc_close(&c0);
+	kms_off(&k[0]);
+	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
+	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
+
+	crc_close(&c1);
+	ko_off(k);
+	fb_destroy(&k[0], &a);
+	fb_destroy(&k[0], &c);
+	close(fd);
+	cfs_remove("kms-two");
+}
+
+static void test_clone(void)
+{
+	struct kms k[2];
+	struct fb a;
+	struct crc c0, c1;
+	drmModeAtomicReqPtr req;
+	uint32_t blob, blob1, vclone;
+	int fd;
+
+	cfs_require();
+	fd = ko_cfs_device("kms-clone", "2");
+	ko_init(fd, k);
+	fb_create(&k[0], &a, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	for (uint32_t y = 0; y < a.h; y++)
+		for (uint32_t x = 0; x < a.w; x++)
+			*px32(&a, x, y) = pattern8(x, y);
+
+	/* Clone: CRTC 1 drives both connectors, CRTC 0 stays off. */
+	req = drmModeAtomicAlloc();
+	blob = ko_route(&k[1], req, k[0].conn, &a);
+	ADD_CONN(&k[1], req, k[1].conn, "CRTC_ID", k[1].crtc);
+	igt_assert_eq(commit(&k[1], req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(fd, blob);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[0].conn), k[1].crtc);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[1].conn), k[1].crtc);
+	ko_crc_open(&k[1], 1, &c1);
+	vclone = ko_crc_next(&k[1], &c1);
+	crc_close(&c1);
+
+	/* Each connector on its own CRTC, the same frame: the same CRC on each. */
+	req = drmModeAtomicAlloc();
+	blob = ko_route(&k[0], req, k[0].conn, &a);
+	blob1 = ko_route(&k[1], req, k[1].conn, &a);
+	igt_assert_eq(commit(&k[0], req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(fd, blob);
+	drmModeDestroyPropertyBlob(fd, blob1);
+	ko_crc_open(&k[0], 0, &c0);
+	ko_crc_open(&k[1], 1, &c1);
+	igt_assert_eq_u32(ko_crc_next(&k[0], &c0), vclone);
+	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), vclone);
+	crc_close(&c0);
+	crc_close(&c1);
+
+	/* Each connector on the other CRTC; then both on CRTC 0 (clone). */
+	req = drmModeAtomicAlloc();
+	ADD_CONN(&k[0], req, k[0].conn, "CRTC_ID", k[1].crtc);
+	ADD_CONN(&k[0], req, k[1].conn, "CRTC_ID", k[0].crtc);
+	igt_assert_eq(commit(&k[0], req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[0].conn), k[1].crtc);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[1].conn), k[0].crtc);
+	ko_off(k);
+	req = drmModeAtomicAlloc();
+	blob = ko_route(&k[0], req, k[0].conn, &a);
+	ADD_CONN(&k[0], req, k[1].conn, "CRTC_ID", k[0].crtc);
+	igt_assert_eq(commit(&k[0], req, DRM_MODE_ATOMIC_ALLOW_MODESET), 0);
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(fd, blob);
+	igt_assert_eq_u32(ko_conn_crtc(fd, k[1].conn), k[0].crtc);
+	ko_crc_open(&k[0], 0, &c0);
+	igt_assert_eq_u32(ko_crc_next(&k[0], &c0), vclone);
+	crc_close(&c0);
+
+	ko_off(k);
+	fb_destroy(&k[0], &a);
+	close(fd);
+	cfs_remove("kms-clone");
+}
+
+/* debugfs vsvm_kms's async_updates, or -1 when there is no such line. */
+static long long ko_async_updates(int fd)
+{
+	int dir = igt_debugfs_dir(fd);
+	char buf[1024], *p;
+	long long v = -1;
+	ssize_t n;
+	int f;
+
+	igt_assert_lte(0, dir);
+	f = openat(dir, "vsvm_kms", O_RDONLY);
+	igt_assert_lte(0, f);
+	n = read(f, buf, sizeof(buf) - 1);
+	igt_assert_lte(0, n);
+	buf[n] = '\0';
+	p = strstr(buf, "async_updates: ");
+	if (p)
+		v = atoll(p + strlen("async_updates: "));
+	close(f);
+	close(dir);
+	return v;
+}
+
+static void test_cursor_async(void)
+{
+	struct kms k;
+	struct fb a, b, cu[2];
+	struct crc c;
+	struct ev ev = { 0 };
+	drmModeModeInfo m;
+	drmModeAtomicReqPtr req;
+	uint32_t before, after, v0, v1, vb;
+	long long async0;
+	int waited = 0, fd = drm_open_driver(DRIVER_VSVM);
+
+	igt_require(vsvm_is_vsvm(fd));
+	kms_init_fd(&k, fd);
+	kms_off(&k);
+	m = k.mode;
+	m.clock = (uint32_t)((uint64_t)m.htotal * m.vtotal * KO_HZ / 1000);
+	m.vrefresh = KO_HZ;
+	snprintf(m.name, sizeof(m.name), "%ux%u@%u", m.hdisplay, m.vdisplay, KO_HZ);
+	fb_create(&k, &a, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	fb_create(&k, &b, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
+	fb_fill(&a, 0xff204060);
+	fb_fill(&b, 0xff204060);
+	for (int i = 0; i < 2; i++) {
+		fb_create(&k, &cu[i], KO_CURSOR, KO_CURSOR, DRM_FORMAT_ARGB8888);
+		fb_fill(&cu[i], i ? 0xff00ff00 : 0xffff0000);
+	}
+	igt_assert_eq(modeset(&k, &m, &a), 0);
+	req = drmModeAtomicAlloc();
+	set_plane(&k, req, k.cursor, &cu[0], 0, 0);
+	igt_assert_eq(commit(&k, req, 0), 0);
+	drmModeAtomicFree(req);
+	async0 = ko_async_updates(k.fd);
+
+	/*
+	 * A cursor move behind a pending flip: done at once, not at the
+	 * flip's vblank.  The vblank count before and after each move: at
+	 * KO_HZ, a move that waits for nothing rarely straddles a vblank.
+	 */
+	for (int i = 0; i < KO_FLIPS; i++) {
+		igt_assert_eq(flip(&k, i & 1 ? &a : &b, &ev, DRM_MODE_ATOMIC_NONBLOCK), 0);
+		before = ko_seq(&k);
+		igt_assert_eq(drmModeMoveCursor(k.fd, k.crtc, 8 * i, 8 * i), 0);
+		after = ko_seq(&k);
+		if (after != before)
+			waited++;
+		ev_wait(&k, &ev);
+	}
+	igt_assert_f(waited <= KO_FLIPS / 2,
+		     "%d of %d cursor moves behind a flip waited for a vblank\n",
+		     waited, KO_FLIPS);
+
+	/* KO_MOVES moves within about one frame, not KO_MOVES vblanks. */
+	before = ko_seq(&k);
+	for (int i = 0; i < KO_MOVES; i++)
+		igt_assert_eq(drmModeMoveCursor(k.fd, k.crtc, i, 2 * i), 0);
+	after = ko_seq(&k);
+	igt_assert_f(after - before <= 1, "%d cursor moves took %u vblanks\n",
+		     KO_MOVES, after - before);
+	igt_assert_lte(async0 + KO_FLIPS + KO_MOVES, ko_async_updates(k.fd));
+
+	/*
+	 * The composer sees each async update whole: a position's CRC comes
+	 * back with the position; a new cursor image (a framebuffer the update
+	 * swaps in, the old one freed with the update) shows, and the old one
+	 * back again, while every vblank is composed.
+	 */
+	crc_open(&k, &c);
+	igt_assert_eq(drmModeMoveCursor(k.fd, k.crtc, 0, 0), 0);
+	v0 = crc_next(&k, &c);
+	igt_assert_eq(drmModeMoveCursor(k.fd, k.crtc, 100, 50), 0);
+	v1 = crc_next(&k, &c);
+	igt_assert_neq_u32(v0, v1);
+	igt_assert_eq(drmModeMoveCursor(k.fd, k.crtc, 0, 0), 0);
+	igt_assert_eq_u32(crc_next(&k, &c), v0);
+	igt_assert_eq(drmModeSetCursor(k.fd, k.crtc, cu[1].handle, KO_CURSOR, KO_CURSOR), 0);
+	vb = crc_next(&k, &c);
+	igt_assert_neq_u32(vb, v0);
+	for (int i = 0; i < 64; i++)
+		igt_assert_eq(drmModeSetCursor(k.fd, k.crtc, cu[i & 1].handle,
+					       KO_CURSOR, KO_CURSOR), 0);
+	igt_assert_eq_u32(crc_next(&k, &c), vb);
+	igt_assert_eq(drmModeSetCursor(k.fd, k.crtc, cu[0].handle, KO_CURSOR, KO_CURSOR), 0);
+	igt_assert_eq_u32(crc_next(&k, &c), v0);
+	crc_close(&c);
+
+	kms_off(&k);
+	fb_destroy(&k, &a);
+	fb_destroy(&k, &b);
+	fb_destroy(&k, &cu[0]);
+	fb_destroy(&k, &cu[1]);
+	close(k.fd);
+}
+
+static void kmsout_subtests(void)
+{
+	igt_describe("The configfs attribute crtcs: its range (EINVAL) and EBUSY when live.");
+	igt_subtest("crtcs-attr")
+		test_crtcs_attr();
+
+	igt_describe("Two CRTCs light up, flip and turn off independently, each its own CRC.");
+	igt_subtest("two-crtcs")
+		test_two_crtcs();
+
+	igt_describe("Clone mode: one CRTC drives both connectors; the same frame, the same CRC.");
+	igt_subtest("clone")
+		test_clone();
+
+	igt_describe("Legacy cursor updates are async: no vblank wait, even behind a flip.");
+	igt_subtest("cursor-async")
+		test_cursor_async();
+}
+
 igt_main
 {
 	struct kms k = { .fd = -1 };
@@ -2356,4 +2862,7 @@ igt_main
 
 	/* Framebuffers over every kind of vsvm memory: a display file of their own. */
 	kmsmem_subtests();
+
+	/* Two CRTCs (configfs devices), clone mode, the async cursor. */
+	kmsout_subtests();
 }

@@ -42,20 +42,24 @@
  * &drm_device.driver_features: its primary node answers no KMS ioctl
  * (-EOPNOTSUPP) and QUERY_CAPS leaves %DRM_VSVM_CAP_DISPLAY clear.
  *
- * The display is one CRTC feeding a virtual encoder and connector, and a
- * writeback connector.  The connector offers the modes of
+ * The display is ``crtcs`` CRTCs (the module parameter, or a configfs
+ * device's attribute: 1 or 2, default 1), each with its own planes and
+ * its own virtual encoder and connector, and a writeback connector on
+ * CRTC 0.  Every virtual encoder may be on any CRTC, and every encoder is
+ * a clone of every other: one CRTC may drive both connectors (and the
+ * writeback) with one frame.  Each connector offers the modes of
  * drm_add_modes_noedid() up to %VSVM_KMS_MAX_WIDTH x %VSVM_KMS_MAX_HEIGHT
  * and prefers %VSVM_KMS_PREF_WIDTH x %VSVM_KMS_PREF_HEIGHT; a mode larger
  * than that, with a pixel clock above %VSVM_KMS_MAX_CLOCK_KHZ or a refresh
  * rate outside %VSVM_KMS_MIN_VREFRESH .. %VSVM_KMS_MAX_VREFRESH Hz is
  * refused (vsvm_kms_mode_valid(); -EINVAL from a modeset).
  *
- * The CRTC has a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and
- * a cursor plane.  Every plane takes the composer's formats (linear only),
+ * A CRTC has a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and
+ * a cursor plane, which no other CRTC may use.  Every plane takes the composer's formats (linear only),
  * and has the properties "alpha", "pixel blend mode", "zpos" (mutable,
  * normalized) and "rotation" (0, 90, 180, 270, reflect-x, reflect-y).
  * Planes are not scaled: a source and destination of different sizes are
- * refused with -ERANGE (drm_atomic_helper_check_plane_state()).  The CRTC
+ * refused with -ERANGE (drm_atomic_helper_check_plane_state()).  Each CRTC
  * has a 256-entry gamma LUT; a LUT of another size is refused with
  * -EINVAL.  Framebuffers come from vsvm_fb_create() (any vsvm memory, see
  * the DOC section on framebuffers) and dumb buffers
@@ -80,8 +84,9 @@
  * transparent and counted (``fb_access_errors`` and ``read_errors`` in
  * debugfs ``vsvm_kms``).
  *
- * **CRC.**  ``crtc-0/crc`` (DRM's debugfs CRC interface, source "auto")
- * gets one entry per vblank, with the vblank's number.  When the composer
+ * **CRC.**  ``crtc-N/crc`` (DRM's debugfs CRC interface, source "auto",
+ * one per CRTC) gets one entry per vblank of that CRTC, with the vblank's
+ * number.  When the composer
  * falls behind (it is a CPU loop, slow under emulation), the vblanks it
  * missed get the CRC of the next frame it composes, so that a reader still
  * sees one entry per vblank; ``frames_late`` counts them.
@@ -96,12 +101,27 @@
  * the commit tail waits for the composition in progress before the old
  * state (and its framebuffers' accesses) goes.  Each framebuffer's
  * implicit fences are waited for before the commit reaches the hardware
- * (vsvm_fb_prepare()).
+ * (vsvm_fb_prepare()).  A commit pulls in the planes it does not change
+ * only for a modeset (the helpers do): a flip leaves the cursor alone.
+ *
+ * **Async cursor.**  A legacy cursor update (the cursor ioctls, or
+ * SETPLANE on the cursor plane) that keeps the cursor visible (or hidden)
+ * on an active CRTC, whose framebuffer nobody writes any more, is done at
+ * once: no vblank wait, no event, even behind a pending flip
+ * (vsvm_kms_cursor_async_update(), drm_atomic_helper_async_commit()).
+ * It changes the cursor's current state in place under the output's
+ * lock, under which the composer also describes each frame, taking a
+ * reference to each plane's framebuffer for the frame: a frame shows the
+ * old cursor or the new one, and the framebuffer an update swaps out
+ * (freed with the update's state) is not freed while a frame reads it.
+ * Any other cursor update is an ordinary commit.
  *
  * **Unplug (I8).**  remove() turns the display off with
  * drm_atomic_helper_shutdown() after drm_dev_unplug(): the vblank timer
  * stops, the composition ends, pending writeback jobs complete and every
- * framebuffer's access is let go; open files then get -ENODEV.
+ * framebuffer's access is let go; open files then get -ENODEV.  Every
+ * CRTC goes off.  At reboot and power-off the platform driver's
+ * shutdown() turns the display off the same way (vsvm_kms_shutdown()).
  */
 
 static bool display = true;

@@ -150,7 +150,8 @@
  * Description: On a two-CRTC device each connector on its own CRTC: each
  *		CRTC shows its own frame with its own CRC (crtc-0/crc,
  *		crtc-1/crc); a flip on one changes only its CRC; one CRTC off,
- *		the other goes on.
+ *		the other goes on; I8: the device removed with both on and a CRC
+ *		reader on each, the file gets -ENODEV.
  *
  * SUBTEST: clone
  * Description: Clone mode: one CRTC (either) drives both connectors, and its
@@ -2581,12 +2582,23 @@ static void test_two_crtcs(void)
 	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
 	igt_assert_eq_u32(ko_crc_next(&k[1], &c1), va);
 
-	crc_close(&c1);
-	ko_off(k);
-	fb_destroy(&k[0], &a);
-	fb_destroy(&k[0], &c);
-	close(fd);
+	/*
+	 * I8: removed with both CRTCs on and a CRC reader on each: both
+	 * turn off (no vblank timer, composition or framebuffer is left,
+	 * which the debug kernel's checkers would report), the file gets
+	 * -ENODEV.
+	 */
+	igt_assert_eq(modeset(&k[0], NULL, &c), 0);
+	ko_crc_open(&k[0], 0, &c0);
+	igt_assert_eq_u32(ko_crc_next(&k[0], &c0), vc);
 	cfs_remove("kms-two");
+	igt_assert(!drmModeGetResources(fd));
+	igt_assert_eq(errno, ENODEV);
+	crc_close(&c0);
+	crc_close(&c1);
+	munmap(a.map, a.size);
+	munmap(c.map, c.size);
+	close(fd);
 }
 
 static void test_clone(void)

@@ -55,9 +55,10 @@
  * refused (vsvm_kms_mode_valid(); -EINVAL from a modeset).
  *
  * A CRTC has a primary plane, %VSVM_KMS_NUM_OVERLAYS overlay planes and
- * a cursor plane, which no other CRTC may use.  Every plane takes the composer's formats (linear only),
- * and has the properties "alpha", "pixel blend mode", "zpos" (mutable,
- * normalized) and "rotation" (0, 90, 180, 270, reflect-x, reflect-y).
+ * a cursor plane, which no other CRTC may use.  Every plane takes the
+ * composer's formats (linear only), and has the properties "alpha",
+ * "pixel blend mode", "zpos" (mutable, normalized) and "rotation" (0, 90,
+ * 180, 270, reflect-x, reflect-y).
  * Planes are not scaled: a source and destination of different sizes are
  * refused with -ERANGE (drm_atomic_helper_check_plane_state()).  Each CRTC
  * has a 256-entry gamma LUT; a LUT of another size is refused with
@@ -793,15 +794,16 @@ static const struct drm_plane_helper_funcs vsvm_kms_cursor_helper_funcs = {
 	.atomic_async_update = vsvm_kms_cursor_async_update,
 };
 
-static int vsvm_kms_plane_init(struct vsvm_kms_output *out, unsigned int index,
-			       enum drm_plane_type type)
+/* Plane @index of output @out, whose CRTC will be CRTC @pipe. */
+static int vsvm_kms_plane_init(struct vsvm_kms_output *out, unsigned int pipe,
+			       unsigned int index, enum drm_plane_type type)
 {
 	struct drm_plane *plane = &out->planes[index];
 	struct drm_device *drm = out->crtc.dev;
 	int ret;
 
-	ret = drm_universal_plane_init(drm, plane, drm_crtc_mask(&out->crtc),
-				       &vsvm_kms_plane_funcs,
+	/* The CRTC is made after its planes: its index is @pipe. */
+	ret = drm_universal_plane_init(drm, plane, BIT(pipe), &vsvm_kms_plane_funcs,
 				       vsvm_compose_plane_formats,
 				       vsvm_compose_num_plane_formats,
 				       vsvm_kms_modifiers, type, NULL);
@@ -1042,18 +1044,19 @@ static void vsvm_kms_release(struct drm_device *drm, void *arg)
 		vsvm_compose_buf_fini(&kms->out[i].frame->buf);
 }
 
-/* The CRTC of output @out, its planes, encoder and connector. */
-static int vsvm_kms_output_init(struct vsvm_kms_output *out)
+/* The CRTC of output @out (CRTC @pipe), its planes, encoder and connector. */
+static int vsvm_kms_output_init(struct vsvm_kms_output *out, unsigned int pipe)
 {
 	struct drm_device *drm = out->crtc.dev;
 	unsigned int i;
 	int ret;
 
-	ret = vsvm_kms_plane_init(out, 0, DRM_PLANE_TYPE_PRIMARY);
+	ret = vsvm_kms_plane_init(out, pipe, 0, DRM_PLANE_TYPE_PRIMARY);
 	for (i = 1; !ret && i <= VSVM_KMS_NUM_OVERLAYS; i++)
-		ret = vsvm_kms_plane_init(out, i, DRM_PLANE_TYPE_OVERLAY);
+		ret = vsvm_kms_plane_init(out, pipe, i, DRM_PLANE_TYPE_OVERLAY);
 	if (!ret)
-		ret = vsvm_kms_plane_init(out, VSVM_KMS_NUM_PLANES - 1, DRM_PLANE_TYPE_CURSOR);
+		ret = vsvm_kms_plane_init(out, pipe, VSVM_KMS_NUM_PLANES - 1,
+					  DRM_PLANE_TYPE_CURSOR);
 	if (ret)
 		return ret;
 
@@ -1062,6 +1065,8 @@ static int vsvm_kms_output_init(struct vsvm_kms_output *out)
 					 &vsvm_kms_crtc_funcs, NULL);
 	if (ret)
 		return ret;
+	if (WARN_ON(drm_crtc_index(&out->crtc) != pipe))
+		return -EINVAL;
 	drm_crtc_helper_add(&out->crtc, &vsvm_kms_crtc_helper_funcs);
 	ret = drm_mode_crtc_set_gamma_size(&out->crtc, VSVM_KMS_LUT_SIZE);
 	if (ret)
@@ -1134,7 +1139,7 @@ int vsvm_kms_init(struct vsvm_device *vdev, unsigned int num_crtcs)
 	drm->mode_config.helper_private = &vsvm_kms_mode_config_helpers;
 
 	for (i = 0; i < num_crtcs; i++) {
-		ret = vsvm_kms_output_init(&kms->out[i]);
+		ret = vsvm_kms_output_init(&kms->out[i], i);
 		if (ret)
 			return ret;
 		all_crtcs |= drm_crtc_mask(&kms->out[i].crtc);

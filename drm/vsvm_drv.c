@@ -11,6 +11,8 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -477,6 +479,7 @@ struct platform_device *vsvm_device_add(const struct vsvm_device_config *cfg)
 	}
 	return pdev;
 }
+EXPORT_SYMBOL_IF_KUNIT(vsvm_device_add);
 
 /**
  * vsvm_device_del() - Remove a device made by vsvm_device_add()
@@ -492,6 +495,7 @@ void vsvm_device_del(struct platform_device *pdev)
 	platform_device_unregister(pdev);
 	ida_free(&vsvm_dev_ida, id);
 }
+EXPORT_SYMBOL_IF_KUNIT(vsvm_device_del);
 
 static void vsvm_del_all(void)
 {

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The vsvm authors
+ *
+ * KUnit test of the platform driver's shutdown(): a device made with a
+ * display, its CRTC turned on by an atomic commit made here, is shut down
+ * as at reboot or power-off; the display must be off after it.
+ */
+
+#include <linux/platform_device.h>
+
+#include <kunit/test.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_uapi.h>
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_modes.h>
+#include <drm/drm_modeset_lock.h>
+#include <drm/drm_vblank.h>
+
+#include "vsvm_drv.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* Turns @crtc on with a 1024x768 mode, feeding the first connector. */
+static int kms_test_crtc_on(struct kunit *test, struct drm_device *drm, struct drm_crtc *crtc)
+{
+	struct drm_modeset_acquire_ctx ctx;
+	struct drm_connector_list_iter iter;
+	struct drm_connector_state *conn_state;
+	struct drm_crtc_state *crtc_state;
+	struct drm_connector *connector;
+	struct drm_atomic_state *state;
+	struct drm_display_mode *mode;
+	int ret;
+
+	mode = drm_cvt_mode(drm, 1024, 768, 60, false, false, false);
+	KUNIT_ASSERT_NOT_NULL(test, mode);
+	drm_connector_list_iter_begin(drm, &iter);
+	connector = drm_connector_list_iter_next(&iter);
+	drm_connector_list_iter_end(&iter);
+	KUNIT_ASSERT_NOT_NULL(test, connector);
+
+	drm_modeset_acquire_init(&ctx, 0);
+	state = drm_atomic_state_alloc(drm);
+	KUNIT_ASSERT_NOT_NULL(test, state);
+	state->acquire_ctx = &ctx;
+retry:
+	crtc_state = drm_atomic_get_crtc_state(state, crtc);
+	ret = PTR_ERR_OR_ZERO(crtc_state);
+	if (!ret)
+		ret = drm_atomic_set_mode_for_crtc(crtc_state, mode);
+	if (!ret) {
+		crtc_state->active = true;
+		conn_state = drm_atomic_get_connector_state(state, connector);
+		ret = PTR_ERR_OR_ZERO(conn_state);
+	}
+	if (!ret)
+		ret = drm_atomic_set_crtc_for_connector(conn_state, crtc);
+	if (!ret)
+		ret = drm_atomic_commit(state);
+	if (ret == -EDEADLK) {
+		drm_atomic_state_clear(state);
+		drm_modeset_backoff(&ctx);
+		goto retry;
+	}
+	drm_atomic_state_put(state);
+	drm_modeset_drop_locks(&ctx);
+	drm_modeset_acquire_fini(&ctx);
+	drm_mode_destroy(drm, mode);
+	return ret;
+}
+
+static void vsvm_test_shutdown_display_off(struct kunit *test)
+{
+	struct platform_driver *pdrv;
+	struct platform_device *pdev;
+	struct vsvm_device *vdev;
+	struct drm_crtc *crtc;
+
+	pdev = vsvm_device_add(NULL);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(pdev), "vsvm_device_add(): %ld", PTR_ERR(pdev));
+	vdev = platform_get_drvdata(pdev);
+	if (!vdev->kms.enabled) {
+		vsvm_device_del(pdev);
+		kunit_skip(test, "no display (module parameter display=0)");
+	}
+	crtc = drm_crtc_from_index(&vdev->drm, 0);
+	KUNIT_ASSERT_NOT_NULL(test, crtc);
+	KUNIT_ASSERT_EQ(test, kms_test_crtc_on(test, &vdev->drm, crtc), 0);
+	KUNIT_EXPECT_TRUE(test, crtc->state->active);
+	/* The vblank timer runs. */
+	KUNIT_EXPECT_EQ(test, drm_crtc_vblank_get(crtc), 0);
+	drm_crtc_vblank_put(crtc);
+
+	/* As device_shutdown() at reboot: the driver's shutdown(), if any. */
+	pdrv = to_platform_driver(pdev->dev.driver);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, pdrv->shutdown, "the platform driver has no shutdown()");
+	if (pdrv->shutdown)
+		pdrv->shutdown(pdev);
+	KUNIT_EXPECT_FALSE_MSG(test, crtc->state->active, "the CRTC is still on after shutdown()");
+	/* No vblank timer: drm_crtc_vblank_get() refuses a CRTC that is off. */
+	KUNIT_EXPECT_NE(test, drm_crtc_vblank_get(crtc), 0);
+
+	vsvm_device_del(pdev);
+}
+
+static struct kunit_case vsvm_kms_cases[] = {
+	KUNIT_CASE(vsvm_test_shutdown_display_off),
+	{}
+};
+
+static struct kunit_suite vsvm_kms_suite = {
+	.name = "vsvm_kms",
+	.test_cases = vsvm_kms_cases,
+};
+
+kunit_test_suite(vsvm_kms_suite);

@@ -189,7 +189,7 @@ struct vsvm_kms {
 	bool enabled;
 	/** @num_crtcs: Outputs in @out, 1 .. %VSVM_KMS_MAX_CRTCS. */
 	unsigned int num_crtcs;
-	/** @out: The outputs; CRTC i is @out[i].crtc. */
+	/** @out: The outputs; CRTC i is the &vsvm_kms_output.crtc of output i. */
 	struct vsvm_kms_output out[VSVM_KMS_MAX_CRTCS];
 	/** @wb: The writeback connector (with its own encoder), on CRTC 0. */
 	struct drm_writeback_connector wb;

@@ -20,6 +20,7 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_probe_helper.h>
@@ -110,6 +111,10 @@
  * on an active CRTC, whose framebuffer nobody writes any more, is done at
  * once: no vblank wait, no event, even behind a pending flip
  * (vsvm_kms_cursor_async_update(), drm_atomic_helper_async_commit()).
+ * An update with a fence not yet signalled is not async
+ * (vsvm_kms_cursor_async_check(), -EBUSY): it becomes an ordinary commit,
+ * which waits for the fence in its commit work, never under the CRTC's
+ * locks.
  * It changes the cursor's current state in place under the output's
  * lock, under which the composer also describes each frame, taking a
  * reference to each plane's framebuffer for the frame: a frame shows the
@@ -708,6 +713,20 @@ static const struct drm_plane_helper_funcs vsvm_kms_plane_helper_funcs = {
 	.atomic_update = vsvm_kms_plane_atomic_update,
 };
 
+/* Whether every object of @fb has no unsignalled write fence left. */
+static bool vsvm_kms_fb_idle(struct drm_framebuffer *fb)
+{
+	unsigned int i;
+
+	for (i = 0; i < fb->format->num_planes; i++) {
+		struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, i);
+
+		if (obj && !dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_WRITE))
+			return false;
+	}
+	return true;
+}
+
 /**
  * vsvm_kms_cursor_async_check() - Whether a cursor update can be done at once
  * @plane: The cursor plane.
@@ -718,11 +737,15 @@ static const struct drm_plane_helper_funcs vsvm_kms_plane_helper_funcs = {
  * Done in place (vsvm_kms_cursor_async_update()) only when the CRTC's list
  * of visible planes (&vsvm_crtc_state.planes, which points at this
  * plane's current state) stays right: the CRTC is on, the cursor stays
- * visible or hidden and keeps its place in the stack; and when nothing
- * still writes the new framebuffer.  Otherwise the update is an ordinary
- * commit, which waits for that.
+ * visible or hidden and keeps its place in the stack; and when the update
+ * has nothing to wait for: its fence, if any, and the write fences of the
+ * new framebuffer (those vsvm_fb_prepare() would collect) are signalled.
+ * The update never waits under the CRTC's locks: otherwise it is an
+ * ordinary commit, which waits for the fences in its commit work.
  *
- * Return: 0, or -EINVAL (the update is then not async).
+ * Return: 0; -EINVAL when the visible planes would change; -EBUSY when a
+ * fence is not signalled yet.  Either makes drm_atomic_helper_check() fall
+ * back to an ordinary commit.
  */
 static int vsvm_kms_cursor_async_check(struct drm_plane *plane, struct drm_atomic_state *state)
 {
@@ -739,9 +762,13 @@ static int vsvm_kms_cursor_async_check(struct drm_plane *plane, struct drm_atomi
 		drm_dbg_kms(plane->dev, "async cursor: the visible planes change\n");
 		return -EINVAL;
 	}
-	if (new->fb && !dma_resv_test_signaled(new->fb->obj[0]->resv, DMA_RESV_USAGE_WRITE)) {
+	if (new->fence && !dma_fence_is_signaled(new->fence)) {
+		drm_dbg_kms(plane->dev, "async cursor: its fence is not signalled\n");
+		return -EBUSY;
+	}
+	if (new->fb && !vsvm_kms_fb_idle(new->fb)) {
 		drm_dbg_kms(plane->dev, "async cursor: framebuffer still being written\n");
-		return -EINVAL;
+		return -EBUSY;
 	}
 	return 0;
 }
@@ -758,8 +785,13 @@ static int vsvm_kms_cursor_async_check(struct drm_plane *plane, struct drm_atomi
  * swapped, as drm_atomic_helper_async_commit() expects: the update's state
  * takes the old one, and lets go of it when it is freed.  Nothing is
  * pinned per state (vsvm_fb_prepare(): every frame begins its own
- * framebuffer accesses), so nothing else moves with it.  A fence that
- * vsvm_fb_prepare() found since the check is waited for here.
+ * framebuffer accesses), so nothing else moves with it.
+ *
+ * Nothing is waited for here, under the CRTC's locks: the check found
+ * every fence signalled.  A write fence vsvm_fb_prepare() collected since
+ * then is a job queued after the update: the update is ordered before it,
+ * and frames read the framebuffer through their own accesses (I1, I10)
+ * whatever the job does.
  */
 static void vsvm_kms_cursor_async_update(struct drm_plane *plane,
 					 struct drm_atomic_state *state)
@@ -768,8 +800,6 @@ static void vsvm_kms_cursor_async_update(struct drm_plane *plane,
 	struct drm_plane_state *cur = plane->state;
 	struct vsvm_kms_output *out = crtc_to_out(new->crtc);
 
-	if (new->fence)
-		dma_fence_wait(new->fence, false);
 	spin_lock_irq(&out->lock);
 	cur->crtc_x = new->crtc_x;
 	cur->crtc_y = new->crtc_y;

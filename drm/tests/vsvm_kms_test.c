@@ -2,12 +2,20 @@
 /*
  * Copyright © 2026 The vsvm authors
  *
- * KUnit test of the platform driver's shutdown(): a device made with a
- * display, its CRTC turned on by an atomic commit made here, is shut down
- * as at reboot or power-off; the display must be off after it.
+ * KUnit tests of the display: the platform driver's shutdown() (a device
+ * made with a display, its CRTC turned on by an atomic commit made here,
+ * is shut down as at reboot or power-off; the display must be off after
+ * it), and the cursor plane's async update hooks given a fence that is not
+ * signalled (refused by the check, never waited for by the update).
  */
 
+#include <linux/completion.h>
+#include <linux/dma-fence.h>
+#include <linux/jiffies.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include <kunit/test.h>
 
@@ -17,7 +25,9 @@
 #include <drm/drm_crtc.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_modes.h>
+#include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_modeset_lock.h>
+#include <drm/drm_plane.h>
 #include <drm/drm_vblank.h>
 
 #include "vsvm_drv.h"
@@ -115,8 +125,138 @@ static void vsvm_test_shutdown_display_off(struct kunit *test)
 	vsvm_device_del(pdev);
 }
 
+static const char *kms_test_fence_name(struct dma_fence *fence)
+{
+	return "vsvm_kms_test";
+}
+
+static const struct dma_fence_ops kms_test_fence_ops = {
+	.get_driver_name = kms_test_fence_name,
+	.get_timeline_name = kms_test_fence_name,
+};
+
+static DEFINE_SPINLOCK(kms_test_fence_lock);
+
+/**
+ * struct kms_test_async - The cursor's async update, run by a worker
+ */
+struct kms_test_async {
+	/** @work: Calls the update. */
+	struct work_struct work;
+	/** @plane: The cursor plane. */
+	struct drm_plane *plane;
+	/** @state: The update. */
+	struct drm_atomic_state *state;
+	/** @done: Completed when the update returned. */
+	struct completion done;
+};
+
+static void kms_test_async_work(struct work_struct *work)
+{
+	struct kms_test_async *a = container_of(work, struct kms_test_async, work);
+	const struct drm_plane_helper_funcs *funcs = a->plane->helper_private;
+
+	funcs->atomic_async_update(a->plane, a->state);
+	complete(&a->done);
+}
+
+/*
+ * The cursor plane's atomic_async_check refuses an update whose fence is
+ * not signalled (-EBUSY: drm_atomic_helper_check() then makes it an
+ * ordinary commit), and its atomic_async_update, which runs under the
+ * CRTC's locks, never waits for a fence.  Here the hooks are called as
+ * drm_atomic_helper_async_check() and drm_atomic_helper_async_commit()
+ * would, on a cursor update of an active CRTC given a fence nobody
+ * signals until the test does.
+ */
+static void vsvm_test_cursor_async_fence(struct kunit *test)
+{
+	const struct drm_plane_helper_funcs *funcs;
+	struct drm_modeset_acquire_ctx ctx;
+	struct drm_plane_state *plane_state;
+	struct drm_plane *plane, *cursor = NULL;
+	struct drm_atomic_state *state;
+	struct platform_device *pdev;
+	struct vsvm_device *vdev;
+	struct kms_test_async a;
+	struct dma_fence *fence;
+	struct drm_crtc *crtc;
+	bool waited;
+	int ret;
+
+	pdev = vsvm_device_add(NULL);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(pdev), "vsvm_device_add(): %ld", PTR_ERR(pdev));
+	vdev = platform_get_drvdata(pdev);
+	if (!vdev->kms.enabled) {
+		vsvm_device_del(pdev);
+		kunit_skip(test, "no display (module parameter display=0)");
+	}
+	crtc = drm_crtc_from_index(&vdev->drm, 0);
+	KUNIT_ASSERT_NOT_NULL(test, crtc);
+	drm_for_each_plane(plane, &vdev->drm)
+		if (plane->type == DRM_PLANE_TYPE_CURSOR &&
+		    (plane->possible_crtcs & drm_crtc_mask(crtc)))
+			cursor = plane;
+	KUNIT_ASSERT_NOT_NULL(test, cursor);
+	funcs = cursor->helper_private;
+	KUNIT_ASSERT_TRUE(test, funcs && funcs->atomic_async_check && funcs->atomic_async_update);
+	KUNIT_ASSERT_EQ(test, kms_test_crtc_on(test, &vdev->drm, crtc), 0);
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fence);
+	dma_fence_init(fence, &kms_test_fence_ops, &kms_test_fence_lock,
+		       dma_fence_context_alloc(1), 1);
+
+	drm_modeset_acquire_init(&ctx, 0);
+	state = drm_atomic_state_alloc(&vdev->drm);
+	KUNIT_ASSERT_NOT_NULL(test, state);
+	state->acquire_ctx = &ctx;
+	state->legacy_cursor_update = true;
+retry:
+	plane_state = drm_atomic_get_plane_state(state, cursor);
+	ret = PTR_ERR_OR_ZERO(plane_state);
+	if (!ret)
+		ret = drm_atomic_set_crtc_for_plane(plane_state, crtc);
+	if (ret == -EDEADLK) {
+		drm_atomic_state_clear(state);
+		drm_modeset_backoff(&ctx);
+		goto retry;
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		goto out;
+	/* The state's reference: dropped with the state. */
+	plane_state->fence = dma_fence_get(fence);
+
+	ret = funcs->atomic_async_check(cursor, state);
+	KUNIT_EXPECT_EQ_MSG(test, ret, -EBUSY,
+			    "an update with an unsignalled fence passed the async check");
+
+	/* The update itself must not wait, whatever its check said. */
+	INIT_WORK_ONSTACK(&a.work, kms_test_async_work);
+	init_completion(&a.done);
+	a.plane = cursor;
+	a.state = state;
+	queue_work(system_unbound_wq, &a.work);
+	waited = !wait_for_completion_timeout(&a.done, msecs_to_jiffies(5000));
+	dma_fence_signal(fence);
+	flush_work(&a.work);
+	destroy_work_on_stack(&a.work);
+	KUNIT_EXPECT_FALSE_MSG(test, waited,
+			       "the async update waited for an unsignalled fence under the CRTC locks");
+
+out:
+	drm_atomic_state_put(state);
+	drm_modeset_drop_locks(&ctx);
+	drm_modeset_acquire_fini(&ctx);
+	dma_fence_signal(fence);
+	dma_fence_put(fence);
+	vsvm_device_del(pdev);
+}
+
 static struct kunit_case vsvm_kms_cases[] = {
 	KUNIT_CASE(vsvm_test_shutdown_display_off),
+	KUNIT_CASE(vsvm_test_cursor_async_fence),
 	{}
 };
 

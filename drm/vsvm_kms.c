@@ -76,7 +76,8 @@
  *
  * **Composition.**  When the CRC source "auto" is on, or a writeback job is
  * queued, each vblank queues the composition of the frame (an ordered
- * workqueue, one frame at a time): the composer (vsvm_compose_frame())
+ * workqueue per CRTC, one frame of that CRTC at a time, so that a slow
+ * composition does not delay the other CRTC's): the composer (vsvm_compose_frame())
  * reads the visible planes bottom to top through vsvm_fb_begin_access(),
  * which brackets the frame's reads of each framebuffer's memory (userptr
  * invalidations wait for it, I1/I3), applies the gamma LUT, writes the
@@ -221,7 +222,7 @@ static enum hrtimer_restart vsvm_kms_vblank(struct hrtimer *timer)
 			out->frame_start = frame;
 		out->frame_end = frame;
 		out->compose_pending = true;
-		queue_work(kms->compose_wq, &out->compose_work);
+		queue_work(out->compose_wq, &out->compose_work);
 	}
 	spin_unlock(&out->lock);
 	return HRTIMER_RESTART;
@@ -1064,14 +1065,12 @@ static int vsvm_kms_debugfs(struct seq_file *m, void *data)
 	return 0;
 }
 
-static void vsvm_kms_release(struct drm_device *drm, void *arg)
+static void vsvm_kms_output_release(struct drm_device *drm, void *arg)
 {
-	struct vsvm_kms *kms = arg;
-	unsigned int i;
+	struct vsvm_kms_output *out = arg;
 
-	destroy_workqueue(kms->compose_wq);
-	for (i = 0; i < kms->num_crtcs; i++)
-		vsvm_compose_buf_fini(&kms->out[i].frame->buf);
+	destroy_workqueue(out->compose_wq);
+	vsvm_compose_buf_fini(&out->frame->buf);
 }
 
 /* The CRTC of output @out (CRTC @pipe), its planes, encoder and connector. */
@@ -1146,13 +1145,14 @@ int vsvm_kms_init(struct vsvm_device *vdev, unsigned int num_crtcs)
 		out->frame = drmm_kzalloc(drm, sizeof(*out->frame), GFP_KERNEL);
 		if (!out->frame)
 			return -ENOMEM;
+		out->compose_wq = alloc_ordered_workqueue("vsvm-compose-%u.%u", 0,
+							  vdev->index, i);
+		if (!out->compose_wq)
+			return -ENOMEM;
+		ret = drmm_add_action_or_reset(drm, vsvm_kms_output_release, out);
+		if (ret)
+			return ret;
 	}
-	kms->compose_wq = alloc_ordered_workqueue("vsvm-compose-%u", 0, vdev->index);
-	if (!kms->compose_wq)
-		return -ENOMEM;
-	ret = drmm_add_action_or_reset(drm, vsvm_kms_release, kms);
-	if (ret)
-		return ret;
 
 	ret = drmm_mode_config_init(drm);
 	if (ret)

@@ -150,6 +150,11 @@ struct vsvm_kms_output {
 	ktime_t last_vblank;
 	/** @compose_work: Composes the frame of the latest vblank. */
 	struct work_struct compose_work;
+	/**
+	 * @compose_wq: Ordered, this CRTC's own: one composition of it at a
+	 * time, and a slow one does not delay another CRTC's.
+	 */
+	struct workqueue_struct *compose_wq;
 	/** @frame: Used by @compose_work only. */
 	struct vsvm_kms_frame *frame;
 	/**
@@ -193,8 +198,6 @@ struct vsvm_kms {
 	struct vsvm_kms_output out[VSVM_KMS_MAX_CRTCS];
 	/** @wb: The writeback connector (with its own encoder), on CRTC 0. */
 	struct drm_writeback_connector wb;
-	/** @compose_wq: Ordered: one composition at a time, of any CRTC. */
-	struct workqueue_struct *compose_wq;
 	/** @stats: Counters, of all CRTCs. */
 	struct vsvm_kms_stats stats;
 };

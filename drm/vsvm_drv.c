@@ -523,8 +523,9 @@ static int __init vsvm_init(void)
 	vsvm_device_config_default(&cfg);
 	ret = vsvm_device_config_check(&cfg);
 	if (ret) {
-		pr_err("vsvm: num_queues=%u or job_timeout_ms=%u is out of range\n",
-		       num_queues, job_timeout_ms);
+		pr_err("vsvm: a module parameter is out of range: num_queues=%u (1..%d), job_timeout_ms=%u (100..60000), vram_mb=%u (0..%d) or crtcs=%u (1..%d)\n",
+		       cfg.num_queues, VSVM_MAX_QUEUES, cfg.job_timeout_ms,
+		       cfg.vram_mb, VSVM_MAX_VRAM_MB, cfg.crtcs, VSVM_KMS_MAX_CRTCS);
 		return ret;
 	}
 

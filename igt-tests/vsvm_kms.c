@@ -2796,6 +2796,70 @@ static void test_cursor_async(void)
 	close(k.fd);
 }
 
+/* What loading vsvm with a bad crtcs did. */
+enum crtcs_load {
+	CRTCS_NAMED,	/* refused, with an error naming crtcs=<value> */
+	CRTCS_UNNAMED,	/* refused, no such error */
+	CRTCS_LOADED,	/* loaded (and unloaded again) */
+};
+
+/*
+ * Loads vsvm with crtcs=@val, which must fail, and looks for the error
+ * (a record of level err or higher) naming crtcs=@val in the kernel log.
+ * vsvm is not loaded when this is called, nor after.
+ */
+static enum crtcs_load crtcs_param_load(const char *val)
+{
+	char cmd[64], want[32], rec[1024];
+	enum crtcs_load ret = CRTCS_UNNAMED;
+	ssize_t n;
+	int kmsg;
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	igt_assert_f(kmsg >= 0, "/dev/kmsg: %s\n", strerror(errno));
+	igt_assert(lseek(kmsg, 0, SEEK_END) >= 0);
+	snprintf(cmd, sizeof(cmd), "modprobe vsvm crtcs=%s 2>/dev/null", val);
+	if (system(cmd) == 0) {
+		igt_assert_eq(system("rmmod vsvm"), 0);
+		close(kmsg);
+		return CRTCS_LOADED;
+	}
+	snprintf(want, sizeof(want), "crtcs=%s ", val);
+	/* One record per read(); EPIPE when one was overwritten meanwhile. */
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		/* "<facility * 8 + level>,<seq>,...;<text>": level 3 is err. */
+		if ((atoi(rec) & 7) <= 3 && strstr(rec, "vsvm:") && strstr(rec, want)) {
+			igt_info("refused: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+			ret = CRTCS_NAMED;
+		}
+	}
+	close(kmsg);
+	return ret;
+}
+
+/*
+ * The module parameter crtcs out of range: loading fails, and the error
+ * names crtcs and its value (not only other parameters).  vsvm is loaded
+ * again as the test run loads it, whatever happened.
+ */
+static void test_crtcs_param(void)
+{
+	enum crtcs_load r0, r3;
+
+	igt_require_f(system("rmmod vsvm 2>/dev/null") == 0,
+		      "vsvm cannot be unloaded (in use)\n");
+	r0 = crtcs_param_load("0");
+	r3 = crtcs_param_load("3");
+	igt_assert_eq(system("modprobe vsvm dmachk=1"), 0);
+	igt_assert_f(r0 != CRTCS_LOADED, "vsvm loaded with crtcs=0\n");
+	igt_assert_f(r3 != CRTCS_LOADED, "vsvm loaded with crtcs=3\n");
+	igt_assert_f(r0 == CRTCS_NAMED, "the error for crtcs=0 does not name crtcs=0\n");
+	igt_assert_f(r3 == CRTCS_NAMED, "the error for crtcs=3 does not name crtcs=3\n");
+}
+
 static void kmsout_subtests(void)
 {
 	igt_describe("The configfs attribute crtcs: its range (EINVAL) and EBUSY when live.");
@@ -2813,6 +2877,10 @@ static void kmsout_subtests(void)
 	igt_describe("Legacy cursor updates are async: no vblank wait, even behind a flip.");
 	igt_subtest("cursor-async")
 		test_cursor_async();
+
+	igt_describe("The module parameter crtcs out of range: the load fails, naming crtcs.");
+	igt_subtest("crtcs-param")
+		test_crtcs_param();
 }
 
 igt_main

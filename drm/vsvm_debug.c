@@ -33,7 +33,9 @@
  * ``userptr_inject``
  *	Arms a named point (vsvm_inject()) where the driver stalls until the
  *	test writes 0, or 5 seconds.  Point 5 (%VSVM_INJECT_SVM_FAULT) holds
- *	the next SVM GPU fault as its resolution starts (vsvm_svm_fault()).
+ *	the next SVM GPU fault as its resolution starts (vsvm_svm_fault()),
+ *	point 6 (%VSVM_INJECT_SVM_PAGES) once hmm_range_fault() has given it
+ *	its pages and before it uses them.
  *
  * ``engine_cmd_delay_us``
  *	The engine sleeps this long after each command (0: not at all).

@@ -18,7 +18,8 @@ struct vsvm_userptr;
 #define VSVM_INJECT_COPY	3
 #define VSVM_INJECT_NONBLOCK	4
 #define VSVM_INJECT_SVM_FAULT	5
-#define VSVM_INJECT_MAX		VSVM_INJECT_SVM_FAULT
+#define VSVM_INJECT_SVM_PAGES	6
+#define VSVM_INJECT_MAX		VSVM_INJECT_SVM_PAGES
 
 /* States of an injection point. */
 #define VSVM_INJECT_IDLE	0

@@ -344,9 +344,45 @@ static void svm_unmap_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t 
 }
 
 /*
- * DMA-maps the faulted pages, telling the checker; returns how many.  A
- * page in the device's VRAM is reached through its backing page, which
- * holds its data (see vsvm_vram.c).
+ * I1, I3: takes a reference on each page hmm_range_fault() gave, under the
+ * notifier lock once mmu_interval_read_retry() has said the answer is
+ * current.  The pages come with none: only the CPU's page table holds
+ * them, and only the lock keeps an invalidation, after which a page may be
+ * freed, from running.  Held, no page (nor, for a VRAM page, its backing
+ * page) can be freed while it is DMA-mapped outside the lock, and so be
+ * mapped for the device after its release, while it may serve someone
+ * else.  The shared zero page is never freed and not counted.
+ */
+static void svm_hold_pages_locked(struct vsvm_vm *vm, unsigned long *pfns, unsigned long n)
+{
+	unsigned long i;
+
+	lockdep_assert_held(&vm->svm->vmm->notifier_lock);
+	for (i = 0; i < n; i++) {
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+
+		if (!is_zero_page(page))
+			folio_get(page_folio(page));
+	}
+}
+
+/* Drops the references of svm_hold_pages_locked(). */
+static void svm_put_pages(unsigned long *pfns, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+
+		if (!is_zero_page(page))
+			folio_put(page_folio(page));
+	}
+}
+
+/*
+ * DMA-maps the faulted pages, held (svm_hold_pages_locked()), telling the
+ * checker; returns how many.  A page in the device's VRAM is reached
+ * through its backing page, which holds its data (see vsvm_vram.c).
  */
 static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
 				   unsigned long n)
@@ -358,6 +394,9 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 		struct page *page = hmm_pfn_to_page(pfns[i]);
 		struct page *backing = vsvm_vram_backing(vm->vdev, page);
 
+		/* Held: it cannot have been freed (the zero page never is). */
+		if (WARN_ON_ONCE(!folio_ref_count(page_folio(backing ?: page))))
+			break;
 		dmas[i] = dma_map_page_attrs(dev, backing ?: page, 0, PAGE_SIZE,
 					     svm_pfn_dir(pfns[i]), DMA_ATTR_SKIP_CPU_SYNC);
 		if (dma_mapping_error(dev, dmas[i]))
@@ -426,6 +465,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	unsigned long *pfns = NULL;
 	struct vsvm_svm_attr attr;
 	dma_addr_t *dmas = NULL;
+	bool held = false;
 	u64 ro_end = 0;
 	int ret;
 
@@ -558,6 +598,20 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		if (ret)
 			goto out;
 
+		/* Injection: hold a GPU fault between its pages and their use. */
+		if (!prefetch)
+			vsvm_inject(vdev, VSVM_INJECT_SVM_PAGES);
+
+		/* I1, I3: no page is used before it is held (see above). */
+		mutex_lock(&svm->vmm->notifier_lock);
+		if (mmu_interval_read_retry(&svm->notifier, range.notifier_seq)) {
+			mutex_unlock(&svm->vmm->notifier_lock);
+			continue;
+		}
+		svm_hold_pages_locked(vm, pfns, n);
+		mutex_unlock(&svm->vmm->notifier_lock);
+		held = true;
+
 		mapped = svm_map_pages(vm, pfns, dmas, n);
 		if (mapped < n) {
 			ret = -ENOMEM;
@@ -571,6 +625,8 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		mutex_unlock(&svm->vmm->notifier_lock);
 		svm_unmap_pages(vm, pfns, dmas, mapped);
 		mapped = 0;
+		svm_put_pages(pfns, n);
+		held = false;
 	}
 
 	/*
@@ -651,6 +707,9 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 out:
 	if (mapped)
 		svm_unmap_pages(vm, pfns, dmas, mapped);
+	/* Mapped or not, the pages are the page table's (or nobody's) again. */
+	if (held)
+		svm_put_pages(pfns, n);
 	if (ret && ret != -EAGAIN)
 		atomic64_inc(&svm->unrecoverable);
 	/* Slots reserved but not used go back (a no-op for stored ones). */

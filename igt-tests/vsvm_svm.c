@@ -155,6 +155,13 @@
  * Description: VM_DESTROY, the file's close and the process's exit while a context
  *		is parked on a fault in the fault queue: no hang (destroy and close wait for the
  *		job, the exit's job ends with -EFAULT), no leak.
+ *
+ * SUBTEST: fault-pages-munmap
+ * Description: I1, I3: a GPU fault held after hmm_range_fault() gave it its
+ *		pages and before it uses them, while the CPU munmaps the page, which is
+ *		freed: the freed page is never DMA-mapped (the driver's check that each
+ *		page it maps is held, a warning, stays silent), the job faults
+ *		not-present, and the device still works.
  */
 
 #define _GNU_SOURCE
@@ -589,6 +596,7 @@ static void *release_later(void *arg)
 
 /* The SVM fault injection point of debugfs userptr_inject: hold, or let go. */
 #define FAULT_HOLD "5"
+#define FAULT_PAGES_HOLD "6"
 #define FAULT_LET_GO "0"
 
 static void fault_knob(int fd, const char *point)
@@ -2035,5 +2043,39 @@ igt_main
 		fault_teardown(fd, FT_CLOSE);
 		fault_teardown(fd, FT_EXIT);
 		close(fd);
+	}
+
+	igt_describe("I1, I3: a GPU fault held between its pages and their use while the "
+		     "CPU munmaps the page: the freed page is never DMA-mapped, and the job "
+		     "faults.");
+	igt_subtest("fault-pages-munmap") {
+		volatile uint32_t *done = anon(PAGE);
+		uint8_t *buf = anon(PAGE), *other = anon(2 * 1024 * PAGE);
+		uint32_t j;
+		struct ctx c;
+
+		ctx_init(&c);
+		fault_knob(c.fd, FAULT_LET_GO);
+		fault_warm(&c, done);
+		memset(buf, 0x11, PAGE);
+		/* Other pages faulted after it: the page leaves the LRU batch. */
+		memset(other, 0x33, 2 * 1024 * PAGE);
+		fault_knob(c.fd, FAULT_PAGES_HOLD);
+		vsvm_emit_store32(CS(&c), (uintptr_t)buf, 0xdeadbeef);
+		j = submit(&c);
+		c.n = 0;
+		igt_assert_f(fault_held(c.fd, 3000), "the fault was not held with its pages\n");
+		/* The page goes: nothing holds it for the GPU yet, so it is freed. */
+		igt_assert_eq(munmap(buf, PAGE), 0);
+		fault_knob(c.fd, FAULT_LET_GO);
+		igt_assert_eq(job_end(c.fd, j), -EFAULT);
+		igt_assert_eq(last_fault(c.fd).reason, DRM_VSVM_FAULT_NOT_PRESENT);
+		/* The device still works. */
+		vsvm_emit_store32(CS(&c), (uintptr_t)done, 7);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(*done, 7);
+		ctx_fini(&c);
+		munmap(other, 2 * 1024 * PAGE);
+		munmap((void *)done, PAGE);
 	}
 }

@@ -115,6 +115,14 @@
  *		prefetch to VRAM, moves the pages it can have, maps the others where they
  *		are, and loses no data; alloc_failures counts each page left behind, and
  *		no VRAM page stays allocated after munmap.
+ *
+ * SUBTEST: fault-pages-migrated
+ * Description: I1, I3: a GPU fault held after hmm_range_fault() gave it a chunk of
+ *		VRAM pages and before it uses them, while a CPU access moves one of them
+ *		back to system memory, which frees that VRAM page and its backing: the
+ *		fault maps none of them (the driver's check that each page it maps is
+ *		held, a warning, stays silent), resolves the chunk again, and the job's
+ *		write lands where the page now is.
  */
 
 #define _GNU_SOURCE
@@ -1190,6 +1198,55 @@ igt_main
 		ctx_fini(&c);
 		munmap(b, 2 * MB);
 		munmap(out, 2 * MB);
+	}
+
+	igt_describe("I1, I3: a GPU fault held between its VRAM pages and their use while "
+		     "the CPU moves one back: the freed page is not mapped, the write lands.");
+	igt_subtest("fault-pages-migrated") {
+		volatile uint32_t *done = anon(PAGE);
+		uint8_t *a;
+		uint64_t mark;
+		struct ctx c;
+
+		require_vram(fd);
+		vsvm_require_knob(fd, "userptr_inject");
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 35);
+		/* The stream and the fences mapped: the next job faults on @a only. */
+		vsvm_emit_store32(CS(&c), (uintptr_t)done, 0);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		/* The prefetch mapped the chunk: clear the GPU's entries of it. */
+		{
+			struct drm_vsvm_svm_madvise m = {
+				.vm_id = c.vm, .attr = DRM_VSVM_SVM_ATTR_READ_ONLY,
+				.addr = (uintptr_t)a, .size = 2 * MB, .value = 1,
+			};
+
+			/* Read-only then writable again: the entries are gone. */
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+			m.value = 0;
+			do_ioctl(c.fd, DRM_IOCTL_VSVM_SVM_MADVISE, &m);
+		}
+		/* Point 6: after hmm_range_fault(), before the pages are used. */
+		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "6"), 0);
+		vsvm_emit_store32(CS(&c), (uintptr_t)(a + 8), 0xc0ffee);
+		vsvm_emit_store32(CS(&c), (uintptr_t)done, 1);
+		mark = submit(&c);
+		igt_assert_f(fault_held(fd, 3000), "the job's GPU fault was not held\n");
+		/* The CPU takes page 0 back: its VRAM page and backing are freed. */
+		cpu_touch(a, 0, 35);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 511);
+		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "0"), 0);
+		igt_assert_eq(job_end(fd, mark), 1);
+		igt_assert_eq(*done, 1);
+		igt_assert_eq(*(volatile uint32_t *)(a + 8), 0xc0ffee);
+		assert_pat(a + 12, 12, 2 * MB - 12, 35);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		munmap((void *)done, PAGE);
 	}
 
 	igt_fixture

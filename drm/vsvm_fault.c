@@ -109,6 +109,9 @@ static void fault_work(struct work_struct *work)
 			/* Taking the page exclusive is never spurious. */
 			r->spurious_addr = U64_MAX;
 			r->fault_ret = vsvm_svm_fault_exclusive(ej->vm, f->addr);
+			/* Busy, not failed: the replay faults again. */
+			if (r->fault_ret == -EAGAIN)
+				r->fault_ret = 0;
 		} else if (r->spurious_addr != f->addr &&
 			   vsvm_svm_mapped(ej->vm, f->addr, f->write)) {
 			r->spurious_addr = f->addr;

@@ -465,7 +465,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	unsigned long *pfns = NULL;
 	struct vsvm_svm_attr attr;
 	dma_addr_t *dmas = NULL;
-	bool held = false;
+	bool held = false, retried = false, gpu_write = write, vma_write;
 	u64 ro_end = 0;
 	int ret;
 
@@ -518,7 +518,8 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	 * every read of untouched memory would otherwise DMA-map again and
 	 * again), and a later GPU write needs no second fault.
 	 */
-	if ((vma->vm_flags & VM_WRITE) && !vsvm_svm_attr_read_only(vm, addr))
+	vma_write = vma->vm_flags & VM_WRITE;
+	if (vma_write && !vsvm_svm_attr_read_only(vm, addr))
 		write = true;
 	/*
 	 * The chunk, as drm_gpusvm chooses it: the largest of 2 MiB, 64 KiB
@@ -578,7 +579,17 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		.dev_private_owner = loc != VSVM_SVM_LOC_SYSTEM && vdev->vram ? vdev : NULL,
 	};
 	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	for (;;) {
+	for (;; retried = true) {
+		/*
+		 * Invalidations anywhere in the mm (another thread's munmap or
+		 * madvise) bump the sequence: bounded like hmm_range_fault()'s
+		 * own -EBUSY, then replayed.
+		 */
+		if (retried && time_after(jiffies, timeout)) {
+			atomic64_inc(&svm->busy);
+			ret = -EAGAIN;
+			goto out;
+		}
 		range.notifier_seq = mmu_interval_read_begin(&svm->notifier);
 		mmap_read_lock(svm->mm);
 		ret = hmm_range_fault(&range);
@@ -597,6 +608,26 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		}
 		if (ret)
 			goto out;
+
+		/*
+		 * I10: hmm_range_fault() gives this device's own VRAM pages as
+		 * they are, without faulting them for writing, so one the CPU
+		 * made read-only (mprotect(), or shared with a child by fork())
+		 * comes without HMM_PFN_WRITE: mapped so, the GPU's write would
+		 * fault again for ever.  It is refused where the VMA is
+		 * read-only; else the chunk's VRAM pages are faulted back to
+		 * system memory, where the write breaks the CPU's copy-on-write.
+		 */
+		if (gpu_write && !(pfns[(addr - start) >> PAGE_SHIFT] & HMM_PFN_WRITE)) {
+			if (!vma_write) {
+				drm_dbg(&vdev->drm, "SVM fault at %#llx: write to read-only memory\n",
+					addr);
+				ret = -EPERM;
+				goto out;
+			}
+			range.dev_private_owner = NULL;
+			continue;
+		}
 
 		/* Injection: hold a GPU fault between its pages and their use. */
 		if (!prefetch)
@@ -776,7 +807,9 @@ static int svm_make_exclusive(struct vsvm_vm *vm, u64 va, unsigned long *seq,
  *
  * Return: 0; -EFAULT for an unmapped address or a gone mm; -EPERM for
  * memory the CPU may not write, or a read-only range; -EBUSY if the page
- * cannot be made exclusive (see svm_make_exclusive()); -ENOMEM.
+ * cannot be made exclusive (see svm_make_exclusive()); -EAGAIN if the
+ * address space kept changing for HMM_RANGE_DEFAULT_TIMEOUT (the caller
+ * replays the access); -ENOMEM.
  */
 int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr)
 {
@@ -785,6 +818,7 @@ int vsvm_svm_fault_exclusive(struct vsvm_vm *vm, u64 addr)
 	struct device *dev = vdev->drm.dev;
 	u64 va = addr & PAGE_MASK;
 	unsigned long idx = va >> PAGE_SHIFT, seq;
+	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	/* The exclusive page is mapped writable: its direction for the undo. */
 	unsigned long pfn = HMM_PFN_WRITE;
 	struct page *page;
@@ -831,7 +865,24 @@ again:
 		svm_unmap_pages(vm, &pfn, &dma, 1);
 		folio_unlock(page_folio(page));
 		put_page(page);
-		goto again;
+		/* Bounded as vsvm_svm_fault()'s retries, then replayed. */
+		if (time_before(jiffies, timeout))
+			goto again;
+		atomic64_inc(&svm->busy);
+		ret = -EAGAIN;
+		goto out;
+	}
+	/*
+	 * I10: the range's attribute read again under the lock: SVM_MADVISE
+	 * stores read-only, then clears the range's entries under this lock,
+	 * which found nothing if it came after the check above.
+	 */
+	if (vsvm_svm_attr_read_only(vm, va)) {
+		mutex_unlock(&svm->vmm->notifier_lock);
+		svm_unmap_pages(vm, &pfn, &dma, 1);
+		drm_dbg(&vdev->drm, "SVM atomic at %#llx: read-only range\n", addr);
+		ret = -EPERM;
+		goto out_page;
 	}
 	/* I1, I10: as vsvm_svm_fault(), the tracking entry first. */
 	svm_unmap_range_locked(vm, va, va + PAGE_SIZE, true);
@@ -853,7 +904,7 @@ out_page:
 out:
 	xa_release(&svm->dma, idx);
 out_put:
-	if (ret)
+	if (ret && ret != -EAGAIN)
 		atomic64_inc(&svm->unrecoverable);
 	mmput(svm->mm);
 	return ret;

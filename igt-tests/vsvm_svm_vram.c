@@ -123,6 +123,16 @@
  *		fault maps none of them (the driver's check that each page it maps is
  *		held, a warning, stays silent), resolves the chunk again, and the job's
  *		write lands where the page now is.
+ *
+ * SUBTEST: mprotect-write
+ * Description: I10: a GPU write to VRAM pages the process made read-only with
+ *		mprotect() faults READ_ONLY, once (the driver's own VRAM pages come from
+ *		hmm_range_fault() without a write check), and the data stays.
+ *
+ * SUBTEST: fork-gpu-write
+ * Description: After fork(), the parent's VRAM pages are shared read-only with
+ *		the child: a GPU write of the parent moves them back to system memory,
+ *		breaks the copy-on-write and lands, and the child still reads its data.
  */
 
 #define _GNU_SOURCE
@@ -1247,6 +1257,59 @@ igt_main
 		ctx_fini(&c);
 		munmap(a, 2 * MB);
 		munmap((void *)done, PAGE);
+	}
+
+	igt_describe("I10: a GPU write to VRAM pages made read-only by mprotect() faults "
+		     "READ_ONLY, and the data stays.");
+	igt_subtest("mprotect-write") {
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 37);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq(mprotect(a, 2 * MB, PROT_READ), 0);
+		vsvm_emit_store32(CS(&c), (uintptr_t)(a + 8), 1);
+		igt_assert_eq(run(&c), -EFAULT);
+		igt_assert_eq_u32(newest_fault(c.fd).reason, DRM_VSVM_FAULT_READ_ONLY);
+		assert_pat(a, 0, 2 * MB, 37);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+	}
+
+	igt_describe("A GPU write of the parent to VRAM pages it shares with a child after "
+		     "fork() lands; the child keeps its data.");
+	igt_subtest("fork-gpu-write") {
+		int go[2];
+		uint8_t *a;
+		struct ctx c;
+
+		require_vram(fd);
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 38);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		igt_assert_eq(pipe(go), 0);
+		igt_fork(child, 1) {
+			char x;
+
+			/* Untouched until the parent's GPU has written. */
+			igt_assert_eq(read(go[0], &x, 1), 1);
+			assert_pat(a, 0, 2 * MB, 38);
+		}
+		vsvm_emit_fill(CS(&c), (uintptr_t)a, 0x5a5a5a5a, 2 * MB);
+		igt_assert_eq(run(&c), 1);
+		assert_bytes(a, 2 * MB, 0x5a);
+		igt_assert_eq(write(go[1], "x", 1), 1);
+		igt_waitchildren();
+		close(go[0]);
+		close(go[1]);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
 	}
 
 	igt_fixture

@@ -3,6 +3,7 @@
  * Copyright © 2026 The vsvm authors
  */
 
+#include <linux/bitops.h>
 #include <linux/dma-fence.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
@@ -843,6 +844,27 @@ out_in:
 	return ret;
 }
 
+/*
+ * SVM_PREFETCH to the other device: there must be exactly one now (the
+ * job looks it up again, and falls back to system memory if it went).
+ * Another address space's caller gets -EPERM from vsvm_exec() (I7).
+ */
+static int prefetch_other_check(struct drm_device *drm, struct vsvm_vm *vm)
+{
+	struct vsvm_device *other;
+
+	if (current->mm != vm->svm->mm)
+		return 0;
+	other = vsvm_svm_other_get(vm);
+	if (IS_ERR(other)) {
+		drm_dbg(drm, "SVM_PREFETCH: VM %u: %s other device with device memory\n", vm->id,
+			PTR_ERR(other) == -ENOTUNIQ ? "more than one" : "no");
+		return PTR_ERR(other);
+	}
+	drm_dev_put(&other->drm);
+	return 0;
+}
+
 static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct exec_ufence eu = { .ioctl = "SVM_PREFETCH" };
@@ -854,12 +876,13 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 	u64 end;
 	int ret;
 
-	if (args->flags & ~(DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM)) {
+	if (args->flags & ~(DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM |
+			    DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE)) {
 		drm_dbg(drm, "SVM_PREFETCH: unknown flags %#x\n", args->flags);
 		return -EINVAL;
 	}
-	if (args->flags == (DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM)) {
-		drm_dbg(drm, "SVM_PREFETCH: both VRAM and SYSTEM\n");
+	if (hweight32(args->flags) > 1) {
+		drm_dbg(drm, "SVM_PREFETCH: more than one location in flags %#x\n", args->flags);
 		return -EINVAL;
 	}
 	if (args->flags & DRM_VSVM_SVM_PREFETCH_VRAM) {
@@ -870,6 +893,12 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 		loc = VSVM_SVM_LOC_VRAM;
 	} else if (args->flags & DRM_VSVM_SVM_PREFETCH_SYSTEM) {
 		loc = VSVM_SVM_LOC_SYSTEM;
+	} else if (args->flags & DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE) {
+		if (!IS_ENABLED(CONFIG_DEVICE_PRIVATE)) {
+			drm_dbg(drm, "SVM_PREFETCH: to the other device needs CONFIG_DEVICE_PRIVATE\n");
+			return -EOPNOTSUPP;
+		}
+		loc = VSVM_SVM_LOC_OTHER;
 	}
 	if (args->queue >= vdev->num_queues) {
 		drm_dbg(drm, "SVM_PREFETCH: no queue %u\n", args->queue);
@@ -906,6 +935,8 @@ static int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct dr
 		ret = -EINVAL;
 	} else {
 		ret = exec_lr_check(drm, "SVM_PREFETCH", vm, args->num_out_syncs, &eu);
+		if (!ret && loc == VSVM_SVM_LOC_OTHER)
+			ret = prefetch_other_check(drm, vm);
 		if (!ret)
 			ret = vsvm_exec(vdev, file, vm, args->queue, args->addr, args->size,
 					&loc, NULL, 0, out, args->num_out_syncs,

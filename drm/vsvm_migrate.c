@@ -32,7 +32,10 @@
  * the sources.  Four ways:
  *
  * - to VRAM, by SVM_PREFETCH with %DRM_VSVM_SVM_PREFETCH_VRAM, a chunk at a
- *   time, from the fault queue's worker (vsvm_migrate_to_vram());
+ *   time, from the fault queue's worker (vsvm_migrate_to_vram()); to the
+ *   other device's VRAM likewise, with that device's pagemap owner and
+ *   allocator, by %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE or a fault in a range
+ *   preferring it;
  * - to system memory by SVM_PREFETCH with %DRM_VSVM_SVM_PREFETCH_SYSTEM
  *   (vsvm_migrate_range_to_ram());
  * - to system memory on a CPU access to a page in VRAM (the pagemap's
@@ -271,22 +274,25 @@ out:
 
 /**
  * vsvm_migrate_to_vram() - Move a chunk of an SVM VM's memory to VRAM
- * @vm: The SVM VM, of a device with VRAM.
+ * @vm: The SVM VM.
+ * @vdev: The device whose VRAM the pages go to: @vm's own, or the other
+ *	 device (vsvm_svm_other_get()), inside drm_dev_enter() then.
  * @vma: The VMA holding [@start, @end), the mmap lock held for reading.
  * @start: Start of the chunk, page aligned.
  * @end: Its end, at most 2 MiB past @start.
  * @copy_ns: Out: the time spent copying.
  *
  * Makes room first if VRAM is short (vsvm_migrate_evict()).  The pages
- * that cannot move stay in system memory (see the DOC).
+ * that cannot move stay in system memory (see the DOC); so do pages in
+ * another device's VRAM (migrate_vma selects system pages only).
  *
  * Return: the number of pages moved, or -ENOMEM, or migrate_vma_setup()'s
  * -EINVAL for a VMA it cannot migrate (a special or huge-TLB mapping).
  */
-long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vm_area_struct *vma,
-			  unsigned long start, unsigned long end, u64 *copy_ns)
+long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vsvm_device *vdev,
+			  struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			  u64 *copy_ns)
 {
-	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_vram *vram = vdev->vram;
 	unsigned long n = (end - start) >> PAGE_SHIFT, i, free;
 	struct migrate_vma args = {};

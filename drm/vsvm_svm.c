@@ -4,6 +4,7 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/err.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -13,6 +14,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
 #include "vsvm_dmachk.h"
@@ -79,6 +81,27 @@
  * exits, exit_mmap() invalidates everything before the files are closed
  * (I6); later faults fail quietly, since mmget_not_zero() does.  EXEC on an
  * SVM VM from another address space fails with -EPERM (I7).
+ *
+ * **Two devices, one address space.**  Each vsvm device that has an SVM
+ * VM of a process has its own binding to the mm (I5) and its own interval
+ * notifier, so every invalidation reaches both.  "The other device"
+ * (%DRM_VSVM_MEM_OTHER_DEVICE) is the one other device with VRAM that has
+ * an SVM VM of the same mm (vsvm_svm_other_get(), which refuses with
+ * -ENOTUNIQ when there are several and -ENXIO when there is none).  A
+ * fault, or a prefetch, placing a chunk there (%VSVM_SVM_LOC_OTHER) enters
+ * that device (drm_dev_enter(), so that its removal waits for the fault),
+ * moves the chunk's pages in this device's VRAM to system memory, then the
+ * chunk into the other device's VRAM with that device's pagemap owner and
+ * allocator, and asks hmm_range_fault() for the other device's pages as
+ * they are (its dev_private_owner): this device then reaches them in
+ * place through their backing pages, as a GPU reaches another's memory
+ * through a peer-to-peer BAR, DMA-mapped to this device and seen by its DMA
+ * checker like any page.  The other device moving a page (its CPU fault,
+ * eviction, removal) invalidates the mm, which clears this device's
+ * entries before the backing page is freed (I1).  A range that does not
+ * prefer the other device faults its pages there back to system memory
+ * (their migrate_to_ram), as before; so does a fault preferring it when
+ * there is no such device.
  *
  * **Prefetch** (%DRM_IOCTL_VSVM_SVM_PREFETCH): a job, queued on a context
  * like any EXEC and signalling out-syncs, that faults a range in ahead of
@@ -175,6 +198,14 @@ static bool svm_unmap_range_locked(struct vsvm_vm *vm, u64 start, u64 end, bool 
 	return true;
 }
 
+/*
+ * Every SVM VM while it mirrors (&vsvm_svm.mirror_link), for
+ * vsvm_svm_other_get().  A leaf lock: held only to walk the list and take
+ * a device reference.
+ */
+static DEFINE_MUTEX(svm_mirrors_lock);
+static LIST_HEAD(svm_mirrors);
+
 static bool svm_invalidate(struct mmu_interval_notifier *mni,
 			   const struct mmu_notifier_range *range, unsigned long cur_seq)
 {
@@ -249,6 +280,9 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 	if (ret)
 		goto err_put;
 	vm->svm = svm;
+	mutex_lock(&svm_mirrors_lock);
+	list_add_tail(&svm->mirror_link, &svm_mirrors);
+	mutex_unlock(&svm_mirrors_lock);
 	return 0;
 
 err_put:
@@ -273,6 +307,9 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 
 	if (!svm)
 		return;
+	mutex_lock(&svm_mirrors_lock);
+	list_del_init(&svm->mirror_link);
+	mutex_unlock(&svm_mirrors_lock);
 	mmu_interval_notifier_remove(&svm->notifier);
 	mutex_lock(&svm->vmm->notifier_lock);
 	svm_unmap_range_locked(vm, 0, BIT_ULL(VSVM_VA_BITS), false);
@@ -315,6 +352,76 @@ int vsvm_svm_check_mm(struct vsvm_vm *vm)
 		return 0;
 	drm_dbg(&vm->vdev->drm, "EXEC: SVM VM %u mirrors another address space\n", vm->id);
 	return -EPERM;
+}
+
+/**
+ * vsvm_svm_other_get() - Find the other device mirroring an SVM VM's process
+ * @vm: The SVM VM.
+ *
+ * "The other device" (%DRM_VSVM_MEM_OTHER_DEVICE) is the one vsvm device,
+ * other than @vm's, that has VRAM and an SVM VM mirroring the same
+ * address space (in any file).  Devices are added and removed at run time
+ * (configfs), so it is looked up each time it is needed, never kept.
+ *
+ * Return: the device, with a reference to its DRM device (drop it with
+ * drm_dev_put()); the caller enters it (drm_dev_enter()) before it touches
+ * its VRAM, as it may be unplugged meanwhile.  ERR_PTR(-ENXIO) if there is
+ * no such device, ERR_PTR(-ENOTUNIQ) if there are several.
+ */
+struct vsvm_device *vsvm_svm_other_get(struct vsvm_vm *vm)
+{
+	struct vsvm_device *found = NULL;
+	struct vsvm_svm *s;
+
+	mutex_lock(&svm_mirrors_lock);
+	list_for_each_entry(s, &svm_mirrors, mirror_link) {
+		struct vsvm_device *d = s->vm->vdev;
+
+		if (s->mm != vm->svm->mm || d == vm->vdev || d == found || !READ_ONCE(d->vram))
+			continue;
+		if (found) {
+			found = ERR_PTR(-ENOTUNIQ);
+			break;
+		}
+		found = d;
+	}
+	if (!found)
+		found = ERR_PTR(-ENXIO);
+	if (!IS_ERR(found))
+		drm_dev_get(&found->drm);
+	mutex_unlock(&svm_mirrors_lock);
+	return found;
+}
+
+/*
+ * Enters the other device for a fault placing its chunk there; returns
+ * it, or NULL (none, several, or unplugged: the chunk goes to system
+ * memory instead).
+ */
+static struct vsvm_device *svm_other_enter(struct vsvm_vm *vm, int *idx)
+{
+	struct vsvm_device *other = vsvm_svm_other_get(vm);
+
+	if (IS_ERR(other)) {
+		drm_dbg(&vm->vdev->drm, "SVM: VM %u: no other device (%ld): system memory\n",
+			vm->id, PTR_ERR(other));
+		return NULL;
+	}
+	if (!drm_dev_enter(&other->drm, idx)) {
+		drm_dbg(&vm->vdev->drm, "SVM: VM %u: other device %u unplugged: system memory\n",
+			vm->id, other->index);
+		drm_dev_put(&other->drm);
+		return NULL;
+	}
+	return other;
+}
+
+static void svm_other_exit(struct vsvm_device *other, int idx)
+{
+	if (!other)
+		return;
+	drm_dev_exit(idx);
+	drm_dev_put(&other->drm);
 }
 
 /*
@@ -381,11 +488,12 @@ static void svm_put_pages(unsigned long *pfns, unsigned long n)
 
 /*
  * DMA-maps the faulted pages, held (svm_hold_pages_locked()), telling the
- * checker; returns how many.  A page in the device's VRAM is reached
- * through its backing page, which holds its data (see vsvm_vram.c).
+ * checker; returns how many.  A page in the device's VRAM, or in the VRAM
+ * of @other (the other device, entered, or NULL), is reached through its
+ * backing page, which holds its data (see vsvm_vram.c).
  */
-static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_addr_t *dmas,
-				   unsigned long n)
+static unsigned long svm_map_pages(struct vsvm_vm *vm, struct vsvm_device *other,
+				   unsigned long *pfns, dma_addr_t *dmas, unsigned long n)
 {
 	struct device *dev = vm->vdev->drm.dev;
 	unsigned long i;
@@ -393,6 +501,9 @@ static unsigned long svm_map_pages(struct vsvm_vm *vm, unsigned long *pfns, dma_
 	for (i = 0; i < n; i++) {
 		struct page *page = hmm_pfn_to_page(pfns[i]);
 		struct page *backing = vsvm_vram_backing(vm->vdev, page);
+
+		if (!backing && other)
+			backing = vsvm_vram_backing(other, page);
 
 		/* Held: it cannot have been freed (the zero page never is). */
 		if (WARN_ON_ONCE(!folio_ref_count(page_folio(backing ?: page))))
@@ -439,9 +550,11 @@ int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 
  *
  * Maps a chunk of 2 MiB, 64 KiB or 4 KiB around @addr from the CPU's page
  * tables; see the DOC section.  With %VSVM_SVM_LOC_VRAM its pages move to
- * the device's VRAM first, with %VSVM_SVM_LOC_SYSTEM those in VRAM move
+ * the device's VRAM first, with %VSVM_SVM_LOC_OTHER to the other device's
+ * (which this device then reaches in place; system memory if there is no
+ * other device), with %VSVM_SVM_LOC_SYSTEM those in VRAM move
  * back (vsvm_migrate.c); pages in this device's VRAM are mapped there
- * unless @loc is %VSVM_SVM_LOC_SYSTEM.  %VSVM_SVM_LOC_ANY follows the
+ * unless @loc is %VSVM_SVM_LOC_SYSTEM or %VSVM_SVM_LOC_OTHER.  %VSVM_SVM_LOC_ANY follows the
  * range's preferred location (vsvm_svm_attr_preferred()).  May sleep and allocate: called by
  * the fault queue's workers (vsvm_fault.c), never by an engine thread.
  *
@@ -463,22 +576,30 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	struct hmm_range range = {};
 	struct vm_area_struct *vma;
 	unsigned long *pfns = NULL;
+	struct vsvm_device *other = NULL, *dst = vdev;
 	struct vsvm_svm_attr attr;
 	dma_addr_t *dmas = NULL;
 	bool held = false, retried = false, gpu_write = write, vma_write;
+	int other_idx = 0;
 	u64 ro_end = 0;
 	int ret;
 
 	/*
 	 * Placement policy: a fault, or a prefetch given no location, puts
 	 * the chunk where the range's preferred location says (SVM_MADVISE):
-	 * this device's VRAM, or else where its pages are.  The other
-	 * device's VRAM is not reachable from this one: its pages are faulted
-	 * back to system memory by hmm_range_fault() below.
+	 * this device's VRAM, the other device's, or else where its pages
+	 * are.  Pages in the other device's VRAM are reached in place only
+	 * when the range prefers it; otherwise hmm_range_fault() below faults
+	 * them back to system memory.
 	 */
-	if (loc == VSVM_SVM_LOC_ANY && vdev->vram &&
-	    vsvm_svm_attr_preferred(vm, addr) == VSVM_MEM_DEVICE_SELF)
-		loc = VSVM_SVM_LOC_VRAM;
+	if (loc == VSVM_SVM_LOC_ANY) {
+		enum vsvm_mem_loc pref = vsvm_svm_attr_preferred(vm, addr);
+
+		if (pref == VSVM_MEM_DEVICE_SELF && vdev->vram)
+			loc = VSVM_SVM_LOC_VRAM;
+		else if (pref == VSVM_MEM_DEVICE_OTHER)
+			loc = VSVM_SVM_LOC_OTHER;
+	}
 
 	/* Injection: hold a GPU fault as its resolution starts. */
 	if (!prefetch)
@@ -494,6 +615,18 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		trace_vsvm_svm_fault_end(vdev->index, vm->client_id, vm->id, addr, 0, 0, -EFAULT,
 					 ktime_get_ns() - t0);
 		return -EFAULT;
+	}
+	/*
+	 * The other device, entered until the chunk is mapped: its removal
+	 * (I8) waits for this fault, then moves its pages back, which clears
+	 * this device's entries of them first (I1).
+	 */
+	if (loc == VSVM_SVM_LOC_OTHER) {
+		other = svm_other_enter(vm, &other_idx);
+		if (other)
+			dst = other;
+		else
+			loc = VSVM_SVM_LOC_SYSTEM;
 	}
 	mmap_read_lock(svm->mm);
 	vma = vma_lookup(svm->mm, addr);
@@ -542,10 +675,15 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	 * migration's invalidation clears the GPU's entries of the pages
 	 * that move, I1).  A chunk that cannot move is mapped where it is.
 	 */
-	if (loc == VSVM_SVM_LOC_VRAM && vdev->vram)
-		migrated = vsvm_migrate_to_vram(vm, vma, start, end, &copy_ns);
-	else if (loc == VSVM_SVM_LOC_SYSTEM)
+	if (loc == VSVM_SVM_LOC_VRAM && vdev->vram) {
+		migrated = vsvm_migrate_to_vram(vm, vdev, vma, start, end, &copy_ns);
+	} else if (loc == VSVM_SVM_LOC_SYSTEM) {
 		vsvm_migrate_range_to_ram(vm, vma, start, end);
+	} else if (loc == VSVM_SVM_LOC_OTHER) {
+		/* This device's VRAM pages first go back: migrate_vma takes system pages. */
+		vsvm_migrate_range_to_ram(vm, vma, start, end);
+		migrated = vsvm_migrate_to_vram(vm, other, vma, start, end, &copy_ns);
+	}
 	tm = ktime_get_ns();
 	mmap_read_unlock(svm->mm);
 
@@ -572,11 +710,13 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		.hmm_pfns = pfns,
 		.default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0),
 		/*
-		 * The device's own VRAM pages come back as they are; another
-		 * device's, and all of them for a move to system memory, are
-		 * faulted, which moves them back (their migrate_to_ram).
+		 * The device's own VRAM pages come back as they are, or, for a
+		 * chunk placed in the other device's VRAM, that device's; any
+		 * other device's, and all of them for a move to system memory,
+		 * are faulted, which moves them back (their migrate_to_ram).
 		 */
-		.dev_private_owner = loc != VSVM_SVM_LOC_SYSTEM && vdev->vram ? vdev : NULL,
+		.dev_private_owner = other ?:
+				     (loc != VSVM_SVM_LOC_SYSTEM && vdev->vram ? vdev : NULL),
 	};
 	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	for (;; retried = true) {
@@ -643,7 +783,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		mutex_unlock(&svm->vmm->notifier_lock);
 		held = true;
 
-		mapped = svm_map_pages(vm, pfns, dmas, n);
+		mapped = svm_map_pages(vm, other, pfns, dmas, n);
 		if (mapped < n) {
 			ret = -ENOMEM;
 			goto out;
@@ -717,7 +857,7 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	if (end_out)
 		*end_out = end;
 	if (migrated > 0) {
-		struct vsvm_vram_stats *vs = &vdev->vram->stats[size_idx];
+		struct vsvm_vram_stats *vs = &dst->vram->stats[size_idx];
 
 		atomic64_inc(&vs->faults);
 		atomic64_add(tm - t0, &vs->migrate_ns);
@@ -748,6 +888,7 @@ out:
 		xa_release(&svm->dma, (start >> PAGE_SHIFT) + i);
 	kvfree(pfns);
 	kvfree(dmas);
+	svm_other_exit(other, other_idx);
 	mmput(svm->mm);
 	trace_vsvm_svm_fault_end(vdev->index, vm->client_id, vm->id, addr, start,
 				 ret ? 0 : end - start, ret, ktime_get_ns() - t0);

@@ -6,6 +6,7 @@
 #define __VSVM_SVM_H__
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -81,12 +82,19 @@ struct vsvm_svm {
 	atomic64_t vram_pages;
 	/** @attrs: The range attributes (SVM_MADVISE), see vsvm_svm_attr.c. */
 	struct vsvm_svm_attrs attrs;
+	/**
+	 * @mirror_link: In the list of every SVM VM of every device, from
+	 * vsvm_svm_init() to vsvm_svm_fini(), where vsvm_svm_other_get()
+	 * looks for the other device mirroring the same address space.
+	 */
+	struct list_head mirror_link;
 };
 
 int vsvm_svm_init(struct vsvm_vm *vm);
 void vsvm_svm_fini(struct vsvm_vm *vm);
 void vsvm_svm_free(struct vsvm_vm *vm);
 int vsvm_svm_check_mm(struct vsvm_vm *vm);
+struct vsvm_device *vsvm_svm_other_get(struct vsvm_vm *vm);
 int vsvm_svm_fault(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch, u64 *end_out);
 int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		      enum vsvm_svm_loc loc, u64 *end_out);

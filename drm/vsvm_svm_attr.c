@@ -4,6 +4,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/err.h>
 #include <linux/hmm.h>
 #include <linux/maple_tree.h>
 #include <linux/memremap.h>
@@ -12,6 +13,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -75,9 +77,11 @@
  * **The snapshot** (SVM_QUERY, vsvm_svm_snapshot()), as lib/test_hmm.c's:
  * hmm_range_fault() without faulting anything in, with the device as the
  * owner of device-private pages so that its own VRAM pages are reported as
- * they are rather than migrated back, and, under the notifier lock once
- * mmu_interval_read_retry() says the CPU's answer is current (I3), the
- * VM's own page-table entries.
+ * they are rather than migrated back, then again with the other device
+ * (vsvm_svm_other_get()) as the owner, so that pages in its VRAM are
+ * reported as %VSVM_MEM_DEVICE_OTHER rather than as missing, and, under the
+ * notifier lock once mmu_interval_read_retry() says the CPU's answer is
+ * current (I3), the VM's own page-table entries.
  */
 
 /* How &struct vsvm_svm_attr is packed in a tree entry's value. */
@@ -396,9 +400,12 @@ static u8 snapshot_loc(struct vsvm_vm *vm, struct page *page)
 	return page->pgmap->owner == vm->vdev ? DRM_VSVM_MEM_DEVICE : DRM_VSVM_MEM_OTHER_DEVICE;
 }
 
-/* Snapshots at most one table's worth of pages, [@start, @end). */
-static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long *pfns,
-			  u8 *pages)
+/*
+ * Snapshots at most one table's worth of pages, [@start, @end); @other is
+ * the other device or NULL, @other_pfns room for its answer.
+ */
+static int snapshot_chunk(struct vsvm_vm *vm, struct vsvm_device *other, u64 start, u64 end,
+			  unsigned long *pfns, unsigned long *other_pfns, u8 *pages)
 {
 	struct vsvm_svm *svm = vm->svm;
 	unsigned long i, n = (end - start) >> PAGE_SHIFT;
@@ -413,6 +420,14 @@ static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long 
 		/* This device's VRAM pages are reported, not migrated back. */
 		.dev_private_owner = vm->vdev,
 	};
+	/* The same for the other device's: hmm reports one owner's at a time. */
+	struct hmm_range other_range = {
+		.notifier = &svm->notifier,
+		.start = start,
+		.end = end,
+		.hmm_pfns = other_pfns,
+		.dev_private_owner = other,
+	};
 	struct vsvm_pt_walk walk;
 	struct vsvm_svm_attr a;
 	u64 attr_end = 0;
@@ -422,6 +437,10 @@ static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long 
 		range.notifier_seq = mmu_interval_read_begin(&svm->notifier);
 		mmap_read_lock(svm->mm);
 		ret = hmm_range_fault(&range);
+		if (!ret && other) {
+			other_range.notifier_seq = range.notifier_seq;
+			ret = hmm_range_fault(&other_range);
+		}
 		mmap_read_unlock(svm->mm);
 		if (ret == -EBUSY) {
 			if (fatal_signal_pending(current))
@@ -452,6 +471,9 @@ static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long 
 				   DRM_VSVM_SVM_PAGE_EXCLUSIVE;
 			continue;
 		}
+		/* Not this device's: maybe in the other device's VRAM. */
+		if (other && !(pfn & HMM_PFN_VALID))
+			pfn = other_pfns[i];
 		if (!(pfn & HMM_PFN_VALID) || (pfn & HMM_PFN_ERROR)) {
 			pages[i] = 0;
 			continue;
@@ -487,27 +509,41 @@ static int snapshot_chunk(struct vsvm_vm *vm, u64 start, u64 end, unsigned long 
 int vsvm_svm_snapshot(struct vsvm_vm *vm, u64 start, u64 end, u8 *pages)
 {
 	struct vsvm_svm *svm = vm->svm;
+	struct vsvm_device *other;
 	unsigned long *pfns;
 	u64 pos, next;
 	int ret = 0;
 
-	pfns = kvmalloc_array(VSVM_PT_ENTRIES, sizeof(*pfns), GFP_KERNEL);
-	if (!pfns)
-		return -ENOMEM;
+	/*
+	 * Only its address, the owner of its pages, is used: the reference
+	 * keeps it from naming another device meanwhile.
+	 */
+	other = vsvm_svm_other_get(vm);
+	if (IS_ERR(other))
+		other = NULL;
+	pfns = kvmalloc_array(VSVM_PT_ENTRIES * 2, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
 	/* The caller's own address space (I7), so it has not exited. */
 	if (!mmget_not_zero(svm->mm)) {
-		kvfree(pfns);
 		memset(pages, 0, (end - start) >> PAGE_SHIFT);
-		return 0;
+		goto out_free;
 	}
 	for (pos = start; pos < end; pos = next) {
 		next = min_t(u64, end, pos + ((u64)VSVM_PT_ENTRIES << PAGE_SHIFT));
-		ret = snapshot_chunk(vm, pos, next, pfns, pages + ((pos - start) >> PAGE_SHIFT));
+		ret = snapshot_chunk(vm, other, pos, next, pfns, pfns + VSVM_PT_ENTRIES,
+				     pages + ((pos - start) >> PAGE_SHIFT));
 		if (ret)
 			break;
 		cond_resched();
 	}
 	mmput(svm->mm);
+out_free:
 	kvfree(pfns);
+out_put:
+	if (other)
+		drm_dev_put(&other->drm);
 	return ret;
 }

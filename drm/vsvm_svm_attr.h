@@ -22,9 +22,10 @@ struct vsvm_vm;
  * The values are those of the uapi's DRM_VSVM_MEM_* (range attributes and
  * the page snapshot of SVM_QUERY).  The snapshot (vsvm_svm_snapshot())
  * asks hmm_range_fault() for the device's own device-private pages with
- * the &struct vsvm_device as dev_private_owner, and reports a
- * device-private page as %VSVM_MEM_DEVICE_SELF when its pgmap's owner is
- * that device, else as %VSVM_MEM_DEVICE_OTHER.
+ * the &struct vsvm_device as dev_private_owner, then for the other
+ * device's (vsvm_svm_other_get()), and reports a device-private page as
+ * %VSVM_MEM_DEVICE_SELF when its pgmap's owner is that device, else as
+ * %VSVM_MEM_DEVICE_OTHER.
  */
 enum vsvm_mem_loc {
 	VSVM_MEM_SYSTEM,

@@ -99,8 +99,10 @@ static const struct {
 	  /* -ENOENT: the VM-private extension's VM (uapi 1.9). */
 	  sizeof(struct drm_vsvm_gem_userptr), CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) },
 	{ "SVM_PREFETCH", DRM_VSVM_SVM_PREFETCH, DRM_IOCTL_VSVM_SVM_PREFETCH,
+	  /* -ENXIO, -ENOTUNIQ: to the other device's VRAM (uapi 1.10). */
 	  sizeof(struct drm_vsvm_svm_prefetch),
-	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) | BIT_E(EOPNOTSUPP) },
+	  CORE_ERRS | EXT_ERRS | BIT_E(ENOENT) | BIT_E(EPERM) | BIT_E(EIO) | BIT_E(EOPNOTSUPP) |
+	  BIT_E(ENXIO) | BIT_E(ENOTUNIQ) },
 	{ "WAIT_USER_FENCE", DRM_VSVM_WAIT_USER_FENCE, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
 	  sizeof(struct drm_vsvm_wait_user_fence),
 	  CORE_ERRS | EXT_ERRS | BIT_E(ETIME) | BIT_E(EINTR) },

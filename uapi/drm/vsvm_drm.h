@@ -66,7 +66,12 @@ extern "C" {
  *   display (KMS: CRTC, planes, connector, writeback, dumb buffers) on the
  *   primary node, reported by %DRM_VSVM_CAP_DISPLAY.
  * - 1.10.0: SVM_MADVISE fails with -ENOSPC past the VM's range limit
- *   (%DRM_VSVM_MAX_SVM_RANGES).
+ *   (%DRM_VSVM_MAX_SVM_RANGES).  SVM_PREFETCH to the other device's VRAM
+ *   (%DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE; -ENXIO and -ENOTUNIQ when there
+ *   is no other device, or more than one); a GPU fault in a range whose
+ *   preferred location is %DRM_VSVM_MEM_OTHER_DEVICE moves it there, and
+ *   SVM_QUERY's snapshot reports pages in the other device's VRAM (see the
+ *   DOC on device memory).
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -551,18 +556,28 @@ struct drm_vsvm_vm_create {
  *
  * Since version 1.9 the prefetch may also move the range
  * (%DRM_VSVM_SVM_PREFETCH_VRAM, %DRM_VSVM_SVM_PREFETCH_SYSTEM; see the DOC
- * on device memory).  Without either flag, pages stay where they are.
+ * on device memory), and since version 1.10 to the other device's VRAM
+ * (%DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE).  Without a location flag, pages
+ * go where the range's preferred location says (SVM_MADVISE), and stay
+ * where they are in system memory by default.
  *
  * Errors:
  *
- * - -EINVAL: @flags has an unknown flag, or both location flags;
+ * - -EINVAL: @flags has an unknown flag, or more than one location flag;
  *   @queue is out of range; @addr or @size is
  *   not page aligned, @size is zero, or the range is past the GPU address
  *   space; the VM is not an SVM VM; @num_out_syncs is not zero (version
  *   1.7); a user-fence extension is refused (see
  *   &struct drm_vsvm_exec_ext_user_fence); or an extension is refused;
  * - -EOPNOTSUPP: %DRM_VSVM_SVM_PREFETCH_VRAM on a device without device
- *   memory (no %DRM_VSVM_CAP_DEVICE_MEMORY);
+ *   memory (no %DRM_VSVM_CAP_DEVICE_MEMORY); %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE
+ *   on a kernel without device-private memory (version 1.10);
+ * - -ENXIO: %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE, and no other vsvm device
+ *   with device memory has an SVM VM of the caller's address space
+ *   (version 1.10);
+ * - -ENOTUNIQ: %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE, and more than one
+ *   other vsvm device has one: "the other device" names none (version
+ *   1.10);
  * - -E2BIG: more out-syncs than &drm_vsvm_query_device.max_syncs, or the
  *   extension chain is too long;
  * - -EFAULT: @out_syncs or @extensions cannot be read;
@@ -592,7 +607,8 @@ struct drm_vsvm_svm_prefetch {
 	__u32 num_out_syncs;
 	/**
 	 * @flags: %DRM_VSVM_SVM_PREFETCH_VRAM or %DRM_VSVM_SVM_PREFETCH_SYSTEM
-	 * (version 1.9), or 0.
+	 * (version 1.9), %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE (since 1.10), or
+	 * 0: at most one location.
 	 */
 	__u32 flags;
 };
@@ -611,14 +627,35 @@ struct drm_vsvm_svm_prefetch {
  * shared or file mapping, a pinned page, or those for which VRAM is short
  * even after evicting other pages, stay in system memory and are mapped
  * there), and %DRM_VSVM_SVM_PREFETCH_SYSTEM moves them back.  A GPU fault
- * maps a page where it is.  %DRM_VSVM_QUERY_VRAM tells the VRAM's size,
- * use and migration statistics.
+ * maps a page where it is, or where the range's preferred location says.
+ * %DRM_VSVM_QUERY_VRAM tells the VRAM's size, use and migration statistics.
+ *
+ * **The other device** (since 1.10) is the one other vsvm device with
+ * device memory that has an SVM VM mirroring the same process, on any
+ * file of the process: two devices bound to one address space (one
+ * binding each).  %DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE, and a GPU fault in
+ * a range whose preferred location is %DRM_VSVM_MEM_OTHER_DEVICE, move the
+ * range's anonymous pages into that device's VRAM, and the device the VM
+ * is on then reaches them in place, as it would another GPU's memory
+ * through a peer-to-peer BAR.  A page in the other device's VRAM that a
+ * range not preferring it faults moves back to system memory first.
+ * SVM_PREFETCH refuses the flag with -ENXIO when there is no such device
+ * and with -ENOTUNIQ when there are several (devices may be added at run
+ * time through configfs); a fault then maps the pages in system memory.
+ * When the other device is removed, its pages move back to system memory
+ * first, with their data.
  */
 
 /** DRM_VSVM_SVM_PREFETCH_VRAM - &drm_vsvm_svm_prefetch.flags: move the range to VRAM. */
 #define DRM_VSVM_SVM_PREFETCH_VRAM	(1u << 0)
 /** DRM_VSVM_SVM_PREFETCH_SYSTEM - &drm_vsvm_svm_prefetch.flags: move it to system memory. */
 #define DRM_VSVM_SVM_PREFETCH_SYSTEM	(1u << 1)
+/**
+ * DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE - &drm_vsvm_svm_prefetch.flags: move
+ * the range to the other device's VRAM (since 1.10; see the DOC on device
+ * memory).
+ */
+#define DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE	(1u << 2)
 
 /**
  * DOC: SVM range attributes
@@ -660,7 +697,10 @@ struct drm_vsvm_svm_prefetch {
 #define DRM_VSVM_MEM_DEVICE		1
 /**
  * DRM_VSVM_MEM_OTHER_DEVICE - A location: the VRAM of the other vsvm device
- * that mirrors the same process.
+ * that mirrors the same process (see the DOC on device memory).  Before
+ * version 1.10 a GPU fault treated it as system memory; SVM_MADVISE accepts
+ * it whether or not that device exists now (a fault then uses system
+ * memory).
  */
 #define DRM_VSVM_MEM_OTHER_DEVICE	2
 
@@ -777,8 +817,10 @@ struct drm_vsvm_svm_madvise {
  * attributes of @addr and the largest range around it that has the same
  * attributes, and, if @size is not zero, writes one byte per page of
  * [@addr, @addr + @size) to @pages: 0 for a page the process does not have
- * (never touched, swapped out, unmapped, or a page of the other device's
- * VRAM that this device cannot see), else %DRM_VSVM_SVM_PAGE_PRESENT with
+ * (never touched, swapped out, unmapped, or, before version 1.10, a page of
+ * the other device's VRAM; since 1.10 such a page is reported as
+ * %DRM_VSVM_MEM_OTHER_DEVICE, unless "the other device" names no single
+ * device), else %DRM_VSVM_SVM_PAGE_PRESENT with
  * the page's location and the other DRM_VSVM_SVM_PAGE_* bits that hold.
  * Nothing is faulted in: the snapshot is what the CPU's and the GPU's page
  * tables hold at one moment.

@@ -50,7 +50,7 @@ MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 # libvsvm's version; the soname's number changes only when the ABI breaks.
-LIBVSVM_VERSION := 1.1.0
+LIBVSVM_VERSION := 1.2.0
 LIBVSVM_SOMAJOR := 1
 LIBVSVM_OBJS := $(BUILD)/user/libvsvm.o $(BUILD)/user/libvsvm_cs.o
 LIBVSVM := $(BUILD)/user/libvsvm.a

@@ -38,7 +38,12 @@
  *		an unknown VM with -ENOENT.
  *
  * SUBTEST: encoder-bounds
- * Description: The encoder writes nothing past its buffer and leaves *n at max + 1.
+ * Description: The encoder writes nothing past its buffer and leaves *n at max + 1. *
+ * SUBTEST: svm-prefetch-to
+ * Description: vsvm_svm_prefetch_to() (libvsvm 1.2): a prefetch to system memory
+ *		runs and writes its user fence; an unknown location fails with
+ *		EINVAL and a message, the other device with none mirroring the
+ *		process with ENXIO (EOPNOTSUPP without device-private memory).
  */
 
 #include <dirent.h>
@@ -421,6 +426,35 @@ igt_main
 		vsvm_bo_destroy(up);
 		vsvm_bo_destroy(cmd_bo);
 		munmap(mem, PAGE);
+	}
+
+	igt_describe("vsvm_svm_prefetch_to() (libvsvm 1.2): system memory runs, an unknown "
+		     "location and a missing other device fail with their errnos.");
+	igt_subtest("svm-prefetch-to") {
+		static uint64_t done __attribute__((aligned(8)));
+		uint8_t *b = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int other, i;
+		uint32_t vm;
+
+		igt_assert(b != MAP_FAILED);
+		b[0] = 1;
+		done = 0;
+		CHECK(vsvm_vm_create(dev0, DRM_VSVM_VM_CREATE_SVM, &vm));
+		CHECK(vsvm_svm_prefetch_to(dev0, vm, 0, b, PAGE, DRM_VSVM_MEM_SYSTEM, &done, 7));
+		for (i = 0; i < 2000 && __atomic_load_n(&done, __ATOMIC_ACQUIRE) != 7; i++)
+			usleep(10000);
+		igt_assert_eq_u64(done, 7);
+		igt_assert_eq(vsvm_svm_prefetch_to(dev0, vm, 0, b, PAGE, 3, NULL, 0), -EINVAL);
+		igt_assert(strstr(vsvm_last_error(), "no such location"));
+		/* No other vsvm device has an SVM VM of this process. */
+		other = vsvm_svm_prefetch_to(dev0, vm, 0, b, PAGE, DRM_VSVM_MEM_OTHER_DEVICE,
+					     NULL, 0);
+		igt_info("to the other device: %s\n", strerror(-other));
+		igt_assert(other == -ENXIO || other == -EOPNOTSUPP);
+		igt_assert(strstr(vsvm_last_error(), "SVM_PREFETCH"));
+		CHECK(vsvm_vm_destroy(dev0, vm));
+		munmap(b, PAGE);
 	}
 
 	igt_describe("The encoder writes nothing past its buffer and leaves *n at max + 1.");

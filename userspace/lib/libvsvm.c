@@ -565,6 +565,32 @@ int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, cons
 	return 0;
 }
 
+int vsvm_svm_prefetch_to(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
+			 uint64_t size, uint32_t loc, uint64_t *ufence, uint64_t value)
+{
+	static const uint32_t flags[] = {
+		[DRM_VSVM_MEM_SYSTEM] = DRM_VSVM_SVM_PREFETCH_SYSTEM,
+		[DRM_VSVM_MEM_DEVICE] = DRM_VSVM_SVM_PREFETCH_VRAM,
+		[DRM_VSVM_MEM_OTHER_DEVICE] = DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE,
+	};
+	struct drm_vsvm_exec_ext_user_fence ext = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)ufence, .value = value,
+	};
+	struct drm_vsvm_svm_prefetch args = {
+		.extensions = ufence ? (uintptr_t)&ext : 0,
+		.vm_id = vm_id, .queue = queue, .addr = (uintptr_t)addr, .size = size,
+	};
+
+	if (loc >= sizeof(flags) / sizeof(flags[0]))
+		return fail(EINVAL, "SVM_PREFETCH to location %u: no such location", loc);
+	args.flags = flags[loc];
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &args))
+		return fail(errno, "SVM_PREFETCH of %llu bytes at %p on VM %u to location %u",
+			    (unsigned long long)size, addr, vm_id, loc);
+	return 0;
+}
+
 int vsvm_svm_madvise(struct vsvm_dev *dev, uint32_t vm_id, const void *addr, uint64_t size,
 		     uint32_t attr, uint32_t value)
 {

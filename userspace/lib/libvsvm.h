@@ -128,6 +128,15 @@ int vsvm_vm_destroy(struct vsvm_dev *dev, uint32_t vm_id);
 int vsvm_svm_prefetch(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
 		      uint64_t size, uint64_t *ufence, uint64_t value);
 /*
+ * vsvm_svm_prefetch() that also moves the range to @loc, a DRM_VSVM_MEM_*
+ * location (libvsvm 1.2): system memory, this device's VRAM (uapi 1.9), or
+ * the other device's VRAM, that of the other vsvm device mirroring the
+ * process (uapi 1.10; ENXIO when there is none, ENOTUNIQ when there are
+ * several).  EINVAL for any other @loc, without calling the driver.
+ */
+int vsvm_svm_prefetch_to(struct vsvm_dev *dev, uint32_t vm_id, uint32_t queue, const void *addr,
+			 uint64_t size, uint32_t loc, uint64_t *ufence, uint64_t value);
+/*
  * Sets attribute @attr (DRM_VSVM_SVM_ATTR_*) of [@addr, +@size) of an SVM
  * VM to @value (uapi 1.9, see the uapi's DOC on SVM range attributes).
  */

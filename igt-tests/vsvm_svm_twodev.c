@@ -46,6 +46,11 @@
  *		system memory with their data (I8), device 0 reads them right, and a
  *		fault preferring the gone device maps system memory.
  *
+ * SUBTEST: unplug-other-racing
+ * Description: The other device is removed while device 0's prefetches keep moving
+ *		chunks into its VRAM: every prefetch ends (in system memory once the
+ *		device is gone), no data is lost, nothing leaks (I8, I1).
+ *
  * SUBTEST: hmm2-double-map
  * Description: hmm-tests hmm2 double_map: read-only memory read by both devices'
  *		GPUs, then moved to device 1's VRAM and read again by device 0, which
@@ -54,6 +59,7 @@
 
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -187,7 +193,7 @@ static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
 /* A GPU fill of [@dst, +@size) with @v. */
 static void gpu_fill(struct ctx *c, void *dst, uint64_t size, uint8_t v)
 {
-	vsvm_emit_fill(CS(c), (uintptr_t)dst, size, v * 0x0101010101010101ull);
+	vsvm_emit_fill(CS(c), (uintptr_t)dst, v * 0x01010101u, size);
 	igt_assert_eq(run(c), 1);
 }
 
@@ -314,7 +320,11 @@ static int cfs_create(const char *mb)
 	if (access("/sys/kernel/config/vsvm", F_OK))
 		mount("none", "/sys/kernel/config", "configfs", 0, NULL);
 	igt_require_f(!access("/sys/kernel/config/vsvm", F_OK), "no vsvm configfs\n");
-	rmdir(CFS_DIR);
+	/* Left over by a failed subtest. */
+	if (!access(CFS_DIR, F_OK)) {
+		cfs_write("enabled", "0");
+		rmdir(CFS_DIR);
+	}
 	igt_assert_eq(mkdir(CFS_DIR, 0755), 0);
 	cfs_write("vram_mb", mb);
 	cfs_write("enabled", "1");
@@ -344,6 +354,49 @@ static void cfs_remove(void)
 {
 	cfs_write("enabled", "0");
 	igt_assert_eq(rmdir(CFS_DIR), 0);
+}
+
+struct prefetcher {
+	struct ctx *c;
+	uint8_t *a;
+	uint64_t size;
+	bool stop;
+	int rounds, refused, bad;
+};
+
+/*
+ * Prefetches to the other device, 2 MiB at a time, then back to system
+ * memory, until told to stop; ENXIO once the other device is gone.
+ */
+static void *prefetcher_fn(void *arg)
+{
+	struct prefetcher *pf = arg;
+	uint64_t off;
+	int ret;
+
+	while (!__atomic_load_n(&pf->stop, __ATOMIC_ACQUIRE)) {
+		for (off = 0; off < pf->size; off += 2 * MB) {
+			uint64_t mark = newest_fault(pf->c->fd).seqno;
+
+			ret = __prefetch(pf->c, pf->a + off, 2 * MB,
+					 DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE);
+			if (ret == -ENXIO) {
+				pf->refused++;
+				continue;
+			}
+			/* No igt_assert in a thread: counted, checked after. */
+			if (ret || vsvm_ufence_wait_ms(pf->c->fd, &ufence, JOB_DONE, 20000) ||
+			    newest_fault(pf->c->fd).seqno > mark)
+				pf->bad++;
+		}
+		off = newest_fault(pf->c->fd).seqno;
+		if (__prefetch(pf->c, pf->a, pf->size, DRM_VSVM_SVM_PREFETCH_SYSTEM) ||
+		    vsvm_ufence_wait_ms(pf->c->fd, &ufence, JOB_DONE, 20000) ||
+		    newest_fault(pf->c->fd).seqno > off)
+			pf->bad++;
+		__atomic_add_fetch(&pf->rounds, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
 }
 
 igt_main
@@ -587,6 +640,41 @@ igt_main
 		ctx_fini(&c0);
 		munmap(a, 8 * MB);
 		munmap(out, 8 * MB);
+	}
+
+	igt_describe("The other device removed while prefetches move chunks into it.");
+	igt_subtest("unplug-other-racing") {
+		struct prefetcher pf = { 0 };
+		struct ctx c0, c2;
+		pthread_t t;
+		uint8_t *out;
+
+		require_vram(fd);
+		ctx_init_fd(&c0, drm_open_driver(DRIVER_VSVM));
+		ctx_init_fd(&c2, cfs_create("16"));
+		pf.c = &c0;
+		pf.size = 8 * MB;
+		pf.a = anon_aligned(pf.size);
+		out = anon(pf.size);
+		fill_pat(pf.a, 0, pf.size, 38);
+		igt_assert_eq(pthread_create(&t, NULL, prefetcher_fn, &pf), 0);
+		while (!__atomic_load_n(&pf.rounds, __ATOMIC_ACQUIRE))
+			usleep(1000);
+		/* I8: removed while the prefetches enter it and migrate into it. */
+		cfs_write("enabled", "0");
+		__atomic_store_n(&pf.stop, true, __ATOMIC_RELEASE);
+		igt_assert_eq(pthread_join(t, NULL), 0);
+		igt_info("%d prefetch rounds, %d refused (ENXIO)\n", pf.rounds, pf.refused);
+		igt_assert_eq(pf.bad, 0);
+		assert_snapshot(&c0, pf.a, pf.size, LOC_SYS, false);
+		gpu_copy(&c0, out, pf.a, pf.size);
+		assert_pat(out, 0, pf.size, 38);
+		assert_pat(pf.a, 0, pf.size, 38);
+		ctx_fini(&c2);
+		igt_assert_eq(rmdir(CFS_DIR), 0);
+		ctx_fini(&c0);
+		munmap(pf.a, pf.size);
+		munmap(out, pf.size);
 	}
 
 	igt_describe("hmm-tests double_map: both devices read read-only memory, then "

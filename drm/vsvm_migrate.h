@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct vm_area_struct;
+struct vsvm_device;
 struct vsvm_vm;
 struct vsvm_vram;
 

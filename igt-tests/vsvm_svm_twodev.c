@@ -55,6 +55,18 @@
  * Description: hmm-tests hmm2 double_map: read-only memory read by both devices'
  *		GPUs, then moved to device 1's VRAM and read again by device 0, which
  *		brings it back; the data is right each time.
+ *
+ * SUBTEST: unprivileged-other
+ * Description: An unprivileged user (uid 65534) with the two render nodes: its
+ *		prefetch to the other device moves its own range there and its
+ *		jobs read it right; bad flags get EINVAL; another process's VM
+ *		gets EPERM (I7).
+ *
+ * SUBTEST: prefetch-other-unsupported
+ * Description: Without device memory: DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE fails
+ *		with EOPNOTSUPP on a kernel without CONFIG_DEVICE_PRIVATE (ENXIO
+ *		with vram_mb=0), and a fault in a range preferring the other
+ *		device maps system memory.
  */
 
 #define _GNU_SOURCE
@@ -63,6 +75,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "igt.h"
@@ -399,6 +412,27 @@ static void *prefetcher_fn(void *arg)
 	return NULL;
 }
 
+/* The path of @fd's render node, as root, for a child that drops root. */
+static void render_path(int fd, char *path, size_t len)
+{
+	struct stat st;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, len, "/dev/dri/renderD%u", minor(st.st_rdev));
+}
+
+/* vsvm_drv.c's vram_mb module parameter. */
+static unsigned int vram_mb_param(void)
+{
+	unsigned int mb = 0;
+	FILE *f = fopen("/sys/module/vsvm/parameters/vram_mb", "r");
+
+	igt_assert(f);
+	igt_assert_eq(fscanf(f, "%u", &mb), 1);
+	fclose(f);
+	return mb;
+}
+
 igt_main
 {
 	int fd = -1;
@@ -716,6 +750,86 @@ igt_main
 		assert_pat(a, 0, 2 * MB, 37);
 		ctx_fini(&c0);
 		ctx_fini(&c1);
+		munmap(a, 2 * MB);
+		munmap(out, 2 * MB);
+	}
+
+	igt_describe("An unprivileged render-node user prefetches to the other device.");
+	igt_subtest("unprivileged-other") {
+		char path0[64], path1[64];
+		struct ctx c0, c1;
+		uint8_t *a;
+
+		require_vram(fd);
+		ctx_init_fd(&c1, open_other());
+		require_vram(c1.fd);
+		ctx_init_fd(&c0, drm_open_driver(DRIVER_VSVM));
+		render_path(c0.fd, path0, sizeof(path0));
+		render_path(c1.fd, path1, sizeof(path1));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 39);
+		/* As root: devtmpfs makes the render nodes 0600. */
+		igt_assert_eq(chmod(path0, 0666), 0);
+		igt_assert_eq(chmod(path1, 0666), 0);
+		igt_fork(child, 1) {
+			struct ctx u0, u1;
+			uint8_t *b, *out;
+
+			igt_assert_eq(setgid(65534), 0);
+			igt_assert_eq(setuid(65534), 0);
+			/* I7: the parent's VM, through the inherited fd. */
+			igt_assert_eq(__prefetch(&c0, a, 2 * MB,
+						 DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE), -EPERM);
+			ctx_init_fd(&u0, open(path0, O_RDWR | O_CLOEXEC));
+			ctx_init_fd(&u1, open(path1, O_RDWR | O_CLOEXEC));
+			b = anon_aligned(2 * MB);
+			out = anon(2 * MB);
+			fill_pat(b, 0, 2 * MB, 40);
+			igt_assert_eq(__prefetch(&u0, b, PAGE, DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE |
+						 DRM_VSVM_SVM_PREFETCH_VRAM), -EINVAL);
+			igt_assert_eq(__prefetch(&u0, b, PAGE, 1u << 31), -EINVAL);
+			igt_assert_eq(prefetch(&u0, b, 2 * MB,
+					       DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE), 1);
+			assert_snapshot(&u0, b, 2 * MB, LOC_OTHER, true);
+			assert_snapshot(&u1, b, 2 * MB, LOC_SELF, false);
+			gpu_copy(&u0, out, b, 2 * MB);
+			assert_pat(out, 0, 2 * MB, 40);
+			assert_pat(b, 0, 2 * MB, 40);
+			ctx_fini(&u0);
+			ctx_fini(&u1);
+		}
+		igt_waitchildren();
+		chmod(path0, 0600);
+		chmod(path1, 0600);
+		/* The parent's range never moved. */
+		assert_snapshot(&c0, a, 2 * MB, LOC_SYS, false);
+		assert_pat(a, 0, 2 * MB, 39);
+		ctx_fini(&c0);
+		ctx_fini(&c1);
+		munmap(a, 2 * MB);
+	}
+
+	igt_describe("Without device memory, a prefetch to the other device is refused.");
+	igt_subtest("prefetch-other-unsupported") {
+		uint8_t *a, *out;
+		struct ctx c0;
+		int want;
+
+		igt_require_f(!(caps(fd) & DRM_VSVM_CAP_DEVICE_MEMORY),
+			      "the device has device memory (see the other subtests)\n");
+		want = vram_mb_param() ? -EOPNOTSUPP : -ENXIO;
+		igt_info("vram_mb %u: want %s\n", vram_mb_param(),
+			 want == -EOPNOTSUPP ? "EOPNOTSUPP (no CONFIG_DEVICE_PRIVATE)" : "ENXIO");
+		ctx_init_fd(&c0, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		out = anon(2 * MB);
+		fill_pat(a, 0, 2 * MB, 41);
+		igt_assert_eq(__prefetch(&c0, a, PAGE, DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE), want);
+		prefer(&c0, a, 2 * MB, DRM_VSVM_MEM_OTHER_DEVICE);
+		gpu_copy(&c0, out, a, 2 * MB);
+		assert_pat(out, 0, 2 * MB, 41);
+		assert_snapshot(&c0, a, 2 * MB, LOC_SYS, true);
+		ctx_fini(&c0);
 		munmap(a, 2 * MB);
 		munmap(out, 2 * MB);
 	}

@@ -988,7 +988,7 @@ igt_main
 
 		/* The ioctl's refusals. */
 		p = (struct drm_vsvm_svm_prefetch){ .vm_id = c.vm, .addr = (uintptr_t)src,
-						    .size = PAGE, .flags = 1u << 2 };
+						    .size = PAGE, .flags = 1u << 3 };
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);
 		p.flags = DRM_VSVM_SVM_PREFETCH_VRAM | DRM_VSVM_SVM_PREFETCH_SYSTEM;
 		do_ioctl_err(c.fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p, EINVAL);

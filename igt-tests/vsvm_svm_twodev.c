@@ -482,12 +482,12 @@ igt_main
 		memset(out, 0, 2 * MB);
 		gpu_copy(&c1, out, a, 2 * MB);
 		assert_bytes(out, MB, 0x5a);
-		assert_pat(out, MB, MB, 31);
+		assert_pat(out + MB, MB, MB, 31);
 		assert_snapshot(&c1, a, 2 * MB, LOC_SELF, true);
 
 		/* The CPU reads them back (device 1's migrate_to_ram). */
 		assert_bytes(a, MB, 0x5a);
-		assert_pat(a, MB, MB, 31);
+		assert_pat(a + MB, MB, MB, 31);
 		assert_snapshot(&c0, a, 2 * MB, LOC_SYS, false);
 		assert_used_back(c1.fd, v1.used);
 		ctx_fini(&c0);
@@ -652,7 +652,7 @@ igt_main
 		prefer(&c0, a, 8 * MB, DRM_VSVM_MEM_OTHER_DEVICE);
 		igt_assert_eq(prefetch(&c0, a, 4 * MB, DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE), 1);
 		gpu_copy(&c0, out + 4 * MB, a + 4 * MB, 4 * MB);
-		assert_pat(out, 4 * MB, 4 * MB, 36);
+		assert_pat(out + 4 * MB, 4 * MB, 4 * MB, 36);
 		igt_assert_eq_u64(vram(c2.fd).used, 8 * MB);
 		assert_snapshot(&c0, a, 8 * MB, LOC_OTHER, true);
 

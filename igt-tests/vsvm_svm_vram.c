@@ -497,7 +497,7 @@ igt_main
 		p = anon(PAGE);
 		igt_assert_eq(__prefetch(&c, p, PAGE, DRM_VSVM_SVM_PREFETCH_VRAM |
 					 DRM_VSVM_SVM_PREFETCH_SYSTEM), -EINVAL);
-		igt_assert_eq(__prefetch(&c, p, PAGE, 1u << 2), -EINVAL);
+		igt_assert_eq(__prefetch(&c, p, PAGE, 1u << 3), -EINVAL);
 		ctx_fini(&c);
 		munmap(p, PAGE);
 	}

@@ -75,7 +75,6 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "igt.h"
@@ -412,13 +411,14 @@ static void *prefetcher_fn(void *arg)
 	return NULL;
 }
 
-/* The path of @fd's render node, as root, for a child that drops root. */
+/* The path of the render node of @fd's device, for a child that drops root. */
 static void render_path(int fd, char *path, size_t len)
 {
-	struct stat st;
+	char *name = drmGetRenderDeviceNameFromFd(fd);
 
-	igt_assert_eq(fstat(fd, &st), 0);
-	snprintf(path, len, "/dev/dri/renderD%u", minor(st.st_rdev));
+	igt_assert(name);
+	snprintf(path, len, "%s", name);
+	free(name);
 }
 
 /* vsvm_drv.c's vram_mb module parameter. */

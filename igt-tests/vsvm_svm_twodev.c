@@ -64,9 +64,9 @@
  *
  * SUBTEST: prefetch-other-unsupported
  * Description: Without device memory: DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE fails
- *		with EOPNOTSUPP on a kernel without CONFIG_DEVICE_PRIVATE (ENXIO
- *		with vram_mb=0), and a fault in a range preferring the other
- *		device maps system memory.
+ *		with EOPNOTSUPP on a kernel without CONFIG_DEVICE_PRIVATE, as does
+ *		SVM_MADVISE to it (ENXIO, and accepted advice, with vram_mb=0);
+ *		a GPU fault there maps system memory.
  */
 
 #define _GNU_SOURCE
@@ -825,7 +825,9 @@ igt_main
 		out = anon(2 * MB);
 		fill_pat(a, 0, 2 * MB, 41);
 		igt_assert_eq(__prefetch(&c0, a, PAGE, DRM_VSVM_SVM_PREFETCH_OTHER_DEVICE), want);
-		prefer(&c0, a, 2 * MB, DRM_VSVM_MEM_OTHER_DEVICE);
+		/* SVM_MADVISE refuses device locations without device-private memory. */
+		igt_assert_eq(__madvise(&c0, a, 2 * MB, DRM_VSVM_MEM_OTHER_DEVICE),
+			      want == -EOPNOTSUPP ? -EOPNOTSUPP : 0);
 		gpu_copy(&c0, out, a, 2 * MB);
 		assert_pat(out, 0, 2 * MB, 41);
 		assert_snapshot(&c0, a, 2 * MB, LOC_SYS, true);

@@ -675,7 +675,16 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 	 * migration's invalidation clears the GPU's entries of the pages
 	 * that move, I1).  A chunk that cannot move is mapped where it is.
 	 */
-	if (loc == VSVM_SVM_LOC_VRAM && vdev->vram) {
+	/*
+	 * Only memory the access may reach moves: a PROT_NONE range (or a
+	 * write to a read-only one) fails in hmm_range_fault() below, and
+	 * must not get VRAM pages first (migrate_vma would fill its holes).
+	 */
+	if ((loc == VSVM_SVM_LOC_VRAM || loc == VSVM_SVM_LOC_OTHER) &&
+	    (!(vma->vm_flags & VM_READ) || (write && !(vma->vm_flags & VM_WRITE)))) {
+		drm_dbg(&vdev->drm, "SVM fault at %#llx: no access, nothing moves to VRAM\n",
+			addr);
+	} else if (loc == VSVM_SVM_LOC_VRAM && vdev->vram) {
 		migrated = vsvm_migrate_to_vram(vm, vdev, vma, start, end, &copy_ns);
 	} else if (loc == VSVM_SVM_LOC_SYSTEM) {
 		vsvm_migrate_range_to_ram(vm, vma, start, end);

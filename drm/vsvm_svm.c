@@ -848,6 +848,15 @@ int vsvm_svm_fault_at(struct vsvm_vm *vm, u64 addr, bool write, bool prefetch,
 		}
 		if (in_vram)
 			atomic64_inc(&svm->vram_pages);
+		/*
+		 * I1: a page the GPU may write is dirty, as a CPU write fault
+		 * makes its PTE: MADV_FREE cleaned it but left it writable,
+		 * so hmm_range_fault() did not fault, and reclaim would
+		 * otherwise drop the GPU's data.  The page cannot go while
+		 * the sequence is current: its unmapping waits for this lock.
+		 */
+		if ((pfns[i] & HMM_PFN_WRITE) && !in_vram)
+			folio_mark_dirty(page_folio(hmm_pfn_to_page(pfns[i])));
 		ret = vsvm_pt_map_owned(&vm->pt, va, dmas[i], PAGE_SIZE, flags);
 		if (WARN_ON(ret)) {
 			i++;	/* its tracking entry owns the DMA mapping */

@@ -60,7 +60,7 @@
  *		reads zeros there and the data elsewhere; new CPU data is seen.
  *
  * SUBTEST: madv-free-gpu-write
- * Description: MADV_FREE of a buffer, then a GPU write into it, then
+ * Description: I1: MADV_FREE of a buffer, then a GPU write into it, then
  *		MADV_PAGEOUT: the GPU's data stays, as a CPU write after
  *		MADV_FREE keeps it (a page the GPU may write is dirty).
  *
@@ -78,6 +78,11 @@
  *		CPU wrote every page of, every page (a private anonymous copy)
  *		moves to VRAM; the data is right on both sides.
  *
+ * SUBTEST: migrate-file-private-mixed
+ * Description: A private file mapping, every other page written by the CPU:
+ *		the written pages (private anonymous copies) move to VRAM, the
+ *		file's pages stay; the data is right on both sides.
+ *
  * SUBTEST: migrate-fault
  * Description: hmm-tests migrate_fault: pages in VRAM, half faulted back by
  *		the CPU, then the mix prefetched to VRAM again.
@@ -88,7 +93,8 @@
  *
  * SUBTEST: migrate-mixed
  * Description: hmm-tests migrate_mixed on one device: a prefetch of a range
- *		with PROT_NONE, a hole, the zero page, read-only and read-write pages.
+ *		with PROT_NONE, a hole, the zero page, read-only and read-write pages;
+ *		memory the process cannot reach gets no VRAM page (I10).
  *
  * SUBTEST: migrate-multiple
  * Description: hmm-tests migrate_multiple: ten rounds of prefetch to VRAM, GPU
@@ -299,6 +305,42 @@ static uint64_t pages_in_vram(const void *p, uint64_t size)
 	return n;
 }
 
+/*
+ * One letter per page of [@p, +@n pages) into @map: V in VRAM, - not
+ * present, else from /proc/kpageflags: A anonymous, F file, lower case when
+ * not on an LRU list, H when part of a compound page.
+ */
+static void page_flags(const void *p, unsigned int n, char *map)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY), kf = open("/proc/kpageflags", O_RDONLY);
+	uint64_t e, f;
+	unsigned int i;
+
+	igt_assert_fd(pm);
+	for (i = 0; i < n; i++) {
+		char ch = '-';
+
+		igt_assert_eq(pread(pm, &e, 8, ((uintptr_t)p / PAGE + i) * 8), 8);
+		if (!(e >> 63 & 1) && (e >> 62 & 1)) {
+			ch = 'V';
+		} else if (e >> 63 & 1) {
+			ch = e >> 61 & 1 ? 'F' : 'A';
+			if (kf >= 0 && pread(kf, &f, 8, (e & ((1ull << 55) - 1)) * 8) == 8) {
+				ch = f >> 12 & 1 ? 'A' : 'F';
+				if (!(f >> 5 & 1))
+					ch += 'a' - 'A';
+				if (f >> 15 & 3)
+					ch = 'H';
+			}
+		}
+		map[i] = ch;
+	}
+	map[n] = 0;
+	close(pm);
+	if (kf >= 0)
+		close(kf);
+}
+
 /* Pins the caller to CPU 0, so that its per-CPU page lists are the ones drained. */
 static void pin_cpu0(void)
 {
@@ -421,11 +463,18 @@ igt_main
 			st = run(&c);
 			pthread_join(t, NULL);
 			igt_assert(st == 1 || st == -EFAULT);
-			/* What the GPU read before the unmap is exact either way. */
-			assert_pat(out, 0, MB, 40);
 			if (st == 1) {
-				assert_pat(out + MB, MB, MB, 40);
+				assert_pat(out, 0, 2 * MB, 40);
 				ok++;
+			} else {
+				uint64_t o;
+
+				/* Each page copied exactly, or not written at all. */
+				for (o = 0; o < 2 * MB; o += PAGE)
+					if (out[o] || out[o + PAGE - 1])
+						assert_pat(out + o, o, PAGE, 40);
+					else
+						assert_bytes(out + o, PAGE, 0);
 			}
 			munmap(u.p, MB);
 		}
@@ -514,7 +563,7 @@ igt_main
 		ctx_init(&c);
 		fill_pat(p, 0, MB, 46);
 		gpu_copy(&c, out, p, MB);
-		q = mremap(p, MB, MB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+		q = mremap(p, MB, MB, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 		igt_require_f(q != MAP_FAILED, "no MREMAP_DONTUNMAP: %m\n");
 		gpu_copy(&c, out, q, MB);
 		assert_pat(out, 0, MB, 46);
@@ -553,7 +602,7 @@ igt_main
 		ctx_fini(&c);
 	}
 
-	igt_describe("xe free-race: a buffer is replaced while a job that writes it waits.");
+	igt_describe("I1: xe free-race: a buffer is replaced while a job that writes it waits.");
 	igt_subtest("free-race") {
 		volatile uint32_t *sem = anon(PAGE);
 		uint8_t *p, *q;
@@ -609,7 +658,7 @@ igt_main
 		munmap(out, MB);
 	}
 
-	igt_describe("MADV_FREE, a GPU write, MADV_PAGEOUT: the GPU's data stays.");
+	igt_describe("I1: MADV_FREE, a GPU write, MADV_PAGEOUT: the GPU's data stays.");
 	igt_subtest("madv-free-gpu-write") {
 		uint8_t *p = anon(64 * PAGE), *out = anon(64 * PAGE);
 		struct ctx c;
@@ -727,6 +776,57 @@ igt_main
 		assert_used_back(fd, used);
 	}
 
+	igt_describe("A private file mapping, every other page written: the CPU's copies move.");
+	igt_subtest("migrate-file-private-mixed") {
+		int mfd = memfd_create("vsvm-sysalloc-mixed", 0);
+		uint8_t *s, *out = anon(2 * MB);
+		struct drm_vsvm_query_vram v0, v1;
+		uint64_t used, i, moved;
+		char map[65] = { 0 };
+		struct ctx c;
+
+		require_vram(fd);
+		igt_assert_fd(mfd);
+		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		fill_pat(s, 0, 2 * MB, 25);
+		munmap(s, 2 * MB);
+		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
+		igt_assert(s != MAP_FAILED);
+		for (i = 0; i < 2 * MB; i += 2 * PAGE)
+			fill_pat(s + i, i, PAGE, 26);
+		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
+			igt_assert_eq(s[i], pat(i, 25));
+		igt_info("mapping at %p (%s 2 MiB, %s 64 KiB aligned)\n", s,
+			 (uintptr_t)s % (2 * MB) ? "not" : "", (uintptr_t)s % (64 * 1024) ? "not" : "");
+		page_flags(s, 64, map);
+		igt_info("before: %s\n", map);
+		ctx_init(&c);
+		v0 = vram(fd);
+		used = v0.used;
+		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		v1 = vram(fd);
+		igt_info("prefetch: %" PRIu64 " pages to VRAM, %" PRIu64 " back, %" PRIu64
+			 " CPU faults\n", v1.migrated_to_vram - v0.migrated_to_vram,
+			 v1.migrated_to_ram - v0.migrated_to_ram, v1.cpu_faults - v0.cpu_faults);
+		moved = pages_in_vram(s, 2 * MB);
+		page_flags(s, 64, map);
+		igt_info("after:  %s\n", map);
+		igt_info("private copies moved to VRAM: %" PRIu64 " of 256\n", moved);
+		igt_assert_eq_u64(vram(fd).used - used, moved * PAGE);
+		gpu_copy(&c, out, s, 2 * MB);
+		for (i = 0; i < 2 * MB; i += PAGE) {
+			assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+			assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+		}
+		ctx_fini(&c);
+		munmap(s, 2 * MB);
+		munmap(out, 2 * MB);
+		close(mfd);
+		assert_used_back(fd, used);
+	}
+
 	igt_describe("hmm-tests migrate_fault: a mix of VRAM and system pages moves again.");
 	igt_subtest("migrate-fault") {
 		uint8_t *p = anon_aligned(2 * MB), *out = anon(2 * MB);
@@ -777,7 +877,7 @@ igt_main
 		munmap(out, MB);
 	}
 
-	igt_describe("hmm-tests migrate_mixed on one device.");
+	igt_describe("I10: hmm-tests migrate_mixed on one device; PROT_NONE gets no VRAM.");
 	igt_subtest("migrate-mixed") {
 		uint8_t *p = mmap(NULL, 6 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		uint8_t *out = anon(4 * PAGE);
@@ -849,8 +949,8 @@ igt_main
 		fill_pat(p, 0, 2 * MB, 61);
 		used = vram(fd).used;
 		igt_assert_eq(prefetch(&c, p, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
-		q = mremap(p, 2 * MB, 4 * MB, MREMAP_MAYMOVE);
-		igt_assert(q != MAP_FAILED);
+		q = anon_aligned(2 * MB);	/* where it moves to */
+		igt_assert(mremap(p, 2 * MB, 2 * MB, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q);
 		/* The device entries move with the page tables: still in VRAM. */
 		igt_info("pages still in VRAM after mremap: %" PRIu64 "\n",
 			 pages_in_vram(q, 2 * MB));
@@ -861,7 +961,7 @@ igt_main
 		igt_assert_eq(run(&c), -EFAULT);
 		assert_pat(q, 0, 2 * MB, 61);
 		ctx_fini(&c);
-		munmap(q, 4 * MB);
+		munmap(q, 2 * MB);
 		munmap(out, 2 * MB);
 		assert_used_back(fd, used);
 	}

@@ -808,8 +808,9 @@ igt_main
 		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
 		v1 = vram(fd);
 		igt_info("prefetch: %" PRIu64 " pages to VRAM, %" PRIu64 " back, %" PRIu64
-			 " CPU faults\n", v1.migrated_to_vram - v0.migrated_to_vram,
-			 v1.migrated_to_ram - v0.migrated_to_ram, v1.cpu_faults - v0.cpu_faults);
+			 " CPU faults\n", (uint64_t)(v1.migrated_to_vram - v0.migrated_to_vram),
+			 (uint64_t)(v1.migrated_to_ram - v0.migrated_to_ram),
+			 (uint64_t)(v1.cpu_faults - v0.cpu_faults));
 		moved = pages_in_vram(s, 2 * MB);
 		page_flags(s, 64, map);
 		igt_info("after:  %s\n", map);

@@ -798,8 +798,9 @@ igt_main
 			fill_pat(s + i, i, PAGE, 26);
 		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
 			igt_assert_eq(s[i], pat(i, 25));
-		igt_info("mapping at %p (%s 2 MiB, %s 64 KiB aligned)\n", s,
-			 (uintptr_t)s % (2 * MB) ? "not" : "", (uintptr_t)s % (64 * 1024) ? "not" : "");
+		igt_info("mapping at %p (%s2 MiB, %s64 KiB aligned)\n", s,
+			 (uintptr_t)s % (2 * MB) ? "not " : "",
+			 (uintptr_t)s % (64 * 1024) ? "not " : "");
 		page_flags(s, 64, map);
 		igt_info("before: %s\n", map);
 		ctx_init(&c);

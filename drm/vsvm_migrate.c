@@ -371,16 +371,16 @@ out:
  * Moves this device's VRAM pages of [@start, @end) of @vma back to system
  * memory (@fault_page: the page a CPU fault is on, or NULL).  Returns the
  * number moved, or -errno; -ENOMEM too when no page could be had for
- * @fault_page.
+ * @fault_page, -EIO when the copy of @fault_page failed.
  */
 static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
 			   unsigned long start, unsigned long end, struct page *fault_page)
 {
-	unsigned long n = (end - start) >> PAGE_SHIFT, i;
+	unsigned long n = (end - start) >> PAGE_SHIFT, i, fault_i = n;
 	unsigned long src_one = 0, dst_one = 0;
 	unsigned long *src = &src_one, *dst = &dst_one;
 	struct migrate_vma args;
-	bool fault_oom = false;
+	bool fault_oom = false, fault_io = false;
 	long moved = 0;
 	int ret;
 
@@ -413,8 +413,16 @@ static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
 		}
 		lock_page(dpage);
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) | (src[i] & MIGRATE_PFN_WRITE);
+		if (spage == fault_page)
+			fault_i = i;
 	}
 	migrate_copy(vram, src, dst, n, false);
+	/*
+	 * I1: a failed copy drops its destinations, the data stays in VRAM.
+	 * The CPU fault on it must not return 0: it would retry the same
+	 * failing copy forever.
+	 */
+	fault_io = fault_i < n && !dst[fault_i];
 	migrate_vma_pages(&args);
 	for (i = 0; i < n; i++) {
 		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
@@ -425,6 +433,8 @@ static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
 	/* A page that did not move for another reason faults again. */
 	if (fault_oom)
 		ret = -ENOMEM;
+	else if (fault_io)
+		ret = -EIO;
 out:
 	if (n > 1) {
 		kvfree(src);
@@ -459,8 +469,9 @@ long vsvm_migrate_range_to_ram(struct vsvm_vm *vm, struct vm_area_struct *vma,
  * migrate_vma_setup() clears the GPU mappings of the page, waiting for the
  * engine's accesses in flight, before the data is copied (I1).
  *
- * Return: 0, VM_FAULT_SIGBUS if the page could not be collected, or
- * VM_FAULT_OOM.
+ * Return: 0, VM_FAULT_SIGBUS if the page could not be collected or its
+ * copy failed (the page stays in VRAM; retrying the fault would retry the
+ * failing copy forever), or VM_FAULT_OOM if no system page could be had.
  */
 vm_fault_t vsvm_migrate_to_ram(struct vm_fault *vmf)
 {

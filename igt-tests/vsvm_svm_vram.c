@@ -134,6 +134,13 @@
  * Description: After fork(), the parent's VRAM pages are shared read-only with
  *		the child: a GPU write of the parent moves them back to system memory,
  *		breaks the copy-on-write and lands, and the child still reads its data.
+ *
+ * SUBTEST: cpu-fault-copy-fails
+ * Description: I1: a CPU fault on a VRAM page whose copy job fails (test knob
+ *		migrate_break, the DMA checker stops the job) kills the faulting
+ *		process with SIGBUS within a bounded time, rather than returning to
+ *		the same failing fault forever; the data stays in VRAM, intact, and
+ *		the next fault moves it back.
  */
 
 #define _GNU_SOURCE
@@ -1316,6 +1323,53 @@ igt_main
 		close(go[1]);
 		ctx_fini(&c);
 		munmap(a, 2 * MB);
+	}
+
+	igt_describe("I1: a CPU fault whose migration copy fails gets SIGBUS, not a "
+		     "fault retried forever; the data stays intact in VRAM.");
+	igt_subtest("cpu-fault-copy-fails") {
+		long long failed;
+		uint64_t used;
+		uint8_t *a;
+		struct ctx c;
+		int status;
+		pid_t pid;
+
+		require_vram(fd);
+		vsvm_require_knob(fd, "migrate_break");
+		used = vram(fd).used;
+		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
+		a = anon_aligned(2 * MB);
+		fill_pat(a, 0, 2 * MB, 33);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		failed = vram_dbg(fd, "migrate_jobs_failed");
+		igt_assert_eq(vsvm_debugfs_write(fd, "dmachk_expect", "1"), 0);
+		igt_assert_eq(vsvm_debugfs_write(fd, "migrate_break", "1"), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			/* A fault retried forever is a failure, not a VM timeout. */
+			alarm(20);
+			(void)*(volatile uint8_t *)a;
+			_exit(0);
+		}
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert_eq(vsvm_debugfs_write(fd, "dmachk_expect", "0"), 0);
+		igt_assert_f(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS,
+			     "CPU fault on a failed copy: child %s %d, not SIGBUS\n",
+			     WIFSIGNALED(status) ? "killed by signal" : "exited with",
+			     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		igt_assert_eq(vram_dbg(fd, "migrate_jobs_failed"), failed + 1);
+		/* The data stayed in VRAM; the knob was one-shot, the device works. */
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 512);
+		assert_pat(a, 0, 2 * MB, 33);
+		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 0);
+		igt_assert_eq(prefetch(&c, a, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
+		assert_pat(a, 0, 2 * MB, 33);
+		ctx_fini(&c);
+		munmap(a, 2 * MB);
+		assert_used_back(fd, used);
 	}
 
 	igt_fixture

@@ -286,8 +286,8 @@ out:
  * that cannot move stay in system memory (see the DOC); so do pages in
  * another device's VRAM (migrate_vma selects system pages only).
  *
- * Return: the number of pages moved (0 for a file mapping: only anonymous
- * memory moves), or -ENOMEM, or migrate_vma_setup()'s -EINVAL for a VMA it
+ * Return: the number of pages moved (0 for a shared mapping, whose pages
+ * cannot move), or -ENOMEM, or migrate_vma_setup()'s -EINVAL for a VMA it
  * cannot migrate (a special or huge-TLB mapping).
  */
 long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vsvm_device *vdev,
@@ -305,14 +305,15 @@ long vsvm_migrate_to_vram(struct vsvm_vm *vm, struct vsvm_device *vdev,
 	if (!vram || WARN_ON_ONCE(n > MIGRATE_MAX_PAGES))
 		return 0;
 	/*
-	 * Only anonymous memory moves, as drm_gpusvm decides: for a file
-	 * mapping (shared, or private with copies of the file's pages),
-	 * migrate_vma_setup() would unmap page-cache pages from every process
-	 * that maps them and the job would copy them, only for
+	 * A shared mapping (of a file, or shared anonymous memory, which is
+	 * shmem) holds page-cache pages, which the kernel never moves to
+	 * device-private memory: migrate_vma_setup() would unmap them from
+	 * every process that maps them and the job would copy them, only for
 	 * migrate_vma_pages() to refuse them, after other processes' VRAM
-	 * pages were evicted to make room.
+	 * pages were evicted to make room.  A private mapping's anonymous
+	 * pages move, a private file mapping's copies of the file's too.
 	 */
-	if (!vma_is_anonymous(vma))
+	if (vma->vm_flags & VM_SHARED)
 		return 0;
 	src = kvcalloc(n, sizeof(*src), GFP_KERNEL);
 	dst = kvcalloc(n, sizeof(*dst), GFP_KERNEL);

@@ -27,6 +27,10 @@ IGT ?=
 UPSTREAM ?=
 UPSTREAM_DRIVER ?=
 UPSTREAM_DEVICE ?=
+# UPSTREAM_BIN=/path/to/igt/build/tests: where a list's bare program names are;
+# UPSTREAM_TIMEOUT: seconds per program (120 unless given).
+UPSTREAM_BIN ?=
+UPSTREAM_TIMEOUT ?=
 BUILD := build
 
 # With IGT_SRC and IGT_BUILD (a configured meson build of IGT), the tests are
@@ -109,7 +113,9 @@ vm-test: host-deps
 	@bash tools/vm/run.sh --kernel $(KERNEL) --suites $(SUITES) $(if $(IGT),--igt $(IGT)) \
 		$(if $(UPSTREAM),--upstream $(UPSTREAM)) \
 		$(if $(UPSTREAM_DRIVER),--upstream-driver $(UPSTREAM_DRIVER)) \
-		$(if $(UPSTREAM_DEVICE),--upstream-device $(UPSTREAM_DEVICE))
+		$(if $(UPSTREAM_DEVICE),--upstream-device $(UPSTREAM_DEVICE)) \
+		$(if $(UPSTREAM_BIN),--upstream-bin $(UPSTREAM_BIN)) \
+		$(if $(UPSTREAM_TIMEOUT),--upstream-timeout $(UPSTREAM_TIMEOUT))
 
 # A KDIR build needs nothing of the test machinery (no host set-up, no VM).
 module: $(if $(KDIR),,host-deps)

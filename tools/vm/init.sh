@@ -109,6 +109,15 @@ for suite in $suites; do
 			load "$mod" $(echo "${up_driver#"$mod"}" | tr , ' ')
 		fi
 		[ -n "$up_device" ] && export IGT_DEVICE="$up_device"
+		# IGT 2.2's DRIVER_ANY leaves vkms out by name: the preload
+		# (tools/vm/igt-driver-any.c) brings it back, and the filter
+		# picks its card, unless the list or --upstream-device says
+		# otherwise.
+		if [ "$mod" = vkms ]; then
+			export LD_PRELOAD=/opt/upstream/lib/igt-driver-any.so
+			export VSVM_IGT_ANY_DRIVER=vkms
+			export IGT_DEVICE="${up_device:-sys:/sys/devices/platform/vkms}"
+		fi
 		while read -r name args; do
 			case "$name" in
 			*=*) export "${name?}"; continue ;;	# NAME=VALUE

@@ -72,6 +72,12 @@ if [ -n "${VSVM_UPSTREAM_LIST:-}" ]; then
 		esac
 		copy_only=
 		case "$path" in +*) copy_only=1; path=${path#+} ;; esac
+		# A name without a directory is in the IGT build's tests/
+		# (run.sh --upstream-bin), so that a list names no host path.
+		case "$path" in
+		*/*) ;;
+		*) [ -n "${VSVM_UPSTREAM_BIN:-}" ] && path=$VSVM_UPSTREAM_BIN/$path ;;
+		esac
 		[ -f "$path" ] || vsvm_die "$VSVM_UPSTREAM_LIST: $path: no such file"
 		cp "$path" "$stage/opt/upstream/bin/" && bins+=("$path") && up_bins+=("$path")
 		[ -n "$copy_only" ] || echo "${path##*/} $args" >> "$stage/opt/upstream/list"

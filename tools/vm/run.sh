@@ -3,7 +3,7 @@
 #   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,bench,unload] [--demo]
 #                   [--timeout SECONDS] [--igt vsvm_userptr,vsvm_dmachk]
 #                   [--upstream LIST [--upstream-driver vkms] [--upstream-device FILTER]
-#                    [--upstream-timeout SECONDS]]
+#                    [--upstream-timeout SECONDS] [--upstream-bin DIR]]
 # Builds the module for that kernel and the initramfs first (userspace must
 # be built: make userspace).  Logs and counts go to build/vm/<kernel>/.
 # Prints one line per test and exits non-zero on any failure, kernel splat,
@@ -21,6 +21,7 @@ upstream=
 up_driver=
 up_device=
 up_timeout=120
+up_bin=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--upstream-driver) up_driver=$2; shift 2 ;;
 	--upstream-device) up_device=$2; shift 2 ;;
 	--upstream-timeout) up_timeout=$2; shift 2 ;;
+	--upstream-bin) up_bin=$2; shift 2 ;;
 	*) vsvm_die "unknown argument $1" ;;
 	esac
 done
@@ -61,6 +63,7 @@ if [ -n "$upstream" ]; then
 	case ",$suites," in *",upstream,"*) ;; *) suites="$suites${suites:+,}upstream" ;; esac
 fi
 VSVM_UPSTREAM_LIST=${upstream:+$(realpath "$upstream")} VSVM_UPSTREAM_DRIVER=$up_driver \
+	VSVM_UPSTREAM_BIN=$up_bin \
 	bash "$VSVM_TOP/tools/vm/mkinitramfs.sh" "$kernel" "$out/initrd.gz"
 
 # The guest runs the suites in this order: KUnit first (its module must be

@@ -19,6 +19,17 @@
  *		frame shows while a userptr's range changes under it.  Every wait
  *		is bounded.
  *
+ *		The anchor: with VSVM_KMS_DRIVER=vkms in the environment the
+ *		same program runs against vkms (loaded, if it is not, with its
+ *		cursor, overlay and writeback: modprobe vkms enable_cursor=1
+ *		enable_overlay=1 enable_writeback=1).  The generic subtests
+ *		(modes through bad-input) then run on vkms; where vkms lacks
+ *		something vsvm has (plane alpha and zpos, the refusal of modes
+ *		the display cannot show, the composer's debugfs counters), that
+ *		part is left out and the output says so; the subtests that need
+ *		vsvm memory, configfs or vsvm's debugfs skip with the reason.
+ *		Unset or VSVM_KMS_DRIVER=vsvm: vsvm's display.
+ *
  * SUBTEST: modes
  * Description: The virtual connector is connected and offers modes up to
  *		4096x2160, 1024x768 preferred, each at a refresh the display takes.
@@ -123,6 +134,15 @@
  *		DMA checker); a read-only userptr as the writeback framebuffer is
  *		refused with -EACCES (I10).
  *
+ * SUBTEST: fb-userptr-exit
+ * Description: I4: a child that made a notifier-mode userptr framebuffer and
+ *		committed it is killed while frames are composed from it: the
+ *		display goes on (vblanks and CRCs keep coming), the frames show
+ *		the gone range as transparent (black, debugfs vsvm_fb counts it
+ *		gone: the composition's mmget_not_zero() finds the address space
+ *		exited), and the framebuffer and its userptr are released when
+ *		the last reference goes (debugfs vsvm_userptr userptrs is back).
+ *
  * SUBTEST: addfb-other-file-handle
  * Description: ADDFB2 with a handle of another file gets -ENOENT.
  *
@@ -188,6 +208,10 @@
 
 #include "vsvm_igt.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* What the driver offers: drm/vsvm_kms.h. */
 #define MAX_W		4096
 #define MAX_H		2160
@@ -216,7 +240,33 @@ struct fb {
 	void *map;
 };
 
+/* The driver under test: vsvm, or vkms as the anchor (VSVM_KMS_DRIVER). */
+static bool on_vkms;
+/* vkms was loaded by this program, which unloads it at its end. */
+static bool vkms_loaded_here;
+
+/* Skips the rest of a subtest on vkms, saying why. */
+#define vsvm_only(why) igt_skip_on_f(on_vkms, "vkms (the anchor): %s\n", why)
+
 /* Properties. */
+
+/* The id of @obj's property @name, 0 if it has none. */
+static uint32_t prop_find(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
+	uint32_t id = 0;
+
+	igt_assert(props);
+	for (uint32_t i = 0; i < props->count_props && !id; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
 
 static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 {
@@ -320,10 +370,82 @@ static void kms_init_fd(struct kms *k, int fd)
 	k->cursor = plane_of_type(fd, DRM_PLANE_TYPE_CURSOR);
 }
 
+/* The first card node whose driver is @name, or -1. */
+static int open_card_named(const char *name)
+{
+	char path[32];
+
+	for (int i = 0; i < 64; i++) {
+		drmVersionPtr v;
+		bool match;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		match = v && !strcmp(v->name, name);
+		drmFreeVersion(v);
+		if (match)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* vkms's boolean module parameter @name is on. */
+static bool vkms_param(const char *name)
+{
+	char path[96], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/vkms/parameters/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == 'Y';
+}
+
+/* vkms with its cursor, overlay and writeback; loaded here if it is not. */
+static int vkms_open(void)
+{
+	static const char *const params[] = {
+		"enable_cursor", "enable_overlay", "enable_writeback",
+	};
+	int fd;
+
+	if (access("/sys/module/vkms", F_OK)) {
+		igt_require_f(system("modprobe vkms enable_cursor=1 enable_overlay=1 "
+				     "enable_writeback=1") == 0,
+			      "the vkms anchor is absent: modprobe vkms failed (no CONFIG_DRM_VKMS)\n");
+		vkms_loaded_here = true;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(params); i++)
+		igt_require_f(vkms_param(params[i]),
+			      "vkms was loaded without %s=1: unload it first\n", params[i]);
+	fd = open_card_named("vkms");
+	igt_assert_f(fd >= 0, "vkms is loaded but has no card node\n");
+	return fd;
+}
+
 static void kms_open(struct kms *k)
 {
-	int fd = drm_open_driver(DRIVER_VSVM);
+	const char *drv = getenv("VSVM_KMS_DRIVER");
+	int fd;
 
+	igt_assert_f(!drv || !strcmp(drv, "vsvm") || !strcmp(drv, "vkms"),
+		     "VSVM_KMS_DRIVER=%s: vsvm or vkms\n", drv);
+	on_vkms = drv && !strcmp(drv, "vkms");
+	if (on_vkms) {
+		igt_info("running against vkms, the anchor\n");
+		kms_init_fd(k, vkms_open());
+		return;
+	}
+	fd = drm_open_driver(DRIVER_VSVM);
 	igt_require(vsvm_is_vsvm(fd));
 	igt_require_f(drmModeGetResources(fd), "vsvm has no display (module parameter display=0)\n");
 	kms_init_fd(k, fd);
@@ -668,7 +790,10 @@ static void test_modes(struct kms *k)
 	igt_assert_f(have_max, "no %dx%d mode\n", MAX_W, MAX_H);
 	drmModeFreeConnector(c);
 	/* The connector's CRTC is ours. */
-	igt_assert_eq(prop_get(k->fd, k->primary, DRM_MODE_OBJECT_PLANE, "zpos"), 0);
+	if (on_vkms && !prop_find(k->fd, k->primary, DRM_MODE_OBJECT_PLANE, "zpos"))
+		igt_info("vkms: the primary plane has no zpos property: not checked\n");
+	else
+		igt_assert_eq(prop_get(k->fd, k->primary, DRM_MODE_OBJECT_PLANE, "zpos"), 0);
 }
 
 static void test_modeset_crc(struct kms *k)
@@ -900,7 +1025,9 @@ static void test_crc_per_vblank(struct kms *k)
 	igt_info("%u CRC entries over %u vblanks\n", entries, prev - first);
 	igt_assert_lte(30, entries);
 	/* How often the composer fell behind (entries then repeat a CRC). */
-	{
+	if (on_vkms) {
+		igt_info("vkms: no debugfs vsvm_kms, the composer's counters are not read\n");
+	} else {
 		char buf[512], *late;
 
 		__igt_debugfs_read(k->fd, "vsvm_kms", buf, sizeof(buf));
@@ -1003,6 +1130,22 @@ static void test_writeback(struct kms *k)
 	igt_require(k->wb);
 	n = wb_formats(k, formats, 32);
 	igt_assert_lt(0, n);
+	if (on_vkms) {
+		static const uint32_t vsvm_wb[] = {
+			DRM_FORMAT_XBGR8888, DRM_FORMAT_ABGR8888,
+			DRM_FORMAT_XRGB2101010, DRM_FORMAT_ARGB2101010,
+		};
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(vsvm_wb); i++) {
+			bool has = false;
+
+			for (unsigned int j = 0; j < n; j++)
+				has |= formats[j] == vsvm_wb[i];
+			if (!has)
+				igt_info("vkms: no %.4s writeback: that format is not checked\n",
+					 (const char *)&vsvm_wb[i]);
+		}
+	}
 	fb_create(k, &src, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
 	for (uint32_t y = 0; y < src.h; y++)
 		for (uint32_t x = 0; x < src.w; x++)
@@ -1051,6 +1194,7 @@ static void test_planes(struct kms *k)
 			   .cu_x = 300, .cu_y = 100, .alpha = 0xffff };
 	drmModeAtomicReqPtr req;
 	struct fb src, ov, cu, out;
+	bool has_alpha, has_zpos;
 
 	kms_off(k);
 	igt_require(k->wb);
@@ -1064,16 +1208,27 @@ static void test_planes(struct kms *k)
 	fb_fill(&cu, 0xff000000);
 	fb_create(k, &out, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
 	igt_assert_eq(modeset(k, NULL, &src), 0);
+	/* vkms has neither plane alpha nor zpos: only the opaque blend there. */
+	has_alpha = !on_vkms || prop_find(k->fd, k->overlay, DRM_MODE_OBJECT_PLANE, "alpha");
+	has_zpos = !on_vkms || prop_find(k->fd, k->overlay, DRM_MODE_OBJECT_PLANE, "zpos");
+	if (!has_alpha)
+		igt_info("vkms: the overlay has no alpha property: the alpha 0 pass is not run\n");
 
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < (has_alpha ? 2 : 1); pass++) {
 		b.alpha = pass ? 0 : 0xffff;
 		req = drmModeAtomicAlloc();
 		set_plane(k, req, k->overlay, &ov, b.ov_x, b.ov_y);
-		ADD_PLANE(k, req, k->overlay, "alpha", b.alpha);
+		if (has_alpha)
+			ADD_PLANE(k, req, k->overlay, "alpha", b.alpha);
 		set_plane(k, req, k->cursor, &cu, b.cu_x, b.cu_y);
 		fence_wait(writeback(k, req, &out, 0));
 		drmModeAtomicFree(req);
 		check_wb(&out, want_blend, &b);
+	}
+	if (!has_zpos) {
+		igt_info("vkms: the planes have no zpos property: the cursor is not put below\n");
+		kms_off(k);
+		goto out;
 	}
 	/* The cursor below the overlay (zpos): the overlay covers it. */
 	b.alpha = 0xffff;
@@ -1097,6 +1252,7 @@ static void test_planes(struct kms *k)
 	ADD_PLANE(k, req, k->overlay, "zpos", 1);
 	igt_assert_eq(commit(k, req, 0), 0);
 	drmModeAtomicFree(req);
+out:
 	fb_destroy(k, &src);
 	fb_destroy(k, &ov);
 	fb_destroy(k, &cu);
@@ -1171,6 +1327,11 @@ static void test_bad_input(struct kms *k)
 	fb_create(k, &small, 64, 64, DRM_FORMAT_XRGB8888);
 
 	/* Modes. */
+	if (on_vkms) {
+		/* vkms takes them, and then warns in its vblank timestamps. */
+		igt_info("vkms: accepts modes it cannot show: their refusal is not checked\n");
+		goto crc;
+	}
 	mode.clock = INT_MAX;
 	igt_assert_eq(modeset(k, &mode, &a), -EINVAL);
 	mode = k->mode;
@@ -1191,6 +1352,7 @@ static void test_bad_input(struct kms *k)
 	igt_assert_eq(prop_get(k->fd, k->crtc, DRM_MODE_OBJECT_CRTC, "ACTIVE"), 0);
 
 	/* A CRC source that does not exist. */
+crc:
 	igt_assert_eq(modeset(k, NULL, &a), 0);
 	igt_assert_eq(__crc_open(k, &crc, "bogus"), -EINVAL);
 	crc_open(k, &crc);
@@ -1313,6 +1475,7 @@ static void test_display_off(struct kms *k)
 {
 	int fd;
 
+	vsvm_only("a vsvm configfs device");
 	cfs_require();
 	igt_assert(query_caps(k->fd) & DRM_VSVM_CAP_DISPLAY);
 	fd = cfs_device("kms-off", false);
@@ -1339,6 +1502,7 @@ static void test_unplug(void)
 	drmModeAtomicReqPtr req;
 	int fence;
 
+	vsvm_only("a vsvm configfs device");
 	cfs_require();
 	kms_init_fd(&k, cfs_device("kms-unplug", true));
 	fb_create(&k, &a, PREF_W, PREF_H, DRM_FORMAT_XRGB8888);
@@ -2058,6 +2222,84 @@ static void test_userptr_munmap_race(void)
 	km_check_dmachk();
 }
 
+/*
+ * The child of test_userptr_exit(): a notifier-mode userptr framebuffer in
+ * its own address space, made and committed on the display's file it
+ * inherited (the same file, so it may commit; its address space, so the
+ * userptr is its own, I7).  Sends the handle and the framebuffer's id, then
+ * keeps drawing the same picture until it is killed.  No igt_assert here.
+ */
+static void __attribute__((noreturn)) km_exit_child(int wr, uint32_t pitch)
+{
+	uint64_t size = km_size(pitch, 0);
+	uint32_t msg[2];
+	uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+
+	if (mem == MAP_FAILED)
+		_exit(1);
+	km_draw(mem, pitch, 1);
+	if (__vsvm_gem_userptr(km.fd, (uintptr_t)mem, size, 0, &msg[0]) ||
+	    km_addfb(km.fd, msg[0], km.w, km.h, pitch, 0, DRM_FORMAT_XRGB8888, 0, &msg[1]) ||
+	    km_commit(msg[1], 0))
+		_exit(2);
+	if (write(wr, msg, sizeof(msg)) != sizeof(msg))
+		_exit(3);
+	for (;;)
+		km_draw(mem, pitch, 1);
+}
+
+static void test_userptr_exit(void)
+{
+	uint32_t pitch = km.w * 4, msg[2];
+	long long userptrs = km_stat("vsvm_userptr", "userptrs"), gone;
+	uint64_t seq0, seq1, ns;
+	int round, pfd[2], status;
+	pid_t pid;
+
+	km_crc_start();
+	for (round = 0; round < 3; round++) {
+		igt_assert_eq(pipe(pfd), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (!pid) {
+			close(pfd[0]);
+			km_exit_child(pfd[1], pitch);
+		}
+		close(pfd[1]);
+		igt_assert_f(read(pfd[0], msg, sizeof(msg)) == sizeof(msg),
+			     "the child made no framebuffer\n");
+		close(pfd[0]);
+		igt_assert_f(km_crc_wait(km.ref[1]), "the child's userptr was never shown\n");
+		igt_assert_eq(km_stat("vsvm_userptr", "userptrs"), userptrs + 1);
+
+		/* I4: killed while the frames are composed from its memory. */
+		gone = km_stat("vsvm_fb", "gone");
+		usleep(random() % 20000);
+		igt_assert_eq(kill(pid, SIGKILL), 0);
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+		/* The display goes on: the gone range shows as transparent (black). */
+		igt_assert_eq(drmCrtcGetSequence(km.fd, km.crtc, &seq0, &ns), 0);
+		igt_assert_f(km_crc_wait(km.ref_black),
+			     "the owner exited: the frames never went black\n");
+		igt_assert_lt(gone, km_stat("vsvm_fb", "gone"));
+		igt_assert_eq(drmCrtcGetSequence(km.fd, km.crtc, &seq1, &ns), 0);
+		igt_assert_f(seq1 > seq0, "no vblank after the exit: %" PRIu64 ", %" PRIu64 "\n",
+			     seq0, seq1);
+		km_check_dmachk();
+
+		/* Another framebuffer on the plane; the last references go. */
+		igt_assert_eq(km_commit(0, 0), 0);
+		igt_assert_eq(drmModeRmFB(km.fd, msg[1]), 0);
+		igt_assert_eq(km_stat("vsvm_userptr", "userptrs"), userptrs + 1);
+		vsvm_gem_close(km.fd, msg[0]);
+		igt_assert_eq(km_stat("vsvm_userptr", "userptrs"), userptrs);
+	}
+	km_check_dmachk();
+}
+
 /* A framebuffer of @handle for kms's helpers (they use its id and size). */
 static struct fb km_fb_of(uint32_t handle, uint32_t w, uint32_t h, uint32_t pitch)
 {
@@ -2243,6 +2485,7 @@ static void test_addfb_bad(void)
 static void kmsmem_subtests(void)
 {
 	igt_fixture {
+		igt_require_f(!on_vkms, "vkms (the anchor): these subtests need vsvm memory\n");
 		km_open();
 		/* A first modeset, so that the CRTC is on for the CRC. */
 		km.ref_black = km_ref(0);
@@ -2285,6 +2528,10 @@ static void kmsmem_subtests(void)
 	igt_describe("I1/I3: invalidations wait for the composition in flight.");
 	igt_subtest("fb-userptr-munmap-race")
 		test_userptr_munmap_race();
+
+	igt_describe("I4: the owner of a userptr framebuffer is killed while frames are composed.");
+	igt_subtest("fb-userptr-exit")
+		test_userptr_exit();
 
 	igt_describe("Writeback into a userptr, byte-exact; never into a read-only one.");
 	igt_subtest("fb-userptr-writeback")
@@ -2945,6 +3192,9 @@ igt_main
 
 	igt_fixture {
 		close(k.fd);
+		/* Unloaded if loaded here, so that other programs see vsvm alone. */
+		if (vkms_loaded_here)
+			igt_assert_eq(system("modprobe -r vkms"), 0);
 	}
 
 	/* Framebuffers over every kind of vsvm memory: a display file of their own. */

@@ -95,6 +95,17 @@ for suite in $suites; do
 			section TEST igt "$name"
 			"$t" > $R 2>&1
 			section TEST-END igt "$name" $?
+			# The display tests' anchor: vsvm_kms once more, against
+			# vkms (the program loads it), as vsvm_kms-vkms.
+			[ "$name" = vsvm_kms ] || continue
+			section TEST igt vsvm_kms-vkms
+			if grep -q '/vkms\.ko' "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
+				VSVM_KMS_DRIVER=vkms "$t" > $R 2>&1
+				section TEST-END igt vsvm_kms-vkms $?
+			else
+				out "the vkms anchor is absent: this kernel has no CONFIG_DRM_VKMS"
+				section TEST-END igt vsvm_kms-vkms 77
+			fi
 		done
 		;;
 	upstream)

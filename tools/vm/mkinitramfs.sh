@@ -29,7 +29,8 @@ debug)
 	kdir=$(vsvm_debug_dir)
 	modbase="$kdir/modroot"
 	krel=$(cat "$kdir/include/config/kernel.release")
-	extra_modules=(vgem test_hmm)
+	# vkms: the anchor vsvm_kms runs against too (init.sh).
+	extra_modules=(vgem test_hmm vkms)
 	bench_modules=()
 	;;
 *) vsvm_die "unknown kernel '$kernel'" ;;

@@ -88,7 +88,9 @@ def parse_igt(run, name, body, rc, suite="igt"):
             run.result("FAIL", f"{suite}/{name}/{sub} (no result: the test died)", body[-40:])
     if not started and not ended:
         if rc == 77:
-            run.result("SKIP", f"{suite}/{name}")
+            # A program that skipped as a whole: its last line says why.
+            why = next((l.strip() for l in reversed(body) if l.strip()), "")
+            run.result("SKIP", f"{suite}/{name}" + (f" ({why})" if why else ""))
         elif rc == 0 and suite == "upstream":
             # A tool rather than a test (gputop): it ran and exited 0.
             run.result("PASS", f"{suite}/{name}")

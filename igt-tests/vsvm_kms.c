@@ -479,8 +479,8 @@ static void wb_clones_check(struct kms *k)
 }
 
 /*
- * Unloads vkms, after the last subtest: its files may take a moment to be
- * released.  A vkms that stays is said, not failed (the subtests are done).
+ * Unloads vkms, after the last subtest, retrying for 5 s.  A vkms that stays
+ * loaded is said, not failed: the subtests are done.
  */
 static void vkms_unload(void)
 {

@@ -157,6 +157,17 @@ static bool bound(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Binds @name again if an earlier subtest failed with it unbound, so that one
+ * failure does not fail (or hang) every subtest after it.
+ */
+static void recover(const char *name)
+{
+	if (!bound(name))
+		drv_write("bind", name);
+	igt_assert_f(bound(name), "%s: cannot bind it again\n", name);
+}
+
 /* Opens @name's DRM node ("card" or "renderD"): the fd, or -errno. */
 static int open_dev(const char *name, const char *kind)
 {
@@ -499,6 +510,12 @@ static void *unbind_thread(void *arg)
 
 static char name[32];
 
+/*
+ * A subtest that starts with the device bound (recover()), whatever an
+ * earlier one left.
+ */
+#define subtest_bound(n) igt_subtest(n) if (recover(name), false) {} else
+
 igt_main
 {
 	igt_fixture {
@@ -512,7 +529,7 @@ igt_main
 	}
 
 	igt_describe("core_hotunplug's unbind-rebind: unbind with nothing open, rebind.");
-	igt_subtest("unbind-rebind") {
+	subtest_bound("unbind-rebind") {
 		unbind(name);
 		igt_assert(!bound(name));
 		bind(name);
@@ -521,7 +538,7 @@ igt_main
 
 	igt_describe("core_hotunplug's hotunbind-rebind: unbind with an idle file open, "
 		     "-ENODEV on it, close it, rebind.");
-	igt_subtest("hotunbind-rebind") {
+	subtest_bound("hotunbind-rebind") {
 		int fd = open_dev(name, "card");
 
 		igt_assert_lte(0, fd);
@@ -534,7 +551,7 @@ igt_main
 
 	igt_describe("core_hotunplug's hotrebind: unbind with an idle file open, rebind "
 		     "while it is open, the new device works, then close the old file.");
-	igt_subtest("hotrebind") {
+	subtest_bound("hotrebind") {
 		int fd = open_dev(name, "renderD");
 
 		igt_assert_lte(0, fd);
@@ -547,7 +564,7 @@ igt_main
 
 	igt_describe("core_hotunplug's hotrebind-lateclose: unbind with files open, "
 		     "rebind, use the new device, close the old files last.");
-	igt_subtest("hotrebind-lateclose") {
+	subtest_bound("hotrebind-lateclose") {
 		int fd = open_dev(name, "renderD"), fd2 = open_dev(name, "card");
 
 		igt_assert_lte(0, fd);
@@ -564,7 +581,7 @@ igt_main
 	igt_describe("A BO mapped by the CPU and being read when the device is "
 		     "unbound: the reader gets SIGBUS, the file -ENODEV; the device "
 		     "works after rebind.");
-	igt_subtest("mmap-being-read") {
+	subtest_bound("mmap-being-read") {
 		int fd = open_dev(name, "renderD");
 		uint32_t bo;
 		uint32_t *p;
@@ -592,8 +609,9 @@ igt_main
 	igt_describe("A SPIN job running and one queued behind it: both fences, "
 		     "and the syncobjs carrying them, signal with -ENODEV at the "
 		     "unbind; a waiter on the syncobj wakes.");
-	igt_subtest("spin-and-queued") {
+	subtest_bound("spin-and-queued") {
 		int fd = open_dev(name, "renderD"), sfd[2];
+		unsigned int first;
 		struct ctx c;
 		uint32_t s;
 		pid_t pid;
@@ -604,10 +622,14 @@ igt_main
 		s = submit(&c, 0, 0);
 		sfd[0] = sync_fd_of(fd, s);
 		wait_started(&c, 0);
-		c.n = 0;
+		/*
+		 * After the spinner's words, never over them: the engine may not
+		 * have read its SPIN yet (the STORE before it runs in run_job).
+		 */
+		first = c.n;
 		vsvm_emit_store32(CS(&c), DATA_VA + 8 * 4, 7);
 		vsvm_emit_end(CS(&c));
-		sfd[1] = sync_fd_of(fd, submit(&c, 0, 0));
+		sfd[1] = sync_fd_of(fd, submit(&c, first, 0));
 		/* A waiter on the spinner's syncobj, in the kernel at the unbind. */
 		pid = fork();
 		igt_assert_lte(0, pid);
@@ -629,7 +651,7 @@ igt_main
 	igt_describe("A VM_DESTROY waiting for a SPIN job when the device is "
 		     "unbound: the unplug stops the job at once, well before its "
 		     "timeout, rather than waiting for it.");
-	igt_subtest("destroy-waiting-spinner") {
+	subtest_bound("destroy-waiting-spinner") {
 		int fd = open_dev(name, "renderD"), sfd;
 		struct destroyer d;
 		struct ctx c;
@@ -663,7 +685,7 @@ igt_main
 		     "job: the unbind unpins the registration (VmPin back to its "
 		     "start value) with the file still open; munmap and close after "
 		     "are quiet.");
-	igt_subtest("userptr-bound") {
+	subtest_bound("userptr-bound") {
 		int fd = open_dev(name, "renderD");
 		long pin0 = vm_pin_kb();
 		uint32_t *a = anon(BO_SIZE), *b = anon(BO_SIZE), ua, ub;
@@ -700,7 +722,7 @@ igt_main
 	igt_describe("An SVM VM with a long-running job faulting and spinning on "
 		     "process memory, and a WAIT_USER_FENCE waiter: the waiter gets "
 		     "-ENODEV at the unbind.");
-	igt_subtest("svm-faulting") {
+	subtest_bound("svm-faulting") {
 		int fd = open_dev(name, "renderD");
 		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
 		volatile uint32_t *mem = anon(BO_SIZE);
@@ -752,7 +774,7 @@ igt_main
 		     "a VM_DESTROY waits for it and the device is unbound: the unbind "
 		     "stops the prefetch and returns within 10 s, the VM_DESTROY "
 		     "returns, and the rebound device works.");
-	igt_subtest("prefetch-destroy-unbind") {
+	subtest_bound("prefetch-destroy-unbind") {
 		const uint64_t size = 64ull << 30;
 		int fd = open_dev(name, "renderD");
 		struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
@@ -811,7 +833,7 @@ igt_main
 		     "the exporter is unbound; an import into the unbound device from "
 		     "the other one is detached quietly; the other device's counts "
 		     "are back to their start values.");
-	igt_subtest("prime-exported") {
+	subtest_bound("prime-exported") {
 		char other[32];
 		int fd, ofd, vg, dbuf, odbuf;
 		long long imports0, bos0;
@@ -887,7 +909,7 @@ igt_main
 	igt_describe("A process with userptrs, an SVM VM and a job exits while the "
 		     "device is unbound, many times: no lock inversion (lockdep), "
 		     "nothing left behind.");
-	igt_subtest("exit-race") {
+	subtest_bound("exit-race") {
 		unsigned int i, loops = env_uint("VSVM_HOTUNPLUG_RACES", 20);
 
 		for (i = 0; i < loops; i++) {
@@ -920,6 +942,9 @@ igt_main
 				/* Exit with everything open, with (i & 1) a spin to cut short. */
 				_exit(0);
 			}
+			/* A child that dies early gives EOF here, not a hang. */
+			close(ready[1]);
+			close(go[0]);
 			igt_assert_eq(read(ready[0], &b, 1), 1);
 			igt_assert_eq(write(go[1], &b, 1), 1);
 			if (i & 1)
@@ -927,17 +952,15 @@ igt_main
 			unbind(name);
 			igt_assert_eq(vsvm_wait_child_ms(pid, 20000), 0);
 			bind(name);
-			close(go[0]);
 			close(go[1]);
 			close(ready[0]);
-			close(ready[1]);
 		}
 		healthcheck(name);
 	}
 
 	igt_describe("Soak: VSVM_HOTUNPLUG_CYCLES (default 100) unbind/rebind cycles "
 		     "with an open file and jobs in flight.");
-	igt_subtest("soak") {
+	subtest_bound("soak") {
 		unsigned int i, cycles = env_uint("VSVM_HOTUNPLUG_CYCLES", 100);
 		uint64_t t = vsvm_now_ns();
 

@@ -33,6 +33,7 @@ probe=0
 up_driver=
 up_device=
 up_timeout=120
+igt_timeout=480
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vsvmtest.suites=*) suites=$(echo "${arg#vsvmtest.suites=}" | tr , ' ') ;;
@@ -42,6 +43,7 @@ for arg in $(cat /proc/cmdline); do
 	vsvmtest.up_driver=*) up_driver=${arg#vsvmtest.up_driver=} ;;
 	vsvmtest.up_device=*) up_device=${arg#vsvmtest.up_device=} ;;
 	vsvmtest.up_timeout=*) up_timeout=${arg#vsvmtest.up_timeout=} ;;
+	vsvmtest.igt_timeout=*) igt_timeout=${arg#vsvmtest.igt_timeout=} ;;
 	esac
 done
 
@@ -92,15 +94,19 @@ for suite in $suites; do
 			''|*",$name,"*) ;;
 			*) continue ;;
 			esac
+			# Each program is bounded (igt_timeout seconds, 4x the
+			# slowest on the debug kernel): one that hangs fails
+			# alone, its unfinished subtest with it, and the
+			# programs after it still run.
 			section TEST igt "$name"
-			"$t" > $R 2>&1
+			timeout -s KILL "$igt_timeout" "$t" > $R 2>&1
 			section TEST-END igt "$name" $?
 			# The display tests' anchor: vsvm_kms once more, against
 			# vkms (the program loads it), as vsvm_kms-vkms.
 			[ "$name" = vsvm_kms ] || continue
 			section TEST igt vsvm_kms-vkms
 			if grep -q '/vkms\.ko' "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
-				VSVM_KMS_DRIVER=vkms "$t" > $R 2>&1
+				VSVM_KMS_DRIVER=vkms timeout -s KILL "$igt_timeout" "$t" > $R 2>&1
 				section TEST-END igt vsvm_kms-vkms $?
 			else
 				out "the vkms anchor is absent: this kernel has no CONFIG_DRM_VKMS"

@@ -2,6 +2,7 @@
 # Boot one test kernel in QEMU, load vsvm, run suites, judge the result:
 #   tools/vm/run.sh --kernel stock|debug [--suites kunit,igt,bench,unload] [--demo]
 #                   [--timeout SECONDS] [--igt vsvm_userptr,vsvm_dmachk]
+#                   [--igt-timeout SECONDS]
 #                   [--upstream LIST [--upstream-driver vkms] [--upstream-device FILTER]
 #                    [--upstream-timeout SECONDS] [--upstream-bin DIR]]
 # Builds the module for that kernel and the initramfs first (userspace must
@@ -16,6 +17,7 @@ suites="kunit,igt,unload"
 demo=0
 timeout=
 igt=
+igt_timeout=
 # Upstream IGT binaries (suite "upstream"): see docs/testing.rst.
 upstream=
 up_driver=
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--demo) demo=1; suites=; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--igt) igt=$2; shift 2 ;;
+	--igt-timeout) igt_timeout=$2; shift 2 ;;
 	--upstream) upstream=$2; shift 2 ;;
 	--upstream-driver) up_driver=$2; shift 2 ;;
 	--upstream-device) up_device=$2; shift 2 ;;
@@ -84,6 +87,8 @@ cmdline="console=ttyS0 loglevel=5 printk.time=1 no_timer_check oops=panic panic=
 [ -n "$guest" ] && cmdline="$cmdline vsvmtest.suites=$guest"
 # Only these IGT programs (the fast loop); all of them by default.
 [ -n "$igt" ] && cmdline="$cmdline vsvmtest.igt=$igt"
+# The time each IGT program gets in the guest (480 s unless given).
+[ -n "$igt_timeout" ] && cmdline="$cmdline vsvmtest.igt_timeout=$igt_timeout"
 # The upstream suite: the driver to load, IGT's device filter, the time
 # each program gets.
 if [ -n "$upstream" ]; then

@@ -359,8 +359,9 @@ static int fb_userptr_populate(struct vsvm_userptr *up, int other, bool *got)
  * composition makes sure of the memory again (vsvm_fb_begin_access()), so
  * there is no cleanup_fb (the atomic helpers drop the collected fence).
  *
- * Return: 0; -EFAULT when a userptr's memory is gone; -ENODEV after the
- * unplug; -ENOMEM; -EINTR.
+ * Return: 0; -EFAULT when a userptr's memory is gone; -EAGAIN when its
+ * range kept being invalidated (vsvm_userptr_populate()); -ENODEV after
+ * the unplug; -ENOMEM; -EINTR.
  */
 int vsvm_fb_prepare(struct drm_plane *plane, struct drm_plane_state *state)
 {

@@ -445,8 +445,11 @@ static int vsvm_kms_compose(struct vsvm_kms_output *out, struct vsvm_crtc_state 
 
 	/* Nothing is allocated between begin and end (a fence-signalling section). */
 	ret = vsvm_compose_buf_reserve(&fr->buf, f);
-	if (ret)
+	if (ret) {
+		drm_dbg_kms(drm, "composition buffers: %d\n", ret);
+		atomic64_inc(&kms->stats.compose_errors);
 		return ret;
+	}
 	ret = vsvm_fb_begin_access(&fr->fb);
 	if (ret) {
 		drm_dbg_kms(drm, "framebuffer access refused: %d\n", ret);
@@ -937,6 +940,8 @@ static void vsvm_kms_wb_atomic_commit(struct drm_connector *connector,
 	drm_writeback_queue_job(&kms->wb, conn_state);
 	/* The job is done at the frame the next vblank composes. */
 	if (drm_crtc_vblank_get(&out->crtc)) {
+		drm_dbg_kms(connector->dev, "writeback: no vblank on CRTC %u\n",
+			    out->crtc.base.id);
 		drm_writeback_signal_completion(&kms->wb, -ECANCELED);
 		atomic64_inc(&kms->stats.writebacks);
 		atomic64_inc(&kms->stats.writeback_errors);

@@ -6,6 +6,7 @@
 #include <linux/dma-fence-chain.h>
 #include <linux/delay.h>
 #include <linux/dma-resv.h>
+#include <linux/hmm.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
@@ -586,7 +587,8 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
  * context;
  * -EPERM for a userptr of another address space, or an SVM VM of another
  * address space; -EFAULT for a userptr
- * whose pages cannot be had; -ENOMEM; -EINTR/-ERESTARTSYS.
+ * whose pages cannot be had; -EAGAIN when a userptr kept being invalidated
+ * for %HMM_RANGE_DEFAULT_TIMEOUT ms; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *vm,
 	      u32 queue, u64 cs_addr, u64 cs_size, const enum vsvm_svm_loc *prefetch,
@@ -596,6 +598,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 {
 	/* The notifier lock of the VM's userptrs, if it maps any. */
 	struct mutex *up_lock;
+	unsigned long deadline;
 	struct vsvm_out_syncs syncs;
 	struct drm_gem_object *obj;
 	struct dma_fence *fence;
@@ -686,6 +689,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	if (ret)
 		goto err_cleanup;
 
+	deadline = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 retry:
 	/* Userptrs: I7, and the first half of I3 (see vsvm_userptr.c). */
 	ret = vsvm_vm_userptr_prepare(vm);
@@ -734,6 +738,16 @@ retry:
 		if (up_lock)
 			mutex_unlock(up_lock);
 		drm_exec_fini(&exec);
+		/*
+		 * Bounded, as vsvm_userptr_populate() is: an address space
+		 * that invalidates without pause must not keep EXEC (inside
+		 * drm_dev_enter()) here; drmIoctl() restarts -EAGAIN.
+		 */
+		if (time_after(jiffies, deadline)) {
+			drm_dbg(&vdev->drm, "EXEC: VM %u: a userptr kept being invalidated\n",
+				vm->id);
+			goto err_cleanup;
+		}
 		goto retry;
 	}
 	if (ret) {

@@ -8,6 +8,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/fs.h>
+#include <linux/hmm.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
@@ -71,7 +72,11 @@
  * adds its fence to the VM's and the object's
  * reservations and queues the job, all before dropping the notifier lock.
  * So an invalidation either comes first, and EXEC starts over, or comes
- * after, and finds the job's fence to wait for.
+ * after, and finds the job's fence to wait for.  Starting over is bounded
+ * in time (%HMM_RANGE_DEFAULT_TIMEOUT, then -EAGAIN, which drmIoctl()
+ * restarts), as hmm_range_fault()'s callers bound theirs: the ioctl runs
+ * inside drm_dev_enter(), and a thread invalidating the range without
+ * pause must not keep it there, nor the device's unplug waiting.
  *
  * **I1, invalidation order** (up_drop_pages_locked(), called from
  * vsvm_userptr_invalidate() for a blockable range): (1) under the notifier
@@ -728,12 +733,22 @@ int vsvm_userptr_check_export(struct vsvm_userptr *up)
  * vsvm_userptr_populate() - Make sure a userptr has its pages (I3)
  * @up: The userptr; the caller checked its mm.
  *
+ * The retries after racing invalidations are bounded in time, as
+ * hmm_range_fault()'s callers bound theirs: the callers run inside
+ * drm_dev_enter(), whose SRCU every DRM device's unplug waits for, and the
+ * display's compose worker, a kthread, cannot be stopped by a signal.  An
+ * address space that keeps invalidating the range (another thread's
+ * madvise(MADV_DONTNEED) in a loop) must not hold either for ever.
+ *
  * Return: 0 when the pages were installed (they may be invalidated again
  * at any time: recheck under the notifier lock); -EFAULT if they cannot be
- * had; -ENOMEM; -EINTR/-ERESTARTSYS.
+ * had; -EAGAIN if the range kept being invalidated for
+ * %HMM_RANGE_DEFAULT_TIMEOUT ms (the ioctl returns it; drmIoctl() restarts
+ * it); -ENODEV after the unplug; -ENOMEM; -EINTR/-ERESTARTSYS.
  */
 int vsvm_userptr_populate(struct vsvm_userptr *up)
 {
+	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	struct vsvm_device *vdev = up_vdev(up);
 	struct page **pages;
 	struct sg_table sgt;
@@ -778,6 +793,14 @@ int vsvm_userptr_populate(struct vsvm_userptr *up)
 		up_release_pages(up, pages, false, false, true);
 		atomic64_inc(&vdev->up_stats.retries);
 		up_trace(up, trace_vsvm_userptr_retry, -EAGAIN);
+		if (drm_dev_is_unplugged(&vdev->drm))
+			return -ENODEV;
+		if (time_after(jiffies, timeout)) {
+			drm_dbg(&vdev->drm,
+				"userptr at %#lx: its range kept being invalidated for %u ms\n",
+				up->addr, HMM_RANGE_DEFAULT_TIMEOUT);
+			return -EAGAIN;
+		}
 	}
 }
 

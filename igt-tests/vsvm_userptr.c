@@ -1107,6 +1107,39 @@ static void *churn_main(void *arg)
 	return NULL;
 }
 
+/* A thread that invalidates one page in a loop, until told to or for 10 s. */
+struct dontneed {
+	pthread_t thread;
+	uint8_t *page;
+	atomic_bool stop;
+	uint64_t calls;
+};
+
+static void *dontneed_main(void *arg)
+{
+	struct dontneed *d = arg;
+	uint64_t end = vsvm_now_ns() + 10000000000ull;
+
+	while (!atomic_load(&d->stop) && vsvm_now_ns() < end) {
+		madvise(d->page, PAGE, MADV_DONTNEED);
+		d->calls++;
+	}
+	return NULL;
+}
+
+/* @cmd on @fd, not restarted on EAGAIN as drmIoctl() does: -errno, and its time. */
+static int raw_ioctl_timed(int fd, unsigned long cmd, void *arg, double *secs)
+{
+	uint64_t t = vsvm_now_ns();
+	int ret;
+
+	do {
+		ret = ioctl(fd, cmd, arg) ? -errno : 0;
+	} while (ret == -EINTR);
+	*secs = (vsvm_now_ns() - t) / 1e9;
+	return ret;
+}
+
 static void on_alarm(int sig)
 {
 }
@@ -3861,6 +3894,69 @@ igt_main
 		vsvm_gem_close(c.fd, h);
 		ctx_fini(&c);
 		finish(&base);
+	}
+
+	igt_describe("EXEC and VM_BIND of a userptr whose range another thread keeps "
+		     "invalidating (madvise(MADV_DONTNEED) of one page in a loop) return, "
+		     "with -EAGAIN, within a bounded time instead of pinning again for as long "
+		     "as the thread goes on: the pin runs inside drm_dev_enter(), which the "
+		     "unplug of every DRM device waits for (I8).");
+	igt_subtest("populate-bounded") {
+		const uint64_t size = 256 * PAGE;
+		uint8_t *buf = anon(size);
+		struct dontneed d = { .page = buf + size - PAGE };
+		struct drm_vsvm_vm_bind_op op = {
+			.op = DRM_VSVM_BIND_OP_MAP, .addr = UP_VA + size, .range = size,
+		};
+		struct drm_vsvm_vm_bind b = { .num_ops = 1, .ops = (uintptr_t)&op };
+		struct drm_vsvm_sync out = { 0 };
+		struct drm_vsvm_exec e;
+		double exec_s, bind_s;
+		int exec_ret, bind_ret;
+		struct ctx c;
+
+		ctx_init(&c);
+		memset(buf, 1, size);
+		op.handle = vsvm_gem_userptr(c.fd, buf, size, 0);
+		b.vm_id = c.vm;
+		igt_assert_eq(vsvm_vm_map(c.fd, c.vm, op.handle, 0, UP_VA, size, 0), 0);
+		vsvm_emit_store32(CS(&c), UP_VA, 7);
+		vsvm_emit_end(CS(&c));
+		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
+		exec_args(&c, c.vm, 0, &out, &e);
+
+		igt_assert_eq(pthread_create(&d.thread, NULL, dontneed_main, &d), 0);
+		usleep(10000);
+		exec_ret = raw_ioctl_timed(c.fd, DRM_IOCTL_VSVM_EXEC, &e, &exec_s);
+		atomic_store(&d.stop, true);
+		pthread_join(d.thread, NULL);
+		igt_info("EXEC: %d in %.2f s, %" PRIu64 " invalidations meanwhile\n",
+			 exec_ret, exec_s, d.calls);
+		d.calls = 0;
+		atomic_store(&d.stop, false);
+		igt_assert_eq(pthread_create(&d.thread, NULL, dontneed_main, &d), 0);
+		usleep(10000);
+		bind_ret = raw_ioctl_timed(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, &bind_s);
+		atomic_store(&d.stop, true);
+		pthread_join(d.thread, NULL);
+		igt_info("VM_BIND: %d in %.2f s, %" PRIu64 " invalidations meanwhile\n",
+			 bind_ret, bind_s, d.calls);
+		igt_assert_f(exec_s < 5 && bind_s < 5,
+			     "EXEC took %.1f s, VM_BIND %.1f s while the range kept being invalidated\n",
+			     exec_s, bind_s);
+		igt_assert(exec_ret == 0 || exec_ret == -EAGAIN);
+		igt_assert(bind_ret == 0 || bind_ret == -EAGAIN);
+		/* Left alone, the same calls go through (drmIoctl() restarts -EAGAIN). */
+		if (!exec_ret)
+			igt_assert_eq(vsvm_wait_ms(c.fd, out.handle, 20000), 0);
+		c.n = 0;
+		vsvm_emit_store32(CS(&c), UP_VA, 8);
+		igt_assert_eq(run(&c), 1);
+		igt_assert_eq(buf[0], 8);
+		if (bind_ret)
+			igt_assert_eq(igt_ioctl(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b), 0);
+		ctx_fini(&c);
+		munmap(buf, size);
 	}
 
 	igt_fixture {

@@ -30,7 +30,12 @@ extern "C" {
  *   id is never zero, and 0 is no GEM handle or syncobj;
  * - an ioctl that waits (EXEC, VM_BIND, GEM_USERPTR with
  *   %DRM_VSVM_USERPTR_PIN_LONGTERM) returns -EINTR, or is restarted, when a
- *   signal arrives; libdrm's drmIoctl() restarts it.
+ *   signal arrives; libdrm's drmIoctl() restarts it;
+ * - an ioctl that pins a notifier-mode userptr's pages again (EXEC,
+ *   VM_BIND, an atomic commit showing it) gives up with -EAGAIN when its
+ *   range keeps being invalidated for a second, so that no process can keep
+ *   it in the driver (and the device's unplug waiting) for as long as it
+ *   likes; drmIoctl() restarts it too.
  *
  * Each ioctl's struct lists every errno the ioctl returns, and a test
  * provokes each one (see the table in the documentation's uapi page).
@@ -72,6 +77,9 @@ extern "C" {
  *   preferred location is %DRM_VSVM_MEM_OTHER_DEVICE moves it there, and
  *   SVM_QUERY's snapshot reports pages in the other device's VRAM (see the
  *   DOC on device memory).
+ * - 1.11.0: EXEC, VM_BIND and atomic commits fail with -EAGAIN when a
+ *   userptr's range kept being invalidated for a second while its pages
+ *   were pinned again.
  *
  * There is no WAIT_BO ioctl: every job of an ordinary VM, and every bind,
  * signals syncobjs, which
@@ -1016,6 +1024,9 @@ struct drm_vsvm_vm_bind_ext_syncs {
  * - -EFAULT: the pages of a MAP userptr cannot be had: part of its range is
  *   no longer mapped, is a device mapping, or is not writable for a
  *   writable userptr (version 1.4);
+ * - -EAGAIN: the range of a MAP userptr kept being invalidated while its
+ *   pages were pinned, for a second; the ops before it stay done (version
+ *   1.11; drmIoctl() restarts the call);
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  *
@@ -1436,6 +1447,9 @@ struct drm_vsvm_wait_user_fence {
  * - -EFAULT: the VM maps a notifier-mode userptr whose pages cannot be had
  *   any more: part of its range was unmapped (or made read-only, for a
  *   writable userptr) since it was bound (version 1.4);
+ * - -EAGAIN: the range of a userptr the VM maps kept being invalidated
+ *   while its pages were pinned again, for a second (version 1.11;
+ *   drmIoctl() restarts the call);
  * - -ENOMEM: out of memory;
  * - -ENODEV: the device was unplugged.
  */

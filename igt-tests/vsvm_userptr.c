@@ -1127,16 +1127,28 @@ static void *dontneed_main(void *arg)
 	return NULL;
 }
 
-/* @cmd on @fd, not restarted on EAGAIN as drmIoctl() does: -errno, and its time. */
-static int raw_ioctl_timed(int fd, unsigned long cmd, void *arg, double *secs)
+/*
+ * @cmd on @fd while a thread invalidates @page without pause, not restarted
+ * on EAGAIN as drmIoctl() does: its -errno, and its time in *@secs.
+ */
+static int ioctl_under_dontneed(int fd, unsigned long cmd, void *arg, uint8_t *page,
+				const char *what, double *secs)
 {
-	uint64_t t = vsvm_now_ns();
+	struct dontneed d = { .page = page };
+	uint64_t t;
 	int ret;
 
+	igt_assert_eq(pthread_create(&d.thread, NULL, dontneed_main, &d), 0);
+	usleep(10000);
+	t = vsvm_now_ns();
 	do {
 		ret = ioctl(fd, cmd, arg) ? -errno : 0;
 	} while (ret == -EINTR);
 	*secs = (vsvm_now_ns() - t) / 1e9;
+	atomic_store(&d.stop, true);
+	pthread_join(d.thread, NULL);
+	igt_info("%s: %d in %.2f s, %" PRIu64 " invalidations meanwhile\n",
+		 what, ret, *secs, d.calls);
 	return ret;
 }
 
@@ -3902,9 +3914,8 @@ igt_main
 		     "as the thread goes on: the pin runs inside drm_dev_enter(), which the "
 		     "unplug of every DRM device waits for (I8).");
 	igt_subtest("populate-bounded") {
-		const uint64_t size = 256 * PAGE;
-		uint8_t *buf = anon(size);
-		struct dontneed d = { .page = buf + size - PAGE };
+		const uint64_t size = 4096 * PAGE;
+		uint8_t *buf = anon(size), *page = buf + size - PAGE;
 		struct drm_vsvm_vm_bind_op op = {
 			.op = DRM_VSVM_BIND_OP_MAP, .addr = UP_VA + size, .range = size,
 		};
@@ -3925,22 +3936,9 @@ igt_main
 		igt_assert_eq(drmSyncobjCreate(c.fd, 0, &out.handle), 0);
 		exec_args(&c, c.vm, 0, &out, &e);
 
-		igt_assert_eq(pthread_create(&d.thread, NULL, dontneed_main, &d), 0);
-		usleep(10000);
-		exec_ret = raw_ioctl_timed(c.fd, DRM_IOCTL_VSVM_EXEC, &e, &exec_s);
-		atomic_store(&d.stop, true);
-		pthread_join(d.thread, NULL);
-		igt_info("EXEC: %d in %.2f s, %" PRIu64 " invalidations meanwhile\n",
-			 exec_ret, exec_s, d.calls);
-		d.calls = 0;
-		atomic_store(&d.stop, false);
-		igt_assert_eq(pthread_create(&d.thread, NULL, dontneed_main, &d), 0);
-		usleep(10000);
-		bind_ret = raw_ioctl_timed(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, &bind_s);
-		atomic_store(&d.stop, true);
-		pthread_join(d.thread, NULL);
-		igt_info("VM_BIND: %d in %.2f s, %" PRIu64 " invalidations meanwhile\n",
-			 bind_ret, bind_s, d.calls);
+		exec_ret = ioctl_under_dontneed(c.fd, DRM_IOCTL_VSVM_EXEC, &e, page, "EXEC", &exec_s);
+		bind_ret = ioctl_under_dontneed(c.fd, DRM_IOCTL_VSVM_VM_BIND, &b, page, "VM_BIND",
+						&bind_s);
 		igt_assert_f(exec_s < 5 && bind_s < 5,
 			     "EXEC took %.1f s, VM_BIND %.1f s while the range kept being invalidated\n",
 			     exec_s, bind_s);

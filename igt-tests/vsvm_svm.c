@@ -179,20 +179,10 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define CMD_WORDS 1024
+#define VSVM_SVM_OWN_JOBS
+#include "vsvm_svm_igt.h"
+
 #define BUF (64 * PAGE)
-
-/* A file with an SVM VM and a command buffer in ordinary memory. */
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;		/* the command stream: process memory */
-	unsigned int n;
-	uint32_t queue;
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
 
 static int __svm_vm_create(int fd, uint32_t flags, uint32_t *vm)
 {
@@ -202,34 +192,6 @@ static int __svm_vm_create(int fd, uint32_t flags, uint32_t *vm)
 		return -errno;
 	*vm = c.vm_id;
 	return 0;
-}
-
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-static void ctx_init_fd(struct ctx *c, int fd)
-{
-	c->fd = fd;
-	igt_assert_eq(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &c->vm), 0);
-	c->cmd = anon(CMD_WORDS * 4);
-	c->n = 0;
-	c->queue = 0;
-}
-
-static void ctx_init(struct ctx *c)
-{
-	ctx_init_fd(c, drm_open_driver(DRIVER_VSVM));
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
 }
 
 /*
@@ -244,21 +206,6 @@ static void ctx_fini(struct ctx *c)
 static uint64_t ufences[MAX_JOBS] __attribute__((aligned(4096)));
 static uint64_t job_mark[MAX_JOBS];
 static unsigned int next_job;
-
-/* The newest fault of @fd's VMs; .seqno 0 if there is none. */
-static struct drm_vsvm_fault newest_fault(int fd)
-{
-	static __thread uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
-				    DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
-	};
-	struct drm_vsvm_query_faults *f = (void *)buf;
-	struct drm_vsvm_fault none = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return f->count ? f->faults[f->count - 1] : none;
-}
 
 /* A fresh job slot: its user fence cleared, the fault ring's mark taken. */
 static uint32_t job_new(int fd)
@@ -603,21 +550,6 @@ static void fault_knob(int fd, const char *point)
 {
 	vsvm_require_knob(fd, "userptr_inject");
 	igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", point), 0);
-}
-
-/* Whether a GPU fault is held at the injection point (waits up to @ms). */
-static bool fault_held(int fd, unsigned int ms)
-{
-	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
-	char buf[64];
-
-	do {
-		igt_debugfs_read(fd, "userptr_inject", buf);
-		if (strstr(buf, "stalled"))
-			return true;
-		usleep(1000);
-	} while (vsvm_now_ns() < end);
-	return false;
 }
 
 /*

@@ -127,6 +127,17 @@ static inline void require_vram(int fd)
 		      "no device memory (no CONFIG_DEVICE_PRIVATE, or vram_mb=0)\n");
 }
 
+/*
+ * Skips unless the DMA checker is on (module parameter dmachk; debugfs
+ * dmachk "enabled"), as vsvm_dmachk does: a test that needs the checker to
+ * stop a job, or counts its violations, cannot pass without it.
+ */
+static inline void require_dmachk(int fd)
+{
+	igt_require_f(vsvm_debugfs_get(fd, "dmachk", "enabled") == 1,
+		      "the DMA checker is off (debugfs dmachk enabled is not 1)\n");
+}
+
 /* Waits up to 5 s for the device's VRAM use to come back to @used. */
 static inline void assert_used_back(int fd, uint64_t used)
 {

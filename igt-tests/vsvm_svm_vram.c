@@ -99,6 +99,7 @@
  *		did not DMA-map: the checker reports it, the job fails, and every page
  *		stays in system memory with its data; the next prefetch moves them all
  *		with the checker silent.
+ *		Skips when the DMA checker is off (debugfs dmachk "enabled" is not 1).
  *
  * SUBTEST: migrate-while-parked
  * Description: I2: a CPU fault on a VRAM page (migrate_to_ram) completes while a
@@ -141,6 +142,7 @@
  *		process with SIGBUS within a bounded time, rather than returning to
  *		the same failing fault forever; the data stays in VRAM, intact, and
  *		the next fault moves it back.
+ *		Skips when the DMA checker is off: without it the copy job does not fail.
  */
 
 #define _GNU_SOURCE
@@ -807,6 +809,7 @@ igt_main
 
 		require_vram(fd);
 		vsvm_require_knob(fd, "migrate_break");
+		require_dmachk(fd);
 		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
 		a = anon_aligned(2 * MB);
 		fill_pat(a, 0, 2 * MB, 32);
@@ -1097,6 +1100,7 @@ igt_main
 
 		require_vram(fd);
 		vsvm_require_knob(fd, "migrate_break");
+		require_dmachk(fd);
 		used = vram(fd).used;
 		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
 		a = anon_aligned(2 * MB);

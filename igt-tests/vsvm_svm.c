@@ -162,6 +162,13 @@
  *		freed: the freed page is never DMA-mapped (the driver's check that each
  *		page it maps is held, a warning, stays silent), the job faults
  *		not-present, and the device still works.
+ *
+ * SUBTEST: fault-xarray-memcg
+ * Description: The slots that GPU faults fill in the SVM's DMA-address
+ *		xarray are charged to the memory cgroup of the process the VM
+ *		mirrors: a child in a cgroup v2 group whose jobs fault 64 MiB sees
+ *		the group's slab_reclaimable (the xarray's nodes) grow by at least
+ *		one node per 64 pages.  Skips without the memory controller.
  */
 
 #define _GNU_SOURCE
@@ -170,7 +177,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -542,6 +551,55 @@ static void *release_later(void *arg)
 /* --- the fault queue ------------------------------------------------------- */
 
 /* The SVM fault injection point of debugfs userptr_inject: hold, or let go. */
+#define XA_CG "/sys/fs/cgroup/vsvm-svm-xa"
+
+/* Writes @val to @path: whether it all went. */
+static bool write_str(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY);
+	bool ok;
+
+	if (f < 0)
+		return false;
+	ok = write(f, val, strlen(val)) == (ssize_t)strlen(val);
+	close(f);
+	return ok;
+}
+
+/* A cgroup v2 group with the memory controller (mounting cgroup2 if needed). */
+static bool xa_cgroup(void)
+{
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
+		mkdir("/sys/fs/cgroup", 0755);
+		if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
+			return false;
+	}
+	write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	if (mkdir(XA_CG, 0755) && errno != EEXIST)
+		return false;
+	return !access(XA_CG "/memory.stat", R_OK);
+}
+
+/* @key of the group's memory.stat, in bytes. */
+static long long xa_cg_stat(const char *key)
+{
+	char buf[8192], *p;
+	size_t len = strlen(key);
+	ssize_t n;
+	int f = open(XA_CG "/memory.stat", O_RDONLY);
+
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert(n > 0);
+	buf[n] = 0;
+	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, len) && p[len] == ' ')
+			return strtoll(p + len + 1, NULL, 10);
+	igt_assert_f(0, "memory.stat has no %s\n", key);
+	return -1;
+}
+
 #define FAULT_HOLD "5"
 #define FAULT_PAGES_HOLD "6"
 #define FAULT_LET_GO "0"
@@ -2009,5 +2067,52 @@ igt_main
 		ctx_fini(&c);
 		munmap(other, 2 * 1024 * PAGE);
 		munmap((void *)done, PAGE);
+	}
+
+	igt_describe("The SVM's DMA-address xarray is charged to the memory cgroup of the "
+		     "process whose faults fill it.");
+	igt_subtest("fault-xarray-memcg") {
+		igt_require_f(xa_cgroup(), "no cgroup v2 memory controller\n");
+		igt_fork(child, 1) {
+			const uint64_t size = 64 << 20, piece = 2 << 20;
+			/* One xa_node (576 bytes) per 64 pages at least: 512 a floor. */
+			const long long want = size / PAGE / 64 * 512;
+			uint8_t *src, *dst;
+			long long before, grew = 0;
+			char pid[16];
+			uint64_t off;
+			struct ctx c;
+			int i;
+
+			alarm(120);
+			snprintf(pid, sizeof(pid), "%d", getpid());
+			igt_assert(write_str(XA_CG "/cgroup.procs", pid));
+			ctx_init(&c);
+			/* Untouched: the GPU reads it as the zero page, no memory. */
+			src = anon(size);
+			dst = anon(piece);
+			memset(dst, 0, piece);
+			vsvm_emit_store32(CS(&c), (uintptr_t)dst, 0);
+			igt_assert_eq(run(&c), 1);
+			before = xa_cg_stat("slab_reclaimable");
+			for (off = 0; off < size; off += piece)
+				vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)(src + off), piece);
+			igt_assert_eq(run(&c), 1);
+			/* The group's statistics are flushed at least every 2 s. */
+			for (i = 0; i < 50; i++) {
+				grew = xa_cg_stat("slab_reclaimable") - before;
+				if (grew >= want)
+					break;
+				usleep(100000);
+			}
+			igt_assert_f(grew >= want,
+				     "the group's slab_reclaimable grew by %lld bytes over 64 MiB of SVM faults, want >= %lld\n",
+				     grew, want);
+			ctx_fini(&c);
+			munmap(src, size);
+			munmap(dst, piece);
+		}
+		igt_waitchildren();
+		rmdir(XA_CG);
 	}
 }

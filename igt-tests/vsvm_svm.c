@@ -177,9 +177,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -553,31 +551,10 @@ static void *release_later(void *arg)
 /* The SVM fault injection point of debugfs userptr_inject: hold, or let go. */
 #define XA_CG "/sys/fs/cgroup/vsvm-svm-xa"
 
-/* Writes @val to @path: whether it all went. */
-static bool write_str(const char *path, const char *val)
-{
-	int f = open(path, O_WRONLY);
-	bool ok;
-
-	if (f < 0)
-		return false;
-	ok = write(f, val, strlen(val)) == (ssize_t)strlen(val);
-	close(f);
-	return ok;
-}
-
 /* A cgroup v2 group with the memory controller (mounting cgroup2 if needed). */
 static bool xa_cgroup(void)
 {
-	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
-		mkdir("/sys/fs/cgroup", 0755);
-		if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
-			return false;
-	}
-	write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
-	if (mkdir(XA_CG, 0755) && errno != EEXIST)
-		return false;
-	return !access(XA_CG "/memory.stat", R_OK);
+	return vsvm_memcg_group(XA_CG) && !access(XA_CG "/memory.stat", R_OK);
 }
 
 /* @key of the group's memory.stat, in bytes. */
@@ -2086,7 +2063,7 @@ igt_main
 
 			alarm(120);
 			snprintf(pid, sizeof(pid), "%d", getpid());
-			igt_assert(write_str(XA_CG "/cgroup.procs", pid));
+			igt_assert(vsvm_write_str(XA_CG "/cgroup.procs", pid));
 			ctx_init(&c);
 			/* Untouched: the GPU reads it as the zero page, no memory. */
 			src = anon(size);

@@ -191,7 +191,7 @@ $(BUILD)/igt-lib/%.o: igt-tests/lib/%.c igt-tests/lib/igt.h | user-deps
 $(BUILD)/igt-lib/libigt-subset.a: $(BUILD)/igt-lib/igt_core.o $(BUILD)/igt-lib/drmtest.o
 	$(AR) rcs $@ $^
 
-$(BUILD)/igt/%: igt-tests/%.c igt-tests/vsvm_igt.h $(LIBVSVM_HEADERS) $(IGT_LIB) $(LIBVSVM)
+$(BUILD)/igt/%: igt-tests/%.c igt-tests/vsvm_igt.h igt-tests/vsvm_svm_igt.h $(LIBVSVM_HEADERS) $(IGT_LIB) $(LIBVSVM)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(IGT_CFLAGS) -Iigt-tests -o $@ $< $(IGT_LINK) $(LIBVSVM) $(USER_LIBS)
 

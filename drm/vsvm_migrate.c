@@ -399,8 +399,13 @@ static long migrate_to_ram(struct vsvm_vram *vram, struct vm_area_struct *vma,
 		.fault_page = fault_page,
 	};
 	ret = migrate_vma_setup(&args);
-	if (ret)
+	if (ret) {
+		/* Rate-limited: a prefetch to system memory comes here per chunk. */
+		drm_dbg_ratelimited(&vram->vdev->drm,
+				    "SVM: migrate_vma_setup to RAM of [%#lx, %#lx): %d\n",
+				    start, end, ret);
 		goto out;
+	}
 	for (i = 0; i < n && args.cpages; i++) {
 		struct page *spage = migrate_pfn_to_page(src[i]), *dpage;
 

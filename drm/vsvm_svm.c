@@ -50,9 +50,10 @@
  * part of a chunk clears just that part, without splitting or allocating.
  * Each page's DMA address is tracked in &vsvm_svm.dma, through which
  * invalidation finds the entries to clear: the fault reserves the slots
- * (GFP_KERNEL) before taking the notifier lock, and under it stores each
- * tracking entry before writing its page-table entry, so that no entry is
- * ever written that invalidation cannot find (I1, I10).
+ * (GFP_KERNEL; the xarray is XA_FLAGS_ACCOUNT, so they are charged to the
+ * mirrored process's memory cgroup) before taking the notifier lock, and
+ * under it stores each tracking entry before writing its page-table
+ * entry, so that no entry is ever written that invalidation cannot find (I1, I10).
  * Rights follow the CPU's: an entry is writable only where the CPU's is,
  * and a write to a read-only VMA, or an access to an unmapped address, is
  * unrecoverable (the job ends with -EFAULT and the fault is recorded).
@@ -268,7 +269,13 @@ int vsvm_svm_init(struct vsvm_vm *vm)
 		return -ENOMEM;
 	svm->vm = vm;
 	svm->mm = current->mm;
-	xa_init(&svm->dma);
+	/*
+	 * Filled on the user's behalf, a slot per page its jobs reach: its
+	 * nodes are charged to the memory cgroup that the fault worker makes
+	 * active (the mirrored process's, see vsvm_fault.c), as the page
+	 * tables are.
+	 */
+	xa_init_flags(&svm->dma, XA_FLAGS_ACCOUNT);
 	vsvm_svm_attr_init(&svm->attrs);
 	svm->vmm = vsvm_mm_get(vm->vdev, current->mm);
 	if (IS_ERR(svm->vmm)) {

@@ -76,6 +76,8 @@ static inline bool vsvm_is_vsvm(int fd)
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "vsvm_drm.h"
 
@@ -549,6 +551,35 @@ static inline const char *vsvm_trace_assert(const char *buf, const char *event, 
 	}
 	igt_assert_f(false, "no \"%s...%s\" event in:\n%.3000s\n", want, has ?: "", buf);
 	return NULL;
+}
+
+/* Writes @val to the file @path: whether it all went. */
+static inline bool vsvm_write_str(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY);
+	bool ok;
+
+	if (f < 0)
+		return false;
+	ok = write(f, val, strlen(val)) == (ssize_t)strlen(val);
+	close(f);
+	return ok;
+}
+
+/*
+ * Makes the cgroup v2 group @dir (mounting cgroup2 on /sys/fs/cgroup if
+ * needed, with the memory controller enabled below the root): whether it
+ * is there.
+ */
+static inline bool vsvm_memcg_group(const char *dir)
+{
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
+		mkdir("/sys/fs/cgroup", 0755);
+		if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
+			return false;
+	}
+	vsvm_write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	return !mkdir(dir, 0755) || errno == EEXIST;
 }
 
 #endif /* VSVM_IGT_TESTS_H */

@@ -162,6 +162,13 @@
  *		freed: the freed page is never DMA-mapped (the driver's check that each
  *		page it maps is held, a warning, stays silent), the job faults
  *		not-present, and the device still works.
+ *
+ * SUBTEST: fault-xarray-memcg
+ * Description: The slots that GPU faults fill in the SVM's DMA-address
+ *		xarray are charged to the memory cgroup of the process the VM
+ *		mirrors: a child in a cgroup v2 group whose jobs fault 64 MiB sees
+ *		the group's slab_reclaimable (the xarray's nodes) grow by at least
+ *		one node per 64 pages.  Skips without the memory controller.
  */
 
 #define _GNU_SOURCE
@@ -179,20 +186,10 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define CMD_WORDS 1024
+#define VSVM_SVM_OWN_JOBS
+#include "vsvm_svm_igt.h"
+
 #define BUF (64 * PAGE)
-
-/* A file with an SVM VM and a command buffer in ordinary memory. */
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;		/* the command stream: process memory */
-	unsigned int n;
-	uint32_t queue;
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
 
 static int __svm_vm_create(int fd, uint32_t flags, uint32_t *vm)
 {
@@ -202,34 +199,6 @@ static int __svm_vm_create(int fd, uint32_t flags, uint32_t *vm)
 		return -errno;
 	*vm = c.vm_id;
 	return 0;
-}
-
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-static void ctx_init_fd(struct ctx *c, int fd)
-{
-	c->fd = fd;
-	igt_assert_eq(__svm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM, &c->vm), 0);
-	c->cmd = anon(CMD_WORDS * 4);
-	c->n = 0;
-	c->queue = 0;
-}
-
-static void ctx_init(struct ctx *c)
-{
-	ctx_init_fd(c, drm_open_driver(DRIVER_VSVM));
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
 }
 
 /*
@@ -244,21 +213,6 @@ static void ctx_fini(struct ctx *c)
 static uint64_t ufences[MAX_JOBS] __attribute__((aligned(4096)));
 static uint64_t job_mark[MAX_JOBS];
 static unsigned int next_job;
-
-/* The newest fault of @fd's VMs; .seqno 0 if there is none. */
-static struct drm_vsvm_fault newest_fault(int fd)
-{
-	static __thread uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
-				    DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
-	};
-	struct drm_vsvm_query_faults *f = (void *)buf;
-	struct drm_vsvm_fault none = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return f->count ? f->faults[f->count - 1] : none;
-}
 
 /* A fresh job slot: its user fence cleared, the fault ring's mark taken. */
 static uint32_t job_new(int fd)
@@ -595,6 +549,34 @@ static void *release_later(void *arg)
 /* --- the fault queue ------------------------------------------------------- */
 
 /* The SVM fault injection point of debugfs userptr_inject: hold, or let go. */
+#define XA_CG "/sys/fs/cgroup/vsvm-svm-xa"
+
+/* A cgroup v2 group with the memory controller (mounting cgroup2 if needed). */
+static bool xa_cgroup(void)
+{
+	return vsvm_memcg_group(XA_CG) && !access(XA_CG "/memory.stat", R_OK);
+}
+
+/* @key of the group's memory.stat, in bytes. */
+static long long xa_cg_stat(const char *key)
+{
+	char buf[8192], *p;
+	size_t len = strlen(key);
+	ssize_t n;
+	int f = open(XA_CG "/memory.stat", O_RDONLY);
+
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert(n > 0);
+	buf[n] = 0;
+	for (p = buf; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, len) && p[len] == ' ')
+			return strtoll(p + len + 1, NULL, 10);
+	igt_assert_f(0, "memory.stat has no %s\n", key);
+	return -1;
+}
+
 #define FAULT_HOLD "5"
 #define FAULT_PAGES_HOLD "6"
 #define FAULT_LET_GO "0"
@@ -603,21 +585,6 @@ static void fault_knob(int fd, const char *point)
 {
 	vsvm_require_knob(fd, "userptr_inject");
 	igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", point), 0);
-}
-
-/* Whether a GPU fault is held at the injection point (waits up to @ms). */
-static bool fault_held(int fd, unsigned int ms)
-{
-	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
-	char buf[64];
-
-	do {
-		igt_debugfs_read(fd, "userptr_inject", buf);
-		if (strstr(buf, "stalled"))
-			return true;
-		usleep(1000);
-	} while (vsvm_now_ns() < end);
-	return false;
 }
 
 /*
@@ -2077,5 +2044,52 @@ igt_main
 		ctx_fini(&c);
 		munmap(other, 2 * 1024 * PAGE);
 		munmap((void *)done, PAGE);
+	}
+
+	igt_describe("The SVM's DMA-address xarray is charged to the memory cgroup of the "
+		     "process whose faults fill it.");
+	igt_subtest("fault-xarray-memcg") {
+		igt_require_f(xa_cgroup(), "no cgroup v2 memory controller\n");
+		igt_fork(child, 1) {
+			const uint64_t size = 64 << 20, piece = 2 << 20;
+			/* One xa_node (576 bytes) per 64 pages at least: 512 a floor. */
+			const long long want = size / PAGE / 64 * 512;
+			uint8_t *src, *dst;
+			long long before, grew = 0;
+			char pid[16];
+			uint64_t off;
+			struct ctx c;
+			int i;
+
+			alarm(120);
+			snprintf(pid, sizeof(pid), "%d", getpid());
+			igt_assert(vsvm_write_str(XA_CG "/cgroup.procs", pid));
+			ctx_init(&c);
+			/* Untouched: the GPU reads it as the zero page, no memory. */
+			src = anon(size);
+			dst = anon(piece);
+			memset(dst, 0, piece);
+			vsvm_emit_store32(CS(&c), (uintptr_t)dst, 0);
+			igt_assert_eq(run(&c), 1);
+			before = xa_cg_stat("slab_reclaimable");
+			for (off = 0; off < size; off += piece)
+				vsvm_emit_copy(CS(&c), (uintptr_t)dst, (uintptr_t)(src + off), piece);
+			igt_assert_eq(run(&c), 1);
+			/* The group's statistics are flushed at least every 2 s. */
+			for (i = 0; i < 50; i++) {
+				grew = xa_cg_stat("slab_reclaimable") - before;
+				if (grew >= want)
+					break;
+				usleep(100000);
+			}
+			igt_assert_f(grew >= want,
+				     "the group's slab_reclaimable grew by %lld bytes over 64 MiB of SVM faults, want >= %lld\n",
+				     grew, want);
+			ctx_fini(&c);
+			munmap(src, size);
+			munmap(dst, piece);
+		}
+		igt_waitchildren();
+		rmdir(XA_CG);
 	}
 }

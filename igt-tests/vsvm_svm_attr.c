@@ -123,48 +123,11 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define CMD_WORDS 1024
+#define VSVM_SVM_OWN_JOBS
+#include "vsvm_svm_igt.h"
+
 #define VA_END (1ull << DRM_VSVM_VA_BITS)
 #define JOB_DONE 0x600df00dcafe0002ull
-
-/* A file with an SVM VM and a command stream in ordinary memory. */
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;
-	unsigned int n;
-	uint64_t *ufence;
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
-
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-static void ctx_init(struct ctx *c)
-{
-	struct drm_vsvm_vm_create vc = { .flags = DRM_VSVM_VM_CREATE_SVM };
-
-	c->fd = drm_open_driver(DRIVER_VSVM);
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_VM_CREATE, &vc);
-	c->vm = vc.vm_id;
-	c->cmd = anon(CMD_WORDS * 4);
-	c->ufence = anon(PAGE);
-	c->n = 0;
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
-	munmap(c->ufence, PAGE);
-}
 
 /*
  * Runs what was emitted with a user fence, waits up to 20 s for it, and
@@ -173,7 +136,7 @@ static void ctx_fini(struct ctx *c)
  */
 static int run(struct ctx *c)
 {
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(c->ufence, JOB_DONE);
+	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(c->uf, JOB_DONE);
 	struct drm_vsvm_exec e = {
 		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
 		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
@@ -181,9 +144,9 @@ static int run(struct ctx *c)
 	uint64_t mark = vsvm_newest_fault(c->fd, NULL);
 	uint32_t reason = 0;
 
-	*c->ufence = 0;
+	*c->uf = 0;
 	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
-	igt_assert_eq(vsvm_ufence_wait_ms(c->fd, c->ufence, JOB_DONE, 20000), 0);
+	igt_assert_eq(vsvm_ufence_wait_ms(c->fd, c->uf, JOB_DONE, 20000), 0);
 	c->n = 0;
 	if (vsvm_newest_fault(c->fd, &reason) == mark)
 		return 1;
@@ -298,18 +261,6 @@ static void *incr_fn(void *arg)
 	return NULL;
 }
 
-static bool has_device_memory(int fd)
-{
-	struct drm_vsvm_query_caps caps = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(caps), .data = (uintptr_t)&caps,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	/* DRM_VSVM_CAP_DEVICE_MEMORY */
-	return caps.caps & (1ull << 5);
-}
-
 /* Runs @body in a child process (igt_fork()) and waits for it. */
 #define in_child(body) do {						\
 	igt_fork(child_, 1) {						\
@@ -415,7 +366,7 @@ igt_main
 				DRM_VSVM_MEM_DEVICE);
 		igt_info("device values: %s\n", dev ? "EOPNOTSUPP" : "accepted");
 		igt_assert(dev == 0 || dev == -EOPNOTSUPP);
-		if (has_device_memory(c.fd))
+		if (caps(c.fd) & DRM_VSVM_CAP_DEVICE_MEMORY)
 			igt_assert_eq(dev, 0);
 		igt_assert_eq(__madvise(c.fd, c.vm, a, PAGE, DRM_VSVM_SVM_ATTR_PREFERRED_LOC,
 					DRM_VSVM_MEM_OTHER_DEVICE), dev);

@@ -136,10 +136,10 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define MB (1ull << 20)
-#define CMD_WORDS 1024
 #define JOB_DONE 0x600df00dcafe0003ull
+/* Its jobs wait up to 30 s for their user fence (the default is 20 s). */
+#define JOB_WAIT_MS 30000
+#include "vsvm_svm_igt.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -148,161 +148,10 @@
 #define MREMAP_DONTUNMAP 4
 #endif
 
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;
-	unsigned int n;
-	volatile uint64_t *uf;	/* the jobs' user fence, in a page of its own */
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
-
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-/* 2 MiB-aligned anonymous memory in base pages, so chunks are 2 MiB. */
-static void *anon_aligned(uint64_t size)
-{
-	uint8_t *raw = anon(size + 2 * MB);
-	uint8_t *p = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
-
-	if (p > raw)
-		munmap(raw, p - raw);
-	munmap(p + size, raw + size + 2 * MB - p - size);
-	igt_assert_eq(madvise(p, size, MADV_NOHUGEPAGE), 0);
-	return p;
-}
-
-static void ctx_init(struct ctx *c)
-{
-	c->fd = drm_open_driver(DRIVER_VSVM);
-	c->vm = vsvm_vm_create(c->fd, DRM_VSVM_VM_CREATE_SVM);
-	c->cmd = anon(CMD_WORDS * 4);
-	c->uf = anon(PAGE);
-	c->n = 0;
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
-	munmap((void *)c->uf, PAGE);
-}
-
-/* Waits up to 30 s for the job's user fence: 1, or -EFAULT if it faulted. */
-static int job_end(struct ctx *c, uint64_t mark)
-{
-	igt_assert_eq(vsvm_ufence_wait_ms(c->fd, c->uf, JOB_DONE, 30000), 0);
-	return vsvm_newest_fault(c->fd, NULL) > mark ? -EFAULT : 1;
-}
-
-static void submit(struct ctx *c)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(c->uf, JOB_DONE);
-	struct drm_vsvm_exec e = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
-	};
-
-	*c->uf = 0;
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
-	c->n = 0;
-}
-
-/* Runs what was emitted; returns the job's status. */
-static int run(struct ctx *c)
-{
-	uint64_t mark = vsvm_newest_fault(c->fd, NULL);
-
-	submit(c);
-	return job_end(c, mark);
-}
-
-static int prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(c->uf, JOB_DONE);
-	struct drm_vsvm_svm_prefetch p = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.addr = (uintptr_t)addr, .size = size, .flags = flags,
-	};
-	uint64_t mark = vsvm_newest_fault(c->fd, NULL);
-
-	*c->uf = 0;
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p);
-	return job_end(c, mark);
-}
-
-static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
-{
-	vsvm_emit_copy(CS(c), (uintptr_t)dst, (uintptr_t)src, size);
-	igt_assert_eq(run(c), 1);
-}
-
 static void gpu_fill(struct ctx *c, void *dst, uint8_t v, uint64_t size)
 {
 	vsvm_emit_fill(CS(c), (uintptr_t)dst, v * 0x01010101u, size);
 	igt_assert_eq(run(c), 1);
-}
-
-static struct drm_vsvm_query_vram vram(int fd)
-{
-	struct drm_vsvm_query_vram v = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_VRAM, .size = sizeof(v), .data = (uintptr_t)&v,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return v;
-}
-
-static void require_vram(int fd)
-{
-	struct drm_vsvm_query_caps cp = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(cp), .data = (uintptr_t)&cp,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	igt_require_f(cp.caps & DRM_VSVM_CAP_DEVICE_MEMORY,
-		      "no device memory (no CONFIG_DEVICE_PRIVATE, or vram_mb=0)\n");
-}
-
-/* Waits up to 5 s for the device's VRAM use to come back to @used. */
-static void assert_used_back(int fd, uint64_t used)
-{
-	uint64_t now = 0;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		now = vram(fd).used;
-		if (now == used)
-			return;
-		usleep(10000);
-	}
-	igt_assert_f(now == used, "VRAM use %" PRIu64 " bytes, was %" PRIu64 " before\n",
-		     now, used);
-}
-
-/* Pagemap: a not-present entry that is a swap entry: in VRAM here. */
-static uint64_t pages_in_vram(const void *p, uint64_t size)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t i, n = 0, e;
-
-	igt_assert_fd(fd);
-	for (i = 0; i < size / PAGE; i++) {
-		igt_assert_eq(pread(fd, &e, 8, ((uintptr_t)p / PAGE + i) * 8), 8);
-		if (!(e >> 63 & 1) && (e >> 62 & 1))
-			n++;
-	}
-	close(fd);
-	return n;
 }
 
 /*
@@ -762,7 +611,7 @@ igt_main
 		ctx_init(&c);
 		used = vram(fd).used;
 		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
-		moved = pages_in_vram(s, 2 * MB);
+		moved = pages_swapped_out(s, 2 * MB);
 		igt_info("private copies moved to VRAM: %" PRIu64 " of 512\n", moved);
 		igt_assert_eq_u64(moved, 512);
 		igt_assert_eq_u64(vram(fd).used - used, 2 * MB);
@@ -812,7 +661,7 @@ igt_main
 			 " CPU faults\n", (uint64_t)(v1.migrated_to_vram - v0.migrated_to_vram),
 			 (uint64_t)(v1.migrated_to_ram - v0.migrated_to_ram),
 			 (uint64_t)(v1.cpu_faults - v0.cpu_faults));
-		moved = pages_in_vram(s, 2 * MB);
+		moved = pages_swapped_out(s, 2 * MB);
 		page_flags(s, 64, map);
 		igt_info("after:  %s\n", map);
 		igt_info("private copies moved to VRAM: %" PRIu64 " of 256\n", moved);
@@ -840,13 +689,13 @@ igt_main
 		fill_pat(p, 0, 2 * MB, 56);
 		used = vram(fd).used;
 		igt_assert_eq(prefetch(&c, p, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
-		igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 512);
+		igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 512);
 		/* The CPU faults every other page back. */
 		for (i = 0; i < 2 * MB; i += 2 * PAGE)
 			igt_assert_eq(p[i], pat(i, 56));
-		igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 256);
+		igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 256);
 		igt_assert_eq(prefetch(&c, p, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
-		igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 512);
+		igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 512);
 		igt_assert_eq_u64(vram(fd).used - used, 2 * MB);
 		gpu_copy(&c, out, p, 2 * MB);
 		assert_pat(out, 0, 2 * MB, 56);
@@ -871,7 +720,7 @@ igt_main
 		used = vram(fd).used;
 		igt_assert_eq(prefetch(&c, s, MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
 		igt_assert_eq_u64(vram(fd).used, used);
-		igt_assert_eq_u64(pages_in_vram(s, MB), 0);
+		igt_assert_eq_u64(pages_swapped_out(s, MB), 0);
 		gpu_copy(&c, out, s, MB);
 		assert_pat(out, 0, MB, 57);
 		ctx_fini(&c);
@@ -904,7 +753,7 @@ igt_main
 		igt_assert_eq(mprotect(p + 3 * PAGE, PAGE, PROT_READ), 0);
 		igt_assert_eq(prefetch(&c, p + 2 * PAGE, 4 * PAGE, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
 		/* Anonymous private pages may all move; none is lost. */
-		igt_info("pages 2-5 in VRAM: %" PRIu64 "\n", pages_in_vram(p + 2 * PAGE, 4 * PAGE));
+		igt_info("pages 2-5 in VRAM: %" PRIu64 "\n", pages_swapped_out(p + 2 * PAGE, 4 * PAGE));
 		gpu_copy(&c, out, p + 2 * PAGE, 4 * PAGE);
 		assert_bytes(out, PAGE, 0);
 		assert_bytes(out + PAGE, 3 * PAGE, 0x33);
@@ -929,11 +778,11 @@ igt_main
 		for (i = 0; i < 10; i++) {
 			fill_pat(p, 0, 2 * MB, 60 + i);
 			igt_assert_eq(prefetch(&c, p, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
-			igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 512);
+			igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 512);
 			gpu_fill(&c, p + MB, (uint8_t)(0x20 + i), MB);
 			assert_pat(p, 0, MB, 60 + i);
 			assert_bytes(p + MB, MB, (uint8_t)(0x20 + i));
-			igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 0);
+			igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 0);
 		}
 		ctx_fini(&c);
 		munmap(p, 2 * MB);
@@ -955,7 +804,7 @@ igt_main
 		igt_assert(mremap(p, 2 * MB, 2 * MB, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q);
 		/* The device entries move with the page tables: still in VRAM. */
 		igt_info("pages still in VRAM after mremap: %" PRIu64 "\n",
-			 pages_in_vram(q, 2 * MB));
+			 pages_swapped_out(q, 2 * MB));
 		gpu_copy(&c, out, q, 2 * MB);
 		assert_pat(out, 0, 2 * MB, 61);
 		/* The old address is gone for the GPU. */
@@ -1056,7 +905,7 @@ igt_main
 			pthread_join(t[k], NULL);
 			igt_assert_eq(r[k].bad, 0);
 		}
-		igt_assert_eq_u64(pages_in_vram(p, 2 * MB), 0);
+		igt_assert_eq_u64(pages_swapped_out(p, 2 * MB), 0);
 		assert_used_back(fd, used);
 		ctx_fini(&c);
 		munmap(p, 2 * MB);

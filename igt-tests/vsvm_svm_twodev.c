@@ -81,176 +81,19 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define MB (1ull << 20)
-#define CMD_WORDS 1024
-
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;
-	unsigned int n;
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
-
 #define JOB_DONE 0x600df00dcafe0003ull
-static uint64_t ufence __attribute__((aligned(4096)));
+#include "vsvm_svm_igt.h"
 
 #define LOC_OTHER (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_OTHER_DEVICE)
 #define LOC_SELF (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_DEVICE)
 #define LOC_SYS (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_MEM_SYSTEM)
 #define LOC_BITS (DRM_VSVM_SVM_PAGE_PRESENT | DRM_VSVM_SVM_PAGE_LOC_MASK)
 
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-/* 2 MiB-aligned anonymous memory, so that faults and prefetches move 2 MiB chunks. */
-static void *anon_aligned(uint64_t size)
-{
-	uint8_t *raw = anon(size + 2 * MB);
-	uint8_t *p = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
-
-	if (p > raw)
-		munmap(raw, p - raw);
-	munmap(p + size, raw + size + 2 * MB - p - size);
-	igt_assert_eq(madvise(p, size, MADV_NOHUGEPAGE), 0);
-	return p;
-}
-
-static void ctx_init_fd(struct ctx *c, int fd)
-{
-	c->fd = fd;
-	c->vm = vsvm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM);
-	c->cmd = anon(CMD_WORDS * 4);
-	c->n = 0;
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
-}
-
-static struct drm_vsvm_fault newest_fault(int fd)
-{
-	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
-			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
-	};
-	struct drm_vsvm_query_faults *f = (void *)buf;
-	struct drm_vsvm_fault none = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return f->count ? f->faults[f->count - 1] : none;
-}
-
-/* Waits up to 20 s for the job's user fence: 1, or -EFAULT if it faulted. */
-static int job_end(int fd, uint64_t mark)
-{
-	igt_assert_eq(vsvm_ufence_wait_ms(fd, &ufence, JOB_DONE, 20000), 0);
-	return newest_fault(fd).seqno > mark ? -EFAULT : 1;
-}
-
-static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
-	struct drm_vsvm_svm_prefetch p = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.addr = (uintptr_t)addr, .size = size, .flags = flags,
-	};
-
-	ufence = 0;
-	return igt_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p) ? -errno : 0;
-}
-
-/* SVM_PREFETCH to a location; returns the job's status (1 or -EFAULT). */
-static int prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
-{
-	uint64_t mark = newest_fault(c->fd).seqno;
-
-	igt_assert_eq(__prefetch(c, addr, size, flags), 0);
-	return job_end(c->fd, mark);
-}
-
-/* Runs what was emitted; returns the job's status. */
-static int run(struct ctx *c)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
-	struct drm_vsvm_exec e = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
-	};
-	uint64_t mark = newest_fault(c->fd).seqno;
-
-	ufence = 0;
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
-	c->n = 0;
-	return job_end(c->fd, mark);
-}
-
-/* A GPU copy reading @src. */
-static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
-{
-	vsvm_emit_copy(CS(c), (uintptr_t)dst, (uintptr_t)src, size);
-	igt_assert_eq(run(c), 1);
-}
-
 /* A GPU fill of [@dst, +@size) with @v. */
 static void gpu_fill(struct ctx *c, void *dst, uint64_t size, uint8_t v)
 {
 	vsvm_emit_fill(CS(c), (uintptr_t)dst, v * 0x01010101u, size);
 	igt_assert_eq(run(c), 1);
-}
-
-static uint64_t caps(int fd)
-{
-	struct drm_vsvm_query_caps cp = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(cp), .data = (uintptr_t)&cp,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return cp.caps;
-}
-
-static struct drm_vsvm_query_vram vram(int fd)
-{
-	struct drm_vsvm_query_vram v = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_VRAM, .size = sizeof(v), .data = (uintptr_t)&v,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return v;
-}
-
-/* Waits up to 5 s for the device's VRAM use to come back to @used. */
-static void assert_used_back(int fd, uint64_t used)
-{
-	uint64_t now = 0;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		now = vram(fd).used;
-		if (now == used)
-			return;
-		usleep(10000);
-	}
-	igt_assert_f(now == used, "VRAM use %" PRIu64 " bytes, was %" PRIu64 " before\n",
-		     now, used);
-}
-
-static void require_vram(int fd)
-{
-	igt_require_f(caps(fd) & DRM_VSVM_CAP_DEVICE_MEMORY,
-		      "no device memory (no CONFIG_DEVICE_PRIVATE, or vram_mb=0)\n");
 }
 
 static int __madvise(struct ctx *c, const void *addr, uint64_t size, uint32_t value)
@@ -311,24 +154,12 @@ static int open_other(void)
 
 static void cfs_write(const char *attr, const char *val)
 {
-	char path[256];
-	int f;
-
-	snprintf(path, sizeof(path), CFS_DIR "/%s", attr);
-	f = open(path, O_WRONLY);
-	igt_assert_f(f >= 0, "%s: %m\n", path);
-	igt_assert_eq(write(f, val, strlen(val)), (ssize_t)strlen(val));
-	close(f);
+	cfs_write_dir(CFS_DIR, attr, val);
 }
 
 /* Makes a configfs device with @mb MiB of VRAM; returns its render node. */
 static int cfs_create(const char *mb)
 {
-	char path[512], pdev[64] = { 0 };
-	struct dirent *e;
-	int f = -1;
-	DIR *d;
-
 	if (access("/sys/kernel/config/vsvm", F_OK))
 		mount("none", "/sys/kernel/config", "configfs", 0, NULL);
 	igt_require_f(!access("/sys/kernel/config/vsvm", F_OK), "no vsvm configfs\n");
@@ -340,26 +171,7 @@ static int cfs_create(const char *mb)
 	igt_assert_eq(mkdir(CFS_DIR, 0755), 0);
 	cfs_write("vram_mb", mb);
 	cfs_write("enabled", "1");
-
-	snprintf(path, sizeof(path), CFS_DIR "/device");
-	f = open(path, O_RDONLY);
-	igt_assert_fd(f);
-	igt_assert(read(f, pdev, sizeof(pdev) - 1) > 0);
-	close(f);
-	pdev[strcspn(pdev, "\n")] = 0;
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm", pdev);
-	d = opendir(path);
-	igt_assert_f(d, "%s: %m\n", path);
-	f = -1;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "renderD", 7)) {
-			snprintf(path, sizeof(path), "/dev/dri/%s", e->d_name);
-			f = open(path, O_RDWR | O_CLOEXEC);
-			break;
-		}
-	closedir(d);
-	igt_assert_f(f >= 0, "%s has no render node\n", pdev);
-	return f;
+	return cfs_open_dir(CFS_DIR);
 }
 
 static void cfs_remove(void)
@@ -397,13 +209,13 @@ static void *prefetcher_fn(void *arg)
 				continue;
 			}
 			/* No igt_assert in a thread: counted, checked after. */
-			if (ret || vsvm_ufence_wait_ms(pf->c->fd, &ufence, JOB_DONE, 20000) ||
+			if (ret || vsvm_ufence_wait_ms(pf->c->fd, pf->c->uf, JOB_DONE, 20000) ||
 			    newest_fault(pf->c->fd).seqno > mark)
 				pf->bad++;
 		}
 		off = newest_fault(pf->c->fd).seqno;
 		if (__prefetch(pf->c, pf->a, pf->size, DRM_VSVM_SVM_PREFETCH_SYSTEM) ||
-		    vsvm_ufence_wait_ms(pf->c->fd, &ufence, JOB_DONE, 20000) ||
+		    vsvm_ufence_wait_ms(pf->c->fd, pf->c->uf, JOB_DONE, 20000) ||
 		    newest_fault(pf->c->fd).seqno > off)
 			pf->bad++;
 		__atomic_add_fetch(&pf->rounds, 1, __ATOMIC_RELEASE);

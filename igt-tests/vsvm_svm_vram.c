@@ -99,6 +99,7 @@
  *		did not DMA-map: the checker reports it, the job fails, and every page
  *		stays in system memory with its data; the next prefetch moves them all
  *		with the checker silent.
+ *		Skips when the DMA checker is off (debugfs dmachk "enabled" is not 1).
  *
  * SUBTEST: migrate-while-parked
  * Description: I2: a CPU fault on a VRAM page (migrate_to_ram) completes while a
@@ -141,6 +142,7 @@
  *		process with SIGBUS within a bounded time, rather than returning to
  *		the same failing fault forever; the data stays in VRAM, intact, and
  *		the next fault moves it back.
+ *		Skips when the DMA checker is off: without it the copy job does not fail.
  */
 
 #define _GNU_SOURCE
@@ -157,182 +159,8 @@
 #include "vsvm_drm.h"
 #include "vsvm_igt.h"
 
-#define PAGE 4096ull
-#define MB (1ull << 20)
-#define CMD_WORDS 1024
-
-struct ctx {
-	int fd;
-	uint32_t vm;
-	uint32_t *cmd;
-	unsigned int n;
-};
-
-#define CS(c) (c)->cmd, &(c)->n, CMD_WORDS
-
 #define JOB_DONE 0x600df00dcafe0002ull
-static uint64_t ufence __attribute__((aligned(4096)));
-
-static void *anon(uint64_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	igt_assert(p != MAP_FAILED);
-	return p;
-}
-
-/* 2 MiB-aligned anonymous memory, so that prefetches move 2 MiB chunks. */
-static void *anon_aligned(uint64_t size)
-{
-	uint8_t *raw = anon(size + 2 * MB);
-	uint8_t *p = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
-
-	if (p > raw)
-		munmap(raw, p - raw);
-	munmap(p + size, raw + size + 2 * MB - p - size);
-	igt_assert_eq(madvise(p, size, MADV_NOHUGEPAGE), 0);
-	return p;
-}
-
-static void ctx_init_fd(struct ctx *c, int fd)
-{
-	c->fd = fd;
-	c->vm = vsvm_vm_create(fd, DRM_VSVM_VM_CREATE_SVM);
-	c->cmd = anon(CMD_WORDS * 4);
-	c->n = 0;
-}
-
-static void ctx_fini(struct ctx *c)
-{
-	close(c->fd);
-	munmap(c->cmd, CMD_WORDS * 4);
-}
-
-static struct drm_vsvm_fault newest_fault(int fd)
-{
-	static uint8_t buf[sizeof(struct drm_vsvm_query_faults) +
-			   DRM_VSVM_MAX_FAULTS * sizeof(struct drm_vsvm_fault)];
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_FAULTS, .size = sizeof(buf), .data = (uintptr_t)buf,
-	};
-	struct drm_vsvm_query_faults *f = (void *)buf;
-	struct drm_vsvm_fault none = { 0 };
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return f->count ? f->faults[f->count - 1] : none;
-}
-
-/* Waits up to 20 s for the job's user fence: 1, or -EFAULT if it faulted. */
-static int job_end(int fd, uint64_t mark)
-{
-	igt_assert_eq(vsvm_ufence_wait_ms(fd, &ufence, JOB_DONE, 20000), 0);
-	return newest_fault(fd).seqno > mark ? -EFAULT : 1;
-}
-
-static int __prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
-	struct drm_vsvm_svm_prefetch p = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.addr = (uintptr_t)addr, .size = size, .flags = flags,
-	};
-
-	ufence = 0;
-	return igt_ioctl(c->fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &p) ? -errno : 0;
-}
-
-/* SVM_PREFETCH to a location; returns the job's status (1 or -EFAULT). */
-static int prefetch(struct ctx *c, const void *addr, uint64_t size, uint32_t flags)
-{
-	uint64_t mark = newest_fault(c->fd).seqno;
-
-	igt_assert_eq(__prefetch(c, addr, size, flags), 0);
-	return job_end(c->fd, mark);
-}
-
-/* Runs what was emitted; returns the job's status. */
-static int run(struct ctx *c)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
-	struct drm_vsvm_exec e = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
-	};
-	uint64_t mark = newest_fault(c->fd).seqno;
-
-	ufence = 0;
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
-	c->n = 0;
-	return job_end(c->fd, mark);
-}
-
-static uint64_t caps(int fd)
-{
-	struct drm_vsvm_query_caps cp = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_CAPS, .size = sizeof(cp), .data = (uintptr_t)&cp,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return cp.caps;
-}
-
-static struct drm_vsvm_query_vram vram(int fd)
-{
-	struct drm_vsvm_query_vram v = { 0 };
-	struct drm_vsvm_query q = {
-		.query = DRM_VSVM_QUERY_VRAM, .size = sizeof(v), .data = (uintptr_t)&v,
-	};
-
-	do_ioctl(fd, DRM_IOCTL_VSVM_QUERY, &q);
-	return v;
-}
-
-/* Waits up to 5 s for the device's VRAM use to come back to @used. */
-static void assert_used_back(int fd, uint64_t used)
-{
-	uint64_t now = 0;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		now = vram(fd).used;
-		if (now == used)
-			return;
-		usleep(10000);
-	}
-	igt_assert_f(now == used, "VRAM use %" PRIu64 " bytes, was %" PRIu64 " before\n",
-		     now, used);
-}
-
-static void require_vram(int fd)
-{
-	igt_require_f(caps(fd) & DRM_VSVM_CAP_DEVICE_MEMORY,
-		      "no device memory (no CONFIG_DEVICE_PRIVATE, or vram_mb=0)\n");
-}
-
-/* The pages of [@p, +@size) that are in VRAM now, from /proc/self/pagemap. */
-static uint64_t pages_swapped_out(const void *p, uint64_t size)
-{
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t i, n = 0, e;
-
-	igt_assert_fd(fd);
-	for (i = 0; i < size / PAGE; i++) {
-		igt_assert_eq(pread(fd, &e, 8, ((uintptr_t)p / PAGE + i) * 8), 8);
-		/* Not present, but an entry (a device-private swap entry). */
-		if (!(e >> 63 & 1) && (e >> 62 & 1))
-			n++;
-	}
-	close(fd);
-	return n;
-}
-
-/* A GPU copy reading @src: the data lands in @dst (system memory). */
-static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t size)
-{
-	vsvm_emit_copy(CS(c), (uintptr_t)dst, (uintptr_t)src, size);
-	igt_assert_eq(run(c), 1);
-}
+#include "vsvm_svm_igt.h"
 
 struct reader {
 	volatile uint8_t *p;
@@ -373,43 +201,7 @@ static void *unmap_fn(void *arg)
 
 static void cfs_write(const char *attr, const char *val)
 {
-	char path[256];
-	int f;
-
-	snprintf(path, sizeof(path), CFS_DIR "/%s", attr);
-	f = open(path, O_WRONLY);
-	igt_assert_f(f >= 0, "%s: %m\n", path);
-	igt_assert_eq(write(f, val, strlen(val)), (ssize_t)strlen(val));
-	close(f);
-}
-
-/* Opens the render node of the configfs device. */
-static int cfs_open(void)
-{
-	char path[512], pdev[64] = { 0 };
-	struct dirent *e;
-	int f = -1;
-	DIR *d;
-
-	snprintf(path, sizeof(path), CFS_DIR "/device");
-	f = open(path, O_RDONLY);
-	igt_assert_fd(f);
-	igt_assert(read(f, pdev, sizeof(pdev) - 1) > 0);
-	close(f);
-	pdev[strcspn(pdev, "\n")] = 0;
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/drm", pdev);
-	d = opendir(path);
-	igt_assert_f(d, "%s: %m\n", path);
-	f = -1;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "renderD", 7)) {
-			snprintf(path, sizeof(path), "/dev/dri/%s", e->d_name);
-			f = open(path, O_RDWR | O_CLOEXEC);
-			break;
-		}
-	closedir(d);
-	igt_assert_f(f >= 0, "%s has no render node\n", pdev);
-	return f;
+	cfs_write_dir(CFS_DIR, attr, val);
 }
 
 /*
@@ -437,37 +229,6 @@ static long long vram_dbg(int fd, const char *key)
 	igt_assert_f(v >= 0, "debugfs vsvm_vram has no %s: migrations are not engine jobs\n",
 		     key);
 	return v;
-}
-
-/* Submits what was emitted, with the shared user fence; returns the fault mark. */
-static uint64_t submit(struct ctx *c)
-{
-	struct drm_vsvm_exec_ext_user_fence uf = vsvm_ufence_ext(&ufence, JOB_DONE);
-	struct drm_vsvm_exec e = {
-		.extensions = (uintptr_t)&uf, .vm_id = c->vm,
-		.cs_addr = (uintptr_t)c->cmd, .cs_size = c->n * 4,
-	};
-	uint64_t mark = newest_fault(c->fd).seqno;
-
-	ufence = 0;
-	do_ioctl(c->fd, DRM_IOCTL_VSVM_EXEC, &e);
-	c->n = 0;
-	return mark;
-}
-
-/* Whether debugfs userptr_inject holds a GPU fault now (waits up to @ms). */
-static bool fault_held(int fd, unsigned int ms)
-{
-	uint64_t end = vsvm_now_ns() + ms * 1000000ull;
-	char buf[64];
-
-	do {
-		igt_debugfs_read(fd, "userptr_inject", buf);
-		if (strstr(buf, "stalled"))
-			return true;
-		usleep(1000);
-	} while (vsvm_now_ns() < end);
-	return false;
 }
 
 /* Reads one page of @p on the CPU (moving it out of VRAM); returns the ns it took. */
@@ -978,7 +739,7 @@ igt_main
 		igt_assert_eq(mkdir(CFS_DIR, 0755), 0);
 		cfs_write("vram_mb", "4");
 		cfs_write("enabled", "1");
-		ctx_init_fd(&c, cfs_open());
+		ctx_init_fd(&c, cfs_open_dir(CFS_DIR));
 		igt_assert_eq_u64(vram(c.fd).size, 4 * MB);
 		a = anon_aligned(12 * MB);
 		out = anon(12 * MB);
@@ -1048,6 +809,7 @@ igt_main
 
 		require_vram(fd);
 		vsvm_require_knob(fd, "migrate_break");
+		require_dmachk(fd);
 		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
 		a = anon_aligned(2 * MB);
 		fill_pat(a, 0, 2 * MB, 32);
@@ -1104,7 +866,7 @@ igt_main
 			     " ns)\n", ns);
 		igt_info("migrate_to_ram beside a parked job: %" PRIu64 " us\n", ns / 1000);
 		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "0"), 0);
-		igt_assert_eq(job_end(fd, mark), 1);
+		igt_assert_eq(job_end(&c, mark), 1);
 		igt_assert_eq(*done, 1);
 		igt_assert_eq(fresh[0], 7);
 		assert_pat(a, 0, 2 * MB, 33);
@@ -1149,9 +911,9 @@ igt_main
 		}
 		igt_info("migrate_to_ram beside a SPIN job: at most %" PRIu64 " us\n",
 			 max_ns / 1000);
-		igt_assert_f(ufence != JOB_DONE, "the SPIN job ended before the CPU faults\n");
+		igt_assert_f(*c.uf != JOB_DONE, "the SPIN job ended before the CPU faults\n");
 		/* Killed at the timeout: it still writes its user fence. */
-		igt_assert_eq(vsvm_ufence_wait_ms(c.fd, &ufence, JOB_DONE,
+		igt_assert_eq(vsvm_ufence_wait_ms(c.fd, c.uf, JOB_DONE,
 						  dev.job_timeout_ms * 5 + 5000), 0);
 		/* After the reset: another VM's migrations, both ways. */
 		ctx_init_fd(&c2, drm_open_driver(DRIVER_VSVM));
@@ -1264,7 +1026,7 @@ igt_main
 		cpu_touch(a, 0, 35);
 		igt_assert_eq_u64(pages_swapped_out(a, 2 * MB), 511);
 		igt_assert_eq(vsvm_debugfs_write(fd, "userptr_inject", "0"), 0);
-		igt_assert_eq(job_end(fd, mark), 1);
+		igt_assert_eq(job_end(&c, mark), 1);
 		igt_assert_eq(*done, 1);
 		igt_assert_eq(*(volatile uint32_t *)(a + 8), 0xc0ffee);
 		assert_pat(a + 12, 12, 2 * MB - 12, 35);
@@ -1338,6 +1100,7 @@ igt_main
 
 		require_vram(fd);
 		vsvm_require_knob(fd, "migrate_break");
+		require_dmachk(fd);
 		used = vram(fd).used;
 		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
 		a = anon_aligned(2 * MB);

@@ -1227,30 +1227,10 @@ struct up_vgem_fence_signal {
 
 #define OOM_CG "/sys/fs/cgroup/vsvm-oom"
 
-static bool write_str(const char *path, const char *val)
-{
-	int f = open(path, O_WRONLY);
-	bool ok;
-
-	if (f < 0)
-		return false;
-	ok = write(f, val, strlen(val)) == (ssize_t)strlen(val);
-	close(f);
-	return ok;
-}
-
 /* A cgroup v2 group limited to 32 MiB (mounting cgroup2 if needed). */
 static bool oom_cgroup(void)
 {
-	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
-		mkdir("/sys/fs/cgroup", 0755);
-		if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
-			return false;
-	}
-	write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
-	if (mkdir(OOM_CG, 0755) && errno != EEXIST)
-		return false;
-	return write_str(OOM_CG "/memory.max", "32M");
+	return vsvm_memcg_group(OOM_CG) && vsvm_write_str(OOM_CG "/memory.max", "32M");
 }
 
 /*
@@ -3563,7 +3543,7 @@ igt_main
 			uint8_t *u = anon(16 * PAGE), *v = anon(4 * PAGE);
 			struct ctx c;
 
-			igt_assert(write_str(OOM_CG "/cgroup.procs", "0"));
+			igt_assert(vsvm_write_str(OOM_CG "/cgroup.procs", "0"));
 			ctx_init(&c);
 			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &in.handle), 0);
 			igt_assert_eq(drmSyncobjImportSyncFile(c.fd, in.handle, sf), 0);

@@ -711,7 +711,9 @@ static const char * const p2_prof_funcs[] = {
 	"drm_sched_run_job_work", "drm_sched_select_entity", "drm_sched_entity_pop_job",
 	"vsvm_run_job", "vsvm_hw_submit", "dma_fence_signal", "drm_sched_fence_scheduled",
 	"drm_sched_fence_finished", "drm_sched_free_job_work", "vsvm_free_job",
-	"drm_sched_job_cleanup",
+	"drm_sched_job_cleanup", "vsvm_engine_run", "vsvm_tlb_translate", "dma_fence_init",
+	"ktime_get", "drm_sched_entity_select_rq", "drm_sched_job_done",
+	"kmem_cache_alloc_lru_noprof",
 };
 
 #define P2_PROF_N (sizeof(p2_prof_funcs) / sizeof(p2_prof_funcs[0]))
@@ -814,6 +816,12 @@ static void p2_profile(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iter
 		CHECK(vsvm_syncobj_wait(dev, s, 0, 10000000000ull));
 	}
 	total = (now() - t0) / iters * 1e6;
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			printf("P2 profile: clocksource %s", line);
+		fclose(f);
+	}
 	tracefs_write(TRACEFS "tracing_on", "0");
 	vsvm_syncobj_destroy(dev, s);
 	f = fopen(TRACEFS "trace", "r");

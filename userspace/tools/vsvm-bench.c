@@ -689,34 +689,31 @@ static void p2_only(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd)
 }
 
 /*
- * The functions "vsvm-bench p2-profile" times: the EXEC ioctl and its
- * parts, the wait, and the scheduler's work items, in the order printed.
- * Those the kernel does not have (inlined, or renamed) are skipped.
+ * The functions "vsvm-bench p2-profile" times, in two passes, each
+ * printed in this order (those the kernel does not have, inlined or
+ * renamed, are skipped).  The first pass times the stages, few calls per
+ * round trip: the two ioctls and drm_sched's two work items.  The second
+ * times the parts, none nested in another but try_to_wake_up() (in
+ * drm_sched_entity_push_job()).  drm_dev_enter(), which does next to
+ * nothing, measures the tracer's own time per traced call.
  */
-static const char * const p2_prof_funcs[] = {
-	"drm_ioctl", "vsvm_ioctl_exec_enter", "vsvm_ioctl_exec", "drm_dev_enter",
-	"vsvm_ext_walk", "syncs_get", "vsvm_vm_lookup", "vsvm_exec",
-	"vsvm_hw_fence_alloc", "vsvm_out_syncs_prepare", "drm_syncobj_find",
-	"vsvm_vm_wait_unmaps", "drm_sched_job_init", "vsvm_job_add_in_syncs",
-	"drm_sched_job_add_dependency", "vsvm_svm_check_mm", "vsvm_vm_userptr_prepare",
-	"drm_exec_init", "vsvm_vm_lock_objects", "drm_gpuvm_prepare_vm",
-	"drm_gpuvm_prepare_objects", "drm_sched_job_add_resv_dependencies",
-	"vsvm_vm_import_commit_locked", "drm_sched_job_arm", "dma_resv_add_fence",
-	"drm_sched_entity_push_job", "drm_exec_fini", "vsvm_out_syncs_signal",
-	"drm_syncobj_replace_fence", "vsvm_out_syncs_release", "mutex_lock", "mutex_unlock",
-	"__kmalloc_noprof", "__kmalloc_cache_noprof", "kmem_cache_alloc_noprof",
-	"__kvmalloc_node_noprof", "kfree", "kvfree", "kmem_cache_free", "queue_work_on",
-	"try_to_wake_up", "drm_syncobj_timeline_wait_ioctl", "drm_syncobj_array_find",
-	"drm_syncobj_array_wait_timeout", "drm_syncobj_array_free", "schedule",
-	"drm_sched_run_job_work", "drm_sched_select_entity", "drm_sched_entity_pop_job",
-	"vsvm_run_job", "vsvm_hw_submit", "dma_fence_signal", "drm_sched_fence_scheduled",
-	"drm_sched_fence_finished", "drm_sched_free_job_work", "vsvm_free_job",
-	"drm_sched_job_cleanup", "vsvm_engine_run", "vsvm_tlb_translate", "dma_fence_init",
-	"ktime_get", "drm_sched_entity_select_rq", "drm_sched_job_done",
-	"kmem_cache_alloc_lru_noprof",
+static const char * const p2_prof_stages[] = {
+	"drm_ioctl", "vsvm_ioctl_exec_enter", "drm_syncobj_timeline_wait_ioctl",
+	"drm_sched_run_job_work", "drm_sched_free_job_work", "drm_dev_enter", NULL,
 };
 
-#define P2_PROF_N (sizeof(p2_prof_funcs) / sizeof(p2_prof_funcs[0]))
+static const char * const p2_prof_parts[] = {
+	"vsvm_vm_lookup", "vsvm_hw_fence_alloc", "vsvm_out_syncs_prepare",
+	"vsvm_vm_wait_unmaps", "drm_sched_job_init", "vsvm_job_add_in_syncs",
+	"vsvm_svm_check_mm", "vsvm_vm_userptr_prepare", "drm_exec_init", "vsvm_vm_lock_objects",
+	"vsvm_vm_import_commit_locked", "drm_sched_job_arm", "dma_resv_add_fence",
+	"drm_sched_entity_push_job", "try_to_wake_up", "drm_exec_fini",
+	"vsvm_out_syncs_signal", "vsvm_out_syncs_release", "drm_sched_entity_pop_job",
+	"vsvm_run_job", "vsvm_free_job", "drm_syncobj_array_find",
+	"drm_syncobj_array_wait_timeout", "drm_syncobj_array_free", "drm_dev_enter", NULL,
+};
+
+#define P2_PROF_MAX 32
 
 /* Appends @val to tracefs file @file (set_ftrace_filter takes one per write). */
 static int tracefs_append(const char *file, const char *val)
@@ -735,7 +732,8 @@ static int tracefs_append(const char *file, const char *val)
  * |  name();" or "  0) + 12.345 us   |  } /\* name *\/": adds its duration
  * to its function's total.
  */
-static void p2_prof_line(const char *line, double *us, unsigned int *calls)
+static void p2_prof_line(const char *line, const char * const *funcs, double *us,
+			 unsigned int *calls)
 {
 	const char *bar = strchr(line, '|'), *p, *name;
 	char fn[128];
@@ -760,8 +758,8 @@ static void p2_prof_line(const char *line, double *us, unsigned int *calls)
 		return;
 	memcpy(fn, name, len);
 	fn[len] = 0;
-	for (i = 0; i < P2_PROF_N; i++)
-		if (!strcmp(fn, p2_prof_funcs[i])) {
+	for (i = 0; funcs[i]; i++)
+		if (!strcmp(fn, funcs[i])) {
 			us[i] += d;
 			calls[i]++;
 			return;
@@ -769,20 +767,66 @@ static void p2_prof_line(const char *line, double *us, unsigned int *calls)
 }
 
 /*
- * "vsvm-bench p2-profile": where P2's round trip goes, function by
- * function, with the kernel's function_graph tracer limited to
- * p2_prof_funcs[] (so that it patches those only), on CPU 0 alone: code is
- * patched while no other CPU runs it.  Each traced call costs the tracer's
- * own time too, which its callers' durations include: read the shares,
- * not the absolute figures.
+ * One pass of p2_profile(): @iters round trips with function_graph on
+ * @funcs only, then each function's calls per round trip, mean duration
+ * and time per round trip.
+ */
+static void p2_profile_pass(struct vsvm_dev *dev, uint32_t vm, int iters,
+			    const char * const *funcs, const char *what)
+{
+	double us[P2_PROF_MAX] = { 0 }, t0, total;
+	unsigned int calls[P2_PROF_MAX] = { 0 }, i, set = 0;
+	char line[512];
+	uint32_t s;
+	FILE *f;
+
+	tracefs_write(TRACEFS "current_tracer", "nop");
+	tracefs_write(TRACEFS "set_ftrace_filter", "");
+	for (i = 0; funcs[i] && i < P2_PROF_MAX; i++)
+		set += !tracefs_append(TRACEFS "set_ftrace_filter", funcs[i]);
+	tracefs_write(TRACEFS "trace", "");
+	tracefs_write(TRACEFS "tracing_on", "1");
+	if (!set || tracefs_write(TRACEFS "current_tracer", "function_graph")) {
+		printf("P2 profile: no function_graph tracer\n");
+		return;
+	}
+	CHECK(vsvm_syncobj_create(dev, &s));
+	t0 = now();
+	for (i = 0; i < (unsigned int)iters; i++) {
+		struct drm_vsvm_sync out = { .handle = s };
+
+		CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 4, NULL, 0, &out, 1));
+		CHECK(vsvm_syncobj_wait(dev, s, 0, 10000000000ull));
+	}
+	total = (now() - t0) / iters * 1e6;
+	tracefs_write(TRACEFS "tracing_on", "0");
+	vsvm_syncobj_destroy(dev, s);
+	f = fopen(TRACEFS "trace", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			p2_prof_line(line, funcs, us, calls);
+		fclose(f);
+	}
+	printf("P2 profile, %s (CPU 0 alone, function_graph on %u functions, %d round trips of %.1f us): calls per round trip, us per call, us per round trip\n",
+	       what, set, iters, total);
+	for (i = 0; funcs[i] && i < P2_PROF_MAX; i++)
+		if (calls[i])
+			printf("  %-36s %5.2f %8.2f %8.2f\n", funcs[i],
+			       (double)calls[i] / iters, us[i] / calls[i], us[i] / iters);
+	tracefs_write(TRACEFS "current_tracer", "nop");
+}
+
+/*
+ * "vsvm-bench p2-profile": where P2's round trip goes, with the kernel's
+ * function_graph tracer limited to a few functions (so that it patches
+ * those only), on CPU 0 alone: code is patched while no other CPU runs it.
+ * Each traced call costs the tracer's own time too (drm_dev_enter()'s
+ * figure), which its callers' durations include.
  */
 static void p2_profile(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
 {
-	double us[P2_PROF_N] = { 0 }, t0, total;
-	unsigned int calls[P2_PROF_N] = { 0 }, i, set = 0;
 	struct vsvm_cs cs;
-	char line[512];
-	uint32_t s;
+	char line[128];
 	FILE *f;
 
 	vsvm_cs_init(&cs, cmd, 4);
@@ -797,48 +841,18 @@ static void p2_profile(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iter
 		printf("P2 profile: no function tracer\n");
 		goto out_cpu;
 	}
-	for (i = 0; i < P2_PROF_N; i++)
-		set += !tracefs_append(TRACEFS "set_ftrace_filter", p2_prof_funcs[i]);
-	tracefs_write(TRACEFS "options/funcgraph-tail", "1");
-	tracefs_write(TRACEFS "options/funcgraph-irqs", "0");
-	tracefs_write(TRACEFS "buffer_size_kb", "8192");
-	tracefs_write(TRACEFS "trace", "");
-	if (!set || tracefs_write(TRACEFS "current_tracer", "function_graph")) {
-		printf("P2 profile: no function_graph tracer\n");
-		goto out_filter;
-	}
-	CHECK(vsvm_syncobj_create(dev, &s));
-	t0 = now();
-	for (i = 0; i < (unsigned int)iters; i++) {
-		struct drm_vsvm_sync out = { .handle = s };
-
-		CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 4, NULL, 0, &out, 1));
-		CHECK(vsvm_syncobj_wait(dev, s, 0, 10000000000ull));
-	}
-	total = (now() - t0) / iters * 1e6;
 	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
 	if (f) {
 		if (fgets(line, sizeof(line), f))
 			printf("P2 profile: clocksource %s", line);
 		fclose(f);
 	}
-	tracefs_write(TRACEFS "tracing_on", "0");
-	vsvm_syncobj_destroy(dev, s);
-	f = fopen(TRACEFS "trace", "r");
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			p2_prof_line(line, us, calls);
-		fclose(f);
-	}
-	printf("P2 profile (CPU 0 alone, function_graph on %u functions, %d round trips of %.1f us): function: calls per round trip, us per call, us per round trip\n",
-	       set, iters, total);
-	for (i = 0; i < P2_PROF_N; i++)
-		if (calls[i])
-			printf("  %-36s %5.2f %8.2f %8.2f\n", p2_prof_funcs[i],
-			       (double)calls[i] / iters, us[i] / calls[i], us[i] / iters);
-	tracefs_write(TRACEFS "current_tracer", "nop");
+	tracefs_write(TRACEFS "options/funcgraph-tail", "1");
+	tracefs_write(TRACEFS "options/funcgraph-irqs", "0");
+	tracefs_write(TRACEFS "buffer_size_kb", "8192");
+	p2_profile_pass(dev, vm, iters, p2_prof_stages, "stages");
+	p2_profile_pass(dev, vm, iters, p2_prof_parts, "parts");
 	tracefs_write(TRACEFS "tracing_on", "1");
-out_filter:
 	tracefs_write(TRACEFS "set_ftrace_filter", "");
 	tracefs_write(TRACEFS "buffer_size_kb", "1408");
 out_cpu:

@@ -37,6 +37,10 @@
  *     wake-up), the run, and the signal up to the waiter's return.
  *     "vsvm-bench <MiB> p2" runs P2 alone, on
  *     every CPU and then with CPU 1 offline (no wake-up crosses CPUs).
+ *     "vsvm-bench p2-profile" (only when named) times P2's kernel
+ *     functions with function_graph on CPU 0 alone: the two ioctls and
+ *     drm_sched's two work items, then their parts (docs/internals.rst,
+ *     "P2, stage by stage", has the figures and what they mean).
  * B1: VM_BIND MAP + UNMAP of 64 KiB, synchronous, against the same two ops
  *     in one asynchronous VM_BIND plus a wait on its out-syncobj (no goal:
  *     what queuing a bind costs).

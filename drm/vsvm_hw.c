@@ -195,7 +195,7 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	struct vsvm_queue *q = job->q;
 	u64 seqno = job->base.s_fence->finished.seqno;
 	bool cookie, idle;
-	u64 ns;
+	u64 start;
 	int err;
 
 	if (job->eng.vm->svm || job->eng.ufence || job->eng.skip ||
@@ -217,12 +217,11 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	cookie = dma_fence_begin_signalling();
 	trace_vsvm_job_exec(q->vdev->index, job->eng.vm->client_id, q->index, seqno);
 	job->exec_traced = true;
+	start = ktime_get_ns();
 	job->eng.short_only = true;
 	err = hw_exec(job);
 	job->eng.short_only = false;
-	/* Timed from vsvm_hw_submit()'s clock read: one read less per job. */
-	ns = ktime_get_ns() - job->submit_ns;
-	hw_account(job, ns);
+	hw_account(job, ktime_get_ns() - start);
 	if (err == -EINPROGRESS) {
 		spin_lock(&hw->lock);
 		hw->cur = NULL;
@@ -232,7 +231,8 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 	}
 	job->eng.resume.ended = true;
 	job->eng.resume.ret = err;
-	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err, ns);
+	trace_vsvm_job_done(q->vdev->index, job->eng.vm->client_id, q->index, seqno, err,
+			    ktime_get_ns() - start);
 	atomic64_inc(&q->jobs);
 	spin_lock(&hw->lock);
 	hw->cur = NULL;

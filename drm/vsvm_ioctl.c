@@ -322,27 +322,16 @@ static int vsvm_ioctl_vm_destroy(struct drm_device *drm, void *data,
 	return ret;
 }
 
-/*
- * Copies in and checks an array of syncs: into @buf if it holds @nbuf
- * syncs and @count fits (submission latency: EXEC's usual syncs need no
- * allocation), else into an allocation.  Release with syncs_put().
- */
-static struct drm_vsvm_sync *syncs_get_buf(struct drm_device *drm, u64 ptr, u32 count,
-					   const char *what, struct drm_vsvm_sync *buf,
-					   u32 nbuf)
+/* Copies in and checks an array of syncs. */
+static struct drm_vsvm_sync *syncs_get(struct drm_device *drm, u64 ptr, u32 count,
+				       const char *what)
 {
 	struct drm_vsvm_sync *syncs;
 	u32 i;
 
 	if (!count)
 		return NULL;
-	if (count <= nbuf) {
-		syncs = buf;
-		if (copy_from_user(syncs, u64_to_user_ptr(ptr), count * sizeof(*syncs)))
-			syncs = ERR_PTR(-EFAULT);
-	} else {
-		syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
-	}
+	syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
 	if (IS_ERR(syncs)) {
 		drm_dbg(drm, "%s at %#llx unreadable\n", what, ptr);
 		return syncs;
@@ -351,26 +340,11 @@ static struct drm_vsvm_sync *syncs_get_buf(struct drm_device *drm, u64 ptr, u32 
 		if (syncs[i].flags & ~DRM_VSVM_SYNC_TIMELINE ||
 		    (!(syncs[i].flags & DRM_VSVM_SYNC_TIMELINE) && syncs[i].point)) {
 			drm_dbg(drm, "%s %u: bad flags or point\n", what, i);
-			if (syncs != buf)
-				kfree(syncs);
+			kfree(syncs);
 			return ERR_PTR(-EINVAL);
 		}
 	}
 	return syncs;
-}
-
-/* Releases syncs_get_buf()'s array, which may be @buf itself. */
-static void syncs_put(struct drm_vsvm_sync *syncs, struct drm_vsvm_sync *buf)
-{
-	if (syncs != buf)
-		kfree(syncs);
-}
-
-/* Copies in and checks an array of syncs; kfree() it. */
-static struct drm_vsvm_sync *syncs_get(struct drm_device *drm, u64 ptr, u32 count,
-				       const char *what)
-{
-	return syncs_get_buf(drm, ptr, count, what, NULL, 0);
 }
 
 /**
@@ -811,7 +785,6 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 	struct exec_ufence eu = { .ioctl = "EXEC" };
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct drm_vsvm_sync *in = NULL, *out = NULL;
-	struct drm_vsvm_sync in_buf[2], out_buf[2];
 	struct drm_vsvm_exec *args = data;
 	struct vsvm_vm *vm;
 	int ret;
@@ -839,12 +812,10 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 	if (ret)
 		return ret;
 
-	in = syncs_get_buf(drm, args->in_syncs, args->num_in_syncs, "in-sync", in_buf,
-			   ARRAY_SIZE(in_buf));
+	in = syncs_get(drm, args->in_syncs, args->num_in_syncs, "in-sync");
 	if (IS_ERR(in))
 		return PTR_ERR(in);
-	out = syncs_get_buf(drm, args->out_syncs, args->num_out_syncs, "out-sync", out_buf,
-			    ARRAY_SIZE(out_buf));
+	out = syncs_get(drm, args->out_syncs, args->num_out_syncs, "out-sync");
 	if (IS_ERR(out)) {
 		ret = PTR_ERR(out);
 		goto out_in;
@@ -866,9 +837,9 @@ static int vsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *
 				eu.seen ? &eu.uf : NULL);
 	vsvm_vm_put(vm);
 out_out:
-	syncs_put(out, out_buf);
+	kfree(out);
 out_in:
-	syncs_put(in, in_buf);
+	kfree(in);
 	return ret;
 }
 

@@ -449,9 +449,7 @@ static enum dma_resv_usage exec_usage(struct vsvm_vm *vm, struct drm_gem_object 
  * @syncs: The syncs, checked by the ioctl layer.
  * @count: Number of @syncs.
  *
- * Done before anything is committed, so that signalling cannot fail.  Up
- * to %VSVM_OUT_SYNCS_INLINE syncs are held in @out itself, with no
- * allocation.
+ * Done before anything is committed, so that signalling cannot fail.
  *
  * Return: 0 on success, -ENOENT for an unknown handle, -ENOMEM.
  */
@@ -463,16 +461,10 @@ int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,
 	*out = (struct vsvm_out_syncs){ .syncs = syncs, .count = count };
 	if (!count)
 		return 0;
-	/* Submission latency: the usual one or two syncs need no allocation. */
-	if (count <= VSVM_OUT_SYNCS_INLINE) {
-		out->objs = out->objs_inline;
-		out->chains = out->chains_inline;
-	} else {
-		out->objs = kcalloc(count, sizeof(*out->objs), GFP_KERNEL);
-		out->chains = kcalloc(count, sizeof(*out->chains), GFP_KERNEL);
-		if (!out->objs || !out->chains)
-			return -ENOMEM;
-	}
+	out->objs = kcalloc(count, sizeof(*out->objs), GFP_KERNEL);
+	out->chains = kcalloc(count, sizeof(*out->chains), GFP_KERNEL);
+	if (!out->objs || !out->chains)
+		return -ENOMEM;
 	for (i = 0; i < count; i++) {
 		out->objs[i] = drm_syncobj_find(file, syncs[i].handle);
 		if (!out->objs[i])
@@ -520,62 +512,8 @@ void vsvm_out_syncs_release(struct vsvm_out_syncs *out)
 		if (out->chains)
 			dma_fence_chain_free(out->chains[i]);
 	}
-	if (out->objs != out->objs_inline)
-		kfree(out->objs);
-	if (out->chains != out->chains_inline)
-		kfree(out->chains);
-}
-
-/**
- * vsvm_job_add_dep() - Make a job wait for a fence, unless it has signalled
- * @job: The scheduler job, initialised and not armed.
- * @fence: The fence, or NULL; the reference is consumed, even on failure.
- *
- * drm_sched_job_add_dependency() keeps every fence it is given until the
- * job is freed, and the scheduler looks at each again before run_job, only
- * to drop those that have signalled (drm_sched_entity_add_dependency_cb()
- * finds no callback to add).  A fence that has signalled already is thus
- * no dependency at all, whatever its error (the scheduler passes no
- * dependency's error on): it is dropped here, which spares the job's
- * dependency array its entry and each submission an allocation.  The
- * scheduler still waits for every fence that has not signalled.
- *
- * Return: 0 on success, -ENOMEM.
- */
-static int vsvm_job_add_dep(struct drm_sched_job *job, struct dma_fence *fence)
-{
-	if (fence && dma_fence_is_signaled(fence)) {
-		dma_fence_put(fence);
-		return 0;
-	}
-	return drm_sched_job_add_dependency(job, fence);
-}
-
-/**
- * vsvm_job_add_resv_deps() - Make a job wait for a reservation's fences
- * @job: The scheduler job, initialised and not armed.
- * @resv: The reservation, locked.
- * @usage: The usage up to which its fences are waited for.
- *
- * drm_sched_job_add_resv_dependencies(), but through vsvm_job_add_dep(): a
- * fence that has signalled is no dependency.
- *
- * Return: 0 on success, -ENOMEM.
- */
-static int vsvm_job_add_resv_deps(struct drm_sched_job *job, struct dma_resv *resv,
-				  enum dma_resv_usage usage)
-{
-	struct dma_resv_iter cursor;
-	struct dma_fence *fence;
-	int ret;
-
-	dma_resv_assert_held(resv);
-	dma_resv_for_each_fence(&cursor, resv, usage, fence) {
-		ret = vsvm_job_add_dep(job, dma_fence_get(fence));
-		if (ret)
-			return ret;
-	}
-	return 0;
+	kfree(out->objs);
+	kfree(out->chains);
 }
 
 /**
@@ -610,7 +548,7 @@ int vsvm_job_add_in_syncs(struct drm_sched_job *job, struct drm_file *file,
 			return ret;
 		}
 		/* Consumes the reference, even on failure. */
-		ret = vsvm_job_add_dep(job, fence);
+		ret = drm_sched_job_add_dependency(job, fence);
 		if (ret)
 			return ret;
 	}
@@ -730,7 +668,7 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 
 	/* The job runs after the VM's queued binds (a MAP's entries). */
 	if (vm->last_bind) {
-		ret = vsvm_job_add_dep(&job->base, dma_fence_get(vm->last_bind));
+		ret = drm_sched_job_add_dependency(&job->base, dma_fence_get(vm->last_bind));
 		if (ret)
 			goto err_cleanup;
 	}
@@ -746,11 +684,7 @@ retry:
 	if (ret)
 		goto err_cleanup;
 
-	/*
-	 * Room for the VM's and a few external objects' reservations, rather
-	 * than drm_exec's default page: drm_exec grows it as needed.
-	 */
-	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 8);
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ret = vsvm_vm_lock_objects(vm, &exec);
 	if (ret)
 		goto err_exec;
@@ -764,9 +698,10 @@ retry:
 		/* The VM's own fences: binds are ordered by @vm->last_bind. */
 		if (usage == DMA_RESV_USAGE_BOOKKEEP)
 			continue;
-		ret = vsvm_job_add_resv_deps(&job->base, obj->resv,
-					     usage == DMA_RESV_USAGE_WRITE ?
-					     DMA_RESV_USAGE_READ : DMA_RESV_USAGE_WRITE);
+		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
+							  usage == DMA_RESV_USAGE_WRITE ?
+							  DMA_RESV_USAGE_READ :
+							  DMA_RESV_USAGE_WRITE);
 		if (ret)
 			goto err_exec;
 	}

@@ -132,30 +132,18 @@ struct vsvm_ufence {
 	u64 value;
 };
 
-/*
- * Out-syncs that struct vsvm_out_syncs holds without allocating: a job's
- * or a bind's usual one or two (see vsvm_out_syncs_prepare()).
- */
-#define VSVM_OUT_SYNCS_INLINE 2
-
 /**
  * struct vsvm_out_syncs - Out-syncobjs of a job or bind, looked up ahead
- *
- * Must not be copied once prepared: @objs and @chains may point into it.
  */
 struct vsvm_out_syncs {
 	/** @syncs: The syncs, as userspace gave them. */
 	const struct drm_vsvm_sync *syncs;
 	/** @count: Number of @syncs. */
 	u32 count;
-	/** @objs: The syncobjs, referenced: @objs_inline, or allocated. */
+	/** @objs: The syncobjs, referenced. */
 	struct drm_syncobj **objs;
-	/** @chains: Preallocated chain links for timeline syncs, like @objs. */
+	/** @chains: Preallocated chain links for timeline syncs. */
 	struct dma_fence_chain **chains;
-	/** @objs_inline: @objs for up to %VSVM_OUT_SYNCS_INLINE syncs. */
-	struct drm_syncobj *objs_inline[VSVM_OUT_SYNCS_INLINE];
-	/** @chains_inline: @chains for up to %VSVM_OUT_SYNCS_INLINE syncs. */
-	struct dma_fence_chain *chains_inline[VSVM_OUT_SYNCS_INLINE];
 };
 
 int vsvm_out_syncs_prepare(struct vsvm_out_syncs *out, struct drm_file *file,

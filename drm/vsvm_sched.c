@@ -869,7 +869,8 @@ retry:
 		spin_lock_init(&df->lock);
 		dma_fence_init(&df->base, &vsvm_direct_fence_ops, &df->lock,
 			       dma_fence_context_alloc(1), 1);
-		fence = dma_fence_get(&df->base);
+		/* The ioctl's reference, dropped below as the scheduler fence's is. */
+		fence = &df->base;
 		df = NULL;
 		trace_vsvm_job_submit(vm->vdev->index, vm->client_id, vm->id, queue, cs_addr,
 				      cs_size, fence->context, fence->seqno);

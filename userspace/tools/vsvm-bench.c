@@ -538,8 +538,10 @@ static long long trace_seqno(const char *line)
  */
 static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 {
+	/* A job the EXEC ioctl runs itself: its direct event is run_job and start. */
 	static const char * const ev[] = { "vsvm_job_submit:", "vsvm_job_run:",
-					   "vsvm_job_exec:", "vsvm_job_done:" };
+					   "vsvm_job_exec:", "vsvm_job_done:",
+					   "vsvm_job_direct:" };
 	double user0[P2_MAX], user1[P2_MAX], t[P2_MAX][4], sum[6] = { 0 };
 	long long seq[P2_MAX];
 	char line[512];
@@ -573,7 +575,7 @@ static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		for (e = 0; e < 4; e++) {
+		for (e = 0; e < 5; e++) {
 			char *p = strstr(line, ev[e]), *ts;
 			long long sq;
 
@@ -595,7 +597,10 @@ static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 			}
 			for (i = n - 1; i >= 0; i--)
 				if (seq[i] == sq) {
-					t[i][e] = atof(ts + 1);
+					if (e == 4)
+						t[i][1] = t[i][2] = atof(ts + 1);
+					else
+						t[i][e] = atof(ts + 1);
 					break;
 				}
 			break;

@@ -2098,9 +2098,10 @@ igt_main
 		     "it in order; once the queue is idle again the ioctl runs jobs itself.");
 	igt_subtest("direct-busy-fallback") {
 		struct ctx o = { .fd = -1 };
-		uint32_t s1, s2, s3;
+		uint32_t s1, s2, s3, old;
+		int w1, w2, st2;
 		unsigned int first;
-		long long d0;
+		long long d0, d1;
 
 		set_direct(true);
 		ctx_init(&c);
@@ -2118,12 +2119,18 @@ igt_main
 		/* Another VM's job on the busy queue. */
 		vsvm_emit_store32(CS(&o), DATA_VA, 5);
 		s3 = exec_from(&o, 0, 0, 0);
-		igt_assert_eq(vsvm_wait_ms(c.fd, s2, 200), -ETIME);
-		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 1), -ETIME);
-		igt_assert_eq(vsvm_fence_status(c.fd, s2), 0);
-		igt_assert_eq_u32(((uint32_t *)c.data)[2], 0);
-		igt_assert_eq(engine_stat(c.fd, 0, "direct"), d0);
+		w2 = vsvm_wait_ms(c.fd, s2, 200);
+		w1 = vsvm_wait_ms(c.fd, s1, 1);
+		st2 = vsvm_fence_status(c.fd, s2);
+		old = ((volatile uint32_t *)c.data)[2];
+		d1 = engine_stat(c.fd, 0, "direct");
+		/* Release the spinner before any assertion: no test leaves it spinning. */
 		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(w2, -ETIME);
+		igt_assert_eq(w1, -ETIME);
+		igt_assert_eq(st2, 0);
+		igt_assert_eq_u32(old, 0);
+		igt_assert_eq(d1, d0);
 		igt_assert_eq(vsvm_job_end(c.fd, s1), 1);
 		igt_assert_eq(vsvm_job_end(c.fd, s2), 1);
 		igt_assert_eq(vsvm_job_end(o.fd, s3), 1);

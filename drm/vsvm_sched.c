@@ -525,7 +525,7 @@ static enum dma_resv_usage exec_usage(struct vsvm_vm *vm, struct drm_gem_object 
  * Whether the EXEC ioctl may run @job itself (see the DOC on direct
  * submission): with @vm->lock held, which orders the EXECs of @ctx, and
  * the reservations and notifier lock EXEC takes, after every dependency
- * was added.  It has no dependency that has not signalled without error,
+ * was added.  It has no dependency that has not signalled,
  * the context has no job queued in its entity, and the last job the
  * scheduler took of it has signalled: every earlier job of the context
  * has ended, and none can be queued before this EXEC ends.
@@ -542,9 +542,12 @@ static bool exec_direct_ok(struct vsvm_vm *vm, struct vsvm_ctx *ctx, struct vsvm
 	    READ_ONCE(ctx->banned) || drm_dev_is_unplugged(&vm->vdev->drm) ||
 	    vsvm_debug_engine_hooked(vm->vdev))
 		return false;
-	/* In-syncs, the VM's last bind, implicit sync: 1 is signalled, no error. */
+	/*
+	 * In-syncs, the VM's last bind, implicit sync: all signalled.  A
+	 * dependency's error is not the job's, as with the scheduler.
+	 */
 	xa_for_each(&job->base.dependencies, index, f)
-		if (dma_fence_get_status(f) != 1)
+		if (!dma_fence_is_signaled(f))
 			return false;
 	if (spsc_queue_count(&entity->job_queue))
 		return false;

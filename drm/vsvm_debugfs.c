@@ -209,14 +209,15 @@ static int vsvm_debugfs_engine(struct seq_file *m, void *data)
 	for (i = 0; i < vdev->num_queues; i++) {
 		struct vsvm_queue *q = &vdev->queues[i];
 
-		seq_printf(m, "queue %u: jobs %lld busy_ns %lld timeouts %lld resets %lld stop_timeouts %lld\n",
+		seq_printf(m, "queue %u: jobs %lld busy_ns %lld timeouts %lld resets %lld stop_timeouts %lld direct %lld\n",
 			   i, (long long)atomic64_read(&q->jobs),
 			   (long long)atomic64_read(&q->busy_ns),
 			   (long long)atomic64_read(&q->timeouts),
 			   (long long)(atomic64_read(&q->hw.resets) +
 				       atomic64_read(&q->lr_hw.resets)),
 			   (long long)(atomic64_read(&q->hw.stop_timeouts) +
-				       atomic64_read(&q->lr_hw.stop_timeouts)));
+				       atomic64_read(&q->lr_hw.stop_timeouts)),
+			   (long long)atomic64_read(&q->direct));
 	}
 	return 0;
 }

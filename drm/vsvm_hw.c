@@ -253,6 +253,91 @@ static bool hw_run_inline(struct vsvm_hw *hw, struct vsvm_job *job)
 }
 
 /**
+ * vsvm_hw_direct_begin() - Take an idle engine for a job of the EXEC ioctl
+ * @hw: The queue's hardware (not an SVM VM's ring).
+ * @job: The job, not handed to the scheduler.
+ *
+ * The engine is idle as for hw_run_inline(): no reset under way, the ring
+ * not closing, no job on the engine, none in the ring, and the last job it
+ * took off the ring signalled (I2: a context's earlier fences first).  The
+ * job then owns the engine (&vsvm_hw.cur) until vsvm_hw_direct_run() gives
+ * it back: run_job puts other jobs in the ring meanwhile, and the engine
+ * thread takes none while &vsvm_hw.cur is another's.
+ *
+ * Return: true if @job owns the engine now.
+ */
+bool vsvm_hw_direct_begin(struct vsvm_hw *hw, struct vsvm_job *job)
+{
+	bool idle;
+
+	spin_lock(&hw->lock);
+	idle = !hw->stop && !hw->closing && !hw->cur && !hw->signalling &&
+	       list_empty(&hw->ring);
+	if (idle) {
+		hw->cur = job;
+		job->submit_ns = ktime_get_ns();
+	}
+	spin_unlock(&hw->lock);
+	return idle;
+}
+
+/**
+ * vsvm_hw_direct_run() - Run a job's short commands in the EXEC ioctl
+ * @hw: The queue's hardware, owned by @job (vsvm_hw_direct_begin()).
+ * @job: The job.
+ * @fence: The job's out-fence, initialised, in the reservations already.
+ * @seqno: @fence's seqno, for the trace events.
+ *
+ * Runs the job's commands as hw_run_inline() does in run_job (at most
+ * %VSVM_ENGINE_INLINE_CMDS short ones, &vsvm_engine_job.short_only), in a
+ * fence-signalling section (I2): neither sleeps nor allocates.  If the
+ * stream ends here, @fence is signalled with the job's error; the job is
+ * counted as the engine thread counts one (queue statistics, fdinfo
+ * engine time).  The device's job timeout does not apply: the run is
+ * bounded by the command limit.  The engine is given back either way,
+ * and the engine thread woken if run_job put jobs in the ring meanwhile.
+ *
+ * Return: The job's result, @fence signalled; or -EINPROGRESS, @fence not
+ * signalled, at the first command left for the engine thread (nothing of
+ * it run: the job resumes there, &vsvm_engine_job.resume).
+ */
+int vsvm_hw_direct_run(struct vsvm_hw *hw, struct vsvm_job *job, struct dma_fence *fence,
+		       u64 seqno)
+{
+	struct vsvm_queue *q = job->q;
+	bool cookie, wake;
+	u64 ns;
+	int err;
+
+	/* I2: the fence-signalling path, as in run_job. */
+	cookie = dma_fence_begin_signalling();
+	trace_vsvm_job_direct(q->vdev->index, hw_client(job), q->index, seqno);
+	job->eng.short_only = true;
+	err = hw_exec(job);
+	job->eng.short_only = false;
+	ns = ktime_get_ns() - job->submit_ns;
+	hw_account(job, ns);
+	if (err != -EINPROGRESS) {
+		job->eng.resume.ended = true;
+		job->eng.resume.ret = err;
+		trace_vsvm_job_done(q->vdev->index, hw_client(job), q->index, seqno, err, ns);
+		atomic64_inc(&q->jobs);
+		atomic64_inc(&q->direct);
+		if (err)
+			dma_fence_set_error(fence, err);
+		dma_fence_signal(fence);
+	}
+	spin_lock(&hw->lock);
+	hw->cur = NULL;
+	wake = !list_empty(&hw->ring);
+	spin_unlock(&hw->lock);
+	if (wake)
+		wake_up(&hw->wq);
+	dma_fence_end_signalling(cookie);
+	return err;
+}
+
+/**
  * vsvm_hw_submit() - Hand a job to the hardware (run_job)
  * @hw: The queue's hardware.
  * @job: The job.
@@ -563,7 +648,8 @@ static bool hw_has_work(struct vsvm_hw *hw)
 	if (READ_ONCE(hw->stop) || kthread_should_stop())
 		return true;
 	spin_lock(&hw->lock);
-	work = hw_next_locked(hw);
+	/* Not while a job of the EXEC ioctl owns the engine (vsvm_hw_direct_begin()). */
+	work = !hw->cur && hw_next_locked(hw);
 	spin_unlock(&hw->lock);
 	return work;
 }
@@ -578,7 +664,7 @@ static int hw_thread(void *data)
 		/* Between jobs: a preemption point too. */
 		vsvm_hw_preempt_point(hw);
 		spin_lock(&hw->lock);
-		job = hw_next_locked(hw);
+		job = hw->cur ? NULL : hw_next_locked(hw);
 		if (job) {
 			hw->cur = job;
 			if (job->fault.resolved_ns)

@@ -85,6 +85,9 @@ void vsvm_hw_close(struct vsvm_hw *hw);
 struct dma_fence *vsvm_hw_fence_alloc(void);
 void vsvm_hw_fence_free(struct dma_fence *fence);
 struct dma_fence *vsvm_hw_submit(struct vsvm_hw *hw, struct vsvm_job *job);
+bool vsvm_hw_direct_begin(struct vsvm_hw *hw, struct vsvm_job *job);
+int vsvm_hw_direct_run(struct vsvm_hw *hw, struct vsvm_job *job, struct dma_fence *fence,
+		       u64 seqno);
 bool vsvm_hw_stop(struct vsvm_hw *hw);
 void vsvm_hw_start(struct vsvm_hw *hw);
 void vsvm_hw_preempt_point(struct vsvm_hw *hw);

@@ -11,6 +11,7 @@
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_exec.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -55,6 +56,29 @@
  * an idle engine even ends in run_job, so that its fence is signalled, and
  * its waiter woken, on the submitting CPU (see vsvm_hw.c).
  *
+ * **Direct submission.**  A job that needs no scheduling skips drm_sched,
+ * as i915 submitted a request to an idle engine from the request's add
+ * rather than from a worker: when it has no dependency that has not
+ * signalled (in-syncs, the VM's last bind, the implicit-sync fences),
+ * its context has no job queued or unsignalled, the queue's engine is
+ * idle, the context is not banned, the device not unplugged, and the VM
+ * is not an SVM VM, the EXEC ioctl runs the job's short commands itself
+ * (exec_direct_ok(), vsvm_hw_direct_run()), inside its drm_dev_enter()
+ * section (I8) and a fence-signalling section (I2), with the VM's lock,
+ * the reservations and the notifier lock held: the VM's lock orders the
+ * EXECs of a context, and the job owns the engine (&vsvm_hw.cur) so that
+ * no other context's job runs meanwhile.  Its out-fence is a fence of
+ * its own (&struct vsvm_direct_fence), in the reservations (the VM's
+ * BOOKKEEP slot included, I1) before the job runs and in the out-syncs,
+ * signalled with the job's error before the ioctl returns; a later job
+ * of the context needs no dependency on it.  A stream that goes on with
+ * a command for the engine thread (COPY, FILL, SPIN, or more than
+ * %VSVM_ENGINE_INLINE_CMDS commands) goes to the scheduler at that
+ * command, none run twice, and the fence signals with the scheduler's.
+ * The module parameter ``direct_submit`` (default on, writable) turns
+ * this off.  The job's accounting (queue statistics, fdinfo engine time,
+ * fault records, trace events with ``vsvm_job_direct``) is the engine's.
+ *
  * When a job runs longer than the device's timeout, the timeout handler
  * resets the queue's engine (vsvm_timedout_job(), see vsvm_hw.c): the job
  * ends with -ETIMEDOUT, its context is banned, and its jobs still queued
@@ -98,6 +122,53 @@
  * which is what VM_BIND UNMAP and VM teardown wait for.  None of this for
  * an SVM VM's job (long-running mode, above).
  */
+
+static bool direct_submit = true;
+module_param(direct_submit, bool, 0644);
+MODULE_PARM_DESC(direct_submit,
+		 "Run a short job on an idle queue in the EXEC ioctl, without the scheduler (default on)");
+
+/**
+ * struct vsvm_direct_fence - The out-fence of a job the EXEC ioctl runs
+ *
+ * Each has a fence context of its own, never drm_sched's: it signals in
+ * the ioctl, or, if the job goes on with the engine thread, when the
+ * job's scheduler fence does (@cb).
+ */
+struct vsvm_direct_fence {
+	/** @base: The fence; freed by dma_fence_free() (first member). */
+	struct dma_fence base;
+	/** @cb: On the scheduler fence of a job left to the engine thread. */
+	struct dma_fence_cb cb;
+	/** @lock: The fence's lock. */
+	spinlock_t lock;
+};
+
+static const char *direct_fence_driver_name(struct dma_fence *fence)
+{
+	return "vsvm";
+}
+
+static const char *direct_fence_timeline_name(struct dma_fence *fence)
+{
+	return "vsvm-direct";
+}
+
+static const struct dma_fence_ops vsvm_direct_fence_ops = {
+	.get_driver_name = direct_fence_driver_name,
+	.get_timeline_name = direct_fence_timeline_name,
+};
+
+/* The scheduler fence of a job left to the engine thread has signalled. */
+static void direct_fence_cb(struct dma_fence *sched_fence, struct dma_fence_cb *cb)
+{
+	struct vsvm_direct_fence *df = container_of(cb, struct vsvm_direct_fence, cb);
+
+	if (sched_fence->error)
+		dma_fence_set_error(&df->base, sched_fence->error);
+	dma_fence_signal(&df->base);
+	dma_fence_put(&df->base);
+}
 
 static struct vsvm_job *to_vsvm_job(struct drm_sched_job *sched_job)
 {
@@ -451,6 +522,45 @@ static enum dma_resv_usage exec_usage(struct vsvm_vm *vm, struct drm_gem_object 
 	return vm_writes(vm, obj) ? DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ;
 }
 
+/*
+ * Whether the EXEC ioctl may run @job itself (see the DOC on direct
+ * submission): with @vm->lock held, which orders the EXECs of @ctx, and
+ * the reservations and notifier lock EXEC takes, after every dependency
+ * was added.  It has no dependency that has not signalled,
+ * the context has no job queued in its entity, and the last job the
+ * scheduler took of it has signalled: every earlier job of the context
+ * has ended, and none can be queued before this EXEC ends.
+ */
+static bool exec_direct_ok(struct vsvm_vm *vm, struct vsvm_ctx *ctx, struct vsvm_job *job)
+{
+	struct drm_sched_entity *entity = &ctx->entity;
+	struct dma_fence *f;
+	unsigned long index;
+	bool idle;
+
+	lockdep_assert_held(&vm->lock);
+	if (!READ_ONCE(direct_submit) || vm->svm || job->eng.ufence || job->eng.prefetch ||
+	    READ_ONCE(ctx->banned) || drm_dev_is_unplugged(&vm->vdev->drm) ||
+	    vsvm_debug_engine_hooked(vm->vdev))
+		return false;
+	/*
+	 * In-syncs, the VM's last bind, implicit sync: all signalled.  A
+	 * dependency's error is not the job's, as with the scheduler.
+	 */
+	xa_for_each(&job->base.dependencies, index, f)
+		if (!dma_fence_is_signaled(f))
+			return false;
+	if (spsc_queue_count(&entity->job_queue))
+		return false;
+	/* Pairs with the smp_wmb() of drm_sched_entity_pop_job(). */
+	smp_rmb();
+	rcu_read_lock();
+	f = rcu_dereference(entity->last_scheduled);
+	idle = !f || dma_fence_is_signaled(f);
+	rcu_read_unlock();
+	return idle;
+}
+
 /**
  * vsvm_out_syncs_prepare() - Look up out-syncobjs and preallocate chain links
  * @out: Out: the prepared syncs; release with vsvm_out_syncs_release().
@@ -602,14 +712,24 @@ int vsvm_exec(struct vsvm_device *vdev, struct drm_file *file, struct vsvm_vm *v
 	struct vsvm_out_syncs syncs;
 	struct drm_gem_object *obj;
 	struct dma_fence *fence;
+	struct vsvm_direct_fence *df = NULL;
 	struct drm_exec exec;
 	struct vsvm_job *job;
 	struct vsvm_ctx *ctx;
+	bool direct = false;
 	int ret;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
+	/* Direct submission may apply (exec_direct_ok()): its fence, ahead. */
+	if (READ_ONCE(direct_submit) && !vm->svm && !ufence && !prefetch) {
+		df = kzalloc(sizeof(*df), GFP_KERNEL);
+		if (!df) {
+			kfree(job);
+			return -ENOMEM;
+		}
+	}
 	drm_gpuvm_get(&vm->gpuvm);
 	job->eng = (struct vsvm_engine_job){
 		.vdev = vdev, .vm = vm, .queue = queue,
@@ -756,6 +876,44 @@ retry:
 		goto err_exec;
 	}
 
+	if (df && exec_direct_ok(vm, ctx, job) && vsvm_hw_direct_begin(job->eng.hw, job)) {
+		/*
+		 * Direct submission: the job owns the idle engine, and its
+		 * fence, of a context of its own, is in the reservations
+		 * before it runs (implicit sync, I1 step 2), as a scheduled
+		 * job's is before run_job.
+		 */
+		spin_lock_init(&df->lock);
+		dma_fence_init(&df->base, &vsvm_direct_fence_ops, &df->lock,
+			       dma_fence_context_alloc(1), 1);
+		/* The ioctl's reference, dropped below as the scheduler fence's is. */
+		fence = &df->base;
+		df = NULL;
+		trace_vsvm_job_submit(vm->vdev->index, vm->client_id, vm->id, queue, cs_addr,
+				      cs_size, fence->context, fence->seqno);
+		drm_exec_for_each_locked_object(&exec, obj)
+			dma_resv_add_fence(obj->resv, fence, exec_usage(vm, obj));
+		ret = vsvm_hw_direct_run(job->eng.hw, job, fence, fence->seqno);
+		direct = ret != -EINPROGRESS;
+		if (!direct) {
+			/*
+			 * A command for the engine thread: the job goes to the
+			 * scheduler, resuming at that command (none runs
+			 * twice), and its fence signals with the scheduler's.
+			 * Its context has nothing queued, so it is next.
+			 */
+			struct vsvm_direct_fence *f = container_of(fence, typeof(*f), base);
+
+			drm_sched_job_arm(&job->base);
+			dma_fence_get(fence);
+			if (dma_fence_add_callback(&job->base.s_fence->finished, &f->cb,
+						   direct_fence_cb))
+				direct_fence_cb(&job->base.s_fence->finished, &f->cb);
+			drm_sched_entity_push_job(&job->base);
+		}
+		goto out_unlock;
+	}
+
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
 	trace_vsvm_job_submit(vm->vdev->index, vm->client_id, vm->id, queue, cs_addr, cs_size,
@@ -769,6 +927,7 @@ retry:
 			dma_resv_add_fence(obj->resv, fence, exec_usage(vm, obj));
 	}
 	drm_sched_entity_push_job(&job->base);
+out_unlock:
 	if (up_lock)
 		mutex_unlock(up_lock);
 	drm_exec_fini(&exec);
@@ -777,6 +936,12 @@ retry:
 	vsvm_out_syncs_signal(&syncs, fence);
 	vsvm_out_syncs_release(&syncs);
 	dma_fence_put(fence);
+	/* A job that ended in the ioctl never reached the scheduler. */
+	if (direct) {
+		drm_sched_job_cleanup(&job->base);
+		vsvm_job_free(job);
+	}
+	kfree(df);
 	return 0;
 
 err_exec:
@@ -789,6 +954,7 @@ err_vm:
 	vsvm_out_syncs_release(&syncs);
 err_job:
 	vsvm_job_free(job);
+	kfree(df);
 	return ret;
 }
 

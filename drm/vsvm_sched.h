@@ -54,6 +54,11 @@ struct vsvm_queue {
 	atomic64_t busy_ns;
 	/** @timeouts: Jobs killed at the timeout. */
 	atomic64_t timeouts;
+	/**
+	 * @direct: Jobs the EXEC ioctl ran to their end itself, without the
+	 * scheduler (counted in @jobs too).
+	 */
+	atomic64_t direct;
 	/** @hw: The engine thread and its ring, fed by @sched. */
 	struct vsvm_hw hw;
 	/** @lr_hw: The engine thread of the second ring, fed by @lr_sched. */

@@ -64,6 +64,12 @@ DEFINE_EVENT(vsvm_job_stage_class, vsvm_job_run,
 	     TP_ARGS(dev, client, queue, seqno)
 );
 
+/* The EXEC ioctl runs a job on an idle engine itself, without the scheduler. */
+DEFINE_EVENT(vsvm_job_stage_class, vsvm_job_direct,
+	     TP_PROTO(u32 dev, u64 client, u32 queue, u64 seqno),
+	     TP_ARGS(dev, client, queue, seqno)
+);
+
 /* The engine thread starts a job that run_job handed over (vsvm_job_run). */
 DEFINE_EVENT(vsvm_job_stage_class, vsvm_job_exec,
 	     TP_PROTO(u32 dev, u64 client, u32 queue, u64 seqno),

@@ -319,6 +319,22 @@ static long long engine_stat(int fd, unsigned int q, const char *key)
 	return v;
 }
 
+/*
+ * Sets the module parameter direct_submit (direct submission from the EXEC
+ * ioctl, see vsvm_sched.c); returns its previous value.
+ */
+static bool set_direct(bool on)
+{
+	char v = 'N';
+	int f = open("/sys/module/vsvm/parameters/direct_submit", O_RDWR);
+
+	igt_require_f(f >= 0, "no direct_submit parameter\n");
+	igt_assert_eq(read(f, &v, 1), 1);
+	igt_assert_eq(pwrite(f, on ? "1" : "0", 1, 0), 1);
+	close(f);
+	return v == 'Y';
+}
+
 /* A timeline point above 2^32, whose low 32 bits are another point's. */
 #define TL_HIGH ((1ull << 32) + 5)
 
@@ -1580,6 +1596,9 @@ igt_main
 		int dev;
 		void *p;
 
+		/* The scheduler's path: jobs run by run_job, not the ioctl. */
+		set_direct(false);
+
 		vsvm_trace_start();
 		ctx_init(&c);
 		client = vsvm_fdinfo_value(c.fd, "drm-client-id");
@@ -1610,6 +1629,7 @@ igt_main
 				     stages[i], buf);
 			prev = at;
 		}
+		set_direct(true);
 	}
 
 	igt_describe("Submission latency (benchmark P2): run_job runs on the CPU whose "
@@ -1624,6 +1644,9 @@ igt_main
 		long long sub_seq[64];
 		char path[128], *line, *save;
 		cpu_set_t all, one;
+
+		/* The scheduler's path: jobs run by run_job, not the ioctl. */
+		set_direct(false);
 
 		igt_require_f(ncpu > 1, "one CPU online: no other CPU to wake\n");
 		igt_require_f(!access("/sys/kernel/tracing/events/vsvm/vsvm_job_run/enable", W_OK),
@@ -1706,6 +1729,7 @@ igt_main
 			     "%d submit events for %d jobs\n", jobs, 8 * (ncpu < 8 ? ncpu : 8));
 		igt_assert_f(local == jobs, "run_job on the submitting CPU for %d of %d jobs\n",
 			     local, jobs);
+		set_direct(true);
 	}
 
 	igt_describe("Submission latency (benchmark P2): a job of short commands on an idle "
@@ -1720,6 +1744,9 @@ igt_main
 		char *line, *save;
 		cpu_set_t all, one;
 		uint32_t v;
+
+		/* The scheduler's path: jobs run by run_job, not the ioctl. */
+		set_direct(false);
 
 		igt_require_f(ncpu > 1, "one CPU online: every job ends on the submitting CPU\n");
 		vsvm_trace_start();
@@ -1804,6 +1831,7 @@ igt_main
 		}
 		igt_assert_f(local == jobs - 1,
 			     "short jobs ended on the submitting CPU: %d of %d\n", local, jobs - 1);
+		set_direct(true);
 	}
 
 	igt_describe("I2: one context's fences signal in seqno order: a NOP given to "
@@ -1947,6 +1975,180 @@ igt_main
 	}
 
 	/* Last: it reloads the module. */
+	igt_describe("Direct submission: a stream of short commands (NOP, STORE, ATOMIC, "
+		     "TIMESTAMP) on an idle queue ends in the EXEC ioctl with the same "
+		     "results, out-syncobj and sync_file status as through the scheduler; "
+		     "the queue's statistics and fdinfo count it.");
+	igt_subtest("direct-same-results") {
+		uint8_t res[2][512];
+		long long d0, d1;
+		uint64_t before, *ts;
+		int pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			uint32_t tl, s;
+			uint64_t point = 3;
+			struct drm_vsvm_sync out = { .flags = DRM_VSVM_SYNC_TIMELINE, .point = 3 };
+			struct drm_vsvm_exec e = { .queue = 0, .cs_addr = CMD_VA, .cs_size = 4,
+						   .out_syncs = (uintptr_t)&out,
+						   .num_out_syncs = 1 };
+
+			set_direct(pass == 0);
+			ctx_init(&c);
+			d0 = engine_stat(c.fd, 0, "direct");
+			igt_assert_lte(0, d0);
+			igt_assert_eq(vsvm_fdinfo_value(c.fd, "drm-engine-queue0"), 0);
+			memset(c.data, 0, 512);
+			((uint32_t *)c.data)[16] = 40;
+			((uint32_t *)c.data)[17] = 7;
+			before = vsvm_now_ns();
+			vsvm_emit(CS(&c), DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
+			vsvm_emit_store32(CS(&c), DATA_VA, 0x11223344);
+			vsvm_emit_store64(CS(&c), DATA_VA + 8, 0x5566778899aabbccull);
+			vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA + 64, 2, 0,
+					 DATA_VA + 256);
+			vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_CMPXCHG, DATA_VA + 68, 70, 7,
+					 DATA_VA + 260);
+			vsvm_emit_timestamp(CS(&c), DATA_VA + 128);
+			igt_assert_eq(run(&c, 0), 1);
+			ts = (uint64_t *)(c.data + 128);
+			igt_assert(*ts >= before && *ts <= vsvm_now_ns());
+			*ts = 0;
+			memcpy(res[pass], c.data, 512);
+
+			/* P2's job: a NOP alone, its out-sync a timeline point. */
+			vsvm_emit(CS(&c), DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &tl), 0);
+			out.handle = tl;
+			e.vm_id = c.vm;
+			usleep(5000);
+			igt_assert_eq(__exec(c.fd, &e), 0);
+			igt_assert_eq(drmSyncobjTimelineWait(c.fd, &tl, &point, 1,
+							     vsvm_now_ns() + 20000000000ull,
+							     0, NULL), 0);
+			igt_assert_eq(drmSyncobjCreate(c.fd, 0, &s), 0);
+			igt_assert_eq(drmSyncobjTransfer(c.fd, s, 0, tl, 3, 0), 0);
+			igt_assert_eq(vsvm_fence_status(c.fd, s), 1);
+			drmSyncobjDestroy(c.fd, s);
+			drmSyncobjDestroy(c.fd, tl);
+			c.n = 0;
+
+			d1 = engine_stat(c.fd, 0, "direct");
+			igt_info("pass %d (direct %s): %lld direct jobs\n", pass,
+				 pass ? "off" : "on", d1 - d0);
+			/* Both jobs ran in the ioctl, or neither did. */
+			igt_assert_eq(d1 - d0, pass ? 0 : 2);
+			igt_assert_lt(0, vsvm_fdinfo_value(c.fd, "drm-engine-queue0"));
+			ctx_fini(&c);
+		}
+		set_direct(true);
+		igt_assert_eq_u32(*(uint32_t *)res[0], 0x11223344);
+		igt_assert_eq_u32(*(uint32_t *)(res[0] + 64), 42);
+		igt_assert_eq_u32(*(uint32_t *)(res[0] + 68), 70);
+		igt_assert_eq_u32(*(uint32_t *)(res[0] + 256), 40);
+		igt_assert_f(!memcmp(res[0], res[1], 512),
+			     "results differ with direct submission on and off\n");
+	}
+
+	igt_describe("Direct submission: a GPU fault (-EFAULT, its fault record) and a bad "
+		     "command (-EINVAL) end a job run in the EXEC ioctl as they end a "
+		     "scheduled one, the commands after them not run.");
+	igt_subtest("direct-errors") {
+		struct drm_vsvm_fault f[2], b[2];
+		long long d0;
+		int pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			set_direct(pass == 0);
+			ctx_init(&c);
+			d0 = engine_stat(c.fd, 1, "direct");
+			vsvm_emit_store32(CS(&c), DATA_VA, 1);
+			vsvm_emit_store32(CS(&c), UNMAPPED_VA + 12, 2);
+			vsvm_emit_store32(CS(&c), DATA_VA + 4, 3);
+			igt_assert_eq(run(&c, 1), -EFAULT);
+			igt_assert_eq_u32(((uint32_t *)c.data)[0], 1);
+			igt_assert_eq_u32(((uint32_t *)c.data)[1], 0);
+			igt_assert(last_fault(c.fd));
+			f[pass] = *last_fault(c.fd);
+			igt_assert_eq_u64(f[pass].addr, UNMAPPED_VA + 12);
+			igt_assert_eq_u32(f[pass].reason, DRM_VSVM_FAULT_NOT_PRESENT);
+
+			usleep(5000);
+			vsvm_emit(CS(&c), DRM_VSVM_CMD(DRM_VSVM_CMD_NOP, 0, 1));
+			vsvm_emit(CS(&c), DRM_VSVM_CMD(0x42, 0, 1));
+			vsvm_emit_store32(CS(&c), DATA_VA + 8, 3);
+			igt_assert_eq(run(&c, 1), -EINVAL);
+			igt_assert_eq_u32(((uint32_t *)c.data)[2], 0);
+			b[pass] = *last_fault(c.fd);
+			igt_assert_eq_u64(b[pass].addr, CMD_VA + 4);
+			igt_assert_eq_u32(b[pass].reason, DRM_VSVM_FAULT_BAD_COMMAND);
+			igt_assert_eq(engine_stat(c.fd, 1, "direct") - d0, pass ? 0 : 2);
+			ctx_fini(&c);
+		}
+		set_direct(true);
+		igt_assert_eq_u32(f[0].vm_id, f[1].vm_id);
+		igt_assert_eq_u32(f[0].queue, 1);
+		igt_assert_eq_u32(f[1].queue, 1);
+		igt_assert_eq_u32(f[0].write, f[1].write);
+		igt_assert_eq_u32(b[0].write, b[1].write);
+	}
+
+	igt_describe("Direct submission is refused while the queue is busy: a job behind a "
+		     "SPIN of its context, or of another VM's, waits for it and runs after "
+		     "it in order; once the queue is idle again the ioctl runs jobs itself.");
+	igt_subtest("direct-busy-fallback") {
+		struct ctx o = { .fd = -1 };
+		uint32_t s1, s2, s3, old;
+		int w1, w2, st2;
+		unsigned int first;
+		long long d0, d1;
+
+		set_direct(true);
+		ctx_init(&c);
+		ctx_init(&o);
+		d0 = engine_stat(c.fd, 0, "direct");
+		vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+		vsvm_emit_store32(CS(&c), DATA_VA, 1);
+		s1 = exec_from(&c, 0, 0, 0);
+		first = c.n;
+		/* The spinner is on the engine thread. */
+		igt_assert_eq(vsvm_wait_ms(c.fd, s1, 50), -ETIME);
+		/* Its context's next job: ordered after the spinner. */
+		vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA, 10, 0, DATA_VA + 8);
+		s2 = exec_from(&c, first, 0, 0);
+		/* Another VM's job on the busy queue. */
+		vsvm_emit_store32(CS(&o), DATA_VA, 5);
+		s3 = exec_from(&o, 0, 0, 0);
+		w2 = vsvm_wait_ms(c.fd, s2, 200);
+		w1 = vsvm_wait_ms(c.fd, s1, 1);
+		st2 = vsvm_fence_status(c.fd, s2);
+		old = ((volatile uint32_t *)c.data)[2];
+		d1 = engine_stat(c.fd, 0, "direct");
+		/* Release the spinner before any assertion: no test leaves it spinning. */
+		((volatile uint32_t *)c.data)[32] = 1;
+		igt_assert_eq(w2, -ETIME);
+		igt_assert_eq(w1, -ETIME);
+		igt_assert_eq(st2, 0);
+		igt_assert_eq_u32(old, 0);
+		igt_assert_eq(d1, d0);
+		igt_assert_eq(vsvm_job_end(c.fd, s1), 1);
+		igt_assert_eq(vsvm_job_end(c.fd, s2), 1);
+		igt_assert_eq(vsvm_job_end(o.fd, s3), 1);
+		/* The atomic saw the spinner's store: it ran after it. */
+		igt_assert_eq_u32(((uint32_t *)c.data)[2], 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[0], 11);
+		igt_assert_eq_u32(((uint32_t *)o.data)[0], 5);
+		igt_assert_eq(engine_stat(c.fd, 0, "direct"), d0);
+		c.n = 0;
+		usleep(5000);
+		vsvm_emit_store32(CS(&c), DATA_VA + 12, 9);
+		igt_assert_eq(run(&c, 0), 1);
+		igt_assert_eq_u32(((uint32_t *)c.data)[3], 9);
+		igt_assert_eq(engine_stat(c.fd, 0, "direct"), d0 + 1);
+		ctx_fini(&o);
+		ctx_fini(&c);
+	}
+
 	igt_describe("I8: closing files with jobs in flight on both queues (a hung "
 		     "SPIN, throttled FILLs), then unloading and loading the module, "
 		     "ends cleanly and the new module runs jobs.");

@@ -37,6 +37,10 @@
  *     wake-up), the run, and the signal up to the waiter's return.
  *     "vsvm-bench <MiB> p2" runs P2 alone, on
  *     every CPU and then with CPU 1 offline (no wake-up crosses CPUs).
+ *     "vsvm-bench p2-profile" (only when named) times P2's kernel
+ *     functions with function_graph on CPU 0 alone: the two ioctls and
+ *     drm_sched's two work items, then their parts (docs/internals.rst,
+ *     "P2, stage by stage", has the figures and what they mean).
  * B1: VM_BIND MAP + UNMAP of 64 KiB, synchronous, against the same two ops
  *     in one asynchronous VM_BIND plus a wait on its out-syncobj (no goal:
  *     what queuing a bind costs).
@@ -534,8 +538,10 @@ static long long trace_seqno(const char *line)
  */
 static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 {
+	/* A job the EXEC ioctl runs itself: its direct event is run_job and start. */
 	static const char * const ev[] = { "vsvm_job_submit:", "vsvm_job_run:",
-					   "vsvm_job_exec:", "vsvm_job_done:" };
+					   "vsvm_job_exec:", "vsvm_job_done:",
+					   "vsvm_job_direct:" };
 	double user0[P2_MAX], user1[P2_MAX], t[P2_MAX][4], sum[6] = { 0 };
 	long long seq[P2_MAX];
 	char line[512];
@@ -569,7 +575,7 @@ static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		for (e = 0; e < 4; e++) {
+		for (e = 0; e < 5; e++) {
 			char *p = strstr(line, ev[e]), *ts;
 			long long sq;
 
@@ -591,7 +597,10 @@ static void p2_stages(struct vsvm_dev *dev, uint32_t vm, int iters)
 			}
 			for (i = n - 1; i >= 0; i--)
 				if (seq[i] == sq) {
-					t[i][e] = atof(ts + 1);
+					if (e == 4)
+						t[i][1] = t[i][2] = atof(ts + 1);
+					else
+						t[i][e] = atof(ts + 1);
 					break;
 				}
 			break;
@@ -686,6 +695,178 @@ static void p2_only(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd)
 	p2(dev, vm, cmd, 200, " (CPU 1 offline)");
 	if (tracefs_write(CPU1_ONLINE, "1"))
 		printf("P2: CPU 1 did not come back online\n");
+}
+
+/*
+ * The functions "vsvm-bench p2-profile" times, in two passes, each
+ * printed in this order (those the kernel does not have, inlined or
+ * renamed, are skipped).  The first pass times the stages, few calls per
+ * round trip: the two ioctls and drm_sched's two work items.  The second
+ * times the parts, none nested in another but try_to_wake_up() (in
+ * drm_sched_entity_push_job()).  drm_dev_enter(), which does next to
+ * nothing, measures the tracer's own time per traced call.
+ */
+static const char * const p2_prof_stages[] = {
+	"drm_ioctl", "vsvm_ioctl_exec_enter", "drm_syncobj_timeline_wait_ioctl",
+	"drm_sched_run_job_work", "drm_sched_free_job_work", "drm_dev_enter", NULL,
+};
+
+static const char * const p2_prof_parts[] = {
+	"vsvm_vm_lookup", "vsvm_hw_fence_alloc", "vsvm_out_syncs_prepare",
+	"vsvm_vm_wait_unmaps", "drm_sched_job_init", "vsvm_job_add_in_syncs",
+	"vsvm_svm_check_mm", "vsvm_vm_userptr_prepare", "drm_exec_init", "vsvm_vm_lock_objects",
+	"vsvm_vm_import_commit_locked", "drm_sched_job_arm", "dma_resv_add_fence",
+	"drm_sched_entity_push_job", "try_to_wake_up", "drm_exec_fini",
+	"vsvm_out_syncs_signal", "vsvm_out_syncs_release", "drm_sched_entity_pop_job",
+	"vsvm_run_job", "vsvm_free_job", "drm_syncobj_array_find",
+	"drm_syncobj_array_wait_timeout", "drm_syncobj_array_free", "drm_dev_enter", NULL,
+};
+
+#define P2_PROF_MAX 32
+
+/* Appends @val to tracefs file @file (set_ftrace_filter takes one per write). */
+static int tracefs_append(const char *file, const char *val)
+{
+	int fd = open(file, O_WRONLY | O_APPEND), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * One line of function_graph output with funcgraph-tail: "  0)   1.234 us
+ * |  name();" or "  0) + 12.345 us   |  } /\* name *\/": adds its duration
+ * to its function's total.
+ */
+static void p2_prof_line(const char *line, const char * const *funcs, double *us,
+			 unsigned int *calls)
+{
+	const char *bar = strchr(line, '|'), *p, *name;
+	char fn[128];
+	double d;
+	size_t len;
+	unsigned int i;
+
+	if (!bar)
+		return;
+	p = strstr(line, " us ");
+	if (!p || p > bar)
+		return;
+	/* The duration: the number before " us", after any +!#*@$ mark. */
+	while (p > line && p[-1] != ' ')
+		p--;
+	d = atof(p);
+	name = bar + 1;
+	while (*name == ' ' || *name == '}' || *name == '/' || *name == '*')
+		name++;
+	len = strcspn(name, "( */\n");
+	if (!len || len >= sizeof(fn))
+		return;
+	memcpy(fn, name, len);
+	fn[len] = 0;
+	for (i = 0; funcs[i]; i++)
+		if (!strcmp(fn, funcs[i])) {
+			us[i] += d;
+			calls[i]++;
+			return;
+		}
+}
+
+/*
+ * One pass of p2_profile(): @iters round trips with function_graph on
+ * @funcs only, then each function's calls per round trip, mean duration
+ * and time per round trip.
+ */
+static void p2_profile_pass(struct vsvm_dev *dev, uint32_t vm, int iters,
+			    const char * const *funcs, const char *what)
+{
+	double us[P2_PROF_MAX] = { 0 }, t0, total;
+	unsigned int calls[P2_PROF_MAX] = { 0 }, i, set = 0;
+	char line[512];
+	uint32_t s;
+	FILE *f;
+
+	tracefs_write(TRACEFS "current_tracer", "nop");
+	tracefs_write(TRACEFS "set_ftrace_filter", "");
+	for (i = 0; funcs[i] && i < P2_PROF_MAX; i++)
+		set += !tracefs_append(TRACEFS "set_ftrace_filter", funcs[i]);
+	tracefs_write(TRACEFS "trace", "");
+	tracefs_write(TRACEFS "tracing_on", "1");
+	if (!set || tracefs_write(TRACEFS "current_tracer", "function_graph")) {
+		printf("P2 profile: no function_graph tracer\n");
+		return;
+	}
+	CHECK(vsvm_syncobj_create(dev, &s));
+	t0 = now();
+	for (i = 0; i < (unsigned int)iters; i++) {
+		struct drm_vsvm_sync out = { .handle = s };
+
+		CHECK(vsvm_exec(dev, vm, 0, CMD_VA, 4, NULL, 0, &out, 1));
+		CHECK(vsvm_syncobj_wait(dev, s, 0, 10000000000ull));
+	}
+	total = (now() - t0) / iters * 1e6;
+	tracefs_write(TRACEFS "tracing_on", "0");
+	vsvm_syncobj_destroy(dev, s);
+	f = fopen(TRACEFS "trace", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			p2_prof_line(line, funcs, us, calls);
+		fclose(f);
+	}
+	printf("P2 profile, %s (CPU 0 alone, function_graph on %u functions, %d round trips of %.1f us): calls per round trip, us per call, us per round trip\n",
+	       what, set, iters, total);
+	for (i = 0; funcs[i] && i < P2_PROF_MAX; i++)
+		if (calls[i])
+			printf("  %-36s %5.2f %8.2f %8.2f\n", funcs[i],
+			       (double)calls[i] / iters, us[i] / calls[i], us[i] / iters);
+	tracefs_write(TRACEFS "current_tracer", "nop");
+}
+
+/*
+ * "vsvm-bench p2-profile": where P2's round trip goes, with the kernel's
+ * function_graph tracer limited to a few functions (so that it patches
+ * those only), on CPU 0 alone: code is patched while no other CPU runs it.
+ * Each traced call costs the tracer's own time too (drm_dev_enter()'s
+ * figure), which its callers' durations include.
+ */
+static void p2_profile(struct vsvm_dev *dev, uint32_t vm, uint8_t *cmd, int iters)
+{
+	struct vsvm_cs cs;
+	char line[128];
+	FILE *f;
+
+	vsvm_cs_init(&cs, cmd, 4);
+	vsvm_cs_nop(&cs);
+	CHECK(vsvm_cs_finish(&cs));
+	if (tracefs_write(CPU1_ONLINE, "0")) {
+		printf("P2 profile: CPU 1 cannot go offline: not patching code on a live CPU\n");
+		return;
+	}
+	if (tracefs_write(TRACEFS "current_tracer", "nop") ||
+	    tracefs_write(TRACEFS "set_ftrace_filter", "")) {
+		printf("P2 profile: no function tracer\n");
+		goto out_cpu;
+	}
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			printf("P2 profile: clocksource %s", line);
+		fclose(f);
+	}
+	tracefs_write(TRACEFS "options/funcgraph-tail", "1");
+	tracefs_write(TRACEFS "options/funcgraph-irqs", "0");
+	tracefs_write(TRACEFS "buffer_size_kb", "8192");
+	p2_profile_pass(dev, vm, iters, p2_prof_stages, "stages");
+	p2_profile_pass(dev, vm, iters, p2_prof_parts, "parts");
+	tracefs_write(TRACEFS "tracing_on", "1");
+	tracefs_write(TRACEFS "set_ftrace_filter", "");
+	tracefs_write(TRACEFS "buffer_size_kb", "1408");
+out_cpu:
+	if (tracefs_write(CPU1_ONLINE, "1"))
+		printf("P2 profile: CPU 1 did not come back online\n");
 }
 
 #define BIND_VA 0x600000000ull
@@ -2179,6 +2360,11 @@ static void run_p2_cpus(struct bench_ctx *c)
 	p2_only(c->dev, c->vm, c->cmd);
 }
 
+static void run_p2_profile(struct bench_ctx *c)
+{
+	p2_profile(c->dev, c->vm, c->cmd, 50);
+}
+
 static void run_b1(struct bench_ctx *c)
 {
 	b1(c->dev, c->vm, 100);
@@ -2267,6 +2453,8 @@ static const struct bench benches[] = {
 	{ "v1", "SVM faults and prefetches moving memory to VRAM and back", run_v1 },
 	{ "p2-cpus", "P2 on both CPUs, then with CPU 1 offline (only when named)", run_p2_cpus,
 	  true },
+	{ "p2-profile", "P2's kernel functions timed by function_graph (only when named)",
+	  run_p2_profile, true },
 };
 
 #define NUM_BENCHES (sizeof(benches) / sizeof(benches[0]))
@@ -2340,6 +2528,17 @@ int main(int argc, char **argv)
 			if (*end || !c.size) {
 				fprintf(stderr, "vsvm-bench: bad size '%s' (MiB)\n", argv[a]);
 				return 2;
+			}
+		} else if (strchr(argv[a], ',')) {
+			/* "p2,p2-profile": several names in one argument. */
+			for (end = strtok(argv[a], ","); end; end = strtok(NULL, ",")) {
+				b = find_bench(end);
+				if (b < 0) {
+					fprintf(stderr, "vsvm-bench: unknown benchmark '%s'\n", end);
+					return 2;
+				}
+				n += !chosen[b];
+				chosen[b] = true;
 			}
 		} else if ((b = find_bench(argv[a])) >= 0) {
 			n += !chosen[b];

@@ -876,12 +876,11 @@ retry:
 		goto err_exec;
 	}
 
-	if (df && exec_direct_ok(vm, ctx, job) && vsvm_hw_direct_begin(job->eng.hw, job)) {
+	if (df && exec_direct_ok(vm, ctx, job)) {
 		/*
-		 * Direct submission: the job owns the idle engine, and its
-		 * fence, of a context of its own, is in the reservations
-		 * before it runs (implicit sync, I1 step 2), as a scheduled
-		 * job's is before run_job.
+		 * Direct submission: the job's fence, of a context of its
+		 * own, is in the reservations before it runs (implicit sync,
+		 * I1 step 2), as a scheduled job's is before run_job.
 		 */
 		spin_lock_init(&df->lock);
 		dma_fence_init(&df->base, &vsvm_direct_fence_ops, &df->lock,
@@ -893,14 +892,22 @@ retry:
 				      cs_size, fence->context, fence->seqno);
 		drm_exec_for_each_locked_object(&exec, obj)
 			dma_resv_add_fence(obj->resv, fence, exec_usage(vm, obj));
-		ret = vsvm_hw_direct_run(job->eng.hw, job, fence, fence->seqno);
-		direct = ret != -EINPROGRESS;
+		/*
+		 * The engine is taken only now, for the run alone: the loop
+		 * above is as long as the VM has objects, and the engine
+		 * thread takes no job while this thread owns the engine.
+		 */
+		if (vsvm_hw_direct_begin(job->eng.hw, job)) {
+			ret = vsvm_hw_direct_run(job->eng.hw, job, fence, fence->seqno);
+			direct = ret != -EINPROGRESS;
+		}
 		if (!direct) {
 			/*
-			 * A command for the engine thread: the job goes to the
-			 * scheduler, resuming at that command (none runs
-			 * twice), and its fence signals with the scheduler's.
-			 * Its context has nothing queued, so it is next.
+			 * A command for the engine thread, or the engine was
+			 * busy: the job goes to the scheduler, resuming at
+			 * that command (none runs twice), and its fence
+			 * signals with the scheduler's.  Its context has
+			 * nothing queued, so it is next.
 			 */
 			struct vsvm_direct_fence *f = container_of(fence, typeof(*f), base);
 

@@ -2149,6 +2149,45 @@ igt_main
 		ctx_fini(&c);
 	}
 
+	igt_describe("Direct submission runs a stream's short prefix in the EXEC ioctl "
+		     "and leaves the rest to the engine thread from the first long "
+		     "command: an ATOMIC ADD, a SPIN, an ATOMIC ADD add exactly twice, "
+		     "the first before the EXEC returns, and the out-fence signals "
+		     "only once the SPIN is released; the same with direct submission "
+		     "off.");
+	igt_subtest("direct-prefix-fallback") {
+		for (int on = 1; on >= 0; on--) {
+			uint32_t s, first_add, before_release;
+			int w;
+
+			set_direct(on);
+			ctx_init(&c);
+			((volatile uint32_t *)c.data)[0] = 0;
+			((volatile uint32_t *)c.data)[32] = 0;
+			vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA, 1, 0, 0);
+			vsvm_emit_spin(CS(&c), DATA_VA + 128, 1);
+			vsvm_emit_atomic(CS(&c), DRM_VSVM_ATOMIC_ADD, DATA_VA, 1, 0, 0);
+			s = exec_from(&c, 0, 0, 0);
+			first_add = ((volatile uint32_t *)c.data)[0];
+			w = vsvm_wait_ms(c.fd, s, 100);
+			before_release = ((volatile uint32_t *)c.data)[0];
+			/* Release the spinner before any assertion. */
+			((volatile uint32_t *)c.data)[32] = 1;
+			igt_assert_eq(vsvm_job_end(c.fd, s), 1);
+			igt_info("direct %d: after EXEC %u, before the release %u, at the end %u\n",
+				 on, first_add, before_release, ((uint32_t *)c.data)[0]);
+			/* Run in the ioctl: done when it returns. */
+			if (on)
+				igt_assert_eq_u32(first_add, 1);
+			igt_assert_eq(w, -ETIME);
+			igt_assert_eq_u32(before_release, 1);
+			/* Each ADD once: the prefix did not run again. */
+			igt_assert_eq_u32(((uint32_t *)c.data)[0], 2);
+			ctx_fini(&c);
+		}
+		set_direct(true);
+	}
+
 	igt_describe("I8: closing files with jobs in flight on both queues (a hung "
 		     "SPIN, throttled FILLs), then unloading and loading the module, "
 		     "ends cleanly and the new module runs jobs.");

@@ -67,7 +67,9 @@
  * section (I8) and a fence-signalling section (I2), with the VM's lock,
  * the reservations and the notifier lock held: the VM's lock orders the
  * EXECs of a context, and the job owns the engine (&vsvm_hw.cur) so that
- * no other context's job runs meanwhile.  Its out-fence is a fence of
+ * no other context's job runs meanwhile, for the run only (taken after
+ * the fence is in the reservations; if another job took the engine by
+ * then, the job goes to the scheduler).  Its out-fence is a fence of
  * its own (&struct vsvm_direct_fence), in the reservations (the VM's
  * BOOKKEEP slot included, I1) before the job runs and in the out-syncs,
  * signalled with the job's error before the ioctl returns; a later job

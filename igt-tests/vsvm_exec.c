@@ -292,6 +292,25 @@ static struct drm_vsvm_fault *last_fault(int fd)
 	return f->count ? &f->faults[f->count - 1] : NULL;
 }
 
+/*
+ * Runs three STOREs, the second to an unmapped address: the job ends with
+ * -EFAULT after the first, the third never runs.  Returns the fault record.
+ */
+static struct drm_vsvm_fault *run_fault_not_present(struct ctx *c)
+{
+	struct drm_vsvm_fault *f;
+
+	vsvm_emit_store32(CS(c), DATA_VA, 1);
+	vsvm_emit_store32(CS(c), UNMAPPED_VA + 12, 2);
+	vsvm_emit_store32(CS(c), DATA_VA + 4, 3);
+	igt_assert_eq(run(c, 1), -EFAULT);
+	igt_assert_eq_u32(((uint32_t *)c->data)[0], 1);
+	igt_assert_eq_u32(((uint32_t *)c->data)[1], 0);
+	f = last_fault(c->fd);
+	igt_assert(f);
+	return f;
+}
+
 static struct drm_vsvm_query_device query_device(int fd)
 {
 	struct drm_vsvm_query_device dev;
@@ -500,14 +519,7 @@ igt_main
 		struct drm_vsvm_fault *f;
 
 		ctx_init(&c);
-		vsvm_emit_store32(CS(&c), DATA_VA, 1);
-		vsvm_emit_store32(CS(&c), UNMAPPED_VA + 12, 2);
-		vsvm_emit_store32(CS(&c), DATA_VA + 4, 3);
-		igt_assert_eq(run(&c, 1), -EFAULT);
-		igt_assert_eq_u32(((uint32_t *)c.data)[0], 1);
-		igt_assert_eq_u32(((uint32_t *)c.data)[1], 0);
-		f = last_fault(c.fd);
-		igt_assert(f);
+		f = run_fault_not_present(&c);
 		igt_assert_eq_u64(f->addr, UNMAPPED_VA + 12);
 		igt_assert_eq_u32(f->vm_id, c.vm);
 		igt_assert_eq_u32(f->queue, 1);
@@ -2062,14 +2074,7 @@ igt_main
 			set_direct(pass == 0);
 			ctx_init(&c);
 			d0 = engine_stat(c.fd, 1, "direct");
-			vsvm_emit_store32(CS(&c), DATA_VA, 1);
-			vsvm_emit_store32(CS(&c), UNMAPPED_VA + 12, 2);
-			vsvm_emit_store32(CS(&c), DATA_VA + 4, 3);
-			igt_assert_eq(run(&c, 1), -EFAULT);
-			igt_assert_eq_u32(((uint32_t *)c.data)[0], 1);
-			igt_assert_eq_u32(((uint32_t *)c.data)[1], 0);
-			igt_assert(last_fault(c.fd));
-			f[pass] = *last_fault(c.fd);
+			f[pass] = *run_fault_not_present(&c);
 			igt_assert_eq_u64(f[pass].addr, UNMAPPED_VA + 12);
 			igt_assert_eq_u32(f[pass].reason, DRM_VSVM_FAULT_NOT_PRESENT);
 

@@ -301,6 +301,44 @@ static inline void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t 
 	igt_assert_eq(run(c), 1);
 }
 
+/*
+ * A private mapping of a 2 MiB memfd (@name) filled with pattern 25, whose
+ * even pages the CPU then wrote (private copies, pattern 26) and whose odd
+ * pages are still the file's.  Returns the mapping, the memfd in *@mfd.
+ */
+static inline uint8_t *private_file_mixed(const char *name, int *mfd)
+{
+	uint8_t *s;
+	uint64_t i;
+
+	*mfd = memfd_create(name, 0);
+	igt_assert_fd(*mfd);
+	igt_assert_eq(ftruncate(*mfd, 2 * MB), 0);
+	s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, *mfd, 0);
+	igt_assert(s != MAP_FAILED);
+	fill_pat(s, 0, 2 * MB, 25);
+	munmap(s, 2 * MB);
+	s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, *mfd, 0);
+	igt_assert(s != MAP_FAILED);
+	for (i = 0; i < 2 * MB; i += 2 * PAGE)
+		fill_pat(s + i, i, PAGE, 26);
+	for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
+		igt_assert_eq(s[i], pat(i, 25));
+	return s;
+}
+
+/* A GPU copy of private_file_mixed()'s mapping @s into @out reads both patterns. */
+static inline void assert_private_file_mixed(struct ctx *c, uint8_t *out, uint8_t *s)
+{
+	uint64_t i;
+
+	gpu_copy(c, out, s, 2 * MB);
+	for (i = 0; i < 2 * MB; i += PAGE) {
+		assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+		assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
+	}
+}
+
 #endif /* VSVM_SVM_OWN_JOBS */
 
 #endif /* VSVM_SVM_IGT_H */

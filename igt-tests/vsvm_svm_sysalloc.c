@@ -627,26 +627,15 @@ igt_main
 
 	igt_describe("A private file mapping, every other page written: the CPU's copies move.");
 	igt_subtest("migrate-file-private-mixed") {
-		int mfd = memfd_create("vsvm-sysalloc-mixed", 0);
 		uint8_t *s, *out = anon(2 * MB);
 		struct drm_vsvm_query_vram v0, v1;
-		uint64_t used, i, moved;
+		uint64_t used, moved;
 		char map[65] = { 0 };
 		struct ctx c;
+		int mfd;
 
 		require_vram(fd);
-		igt_assert_fd(mfd);
-		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
-		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-		igt_assert(s != MAP_FAILED);
-		fill_pat(s, 0, 2 * MB, 25);
-		munmap(s, 2 * MB);
-		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
-		igt_assert(s != MAP_FAILED);
-		for (i = 0; i < 2 * MB; i += 2 * PAGE)
-			fill_pat(s + i, i, PAGE, 26);
-		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
-			igt_assert_eq(s[i], pat(i, 25));
+		s = private_file_mixed("vsvm-sysalloc-mixed", &mfd);
 		igt_info("mapping at %p (%s2 MiB, %s64 KiB aligned)\n", s,
 			 (uintptr_t)s % (2 * MB) ? "not " : "",
 			 (uintptr_t)s % (64 * 1024) ? "not " : "");
@@ -666,11 +655,7 @@ igt_main
 		igt_info("after:  %s\n", map);
 		igt_info("private copies moved to VRAM: %" PRIu64 " of 256\n", moved);
 		igt_assert_eq_u64(vram(fd).used - used, moved * PAGE);
-		gpu_copy(&c, out, s, 2 * MB);
-		for (i = 0; i < 2 * MB; i += PAGE) {
-			assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
-			assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
-		}
+		assert_private_file_mixed(&c, out, s);
 		ctx_fini(&c);
 		munmap(s, 2 * MB);
 		munmap(out, 2 * MB);

@@ -547,26 +547,15 @@ igt_main
 
 	igt_describe("A private file mapping: only written pages may move, the file's stay.");
 	igt_subtest("file-private-mixed") {
-		int mfd = memfd_create("vsvm-vram-private", 0);
 		uint64_t used, i, moved;
 		uint8_t *s, *out;
 		struct ctx c;
+		int mfd;
 
 		require_vram(fd);
-		igt_assert_fd(mfd);
-		igt_assert_eq(ftruncate(mfd, 2 * MB), 0);
-		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-		igt_assert(s != MAP_FAILED);
-		fill_pat(s, 0, 2 * MB, 25);
-		munmap(s, 2 * MB);
-		s = mmap(NULL, 2 * MB, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
-		igt_assert(s != MAP_FAILED);
-		out = anon(2 * MB);
 		/* Even pages: private copies with new data; odd pages: the file's. */
-		for (i = 0; i < 2 * MB; i += 2 * PAGE)
-			fill_pat(s + i, i, PAGE, 26);
-		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
-			igt_assert_eq(s[i], pat(i, 25));
+		s = private_file_mixed("vsvm-vram-private", &mfd);
+		out = anon(2 * MB);
 		ctx_init_fd(&c, drm_open_driver(DRIVER_VSVM));
 		used = vram(fd).used;
 		igt_assert_eq(prefetch(&c, s, 2 * MB, DRM_VSVM_SVM_PREFETCH_VRAM), 1);
@@ -580,11 +569,7 @@ igt_main
 		igt_assert_eq_u64(vram(fd).used - used, moved * PAGE);
 		for (i = PAGE; i < 2 * MB; i += 2 * PAGE)
 			igt_assert_eq_u64(pages_swapped_out(s + i, PAGE), 0);
-		gpu_copy(&c, out, s, 2 * MB);
-		for (i = 0; i < 2 * MB; i += PAGE) {
-			assert_pat(out + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
-			assert_pat(s + i, i, PAGE, (i / PAGE) & 1 ? 25 : 26);
-		}
+		assert_private_file_mixed(&c, out, s);
 		ctx_fini(&c);
 		munmap(s, 2 * MB);
 		munmap(out, 2 * MB);
